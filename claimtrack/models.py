@@ -1,0 +1,173 @@
+"""Pydantic records: the contract between claimtrack's modules.
+
+Every offset indexes the *stored* text of a document (after link markup is
+removed), Python-style, end exclusive. `--json` output is `model_dump()` of
+these records.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["direct", "indirect", "mixed"]
+CueClass = Literal["speech", "other"]
+Severity = Literal["info", "warning", "high"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(Record):
+    """A stretch of the stored text. With `fragments`, start/end are the hull."""
+
+    start: int
+    end: int
+    text: str
+    fragments: list[Span] | None = None
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        return cls(start=start, end=end, text=text[start:end])
+
+    def pieces(self) -> list[Span]:
+        return self.fragments or [self]
+
+
+class Link(Record):
+    """A hyperlink whose markup was removed: anchor text offsets + target."""
+
+    start: int
+    end: int
+    text: str
+    target: str
+    missing: bool = Field(description="empty or '#' target: the reader cannot follow it")
+
+
+class Mention(Record):
+    """A named entity mention found by the NER pass (used by show/diff)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+class Attribution(Record):
+    """One attributed claim as the extractor finds it in one document.
+
+    `source is None and cue is None` means the author states it with no
+    source (`no_source`). `relayed_by` is the index (in the same document's
+    list) of the attribution that carries this one to the reader: in
+    "X claimed that Y, according to Libya Observer", X's attribution is
+    relayed by Libya Observer's. The chain of a claim is read by walking
+    `relayed_by` outwards and, inwards, the attributions relayed by it.
+    """
+
+    source: Span | None = None
+    cue: Span | None = None
+    content: Span
+    kind: Kind = "indirect"
+    cue_class: CueClass = "speech"
+    cue_lemma: str | None = None
+    source_entity: str | None = Field(
+        default=None, description="resolved name for pronoun/surname/title sources"
+    )
+    relayed_by: int | None = None
+    relation: str | None = Field(
+        default=None, description="how the hop is stated: 'according to', 'comes from', ..."
+    )
+    rule: str | None = Field(default=None, description="which extractor rule found it")
+
+
+class Extraction(Record):
+    """What the extractor returns for one text."""
+
+    extractor: str
+    attributions: list[Attribution]
+    mentions: list[Mention] = []
+
+
+class ParsedInput(Record):
+    """A document read from disk/stdin, before extraction."""
+
+    origin: str
+    format: Literal["text", "markdown", "html"]
+    title: str | None
+    text: str
+    sha256: str
+    published: date | None = None
+    links: list[Link] = []
+    notes: list[str] = Field(default_factory=list, description="e.g. invalid UTF-8 replaced")
+
+
+class Document(Record):
+    id: str
+    title: str | None
+    origin: str
+    format: str
+    sha256: str
+    published: date | None
+    added: datetime
+    extractor: str
+    chars: int
+    claims: int = 0
+
+
+class Flag(Record):
+    code: str
+    explanation: str
+    severity: Severity = "warning"
+
+
+class Claim(Record):
+    """A stored attribution with its provenance and flags."""
+
+    id: str  # "<doc_id>:<seq>", stable across databases
+    doc_id: str
+    seq: int
+    source: Span | None
+    cue: Span | None
+    content: Span
+    kind: Kind
+    cue_class: CueClass
+    cue_lemma: str | None
+    source_entity: str | None
+    relayed_by: str | None  # claim id
+    relation: str | None
+    rule: str | None
+    extractor: str
+    flags: list[Flag] = []
+
+    @property
+    def source_label(self) -> str:
+        if self.source is None:
+            return "(author)" if self.cue is None else "(unstated)"
+        if self.source_entity and self.source_entity != self.source.text:
+            return f"{self.source.text} [= {self.source_entity}]"
+        return self.source.text
+
+
+class ChainHop(Record):
+    claim_id: str
+    source: str | None
+    entity: str | None
+    cue: str | None
+    relation: str | None
+
+
+class Chain(Record):
+    """document -> outermost cited source -> ... -> original speaker -> claim"""
+
+    doc_id: str
+    hops: list[ChainHop]
+
+    def render(self) -> str:
+        parts = [f"document {self.doc_id}"]
+        for h in self.hops:
+            who = h.entity or h.source or "(author)"
+            parts.append(f"{who} ({h.cue})" if h.cue else who)
+        return " -> ".join(parts)
