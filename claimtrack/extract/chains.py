@@ -1,0 +1,5 @@
+"""Placeholder until chain linking lands: no hops."""
+
+
+def link_chains(doc, attributions) -> None:
+    return None
