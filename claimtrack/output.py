@@ -1,0 +1,212 @@
+"""One output layer for every listing command: rich table, JSON, CSV, NL-JSON.
+
+Stdout is data, stderr is talk: a table with no rows prints nothing on stdout
+and a note on stderr, so `claimtrack claims | wc -l` stays honest. JSON and
+NL-JSON are the pydantic records' `model_dump` (the contract); the table and
+CSV show the chosen columns, in the order the rows were given.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Literal, TextIO
+
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from claimtrack.errors import ClaimtrackError
+from claimtrack.models import Claim, Document, Flag, Span
+
+Format = Literal["table", "json", "csv", "nl"]
+FORMATS: tuple[Format, ...] = ("table", "json", "csv", "nl")
+Justify = Literal["left", "center", "right"]
+
+LIST_SEPARATOR = "; "
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table and the CSV. `shorten` applies to the table only:
+    CSV and JSON never lose data."""
+
+    header: str
+    get: Callable[[Any], Any]
+    width: int | None = None
+    max_width: int | None = None
+    justify: Justify = "left"
+    shorten: int | None = None
+
+
+def flatten(value: Any) -> str:
+    """A cell value as one string: lists joined with '; ', spans by their text,
+    flags by their code, dates in ISO form, None as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return flatten(value.value)
+    if isinstance(value, Span):
+        return value.text
+    if isinstance(value, Flag):
+        return value.code
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    if isinstance(value, Mapping):
+        return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return LIST_SEPARATOR.join(flatten(v) for v in items)
+    return str(value)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters at a word boundary, marking the cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 1)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + ELLIPSIS
+
+
+def make_console(out: TextIO | None = None, *, stderr: bool = False) -> Console:
+    """A console that colours only real terminals (rich checks isatty and NO_COLOR)
+    and never guesses highlights in data."""
+    file = out if out is not None else (sys.stderr if stderr else sys.stdout)
+    return Console(file=file, highlight=False, soft_wrap=False)
+
+
+def _rows_json(rows: Sequence[BaseModel]) -> list[dict[str, Any]]:
+    return [row.model_dump(mode="json") for row in rows]
+
+
+def _emit_table(
+    rows: Sequence[BaseModel], columns: Sequence[Column], title: str | None, out: TextIO | None
+) -> None:
+    if not rows:
+        what = f"{title}: " if title else ""
+        make_console(stderr=True).print(Text(f"{what}(no rows)", style="dim"))
+        return
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in columns:
+        table.add_column(
+            col.header,
+            width=col.width,
+            max_width=col.max_width,
+            justify=col.justify,
+            overflow="fold",  # wrap long cells instead of hiding their end
+        )
+    for row in rows:
+        cells = []
+        for col in columns:
+            cell = flatten(col.get(row))
+            if col.shorten is not None:
+                cell = shorten(cell, col.shorten)
+            # Text, not markup: a source label like "He [= Al-Mismari]" is data.
+            cells.append(Text(cell))
+        table.add_row(*cells)
+    make_console(out).print(table)
+
+
+def _emit_csv(rows: Sequence[BaseModel], columns: Sequence[Column], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.header for c in columns])
+    for row in rows:
+        writer.writerow([flatten(c.get(row)) for c in columns])
+
+
+def emit(
+    rows: Sequence[BaseModel],
+    fmt: Format,
+    columns: Sequence[Column],
+    title: str | None = None,
+    out: TextIO | None = None,
+) -> None:
+    """Write `rows` to `out` (stdout by default) in `fmt`, in the order given."""
+    # Resolved at call time so click's CliRunner, which swaps sys.stdout, sees it.
+    stream = out if out is not None else sys.stdout
+    if fmt == "json":
+        stream.write(json.dumps(_rows_json(rows), indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "nl":
+        for obj in _rows_json(rows):
+            stream.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+    elif fmt == "csv":
+        _emit_csv(rows, columns, stream)
+    elif fmt == "table":
+        _emit_table(rows, columns, title, stream)
+    else:
+        raise ValueError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def emit_model(
+    model: BaseModel,
+    fmt: Format,
+    render_table: Callable[[BaseModel, Console], None],
+    out: TextIO | None = None,
+) -> None:
+    """Write one non-list result (entity view, diff): JSON is its model_dump,
+    NL one compact line, the table whatever `render_table` draws."""
+    stream = out if out is not None else sys.stdout
+    if fmt == "json":
+        stream.write(model.model_dump_json(indent=2) + "\n")
+    elif fmt == "nl":
+        stream.write(
+            json.dumps(model.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+            + "\n"
+        )
+    elif fmt == "table":
+        render_table(model, make_console(stream))
+    elif fmt == "csv":
+        raise ClaimtrackError(
+            "this result is not a list, so it has no CSV form: use --json or --nl"
+        )
+    else:
+        raise ValueError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _flag_codes(c: Claim) -> list[str]:
+    return [f.code for f in c.flags]
+
+
+DOC_COLUMNS: tuple[Column, ...] = (
+    Column("id", lambda d: d.id, max_width=16),
+    Column("title", lambda d: d.title, max_width=50),
+    Column("published", lambda d: d.published),
+    Column("claims", lambda d: d.claims, justify="right"),
+    Column("origin", lambda d: d.origin, max_width=40),
+)
+
+CLAIM_COLUMNS: tuple[Column, ...] = (
+    Column("id", lambda c: c.id, max_width=20),
+    Column("source", lambda c: c.source_label, max_width=30),
+    Column("cue", lambda c: c.cue.text if c.cue else None, max_width=16),
+    Column("content", lambda c: c.content.text, shorten=120),
+    Column("kind", lambda c: c.kind),
+    Column("flags", _flag_codes, max_width=24),
+)
+
+
+def documents(rows: Sequence[Document], fmt: Format, out: TextIO | None = None) -> None:
+    """The `claimtrack docs` listing."""
+    emit(rows, fmt, DOC_COLUMNS, title="documents", out=out)
+
+
+def claims(rows: Sequence[Claim], fmt: Format, out: TextIO | None = None) -> None:
+    """The `claimtrack claims` / `flags` listing."""
+    emit(rows, fmt, CLAIM_COLUMNS, title="claims", out=out)
