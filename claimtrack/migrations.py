@@ -1,0 +1,175 @@
+"""Schema migrations: an append-only, numbered list, applied in order.
+
+Migration N brings a database from schema version N-1 to N. The version lives
+in `PRAGMA user_version` (written inside the same transaction as the change,
+so a failed migration leaves the database at its previous version). Never
+edit or reorder a released migration: append a new one.
+
+`python -m claimtrack.migrations [OUT]` writes the schema of a fresh database
+to schema/schema.sql; tests/test_migrations.py fails when that file drifts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.sql"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    # SQL statements run in order, or a function given the connection (for data moves)
+    steps: tuple[str, ...] | Callable[[sqlite3.Connection], None]
+
+
+# Offsets index the stored text (documents.text), end exclusive. Spans that
+# come in pieces keep their hull in *_start/*_end and the pieces as JSON in
+# *_fragments. "end" is quoted because it is an SQL keyword.
+_V1 = (
+    """CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    title TEXT,
+    origin TEXT NOT NULL,
+    format TEXT NOT NULL,
+    published TEXT,
+    added TEXT NOT NULL,
+    extractor TEXT NOT NULL,
+    text TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '[]'
+)""",
+    "CREATE INDEX documents_added ON documents (added, id)",
+    """CREATE TABLE links (
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    target TEXT NOT NULL,
+    missing INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+)""",
+    """CREATE TABLE mentions (
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    label TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+)""",
+    """CREATE TABLE claims (
+    id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    source_start INTEGER,
+    source_end INTEGER,
+    source_text TEXT,
+    source_fragments TEXT,
+    source_entity TEXT,
+    cue_start INTEGER,
+    cue_end INTEGER,
+    cue_text TEXT,
+    cue_fragments TEXT,
+    cue_lemma TEXT,
+    content_start INTEGER NOT NULL,
+    content_end INTEGER NOT NULL,
+    content_text TEXT NOT NULL,
+    content_fragments TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('direct', 'indirect', 'mixed')),
+    cue_class TEXT NOT NULL CHECK (cue_class IN ('speech', 'other')),
+    relayed_by TEXT REFERENCES claims (id) DEFERRABLE INITIALLY DEFERRED,
+    relation TEXT,
+    rule TEXT,
+    extractor TEXT NOT NULL,
+    flags TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (doc_id, seq)
+)""",
+    # (doc_id, seq) lookups use the UNIQUE index above; chains walk relayed_by.
+    "CREATE INDEX claims_relayed_by ON claims (relayed_by)",
+)
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "documents, links, mentions, claims", _V1),
+]
+
+LATEST = MIGRATIONS[-1].version
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
+    """Apply pending migrations, each in its own transaction; return those applied.
+
+    The caller checks for a newer-than-known version first (db.open_db).
+    """
+    applied = []
+    for m in MIGRATIONS:
+        if m.version <= current_version(conn):
+            continue
+        # Python's sqlite3 would not open a transaction for DDL by itself.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            if m.version <= current_version(conn):
+                conn.execute("ROLLBACK")
+                continue
+            if callable(m.steps):
+                m.steps(conn)
+            else:
+                for sql in m.steps:
+                    conn.execute(sql)
+            conn.execute(f"PRAGMA user_version = {int(m.version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        applied.append(m.version)
+    return applied
+
+
+def dump_schema(conn: sqlite3.Connection) -> str:
+    """The schema as deterministic SQL text: version, then tables, then indexes, by name."""
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index', name"
+    ).fetchall()
+    out = [
+        "-- Generated by `python -m claimtrack.migrations`: do not edit.",
+        f"PRAGMA user_version = {current_version(conn)};",
+        "",
+    ]
+    out += [f"{sql};\n" for _, _, sql in rows]
+    return "\n".join(out)
+
+
+def fresh_schema() -> str:
+    """The schema of a newly created database, built in memory."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        migrate(conn)
+        return dump_schema(conn)
+    finally:
+        conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0]) if args else SCHEMA_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(fresh_schema(), encoding="utf-8")
+    print(f"wrote {out} (schema version {LATEST})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
