@@ -1,0 +1,141 @@
+"""One function per CLI command: the library surface the CLI (and users) call.
+
+Each function opens the database itself (opening always migrates), so a
+caller needs only a path. Errors are claimtrack.errors types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from claimtrack import db as dbmod
+from claimtrack import queries, store
+from claimtrack.errors import InputError, NotFoundError
+from claimtrack.models import Claim, Document, ParsedInput
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class AddResult:
+    added: list[Document] = field(default_factory=list)
+    unchanged: list[tuple[str, Document]] = field(default_factory=list)  # (origin, stored doc)
+    failures: list[InputError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def add(
+    db_path: str | Path,
+    inputs: Sequence[str],
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+    jobs: int = 1,
+) -> AddResult:
+    """Read, extract and store documents. Good inputs are stored even when
+    others fail; each document is stored in one transaction."""
+    from claimtrack.extract import extract_texts
+    from claimtrack.flags import static_flags
+    from claimtrack.ingest import expand_inputs, read_input
+
+    db = dbmod.open_db(db_path)
+    result = AddResult()
+    items, errors = expand_inputs(inputs)
+    result.failures.extend(errors)
+
+    pending: list[ParsedInput] = []
+    seen_sha: set[str] = set()
+    for item in items:
+        try:
+            parsed = read_input(item, stdin=stdin)
+        except InputError as e:
+            result.failures.append(e)
+            continue
+        result.notes.extend(f"{parsed.origin}: {n}" for n in parsed.notes)
+        existing = store.find_by_sha(db, parsed.sha256)
+        if existing is not None:
+            result.unchanged.append((parsed.origin, existing))
+        elif parsed.sha256 not in seen_sha:
+            seen_sha.add(parsed.sha256)
+            pending.append(parsed)
+
+    total = len(pending)
+    if progress:
+        progress(0, total)
+    extractions = extract_texts((p.text for p in pending), jobs=jobs)
+    for done, (parsed, extraction) in enumerate(zip(pending, extractions, strict=True), 1):
+        flags = [static_flags(a, parsed.text, parsed.links) for a in extraction.attributions]
+        result.added.append(store.add_document(db, parsed, extraction, flags))
+        if progress:
+            progress(done, total)
+    return result
+
+
+def documents(db_path: str | Path) -> list[Document]:
+    return store.list_documents(dbmod.open_db(db_path))
+
+
+def claims(
+    db_path: str | Path,
+    doc: str | None = None,
+    entity: str | None = None,
+    flag: str | None = None,
+    kind: str | None = None,
+) -> list[Claim]:
+    return queries.claims(dbmod.open_db(db_path), doc=doc, entity=entity, flag=flag, kind=kind)
+
+
+def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None) -> list[Claim]:
+    """Claims carrying at least one flag (or the named one)."""
+    found = claims(db_path, doc=doc, flag=flag)
+    return [c for c in found if c.flags]
+
+
+def show_entity(db_path: str | Path, name: str):
+    return queries.entity_view(dbmod.open_db(db_path), name)
+
+
+def diff(db_path: str | Path, a: str, b: str):
+    from claimtrack.diff import diff_documents
+
+    return diff_documents(dbmod.open_db(db_path), a, b)
+
+
+def report(db_path: str | Path, entity: str | None = None, doc: str | None = None):
+    from claimtrack.report import build_report
+
+    db = dbmod.open_db(db_path)
+    found = queries.claims(db, doc=doc, entity=entity)
+    if (entity or doc) and not found:
+        what = f"entity '{entity}'" if entity else f"document '{doc}'"
+        raise NotFoundError(f"no claims for {what}: run `claimtrack claims` to see what is stored")
+    doc_ids = sorted({c.doc_id for c in found})
+    docs = [store.get_document(db, d) for d in doc_ids] if (entity or doc) else \
+        store.list_documents(db)
+    texts = {d.id: store.get_text(db, d.id) for d in docs}
+    # Chains need every hop, also those outside the filter.
+    hops = [c for d in docs for c in queries.claims(db, doc=d.id)]
+    keep = {c.id for c in found}
+    by_id = {c.id: c for c in hops}
+    selected = [by_id[c.id] for c in found if c.id in by_id] if keep else []
+    return build_report(docs, texts, selected or found, entity=entity, all_claims=list(by_id.values()))
+
+
+def extract_file(path: str, out: TextIO, jobs: int = 1, progress: Callable[[int], None] | None = None) -> int:
+    """`claimtrack extract FILE.jsonl`: no database; JSON lines out."""
+    from claimtrack.jsonl import extract_jsonl
+
+    if path == "-":
+        import sys
+
+        return extract_jsonl(sys.stdin, out, jobs=jobs, progress=progress)
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(path, "no such file: give a JSONL file with one {\"id\", \"text\"} per line")
+    with p.open(encoding="utf-8", errors="strict") as f:
+        try:
+            return extract_jsonl(f, out, jobs=jobs, progress=progress)
+        except UnicodeDecodeError as e:
+            raise InputError(path, f"not UTF-8 ({e.reason} at byte {e.start}): re-encode it") from e

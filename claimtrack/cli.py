@@ -1,0 +1,193 @@
+"""The claimtrack command line: parse options, call one api function, emit.
+
+No SQL and no spaCy here: see api.py for the library surface.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from claimtrack import __version__, api
+from claimtrack.errors import BatchError, ClaimtrackError
+
+DB_HELP = "SQLite database file (env CLAIMTRACK_DB; default ./claimtrack.db)"
+
+
+def _stderr(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+class ClaimtrackGroup(click.Group):
+    """Turns library errors into one-line messages and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BatchError as e:
+            for f in e.failures:
+                _stderr(f"error: {f}")
+            _stderr(f"error: {e}")
+            sys.exit(1)
+        except ClaimtrackError as e:
+            _stderr(f"error: {e}")
+            sys.exit(1)
+
+
+def db_option(f: Callable) -> Callable:
+    return click.option(
+        "--db",
+        "db_path",
+        envvar="CLAIMTRACK_DB",
+        default="claimtrack.db",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help=DB_HELP,
+    )(f)
+
+
+def output_options(f: Callable) -> Callable:
+    """--json/--csv/--nl on every listing command (default: a table)."""
+
+    @click.option("--json", "fmt", flag_value="json", help="JSON array of records")
+    @click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row")
+    @click.option("--nl", "fmt", flag_value="nl", help="newline-delimited JSON")
+    @click.option("--table", "fmt", flag_value="table", default=True, hidden=True)
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return f(*args, **kwargs)
+
+    return wrapper
+
+
+@click.group(cls=ClaimtrackGroup)
+@click.version_option(__version__, prog_name="claimtrack")
+def cli() -> None:
+    """Who says so, and on whose word? Attributed claims, their sources and chains."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="parser processes")
+@db_option
+def add(paths: tuple[str, ...], jobs: int, db_path: str) -> None:
+    """Add documents: files, folders (recursive), globs, or - for stdin.
+
+    Text, Markdown and HTML. Re-adding identical bytes does nothing.
+    """
+    from claimtrack.progress import progress_bar
+
+    with progress_bar("extracting") as tick:
+        result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs)
+    for note in result.notes:
+        _stderr(f"warning: {note}")
+    for origin, doc in result.unchanged:
+        _stderr(f"unchanged: {origin} is already stored as {doc.id}")
+    for doc in result.added:
+        _stderr(f"added: {doc.origin} -> {doc.id} ({doc.claims} claims) {doc.title or ''}".rstrip())
+    if result.failures:
+        raise BatchError(result.failures)
+
+
+@cli.command()
+@output_options
+@db_option
+def docs(fmt: str, db_path: str) -> None:
+    """List stored documents."""
+    from claimtrack.output import DOC_COLUMNS, emit
+
+    emit(api.documents(db_path), fmt, DOC_COLUMNS, title="documents")
+
+
+@cli.command()
+@click.option("--doc", help="only this document (id, id prefix or file name)")
+@click.option("--entity", help="claims by or about this entity (case-insensitive)")
+@click.option("--flag", "flag", help="only claims with this flag code")
+@click.option("--kind", type=click.Choice(["direct", "indirect", "mixed"]))
+@output_options
+@db_option
+def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | None, fmt: str,
+           db_path: str) -> None:
+    """List claims with source, cue, content and flags."""
+    from claimtrack.output import CLAIM_COLUMNS, emit
+
+    emit(api.claims(db_path, doc=doc, entity=entity, flag=flag, kind=kind), fmt, CLAIM_COLUMNS,
+         title="claims")
+
+
+@cli.command()
+@click.option("--doc", help="only this document")
+@click.option("--flag", "flag", help="only this flag code")
+@output_options
+@db_option
+def flags(doc: str | None, flag: str | None, fmt: str, db_path: str) -> None:
+    """List flagged claims: unnamed, vague, missing or single sources."""
+    from claimtrack.output import FLAG_COLUMNS, emit
+
+    emit(api.flagged(db_path, doc=doc, flag=flag), fmt, FLAG_COLUMNS, title="flagged claims")
+
+
+@cli.command()
+@click.option("--entity", required=True, help="a name, e.g. Belhadj")
+@output_options
+@db_option
+def show(entity: str, fmt: str, db_path: str) -> None:
+    """Everything said by or about an entity, by document, with chains and flags."""
+    from claimtrack.output import emit_model
+    from claimtrack.views import render_entity_view
+
+    emit_model(api.show_entity(db_path, entity), fmt, render_entity_view)
+
+
+@cli.command()
+@click.argument("doc_a")
+@click.argument("doc_b")
+@output_options
+@db_option
+def diff(doc_a: str, doc_b: str, fmt: str, db_path: str) -> None:
+    """Compare the accounts two documents give of a story."""
+    from claimtrack.output import emit_model
+    from claimtrack.views import render_diff
+
+    emit_model(api.diff(db_path, doc_a, doc_b), fmt, render_diff)
+
+
+@cli.command()
+@click.option("--entity", help="only claims by or about this entity")
+@click.option("--doc", help="only this document")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html", "prov-json", "prov-n"]),
+              default="md", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="write to this file instead of stdout")
+@db_option
+def report(entity: str | None, doc: str | None, fmt: str, output: str | None, db_path: str) -> None:
+    """Provenance report: each claim's chain of sources, flags and exact quotes."""
+    from claimtrack.report import render
+
+    text = render(api.report(db_path, entity=entity, doc=doc), fmt)
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+        _stderr(f"wrote {output}")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@cli.command()
+@click.argument("jsonl", type=click.Path(allow_dash=True))
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32))
+def extract(jsonl: str, jobs: int) -> None:
+    """Extract attributions from a JSONL file of {"id", "text"} (no database).
+
+    Writes one JSON line per document to stdout, in the scorer's format.
+    """
+    from claimtrack.progress import progress_bar
+
+    with progress_bar("extracting") as tick:
+        n = api.extract_file(jsonl, sys.stdout, jobs=jobs, progress=lambda done: tick(done, None))
+    _stderr(f"extracted {n} documents")
