@@ -1,0 +1,297 @@
+"""Writing and reading documents, links, mentions and claims.
+
+Writes go through the raw connection inside one explicit transaction, so a
+document is stored whole or not at all (sqlite-utils' helpers commit on their
+own, which would break that).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import PurePath
+from typing import Any
+
+import sqlite_utils
+
+from claimtrack.errors import DatabaseError, NotFoundError
+from claimtrack.models import (
+    Attribution,
+    Claim,
+    Document,
+    Extraction,
+    Flag,
+    Link,
+    Mention,
+    ParsedInput,
+    Span,
+)
+
+MIN_PREFIX = 4  # shortest id prefix accepted by get_document
+
+_DOC_COLUMNS = (
+    "d.id, d.title, d.origin, d.format, d.sha256, d.published, d.added, d.extractor, "
+    "length(d.text) AS chars, (SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"
+)
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def _fragments(span: Span | None) -> str | None:
+    if span is None or not span.fragments:
+        return None
+    return json.dumps([f.model_dump() for f in span.fragments])
+
+
+def _span_cols(prefix: str, span: Span | None) -> dict[str, Any]:
+    return {
+        f"{prefix}_start": span.start if span else None,
+        f"{prefix}_end": span.end if span else None,
+        f"{prefix}_text": span.text if span else None,
+        f"{prefix}_fragments": _fragments(span),
+    }
+
+
+def _claim_row(
+    doc_id: str, seq: int, att: Attribution, flags: list[Flag], extractor: str
+) -> dict[str, Any]:
+    return {
+        "id": f"{doc_id}:{seq}",
+        "doc_id": doc_id,
+        "seq": seq,
+        **_span_cols("source", att.source),
+        "source_entity": att.source_entity,
+        **_span_cols("cue", att.cue),
+        "cue_lemma": att.cue_lemma,
+        **_span_cols("content", att.content),
+        "kind": att.kind,
+        "cue_class": att.cue_class,
+        "relayed_by": None if att.relayed_by is None else f"{doc_id}:{att.relayed_by}",
+        "relation": att.relation,
+        "rule": att.rule,
+        "extractor": extractor,
+        "flags": json.dumps([f.model_dump() for f in flags]),
+    }
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    cols = ", ".join(f'"{c}"' for c in row)
+    marks = ", ".join("?" for _ in row)
+    conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values()))
+
+
+def _validate(parsed: ParsedInput, extraction: Extraction, flags: list[list[Flag]]) -> None:
+    """Catch extractor/caller bugs before writing anything."""
+    n = len(extraction.attributions)
+    if len(flags) != n:
+        raise ValueError(f"{len(flags)} flag lists for {n} attributions")
+    for i, att in enumerate(extraction.attributions):
+        if att.relayed_by is not None and not (0 <= att.relayed_by < n and att.relayed_by != i):
+            raise ValueError(f"attribution {i}: relayed_by {att.relayed_by} out of range")
+        for span in (att.source, att.cue, att.content):
+            if span is not None and not (0 <= span.start <= span.end <= len(parsed.text)):
+                raise ValueError(f"attribution {i}: span {span.start}-{span.end} outside text")
+
+
+def add_document(
+    db: sqlite_utils.Database,
+    parsed: ParsedInput,
+    extraction: Extraction,
+    flags: list[list[Flag]],
+) -> Document:
+    """Store a document with its links, mentions and claims in one transaction.
+
+    `flags[i]` are attribution i's static flags. Raises DatabaseError when the
+    same text (sha256) is already stored; nothing is written on any error.
+    """
+    _validate(parsed, extraction, flags)
+    doc_id = parsed.sha256[:12]
+    added = datetime.now(UTC)
+    conn = db.conn
+    if conn.in_transaction:  # never fold our writes into a caller's pending work
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _insert(
+            conn,
+            "documents",
+            {
+                "id": doc_id,
+                "sha256": parsed.sha256,
+                "title": parsed.title,
+                "origin": parsed.origin,
+                "format": parsed.format,
+                "published": parsed.published.isoformat() if parsed.published else None,
+                "added": added.isoformat(timespec="microseconds"),
+                "extractor": extraction.extractor,
+                "text": parsed.text,
+                "notes": json.dumps(parsed.notes),
+            },
+        )
+        for seq, link in enumerate(parsed.links):
+            _insert(conn, "links", {"doc_id": doc_id, "seq": seq, **link.model_dump()})
+        for seq, m in enumerate(extraction.mentions):
+            _insert(conn, "mentions", {"doc_id": doc_id, "seq": seq, **m.model_dump()})
+        for seq, att in enumerate(extraction.attributions):
+            _insert(conn, "claims", _claim_row(doc_id, seq, att, flags[seq], extraction.extractor))
+        conn.execute("COMMIT")
+    except BaseException as e:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(e, sqlite3.IntegrityError) and find_by_sha(db, parsed.sha256):
+            raise DatabaseError(f"{parsed.origin} is already stored as document {doc_id}") from e
+        raise
+    return get_document(db, doc_id)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+    cur = db.conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _document(row: dict[str, Any]) -> Document:
+    return Document(
+        id=row["id"],
+        title=row["title"],
+        origin=row["origin"],
+        format=row["format"],
+        sha256=row["sha256"],
+        published=date.fromisoformat(row["published"]) if row["published"] else None,
+        added=datetime.fromisoformat(row["added"]),
+        extractor=row["extractor"],
+        chars=row["chars"],
+        claims=row["claims"],
+    )
+
+
+def find_by_sha(db: sqlite_utils.Database, sha256: str) -> Document | None:
+    rows = _rows(db, f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.sha256 = ?", (sha256,))
+    return _document(rows[0]) if rows else None
+
+
+def list_documents(db: sqlite_utils.Database) -> list[Document]:
+    """All documents, oldest first (ties by id), with their claim counts."""
+    rows = _rows(db, f"SELECT {_DOC_COLUMNS} FROM documents d ORDER BY d.added, d.id")
+    return [_document(r) for r in rows]
+
+
+def _names(origin: str) -> set[str]:
+    """How a user may call a document by its origin: basename and stem, case-folded."""
+    p = PurePath(origin.replace("\\", "/"))
+    return {p.name.casefold(), p.stem.casefold()} - {""}
+
+
+def get_document(db: sqlite_utils.Database, ref: str) -> Document:
+    """A document by id, exact origin, unique id prefix (>= 4 chars), or origin name/stem."""
+    docs = list_documents(db)
+    ref = ref.strip()
+    folded = ref.casefold()
+    # Most specific first; the first way that matches anything decides.
+    for candidates in (
+        [d for d in docs if d.id == ref],
+        [d for d in docs if d.origin == ref],
+        [d for d in docs if len(ref) >= MIN_PREFIX and d.id.startswith(folded)],
+        [d for d in docs if folded in _names(d.origin)],
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            break
+    else:
+        raise NotFoundError(f"no document '{ref}' — run `claimtrack docs` to list them")
+    listed = ", ".join(f"{d.id} ({d.origin})" for d in candidates[:5])
+    raise NotFoundError(
+        f"'{ref}' matches {len(candidates)} documents: {listed}; give more of the id"
+    )
+
+
+def _require_doc(db: sqlite_utils.Database, doc_id: str) -> None:
+    if not db.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+        raise NotFoundError(f"no document '{doc_id}' — run `claimtrack docs` to list them")
+
+
+def get_text(db: sqlite_utils.Database, doc_id: str) -> str:
+    row = db.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no document '{doc_id}' — run `claimtrack docs` to list them")
+    return row[0]
+
+
+def get_notes(db: sqlite_utils.Database, doc_id: str) -> list[str]:
+    """Ingest notes (e.g. invalid UTF-8 replaced) kept with the document."""
+    row = db.conn.execute("SELECT notes FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no document '{doc_id}' — run `claimtrack docs` to list them")
+    return json.loads(row[0])
+
+
+def get_links(db: sqlite_utils.Database, doc_id: str) -> list[Link]:
+    _require_doc(db, doc_id)
+    rows = _rows(
+        db,
+        'SELECT start, "end", text, target, missing FROM links WHERE doc_id = ? ORDER BY seq',
+        (doc_id,),
+    )
+    return [Link(**{**r, "missing": bool(r["missing"])}) for r in rows]
+
+
+def get_mentions(db: sqlite_utils.Database, doc_id: str) -> list[Mention]:
+    _require_doc(db, doc_id)
+    rows = _rows(
+        db,
+        'SELECT start, "end", text, label FROM mentions WHERE doc_id = ? ORDER BY seq',
+        (doc_id,),
+    )
+    return [Mention(**r) for r in rows]
+
+
+def _span(row: dict[str, Any], prefix: str) -> Span | None:
+    if row[f"{prefix}_start"] is None:
+        return None
+    frags = row[f"{prefix}_fragments"]
+    return Span(
+        start=row[f"{prefix}_start"],
+        end=row[f"{prefix}_end"],
+        text=row[f"{prefix}_text"],
+        fragments=[Span(**f) for f in json.loads(frags)] if frags else None,
+    )
+
+
+def _claim(row: dict[str, Any]) -> Claim:
+    content = _span(row, "content")
+    assert content is not None  # NOT NULL in the schema
+    return Claim(
+        id=row["id"],
+        doc_id=row["doc_id"],
+        seq=row["seq"],
+        source=_span(row, "source"),
+        cue=_span(row, "cue"),
+        content=content,
+        kind=row["kind"],
+        cue_class=row["cue_class"],
+        cue_lemma=row["cue_lemma"],
+        source_entity=row["source_entity"],
+        relayed_by=row["relayed_by"],
+        relation=row["relation"],
+        rule=row["rule"],
+        extractor=row["extractor"],
+        flags=[Flag(**f) for f in json.loads(row["flags"])],
+    )
+
+
+def load_claims(db: sqlite_utils.Database, doc_id: str | None = None) -> list[Claim]:
+    """Claims with their static flags, ordered by document (added, id) then seq."""
+    sql = "SELECT c.* FROM claims c JOIN documents d ON d.id = c.doc_id"
+    params: tuple = ()
+    if doc_id is not None:
+        _require_doc(db, doc_id)
+        sql += " WHERE c.doc_id = ?"
+        params = (doc_id,)
+    sql += " ORDER BY d.added, d.id, c.seq"
+    return [_claim(r) for r in _rows(db, sql, params)]
