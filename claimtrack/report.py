@@ -1,0 +1,194 @@
+"""The provenance report: for every claim, who says it, on whose word, where.
+
+`build_report` turns stored records into a `Report` (its JSON is the `--json`
+form); the renderers (in `report_render`, re-exported here) turn it into
+Markdown, HTML or W3C PROV. Quotes are re-cut from the stored text by their offsets, so
+`text[quote.start:quote.end] == quote.text` holds for every claim in a report
+(a mismatch means the database is damaged and is reported, never papered over).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Literal
+
+from claimtrack.errors import DatabaseError
+from claimtrack.models import Chain, Claim, Document, Record, Span
+from claimtrack.provenance import chain_of
+from claimtrack.report_render import render_html, render_markdown, render_prov
+
+__all__ = [
+    "REPORT_FORMATS",
+    "Report",
+    "ReportClaim",
+    "ReportDocument",
+    "ReportScope",
+    "build_report",
+    "render",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_prov",
+]
+
+ReportFormat = Literal["md", "html", "json", "prov-json", "prov-xml", "provn"]
+REPORT_FORMATS: tuple[ReportFormat, ...] = ("md", "html", "json", "prov-json", "prov-xml", "provn")
+
+# Paragraphs longer than this are cut down around the quote, so a text with
+# no blank lines does not put the whole article into every claim.
+MAX_PARAGRAPH = 1200
+CONTEXT = 300
+
+
+class ReportScope(Record):
+    """What the report was asked to cover."""
+
+    entity: str | None = None
+    documents: list[str] = []
+
+
+class ReportClaim(Record):
+    claim: Claim
+    chain: Chain
+    chain_text: str
+    quote: Span  # the content, cut from the stored text (with its fragments)
+    paragraph: Span  # the stretch of text the quote is shown in
+
+
+class ReportDocument(Record):
+    document: Document
+    claims: list[ReportClaim]
+
+
+class Report(Record):
+    generated: datetime
+    extractor: str
+    scope: ReportScope
+    documents: list[ReportDocument]
+
+    @property
+    def claim_count(self) -> int:
+        return sum(len(d.claims) for d in self.documents)
+
+
+def _cut(text: str, span: Span, what: str, claim: Claim) -> Span:
+    """`span` re-cut from `text`; fails loudly when the offsets drifted."""
+    if not 0 <= span.start <= span.end <= len(text) or text[span.start : span.end] != span.text:
+        raise DatabaseError(
+            f"claim {claim.id}: the {what} offsets [{span.start}:{span.end}] do not match the"
+            f" stored text of document {claim.doc_id}; re-add that document to re-extract it"
+        )
+    fragments = [_cut(text, f, what, claim) for f in span.fragments] if span.fragments else None
+    return Span(start=span.start, end=span.end, text=span.text, fragments=fragments)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def paragraph_around(text: str, start: int, end: int) -> Span:
+    """The paragraph(s) holding text[start:end], trimmed of surrounding blanks."""
+    breaks = [m.end() for m in _BLANK_LINE.finditer(text, 0, start)]
+    lo = breaks[-1] if breaks else 0
+    m = _BLANK_LINE.search(text, end)
+    hi = m.start() if m else len(text)
+    if hi - lo > MAX_PARAGRAPH:
+        # Fall back to a window around the quote, snapped to whitespace.
+        wlo, whi = max(lo, start - CONTEXT), min(hi, end + CONTEXT)
+        if wlo > lo:
+            sp = text.find(" ", wlo, start)
+            wlo = sp + 1 if sp != -1 else wlo
+        if whi < hi:
+            sp = text.rfind(" ", end, whi)
+            whi = sp if sp != -1 else whi
+        lo, hi = min(wlo, start), max(whi, end)
+    while lo < start and text[lo].isspace():
+        lo += 1
+    while hi > end and text[hi - 1].isspace():
+        hi -= 1
+    return Span.of(text, lo, hi)
+
+
+def _mentions(entity: str, claim: Claim, chain: Chain) -> bool:
+    """Does the claim involve `entity`: as a source anywhere in its chain, or in its content?"""
+    needle = re.compile(rf"(?<!\w){re.escape(entity.strip())}(?!\w)", re.IGNORECASE)
+    names = [h.entity for h in chain.hops] + [h.source for h in chain.hops]
+    names.append(claim.content.text)
+    return any(n and needle.search(n) for n in names)
+
+
+def build_report(
+    documents: Sequence[Document],
+    texts: Mapping[str, str],
+    claims: Sequence[Claim],
+    entity: str | None = None,
+    *,
+    generated: datetime | None = None,
+    extractor: str | None = None,
+) -> Report:
+    """A report over `documents` (in the order given), their claims by seq.
+
+    `texts` maps document id -> stored text. `claims` should hold every claim
+    of those documents (chains need the relaying claims even when `entity`
+    filters them out); claims of other documents are ignored. With `entity`,
+    only claims whose chain or content names it are kept, and documents left
+    without claims are dropped.
+    """
+    by_doc: dict[str, list[Claim]] = {}
+    for c in claims:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    out: list[ReportDocument] = []
+    for doc in documents:
+        doc_claims = sorted(by_doc.get(doc.id, []), key=lambda c: c.seq)
+        if doc_claims and doc.id not in texts:
+            raise DatabaseError(f"document {doc.id} has claims but no stored text; re-add it")
+        text = texts.get(doc.id, "")
+        by_id = {c.id: c for c in doc_claims}
+        items: list[ReportClaim] = []
+        for c in doc_claims:
+            chain = chain_of(c, by_id)
+            if entity and not _mentions(entity, c, chain):
+                continue
+            quote = _cut(text, c.content, "content", c)
+            items.append(
+                ReportClaim(
+                    claim=c,
+                    chain=chain,
+                    chain_text=chain.render(),
+                    quote=quote,
+                    paragraph=paragraph_around(text, quote.start, quote.end),
+                )
+            )
+        if items or not entity:
+            out.append(ReportDocument(document=doc, claims=items))
+    if extractor is None:
+        extractor = ", ".join(sorted({d.extractor for d in documents}))
+    return Report(
+        generated=generated or datetime.now(UTC),
+        extractor=extractor,
+        scope=ReportScope(entity=entity, documents=[d.id for d in documents]),
+        documents=out,
+    )
+
+
+def render_json(report: Report) -> str:
+    return report.model_dump_json(indent=2) + "\n"
+
+
+def render(report: Report, fmt: ReportFormat) -> str:
+    """The report as text in one of REPORT_FORMATS."""
+    match fmt:
+        case "md":
+            return render_markdown(report)
+        case "html":
+            return render_html(report)
+        case "json":
+            return render_json(report)
+        case "prov-json":
+            return render_prov(report, "json")
+        case "prov-xml":
+            return render_prov(report, "xml")
+        case "provn":
+            return render_prov(report, "provn")
+    raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")

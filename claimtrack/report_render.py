@@ -1,0 +1,290 @@
+"""Renderers for the provenance report: Markdown, self-contained HTML, W3C PROV.
+
+Everything taken from a document (titles, quotes, source names) is escaped:
+the texts come from the web and may carry markup meant for a reader's browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from typing import TYPE_CHECKING, Literal
+
+from claimtrack.models import Claim, Span
+
+if TYPE_CHECKING:  # report.py imports this module; the types are only annotations here
+    from claimtrack.report import Report, ReportClaim, ReportDocument
+
+TITLE = "Provenance report"
+
+
+def offsets_text(span: Span) -> str:
+    """'[120:245]', with its pieces when the quote is split: '[120:245] = [120:180] + [200:245]'."""
+    hull = f"[{span.start}:{span.end}]"
+    if not span.fragments:
+        return hull
+    return hull + " = " + " + ".join(f"[{f.start}:{f.end}]" for f in span.fragments)
+
+
+def attribution_text(c: Claim) -> str:
+    """'source (cue), kind' as the report prints it."""
+    cue = f" ({c.cue.text})" if c.cue else ""
+    return f"{c.source_label}{cue}, {c.kind}"
+
+
+def summary_text(report: Report) -> str:
+    docs, claims = len(report.documents), report.claim_count
+    parts = [
+        f"generated {report.generated.strftime('%Y-%m-%d %H:%M %Z').strip()}",
+        f"extractor {report.extractor or '(unknown)'}",
+    ]
+    if report.scope.entity:
+        parts.append(f"entity {report.scope.entity!r}")
+    parts.append(f"{docs} document{'s' * (docs != 1)}, {claims} claim{'s' * (claims != 1)}")
+    return "; ".join(parts)
+
+
+# --- Markdown ---------------------------------------------------------------
+
+# Inline characters that would turn quoted text into markup (CommonMark lets
+# any ASCII punctuation be backslash-escaped). '>' and '#' only matter at the
+# start of a line, handled in _md_line, so chains keep their readable '->'.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<&])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=|-]|\d+[.)])")
+
+
+def _md(text: str) -> str:
+    return _MD_INLINE.sub(r"\\\1", text)
+
+
+def _md_line(text: str) -> str:
+    """One line of quoted text that must not start a heading, list or quote."""
+    return _MD_LINE_START.sub(r"\1\\\2", _md(text))
+
+
+def _md_claim(rc: ReportClaim) -> list[str]:
+    c = rc.claim
+    # A split quote shows its pieces only: the words between them are not quoted.
+    text = " … ".join(f.text for f in rc.quote.pieces())
+    quote = [f"> {_md_line(line)}".rstrip() for line in text.splitlines() or [""]]
+    lines = [f"### Claim {_md(c.id)}", "", *quote, ""]
+    lines += [f"— {_md(attribution_text(c))}", ""]
+    lines += [f"Chain: {_md(rc.chain_text)}", ""]
+    lines += [f"Offsets: {offsets_text(rc.quote)}", ""]
+    if c.flags:
+        lines.append("Flags:")
+        lines += [f"- `{f.code}` ({f.severity}): {_md(f.explanation)}" for f in c.flags]
+    else:
+        lines.append("Flags: none")
+    lines.append("")
+    return lines
+
+
+def _md_document(rd: ReportDocument) -> list[str]:
+    d = rd.document
+    lines = [f"## {_md_line(d.title or '(untitled)')}", ""]
+    lines += [f"- id: {_md(d.id)}", f"- origin: {_md(d.origin)}"]
+    lines += [f"- published: {d.published.isoformat() if d.published else 'unknown'}", ""]
+    if not rd.claims:
+        lines += ["No claims in this document.", ""]
+    for rc in rd.claims:
+        lines += _md_claim(rc)
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    lines = [f"# {TITLE}", "", _md(summary_text(report)) + ".", ""]
+    if report.claim_count == 0:
+        lines += ["No claims in this report.", ""]
+    for rd in report.documents:
+        lines += _md_document(rd)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --- HTML -------------------------------------------------------------------
+
+_CSS = """
+body{font:16px/1.5 Georgia,serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1,h2,h3,.meta,.attribution,.chain,.offsets,.flags,dl{font-family:system-ui,sans-serif}
+.meta,.offsets{color:#666;font-size:.9em}
+section.document{border-top:2px solid #ccc;margin-top:2rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:0 1rem}dt{font-weight:bold}dd{margin:0}
+article.claim{border-left:4px solid #ddd;padding-left:1rem;margin:1.5rem 0}
+.context{white-space:pre-wrap}mark{background:#fff3a3}
+.src{text-decoration:underline}.cue{font-style:italic}
+.chain{font-weight:bold}.sev-high{color:#a00}.sev-warning{color:#a60}.sev-info{color:#555}
+""".strip()
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _context_html(rc: ReportClaim) -> str:
+    """The paragraph, escaped, with the quote's pieces in <mark> and source/cue tagged."""
+    para = rc.paragraph
+    marks: list[tuple[int, int, str]] = []
+    for f in rc.quote.pieces():
+        marks.append((f.start, f.end, f'<mark data-start="{f.start}" data-end="{f.end}">'))
+    c = rc.claim
+    for span, cls in ((c.source, "src"), (c.cue, "cue")):
+        for f in span.pieces() if span else []:
+            marks.append((f.start, f.end, f'<span class="{cls}">'))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, tag in marks:  # quote first: it wins any overlap
+        inside = para.start <= start < end <= para.end
+        if inside and all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, tag))
+    out, pos = [], para.start
+    base = para.text
+    for start, end, tag in sorted(kept):
+        closing = "</mark>" if tag.startswith("<mark") else "</span>"
+        out.append(_e(base[pos - para.start : start - para.start]))
+        out.append(tag + _e(base[start - para.start : end - para.start]) + closing)
+        pos = end
+    out.append(_e(base[pos - para.start :]))
+    return "".join(out)
+
+
+def _html_claim(rc: ReportClaim) -> str:
+    c = rc.claim
+    if c.flags:
+        items = "".join(
+            f'<li class="sev-{_e(f.severity)}"><code>{_e(f.code)}</code> ({_e(f.severity)}): '
+            f"{_e(f.explanation)}</li>"
+            for f in c.flags
+        )
+        flags = f'<ul class="flags">{items}</ul>'
+    else:
+        flags = '<p class="flags">No flags.</p>'
+    return (
+        f'<article class="claim" id="claim-{_e(c.id)}">\n'
+        f"<h3>Claim {_e(c.id)}</h3>\n"
+        f'<p class="context">{_context_html(rc)}</p>\n'
+        f'<p class="attribution">— {_e(attribution_text(c))}</p>\n'
+        f'<p class="chain">{_e(rc.chain_text)}</p>\n'
+        f'<p class="offsets">offsets {_e(offsets_text(rc.quote))}</p>\n'
+        f"{flags}\n</article>"
+    )
+
+
+def _html_document(rd: ReportDocument) -> str:
+    d = rd.document
+    published = d.published.isoformat() if d.published else "unknown"
+    meta = "".join(
+        f"<dt>{k}</dt><dd>{_e(v)}</dd>"
+        for k, v in (("id", d.id), ("origin", d.origin), ("published", published))
+    )
+    body = "\n".join(_html_claim(rc) for rc in rd.claims) or "<p>No claims in this document.</p>"
+    return (
+        f'<section class="document" id="doc-{_e(d.id)}">\n'
+        f"<h2>{_e(d.title or '(untitled)')}</h2>\n<dl>{meta}</dl>\n{body}\n</section>"
+    )
+
+
+def render_html(report: Report) -> str:
+    """A self-contained page: inline CSS, no scripts, no external resources."""
+    empty = "<p>No claims in this report.</p>\n" if report.claim_count == 0 else ""
+    docs = "\n".join(_html_document(rd) for rd in report.documents)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{TITLE}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+        f'<header><h1>{TITLE}</h1>\n<p class="meta">{_e(summary_text(report))}</p></header>\n'
+        f"{empty}{docs}\n</body>\n</html>\n"
+    )
+
+
+# --- W3C PROV -----------------------------------------------------------------
+
+NAMESPACE = ("ct", "urn:claimtrack:")
+
+
+def _local(prefix: str, *parts: str) -> str:
+    """A QName-safe local name; a hash stands in when nothing ASCII is left."""
+    slug = "_".join(re.sub(r"[^A-Za-z0-9]+", "_", p).strip("_") for p in parts).strip("_")
+    if not slug or len(slug) > 80:
+        slug = (slug[:60] + "_" if slug else "") + hashlib.sha1(
+            "\x1f".join(parts).encode()
+        ).hexdigest()[:10]
+    return f"{prefix}_{slug}"
+
+
+def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -> str:
+    """The report as a W3C PROV document.
+
+    document = prov:Entity; each claim as it appears there = prov:Entity whose
+    prov:value is the quoted content (ct:start/ct:end/ct:fragments give its
+    offsets); each attribution (the act of saying it) = prov:Activity that
+    generated the claim, associated with the source = prov:Agent, to which the
+    claim is attributed. A relayed claim wasDerivedFrom the relaying source's
+    account; the outermost account of a chain wasDerivedFrom the document.
+    """
+    from prov.model import PROV_LABEL, PROV_VALUE, ProvDocument
+
+    doc = ProvDocument()
+    ns = doc.add_namespace(*NAMESPACE)
+    agents: dict[str, object] = {}
+
+    def agent_for(c: Claim):
+        if c.source is None and c.cue is not None:
+            return None  # "it was reported that ...": no one to attribute it to
+        name = (c.source_entity or c.source.text) if c.source else None
+        key = name or f"author of {c.doc_id}"
+        if key not in agents:
+            ident = ns[_local("agent", key)] if name else ns[_local("author", c.doc_id)]
+            agents[key] = doc.agent(ident, {PROV_LABEL: key})
+        return agents[key]
+
+    for rd in report.documents:
+        d = rd.document
+        attrs: dict[str, object] = {
+            PROV_LABEL: d.title or "(untitled)",
+            ns["origin"]: d.origin,
+            ns["sha256"]: d.sha256,
+        }
+        if d.published:
+            attrs[ns["published"]] = d.published.isoformat()
+        doc_entity = doc.entity(ns[_local("doc", d.id)], attrs)
+        ids = {rc.claim.id for rc in rd.claims}
+        for rc in rd.claims:
+            c = rc.claim
+            attrs = {
+                PROV_VALUE: rc.quote.text,
+                PROV_LABEL: f"claim {c.id}",
+                ns["start"]: rc.quote.start,
+                ns["end"]: rc.quote.end,
+                ns["kind"]: c.kind,
+                ns["chain"]: rc.chain_text,
+                ns["extractor"]: c.extractor,
+            }
+            if rc.quote.fragments:
+                attrs[ns["fragments"]] = offsets_text(rc.quote)
+            if c.flags:
+                attrs[ns["flags"]] = "; ".join(f.code for f in c.flags)
+            claim = doc.entity(ns[_local("claim", c.doc_id, str(c.seq))], attrs)
+            act_attrs: dict[str, object] = {PROV_LABEL: f"{attribution_text(c)}"}
+            if c.cue:
+                act_attrs.update(
+                    {ns["cue"]: c.cue.text, ns["cue_start"]: c.cue.start, ns["cue_end"]: c.cue.end}
+                )
+            if c.relation:
+                act_attrs[ns["relation"]] = c.relation
+            act = doc.activity(
+                ns[_local("attribution", c.doc_id, str(c.seq))], None, None, act_attrs
+            )
+            doc.wasGeneratedBy(claim, act)
+            agent = agent_for(c)
+            if agent is not None:
+                doc.wasAssociatedWith(act, agent)
+                doc.wasAttributedTo(claim, agent)
+            if c.relayed_by and c.relayed_by in ids:
+                relayer = next(r.claim for r in rd.claims if r.claim.id == c.relayed_by)
+                doc.wasDerivedFrom(claim, ns[_local("claim", relayer.doc_id, str(relayer.seq))])
+            else:
+                doc.wasDerivedFrom(claim, doc_entity)
+    if fmt == "provn":
+        return doc.get_provn() + "\n"
+    text = doc.serialize(format=fmt, **({"indent": 2} if fmt == "json" else {}))
+    assert isinstance(text, str)
+    return text if text.endswith("\n") else text + "\n"
