@@ -104,23 +104,20 @@ def diff(db_path: str | Path, a: str, b: str):
 
 
 def report(db_path: str | Path, entity: str | None = None, doc: str | None = None):
+    """The provenance report over one document, or all, optionally about one entity."""
     from claimtrack.report import build_report
 
     db = dbmod.open_db(db_path)
-    found = queries.claims(db, doc=doc, entity=entity)
-    if (entity or doc) and not found:
-        what = f"entity '{entity}'" if entity else f"document '{doc}'"
-        raise NotFoundError(f"no claims for {what}: run `claimtrack claims` to see what is stored")
-    doc_ids = sorted({c.doc_id for c in found})
-    docs = [store.get_document(db, d) for d in doc_ids] if (entity or doc) else \
-        store.list_documents(db)
+    docs = [store.get_document(db, doc)] if doc else store.list_documents(db)
     texts = {d.id: store.get_text(db, d.id) for d in docs}
-    # Chains need every hop, also those outside the filter.
-    hops = [c for d in docs for c in queries.claims(db, doc=d.id)]
-    keep = {c.id for c in found}
-    by_id = {c.id: c for c in hops}
-    selected = [by_id[c.id] for c in found if c.id in by_id] if keep else []
-    return build_report(docs, texts, selected or found, entity=entity, all_claims=list(by_id.values()))
+    # Every claim of those documents: chains need the relaying hops too.
+    found = [c for d in docs for c in queries.claims(db, doc=d.id)]
+    result = build_report(docs, texts, found, entity=entity)
+    if entity and not result.documents:
+        raise NotFoundError(
+            f"no claims by or about '{entity}': run `claimtrack claims` to see what is stored"
+        )
+    return result
 
 
 def extract_file(path: str, out: TextIO, jobs: int = 1, progress: Callable[[int], None] | None = None) -> int:

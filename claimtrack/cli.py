@@ -14,6 +14,7 @@ import click
 
 from claimtrack import __version__, api
 from claimtrack.errors import BatchError, ClaimtrackError
+from claimtrack.report import REPORT_FORMATS
 
 DB_HELP = "SQLite database file (env CLAIMTRACK_DB; default ./claimtrack.db)"
 
@@ -160,8 +161,8 @@ def diff(doc_a: str, doc_b: str, fmt: str, db_path: str) -> None:
 @cli.command()
 @click.option("--entity", help="only claims by or about this entity")
 @click.option("--doc", help="only this document")
-@click.option("--format", "fmt", type=click.Choice(["md", "json", "html", "prov-json", "prov-n"]),
-              default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="md",
+              show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="write to this file instead of stdout")
 @db_option
