@@ -202,11 +202,26 @@ CLAIM_COLUMNS: tuple[Column, ...] = (
 )
 
 
+FLAG_COLUMNS: tuple[Column, ...] = (
+    Column("id", lambda c: c.id, max_width=20),
+    Column("source", lambda c: c.source_label, max_width=24),
+    Column("content", lambda c: c.content.text, shorten=80),
+    Column("flags", _flag_codes, max_width=20),
+    # The explanations say *why* a claim is weak, e.g. which link is missing.
+    Column("why", lambda c: [f"{f.severity}: {f.explanation}" for f in c.flags]),
+)
+
+
 def documents(rows: Sequence[Document], fmt: Format, out: TextIO | None = None) -> None:
     """The `claimtrack docs` listing."""
     emit(rows, fmt, DOC_COLUMNS, title="documents", out=out)
 
 
 def claims(rows: Sequence[Claim], fmt: Format, out: TextIO | None = None) -> None:
-    """The `claimtrack claims` / `flags` listing."""
+    """The `claimtrack claims` listing."""
     emit(rows, fmt, CLAIM_COLUMNS, title="claims", out=out)
+
+
+def flagged(rows: Sequence[Claim], fmt: Format, out: TextIO | None = None) -> None:
+    """The `claimtrack flags` listing."""
+    emit(rows, fmt, FLAG_COLUMNS, title="flagged claims", out=out)

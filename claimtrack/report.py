@@ -33,8 +33,8 @@ __all__ = [
     "render_prov",
 ]
 
-ReportFormat = Literal["md", "html", "json", "prov-json", "prov-xml", "provn"]
-REPORT_FORMATS: tuple[ReportFormat, ...] = ("md", "html", "json", "prov-json", "prov-xml", "provn")
+ReportFormat = Literal["md", "html", "json", "prov-json", "prov-xml", "prov-n"]
+REPORT_FORMATS: tuple[ReportFormat, ...] = ("md", "html", "json", "prov-json", "prov-xml", "prov-n")
 
 # Paragraphs longer than this are cut down around the quote, so a text with
 # no blank lines does not put the whole article into every claim.
@@ -124,32 +124,38 @@ def build_report(
     claims: Sequence[Claim],
     entity: str | None = None,
     *,
+    all_claims: Sequence[Claim] | None = None,
     generated: datetime | None = None,
     extractor: str | None = None,
 ) -> Report:
     """A report over `documents` (in the order given), their claims by seq.
 
-    `texts` maps document id -> stored text. `claims` should hold every claim
-    of those documents (chains need the relaying claims even when `entity`
-    filters them out); claims of other documents are ignored. With `entity`,
-    only claims whose chain or content names it are kept, and documents left
-    without claims are dropped.
+    `texts` maps document id -> stored text; claims of other documents are
+    ignored. Chains need every hop, also those a filter leaves out:
+    - `all_claims` given: `claims` is the caller's selection (e.g. the query
+      layer's "by or about entity"), reported as is; `all_claims` feeds chains.
+    - otherwise `claims` is everything, and `entity` keeps the claims whose
+      chain or content names it (whole words, any case).
+    With `entity`, documents left without claims are dropped.
     """
-    by_doc: dict[str, list[Claim]] = {}
-    for c in claims:
-        by_doc.setdefault(c.doc_id, []).append(c)
+    selected = {c.id for c in claims} if all_claims is not None else None
+    by_doc: dict[str, dict[str, Claim]] = {}
+    for c in [*(all_claims or ()), *claims]:
+        by_doc.setdefault(c.doc_id, {})[c.id] = c
     out: list[ReportDocument] = []
     for doc in documents:
-        doc_claims = sorted(by_doc.get(doc.id, []), key=lambda c: c.seq)
-        if doc_claims and doc.id not in texts:
-            raise DatabaseError(f"document {doc.id} has claims but no stored text; re-add it")
-        text = texts.get(doc.id, "")
-        by_id = {c.id: c for c in doc_claims}
+        by_id = by_doc.get(doc.id, {})
+        text = texts.get(doc.id)
         items: list[ReportClaim] = []
-        for c in doc_claims:
+        for c in sorted(by_id.values(), key=lambda c: c.seq):
             chain = chain_of(c, by_id)
-            if entity and not _mentions(entity, c, chain):
+            if selected is not None:
+                if c.id not in selected:
+                    continue
+            elif entity and not _mentions(entity, c, chain):
                 continue
+            if text is None:
+                raise DatabaseError(f"document {doc.id} has claims but no stored text; re-add it")
             quote = _cut(text, c.content, "content", c)
             items.append(
                 ReportClaim(
@@ -176,7 +182,7 @@ def render_json(report: Report) -> str:
     return report.model_dump_json(indent=2) + "\n"
 
 
-def render(report: Report, fmt: ReportFormat) -> str:
+def render(report: Report, fmt: ReportFormat | str) -> str:
     """The report as text in one of REPORT_FORMATS."""
     match fmt:
         case "md":
@@ -189,6 +195,6 @@ def render(report: Report, fmt: ReportFormat) -> str:
             return render_prov(report, "json")
         case "prov-xml":
             return render_prov(report, "xml")
-        case "provn":
+        case "prov-n" | "provn":
             return render_prov(report, "provn")
     raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
