@@ -1,5 +1,285 @@
-"""Placeholder until the resolver lands: leaves sources unresolved."""
+"""Source resolution: who a source span refers to, as a full name.
+
+No coreference package works offline, so this is a small set of general
+rules over the spaCy parse. The source span itself is never changed; only
+`Attribution.source_entity` is filled:
+
+- names: the longest PERSON/ORG name in the document that contains the
+  source's name ("Al-Mismari" -> "Ahmed Al-Mismari");
+- pronouns: the previous speaker of matching number, unless another person
+  became the subject since; else the nearest person named before;
+- titles ("the spokesman"): the person the text gave that role earlier, in
+  an appositive, a pre-name title or a copula;
+- relative pronouns ("an official who said"): their antecedent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from claimtrack.models import Attribution
+
+NAME_LABELS = frozenset({"PERSON", "ORG"})
+# named sources of these labels stand for themselves: never expanded into a longer name
+SELF_LABELS = frozenset({"GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
+SINGULAR_PERSON = frozenset({"he", "she", "him", "her", "himself", "herself"})
+PLURAL = frozenset({"they", "them", "themselves"})
+NEUTER = frozenset({"it", "itself"})
+RELATIVE = frozenset({"who", "which", "that", "whom"})
+DEFINITE = frozenset({"the", "this", "that"})
+# words that are not part of a name's identity when matching surnames
+HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "sen", "rep", "gov", "gen"}
+    | {"col", "lt", "capt", "sgt", "maj", "adm", "president", "senator", "minister", "sheikh"}
+)
+# role nouns that name the same job
+ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
+# how far back (in sentences) a previous speaker still counts for a pronoun
+SPEAKER_WINDOW = 6
+NEUTER_WINDOW = 2
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
+_EDGE_PUNCT = " \t\"'\u201c\u201d,;:()[]"
 
 
-def resolve_sources(doc, attributions) -> None:
-    return None
+def canonical_name(text: str) -> str:
+    """A name as an entity key: straight apostrophes, single spaces, no
+    leading determiner, no possessive ("the Pentagon’s" -> "Pentagon")."""
+    name = re.sub(r"\s+", " ", text.translate(_APOSTROPHES)).strip(_EDGE_PUNCT)
+    while (stripped := _DETERMINER.sub("", name)) != name:
+        name = stripped
+    return _POSSESSIVE.sub("", name).strip(_EDGE_PUNCT)
+
+
+def _key(name: str) -> tuple[str, ...]:
+    words = [w.lower().rstrip(".") for w in canonical_name(name).split()]
+    return tuple(w for w in words if w and w not in HONORIFICS)
+
+
+def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+    n = len(small)
+    return n > 0 and any(big[i : i + n] == small for i in range(len(big) - n + 1))
+
+
+def _role(token: Token) -> str:
+    lemma = token.lemma_.lower()
+    return ROLE_SYNONYMS.get(lemma, lemma)
+
+
+@dataclass(frozen=True)
+class _Name:
+    text: str  # canonical
+    key: tuple[str, ...]
+    label: str
+    start: int  # character offsets of this mention
+    end: int
+    root: int  # token index of the mention's syntactic head
+
+
+@dataclass(frozen=True)
+class _RoleMention:
+    role: str
+    phrase: str  # the role's words, lowercase, to check modifiers against
+    person: str  # full name
+    start: int
+
+
+@dataclass
+class _Speaker:
+    """What one attribution's source turned out to be."""
+
+    entity: str | None
+    kind: str | None  # "person", "plural", "org" or None when unknown
+    start: int
+    sent: int
+
+
+class _Resolver:
+    def __init__(self, doc: Doc, attributions: list[Attribution]):
+        self.doc = doc
+        self.atts = attributions
+        self.names = [
+            _Name(
+                canonical_name(e.text), _key(e.text), e.label_, e.start_char, e.end_char, e.root.i
+            )
+            for e in doc.ents
+            if e.label_ in NAME_LABELS and _key(e.text)
+        ]
+        self.sent_of = {s.start: i for i, s in enumerate(doc.sents)}
+        self.roles = self._role_mentions()
+        self.speakers: list[_Speaker] = []
+
+    # ---- names -------------------------------------------------------
+    def sent_index(self, token: Token) -> int:
+        return self.sent_of.get(token.sent.start, 0)
+
+    def full_name(self, name: str, label: str | None, at: int) -> str:
+        """The longest document name containing `name` (earlier mentions first)."""
+        key = _key(name)
+        if label in SELF_LABELS or not key:
+            return canonical_name(name)
+        labels = {"PERSON"} if label == "PERSON" else {"PERSON", "ORG"}
+        found = [n for n in self.names if n.label in labels and _contains(n.key, key)]
+        if not found:
+            return canonical_name(name)
+        earlier = [n for n in found if n.start < at] or found
+        # longest; among equals the most recent before the source
+        best = max(earlier, key=lambda n: (len(n.key), n.start if n.start < at else -n.start))
+        return best.text if len(best.key) > len(key) else canonical_name(name)
+
+    def name_at(self, token: Token) -> tuple[str, str | None] | None:
+        """The name whose head is `token`: an entity, or a run of proper nouns."""
+        if token.ent_type_ in NAME_LABELS | SELF_LABELS:
+            for ent in self.doc.ents:
+                if ent.start <= token.i < ent.end:
+                    return ent.text, ent.label_
+        if token.pos_ == "PROPN":
+            lo = hi = token.i
+            while lo > 0 and self.doc[lo - 1].pos_ == "PROPN" and self.doc[lo - 1].head.i != lo:
+                lo -= 1
+            while hi + 1 < len(self.doc) and self.doc[hi + 1].pos_ == "PROPN":
+                hi += 1
+            return self.doc[lo : hi + 1].text, None
+        return None
+
+    # ---- roles -------------------------------------------------------
+    def _role_mentions(self) -> list[_RoleMention]:
+        """Who the text says holds which role: "X, the spokesman", "the commander
+        X", "the spokesman, X", "X is the spokesman"."""
+        out = []
+        for n in self.names:
+            if n.label != "PERSON":
+                continue
+            root = self.doc[n.root]
+            nouns = [
+                t for t in root.children if t.dep_ in ("appos", "compound") and t.pos_ == "NOUN"
+            ]
+            if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+                nouns.append(root.head)
+            if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+                nouns += [t for t in root.head.children if t.dep_ == "attr" and t.pos_ == "NOUN"]
+            for t in nouns:
+                phrase = " ".join(w.lower_ for w in t.subtree if not (n.start <= w.idx < n.end))
+                out.append(_RoleMention(_role(t), phrase, n.text, n.start))
+        return out
+
+    def by_role(self, noun: Token) -> str | None:
+        role = _role(noun)
+        mods = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")}
+        mods -= {"former", "then", "current"}
+        hits = [
+            r
+            for r in self.roles
+            if r.role == role and r.start < noun.idx and all(m in r.phrase.split() for m in mods)
+        ]
+        return self.full_name(hits[-1].person, "PERSON", noun.idx) if hits else None
+
+    # ---- pronouns ----------------------------------------------------
+    def pronoun(self, token: Token) -> tuple[str | None, str | None]:
+        word = token.lower_
+        if word in SINGULAR_PERSON:
+            return self.previous_speaker(token, "person"), "person"
+        if word in PLURAL:
+            return self.previous_speaker(token, "plural"), "plural"
+        if word in NEUTER:
+            return self.previous_speaker(token, "org"), "org"
+        return None, None
+
+    def previous_speaker(self, token: Token, kind: str) -> str | None:
+        sent = self.sent_index(token)
+        accept = {"plural", "org"} if kind == "plural" else {kind}
+        for sp in sorted(self.speakers, key=lambda s: s.start, reverse=True):
+            if sp.start >= token.idx or sent - sp.sent > SPEAKER_WINDOW:
+                continue
+            if sp.kind in accept:
+                if kind == "person" and (rival := self.new_subject(sp, token)):
+                    return rival
+                return sp.entity  # None: the speaker is a person we cannot name
+        if kind == "person":
+            return self.nearest(token, "PERSON", SPEAKER_WINDOW)
+        if kind == "org":
+            return self.nearest(token, "ORG", NEUTER_WINDOW)
+        return None
+
+    def new_subject(self, speaker: _Speaker, token: Token) -> str | None:
+        """A different person who became a sentence subject after the speaker's
+        sentence: in "Smith spoke. Then Jones arrived. He said", he is Jones."""
+        for n in reversed(self.names):
+            root = self.doc[n.root]
+            if (
+                n.label == "PERSON"
+                and speaker.sent < self.sent_index(root)
+                and n.start < token.idx
+                and root.dep_ in ("nsubj", "nsubjpass")
+                and root.head.dep_ == "ROOT"
+                and not self.in_content(n.start)
+            ):
+                name = self.full_name(n.text, n.label, n.start)
+                return name if name != speaker.entity else None
+        return None
+
+    def in_content(self, pos: int) -> bool:
+        return any(p.start <= pos < p.end for a in self.atts for p in a.content.pieces())
+
+    def nearest(self, token: Token, label: str, window: int) -> str | None:
+        sent = self.sent_index(token)
+        for n in reversed(self.names):
+            if (
+                n.label == label
+                and n.end <= token.idx
+                and sent - self.sent_index(self.doc[n.root]) <= window
+            ):
+                return self.full_name(n.text, n.label, n.start)
+        return None
+
+    # ---- one source --------------------------------------------------
+    def resolve_token(self, root: Token, depth: int = 0) -> tuple[str | None, str | None]:
+        """(full name, kind) for the source whose head token is `root`."""
+        word = root.lower_
+        if root.pos_ == "PRON" and word in RELATIVE and depth == 0:
+            head = root.head
+            while head.dep_ == "conj":
+                head = head.head
+            if head.dep_ in ("relcl", "acl") and head.head.i != root.i:
+                return self.resolve_token(head.head, depth + 1)
+            return None, None
+        if root.pos_ == "PRON":
+            return self.pronoun(root)
+        named = self.name_at(root)
+        if named is not None:
+            text, label = named
+            kind = "person" if label == "PERSON" else "org" if label else None
+            return self.full_name(text, label, root.idx), kind
+        if root.pos_ != "NOUN":
+            return None, None
+        kind = "plural" if root.tag_ == "NNS" else "person"
+        if kind == "person" and any(
+            c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in root.children
+        ):
+            return self.by_role(root), kind
+        return None, kind
+
+
+def resolve_sources(doc: Doc, attributions: list[Attribution]) -> None:
+    """Fill `source_entity` for each attribution whose source can be named."""
+    res = _Resolver(doc, attributions)
+    order = sorted(
+        (i for i, a in enumerate(attributions) if a.source is not None),
+        key=lambda i: attributions[i].source.start,  # type: ignore[union-attr]
+    )
+    for i in order:
+        att = attributions[i]
+        src = att.source
+        assert src is not None
+        span = doc.char_span(src.start, src.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        entity, kind = res.resolve_token(span.root)
+        if entity:
+            att.source_entity = entity
+        res.speakers.append(_Speaker(entity, kind, src.start, res.sent_index(span.root)))
