@@ -1,0 +1,186 @@
+"""Claims with filters and corpus-level flags; everything said by or about an entity.
+
+`single_source` depends on the whole database, so it is computed here at
+query time (never stored): adding a document that carries the same claim
+clears it. A claim is single-sourced unless
+  * a claim in another document has content_similarity >= SAME_CLAIM, or
+  * a claim in the same document carries it from an independent source:
+    a different, stated source outside this claim's relay tree ("X said ...,
+    according to O" and "Y said ..., according to O" both rest on O).
+Claims the author states with no source at all are not flagged: they carry
+`no_source` already, and a second flag would say the same thing louder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import sqlite_utils
+
+from claimtrack import store
+from claimtrack.errors import NotFoundError
+from claimtrack.flags import FLAGS, make_flag
+from claimtrack.models import Chain, Claim, Record
+from claimtrack.provenance import chain_of
+from claimtrack.similarity import SAME_CLAIM, set_similarity, source_key, tokens
+
+KINDS = ("direct", "indirect", "mixed")
+
+
+class EntityClaim(Record):
+    claim: Claim  # with static and corpus flags
+    chain: Chain
+
+
+class EntityDocument(Record):
+    id: str
+    title: str | None
+    origin: str
+    by: list[EntityClaim]  # the entity is the source (text or resolved entity)
+    about: list[EntityClaim]  # the content names the entity (and it is not the source)
+
+
+class EntityView(Record):
+    name: str
+    documents: list[EntityDocument]
+
+
+# --- corpus flags --------------------------------------------------------------------
+
+
+def _relay_groups(cs: list[Claim]) -> dict[str, str]:
+    """claim id -> id of the root of its relay tree (claims linked by relayed_by)."""
+    parent = {c.id: c.relayed_by for c in cs}
+
+    def root(cid: str) -> str:
+        seen = {cid}
+        while (p := parent.get(cid)) and p in parent and p not in seen:
+            seen.add(p)
+            cid = p
+        return cid
+
+    return {c.id: root(c.id) for c in cs}
+
+
+def _is_authorial(c: Claim) -> bool:
+    return c.source is None and c.cue is None
+
+
+def with_corpus_flags(cs: list[Claim]) -> list[Claim]:
+    """Copies of `cs` (all claims of the database) with `single_source` added where due."""
+    toks = [tokens(c.content.text) for c in cs]
+    groups = _relay_groups(cs)
+    keys = [source_key(c) for c in cs]
+    docs = {c.doc_id for c in cs}
+    index: dict[str, list[int]] = defaultdict(list)  # token -> claims containing it
+    for i, ts in enumerate(toks):
+        for t in ts:
+            index[t].append(i)
+
+    def corroborated(i: int) -> bool:
+        c = cs[i]
+        candidates = {j for t in toks[i] for j in index[t]} - {i}
+        for j in sorted(candidates):
+            d = cs[j]
+            if d.doc_id == c.doc_id and (
+                groups[d.id] == groups[c.id] or not keys[j] or keys[j] == keys[i]
+            ):
+                continue  # same voice, or the same relay: not independent
+            if set_similarity(toks[i], toks[j]) >= SAME_CLAIM:
+                return True
+        return False
+
+    others = len(docs) - 1
+    detail = (
+        f"none of the {others} other documents carries it"
+        if others
+        else "no other document in the database yet"
+    )
+    out = []
+    for i, c in enumerate(cs):
+        if not _is_authorial(c) and not corroborated(i):
+            c = c.model_copy(update={"flags": [*c.flags, make_flag("single_source", detail)]})
+        out.append(c)
+    return out
+
+
+# --- filters -------------------------------------------------------------------------
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """Case-insensitive, whole-word match; spaces and hyphens in the name are interchangeable.
+
+    "Belhadj" finds "Abdelhakim Belhadj" and "Belhadj's", not "Belhadjes";
+    "Al Qaeda" finds "Al-Qaeda".
+    """
+    parts = [re.escape(p) for p in re.split(r"[\s\-\u2010-\u2014]+", name.strip()) if p]
+    if not parts:
+        raise NotFoundError("give a name to look for, e.g. --entity Belhadj")
+    return re.compile(r"(?<!\w)" + r"[\s\-\u2010-\u2014]+".join(parts) + r"(?!\w)", re.I)
+
+
+def _by(c: Claim, pat: re.Pattern[str]) -> bool:
+    return any(s and pat.search(s) for s in (c.source.text if c.source else None, c.source_entity))
+
+
+def _about(c: Claim, pat: re.Pattern[str]) -> bool:
+    return bool(pat.search(c.content.text))
+
+
+def claims(
+    db: sqlite_utils.Database,
+    doc: str | None = None,
+    entity: str | None = None,
+    flag: str | None = None,
+    kind: str | None = None,
+) -> list[Claim]:
+    """Claims with static and corpus flags, in (document added, seq) order, filtered.
+
+    doc: a document reference (store.get_document); entity: claims by that
+    source or whose content names it; flag: claims carrying that flag code;
+    kind: direct / indirect / mixed.
+    """
+    if flag is not None and flag not in FLAGS:
+        raise NotFoundError(f"unknown flag '{flag}': choose one of {', '.join(FLAGS)}")
+    if kind is not None and kind not in KINDS:
+        raise NotFoundError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
+    doc_id = store.get_document(db, doc).id if doc is not None else None
+    pat = name_pattern(entity) if entity is not None else None
+    out = with_corpus_flags(store.load_claims(db))
+    if doc_id is not None:
+        out = [c for c in out if c.doc_id == doc_id]
+    if pat is not None:
+        out = [c for c in out if _by(c, pat) or _about(c, pat)]
+    if flag is not None:
+        out = [c for c in out if any(f.code == flag for f in c.flags)]
+    if kind is not None:
+        out = [c for c in out if c.kind == kind]
+    return out
+
+
+def entity_view(db: sqlite_utils.Database, name: str) -> EntityView:
+    """Per document, the claims made by `name` and the claims about it, with chains."""
+    pat = name_pattern(name)
+    every = with_corpus_flags(store.load_claims(db))
+    by_doc: dict[str, dict[str, Claim]] = defaultdict(dict)
+    for c in every:
+        by_doc[c.doc_id][c.id] = c
+    documents = []
+    for d in store.list_documents(db):
+        by: list[EntityClaim] = []
+        about: list[EntityClaim] = []
+        for c in by_doc[d.id].values():
+            if _by(c, pat):
+                by.append(EntityClaim(claim=c, chain=chain_of(c, by_doc[d.id])))
+            elif _about(c, pat):
+                about.append(EntityClaim(claim=c, chain=chain_of(c, by_doc[d.id])))
+        if by or about:
+            documents.append(
+                EntityDocument(id=d.id, title=d.title, origin=d.origin, by=by, about=about)
+            )
+    if not documents:
+        raise NotFoundError(
+            f"no claim by or about '{name}' — run `claimtrack claims` to see who is quoted"
+        )
+    return EntityView(name=name, documents=documents)

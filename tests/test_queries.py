@@ -1,0 +1,201 @@
+"""queries: corpus-level single_source, filters, the entity view."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from claimtrack import queries, store
+from claimtrack.db import open_db
+from claimtrack.errors import NotFoundError
+from claimtrack.flags import make_flag
+from claimtrack.models import Attribution, Extraction, ParsedInput, Span
+
+
+def add(db, origin: str, text: str, atts: list[tuple]) -> str:
+    """Store `text` with attributions given as (source, cue, content, relayed_by[, entity])."""
+
+    def sp(phrase: str | tuple[str, int] | None) -> Span | None:
+        """A phrase's first occurrence, or (phrase, n) for its n-th (0-based)."""
+        if phrase is None:
+            return None
+        phrase, nth = phrase if isinstance(phrase, tuple) else (phrase, 0)
+        i = -1
+        for _ in range(nth + 1):
+            i = text.index(phrase, i + 1)
+        return Span.of(text, i, i + len(phrase))
+
+    attributions, flags = [], []
+    for source, cue, content, relayed_by, *entity in atts:
+        attributions.append(
+            Attribution(
+                source=sp(source),
+                cue=sp(cue),
+                cue_lemma=cue if isinstance(cue, str) else cue and cue[0],
+                content=sp(content),
+                relayed_by=relayed_by,
+                source_entity=entity[0] if entity else None,
+                kind="direct" if str(content).startswith('"') else "indirect",
+            )
+        )
+        flags.append([make_flag("no_source")] if source is None and cue is None else [])
+    parsed = ParsedInput(
+        origin=origin,
+        format="text",
+        title=origin.title(),
+        text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+    return store.add_document(
+        db, parsed, Extraction(extractor="t/1", attributions=attributions), flags
+    ).id
+
+
+A = (
+    "Ahmed Al-Mismari claimed that council members held secret meetings with Al-Qaeda leaders, "
+    "according to Libya Observer. Officials said that oil exports doubled in March. "
+    "The region is unstable."
+)
+A_ATTS = [
+    (
+        "Ahmed Al-Mismari",
+        "claimed",
+        "council members held secret meetings with Al-Qaeda leaders",
+        1,
+    ),
+    (
+        "Libya Observer",
+        "according to",
+        "Ahmed Al-Mismari claimed that council members held secret meetings with Al-Qaeda leaders",
+        None,
+    ),  # noqa: E501
+    ("Officials", "said", "oil exports doubled in March", None),
+    (None, None, "The region is unstable.", None),
+]
+B = (
+    "A spokesman for Haftar said council members held secret meetings with leaders of Al-Qaeda. "
+    '"We saw nothing," Belhadj said.'
+)
+B_ATTS = [
+    (
+        "A spokesman for Haftar",
+        "said",
+        "council members held secret meetings with leaders of Al-Qaeda",
+        None,
+    ),  # noqa: E501
+    ("Belhadj", "said", '"We saw nothing,"', None, "Abdelhakim Belhadj"),
+]
+
+
+def codes(c) -> list[str]:
+    return [f.code for f in c.flags]
+
+
+@pytest.fixture
+def db(tmp_path):
+    return open_db(tmp_path / "q.db")
+
+
+def test_single_source_cleared_by_second_document(db):
+    a = add(db, "a.txt", A, A_ATTS)
+    before = {c.seq: codes(c) for c in queries.claims(db)}
+    assert "single_source" in before[0] and "single_source" in before[2]
+    assert "single_source" in before[1]  # the relay alone is one voice
+    assert before[3] == ["no_source"]  # authorial claims are not flagged twice
+
+    add(db, "b.txt", B, B_ATTS)
+    after = {c.id: codes(c) for c in queries.claims(db)}
+    assert "single_source" not in after[f"{a}:0"]  # B carries the meetings claim
+    assert "single_source" not in after[f"{a}:1"]  # ... which the relay contains
+    assert "single_source" in after[f"{a}:2"]  # nobody else reports the exports
+    assert after[f"{a}:3"] == ["no_source"]
+    single = next(f for f in queries.claims(db, doc="a")[2].flags if f.code == "single_source")
+    assert "none of the 1 other documents" in single.explanation
+    # static flags stay stored; the corpus flag never is
+    assert all("single_source" not in codes(c) for c in store.load_claims(db))
+
+
+def test_independent_source_in_same_document_clears(db):
+    text = (
+        "Reuters said the talks failed on Monday. AP said the talks failed on Monday. He said so."
+    )
+    add(db, "x.txt", text, [
+        ("Reuters", "said", "the talks failed on Monday", None),
+        ("AP", ("said", 1), ("the talks failed on Monday", 1), None),
+    ])  # fmt: skip
+    assert all("single_source" not in codes(c) for c in queries.claims(db))
+
+
+def test_same_relay_does_not_clear(db):
+    text = (
+        "Aides told Reuters the vote was rigged; staff told Reuters the vote was rigged, it said."
+    )
+    add(db, "x.txt", text, [
+        ("Aides", "told", "the vote was rigged", 2),
+        ("staff", ("told", 1), ("the vote was rigged", 1), 2),
+        ("it", ("said", 0), text[: text.index(", it")], None, "Reuters"),
+    ])  # fmt: skip
+    # Two voices, but both reach the reader only through Reuters: one source.
+    assert all("single_source" in codes(c) for c in queries.claims(db))
+
+
+def test_same_voice_does_not_clear(db):
+    text = "Reuters said the talks failed. He said the talks failed."
+    add(db, "x.txt", text, [
+        ("Reuters", "said", "the talks failed", None),
+        ("He", ("said", 1), ("the talks failed", 1), None, "Reuters"),
+    ])  # fmt: skip
+    assert all("single_source" in codes(c) for c in queries.claims(db))
+
+
+def test_filters(db):
+    a = add(db, "a.txt", A, A_ATTS)
+    b = add(db, "b.txt", B, B_ATTS)
+    assert {c.doc_id for c in queries.claims(db, doc="b")} == {b}
+    by_name = queries.claims(db, entity="belhadj")  # case-insensitive, surname finds entity
+    assert [c.id for c in by_name] == [f"{b}:1"]
+    assert [c.id for c in queries.claims(db, entity="Abdelhakim Belhadj")] == [f"{b}:1"]
+    qaeda = {c.id for c in queries.claims(db, entity="Al Qaeda")}  # hyphen == space
+    assert qaeda == {f"{a}:0", f"{a}:1", f"{b}:0"}
+    assert queries.claims(db, entity="Qaed") == []  # whole words only
+    assert [c.seq for c in queries.claims(db, flag="no_source")] == [3]
+    assert [c.id for c in queries.claims(db, kind="direct")] == [f"{b}:1"]
+    assert [c.id for c in queries.claims(db, doc="a", flag="single_source")] == [f"{a}:2"]
+    assert [c.id for c in queries.claims(db)][:2] == [f"{a}:0", f"{a}:1"]  # stable order
+
+
+def test_filter_errors(db):
+    add(db, "a.txt", A, A_ATTS)
+    with pytest.raises(NotFoundError, match="unknown flag"):
+        queries.claims(db, flag="dubious")
+    with pytest.raises(NotFoundError, match="unknown kind"):
+        queries.claims(db, kind="sarcastic")
+    with pytest.raises(NotFoundError, match="claimtrack docs"):
+        queries.claims(db, doc="missing")
+
+
+def test_entity_view(db):
+    a = add(db, "a.txt", A, A_ATTS)
+    b = add(db, "b.txt", B, B_ATTS)
+    view = queries.entity_view(db, "Al-Mismari")
+    (doc,) = view.documents
+    assert (doc.id, doc.title) == (a, "A.Txt")
+    assert [e.claim.id for e in doc.by] == [f"{a}:0"]
+    assert [e.claim.id for e in doc.about] == [f"{a}:1"]  # the relay quotes him
+    chain = doc.by[0].chain
+    assert [h.source for h in chain.hops] == ["Libya Observer", "Ahmed Al-Mismari"]
+    assert chain.render().startswith(f"document {a} -> Libya Observer")
+    assert "single_source" not in codes(doc.by[0].claim)
+
+    qaeda = queries.entity_view(db, "al-qaeda")
+    assert [d.id for d in qaeda.documents] == [a, b]
+    assert all(not d.by for d in qaeda.documents)
+
+
+def test_entity_view_not_found(db):
+    add(db, "a.txt", A, A_ATTS)
+    with pytest.raises(NotFoundError, match="claimtrack claims"):
+        queries.entity_view(db, "Gaddafi")
+    with pytest.raises(NotFoundError):
+        queries.entity_view(db, "  ")
