@@ -48,19 +48,23 @@ def summary_text(report: Report) -> str:
 # --- Markdown ---------------------------------------------------------------
 
 # Inline characters that would turn quoted text into markup (CommonMark lets
-# any ASCII punctuation be backslash-escaped). '>' and '#' only matter at the
-# start of a line, handled in _md_line, so chains keep their readable '->'.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<&])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=|-]|\d+[.)])")
+# any ASCII punctuation be backslash-escaped). Brackets are left readable
+# ("he [= Al-Mismari]") except where they could form a link: "](", "][" and a
+# line-starting "[" (a link definition). '>' and '#' only matter at the start
+# of a line, so chains keep their readable '->'.
+_MD_INLINE = re.compile(r"([\\`*_<&])|\](?=[(\[])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=|\[-])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 
 
 def _md(text: str) -> str:
-    return _MD_INLINE.sub(r"\\\1", text)
+    return _MD_INLINE.sub(lambda m: "\\" + m.group(0) if m.group(1) else "]\\", text)
 
 
 def _md_line(text: str) -> str:
     """One line of quoted text that must not start a heading, list or quote."""
-    return _MD_LINE_START.sub(r"\1\\\2", _md(text))
+    text = _MD_ORDERED.sub(r"\1\\\2", _md(text))
+    return _MD_LINE_START.sub(r"\1\\\2", text)
 
 
 def _md_claim(rc: ReportClaim) -> list[str]:
@@ -133,7 +137,7 @@ def _context_html(rc: ReportClaim) -> str:
             marks.append((f.start, f.end, f'<span class="{cls}">'))
     kept: list[tuple[int, int, str]] = []
     for start, end, tag in marks:  # quote first: it wins any overlap
-        inside = para.start <= start < end <= para.end
+        inside = para.start <= start <= end <= para.end
         if inside and all(end <= s or start >= e for s, e, _ in kept):
             kept.append((start, end, tag))
     out, pos = [], para.start
