@@ -1,0 +1,68 @@
+"""The cue lexicon (claimtrack/data/cues.json), loaded once.
+
+The lexicon is versioned data, not code: tuning the extractor mostly means
+editing the JSON and bumping its "version" (which is part of EXTRACTOR).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    version: str
+    speech: frozenset[str]
+    other: frozenset[str]
+    addressee: frozenset[str]
+    object_content: frozenset[str]
+    need_clause: frozenset[str]
+    prep_content: dict[str, frozenset[str]]
+    according: tuple[tuple[str, ...], ...]
+    colon_max_gap: int
+    relative_pronouns: frozenset[str]
+    quote_open: frozenset[str]
+    quote_close: frozenset[str]
+    quote_both: frozenset[str]
+    headline_speech_max_tokens: int
+    scare_quote_max_words: int
+
+    def cue_class(self, lemma: str) -> str | None:
+        """'speech', 'other', or None when the lemma is no cue."""
+        if lemma in self.speech:
+            return "speech"
+        if lemma in self.other:
+            return "other"
+        return None
+
+
+def _set(raw: dict, key: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in raw[key])
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    raw = json.loads(
+        resources.files("claimtrack").joinpath("data/cues.json").read_text(encoding="utf-8")
+    )
+    return Lexicon(
+        version=raw["version"],
+        speech=_set(raw, "speech_verbs"),
+        other=_set(raw, "other_verbs") - _set(raw, "speech_verbs"),
+        addressee=_set(raw, "addressee_verbs"),
+        object_content=_set(raw, "object_content_verbs"),
+        # a verb whose object is content never needs a clause
+        need_clause=_set(raw, "need_clause") - _set(raw, "object_content_verbs"),
+        prep_content={k: frozenset(v) for k, v in raw["prep_content"].items()},
+        according=tuple(tuple(p) for p in raw["according"]),
+        colon_max_gap=int(raw["colon_max_gap"]),
+        relative_pronouns=_set(raw, "relative_pronouns"),
+        quote_open=frozenset(raw["quote_open"]),
+        quote_close=frozenset(raw["quote_close"]),
+        quote_both=frozenset(raw["quote_both"]),
+        headline_speech_max_tokens=int(raw["headline_speech_max_tokens"]),
+        scare_quote_max_words=int(raw["scare_quote_max_words"]),
+    )

@@ -1,0 +1,87 @@
+"""Character-level text structure the parser does not give us: quotations,
+author brackets inside them, and paragraphs."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from claimtrack.extract.cues import Lexicon
+
+_PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_BRACKET = re.compile(r"\[[^\[\]\n]{0,200}\]")
+PARAGRAPHS = "claimtrack_paragraphs"
+_OPENING_CONTEXT = " \t\n([{—–-/:"
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank paragraph; paragraphs are split by blank lines."""
+    out, pos = [], 0
+    for m in _PARA_BREAK.finditer(text):
+        if text[pos : m.start()].strip():
+            out.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append((pos, len(text.rstrip())))
+    return out
+
+
+def find_quotes(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """(start, end) of each quotation, marks included, in text order.
+
+    A straight double quote opens when it follows whitespace or an opening
+    bracket, else closes. A quotation left open at the end of a paragraph
+    continues when the next paragraph opens with a quotation mark (the
+    newspaper convention for quotes running across paragraphs); otherwise it
+    ends with its paragraph.
+    """
+    paras = paragraphs(text)
+    para_starts = [s for s, _ in paras]
+    quotes: list[tuple[int, int]] = []
+    open_at: int | None = None
+    open_para = -1
+    for i, ch in enumerate(text):
+        if ch not in lex.quote_open and ch not in lex.quote_close and ch not in lex.quote_both:
+            continue
+        para = bisect.bisect_right(para_starts, i) - 1
+        if open_at is not None and para != open_para:
+            if i == paras[para][0] and ch not in lex.quote_close:
+                open_para = para  # the quotation continues into this paragraph
+                continue
+            quotes.append((open_at, paras[open_para][1]))
+            open_at = None
+        if ch in lex.quote_both:
+            # straight quotes alternate; one opens only where a word can start
+            opening = open_at is None
+            if opening and i > 0 and text[i - 1] not in _OPENING_CONTEXT:
+                continue
+        else:
+            opening = ch in lex.quote_open
+        if opening:
+            if open_at is None:
+                open_para = para
+            open_at = i  # an unbalanced second opening restarts the quotation
+        elif open_at is not None:
+            quotes.append((open_at, i + 1))
+            open_at = None
+    if open_at is not None:
+        quotes.append((open_at, paras[open_para][1] if paras else len(text)))
+    return quotes
+
+
+def brackets_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Author insertions "[...]" within text[start:end]."""
+    return [(m.start(), m.end()) for m in _BRACKET.finditer(text, start, end)]
+
+
+@Language.component(PARAGRAPHS)
+def paragraph_sentences(doc: Doc) -> Doc:
+    """A blank line always ends a sentence: headlines, bylines and block quotes
+    have no final period, and the parser would otherwise run them together."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc

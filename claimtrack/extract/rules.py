@@ -1,0 +1,519 @@
+"""Attribution rules over a spaCy parse.
+
+Each rule turns a cue (a reporting verb, "according to", a colon before a
+quote, a headline "X: Y") into a candidate with source and cue tokens and
+content character ranges. A final pass settles what the parse cannot:
+quotations are taken whole, author brackets are cut out, tokens that play a
+role in another attribution (its source or cue) leave this one's content,
+and cues quoted inside someone else's quotation are dropped.
+Every rule looks only at a token's neighbourhood, so the cost is O(tokens).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from claimtrack.extract.cues import Lexicon, load_lexicon
+from claimtrack.extract.quotes import brackets_in, find_quotes, paragraphs
+from claimtrack.models import Attribution, Span
+
+Range = tuple[int, int]
+
+_WORD = re.compile(r"\w+")
+_EDGE_JUNK = " \t\r\n,;:.-–—…"
+_SUBJ = ("nsubj", "csubj")
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_HEADLINE_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+@dataclass
+class Cand:
+    rule: str
+    cue_class: str
+    cue_lemma: str | None
+    cue: list[Range] | None
+    source: Range | None
+    content: list[Range] = field(default_factory=list)
+
+
+@dataclass
+class Ctx:
+    doc: Doc
+    text: str
+    lex: Lexicon
+    quotes: list[Range]
+    quote_starts: list[int]
+    paras: list[Range]
+    para_starts: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc, lex: Lexicon) -> Ctx:
+        quotes = find_quotes(doc.text, lex)
+        paras = paragraphs(doc.text)
+        return cls(doc, doc.text, lex, quotes, [q[0] for q in quotes], paras,
+                   [p[0] for p in paras])
+
+    def quote_at(self, pos: int) -> Range | None:
+        i = bisect.bisect_right(self.quote_starts, pos) - 1
+        if i >= 0 and self.quotes[i][0] <= pos < self.quotes[i][1]:
+            return self.quotes[i]
+        return None
+
+    def para_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.para_starts, pos) - 1
+
+
+# ---------------------------------------------------------------- ranges
+
+
+def _tok_ranges(tokens) -> list[Range]:
+    """Character ranges of a token set, consecutive tokens merged."""
+    out: list[Range] = []
+    last = -2
+    for t in sorted(tokens, key=lambda t: t.i):
+        if t.is_space:
+            continue
+        if out and t.i == last + 1:
+            out[-1] = (out[-1][0], t.idx + len(t.text))
+        else:
+            out.append((t.idx, t.idx + len(t.text)))
+        last = t.i
+    return out
+
+
+def _merge(ranges: list[Range], text: str) -> list[Range]:
+    """Sorted, overlapping or whitespace/punctuation-adjacent ranges joined."""
+    out: list[Range] = []
+    for s, e in sorted(ranges):
+        if out and (s <= out[-1][1] or not text[out[-1][1] : s].strip(_EDGE_JUNK + "\"”“")):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _subtract(ranges: list[Range], cut: list[Range]) -> list[Range]:
+    out = []
+    for s, e in ranges:
+        pieces = [(s, e)]
+        for cs, ce in cut:
+            nxt = []
+            for ps, pe in pieces:
+                if ce <= ps or cs >= pe:
+                    nxt.append((ps, pe))
+                    continue
+                if ps < cs:
+                    nxt.append((ps, cs))
+                if ce < pe:
+                    nxt.append((ce, pe))
+            pieces = nxt
+        out.extend(pieces)
+    return out
+
+
+def _trim(text: str, rng: Range) -> Range | None:
+    s, e = rng
+    while s < e and text[s] in _EDGE_JUNK:
+        s += 1
+    while e > s and text[e - 1] in _EDGE_JUNK:
+        e -= 1
+    return (s, e) if _WORD.search(text, s, e) else None
+
+
+def _subtree_span(tokens) -> Range | None:
+    toks = [t for t in tokens if not t.is_space]
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    if not toks:
+        return None
+    return (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+
+
+# ---------------------------------------------------------------- verbs
+
+
+def _subject(tok: Token, depth: int = 0) -> list[Token] | None:
+    """Source tokens of a cue verb: its subject, or one it shares with its head."""
+    for c in tok.children:
+        if c.dep_ in _SUBJ:
+            if c.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
+                head = tok.head
+                return [t for t in head.subtree if t.i < tok.left_edge.i or t.i == head.i]
+            if c.i > tok.i:  # inverted: "..., says X" — the subject is the right-hand one
+                return list(c.subtree)
+            right = [d for d in tok.children if d.dep_ in _SUBJ and d.i > tok.i]
+            return list((right[0] if right else c).subtree)
+    for c in tok.children:
+        if c.dep_ == "agent":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            return list(objs[0].subtree) if objs else None
+    if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+        head = tok.head
+        return [t for t in head.subtree if t.i < tok.left_edge.i]
+    if depth < 3 and tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i:
+        return _subject(tok.head, depth + 1)
+    return None
+
+
+def _is_cue_verb(tok: Token, lex: Lexicon) -> bool:
+    return tok.pos_ == "VERB" and lex.cue_class(tok.lemma_.lower()) is not None
+
+
+def _colon_content(tok: Token, ctx: Ctx) -> list[Range] | None:
+    """ "X reported:" + what follows the colon (rest of the paragraph's quote,
+    sentence, or the whole next paragraph)."""
+    doc, text = ctx.doc, ctx.text
+    end = min(len(doc), tok.i + ctx.lex.colon_max_gap + 2)
+    for j in range(tok.i + 1, end):
+        t = doc[j]
+        if t.text == ":":
+            break
+        if t.pos_ in ("VERB", "AUX") or t.text in ".!?;" or ctx.quote_at(t.idx):
+            return None
+    else:
+        return None
+    colon = doc[j].idx
+    p = ctx.para_of(colon)
+    after = text[colon + 1 : ctx.paras[p][1]] if p >= 0 else ""
+    if after.strip():
+        start = colon + 1 + (len(after) - len(after.lstrip()))
+        q = ctx.quote_at(start)
+        if q and q[0] == start:
+            return [q]
+        sent_end = doc[j].sent.end_char if j + 1 < len(doc) else len(text)
+        if sent_end <= start:  # the parser split at the colon: take the next sentence
+            nxt = doc[j + 1 :]
+            sent_end = next((t.sent.end_char for t in nxt if not t.is_space), ctx.paras[p][1])
+        return [(start, min(max(sent_end, start), ctx.paras[p][1]))]
+    if p + 1 < len(ctx.paras):
+        ps, pe = ctx.paras[p + 1]
+        q = ctx.quote_at(ps)
+        if q and q[0] == ps:
+            return [(ps, max(pe, q[1]))]
+        return [(ps, pe)]
+    return None
+
+
+def _adjacent_quote(tok: Token, ctx: Ctx, after: bool) -> Range | None:
+    """A quotation right after the cue (He said, “...”) or right before its clause."""
+    doc = ctx.doc
+    if after:
+        j = tok.i + 1
+        while j < len(doc) and (doc[j].text in ",:" or doc[j].is_space):
+            j += 1
+        if j < len(doc):
+            q = ctx.quote_at(doc[j].idx)
+            if q and q[0] == doc[j].idx:
+                return q
+        return None
+    j = tok.left_edge.i - 1
+    while j >= 0 and (doc[j].text == "," or doc[j].is_space):
+        j -= 1
+    if j >= 0:
+        q = ctx.quote_at(doc[j].idx)
+        if q and q[1] == doc[j].idx + len(doc[j].text):
+            return q
+    return None
+
+
+def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
+    lex = ctx.lex
+    lemma = tok.lemma_.lower()
+    cls = lex.cue_class(lemma)
+    if cls is None or tok.pos_ != "VERB":
+        return None
+    if tok.dep_ in ("amod", "compound"):
+        return None
+    subj = _subject(tok)
+    subj_ids = {t.i for t in subj} if subj else set()
+    prt = [c for c in tok.children if c.dep_ == "prt"]
+    cue_toks = [tok, *prt]
+    preps = lex.prep_content.get(lemma, frozenset())
+    content: set[Token] = set()
+    strong = False
+    rule = "verb_clause"
+    for c in tok.children:
+        d = c.dep_
+        if c.i in subj_ids:
+            continue
+        if d == "ccomp" or (d == "xcomp" and not _is_cue_verb(c, lex)):
+            content.update(c.subtree)
+            strong = True
+        elif (d == "prep" and c.lower_ in preps) or (
+            d in ("dobj", "oprd") and lemma in lex.object_content and lemma not in lex.addressee
+        ):
+            content.update(c.subtree)
+            rule = "verb_object"
+        elif d == "nsubjpass":
+            content.update(c.subtree)
+            rule = "verb_passive"
+    colon = _colon_content(tok, ctx) if cls == "speech" else None
+    ranges: list[Range] = []
+    if colon:  # what the parser hung on the cue is the same text, cut at sentence ends
+        ranges, strong, rule = colon, True, "colon_block" if colon[0][0] > tok.idx + 200 or (
+            ctx.para_of(colon[0][0]) != ctx.para_of(tok.idx)) else "verb_colon"
+        content = set()
+    if not content and not ranges:
+        # "As X reported, Y" and "Y, X said" (parataxis): the clause the cue hangs on
+        marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
+        prev = tok.nbor(-1) if tok.i > 0 else None
+        inverted = (subj and subj[0].i > tok.i and prev is not None
+                    and (prev.text == "," or ctx.quote_at(prev.idx) is not None))
+        if tok.dep_ == "parataxis" or (tok.dep_ == "advcl" and "as" in marks):
+            head = tok.head
+            own = {t.i for t in tok.subtree}
+            content.update(t for t in head.subtree if t.i not in own)
+            strong, rule = True, "verb_aside"
+        elif inverted:
+            content.update(t for t in tok.subtree if t.i < tok.i and t.i not in subj_ids)
+            strong, rule = True, "verb_inverted"
+    if not content and not ranges and cls == "speech":
+        q = _adjacent_quote(tok, ctx, after=True) or _adjacent_quote(tok, ctx, after=False)
+        if q and len(_WORD.findall(ctx.text[q[0] : q[1]])) > lex.scare_quote_max_words:
+            ranges, strong, rule = [q], True, "verb_quote"
+    if not strong and lemma in lex.need_clause:
+        return None
+    if content:
+        if subj:
+            content.difference_update(subj)
+        content.difference_update(cue_toks)
+        ranges = _tok_ranges(content)
+        # “A,” he said, “B.”: the quotation resumes after the cue clause
+        if ranges and ranges[-1][1] <= tok.idx:
+            q = _adjacent_quote(tok, ctx, after=True)
+            if q:
+                ranges.append(q)
+    if not ranges:
+        return None
+    source = _subtree_span(subj) if subj else None
+    lemma_text = " ".join([lemma, *(p.lower_ for p in prt)])
+    return Cand(rule, cls, lemma_text, _tok_ranges(cue_toks), source, ranges)
+
+
+# ---------------------------------------------------------------- according to
+
+
+def according_rule(tok: Token, ctx: Ctx) -> Cand | None:
+    doc = ctx.doc
+    for phrase in ctx.lex.according:
+        n = len(phrase)
+        if tok.i + n > len(doc) or any(doc[tok.i + k].lower_ != w for k, w in enumerate(phrase)):
+            continue
+        last = doc[tok.i + n - 1]
+        objs = [c for c in last.children if c.dep_ == "pobj"]
+        if not objs:
+            return None
+        source = _subtree_span(objs[0].subtree)
+        sent = tok.sent
+        anchor = tok.head if tok.head.i != tok.i else sent.root
+        if anchor.pos_ not in ("VERB", "AUX"):
+            anchor = sent.root
+        own = {t.i for t in tok.subtree} | {tok.i + k for k in range(n)}
+        content = [t for t in anchor.subtree if t.i not in own and sent.start <= t.i < sent.end]
+        ranges = _tok_ranges(content)
+        if not ranges:
+            return None
+        cue = [(tok.idx, last.idx + len(last.text))]
+        return Cand("according_to", "speech", " ".join(phrase), cue, source, ranges)
+    return None
+
+
+# ---------------------------------------------------------------- headlines
+
+
+def headline_rule(ctx: Ctx) -> Cand | None:
+    """ "Speaker: claim" as the document's first line."""
+    if not ctx.paras:
+        return None
+    ps, pe = ctx.paras[0]
+    line = ctx.text[ps:pe]
+    if "\n" in line.strip() or line.count(":") != 1:
+        return None
+    colon = ps + line.index(":")
+    left = _trim(ctx.text, (ps, colon))
+    right = _trim(ctx.text, (colon + 1, pe))
+    if not left or not right:
+        return None
+    words = _WORD.findall(ctx.text[left[0] : left[1]])
+    if len(words) > ctx.lex.headline_speech_max_tokens:
+        return None
+    ents = [e for e in ctx.doc.ents if e.start_char >= left[0] and e.end_char <= left[1]]
+    if not any(e.label_ in _HEADLINE_LABELS and e.label_ != "GPE" or e.label_ == "PERSON"
+               for e in ents):
+        return None
+    return Cand("headline_colon", "speech", ":", [(colon, colon + 1)], left, [right])
+
+
+def headline_says_rule(ctx: Ctx) -> tuple[Cand, int] | None:
+    """ "Claim, Says Speaker" as the first line (title case defeats the parser)."""
+    if not ctx.paras:
+        return None
+    ps, pe = ctx.paras[0]
+    span = ctx.doc.char_span(ps, pe, alignment_mode="expand")
+    if span is None:
+        return None
+    for tok in span[1:]:
+        if tok.nbor(-1).text != "," or ctx.lex.cue_class(tok.lemma_.lower()) != "speech":
+            continue
+        source = _trim(ctx.text, (tok.idx + len(tok.text), pe))
+        content = _trim(ctx.text, (ps, tok.nbor(-1).idx))
+        if not source or not content:
+            return None
+        if len(_WORD.findall(ctx.text[source[0] : source[1]])) > ctx.lex.headline_speech_max_tokens:
+            return None
+        cue = [(tok.idx, tok.idx + len(tok.text))]
+        return Cand("headline_says", "speech", tok.lemma_.lower(), cue, source, [content]), tok.i
+    return None
+
+
+# ---------------------------------------------------------------- no source
+
+
+def _first_claim_sentence(ctx: Ctx) -> Range | None:
+    """The first body sentence that states something (a finite verb, six words)."""
+    for ps, pe in ctx.paras[1:8]:
+        toks = ctx.doc.char_span(ps, ps + 1, alignment_mode="expand")
+        if toks is None:
+            continue
+        sent = [t for t in toks[0].sent if t.idx < pe]
+        words = [t for t in sent if t.is_alpha]
+        end = sent[-1].idx + len(sent[-1].text) if sent else ps
+        if len(words) >= 6 and any(t.tag_ in _FINITE for t in sent) and (
+            ctx.text[ps:end].rstrip().endswith((".", "!", "?", ".”", '."'))
+        ):
+            return _subtree_span(sent)
+    return None
+
+
+def no_source_rule(ctx: Ctx, found: list[Cand]) -> list[Cand]:
+    """The title and the first body sentence, when the author asserts them unsourced."""
+    covered = [r for c in found for r in (*c.content, *(c.cue or []))]
+
+    def free(rng: Range) -> bool:
+        return not any(s < rng[1] and e > rng[0] for s, e in covered)
+
+    out = []
+    if ctx.paras:
+        title = _trim(ctx.text, ctx.paras[0])
+        words = _WORD.findall(ctx.text[title[0] : title[1]]) if title else []
+        if title and "\n" not in ctx.text[title[0] : title[1]] and free(title) and len(words) >= 3:
+            out.append(title)
+    first = _first_claim_sentence(ctx)
+    if first and free(first) and first not in out:
+        out.append(first)
+    return [Cand("no_source", "speech", None, None, None, [r]) for r in out]
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def _finish(c: Cand, ctx: Ctx, roles: list[Range]) -> Attribution | None:
+    text = ctx.text
+    ranges = list(c.content)
+    if c.cue and c.rule != "colon_block":
+        # the parse may run across a paragraph break; a claim does not
+        ps, pe = ctx.paras[ctx.para_of(c.cue[0][0])]
+        ranges = [(max(s, ps), min(e, pe)) for s, e in ranges if s < pe and e > ps]
+    # take quotations whole (unless the cue itself sits inside them)
+    cue_start = c.cue[0][0] if c.cue else -1
+    for s, e in list(ranges):
+        for pos in (s, e - 1):
+            q = ctx.quote_at(pos)
+            if q and not (q[0] <= cue_start < q[1]):
+                ranges.append(q)
+    ranges = _merge(ranges, text)
+    own = [r for r in (c.source, *(c.cue or [])) if r]
+    cut = [r for r in roles if r not in own] + own
+    for s, e in list(ranges):
+        for qs, qe in ctx.quotes:
+            if qs < e and qe > s:
+                cut.extend(brackets_in(text, qs, qe))
+    ranges = [r for r in (_trim(text, r) for r in _subtract(ranges, cut)) if r]
+    if not ranges:
+        return None
+    ranges = _merge(ranges, text)
+    pieces = [Span.of(text, s, e) for s, e in ranges]
+    content = pieces[0] if len(pieces) == 1 else Span(
+        start=ranges[0][0], end=ranges[-1][1], text=text[ranges[0][0] : ranges[-1][1]],
+        fragments=pieces)
+    cue = None
+    if c.cue:
+        cs, ce = c.cue[0][0], c.cue[-1][1]
+        cue = Span.of(text, cs, ce)
+    return Attribution(
+        source=Span.of(text, *c.source) if c.source else None,
+        cue=cue,
+        content=content,
+        kind=_kind(ranges, ctx),
+        cue_class=c.cue_class,  # type: ignore[arg-type]
+        cue_lemma=c.cue_lemma,
+        rule=c.rule,
+    )
+
+
+def _kind(ranges: list[Range], ctx: Ctx) -> str:
+    inside = outside = 0
+    for s, e in ranges:
+        for m in _WORD.finditer(ctx.text, s, e):
+            if ctx.quote_at(m.start()):
+                inside += 1
+            else:
+                outside += 1
+    if inside and not outside:
+        return "direct"
+    return "mixed" if inside else "indirect"
+
+
+def _quoted_cue(c: Cand, ctx: Ctx, others: list[Cand]) -> bool:
+    """A cue inside a quotation that is another attribution's content is part
+    of that quotation, not a new attribution."""
+    if not c.cue:
+        return False
+    q = ctx.quote_at(c.cue[0][0])
+    if not q or len(_WORD.findall(ctx.text[q[0] : q[1]])) <= ctx.lex.scare_quote_max_words:
+        return False
+    for o in others:
+        if o is c or not o.cue or q[0] <= o.cue[0][0] < q[1]:
+            continue
+        if any(s < q[1] and e > q[0] for s, e in o.content):
+            return True
+    return False
+
+
+def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]:
+    """All attributions in a parsed doc, sorted by content start."""
+    lex = lex or load_lexicon()
+    ctx = Ctx.of(doc, lex)
+    cands: list[Cand] = []
+    heads = {p[0] for p in lex.according}
+    says = headline_says_rule(ctx)
+    if says:
+        cands.append(says[0])
+    for tok in doc:
+        c = None
+        if says and tok.i == says[1]:
+            continue
+        if tok.lower_ in heads:
+            c = according_rule(tok, ctx)
+        elif tok.pos_ == "VERB":
+            c = verb_rule(tok, ctx)
+        if c:
+            cands.append(c)
+    h = headline_rule(ctx)
+    if h and not any(c.cue and c.cue[0][0] < ctx.paras[0][1] for c in cands):
+        cands.append(h)
+    cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
+    roles = [r for c in cands for r in (c.source, *(c.cue or [])) if r]
+    out = [a for a in (_finish(c, ctx, roles) for c in cands) if a]
+    for c in no_source_rule(ctx, cands):
+        a = _finish(c, ctx, roles)
+        if a:
+            out.append(a)
+    out.sort(key=lambda a: (a.content.start, a.content.end))
+    return out

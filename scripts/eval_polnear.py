@@ -1,0 +1,57 @@
+"""Measure the extractor on PolNeAR: gold subset + predictions under runs/, then score.py.
+
+    python scripts/eval_polnear.py --part dev|heldout [--jobs 2] [--limit N] [--out runs/pred.jsonl]
+
+Tune on "dev" only; run "heldout" to report figures, never to tune.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT / ".." / "shared" / "eval"
+sys.path.insert(0, str(ROOT))
+
+from claimtrack.evalsplit import iter_split  # noqa: E402
+from claimtrack.jsonl import extract_jsonl  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--part", choices=("dev", "heldout"), required=True)
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--limit", type=int, default=0, help="first N documents only (0: all)")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="predictions (default runs/pred-PART.jsonl)")
+    args = ap.parse_args(argv)
+    corpus = EVAL / "polnear.jsonl"
+    if not corpus.exists():
+        sys.exit(f"{corpus} not found: the eval data lives in ../shared/eval")
+    out = args.out or ROOT / "runs" / f"pred-{args.part}.jsonl"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    gold = out.with_name(out.stem + "-gold.jsonl")
+    with gold.open("w", encoding="utf-8") as g:
+        for n, doc in enumerate(iter_split(corpus, args.part)):
+            if args.limit and n >= args.limit:
+                break
+            g.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    t0 = time.perf_counter()
+    with gold.open(encoding="utf-8") as f, out.open("w", encoding="utf-8") as o:
+        n = extract_jsonl(f, o, jobs=args.jobs)
+    print(f"{n} documents extracted in {time.perf_counter() - t0:.1f}s -> {out}", flush=True)
+    for extra in ([], ["--only", "cue_class=speech"]):
+        print(f"\n== score.py {' '.join(extra) or '(all)'}", flush=True)
+        subprocess.run(
+            [sys.executable, str(EVAL / "score.py"), str(gold), str(out), *extra], check=True
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
