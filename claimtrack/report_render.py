@@ -36,7 +36,7 @@ def attribution_text(c: Claim) -> str:
 def summary_text(report: Report) -> str:
     docs, claims = len(report.documents), report.claim_count
     parts = [
-        f"generated {report.generated.strftime('%Y-%m-%d %H:%M %Z').strip()}",
+        f"Generated {report.generated.strftime('%Y-%m-%d %H:%M %Z').strip()}",
         f"extractor {report.extractor or '(unknown)'}",
     ]
     if report.scope.entity:
@@ -214,6 +214,15 @@ def _local(prefix: str, *parts: str) -> str:
     return f"{prefix}_{slug}"
 
 
+def _agent_key(name: str | None, cue: str | None, doc_id: str) -> tuple[str, str] | None:
+    """(agent local name, label) for a source; None when no one is behind it."""
+    if name:
+        return _local("agent", name), name
+    if cue:
+        return None  # "it was reported that ...": no one to attribute it to
+    return _local("author", doc_id), f"author of document {doc_id}"
+
+
 def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -> str:
     """The report as a W3C PROV document.
 
@@ -221,24 +230,27 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
     prov:value is the quoted content (ct:start/ct:end/ct:fragments give its
     offsets); each attribution (the act of saying it) = prov:Activity that
     generated the claim, associated with the source = prov:Agent, to which the
-    claim is attributed. A relayed claim wasDerivedFrom the relaying source's
-    account; the outermost account of a chain wasDerivedFrom the document.
+    claim is attributed. Along a chain each account wasDerivedFrom the one that
+    relays it, the outermost from the document. Relaying claims left out of
+    the report by a filter still appear, as bare entities, to keep chains whole.
     """
     from prov.model import PROV_LABEL, PROV_VALUE, ProvDocument
 
     doc = ProvDocument()
     ns = doc.add_namespace(*NAMESPACE)
-    agents: dict[str, object] = {}
+    agents: set[str] = set()
+    declared: set[str] = set()
+    derived: set[tuple[str, str]] = set()
 
-    def agent_for(c: Claim):
-        if c.source is None and c.cue is not None:
-            return None  # "it was reported that ...": no one to attribute it to
-        name = (c.source_entity or c.source.text) if c.source else None
-        key = name or f"author of {c.doc_id}"
-        if key not in agents:
-            ident = ns[_local("agent", key)] if name else ns[_local("author", c.doc_id)]
-            agents[key] = doc.agent(ident, {PROV_LABEL: key})
-        return agents[key]
+    def attribute(entity_id: str, name: str | None, cue: str | None, doc_id: str):
+        key = _agent_key(name, cue, doc_id)
+        if key is None:
+            return None
+        if key[0] not in agents:
+            agents.add(key[0])
+            doc.agent(ns[key[0]], {PROV_LABEL: key[1]})
+        doc.wasAttributedTo(ns[entity_id], ns[key[0]])
+        return ns[key[0]]
 
     for rd in report.documents:
         d = rd.document
@@ -249,10 +261,11 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
         }
         if d.published:
             attrs[ns["published"]] = d.published.isoformat()
-        doc_entity = doc.entity(ns[_local("doc", d.id)], attrs)
-        ids = {rc.claim.id for rc in rd.claims}
+        doc_id = _local("doc", d.id)
+        doc.entity(ns[doc_id], attrs)
         for rc in rd.claims:
             c = rc.claim
+            own = _local("claim", c.id)
             attrs = {
                 PROV_VALUE: rc.quote.text,
                 PROV_LABEL: f"claim {c.id}",
@@ -266,27 +279,38 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
                 attrs[ns["fragments"]] = offsets_text(rc.quote)
             if c.flags:
                 attrs[ns["flags"]] = "; ".join(f.code for f in c.flags)
-            claim = doc.entity(ns[_local("claim", c.doc_id, str(c.seq))], attrs)
-            act_attrs: dict[str, object] = {PROV_LABEL: f"{attribution_text(c)}"}
+            doc.entity(ns[own], attrs)
+            declared.add(own)
+            act_attrs: dict[str, object] = {PROV_LABEL: attribution_text(c)}
             if c.cue:
                 act_attrs.update(
                     {ns["cue"]: c.cue.text, ns["cue_start"]: c.cue.start, ns["cue_end"]: c.cue.end}
                 )
             if c.relation:
                 act_attrs[ns["relation"]] = c.relation
-            act = doc.activity(
-                ns[_local("attribution", c.doc_id, str(c.seq))], None, None, act_attrs
-            )
-            doc.wasGeneratedBy(claim, act)
-            agent = agent_for(c)
+            act = doc.activity(ns[_local("attribution", c.id)], None, None, act_attrs)
+            doc.wasGeneratedBy(ns[own], act)
+            name = (c.source_entity or c.source.text) if c.source else None
+            agent = attribute(own, name, c.cue.text if c.cue else None, c.doc_id)
             if agent is not None:
                 doc.wasAssociatedWith(act, agent)
-                doc.wasAttributedTo(claim, agent)
-            if c.relayed_by and c.relayed_by in ids:
-                relayer = next(r.claim for r in rd.claims if r.claim.id == c.relayed_by)
-                doc.wasDerivedFrom(claim, ns[_local("claim", relayer.doc_id, str(relayer.seq))])
-            else:
-                doc.wasDerivedFrom(claim, doc_entity)
+
+        # Derivations along each chain: document -> outermost -> ... -> claim.
+        for rc in rd.claims:
+            hops = rc.chain.hops
+            k = next(i for i, h in enumerate(hops) if h.claim_id == rc.claim.id)
+            path = [doc_id]
+            for h in hops[: k + 1]:
+                hop_id = _local("claim", h.claim_id)
+                if hop_id not in declared:  # a relay the filter left out
+                    declared.add(hop_id)
+                    doc.entity(ns[hop_id], {PROV_LABEL: f"claim {h.claim_id}"})
+                    attribute(hop_id, h.entity or h.source, h.cue, rd.document.id)
+                path.append(hop_id)
+            for used, generated in zip(path, path[1:], strict=False):
+                if (generated, used) not in derived:
+                    derived.add((generated, used))
+                    doc.wasDerivedFrom(ns[generated], ns[used])
     if fmt == "provn":
         return doc.get_provn() + "\n"
     text = doc.serialize(format=fmt, **({"indent": 2} if fmt == "json" else {}))

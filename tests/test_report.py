@@ -400,3 +400,15 @@ def test_render_dispatch(report):
         assert render(report, fmt).endswith("\n")
     with pytest.raises(ValueError, match="prov-n"):
         render(report, "pdf")
+
+
+def test_prov_keeps_a_chain_whose_relay_was_filtered_out():
+    everything = d1_claims()
+    picked = [c for c in everything if c.seq == 0]
+    r = build_report(DOCS[:1], TEXTS, picked, entity="Al-Mismari", all_claims=everything)
+    provn = render_prov(r, "provn")
+    assert f'entity(ct:claim_{D1}_1, [prov:label="claim {D1}:1"])' in provn
+    assert f"wasAttributedTo(ct:claim_{D1}_1, ct:agent_Libya_Observer)" in provn
+    assert f"wasDerivedFrom(ct:claim_{D1}_0, ct:claim_{D1}_1" in provn
+    assert f"wasDerivedFrom(ct:claim_{D1}_1, ct:doc_{D1}" in provn
+    assert f"wasDerivedFrom(ct:claim_{D1}_0, ct:doc_{D1}" not in provn
