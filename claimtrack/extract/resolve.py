@@ -187,6 +187,8 @@ class _Resolver:
         if word in PLURAL:
             return self.previous_speaker(token, "plural"), "plural"
         if word in NEUTER:
+            if token.dep_ in ("nsubjpass", "expl"):  # "it is believed": nobody
+                return None, None
             return self.previous_speaker(token, "org"), "org"
         return None, None
 
