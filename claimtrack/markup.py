@@ -7,6 +7,7 @@ is kept: the extractor relies on it.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html as htmlmod
 import re
@@ -17,8 +18,8 @@ from claimtrack.models import Link
 # --- Markdown ----------------------------------------------------------------
 
 _PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_LOOKAHEAD = 4000  # bound the search for a closing bracket/emphasis (no O(n^2) blowups)
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LOOKAHEAD = 1000  # bound the search for a closing bracket/emphasis (no O(n^2) blowups)
+_PARA_SPLIT = re.compile(r"(\n(?:[ \t]*\n)+)")
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
 _HEADING_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
@@ -82,7 +83,9 @@ class _Inline:
         self.pos += len(s)
 
     def run(self, s: str) -> None:
+        """Scan one paragraph (inline constructs never cross a blank line)."""
         i, n = 0, len(s)
+        closers: dict[str, list[int]] = {}  # emphasis closer positions, per delimiter
         while i < n:
             c = s[i]
             if c == "\\" and i + 1 < n and s[i + 1] in _PUNCT:
@@ -114,7 +117,7 @@ class _Inline:
                     Link(start=start, end=self.pos, text=url, target=target, missing=False)
                 )
                 i = m.end()
-            elif c in "*_" and (hit := self._emphasis(s, i)):
+            elif c in "*_" and (hit := self._emphasis(s, i, closers)):
                 inner, i = hit
                 self.run(inner)
             elif c == "&" and (m := _ENTITY.match(s, i)):
@@ -133,13 +136,13 @@ class _Inline:
     def _close_bracket(s: str, i: int) -> int | None:
         """Index of the `]` matching the `[` at i, within the paragraph."""
         depth, j, end = 0, i, min(len(s), i + _LOOKAHEAD)
+        if s.find("]", i, end) < 0:
+            return None
         while j < end:
             c = s[j]
             if c == "\\":
                 j += 2
                 continue
-            if c == "\n" and _BLANK_LINE.match(s, j):
-                return None
             if c == "[":
                 depth += 1
             elif c == "]":
@@ -152,10 +155,10 @@ class _Inline:
     @staticmethod
     def _destination(s: str, i: int) -> tuple[str, int] | None:
         """Parse `(target "title")` starting at the `(` at i -> (target, index after `)`)."""
-        n, j = len(s), i + 1
+        n, j = min(len(s), i + _LOOKAHEAD), i + 1
         j = _skip_space(s, j)
         if j < n and s[j] == "<":
-            k = s.find(">", j)
+            k = s.find(">", j, n)
             if k < 0 or "\n" in s[j:k]:
                 return None
             target, j = s[j + 1 : k], k + 1
@@ -176,8 +179,8 @@ class _Inline:
         j = _skip_space(s, j)
         if j < n and s[j] in "\"'(":
             close = ")" if s[j] == "(" else s[j]
-            k = s.find(close, j + 1)
-            if k < 0 or _BLANK_LINE.search(s, j, k):
+            k = s.find(close, j + 1, n)
+            if k < 0:
                 return None
             j = _skip_space(s, k + 1)
         if j < n and s[j] == ")":
@@ -206,7 +209,7 @@ class _Inline:
         return None
 
     @staticmethod
-    def _emphasis(s: str, i: int) -> tuple[str, int] | None:
+    def _emphasis(s: str, i: int, closers: dict[str, list[int]]) -> tuple[str, int] | None:
         """`*x*`, `**x**`, `_x_`, `__x__` (and triple) -> (inner, index after closer).
 
         Flanking rules keep `3 * 4`, `snake_case` and list bullets literal."""
@@ -224,28 +227,29 @@ class _Inline:
         if c == "_" and i > 0 and s[i - 1].isalnum():
             return None
         delim = c * run
-        j, end = after, min(len(s), after + _LOOKAHEAD)
-        while j < end:
-            k = s.find(delim, j, end)
-            if k < 0:
-                return None
-            if _BLANK_LINE.search(s, after, k):
-                return None
-            closing_run = k + run < len(s) and s[k + run] == c
-            ok = (
-                k > after
-                and not s[k - 1].isspace()
-                and s[k - 1] != "\\"
-                and s[k - 1] != c
-                and not closing_run
-                and not (c == "_" and k + run < len(s) and s[k + run].isalnum())
-            )
-            if ok:
-                return s[after:k], k + run
-            j = k + 1
-            while j < end and s[j] == c:
-                j += 1
-        return None
+        if delim not in closers:
+            closers[delim] = _closers(s, delim)
+        found = closers[delim]
+        n = bisect.bisect_right(found, after)
+        if n == len(found):
+            return None
+        k = found[n]
+        return s[after:k], k + run
+
+
+def _closers(s: str, delim: str) -> list[int]:
+    """Positions of runs of exactly `delim` that can close emphasis: right after a
+    non-space, unescaped; `_` not followed by a letter/digit (intraword)."""
+    c = delim[0]
+    out = []
+    for m in re.finditer(re.escape(c) + "+", s):
+        k = m.start()
+        if m.group() != delim or k == 0 or s[k - 1].isspace() or s[k - 1] == "\\":
+            continue
+        if c == "_" and m.end() < len(s) and s[m.end()].isalnum():
+            continue
+        out.append(k)
+    return out
 
 
 def _skip_space(s: str, j: int) -> int:
@@ -265,7 +269,11 @@ def strip_markdown_links(md: str) -> tuple[str, list[Link]]:
     markup is removed; anchors stay in the text with Link records on them."""
     body, refs = _block_pass(md)
     sc = _Inline(refs)
-    sc.run(body)
+    for n, piece in enumerate(_PARA_SPLIT.split(body)):
+        if n % 2:
+            sc.emit(piece)  # blank lines between paragraphs, kept as they are
+        else:
+            sc.run(piece)
     raw = "".join(sc.parts)
     text = raw.strip()
     lead = len(raw) - len(raw.lstrip())
@@ -307,6 +315,7 @@ _BLOCK_TAGS = {
     "table",
     "row",
     "code",
+    "cell",
     # HTML (fallback)
     "h1",
     "h2",
