@@ -110,6 +110,18 @@ def paragraph_around(text: str, start: int, end: int) -> Span:
     return Span.of(text, lo, hi)
 
 
+def _context(text: str, c: Claim, quote: Span) -> Span:
+    """The quote's paragraph, widened to take in its source and cue when they
+    sit close by (e.g. "As the New York Times reported:" above a block quote)."""
+    lo, hi = quote.start, quote.end
+    for span in (c.source, c.cue):
+        if span and 0 <= span.start <= span.end <= len(text):
+            nlo, nhi = min(lo, span.start), max(hi, span.end)
+            if nhi - nlo <= MAX_PARAGRAPH:
+                lo, hi = nlo, nhi
+    return paragraph_around(text, lo, hi)
+
+
 def _mentions(entity: str, claim: Claim, chain: Chain) -> bool:
     """Does the claim involve `entity`: as a source anywhere in its chain, or in its content?"""
     needle = re.compile(rf"(?<!\w){re.escape(entity.strip())}(?!\w)", re.IGNORECASE)
@@ -163,7 +175,7 @@ def build_report(
                     chain=chain,
                     chain_text=chain.render(),
                     quote=quote,
-                    paragraph=paragraph_around(text, quote.start, quote.end),
+                    paragraph=_context(text, c, quote),
                 )
             )
         if items or not entity:

@@ -412,3 +412,18 @@ def test_prov_keeps_a_chain_whose_relay_was_filtered_out():
     assert f"wasDerivedFrom(ct:claim_{D1}_0, ct:claim_{D1}_1" in provn
     assert f"wasDerivedFrom(ct:claim_{D1}_1, ct:doc_{D1}" in provn
     assert f"wasDerivedFrom(ct:claim_{D1}_0, ct:doc_{D1}" not in provn
+
+
+def test_context_takes_in_a_source_just_above_a_block_quote():
+    text = "Intro.\n\nAs the New York Times reported:\n\nThe group was formed in 1995.\n\nEnd."
+    c = claim(
+        "b",
+        0,
+        sp(text, "The group was formed in 1995."),
+        source=sp(text, "New York Times"),
+        cue=sp(text, "reported"),
+    )
+    r = build_report([document("b", text, "t", None)], {"b": text}, [c])
+    [rc] = r.documents[0].claims
+    assert rc.paragraph.text == "As the New York Times reported:\n\nThe group was formed in 1995."
+    assert '<span class="src">New York Times</span>' in render_html(r)
