@@ -25,7 +25,7 @@ class SharedClaim(Record):
 
 
 class SharedEntity(Record):
-    text: str  # the most frequent surface form over both documents
+    name: str  # the most frequent surface form over both documents
     label: str  # its most frequent NER label
     count_a: int
     count_b: int
@@ -45,6 +45,11 @@ class SourcingProfile(Record):
     single_source: int = 0
 
 
+class Sourcing(Record):
+    a: SourcingProfile
+    b: SourcingProfile
+
+
 class DiffResult(Record):
     a: Document
     b: Document
@@ -53,8 +58,7 @@ class DiffResult(Record):
     only_in_a: list[Claim]
     only_in_b: list[Claim]
     shared_entities: list[SharedEntity]
-    sourcing_a: SourcingProfile
-    sourcing_b: SourcingProfile
+    sourcing: Sourcing  # side by side, so the contrast is visible
 
 
 def _who(c: Claim) -> str:
@@ -126,11 +130,11 @@ def shared_entities(ma: Sequence[Mention], mb: Sequence[Mention]) -> list[Shared
 
     out = [
         SharedEntity(
-            text=top(forms[k]), label=top(labels[k]), count_a=counts[0][k], count_b=counts[1][k]
+            name=top(forms[k]), label=top(labels[k]), count_a=counts[0][k], count_b=counts[1][k]
         )
         for k in counts[0].keys() & counts[1].keys()
     ]
-    out.sort(key=lambda e: (-(e.count_a + e.count_b), e.text.casefold(), e.text))
+    out.sort(key=lambda e: (-(e.count_a + e.count_b), e.name.casefold(), e.name))
     return out
 
 
@@ -155,8 +159,7 @@ def diff_claims(
         only_in_a=[c for c in claims_a if c.id not in in_a],
         only_in_b=[c for c in claims_b if c.id not in in_b],
         shared_entities=shared_entities(mentions_a, mentions_b),
-        sourcing_a=sourcing_profile(claims_a),
-        sourcing_b=sourcing_profile(claims_b),
+        sourcing=Sourcing(a=sourcing_profile(claims_a), b=sourcing_profile(claims_b)),
     )
 
 

@@ -99,13 +99,13 @@ def test_diff_two_accounts(tmp_path):
     assert pair.differences == ["source: Ahmed Al-Mismari vs Reuters", "cue: claim vs say"]
     assert f"{b}:1" in {c.id for c in d.only_in_b}
     assert {f"{a}:2", f"{a}:3"} <= {c.id for c in d.only_in_a}
-    ents = {e.text: (e.count_a, e.count_b, e.label) for e in d.shared_entities}
+    ents = {e.name: (e.count_a, e.count_b, e.label) for e in d.shared_entities}
     assert ents == {"Al-Qaeda": (2, 1, "ORG")}  # "Al Qaeda" folded in, most frequent form shown
-    assert d.sourcing_a.model_dump() == {
+    assert d.sourcing.a.model_dump() == {
         "claims": 4, "named": 2, "unnamed": 1, "vague": 0, "no_source": 1, "unresolved": 0,
         "relayed": 1, "longest_chain": 2, "single_source": 1,
     }  # fmt: skip
-    assert (d.sourcing_b.named, d.sourcing_b.relayed, d.sourcing_b.longest_chain) == (2, 0, 1)
+    assert (d.sourcing.b.named, d.sourcing.b.relayed, d.sourcing.b.longest_chain) == (2, 0, 1)
 
 
 def test_diff_with_itself_has_no_differences(tmp_path):
@@ -115,7 +115,7 @@ def test_diff_with_itself_has_no_differences(tmp_path):
     assert not d.only_in_a and not d.only_in_b
     assert all(s.a.id == s.b.id and not s.differences for s in d.shared)
     assert len(d.shared) == 4
-    assert d.sourcing_a == d.sourcing_b
+    assert d.sourcing.a == d.sourcing.b
 
 
 def test_shared_entities_most_frequent_form():
@@ -128,7 +128,7 @@ def test_shared_entities_most_frequent_form():
     ]
     ma.append(Mention(start=0, end=1, text="2011", label="DATE"))
     (e,) = shared_entities(ma, mb)
-    assert (e.text, e.count_a, e.count_b) == ("Al-Qaeda", 3, 1)
+    assert (e.name, e.count_a, e.count_b) == ("Al-Qaeda", 3, 1)
 
 
 def test_sourcing_profile_categories_are_exclusive():
@@ -202,5 +202,5 @@ def test_property_diff_with_itself(cs, names):
     assert d.only_in_a == [] and d.only_in_b == []
     assert sorted((s.a.seq, s.b.seq) for s in d.shared) == [(c.seq, c.seq) for c in cs]
     assert all(not s.differences and not s.source_differs and not s.cue_differs for s in d.shared)
-    assert d.sourcing_a == d.sourcing_b
+    assert d.sourcing.a == d.sourcing.b
     assert len(d.shared_entities) == len({n.replace("-", " ") for n in names})
