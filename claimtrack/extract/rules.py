@@ -27,7 +27,6 @@ _WORD = re.compile(r"\w+")
 _EDGE_JUNK = " \t\r\n,;:.-–—…"
 _SUBJ = ("nsubj", "csubj")
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_HEADLINE_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 @dataclass
@@ -343,9 +342,11 @@ def headline_rule(ctx: Ctx) -> Cand | None:
     words = _WORD.findall(ctx.text[left[0] : left[1]])
     if len(words) > ctx.lex.headline_speech_max_tokens:
         return None
-    ents = [e for e in ctx.doc.ents if e.start_char >= left[0] and e.end_char <= left[1]]
-    if not any(e.label_ in _HEADLINE_LABELS and e.label_ != "GPE" or e.label_ == "PERSON"
-               for e in ents):
+    span = ctx.doc.char_span(left[0], left[1], alignment_mode="expand")
+    # a speaker is a name or a short noun phrase, not a clause
+    if not ctx.text[left[0]].isupper() or span is None or any(
+        t.pos_ in ("VERB", "AUX") for t in span
+    ):
         return None
     return Cand("headline_colon", "speech", ":", [(colon, colon + 1)], left, [right])
 
@@ -370,6 +371,52 @@ def headline_says_rule(ctx: Ctx) -> tuple[Cand, int] | None:
         cue = [(tok.idx, tok.idx + len(tok.text))]
         return Cand("headline_says", "speech", tok.lemma_.lower(), cue, source, [content]), tok.i
     return None
+
+
+def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
+    """ "TAPPER: ..." / "Jeffrey M. Jones: “...”": a name, a colon, their words.
+
+    The name must open the paragraph (a transcript turn) or the colon must
+    open a quotation; it must be a PERSON/ORG name or an all-capitals label,
+    so "Region: Middle East" or "Disclaimer: ..." introduce nothing.
+    """
+    doc, text = ctx.doc, ctx.text
+    j = tok.i - 1
+    while j >= 0 and (doc[j].pos_ == "PROPN" or doc[j].text in (".", "-", "and")
+                      or doc[j].is_upper) and not doc[j].is_space:
+        j -= 1
+    first = j + 1
+    while first < tok.i and not doc[first].text[:1].isalpha():
+        first += 1
+    if first >= tok.i:
+        return None
+    name = doc[first : tok.i]
+    named = name.text.isupper() and len(name.text) > 2 or any(
+        e.label_ in ("PERSON", "ORG") for e in name.ents)
+    if not named:
+        return None
+    p = ctx.para_of(tok.idx)
+    if p < 0:
+        return None
+    ps, pe = ctx.paras[p]
+    q = _next_quote(ctx, tok.idx + 1, pe)
+    at_start = not text[ps : name.start_char].strip(" \"“'‘(")
+    if q and len(_WORD.findall(text[q[0] : q[1]])) > ctx.lex.scare_quote_max_words:
+        content = [q]
+    elif at_start:
+        rest = _trim(text, (tok.idx + 1, pe))
+        if not rest or len(_WORD.findall(text[rest[0] : rest[1]])) < 4:
+            return None
+        content = [rest]
+    else:
+        return None
+    # a title before the name ("Republican pollster Daron Shaw") is part of the source
+    k = first - 1
+    while k >= 0 and k >= first - 3 and doc[k].pos_ in ("NOUN", "ADJ") and doc[k].dep_ in (
+            "compound", "amod"):
+        k -= 1
+    source = (doc[k + 1].idx, name.end_char)
+    return Cand("speaker_colon", "speech", ":", [(tok.idx, tok.idx + 1)], source, content)
 
 
 # ---------------------------------------------------------------- no source
@@ -410,6 +457,50 @@ def no_source_rule(ctx: Ctx, found: list[Cand]) -> list[Cand]:
     return [Cand("no_source", "speech", None, None, None, [r]) for r in out]
 
 
+# ---------------------------------------------------------------- quotations that go on
+
+
+def _next_quote(ctx: Ctx, pos: int, limit: int) -> Range | None:
+    """The quotation opening at the first non-space character at or after pos."""
+    while pos < limit and ctx.text[pos].isspace():
+        pos += 1
+    q = ctx.quote_at(pos) if pos < limit else None
+    return q if q and q[0] == pos else None
+
+
+def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
+    """ “A,” he said. “B.” — and quoted paragraphs that follow with no cue of
+    their own — belong to the same speaker: add them as fragments."""
+    cue_paras = {ctx.para_of(c.cue[0][0]) for c in cands if c.cue}
+    taken = {r for c in cands for r in c.content}
+    for c in cands:
+        if not c.cue or c.rule == "colon_block" or not c.content:
+            continue
+        if not any(ctx.quote_at(s) or ctx.quote_at(e - 1) for s, e in c.content):
+            continue
+        p = ctx.para_of(c.cue[0][0])
+        if p < 0:
+            continue
+        end = max(e for _, e in [*c.content, *c.cue])
+        sent = ctx.doc.char_span(c.cue[0][0], c.cue[0][1], alignment_mode="expand")
+        if sent is not None:
+            end = max(end, sent[0].sent.end_char)
+        pe = ctx.paras[p][1]
+        q = _next_quote(ctx, end, pe)
+        while q and q not in taken and q[1] <= pe:
+            c.content.append(q)
+            end = q[1]
+            q = _next_quote(ctx, end, pe)
+        if ctx.text[end:pe].strip(_EDGE_JUNK + "”\""):
+            continue
+        for nxt in range(p + 1, min(p + 4, len(ctx.paras))):
+            ps, pe = ctx.paras[nxt]
+            q = _next_quote(ctx, ps, pe)
+            if q is None or nxt in cue_paras:
+                break
+            c.content.append((ps, max(pe, q[1])))
+
+
 # ---------------------------------------------------------------- assembly
 
 
@@ -419,7 +510,8 @@ def _finish(c: Cand, ctx: Ctx, roles: list[Range]) -> Attribution | None:
     if c.cue and c.rule != "colon_block":
         # the parse may run across a paragraph break; a claim does not
         ps, pe = ctx.paras[ctx.para_of(c.cue[0][0])]
-        ranges = [(max(s, ps), min(e, pe)) for s, e in ranges if s < pe and e > ps]
+        ranges = [r if _next_quote(ctx, r[0], r[1]) else (max(r[0], ps), min(r[1], pe))
+                  for r in ranges if _next_quote(ctx, r[0], r[1]) or (r[0] < pe and r[1] > ps)]
     # take quotations whole (unless the cue itself sits inside them)
     cue_start = c.cue[0][0] if c.cue else -1
     for s, e in list(ranges):
@@ -506,9 +598,18 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
         if c:
             cands.append(c)
     h = headline_rule(ctx)
-    if h and not any(c.cue and c.cue[0][0] < ctx.paras[0][1] for c in cands):
+    if h:  # "Speaker: claim" titles: the speaker's verbs are inside the claim
+        cands = [c for c in cands if not (c.cue and c.cue[0][0] < ctx.paras[0][1])]
         cands.append(h)
+    colons = {c.cue[0][0] for c in cands if c.cue and c.cue_lemma == ":"}
+    used = {r[0] for c in cands for r in c.content}
+    for tok in doc:
+        if tok.text == ":" and tok.idx not in colons and tok.idx + 1 not in used:
+            c = speaker_colon_rule(tok, ctx)
+            if c and not any(s <= tok.idx < e for o in cands for s, e in o.content):
+                cands.append(c)
     cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
+    continue_quotes(cands, ctx)
     roles = [r for c in cands for r in (c.source, *(c.cue or [])) if r]
     out = [a for a in (_finish(c, ctx, roles) for c in cands) if a]
     for c in no_source_rule(ctx, cands):
