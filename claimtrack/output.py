@@ -115,7 +115,12 @@ def _emit_table(
     for row in rows:
         cells = []
         for col in columns:
-            cell = flatten(col.get(row))
+            value = col.get(row)
+            # In a table a list reads best one item per line; CSV keeps "; ".
+            if isinstance(value, list | tuple):
+                cell = "\n".join(flatten(v) for v in value)
+            else:
+                cell = flatten(value)
             if col.shorten is not None:
                 cell = shorten(cell, col.shorten)
             # Text, not markup: a source label like "He [= Al-Mismari]" is data.

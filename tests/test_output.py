@@ -264,3 +264,12 @@ def test_shorten_is_a_bounded_prefix(text, limit):
     else:
         assert short.endswith(ELLIPSIS)
         assert flat.startswith(short[: -len(ELLIPSIS)])
+
+
+def test_table_puts_list_items_on_their_own_lines(claims):
+    out = run(claims[:1], "table", FLAG_COLUMNS)
+    assert any(
+        line.count("│") and "single_source" in line and "no_source" not in line
+        for line in out.splitlines()
+    )
+    assert "single_source;" not in out
