@@ -134,3 +134,30 @@ def test_it_takes_the_previous_organisation() -> None:
     text = "Amnesty International published a report on Monday. It said the camps were full."
     atts = [att(text, "It", "said", "the camps")]
     assert resolved(text, atts) == ["Amnesty International"]
+
+
+def test_headline_role_resolves_to_the_holder_introduced_below() -> None:
+    text = (
+        "Pro-Russian Commander Says Talks Failed\n\n"
+        "The pro-Russian commander Khalifa Haftar spoke in Benghazi on Monday."
+    )
+    atts = [att(text, "Pro-Russian Commander", "Says", "Talks Failed")]
+    assert resolved(text, atts) == ["Khalifa Haftar"]
+
+
+def test_coordinated_sources_are_no_single_entity() -> None:
+    text = "Qatar and Turkey said the shipments were legal."
+    atts = [att(text, "Qatar and Turkey", "said", "the shipments")]
+    assert resolved(text, atts) == [None]
+
+
+def test_it_can_be_a_place_acting_as_an_institution() -> None:
+    text = "Washington has armed the rebels. It claims the rebels are moderate."
+    atts = [att(text, "It", "claims", "the rebels are moderate")]
+    assert resolved(text, atts) == ["Washington"]
+
+
+def test_expletive_it_is_nobody() -> None:
+    text = "Amnesty International visited the camps. It is believed that the camps were full."
+    atts = [att(text, "It", "believed", "the camps were full")]
+    assert resolved(text, atts) == [None]

@@ -108,7 +108,7 @@ class _Resolver:
                 canonical_name(e.text), _key(e.text), e.label_, e.start_char, e.end_char, e.root.i
             )
             for e in doc.ents
-            if e.label_ in NAME_LABELS and _key(e.text)
+            if e.label_ in NAME_LABELS | {"GPE"} and _key(e.text)
         ]
         self.sent_of = {s.start: i for i, s in enumerate(doc.sents)}
         self.roles = self._role_mentions()
@@ -172,12 +172,14 @@ class _Resolver:
         role = _role(noun)
         mods = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")}
         mods -= {"former", "then", "current"}
-        hits = [
-            r
-            for r in self.roles
-            if r.role == role and r.start < noun.idx and all(m in r.phrase.split() for m in mods)
-        ]
-        return self.full_name(hits[-1].person, "PERSON", noun.idx) if hits else None
+        hits = [r for r in self.roles if r.role == role and mods <= set(r.phrase.split())]
+        before = [r for r in hits if r.start < noun.idx]
+        if before:
+            return self.full_name(before[-1].person, "PERSON", noun.idx)
+        # a headline names the role before the body introduces its holder
+        if hits and self.sent_index(noun) == 0:
+            return self.full_name(hits[0].person, "PERSON", hits[0].start + 1)
+        return None
 
     # ---- pronouns ----------------------------------------------------
     def pronoun(self, token: Token) -> tuple[str | None, str | None]:
@@ -203,9 +205,9 @@ class _Resolver:
                     return rival
                 return sp.entity  # None: the speaker is a person we cannot name
         if kind == "person":
-            return self.nearest(token, "PERSON", SPEAKER_WINDOW)
-        if kind == "org":
-            return self.nearest(token, "ORG", NEUTER_WINDOW)
+            return self.nearest(token, ("PERSON",), SPEAKER_WINDOW)
+        if kind == "org":  # places act as institutions: "Washington says it ..."
+            return self.nearest(token, ("ORG", "GPE"), NEUTER_WINDOW)
         return None
 
     def new_subject(self, speaker: _Speaker, token: Token) -> str | None:
@@ -228,11 +230,11 @@ class _Resolver:
     def in_content(self, pos: int) -> bool:
         return any(p.start <= pos < p.end for a in self.atts for p in a.content.pieces())
 
-    def nearest(self, token: Token, label: str, window: int) -> str | None:
+    def nearest(self, token: Token, labels: tuple[str, ...], window: int) -> str | None:
         sent = self.sent_index(token)
         for n in reversed(self.names):
             if (
-                n.label == label
+                n.label in labels
                 and n.end <= token.idx
                 and sent - self.sent_index(self.doc[n.root]) <= window
             ):
@@ -252,11 +254,17 @@ class _Resolver:
             return None, None
         if root.pos_ == "PRON":
             return self.pronoun(root)
+        if any(c.dep_ == "conj" for c in root.children):
+            return None, "plural"  # "Qatar and Turkey": no single entity
         named = self.name_at(root)
         if named is not None:
             text, label = named
             kind = "person" if label == "PERSON" else "org" if label else None
-            return self.full_name(text, label, root.idx), kind
+            name = self.full_name(text, label, root.idx)
+            if label is None and name == canonical_name(text):
+                # a capitalised role the tagger took for a name ("Pro-Russian Commander")
+                return self.by_role(root) or name, kind
+            return name, kind
         if root.pos_ != "NOUN":
             return None, None
         kind = "plural" if root.tag_ == "NNS" else "person"
