@@ -34,7 +34,11 @@ def test_inline_link_keeps_anchor_with_offsets():
     assert len(links) == 1
     (link,) = links
     assert (link.start, link.end, link.text, link.target, link.missing) == (
-        20, 27, "reports", "#", True,
+        20,
+        27,
+        "reports",
+        "#",
+        True,
     )
 
 
@@ -52,8 +56,16 @@ def test_link_with_title_and_angle_target():
 
 @pytest.mark.parametrize(
     ("target", "missing"),
-    [("#", True), ("", True), ("  ", True), ("# ", True), ("javascript:void(0)", True),
-     ("#section-2", False), ("https://example.org", False), ("/relative/path", False)],
+    [
+        ("#", True),
+        ("", True),
+        ("  ", True),
+        ("# ", True),
+        ("javascript:void(0)", True),
+        ("#section-2", False),
+        ("https://example.org", False),
+        ("/relative/path", False),
+    ],
 )
 def test_missing_targets(target, missing):
     _, links = strip_markdown_links(f"x [anchor]({target}) y")
@@ -117,7 +129,10 @@ def test_bullets_rules_and_unclosed_markup_stay():
 
 
 def test_headings_quotes_setext_removed_hashtags_kept():
-    md = "# Title #\n\n## Sub\n\n> He said this.\n> And that.\n\n#hashtag stays\n\nSetext\n======\nbody"
+    md = (
+        "# Title #\n\n## Sub\n\n> He said this.\n> And that.\n\n"
+        "#hashtag stays\n\nSetext\n======\nbody"
+    )
     text, _ = strip_markdown_links(md)
     assert text == "Title\n\nSub\n\nHe said this.\nAnd that.\n\n#hashtag stays\n\nSetext\n\nbody"
 
@@ -209,14 +224,18 @@ def test_html_fixture_to_markdown_keeps_links_and_metadata():
     assert "\n\nA spokesman for the ministry" in text  # paragraphs stay apart
     assert "the 3*4 formula [sic] was" in text and "a_b talks" in text  # escaped, restored
     assert [(lk.text, lk.missing) for lk in links] == [
-        ("recent reports", False), ("told", True), ("not convinced", True),
+        ("recent reports", False),
+        ("told", True),
+        ("not convinced", True),
     ]
     _check(text, links)
 
 
 def test_html_without_article_falls_back_to_body_text():
-    html = "<html><head><title>Tiny</title></head><body><footer>Short <a href='/x'>note</a>" \
-           "</footer><script>bad()</script></body></html>"
+    html = (
+        "<html><head><title>Tiny</title></head><body><footer>Short <a href='/x'>note</a>"
+        "</footer><script>bad()</script></body></html>"
+    )
     md, meta = html_to_markdown(html)
     text, links = strip_markdown_links(md)
     assert text == "Short note"
@@ -225,8 +244,10 @@ def test_html_without_article_falls_back_to_body_text():
 
 
 def test_html_date_is_not_guessed_from_copyright_footer():
-    html = "<html><head><title>T</title></head><body><p>Events of 3 March 2011 were " \
-           "recalled at length by several people in the town.</p><footer>© 2021</footer></body></html>"
+    html = (
+        "<html><head><title>T</title></head><body><p>Events of 3 March 2011 were "
+        "recalled at length by several people in the town.</p><footer>© 2021</footer></body></html>"
+    )
     _, meta = html_to_markdown(html)
     assert meta["date"] is None
 
@@ -262,8 +283,10 @@ def test_find_published_date(text, expected):
 
 
 def test_date_in_prose_is_an_event_not_publication():
-    prose = ("The protests that began in the eastern city long before anyone expected them "
-             "finally reached the capital on March 3, 2011, as the regime wavered.")
+    prose = (
+        "The protests that began in the eastern city long before anyone expected them "
+        "finally reached the capital on March 3, 2011, as the regime wavered."
+    )
     assert find_published_date("Title\n\n" + prose) is None
     published = "Published on March 3, 2011. " + prose
     assert find_published_date("Title\n\n" + published) == dt.date(2011, 3, 3)

@@ -1,0 +1,297 @@
+"""Reading documents: expanding paths, formats, bad input, the seeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from claimtrack.errors import InputError
+from claimtrack.ingest import expand_inputs, parse_bytes, read_input
+
+ROOT = Path(__file__).resolve().parents[1]
+BELHADJ = ROOT / "seeds" / "belhadj-isis-libya-2015.md"
+HAFTAR = ROOT / "seeds" / "haftar-spokesman-al-qaeda.md"
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+
+
+def _write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    _write(tmp_path / "b.md", "# B\n\ntext")
+    _write(tmp_path / "a.txt", "A text")
+    _write(tmp_path / "sub" / "c.html", "<html><body><p>C</p></body></html>")
+    _write(tmp_path / "sub" / "deeper" / "d.HTM", "<p>D</p>")
+    _write(tmp_path / "sub" / "e.text", "E")
+    _write(tmp_path / "sub" / "f.markdown", "F")
+    _write(tmp_path / "image.png", b"\x89PNG\r\n\x1a\n....")
+    _write(tmp_path / "notes.csv", "x,y")
+    _write(tmp_path / ".hidden.md", "hidden")
+    _write(tmp_path / ".git" / "x.md", "in a hidden folder")
+    _write(tmp_path / "empty" / "readme.pdf", b"%PDF-1.4")
+    return tmp_path
+
+
+def _rel(paths: list[str], base: Path) -> list[str]:
+    return [p if p == "-" else os.path.relpath(p, base) for p in paths]
+
+
+# --- expand_inputs -------------------------------------------------------------
+
+
+def test_folder_expands_recursively_sorted_skipping_hidden_and_non_documents(tree):
+    items, errors = expand_inputs([str(tree)])
+    assert errors == []
+    assert _rel(items, tree) == [
+        "a.txt",
+        "b.md",
+        "sub/c.html",
+        "sub/deeper/d.HTM",
+        "sub/e.text",
+        "sub/f.markdown",
+    ]
+
+
+def test_glob_patterns_including_double_star(tree):
+    items, errors = expand_inputs([str(tree / "**" / "*.html"), str(tree / "*.md")])
+    assert errors == []
+    assert _rel(items, tree) == ["sub/c.html", "b.md"]  # argument order kept
+    items, _ = expand_inputs([str(tree / "*")])  # folders matched are expanded, the PNG skipped
+    assert "image.png" not in _rel(items, tree) and "sub/deeper/d.HTM" in _rel(items, tree)
+
+
+def test_duplicates_removed_first_occurrence_wins(tree):
+    items, errors = expand_inputs(
+        [str(tree / "b.md"), str(tree), str(tree / "sub" / ".." / "b.md"), "-", "-"]
+    )
+    assert errors == []
+    rel = _rel(items, tree)
+    assert rel[0] == "b.md" and rel.count("b.md") == 1 and rel.count("-") == 1
+    assert len(rel) == 7
+
+
+def test_named_file_kept_whatever_its_extension(tree):
+    items, errors = expand_inputs([str(tree / "notes.csv"), str(tree / "image.png")])
+    assert errors == [] and _rel(items, tree) == ["notes.csv", "image.png"]
+
+
+def test_bad_arguments_give_one_error_each_and_good_ones_still_come(tree):
+    items, errors = expand_inputs(
+        [str(tree / "nope.md"), str(tree / "*.doc"), str(tree / "empty"), str(tree / "a.txt")]
+    )
+    assert _rel(items, tree) == ["a.txt"]
+    assert [e.path for e in errors] == [
+        str(tree / "nope.md"),
+        str(tree / "*.doc"),
+        str(tree / "empty"),
+    ]
+    msgs = [e.problem for e in errors]
+    assert "no such file or folder" in msgs[0] and "check the path" in msgs[0]
+    assert "matches no document files" in msgs[1] and "check the pattern" in msgs[1]
+    assert "no document files" in msgs[2] and "name the files directly" in msgs[2]
+
+
+# --- read_input / parse_bytes: formats -------------------------------------------
+
+
+def test_stdin_is_sniffed_and_named(tmp_path):
+    parsed = read_input(
+        "-",
+        stdin=io.BytesIO(
+            b"<!DOCTYPE html><html><body><p>Hello <a "
+            b"href='http://x.org'>there</a>.</p></body></html>"
+        ),
+    )
+    assert parsed.origin == "<stdin>" and parsed.format == "html"
+    assert parsed.text == "Hello there." and parsed.links[0].target == "http://x.org"
+    md = read_input("-", stdin=io.BytesIO(b"Some [link](#) here"))
+    assert md.format == "markdown" and md.text == "Some link here"
+    txt = read_input("-", stdin=io.BytesIO(b"Plain words [sic] only"))
+    assert txt.format == "text" and txt.text == "Plain words [sic] only" and txt.links == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fmt"),
+    [
+        ("a.html", "<p>x</p>", "html"),
+        ("a.htm", "<p>x</p>", "html"),
+        ("a.md", "plain words", "markdown"),
+        ("a.markdown", "plain", "markdown"),
+        ("a.txt", "## Heading\n\nbody", "markdown"),
+        ("a.txt", "see [x](http://y)", "markdown"),
+        ("a.txt", "just text, 3 * 4", "text"),
+        ("a.txt", "<html><body>angle text</body></html>", "text"),  # .txt is never HTML
+        ("a.text", "[ref]: http://x\n\n[ref] here", "markdown"),
+        ("noext", "<html><body><p>y</p></body></html>", "html"),
+        ("a.log", "log line", "text"),
+    ],
+)
+def test_format_from_extension_or_sniffing(tmp_path, name, content, fmt):
+    assert read_input(str(_write(tmp_path / name, content))).format == fmt
+
+
+def test_explicit_format_overrides_and_unknown_format_is_an_error(tmp_path):
+    p = _write(tmp_path / "a.md", "[x](#) **y**")
+    assert read_input(str(p), fmt="text").text == "[x](#) **y**"
+    assert read_input(str(p), fmt="md").text == "x y"
+    with pytest.raises(InputError, match="unknown format 'pdf'; use text, markdown or html"):
+        read_input(str(p), fmt="pdf")
+
+
+def test_sha256_is_of_raw_bytes_and_newlines_are_normalised():
+    raw = "\ufeffTitle\r\n\r\nBody line\rnext".encode()
+    parsed = parse_bytes(raw, "x.txt")
+    assert parsed.sha256 == hashlib.sha256(raw).hexdigest()
+    assert parsed.text == "Title\n\nBody line\nnext"  # BOM dropped, CRLF/CR -> LF
+    assert parsed.title == "Title"
+
+
+def test_html_fixture_file():
+    parsed = read_input(str(FIXTURES / "article.html"))
+    assert parsed.format == "html"
+    assert parsed.title == "Minister Denies Talks Failed"
+    assert parsed.published == dt.date(2016, 9, 19)
+    assert parsed.text.startswith("Minister Denies Talks Failed\n\nAccording to recent reports,")
+    assert [(lk.text, lk.target, lk.missing) for lk in parsed.links] == [
+        ("recent reports", "https://example.org/report", False),
+        ("told", "#", True),
+        ("not convinced", "", True),
+    ]
+    for lk in parsed.links:
+        assert parsed.text[lk.start : lk.end] == lk.text
+
+
+def test_markdown_front_matter_gives_title_and_date(tmp_path):
+    p = _write(tmp_path / "f.md", "---\ntitle: Front Title\ndate: 2014-05-06\n---\n\nFirst line\n")
+    parsed = read_input(str(p))
+    assert parsed.title == "Front Title" and parsed.published == dt.date(2014, 5, 6)
+    assert parsed.text == "First line"
+
+
+# --- bad input ---------------------------------------------------------------------
+
+
+def test_missing_path_and_folder(tmp_path):
+    with pytest.raises(InputError, match="no such file; check the path"):
+        read_input(str(tmp_path / "gone.md"))
+    with pytest.raises(InputError, match="is a folder.*pass the folder"):
+        read_input(str(tmp_path))
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads anything")
+def test_unreadable_file(tmp_path):
+    p = _write(tmp_path / "secret.md", "x")
+    p.chmod(0)
+    try:
+        with pytest.raises(InputError, match="permission denied; make the file readable"):
+            read_input(str(p))
+    finally:
+        p.chmod(0o600)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"%PDF-1.7\n...", "is a PDF.*pdftotext"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "is a PNG image"),
+        (b"PK\x03\x04\x14\x00", "ZIP archive.*export it to text"),
+        (b"\x1f\x8b\x08\x00", "gzip.*decompress"),
+        (b"text then a NUL \x00 byte", "looks binary.*add a text, Markdown or HTML file"),
+        (bytes(range(1, 32)) * 4 + b"abc", "looks binary"),
+    ],
+)
+def test_binary_input_is_refused(raw, message):
+    with pytest.raises(InputError, match=message):
+        parse_bytes(raw, "blob.txt")
+
+
+def test_sqlite_database_is_refused(tmp_path):
+    db = tmp_path / "claims.md"  # misleading extension on purpose
+    with sqlite3.connect(db) as con:
+        con.execute("create table t (x)")
+    con.close()
+    with pytest.raises(InputError, match="SQLite database, not a text document; add documents"):
+        read_input(str(db))
+
+
+@pytest.mark.parametrize("raw", [b"", b"   \n\t\r\n", b"\xef\xbb\xbf", " \n".encode("utf-16")])
+def test_empty_or_whitespace_only(raw):
+    with pytest.raises(InputError, match="is empty.*add a file with text in it"):
+        parse_bytes(raw, "e.txt")
+
+
+@pytest.mark.parametrize(
+    ("raw", "origin"),
+    [(b"![](x.png) [](#)", "m.md"), (b"<html><body><script>x()</script></body></html>", "h.html")],
+)
+def test_no_text_left_after_markup(raw, origin):
+    with pytest.raises(InputError, match="no readable text"):
+        parse_bytes(raw, origin)
+
+
+def test_invalid_utf8_is_replaced_with_a_note():
+    raw = b"Caf\xe9 and na\xefve, good \xe2\x82\xac"
+    parsed = parse_bytes(raw, "latin.txt")
+    assert parsed.text == "Caf\ufffd and na\ufffdve, good \u20ac"
+    assert len(parsed.notes) == 1
+    note = parsed.notes[0]
+    assert note.startswith("invalid UTF-8 at byte 3: replaced with U+FFFD")
+    assert "2 replacements" in note and "iconv" in note
+
+
+def test_utf16_with_bom_is_decoded():
+    text = "Titel\n\nÄrger über [Links](#)."
+    for codec in ("utf-16", "utf-16-be"):
+        raw = text.encode(codec)
+        if codec == "utf-16-be":
+            raw = b"\xfe\xff" + raw
+        parsed = parse_bytes(raw, "de.md")
+        assert parsed.text == "Titel\n\nÄrger über Links." and parsed.notes == []
+        assert parsed.links[0].text == "Links"
+
+
+# --- the seeds -------------------------------------------------------------------
+
+
+def test_seed_belhadj():
+    parsed = read_input(str(BELHADJ))
+    assert parsed.format == "markdown"
+    assert parsed.title == "Washington's Al Qaeda Ally Now Leading ISIS in Libya"
+    assert parsed.published == dt.date(2015, 3, 10)
+    assert parsed.links and all(lk.missing and lk.target == "#" for lk in parsed.links)
+    assert "](#)" not in parsed.text and "[aka Abdelhakim Belhadj]" in parsed.text
+    i = parsed.text.index("According to recent reports, ")
+    start = i + len("According to recent ")
+    assert any(lk.start == start and lk.text == "reports" for lk in parsed.links)
+    for lk in parsed.links:
+        assert parsed.text[lk.start : lk.end] == lk.text
+    assert "\n\n" in parsed.text  # paragraphs kept apart
+
+
+def test_seed_haftar():
+    parsed = read_input(str(HAFTAR))
+    assert parsed.title == (
+        "UN-Backed Government in Libya Collaborating With Al-Qaeda, Says Pro-Russian Commander"
+    )
+    assert parsed.published is None
+    assert parsed.links == []
+    assert parsed.text == HAFTAR.read_text(encoding="utf-8").strip()
+
+
+def test_seed_folder_and_glob_agree():
+    by_folder, e1 = expand_inputs([str(ROOT / "seeds")])
+    by_glob, e2 = expand_inputs([str(ROOT / "seeds" / "*.md")])
+    assert e1 == e2 == [] and by_folder == by_glob == [str(BELHADJ), str(HAFTAR)]
