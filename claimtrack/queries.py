@@ -5,8 +5,10 @@ query time (never stored): adding a document that carries the same claim
 clears it. A claim is single-sourced unless
   * a claim in another document has content_similarity >= SAME_CLAIM, or
   * a claim in the same document carries it from an independent source:
-    a different, stated source outside this claim's relay tree ("X said ...,
-    according to O" and "Y said ..., according to O" both rest on O).
+    a stated source in another relay tree with no voice in common ("X said
+    ..., according to O" and "Y said ..., according to O" both rest on O;
+    "the recent reports" later on are the reports cited earlier), and not
+    found inside the same stretch of text (a nested attribution).
 Claims the author states with no source at all are not flagged: they carry
 `no_source` already, and a second flag would say the same thing louder.
 """
@@ -67,26 +69,40 @@ def _is_authorial(c: Claim) -> bool:
     return c.source is None and c.cue is None
 
 
+def _overlap(a: Claim, b: Claim) -> bool:
+    return a.content.start < b.content.end and b.content.start < a.content.end
+
+
 def with_corpus_flags(cs: list[Claim]) -> list[Claim]:
     """Copies of `cs` (all claims of the database) with `single_source` added where due."""
     toks = [tokens(c.content.text) for c in cs]
     groups = _relay_groups(cs)
     keys = [source_key(c) for c in cs]
+    voices: dict[str, set[str]] = defaultdict(set)  # relay tree -> the sources in it
+    for c, k in zip(cs, keys, strict=True):
+        if k:
+            voices[groups[c.id]].add(k)
     docs = {c.doc_id for c in cs}
     index: dict[str, list[int]] = defaultdict(list)  # token -> claims containing it
     for i, ts in enumerate(toks):
         for t in ts:
             index[t].append(i)
 
+    def independent(c: Claim, d: Claim, key_d: str) -> bool:
+        """May d, in c's document, corroborate c?"""
+        return bool(key_d) and not (
+            groups[c.id] == groups[d.id]  # one relay: "X said ..., according to O"
+            or voices[groups[c.id]] & voices[groups[d.id]]  # a voice heard in both
+            or _overlap(c, d)  # one stretch of text found twice (nested attribution)
+        )
+
     def corroborated(i: int) -> bool:
         c = cs[i]
         candidates = {j for t in toks[i] for j in index[t]} - {i}
         for j in sorted(candidates):
             d = cs[j]
-            if d.doc_id == c.doc_id and (
-                groups[d.id] == groups[c.id] or not keys[j] or keys[j] == keys[i]
-            ):
-                continue  # same voice, or the same relay: not independent
+            if d.doc_id == c.doc_id and not independent(c, d, keys[j]):
+                continue
             if set_similarity(toks[i], toks[j]) >= SAME_CLAIM:
                 return True
         return False

@@ -10,13 +10,13 @@ light suffix stripping ("meetings"/"meeting" -> "meet", "forces"/"force" ->
 "forc"). On the two token *sets* A and B:
 
     jaccard     = |A & B| / |A | B|
-    containment = |A & B| / max(min(|A|, |B|), 3)
+    containment = |A & B| / max(min(|A|, |B|), 4)
     similarity  = (jaccard + containment) / 2          (1.0 when A == B),
                   halved when only one side carries a negation.
 
 Jaccard alone punishes a claim retold inside a longer sentence; containment
 alone lets a 1-2 word content ("Belhadj") match anything naming him, hence
-the floor of 3 in its denominator.
+the floor of 4 in its denominator.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ _STOPWORD_TEXT = """
     yours yourself yourselves s t d ll m re ve"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
+_FLOOR = 4  # containment denominator floor: short contents must not match everything
 NEGATIONS = frozenset({"not", "no", "nor", "never"})
 _SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s")
 _WORD = re.compile(r"\w+")
@@ -85,7 +86,7 @@ def set_similarity(a: frozenset[str], b: frozenset[str]) -> float:
         return 0.0
     inter = len(a & b)
     jaccard = inter / len(a | b)
-    containment = inter / max(min(len(a), len(b)), 3)
+    containment = inter / max(min(len(a), len(b)), _FLOOR)
     score = (jaccard + containment) / 2
     if bool(a & NEGATIONS) != bool(b & NEGATIONS):
         score /= 2  # one side denies what the other asserts

@@ -199,3 +199,28 @@ def test_entity_view_not_found(db):
         queries.entity_view(db, "Gaddafi")
     with pytest.raises(NotFoundError):
         queries.entity_view(db, "  ")
+
+
+def test_voice_already_in_the_relay_does_not_clear(db):
+    # The later "the recent reports" are the reports that rest on the official.
+    text = (
+        "According to recent reports, Belhadj leads the ISIS camps in Derna. The information "
+        "comes from an unnamed official who confirmed that Belhadj leads the ISIS camps in Derna. "
+        "According to the recent reports, Belhadj leads ISIS camps in Derna."
+    )
+    add(db, "x.txt", text, [
+        ("recent reports", "According to", "Belhadj leads the ISIS camps in Derna", None),
+        ("an unnamed official", "confirmed", ("Belhadj leads the ISIS camps in Derna", 1), 0),
+        ("the recent reports", ("According to", 1), "Belhadj leads ISIS camps in Derna", None),
+    ])  # fmt: skip
+    assert all("single_source" in codes(c) for c in queries.claims(db))
+
+
+def test_nested_attribution_does_not_clear(db):
+    # An attribution found inside another's content is the same stretch of text.
+    text = 'The authors noted: "fighters from Derna said they went home to fight." End.'
+    add(db, "x.txt", text, [
+        ("The authors", "noted", '"fighters from Derna said they went home to fight."', None),
+        ("fighters from Derna", ("said", 0), "they went home to fight", None),
+    ])  # fmt: skip
+    assert all("single_source" in codes(c) for c in queries.claims(db))
