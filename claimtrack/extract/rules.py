@@ -343,9 +343,15 @@ def headline_rule(ctx: Ctx) -> Cand | None:
     if len(words) > ctx.lex.headline_speech_max_tokens:
         return None
     span = ctx.doc.char_span(left[0], left[1], alignment_mode="expand")
-    # a speaker is a name or a short noun phrase, not a clause
+    said = ctx.doc.char_span(right[0], right[1], alignment_mode="expand")
+    # a speaker is a name or a short noun phrase, not a clause; what they say
+    # is a clause or a quotation ("Region: Middle East" is a label)
     if not ctx.text[left[0]].isupper() or span is None or any(
         t.pos_ in ("VERB", "AUX") for t in span
+    ):
+        return None
+    if said is None or not (
+        any(t.pos_ in ("VERB", "AUX") for t in said) or ctx.quote_at(right[0])
     ):
         return None
     return Cand("headline_colon", "speech", ":", [(colon, colon + 1)], left, [right])
@@ -471,7 +477,8 @@ def _next_quote(ctx: Ctx, pos: int, limit: int) -> Range | None:
 def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
     """ “A,” he said. “B.” — and quoted paragraphs that follow with no cue of
     their own — belong to the same speaker: add them as fragments."""
-    cue_paras = {ctx.para_of(c.cue[0][0]) for c in cands if c.cue}
+    cue_paras = {ctx.para_of(c.cue[0][0]) for c in cands
+                 if c.cue and not ctx.quote_at(c.cue[0][0])}
     taken = {r for c in cands for r in c.content}
     for c in cands:
         if not c.cue or c.rule == "colon_block" or not c.content:
@@ -608,8 +615,8 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
             c = speaker_colon_rule(tok, ctx)
             if c and not any(s <= tok.idx < e for o in cands for s, e in o.content):
                 cands.append(c)
-    cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
     continue_quotes(cands, ctx)
+    cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
     roles = [r for c in cands for r in (c.source, *(c.cue or [])) if r]
     out = [a for a in (_finish(c, ctx, roles) for c in cands) if a]
     for c in no_source_rule(ctx, cands):

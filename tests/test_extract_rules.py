@@ -1,0 +1,233 @@
+"""The rule extractor on short sentences written for these tests, one construction each."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claimtrack.extract import EXTRACTOR, extract_text, extract_texts
+from claimtrack.models import Attribution
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+
+
+def atts(text: str, *, with_no_source: bool = False) -> list[Attribution]:
+    out = extract_text(text).attributions
+    return out if with_no_source else [a for a in out if a.rule != "no_source"]
+
+
+def one(text: str, cue: str) -> Attribution:
+    found = [a for a in atts(text) if a.cue and a.cue.text == cue]
+    assert len(found) == 1, [(a.cue, a.content.text) for a in atts(text)]
+    return found[0]
+
+
+def test_extractor_is_versioned():
+    assert re.fullmatch(r"claimtrack-rules/\d+\.\d+\.\d+\+cues\.\d+\.\d+\.\d+", EXTRACTOR)
+
+
+def test_according_to_at_start():
+    text = "According to local reports, the mayor has quietly left the city for good."
+    a = one(text, "According to")
+    assert a.source.text == "local reports"
+    assert a.content.text.startswith("the mayor has quietly left")
+    assert a.cue_class == "speech" and a.rule == "according_to"
+
+
+def test_relative_clause_source_and_that_clause():
+    text = "The news comes from a senior police officer who has confirmed that the mayor is leaving the city."
+    a = one(text, "confirmed")
+    assert a.source.text == "a senior police officer"
+    assert "the mayor is leaving the city" in a.content.text
+    assert a.kind == "indirect"
+
+
+def test_colon_introduces_next_paragraph():
+    text = ("As the Daily Courier reported:\n\nThe council met in secret on Monday. "
+            "It voted to sell the park.\n\nThat was the end of it.")
+    a = one(text, "reported")
+    assert a.source.text == "the Daily Courier"
+    assert a.content.text == "The council met in secret on Monday. It voted to sell the park"
+    assert a.rule == "colon_block"
+
+
+def test_colon_without_cue_introduces_nothing():
+    text = "Region: Northern Europe\n\nThe farmers don't like it very much:\n\nPrices fell again."
+    assert not any(a.cue and a.cue.text == ":" for a in atts(text))
+    assert not any("Prices fell" in a.content.text for a in atts(text))
+
+
+def test_nested_according_to_gives_two_hops():
+    text = ("John Smith, the head of the union, claimed that the factory will close in May, "
+            "according to the Evening Post.")
+    claimed = one(text, "claimed")
+    acc = one(text, "according to")
+    assert claimed.source.text.startswith("John Smith")
+    assert "the factory will close in May" in claimed.content.text
+    assert "Evening Post" not in claimed.content.text
+    assert acc.source.text == "the Evening Post"
+    # the outer hop's content leaves out the inner source and cue
+    assert "John Smith" not in acc.content.text and "claimed" not in acc.content.text
+    assert "the factory will close in May" in acc.content.text
+
+
+def test_direct_quote_with_curly_marks():
+    text = "She said, “We will not give up the fight for this town.”"
+    a = one(text, "said")
+    assert a.source.text == "She"
+    assert a.kind == "direct"
+    assert "We will not give up" in a.content.text
+
+
+def test_quote_split_around_the_cue_gives_fragments():
+    text = "“The plan is dead,” he said, “and nobody will miss it.”"
+    a = one(text, "said")
+    assert a.content.fragments and len(a.content.fragments) == 2
+    assert "The plan is dead" in a.content.fragments[0].text
+    assert "nobody will miss it" in a.content.fragments[1].text
+    assert a.kind == "direct"
+
+
+def test_quote_running_into_next_paragraph():
+    text = ("“The roads are flooded,” the mayor said.\n\n“We are asking everyone to stay home "
+            "until the water goes down.”\n\nThe rain stopped at noon.")
+    a = one(text, "said")
+    assert "asking everyone to stay home" in a.content.text
+    assert "The rain stopped" not in a.content.text
+
+
+def test_scare_quotes_are_not_attributions():
+    text = "Critics call the group “freedom fighters” and its leader a “tyrant” in private."
+    assert all(a.cue is None or a.cue.text != "“" for a in atts(text))
+    assert not any(a.content.text.strip("“”") == "freedom fighters" for a in atts(text))
+
+
+def test_indirect_speech():
+    a = one("He also noted that their aim is pure opportunism.", "noted")
+    assert a.kind == "indirect" and a.cue_lemma == "note"
+    assert a.content.text == "that their aim is pure opportunism"
+
+
+def test_accuse_x_of_y():
+    a = one("The minister has previously accused Spain and Italy of hiding the real figures.",
+            "accused")
+    assert a.content.text.startswith("Spain and Italy of hiding")
+
+
+def test_as_we_reported():
+    text = "As we reported yesterday, the army recaptured two key towns in the north."
+    a = one(text, "reported")
+    assert a.source.text == "we"
+    assert "the army recaptured two key towns" in a.content.text
+
+
+def test_headline_says():
+    text = ("Council Hid the Budget Gap for Years, Says Former Treasurer\n\n"
+            "The story began in March.")
+    a = one(text, "Says")
+    assert a.source.text == "Former Treasurer"
+    assert a.content.text == "Council Hid the Budget Gap for Years"
+
+
+def test_headline_speaker_colon():
+    text = "Senator Warren: ‘The Banks Have Won This Round.’\n\nThe vote was close."
+    a = one(text, ":")
+    assert a.source.text == "Senator Warren"
+    assert "Banks Have Won" in a.content.text
+
+
+def test_no_source_title_and_first_sentence():
+    text = ("Secret Deal Now Shapes the Town Budget\n\nBy A. Writer\n\n"
+            "The news that the council sold the park should surprise nobody who follows it. "
+            "It shows the pattern again.")
+    found = [a for a in atts(text, with_no_source=True) if a.rule == "no_source"]
+    assert [a.content.text for a in found] == [
+        "Secret Deal Now Shapes the Town Budget",
+        "The news that the council sold the park should surprise nobody who follows it",
+    ]
+    assert all(a.source is None and a.cue is None and a.kind == "indirect" for a in found)
+
+
+def test_no_source_skips_a_title_that_is_attributed():
+    text = "Town Is Broke, Says Mayor\n\nThe mayor spoke on Monday at the old town hall."
+    titles = [a for a in atts(text, with_no_source=True)
+              if a.rule == "no_source" and "Broke" in a.content.text]
+    assert titles == []
+
+
+def test_author_brackets_leave_the_quote():
+    text = ("The report said: “Most of the fighters came from Darnah [Derna] and nearby "
+            "towns.”")
+    a = one(text, "said")
+    assert all("[Derna]" not in f.text for f in a.content.pieces())
+    assert any("Darnah" in f.text for f in a.content.pieces())
+    assert any("nearby" in f.text for f in a.content.pieces())
+
+
+def test_other_cue_class():
+    a = one("The governor believes that the tax will pass next year.", "believes")
+    assert a.cue_class == "other"
+
+
+def test_no_cue_no_attribution():
+    assert atts("The river rose three feet overnight and the bridge closed.") == []
+
+
+def test_extract_texts_keeps_order():
+    texts = ["He said the bridge is safe.", "Nothing here.", "She said the road is closed."]
+    out = list(extract_texts(texts, jobs=1, batch_size=2))
+    assert [len(e.attributions) for e in out] == [1, 0, 1]
+    assert "road" in out[2].attributions[0].content.text
+
+
+def test_mentions_are_named_entities():
+    ex = extract_text("Angela Merkel met Emmanuel Macron in Paris.")
+    labels = {(m.text, m.label) for m in ex.mentions}
+    assert ("Paris", "GPE") in labels
+    assert all(ex_m.label in {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
+               for ex_m in ex.mentions)
+
+
+@pytest.mark.parametrize("name", ["belhadj-isis-libya-2015.md", "haftar-spokesman-al-qaeda.md"])
+def test_seeds_spans_match_text(name):
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", (SEEDS / name).read_text(encoding="utf-8"))
+    found = atts(text, with_no_source=True)
+    assert len(found) > 5
+    for a in found:
+        for span in (a.source, a.cue, a.content):
+            if span:
+                for piece in [span, *(span.fragments or [])]:
+                    assert text[piece.start : piece.end] == piece.text
+
+
+def test_seed_constructions():
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1",
+                  (SEEDS / "haftar-spokesman-al-qaeda.md").read_text(encoding="utf-8"))
+    by_cue = {(a.cue.text if a.cue else None, a.source.text if a.source else None)
+              for a in atts(text)}
+    assert ("Says", "Pro-Russian Commander") in by_cue
+    assert ("according to", "Libya Observer") in by_cue
+    assert ("accused", "Al-Mismari") in by_cue
+    assert ("reported", "we") in by_cue
+
+
+_ALPHABET = st.sampled_from(
+    list("abcdefgh XYZ.,:;\n\"“”‘’[]()-") + ["said", "according to", " he ", " She told ",
+                                               "\n\n", " claimed that ", "Mr. Lee"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_every_span_is_its_text(text):
+    for a in extract_text(text).attributions:
+        for span in (a.source, a.cue, a.content):
+            if span is None:
+                continue
+            assert span.text == text[span.start : span.end]
+            for f in span.fragments or []:
+                assert f.text == text[f.start : f.end]
+                assert span.start <= f.start <= f.end <= span.end
