@@ -39,7 +39,8 @@ def test_according_to_at_start():
 
 
 def test_relative_clause_source_and_that_clause():
-    text = "The news comes from a senior police officer who has confirmed that the mayor is leaving the city."
+    text = ("The news comes from a senior police officer who has confirmed that the mayor "
+            "is leaving the city.")
     a = one(text, "confirmed")
     assert a.source.text == "a senior police officer"
     assert "the mayor is leaving the city" in a.content.text
