@@ -6,6 +6,7 @@ what to do, so `claimtrack add` can report it in one line and go on.
 
 from __future__ import annotations
 
+import codecs
 import glob
 import hashlib
 import os
@@ -200,10 +201,26 @@ def _check_binary(raw: bytes, origin: str) -> None:
         )
 
 
+_CHARSET = re.compile(rb"""<meta[^>]*charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _declared_charset(raw: bytes) -> str | None:
+    """The charset an HTML page declares (e.g. windows-1252), if Python knows it."""
+    m = _CHARSET.search(raw[:4096])
+    if not m:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return None if name == "utf-8" else name
+
+
 def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
-    """bytes -> str. UTF-8 (BOM dropped); UTF-16/32 when a BOM says so; invalid
-    UTF-8 is replaced (with a note) rather than refused: most of such a text is
-    usually fine and the user is warned."""
+    """bytes -> str. UTF-8 (BOM dropped); UTF-16/32 when a BOM says so; an HTML
+    page's declared charset when it is not UTF-8; otherwise invalid UTF-8 is
+    replaced (with a note) rather than refused: most of such a text is usually
+    fine and the user is warned."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     for bom, codec in _BOMS:
@@ -220,6 +237,12 @@ def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as e:
         first = e.start
+    declared = _declared_charset(raw)
+    if declared:
+        try:
+            return raw.decode(declared), []
+        except UnicodeDecodeError:
+            pass
     text = raw.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - raw.decode("utf-8", errors="ignore").count("\ufffd")
     more = f" ({bad} replacements in all)" if bad > 1 else ""

@@ -295,3 +295,13 @@ def test_seed_folder_and_glob_agree():
     by_folder, e1 = expand_inputs([str(ROOT / "seeds")])
     by_glob, e2 = expand_inputs([str(ROOT / "seeds" / "*.md")])
     assert e1 == e2 == [] and by_folder == by_glob == [str(BELHADJ), str(HAFTAR)]
+
+
+def test_html_declared_charset_is_honoured():
+    raw = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        "<title>Caf\xe9</title></head><body><p>He said \x93no\x94 at the caf\xe9.</p></body></html>"
+    ).encode("latin-1")
+    parsed = parse_bytes(raw, "page.html")
+    assert parsed.notes == []
+    assert parsed.text == "He said \u201cno\u201d at the caf\u00e9."
