@@ -120,7 +120,9 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
     return result
 
 
-def extract_file(path: str, out: TextIO, jobs: int = 1, progress: Callable[[int], None] | None = None) -> int:
+def extract_file(
+    path: str, out: TextIO, jobs: int = 1, progress: Callable[[int], None] | None = None
+) -> int:
     """`claimtrack extract FILE.jsonl`: no database; JSON lines out."""
     from claimtrack.jsonl import extract_jsonl
 
@@ -130,7 +132,7 @@ def extract_file(path: str, out: TextIO, jobs: int = 1, progress: Callable[[int]
         return extract_jsonl(sys.stdin, out, jobs=jobs, progress=progress)
     p = Path(path)
     if not p.is_file():
-        raise InputError(path, "no such file: give a JSONL file with one {\"id\", \"text\"} per line")
+        raise InputError(path, "no such file: give a JSONL file of {\"id\", \"text\"} lines")
     with p.open(encoding="utf-8", errors="strict") as f:
         try:
             return extract_jsonl(f, out, jobs=jobs, progress=progress)

@@ -146,7 +146,7 @@ class Claim(Record):
     def source_label(self) -> str:
         if self.source is None:
             return "(author)" if self.cue is None else "(unstated)"
-        if self.source_entity and self.source_entity != self.source.text:
+        if self.source_entity and self.source_entity.lower() not in self.source.text.lower():
             return f"{self.source.text} [= {self.source_entity}]"
         return self.source.text
 

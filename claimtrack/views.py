@@ -1,0 +1,106 @@
+"""Terminal renderings of the non-list results (entity view, diff).
+
+JSON/NL for these come from output.emit_model; this module only draws tables.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from claimtrack.diff import DiffResult
+from claimtrack.models import Claim
+from claimtrack.output import shorten
+from claimtrack.queries import EntityClaim, EntityView
+
+CONTENT_WIDTH = 160
+
+
+def _t(value: object) -> Text:
+    """Plain text cell: brackets in data are never read as rich markup."""
+    return Text("" if value is None else str(value))
+
+
+def _flags(c: Claim) -> Text:
+    return _t("\n".join(f.code for f in c.flags))
+
+
+def _cue(c: Claim) -> str:
+    return c.cue.text if c.cue else ""
+
+
+def _source_with_chain(item: EntityClaim) -> Text:
+    """The source, then whom it relays (via ...) and who stands behind it (from ...)."""
+    c, hops = item.claim, item.chain.hops
+    lines = [c.source_label]
+    at = next((i for i, h in enumerate(hops) if h.claim_id == c.id), 0)
+    for h in reversed(hops[:at]):
+        lines.append(f"via {h.entity or h.source or '(author)'}")
+    for h in hops[at + 1:]:
+        lines.append(f"from {h.entity or h.source or '(unstated)'}")
+    return _t("\n".join(lines))
+
+
+def render_entity_view(view: EntityView, console: Console) -> None:
+    total = sum(len(d.by) + len(d.about) for d in view.documents)
+    console.print(_t(f"{view.name}: {total} claims in {len(view.documents)} documents"))
+    for d in view.documents:
+        for role, items in ((f"said by {view.name}", d.by), (f"about {view.name}", d.about)):
+            if not items:
+                continue
+            table = Table(title=_t(f"{d.title or d.origin} ({d.id}): {role}"),
+                          show_lines=True, title_justify="left", expand=True)
+            table.add_column("source", ratio=3, overflow="fold")
+            table.add_column("cue", ratio=1, overflow="fold")
+            table.add_column("content", ratio=6, overflow="fold")
+            table.add_column("flags", min_width=20, overflow="fold")
+            for item in items:
+                c = item.claim
+                table.add_row(_source_with_chain(item), _t(_cue(c)),
+                              _t(shorten(c.content.text, CONTENT_WIDTH)), _flags(c))
+            console.print(table)
+
+
+def render_diff(diff: DiffResult, console: Console) -> None:
+    a, b = diff.a, diff.b
+    head = Table(title=_t("accounts compared"), title_justify="left")
+    head.add_column("")
+    head.add_column(_t(f"A {a.id}"), overflow="fold")
+    head.add_column(_t(f"B {b.id}"), overflow="fold")
+    head.add_row(_t("title"), _t(a.title), _t(b.title))
+    sa, sb = diff.sourcing.a.model_dump(), diff.sourcing.b.model_dump()
+    for key in sa:
+        head.add_row(_t(key.replace("_", " ")), _t(sa[key]), _t(sb[key]))
+    head.add_row(_t("shared claims"), _t(len(diff.shared)), _t(len(diff.shared)))
+    console.print(head)
+
+    if diff.shared_entities:
+        ents = Table(title=_t("entities in both"), title_justify="left")
+        for col in ("entity", "label", "mentions in A", "mentions in B"):
+            ents.add_column(col)
+        for e in diff.shared_entities:
+            ents.add_row(_t(e.name), _t(e.label), _t(e.count_a), _t(e.count_b))
+        console.print(ents)
+
+    if diff.shared:
+        shared = Table(title=_t("the same claim in both"), show_lines=True, title_justify="left")
+        for col in ("A says", "B says", "similarity", "differences"):
+            shared.add_column(col, overflow="fold")
+        for s in diff.shared:
+            shared.add_row(
+                _t(f"{s.a.source_label} ({_cue(s.a)}): {shorten(s.a.content.text, 60)}"),
+                _t(f"{s.b.source_label} ({_cue(s.b)}): {shorten(s.b.content.text, 60)}"),
+                _t(f"{s.similarity:.2f}"), _t("\n".join(s.differences)))
+        console.print(shared)
+    else:
+        console.print(_t("no claim appears in both accounts"))
+
+    for label, items in (("only in A", diff.only_in_a), ("only in B", diff.only_in_b)):
+        table = Table(title=_t(f"{label} ({len(items)})"), title_justify="left")
+        for col in ("source", "cue", "content", "flags"):
+            table.add_column(col, overflow="fold")
+        for c in items:
+            table.add_row(_t(c.source_label), _t(_cue(c)),
+                          _t(shorten(c.content.text, CONTENT_WIDTH)), _flags(c))
+        console.print(table)
