@@ -68,7 +68,7 @@ _CONTROL_MAX = 0.10  # share of control bytes above which a file is not text
 _SNIFF_BYTES = 8192
 
 _HTML_SNIFF = re.compile(
-    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
 _MD_SNIFF = re.compile(
     r"\[[^\]\n]+\]\([^)\n]*\)"  # [anchor](target)

@@ -19,6 +19,7 @@ from claimtrack.models import Link
 
 _PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _LOOKAHEAD = 1000  # bound the search for a closing bracket/emphasis (no O(n^2) blowups)
+_MAX_NESTING = 50  # links/emphasis inside each other, deeper than any real text
 _PARA_SPLIT = re.compile(r"(\n(?:[ \t]*\n)+)")
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
@@ -77,6 +78,7 @@ class _Inline:
         self.parts: list[str] = []
         self.pos = 0  # length of the text emitted so far
         self.links: list[Link] = []
+        self.depth = 0
 
     def emit(self, s: str) -> None:
         self.parts.append(s)
@@ -84,6 +86,16 @@ class _Inline:
 
     def run(self, s: str) -> None:
         """Scan one paragraph (inline constructs never cross a blank line)."""
+        if self.depth > _MAX_NESTING:  # pathological nesting: keep it as it is
+            self.emit(s)
+            return
+        self.depth += 1
+        try:
+            self._scan(s)
+        finally:
+            self.depth -= 1
+
+    def _scan(self, s: str) -> None:
         i, n = 0, len(s)
         closers: dict[str, list[int]] = {}  # emphasis closer positions, per delimiter
         while i < n:

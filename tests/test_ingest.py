@@ -136,6 +136,8 @@ def test_stdin_is_sniffed_and_named(tmp_path):
         ("a.txt", "<html><body>angle text</body></html>", "text"),  # .txt is never HTML
         ("a.text", "[ref]: http://x\n\n[ref] here", "markdown"),
         ("noext", "<html><body><p>y</p></body></html>", "html"),
+        ("page.xhtml", '<?xml version="1.0"?>\n<!DOCTYPE html><html><p>y</p></html>', "html"),
+        ("noext", "<!-- saved --> <HTML><p>y</p></HTML>", "html"),
         ("a.log", "log line", "text"),
     ],
 )

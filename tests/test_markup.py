@@ -295,3 +295,10 @@ def test_date_in_prose_is_an_event_not_publication():
 def test_date_only_in_first_lines():
     lines = ["Title"] + [f"Line {i}" for i in range(20)] + ["March 10, 2015"]
     assert find_published_date("\n".join(lines)) is None
+
+
+def test_pathological_nesting_neither_crashes_nor_breaks_offsets():
+    md = "[" * 400 + "a" + "](x)" * 400 + "\n\n" + "![" * 300 + "b" + "](y)" * 300
+    text, links = strip_markdown_links(md)
+    assert text.startswith("[") and links
+    _check(text, links)
