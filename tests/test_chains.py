@@ -150,3 +150,28 @@ def test_links_never_form_cycles(order: list[int], overlap: bool) -> None:
             assert cur not in seen
             seen.add(cur)
             cur = atts[cur].relayed_by
+
+
+def test_trailing_according_to_scopes_over_its_own_conjunct_only() -> None:
+    text = (
+        "Clinton has praised the president's record, and she won most black voters in May, "
+        "according to exit polls."
+    )
+    clinton = att(text, "Clinton", "praised", "the president's record")
+    polls = att(text, "exit polls", "according to", "she won most black voters in May")
+    atts = [clinton, polls]
+    linked(text, atts)
+    assert clinton.relayed_by is None
+
+
+def test_relative_clause_asides_and_self_reports_are_no_hops() -> None:
+    text = (
+        "Police said that Mark Webb, who claimed he was innocent, had fled. He said he thinks so."
+    )
+    atts = [
+        att(text, "Police", "said", "Mark Webb, who claimed he was innocent, had fled"),
+        att(text, "who", "claimed", "he was innocent"),
+        att(text, "He", "said", "he thinks so", after="He said"),
+        att(text, "he", "thinks", "so", after="he thinks"),
+    ]
+    assert linked(text, atts) == [(None, None)] * 4

@@ -47,6 +47,7 @@ HANDOVER_NOUNS = frozenset(
     | {"tip", "evidence", "accusation", "charge", "rumour", "rumor", "assertion", "leak"}
 )
 HANDOVER_PRONOUNS = frozenset({"this", "it", "that"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 ANAPHORIC_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
 # what may precede a sentence-initial relay or follow a sentence-final one
 _EDGE_POS = frozenset({"PUNCT", "SPACE", "CCONJ", "SYM"})
@@ -112,11 +113,27 @@ def _is_sentence_relay(doc: Doc, sents: _Sentences, att: Attribution) -> bool:
     )
 
 
+def _who(att: Attribution) -> str | None:
+    if att.source_entity:
+        return att.source_entity.lower()
+    return _words(att.source.text) if att.source is not None else None
+
+
+def _nestable(att: Attribution) -> bool:
+    """Inner attributions worth a hop: a stated source that is not a relative
+    pronoun ("Smith, who claimed X": the author's aside, not a relayed claim)."""
+    return (
+        att.cue is not None
+        and att.source is not None
+        and _words(att.source.text) not in RELATIVE_PRONOUNS
+    )
+
+
 def _nest(atts: list[Attribution], relays: set[int]) -> None:
     for b, att in enumerate(atts):
-        if b in relays or att.cue is None:
+        if b in relays or not _nestable(att):
             continue
-        parts = [att.cue] + ([att.source] if att.source is not None else [])
+        parts = [att.cue, att.source]
         holders = [
             a
             for a, outer in enumerate(atts)
@@ -124,17 +141,39 @@ def _nest(atts: list[Attribution], relays: set[int]) -> None:
         ]
         if holders:
             a = min(holders, key=lambda i: atts[i].content.end - atts[i].content.start)
+            if _who(atts[a]) == _who(att):
+                continue  # "he said he thinks": one speaker, no hop
             cue = atts[a].cue
             _link(atts, b, a, _words(cue.text) if cue is not None else None)
 
 
-def _scope(atts: list[Attribution], relays: set[int], sents: _Sentences) -> None:
+def _clause_heads(doc: Doc, cue: Span) -> set[int]:
+    """Tokens whose clause an "according to" phrase qualifies: the word it
+    attaches to and that word's heads, stopping at a conjunct ("A praised X
+    and won Y, according to polls" scopes over "won" only)."""
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    if span is None:
+        return set()
+    heads: set[int] = set()
+    tok = span[0].head
+    while True:
+        heads.add(tok.i)
+        if tok.dep_ == "conj" or tok.head.i == tok.i:
+            return heads
+        tok = tok.head
+
+
+def _scope(doc: Doc, atts: list[Attribution], relays: set[int], sents: _Sentences) -> None:
     for a in sorted(relays):
         cue = atts[a].cue
         assert cue is not None
         sent = sents.of(cue.start)
+        heads = _clause_heads(doc, cue)
         for b, att in enumerate(atts):
-            if b not in relays and att.cue is not None and sents.of(att.cue.start) == sent:
+            if b in relays or att.cue is None or sents.of(att.cue.start) != sent:
+                continue
+            inner = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
+            if inner is not None and any(t.i in heads for t in inner):
                 _link(atts, b, a, _words(cue.text))
 
 
@@ -204,5 +243,5 @@ def link_chains(doc: Doc, attributions: list[Attribution]) -> None:
     sents = _Sentences(doc)
     relays = {i for i, a in enumerate(attributions) if _is_sentence_relay(doc, sents, a)}
     _nest(attributions, relays)
-    _scope(attributions, relays, sents)
+    _scope(doc, attributions, relays, sents)
     _handover(doc, attributions, sents)

@@ -16,7 +16,7 @@ rules over the spaCy parse. The source span itself is never changed; only
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
@@ -29,6 +29,8 @@ SINGULAR_PERSON = frozenset({"he", "she", "him", "her", "himself", "herself"})
 PLURAL = frozenset({"they", "them", "themselves"})
 NEUTER = frozenset({"it", "itself"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
+PRONOUN_GENDER = {"he": "m", "him": "m", "himself": "m", "she": "f", "her": "f", "herself": "f"}
+HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 DEFINITE = frozenset({"the", "this", "that"})
 # words that are not part of a name's identity when matching surnames
 HONORIFICS = frozenset(
@@ -103,18 +105,45 @@ class _Resolver:
     def __init__(self, doc: Doc, attributions: list[Attribution]):
         self.doc = doc
         self.atts = attributions
-        self.names = [
+        names = [
             _Name(
                 canonical_name(e.text), _key(e.text), e.label_, e.start_char, e.end_char, e.root.i
             )
             for e in doc.ents
             if e.label_ in NAME_LABELS | {"GPE"} and _key(e.text)
         ]
+        # the tagger often calls a bare surname ORG: it is a person when a person has it
+        people = [n.key for n in names if n.label == "PERSON"]
+        self.names = [
+            replace(n, label="PERSON")
+            if n.label == "ORG" and any(_contains(k, n.key) for k in people)
+            else n
+            for n in names
+        ]
+        self.label_at = {n.start: n.label for n in self.names}
+        self.gender = self._genders()
         self.sent_of = {s.start: i for i, s in enumerate(doc.sents)}
         self.roles = self._role_mentions()
         self.speakers: list[_Speaker] = []
 
     # ---- names -------------------------------------------------------
+    def _genders(self) -> dict[str, str]:
+        """Full name -> "m"/"f" where an honorific says so ("Mrs. Clinton")."""
+        out: dict[str, str] = {}
+        for n in self.names:
+            span = self.doc.char_span(n.start, n.end, alignment_mode="expand")
+            if n.label != "PERSON" or span is None or span.start == 0:
+                continue
+            g = HONORIFIC_GENDER.get(self.doc[span.start - 1].lower_.rstrip("."))
+            if g:
+                out.setdefault(self.full_name(n.text, n.label, n.start), g)
+        return out
+
+    def fits(self, name: str | None, token: Token) -> bool:
+        """The name's known gender does not contradict the pronoun's."""
+        want = PRONOUN_GENDER.get(token.lower_)
+        return name is None or want is None or self.gender.get(name, want) == want
+
     def sent_index(self, token: Token) -> int:
         return self.sent_of.get(token.sent.start, 0)
 
@@ -137,7 +166,7 @@ class _Resolver:
         if token.ent_type_ in NAME_LABELS | SELF_LABELS:
             for ent in self.doc.ents:
                 if ent.start <= token.i < ent.end:
-                    return ent.text, ent.label_
+                    return ent.text, self.label_at.get(ent.start_char, ent.label_)
         if token.pos_ == "PROPN":
             lo = hi = token.i
             while lo > 0 and self.doc[lo - 1].pos_ == "PROPN" and self.doc[lo - 1].head.i != lo:
@@ -196,11 +225,10 @@ class _Resolver:
 
     def previous_speaker(self, token: Token, kind: str) -> str | None:
         sent = self.sent_index(token)
-        accept = {"plural", "org"} if kind == "plural" else {kind}
         for sp in sorted(self.speakers, key=lambda s: s.start, reverse=True):
             if sp.start >= token.idx or sent - sp.sent > SPEAKER_WINDOW:
                 continue
-            if sp.kind in accept:
+            if sp.kind == kind and self.fits(sp.entity, token):
                 if kind == "person" and (rival := self.new_subject(sp, token)):
                     return rival
                 return sp.entity  # None: the speaker is a person we cannot name
@@ -224,7 +252,8 @@ class _Resolver:
                 and not self.in_content(n.start)
             ):
                 name = self.full_name(n.text, n.label, n.start)
-                return name if name != speaker.entity else None
+                if self.fits(name, token):
+                    return name if name != speaker.entity else None
         return None
 
     def in_content(self, pos: int) -> bool:
@@ -237,8 +266,9 @@ class _Resolver:
                 n.label in labels
                 and n.end <= token.idx
                 and sent - self.sent_index(self.doc[n.root]) <= window
+                and self.fits(name := self.full_name(n.text, n.label, n.start), token)
             ):
-                return self.full_name(n.text, n.label, n.start)
+                return name
         return None
 
     # ---- one source --------------------------------------------------
