@@ -292,6 +292,29 @@ def test_date_in_prose_is_an_event_not_publication():
     assert find_published_date("Title\n\n" + published) == dt.date(2011, 3, 3)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # AP-style dateline opening the first paragraph
+        (
+            "Title\n\nWASHINGTON, March 10, 2015 (Reuters) — The senator said " + "x " * 60,
+            dt.date(2015, 3, 10),
+        ),
+        # a prose opening with a date: an event
+        ("Title\n\nOn July 6, 2011, the two countries signed an agreement " + "x " * 60, None),
+        # a timeline entry after the body has begun
+        ("Title\n\n" + "Body sentence here. " * 10 + "\n\nOct. 31, 2012 The hug.", None),
+        # the title's subject, not its publication
+        ("Poll results for the vote of March 3, 2016\n\nBody.", None),
+        ("March 3, 2016\n\nTitle\n\nBody.", dt.date(2016, 3, 3)),
+        # a header line that is a sentence, not a byline
+        ("Title\nThe council first met on 3 May 2011 to discuss the budget gap it had", None),
+    ],
+)
+def test_publication_date_comes_from_the_header(text, expected):
+    assert find_published_date(text) == expected
+
+
 def test_date_only_in_first_lines():
     lines = ["Title"] + [f"Line {i}" for i in range(20)] + ["March 10, 2015"]
     assert find_published_date("\n".join(lines)) is None
