@@ -186,11 +186,24 @@ def read_input(item: str, stdin: BinaryIO | None = None, fmt: str | None = None)
     return parse_bytes(raw, item, fmt)
 
 
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 with no BOM (some Windows tools): mostly-ASCII text then has a NUL
+    in every other byte and nowhere else."""
+    head = raw[:_SNIFF_BYTES]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, others, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and others.count(0) == 0:
+            return codec
+    return None
+
+
 def _check_binary(raw: bytes, origin: str) -> None:
     for sig, what, todo in _SIGNATURES:
         if raw.startswith(sig):
             raise InputError(origin, f"is {what}, not a text document; {todo}")
-    if any(raw.startswith(bom) for bom, _ in _BOMS):
+    if any(raw.startswith(bom) for bom, _ in _BOMS) or _utf16_without_bom(raw):
         return  # UTF-16/32 text is full of NUL bytes
     head = raw[:_SNIFF_BYTES]
     if b"\x00" in head or sum(b in _CONTROL for b in head) > _CONTROL_MAX * len(head):
@@ -217,7 +230,8 @@ def _declared_charset(raw: bytes) -> str | None:
 
 
 def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
-    """bytes -> str. UTF-8 (BOM dropped); UTF-16/32 when a BOM says so; an HTML
+    """bytes -> str. UTF-8 (BOM dropped); UTF-16/32 when a BOM (or the NUL
+    pattern of BOM-less UTF-16) says so; an HTML
     page's declared charset when it is not UTF-8; otherwise invalid UTF-8 is
     replaced (with a note) rather than refused: most of such a text is usually
     fine and the user is warned."""
@@ -233,6 +247,12 @@ def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
                     f"invalid {codec.upper()} at byte {e.start + len(bom)}; "
                     "re-save the file as UTF-8",
                 ) from None
+    codec16 = _utf16_without_bom(raw)
+    if codec16:
+        try:
+            return raw.decode(codec16), []
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: read as UTF-8 below
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as e:

@@ -307,3 +307,9 @@ def test_html_declared_charset_is_honoured():
     parsed = parse_bytes(raw, "page.html")
     assert parsed.notes == []
     assert parsed.text == "He said \u201cno\u201d at the caf\u00e9."
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_decoded_not_called_binary(codec):
+    parsed = parse_bytes("Title\n\nThe mayor said [it](#) was fine.".encode(codec), "w.md")
+    assert parsed.text == "Title\n\nThe mayor said it was fine." and parsed.notes == []
