@@ -231,10 +231,9 @@ def _declared_charset(raw: bytes) -> str | None:
 
 def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
     """bytes -> str. UTF-8 (BOM dropped); UTF-16/32 when a BOM (or the NUL
-    pattern of BOM-less UTF-16) says so; an HTML
-    page's declared charset when it is not UTF-8; otherwise invalid UTF-8 is
-    replaced (with a note) rather than refused: most of such a text is usually
-    fine and the user is warned."""
+    pattern of BOM-less UTF-16) says so; an HTML page's declared charset when
+    it is not UTF-8; otherwise invalid UTF-8 is replaced (with a note) rather
+    than refused: most of such a text is usually fine and the user is warned."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     for bom, codec in _BOMS:
