@@ -161,3 +161,15 @@ def test_expletive_it_is_nobody() -> None:
     text = "Amnesty International visited the camps. It is believed that the camps were full."
     atts = [att(text, "It", "believed", "the camps were full")]
     assert resolved(text, atts) == [None]
+
+
+def test_honorific_gender_rules_out_the_previous_speaker() -> None:
+    text = (
+        "Mrs. Ann Price called Mr. Tom Hale on Monday. Mr. Hale said the plan was sound. "
+        "She said it was not."
+    )
+    atts = [
+        att(text, "Mr. Hale", "said", "the plan was sound"),
+        att(text, "She", "said", "it was not"),
+    ]
+    assert resolved(text, atts) == ["Tom Hale", "Ann Price"]

@@ -149,17 +149,22 @@ class _Resolver:
 
     def full_name(self, name: str, label: str | None, at: int) -> str:
         """The longest document name containing `name` (earlier mentions first)."""
+        return self.full_name_label(name, label, at)[0]
+
+    def full_name_label(self, name: str, label: str | None, at: int) -> tuple[str, str | None]:
+        """full_name, with the label of the name it matched (a surname the tagger
+        missed is still a person when the document names that person)."""
         key = _key(name)
         if label in SELF_LABELS or not key:
-            return canonical_name(name)
+            return canonical_name(name), label
         labels = {"PERSON"} if label == "PERSON" else {"PERSON", "ORG"}
         found = [n for n in self.names if n.label in labels and _contains(n.key, key)]
         if not found:
-            return canonical_name(name)
+            return canonical_name(name), label
         earlier = [n for n in found if n.start < at] or found
         # longest; among equals the most recent before the source
         best = max(earlier, key=lambda n: (len(n.key), n.start if n.start < at else -n.start))
-        return best.text if len(best.key) > len(key) else canonical_name(name)
+        return (best.text if len(best.key) > len(key) else canonical_name(name)), best.label
 
     def name_at(self, token: Token) -> tuple[str, str | None] | None:
         """The name whose head is `token`: an entity, or a run of proper nouns."""
@@ -288,10 +293,10 @@ class _Resolver:
             return None, "plural"  # "Qatar and Turkey": no single entity
         named = self.name_at(root)
         if named is not None:
-            text, label = named
+            text, tagged = named
+            name, label = self.full_name_label(text, tagged, root.idx)
             kind = "person" if label == "PERSON" else "org" if label else None
-            name = self.full_name(text, label, root.idx)
-            if label is None and name == canonical_name(text):
+            if label is None:
                 # a capitalised role the tagger took for a name ("Pro-Russian Commander")
                 return self.by_role(root) or name, kind
             return name, kind
