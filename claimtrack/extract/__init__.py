@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from claimtrack.extract.chains import link_chains
 from claimtrack.extract.cues import load_lexicon
-from claimtrack.extract.quotes import PARAGRAPHS
+from claimtrack.extract.quotes import paragraph_sentences
 from claimtrack.extract.resolve import resolve_sources
 from claimtrack.extract.rules import find_attributions
 from claimtrack.models import Extraction, Mention
@@ -33,12 +33,13 @@ def _mentions(doc: Doc) -> list[Mention]:
     ]
 
 
-def pipeline():
-    """The shared pipeline, with paragraph-aware sentence starts before the parser."""
-    nlp = get_nlp()
-    if PARAGRAPHS not in nlp.pipe_names:
-        nlp.add_pipe(PARAGRAPHS, before="parser")
-    return nlp
+def prepare(nlp, text: str) -> Doc:
+    """Tokenise and mark paragraph sentence starts, ready for the pipeline.
+
+    Done outside the shared pipeline (nlp.pipe accepts Docs), so get_nlp()'s
+    object stays exactly the stock model for everyone else.
+    """
+    return paragraph_sentences(nlp.make_doc(text))
 
 
 def extract_doc(doc: Doc) -> Extraction:
@@ -50,13 +51,15 @@ def extract_doc(doc: Doc) -> Extraction:
 
 
 def extract_text(text: str) -> Extraction:
-    return extract_doc(pipeline()(text))
+    nlp = get_nlp()
+    return extract_doc(nlp(prepare(nlp, text)))
 
 
 def extract_texts(
     texts: Iterable[str], jobs: int = 1, batch_size: int = 8
 ) -> Iterator[Extraction]:
     """Extractions in input order; parsing runs in `jobs` processes."""
-    nlp = pipeline()
-    for doc in nlp.pipe(texts, n_process=max(1, jobs), batch_size=batch_size):
+    nlp = get_nlp()
+    docs = (prepare(nlp, t) for t in texts)
+    for doc in nlp.pipe(docs, n_process=max(1, jobs), batch_size=batch_size):
         yield extract_doc(doc)

@@ -6,14 +6,12 @@ from __future__ import annotations
 import bisect
 import re
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from claimtrack.extract.cues import Lexicon
 
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _BRACKET = re.compile(r"\[[^\[\]\n]{0,200}\]")
-PARAGRAPHS = "claimtrack_paragraphs"
 _OPENING_CONTEXT = " \t\n([{—–-/:"
 
 
@@ -77,7 +75,6 @@ def brackets_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _BRACKET.finditer(text, start, end)]
 
 
-@Language.component(PARAGRAPHS)
 def paragraph_sentences(doc: Doc) -> Doc:
     """A blank line always ends a sentence: headlines, bylines and block quotes
     have no final period, and the parser would otherwise run them together."""

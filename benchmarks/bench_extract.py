@@ -1,0 +1,74 @@
+"""Throughput of claimtrack extraction against bare spaCy parsing of the same texts.
+
+    python benchmarks/bench_extract.py [--docs N] [--batch-size B]
+
+Texts: the first N dev PolNeAR documents when ../shared/eval is present, else
+the seed articles repeated. Both sides run the full stock pipeline with the
+same batch size at jobs 1 and 2; "ratio" is extraction speed / bare speed
+(1.0 = the rules and records cost nothing). Peak memory is this process's
+maximum RSS (workers not included) from resource.getrusage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import re
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from claimtrack.evalsplit import iter_split  # noqa: E402
+from claimtrack.extract import extract_texts  # noqa: E402
+from claimtrack.nlp import get_nlp  # noqa: E402
+
+CORPUS = ROOT / ".." / "shared" / "eval" / "polnear.jsonl"
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def load_texts(n: int) -> tuple[list[str], str]:
+    if CORPUS.exists():
+        docs = itertools.islice(iter_split(CORPUS, "dev"), n)
+        return [d["text"] for d in docs], f"{n} dev PolNeAR documents"
+    seeds = [_LINK.sub(r"\1", p.read_text(encoding="utf-8"))
+             for p in sorted((ROOT / "seeds").glob("*.md"))]
+    return list(itertools.islice(itertools.cycle(seeds), n)), f"{n} seed articles (repeated)"
+
+
+def timed(run) -> float:
+    t0 = time.perf_counter()
+    run()
+    return time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=100)
+    ap.add_argument("--batch-size", type=int, default=8)
+    args = ap.parse_args(argv)
+    texts, what = load_texts(args.docs)
+    chars = sum(len(t) for t in texts)
+    nlp = get_nlp()
+    nlp("warm up the pipeline")
+    print(f"{what}, {chars:,} characters, batch size {args.batch_size}")
+    print(f"{'jobs':>4} {'what':<12} {'docs/s':>8} {'chars/s':>10} {'ratio':>6}")
+    for jobs in (1, 2):
+        bare = timed(lambda j=jobs: sum(1 for _ in nlp.pipe(
+            texts, n_process=j, batch_size=args.batch_size)))
+        ours = timed(lambda j=jobs: sum(1 for _ in extract_texts(
+            texts, jobs=j, batch_size=args.batch_size)))
+        for label, secs in (("bare spaCy", bare), ("claimtrack", ours)):
+            ratio = f"{bare / ours:6.2f}" if label == "claimtrack" else ""
+            rate = f"{len(texts) / secs:8.2f} {chars / secs:10,.0f}"
+            print(f"{jobs:>4} {label:<12} {rate} {ratio:>6}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (this process): {peak:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
