@@ -85,8 +85,19 @@ _IDENTIFIED_AFTER = re.compile(
     r"|conducted|released|issued|led|produced|[\"\u201c\u00ab(])",
     re.IGNORECASE,
 )
+# participles that, in an agentless passive, pass on hearsay: "it is believed", "was reported"
+HEARSAY_PARTICIPLES = frozenset(
+    {"said", "reported", "believed", "thought", "alleged", "claimed", "rumored", "rumoured"}
+    | {"understood", "known", "expected", "estimated", "feared", "suspected", "considered"}
+    | {"told", "argued", "suggested", "predicted", "confirmed", "announced", "revealed"}
+)
 _QUANTIFIERS = frozenset({"some", "many", "most", "few", "several", "other"})
 _DETERMINER = frozenset({"a", "an", "the", "some", "many", "several", "two", "three", "one"})
+
+
+def _hearsay(cue: str) -> bool:
+    words = cue.lower().split()
+    return bool(words) and words[-1] in HEARSAY_PARTICIPLES and "not" not in words
 
 
 def _quote(words: str) -> str:
@@ -140,6 +151,10 @@ def _analyse(words: list[str], initial: bool) -> tuple[str | None, str | None]:
     if not head_words:
         return None, None
     head = head_words[-1].lower()
+    rest = words[len(head_words) :]
+    if head in _QUANTIFIERS | {"others"} and [w.lower() for w in rest[:1]] == ["of"]:
+        # partitive: "some of the officials" is judged by "the officials"
+        return _analyse(rest[1:], initial=False)
     document = head if head in DOCUMENT_NOUNS else None
     crowd = head == "people" and any(w.lower() in _QUANTIFIERS for w in head_words)
     if (head in VAGUE_HEADS or crowd) and not _named(words, initial):
@@ -168,14 +183,15 @@ def static_flags(att: Attribution, text: str, links: list[Link]) -> list[Flag]:
             return [make_flag("no_source")]
         # an agentless passive: "it is believed", "was reported"
         lead = _PASSIVE.search(text[max(0, att.cue.start - 24) : att.cue.start])
-        if lead:
+        if lead and _hearsay(att.cue.text):
             return [make_flag("vague_source", _quote(lead.group() + att.cue.text))]
         return []
 
     if att.cue is not None and src.text.strip().lower() == "it":
         # "it is believed that": an expletive subject of a passive, not a pronoun
         between = text[src.end : att.cue.start]
-        if att.cue.start >= src.end and _PASSIVE.fullmatch(between.lstrip()):
+        passive = _PASSIVE.fullmatch(between.lstrip()) and _hearsay(att.cue.text)
+        if att.cue.start >= src.end and passive:
             return [make_flag("vague_source", _quote(text[src.start : att.cue.end]))]
 
     flags: list[Flag] = []

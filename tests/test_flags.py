@@ -183,3 +183,21 @@ def test_identified_or_definite_study_is_not_unresolved(text: str) -> None:
     if " entitled" in source or " by " in source:
         source = source[: source.index(" entitled" if " entitled" in source else " by ")]
     assert flags_of(text, source, "found", "most fighters") == {}
+
+
+def test_partitive_is_judged_by_its_group() -> None:
+    text = "Some of the officials said the camp is empty."
+    assert set(flags_of(text, "Some of the officials", "said", "the camp")) == {"unnamed_source"}
+    text = "Several of his findings showed the camp is empty."
+    assert flags_of(text, "Several of his findings", "showed", "the camp") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("The aides were pressed about the camp.", "pressed about"),
+        ("It is not known whether the camp is empty.", "not known"),
+    ],
+)
+def test_passive_without_hearsay_is_not_vague(text: str, cue: str) -> None:
+    assert flags_of(text, None, cue, "the camp") == {}
