@@ -173,3 +173,24 @@ def test_honorific_gender_rules_out_the_previous_speaker() -> None:
         att(text, "She", "said", "it was not"),
     ]
     assert resolved(text, atts) == ["Tom Hale", "Ann Price"]
+
+
+def test_pronouns_near_a_lone_name_tell_its_gender() -> None:
+    text = (
+        "Dena Grayson praised her own campaign. Jared Huffman said his party was worried. "
+        "She said the worry was misplaced."
+    )
+    atts = [
+        att(text, "Jared Huffman", "said", "his party was worried"),
+        att(text, "She", "said", "the worry was misplaced"),
+    ]
+    assert resolved(text, atts) == ["Jared Huffman", "Dena Grayson"]
+
+
+def test_an_ambiguous_surname_takes_the_most_mentioned_full_name() -> None:
+    text = (
+        "Hillary Clinton spoke in Iowa. Hillary Clinton then flew to Ohio. "
+        "Bill Clinton stayed home. Clinton said the race was close."
+    )
+    atts = [att(text, "Clinton", "said", "the race", after="Clinton said")]
+    assert resolved(text, atts) == ["Hillary Clinton"]

@@ -16,6 +16,7 @@ rules over the spaCy parse. The source span itself is never changed; only
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
@@ -31,6 +32,8 @@ NEUTER = frozenset({"it", "itself"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
 PRONOUN_GENDER = {"he": "m", "him": "m", "himself": "m", "she": "f", "her": "f", "herself": "f"}
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
+# pronouns (any case) that tell a person's gender, for the document's own votes
+GENDERED = PRONOUN_GENDER | {"his": "m", "hers": "f"}
 DEFINITE = frozenset({"the", "this", "that"})
 # words that are not part of a name's identity when matching surnames
 HONORIFICS = frozenset(
@@ -128,15 +131,36 @@ class _Resolver:
 
     # ---- names -------------------------------------------------------
     def _genders(self) -> dict[str, str]:
-        """Full name -> "m"/"f" where an honorific says so ("Mrs. Clinton")."""
-        out: dict[str, str] = {}
-        for n in self.names:
-            span = self.doc.char_span(n.start, n.end, alignment_mode="expand")
-            if n.label != "PERSON" or span is None or span.start == 0:
+        """Full name -> "m"/"f": an honorific says so ("Mrs. Clinton"), else the
+        document's own usage: pronouns that follow a person who is the only one
+        named in their sentence ("Huffman said his ..."), when one-sided."""
+        honorific: dict[str, str] = {}
+        votes: dict[str, Counter[str]] = {}
+        for sent in self.doc.sents:
+            people = [
+                n for n in self.names if n.label == "PERSON" and sent.start <= n.root < sent.end
+            ]
+            for n in people:
+                full = self.full_name(n.text, n.label, n.start)
+                span = self.doc.char_span(n.start, n.end, alignment_mode="expand")
+                if span is not None and span.start > 0:
+                    g = HONORIFIC_GENDER.get(self.doc[span.start - 1].lower_.rstrip("."))
+                    if g:
+                        honorific.setdefault(full, g)
+            fulls = {self.full_name(n.text, n.label, n.start) for n in people}
+            if len(fulls) != 1:
                 continue
-            g = HONORIFIC_GENDER.get(self.doc[span.start - 1].lower_.rstrip("."))
-            if g:
-                out.setdefault(self.full_name(n.text, n.label, n.start), g)
+            first = min(n.root for n in people)
+            tally = votes.setdefault(fulls.pop(), Counter())
+            tally.update(
+                GENDERED[t.lower_] for t in self.doc[first : sent.end] if t.lower_ in GENDERED
+            )
+        out = {}
+        for name, tally in votes.items():
+            m, f = tally["m"], tally["f"]
+            if max(m, f) >= 1 and min(m, f) * 3 <= max(m, f) and m != f:
+                out[name] = "m" if m > f else "f"
+        out.update(honorific)
         return out
 
     def fits(self, name: str | None, token: Token) -> bool:
@@ -162,8 +186,13 @@ class _Resolver:
         if not found:
             return canonical_name(name), label
         earlier = [n for n in found if n.start < at] or found
-        # longest; among equals the most recent before the source
-        best = max(earlier, key=lambda n: (len(n.key), n.start if n.start < at else -n.start))
+        counts = Counter(n.key for n in found)
+        # longest; then the most mentioned ("Clinton" in a story about Hillary, not
+        # Bill); then the most recent before the source
+        best = max(
+            earlier,
+            key=lambda n: (len(n.key), counts[n.key], n.start if n.start < at else -n.start),
+        )
         return (best.text if len(best.key) > len(key) else canonical_name(name)), best.label
 
     def name_at(self, token: Token) -> tuple[str, str | None] | None:
