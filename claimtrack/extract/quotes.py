@@ -41,9 +41,9 @@ def find_quotes(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     quotes: list[tuple[int, int]] = []
     open_at: int | None = None
     open_para = -1
-    for i, ch in enumerate(text):
-        if ch not in lex.quote_open and ch not in lex.quote_close and ch not in lex.quote_both:
-            continue
+    marks = sorted(lex.quote_open | lex.quote_close | lex.quote_both, key=len, reverse=True)
+    for m in re.finditer("|".join(map(re.escape, marks)), text):
+        i, ch, width = m.start(), m.group(), m.end() - m.start()
         para = bisect.bisect_right(para_starts, i) - 1
         if open_at is not None and para != open_para:
             if i == paras[para][0] and ch not in lex.quote_close:
@@ -63,7 +63,7 @@ def find_quotes(text: str, lex: Lexicon) -> list[tuple[int, int]]:
                 open_para = para
             open_at = i  # an unbalanced second opening restarts the quotation
         elif open_at is not None:
-            quotes.append((open_at, i + 1))
+            quotes.append((open_at, i + width))
             open_at = None
     if open_at is not None:
         quotes.append((open_at, paras[open_para][1] if paras else len(text)))

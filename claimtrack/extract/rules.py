@@ -227,8 +227,10 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     cls = lex.cue_class(lemma)
     if cls is None or tok.pos_ != "VERB":
         return None
-    if tok.dep_ in ("amod", "compound"):
-        return None
+    if tok.dep_ in ("amod", "compound") or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
+        return None  # "a program called X", "the so-called": naming, not saying
+    if tok.idx and ctx.text[tok.idx - 1] in "<_/@#":
+        return None  # markup (<tweet ...>), handles and tags
     subj = _subject(tok)
     subj_ids = {t.i for t in subj} if subj else set()
     prt = [c for c in tok.children if c.dep_ == "prt"]
@@ -258,7 +260,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         ranges, strong, rule = colon, True, "colon_block" if colon[0][0] > tok.idx + 200 or (
             ctx.para_of(colon[0][0]) != ctx.para_of(tok.idx)) else "verb_colon"
         content = set()
-    if not content and not ranges:
+    if not content and not ranges and cls == "speech":
         # "As X reported, Y" and "Y, X said" (parataxis): the clause the cue hangs on
         marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
         prev = tok.nbor(-1) if tok.i > 0 else None
@@ -577,6 +579,8 @@ def _quoted_cue(c: Cand, ctx: Ctx, others: list[Cand]) -> bool:
     q = ctx.quote_at(c.cue[0][0])
     if not q or len(_WORD.findall(ctx.text[q[0] : q[1]])) <= ctx.lex.scare_quote_max_words:
         return False
+    if c.rule != "speaker_colon":
+        return True
     for o in others:
         if o is c or not o.cue or q[0] <= o.cue[0][0] < q[1]:
             continue
