@@ -175,3 +175,13 @@ def test_relative_clause_asides_and_self_reports_are_no_hops() -> None:
         att(text, "he", "thinks", "so", after="he thinks"),
     ]
     assert linked(text, atts) == [(None, None)] * 4
+
+
+def test_nesting_uses_the_content_hull_when_the_inner_attribution_is_cut_out() -> None:
+    # the extractor leaves "officials said" out of the outer content's fragments
+    text = "The Guardian reported that officials said the talks had collapsed."
+    paper = att(text, "The Guardian", "reported", "that officials said the talks had collapsed")
+    paper.content.fragments = [span(text, "that"), span(text, "the talks had collapsed")]
+    officials = att(text, "officials", "said", "the talks had collapsed")
+    atts = [paper, officials]
+    assert linked(text, atts) == [(None, None), (0, "reported")]

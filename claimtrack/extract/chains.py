@@ -54,9 +54,9 @@ _EDGE_POS = frozenset({"PUNCT", "SPACE", "CCONJ", "SYM"})
 
 
 def _inside(inner: Span, outer: Span) -> bool:
-    return all(
-        any(p.start <= q.start and q.end <= p.end for p in outer.pieces()) for q in inner.pieces()
-    )
+    # the hull, not the fragments: the extractor cuts a nested attribution's
+    # source and cue out of the outer content ("that [officials said] the talks ...")
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def _reaches(atts: list[Attribution], start: int, target: int) -> bool:
