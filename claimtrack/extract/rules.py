@@ -229,6 +229,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return None
     if tok.dep_ in ("amod", "compound") or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
         return None  # "a program called X", "the so-called": naming, not saying
+    if tok.i and tok.nbor(-1).tag_ == "CD" and tok.tag_ in ("VBN", "VBD"):
+        return None  # "271 pledged delegates": a participle used as an adjective
     if tok.idx and ctx.text[tok.idx - 1] in "<_/@#":
         return None  # markup (<tweet ...>), handles and tags
     subj = _subject(tok)
@@ -312,9 +314,11 @@ def according_rule(tok: Token, ctx: Ctx) -> Cand | None:
             return None
         source = _subtree_span(objs[0].subtree)
         sent = tok.sent
-        anchor = tok.head if tok.head.i != tok.i else sent.root
-        if anchor.pos_ not in ("VERB", "AUX"):
-            anchor = sent.root
+        # the whole clause the source vouches for: climb to the sentence root,
+        # stopping at a coordinated clause ("A, but according to Z, B" is B)
+        anchor = tok.head
+        while anchor.dep_ not in ("ROOT", "conj") and anchor.head.i != anchor.i:
+            anchor = anchor.head
         own = {t.i for t in tok.subtree} | {tok.i + k for k in range(n)}
         content = [t for t in anchor.subtree if t.i not in own and sent.start <= t.i < sent.end]
         ranges = _tok_ranges(content)
