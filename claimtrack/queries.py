@@ -25,7 +25,7 @@ from claimtrack.errors import NotFoundError
 from claimtrack.flags import FLAGS, make_flag
 from claimtrack.models import Chain, Claim, Record
 from claimtrack.provenance import chain_of
-from claimtrack.similarity import SAME_CLAIM, set_similarity, source_key, tokens
+from claimtrack.similarity import SAME_CLAIM, similar_pairs, source_key, tokens
 
 KINDS = ("direct", "indirect", "mixed")
 
@@ -83,29 +83,23 @@ def with_corpus_flags(cs: list[Claim]) -> list[Claim]:
         if k:
             voices[groups[c.id]].add(k)
     docs = {c.doc_id for c in cs}
-    index: dict[str, list[int]] = defaultdict(list)  # token -> claims containing it
-    for i, ts in enumerate(toks):
-        for t in ts:
-            index[t].append(i)
 
     def independent(c: Claim, d: Claim, key_d: str) -> bool:
-        """May d, in c's document, corroborate c?"""
+        """May d corroborate c? Any other document may; in c's own, only another voice."""
+        if c.doc_id != d.doc_id:
+            return True
         return bool(key_d) and not (
             groups[c.id] == groups[d.id]  # one relay: "X said ..., according to O"
             or voices[groups[c.id]] & voices[groups[d.id]]  # a voice heard in both
             or _overlap(c, d)  # one stretch of text found twice (nested attribution)
         )
 
-    def corroborated(i: int) -> bool:
-        c = cs[i]
-        candidates = {j for t in toks[i] for j in index[t]} - {i}
-        for j in sorted(candidates):
-            d = cs[j]
-            if d.doc_id == c.doc_id and not independent(c, d, keys[j]):
-                continue
-            if set_similarity(toks[i], toks[j]) >= SAME_CLAIM:
-                return True
-        return False
+    corroborated: set[int] = set()
+    for i, j, _ in similar_pairs(toks, SAME_CLAIM):
+        if independent(cs[i], cs[j], keys[j]):
+            corroborated.add(i)
+        if independent(cs[j], cs[i], keys[i]):
+            corroborated.add(j)
 
     others = len(docs) - 1
     detail = (
@@ -115,7 +109,7 @@ def with_corpus_flags(cs: list[Claim]) -> list[Claim]:
     )
     out = []
     for i, c in enumerate(cs):
-        if not _is_authorial(c) and not corroborated(i):
+        if not _is_authorial(c) and i not in corroborated:
             c = c.model_copy(update={"flags": [*c.flags, make_flag("single_source", detail)]})
         out.append(c)
     return out

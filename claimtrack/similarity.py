@@ -22,7 +22,9 @@ the floor of 4 in its denominator.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 
 from claimtrack.models import Claim
 
@@ -91,6 +93,69 @@ def set_similarity(a: frozenset[str], b: frozenset[str]) -> float:
     if bool(a & NEGATIONS) != bool(b & NEGATIONS):
         score /= 2  # one side denies what the other asserts
     return score
+
+
+@lru_cache(maxsize=4096)
+def _min_overlap(small: int, large: int, threshold: float) -> int:
+    """Fewest shared tokens with which sets of these sizes can reach `threshold`."""
+    for i in range(1, small + 1):
+        union = small + large - i
+        if small == large == i or (i / union + i / max(small, _FLOOR)) / 2 >= threshold:
+            return i
+    return small + 1  # unreachable
+
+
+@lru_cache(maxsize=4096)
+def _probe_overlap(large: int, threshold: float) -> int:
+    return min(_min_overlap(m, large, threshold) for m in range(1, large + 1))
+
+
+@lru_cache(maxsize=4096)
+def _needs(large: int, threshold: float) -> tuple[int, ...]:
+    return tuple(_min_overlap(m, large, threshold) for m in range(large + 1))
+
+
+def similar_pairs(
+    sets: Sequence[frozenset[str]], threshold: float = SAME_CLAIM
+) -> Iterator[tuple[int, int, float]]:
+    """Every pair (i, j, similarity), i < j, of non-empty token sets at or above `threshold`.
+
+    Prefix filtering keeps this far from all-pairs on a large corpus: with
+    tokens sorted rarest first, two sets sharing >= t tokens must share one
+    among each set's first len - t + 1 tokens, and t has a floor that
+    follows from the sizes and the threshold (_min_overlap). Candidates that
+    can no longer reach it are dropped early (PPJoin's positional filter).
+    """
+    df = Counter(t for s in sets for t in s)
+    order = sorted((k for k, s in enumerate(sets) if s), key=lambda k: (len(sets[k]), k))
+    # token -> (set, position of the token in that set), for sets no larger than the probe
+    index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    sizes = [len(s) for s in sets]
+    for y in order:
+        toks = sorted(sets[y], key=lambda t: (df[t], t))
+        size = len(toks)
+        need = _needs(size, threshold)  # need[m]: shared tokens a set of size m must have
+        shared: dict[int, int] = {}  # candidate -> shared tokens seen so far
+        pruned: set[int] = set()
+        for py, tok in enumerate(toks[: size - _probe_overlap(size, threshold) + 1]):
+            left = size - py - 1
+            for x, px in index[tok]:
+                if x in pruned:
+                    continue
+                seen = shared.get(x, 0) + 1
+                # Tokens come rarest first in both sets, so every shared token before this
+                # one was counted: what is left cannot exceed the shorter remainder.
+                if seen + min(left, sizes[x] - px - 1) < need[sizes[x]]:
+                    pruned.add(x)
+                    shared.pop(x, None)
+                else:
+                    shared[x] = seen
+        for x in sorted(shared):
+            s = set_similarity(sets[x], sets[y])
+            if s >= threshold:
+                yield (min(x, y), max(x, y), s)
+        for px, tok in enumerate(toks[: size - _min_overlap(size, size, threshold) + 1]):
+            index[tok].append((y, px))
 
 
 def content_similarity(a: str, b: str) -> float:

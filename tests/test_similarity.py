@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimtrack.models import Claim, Span
@@ -11,6 +11,8 @@ from claimtrack.similarity import (
     content_similarity,
     match_claims,
     normalise_name,
+    set_similarity,
+    similar_pairs,
     stem,
     tokens,
 )
@@ -128,3 +130,23 @@ def test_matching_a_list_with_itself_pairs_each_claim_with_itself(contents):
     cs = [claim(i, c, source=["AP", "Reuters"][i % 2]) for i, c in enumerate(contents)]
     pairs = match_claims(cs, cs)
     assert sorted((x.seq, y.seq) for x, y, _ in pairs) == [(i, i) for i in range(len(cs))]
+
+
+token_sets = st.lists(
+    st.frozensets(st.sampled_from(["a1", "b2", "c3", "d4", "e5", "f6", "g7", "not"]), max_size=7),
+    max_size=12,
+)
+
+
+@settings(max_examples=300)
+@given(token_sets, st.sampled_from([0.3, SAME_CLAIM, 0.7]))
+def test_similar_pairs_equals_brute_force(sets, threshold):
+    brute = {
+        (i, j)
+        for i in range(len(sets))
+        for j in range(i + 1, len(sets))
+        if sets[i] and sets[j] and set_similarity(sets[i], sets[j]) >= threshold
+    }
+    found = list(similar_pairs(sets, threshold))
+    assert {(i, j) for i, j, _ in found} == brute
+    assert len(found) == len(brute)  # each pair once
