@@ -47,6 +47,7 @@ HANDOVER_NOUNS = frozenset(
     | {"tip", "evidence", "accusation", "charge", "rumour", "rumor", "assertion", "leak"}
 )
 HANDOVER_PRONOUNS = frozenset({"this", "it", "that"})
+PERSONAL_PRONOUNS = frozenset({"i", "we", "he", "she", "it", "they", "you"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 ANAPHORIC_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
 # what may precede a sentence-initial relay or follow a sentence-final one
@@ -129,6 +130,21 @@ def _nestable(att: Attribution) -> bool:
     )
 
 
+def _self_report(outer: Attribution, inner: Attribution) -> bool:
+    """ "He said he thinks", "42% say they don't know": one speaker, no hop."""
+    if _who(outer) == _who(inner):
+        return True
+    assert inner.source is not None
+    pronoun = _words(inner.source.text) in PERSONAL_PRONOUNS
+    return pronoun and inner.source_entity in (None, outer.source_entity)
+
+
+def _relation(outer: Attribution) -> str | None:
+    """The outer cue's words; none for a bare colon or quote mark."""
+    cue = outer.cue
+    return _words(cue.text) if cue is not None and re.search(r"[^\W\d_]", cue.text) else None
+
+
 def _nest(atts: list[Attribution], relays: set[int]) -> None:
     for b, att in enumerate(atts):
         if b in relays or not _nestable(att):
@@ -137,14 +153,15 @@ def _nest(atts: list[Attribution], relays: set[int]) -> None:
         holders = [
             a
             for a, outer in enumerate(atts)
-            if a != b and all(_inside(p, outer.content) for p in parts)
+            if a != b
+            and outer.source is not None  # nobody stated carries nothing
+            and all(_inside(p, outer.content) for p in parts)
         ]
         if holders:
             a = min(holders, key=lambda i: atts[i].content.end - atts[i].content.start)
-            if _who(atts[a]) == _who(att):
-                continue  # "he said he thinks": one speaker, no hop
-            cue = atts[a].cue
-            _link(atts, b, a, _words(cue.text) if cue is not None else None)
+            if _self_report(atts[a], att):
+                continue
+            _link(atts, b, a, _relation(atts[a]))
 
 
 def _clause_heads(doc: Doc, cue: Span) -> set[int]:

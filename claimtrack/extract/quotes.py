@@ -10,13 +10,14 @@ from spacy.tokens import Doc
 
 from claimtrack.extract.cues import Lexicon
 
-_PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# any line break: news text has one paragraph per line (often with a blank line between)
+_PARA_BREAK = re.compile(r"[ \t]*\n\s*")
 _BRACKET = re.compile(r"\[[^\[\]\n]{0,200}\]")
 _OPENING_CONTEXT = " \t\n([{—–-/:"
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank paragraph; paragraphs are split by blank lines."""
+    """(start, end) of each non-blank paragraph (line)."""
     out, pos = [], 0
     for m in _PARA_BREAK.finditer(text):
         if text[pos : m.start()].strip():

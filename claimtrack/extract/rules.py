@@ -282,6 +282,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
             ranges, strong, rule = [q], True, "verb_quote"
     if not strong and lemma in lex.need_clause:
         return None
+    if len(content) == 1 and next(iter(content)).tag_ in ("WDT", "WP", "WRB"):
+        return None  # "what he said": the content is elsewhere (or nowhere)
     if content:
         if subj:
             content.difference_update(subj)
