@@ -130,12 +130,40 @@ def name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"[\s\-\u2010-\u2014]+".join(parts) + r"(?!\w)", re.I)
 
 
-def _by(c: Claim, pat: re.Pattern[str]) -> bool:
-    return any(s and pat.search(s) for s in (c.source.text if c.source else None, c.source_entity))
+class _Matcher:
+    """Claims by or about a name.
 
+    Where a document names a *person* in full, the surname alone refers to
+    them there ("Abdelhakim Belhadj ... Belhadj said"): for that document the
+    surname matches too. Only persons: "Times" is not "the New York Times".
+    """
 
-def _about(c: Claim, pat: re.Pattern[str]) -> bool:
-    return bool(pat.search(c.content.text))
+    def __init__(self, db: sqlite_utils.Database, name: str, every: list[Claim]):
+        self.full = name_pattern(name)
+        words = name.split()
+        self.short: re.Pattern[str] | None = None
+        self.docs: set[str] = set()
+        if len(words) >= 2 and len(words[-1]) >= 3:
+            self.short = name_pattern(words[-1])
+            rows = db.conn.execute("SELECT doc_id, text FROM mentions WHERE label = 'PERSON'")
+            self.docs = {d for d, text in rows if self.full.search(text)}
+            self.docs |= {
+                c.doc_id for c in every if c.source_entity and self.full.search(c.source_entity)
+            }
+
+    def _hit(self, doc_id: str, text: str | None) -> bool:
+        if not text:
+            return False
+        if self.full.search(text):
+            return True
+        return self.short is not None and doc_id in self.docs and bool(self.short.search(text))
+
+    def by(self, c: Claim) -> bool:
+        src = c.source.text if c.source else None
+        return self._hit(c.doc_id, src) or self._hit(c.doc_id, c.source_entity)
+
+    def about(self, c: Claim) -> bool:
+        return self._hit(c.doc_id, c.content.text)
 
 
 def claims(
@@ -156,12 +184,14 @@ def claims(
     if kind is not None and kind not in KINDS:
         raise NotFoundError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
     doc_id = store.get_document(db, doc).id if doc is not None else None
-    pat = name_pattern(entity) if entity is not None else None
+    if entity is not None:
+        name_pattern(entity)  # reject an empty name before the work
     out = with_corpus_flags(store.load_claims(db))
     if doc_id is not None:
         out = [c for c in out if c.doc_id == doc_id]
-    if pat is not None:
-        out = [c for c in out if _by(c, pat) or _about(c, pat)]
+    if entity is not None:
+        m = _Matcher(db, entity, out)
+        out = [c for c in out if m.by(c) or m.about(c)]
     if flag is not None:
         out = [c for c in out if any(f.code == flag for f in c.flags)]
     if kind is not None:
@@ -171,8 +201,9 @@ def claims(
 
 def entity_view(db: sqlite_utils.Database, name: str) -> EntityView:
     """Per document, the claims made by `name` and the claims about it, with chains."""
-    pat = name_pattern(name)
+    name_pattern(name)  # reject an empty name before the work
     every = with_corpus_flags(store.load_claims(db))
+    m = _Matcher(db, name, every)
     by_doc: dict[str, dict[str, Claim]] = defaultdict(dict)
     for c in every:
         by_doc[c.doc_id][c.id] = c
@@ -181,9 +212,9 @@ def entity_view(db: sqlite_utils.Database, name: str) -> EntityView:
         by: list[EntityClaim] = []
         about: list[EntityClaim] = []
         for c in by_doc[d.id].values():
-            if _by(c, pat):
+            if m.by(c):
                 by.append(EntityClaim(claim=c, chain=chain_of(c, by_doc[d.id])))
-            elif _about(c, pat):
+            elif m.about(c):
                 about.append(EntityClaim(claim=c, chain=chain_of(c, by_doc[d.id])))
         if by or about:
             documents.append(

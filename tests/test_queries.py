@@ -224,3 +224,31 @@ def test_nested_attribution_does_not_clear(db):
         ("fighters from Derna", ("said", 0), "they went home to fight", None),
     ])  # fmt: skip
     assert all("single_source" in codes(c) for c in queries.claims(db))
+
+
+def test_surname_stands_for_a_person_named_in_full(db):
+    text_a = (
+        "Abdelhakim Belhadj met them. Officials said Belhadj leads the camps. The Times said so."
+    )
+    a = add(db, "a.txt", text_a, [
+        ("Officials", "said", "Belhadj leads the camps", None),
+        ("The Times", ("said", 1), "so", None),
+    ])  # fmt: skip
+    db.conn.execute(
+        "INSERT INTO mentions VALUES (?, 0, 0, 18, 'Abdelhakim Belhadj', 'PERSON'), "
+        "(?, 1, 74, 83, 'The Times', 'ORG')",
+        (a, a),
+    )
+    db.conn.commit()
+    # another document says "Belhadj" but never names Abdelhakim Belhadj: another Belhadj, maybe
+    b = add(
+        db, "b.txt", "Aides said Belhadj resigned.", [("Aides", "said", "Belhadj resigned", None)]
+    )
+    view = queries.entity_view(db, "Abdelhakim Belhadj")
+    assert [d.id for d in view.documents] == [a]
+    assert [e.claim.seq for e in view.documents[0].about] == [0]
+    assert [c.id for c in queries.claims(db, entity="Abdelhakim Belhadj")] == [f"{a}:0"]
+    assert {c.doc_id for c in queries.claims(db, entity="Belhadj")} == {a, b}
+    # not for organisations: "New York Times" does not make "Times" match
+    with pytest.raises(NotFoundError):
+        queries.entity_view(db, "New York Times")
