@@ -185,3 +185,22 @@ def test_nesting_uses_the_content_hull_when_the_inner_attribution_is_cut_out() -
     officials = att(text, "officials", "said", "the talks had collapsed")
     atts = [paper, officials]
     assert linked(text, atts) == [(None, None), (0, "reported")]
+
+
+def test_no_hop_from_an_unstated_source_or_to_the_speakers_own_pronoun() -> None:
+    text = "It was reported that officials said the camp was empty. Smith said they found it."
+    atts = [
+        att(text, None, "reported", "that officials said the camp was empty"),
+        att(text, "officials", "said", "the camp was empty"),
+        att(text, "Smith", "said", "they found it", after="Smith"),
+        att(text, "they", "found", "it", after="they found"),
+    ]
+    assert linked(text, atts) == [(None, None)] * 4
+
+
+def test_a_colon_cue_gives_no_relation_words() -> None:
+    text = "WALLACE: The senator said the bill was dead."
+    host = att(text, "WALLACE", ":", "The senator said the bill was dead")
+    senator = att(text, "The senator", "said", "the bill was dead")
+    atts = [host, senator]
+    assert linked(text, atts) == [(None, None), (0, None)]
