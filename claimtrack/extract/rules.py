@@ -37,6 +37,7 @@ class Cand:
     cue: list[Range] | None
     source: Range | None
     content: list[Range] = field(default_factory=list)
+    shared_source: bool = False  # the subject belongs to the head verb ("..., adding that")
 
 
 @dataclass
@@ -234,6 +235,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     if tok.idx and ctx.text[tok.idx - 1] in "<_/@#":
         return None  # markup (<tweet ...>), handles and tags
     subj = _subject(tok)
+    shared = subj is not None and not any(t.head.i == tok.i for t in subj)
     subj_ids = {t.i for t in subj} if subj else set()
     prt = [c for c in tok.children if c.dep_ == "prt"]
     cue_toks = [tok, *prt]
@@ -298,7 +300,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return None
     source = _subtree_span(subj) if subj else None
     lemma_text = " ".join([lemma, *(p.lower_ for p in prt)])
-    return Cand(rule, cls, lemma_text, _tok_ranges(cue_toks), source, ranges)
+    return Cand(rule, cls, lemma_text, _tok_ranges(cue_toks), source, ranges, shared)
 
 
 # ---------------------------------------------------------------- according to
@@ -336,7 +338,7 @@ def according_rule(tok: Token, ctx: Ctx) -> Cand | None:
 
 def headline_rule(ctx: Ctx) -> Cand | None:
     """ "Speaker: claim" as the document's first line."""
-    if not ctx.paras:
+    if len(ctx.paras) < 2:
         return None
     ps, pe = ctx.paras[0]
     line = ctx.text[ps:pe]
@@ -367,7 +369,7 @@ def headline_rule(ctx: Ctx) -> Cand | None:
 
 def headline_says_rule(ctx: Ctx) -> tuple[Cand, int] | None:
     """ "Claim, Says Speaker" as the first line (title case defeats the parser)."""
-    if not ctx.paras:
+    if len(ctx.paras) < 2 or ctx.quote_at(ctx.paras[0][0]):
         return None
     ps, pe = ctx.paras[0]
     span = ctx.doc.char_span(ps, pe, alignment_mode="expand")
@@ -486,7 +488,7 @@ def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
     """ “A,” he said. “B.” — and quoted paragraphs that follow with no cue of
     their own — belong to the same speaker: add them as fragments."""
     cue_paras = {ctx.para_of(c.cue[0][0]) for c in cands
-                 if c.cue and not ctx.quote_at(c.cue[0][0])}
+                 if c.cue and (c.rule == "speaker_colon" or not ctx.quote_at(c.cue[0][0]))}
     taken = {r for c in cands for r in c.content}
     for c in cands:
         if not c.cue or c.rule == "colon_block" or not c.content:
@@ -536,7 +538,7 @@ def _finish(c: Cand, ctx: Ctx, roles: list[Range]) -> Attribution | None:
                 ranges.append(q)
     ranges = _merge(ranges, text)
     own = [r for r in (c.source, *(c.cue or [])) if r]
-    cut = [r for r in roles if r not in own] + own
+    cut = roles + own
     for s, e in list(ranges):
         for qs, qe in ctx.quotes:
             if qs < e and qe > s:
@@ -595,6 +597,21 @@ def _quoted_cue(c: Cand, ctx: Ctx, others: list[Cand]) -> bool:
     return False
 
 
+def _nested_roles(c: Cand, cands: list[Cand]) -> list[Range]:
+    """Source and cue of the attributions nested in c's content: one role per
+    token, so "X claimed Y, according to Z" gives Z the content Y only."""
+    out: list[Range] = []
+    for o in cands:
+        if o is c or not o.cue:
+            continue
+        at = o.cue[0][0]
+        if any(s <= at < e for s, e in c.content):
+            out.extend(o.cue)
+            if o.source and not o.shared_source:
+                out.append(o.source)
+    return out
+
+
 def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]:
     """All attributions in a parsed doc, sorted by content start."""
     lex = lex or load_lexicon()
@@ -627,10 +644,9 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
                 cands.append(c)
     continue_quotes(cands, ctx)
     cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
-    roles = [r for c in cands for r in (c.source, *(c.cue or [])) if r]
-    out = [a for a in (_finish(c, ctx, roles) for c in cands) if a]
+    out = [a for a in (_finish(c, ctx, _nested_roles(c, cands)) for c in cands) if a]
     for c in no_source_rule(ctx, cands):
-        a = _finish(c, ctx, roles)
+        a = _finish(c, ctx, [])
         if a:
             out.append(a)
     out.sort(key=lambda a: (a.content.start, a.content.end))
