@@ -151,19 +151,50 @@ class _Matcher:
                 c.doc_id for c in every if c.source_entity and self.full.search(c.source_entity)
             }
 
+    def _patterns(self, doc_id: str) -> list[re.Pattern[str]]:
+        if self.short is not None and doc_id in self.docs:
+            return [self.full, self.short]
+        return [self.full]
+
     def _hit(self, doc_id: str, text: str | None) -> bool:
-        if not text:
-            return False
-        if self.full.search(text):
-            return True
-        return self.short is not None and doc_id in self.docs and bool(self.short.search(text))
+        return bool(text) and any(p.search(text) for p in self._patterns(doc_id))
 
     def by(self, c: Claim) -> bool:
-        src = c.source.text if c.source else None
-        return self._hit(c.doc_id, src) or self._hit(c.doc_id, c.source_entity)
+        """The entity is the source: its resolved name, or the head of the source phrase."""
+        if self._hit(c.doc_id, c.source_entity):
+            return True
+        if c.source is None:
+            return False
+        return any(_heads_with(p, c.source.text) for p in self._patterns(c.doc_id))
 
     def about(self, c: Claim) -> bool:
-        return self._hit(c.doc_id, c.content.text)
+        """The content names the entity, or the source does without being it."""
+        src = c.source.text if c.source else None
+        return self._hit(c.doc_id, c.content.text) or self._hit(c.doc_id, src)
+
+
+_PREPOSITIONS = frozenset({"for", "of", "to", "from", "with", "by", "at", "in", "on", "about"})
+_APPOSITION = re.compile(r"[,(;:\u2013\u2014]| - ")
+_CONJUNCTION = re.compile(r"\s+(?:and|&)\s+", re.I)
+
+
+def _heads_with(pat: re.Pattern[str], source: str) -> bool:
+    """Does a name end the source phrase (each conjunct, before any apposition)?
+
+    "the pro-Russian commander Khalifa Haftar", "Haftar, the commander of ..."
+    and "Reuters and Haftar" are Haftar; "a spokesman for Haftar", "Haftar's
+    forces" and "the Belhadj episode in Libya" are not.
+    """
+    head = _APPOSITION.split(source, maxsplit=1)[0]
+    for part in _CONJUNCTION.split(head):
+        part = part.strip().rstrip(".'\"\u2019\u201d")
+        hits = list(pat.finditer(part))
+        if not hits or hits[-1].end() != len(part):
+            continue
+        before = part[: hits[-1].start()].split()
+        if not before or before[-1].casefold() not in _PREPOSITIONS:
+            return True
+    return False
 
 
 def claims(

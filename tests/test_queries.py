@@ -252,3 +252,27 @@ def test_surname_stands_for_a_person_named_in_full(db):
     # not for organisations: "New York Times" does not make "Times" match
     with pytest.raises(NotFoundError):
         queries.entity_view(db, "New York Times")
+
+
+@pytest.mark.parametrize(
+    ("source", "is_by"),
+    [
+        ("the pro-Russian commander Khalifa Haftar", True),
+        ("Haftar, the commander of the Libyan National Army", True),
+        ("Reuters and Haftar", True),
+        ("Khalifa Haftar.", True),
+        ("a spokesman for Haftar", False),
+        ("Haftar’s forces", False),
+        ("the Haftar episode in Libya", False),
+        ("Ahmed Al-Mismari, the spokesperson of Haftar’s forces", False),
+    ],
+)
+def test_source_heads(source, is_by):
+    assert queries._heads_with(queries.name_pattern("Haftar"), source) is is_by
+
+
+def test_source_naming_entity_without_being_it_is_about(db):
+    text = "A spokesman for Haftar said the port is closed."
+    d = add(db, "x.txt", text, [("A spokesman for Haftar", "said", "the port is closed", None)])
+    (doc,) = queries.entity_view(db, "Haftar").documents
+    assert (doc.by, [e.claim.id for e in doc.about]) == ([], [f"{d}:0"])
