@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimtrack.extract.resolve import canonical_name, resolve_sources
 from claimtrack.models import Attribution, Span
@@ -194,3 +196,11 @@ def test_an_ambiguous_surname_takes_the_most_mentioned_full_name() -> None:
     )
     atts = [att(text, "Clinton", "said", "the race", after="Clinton said")]
     assert resolved(text, atts) == ["Hillary Clinton"]
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="Tthe As'’s\u00a0 ,.-\u201cX", max_size=30))
+def test_canonical_name_is_idempotent(raw: str) -> None:
+    once = canonical_name(raw)
+    assert canonical_name(once) == once
+    assert "  " not in once and "\u2019" not in once

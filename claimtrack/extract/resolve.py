@@ -136,10 +136,12 @@ class _Resolver:
         named in their sentence ("Huffman said his ..."), when one-sided."""
         honorific: dict[str, str] = {}
         votes: dict[str, Counter[str]] = {}
+        by_sent: dict[int, list[_Name]] = {}
+        for n in self.names:
+            if n.label == "PERSON":
+                by_sent.setdefault(self.doc[n.root].sent.start, []).append(n)
         for sent in self.doc.sents:
-            people = [
-                n for n in self.names if n.label == "PERSON" and sent.start <= n.root < sent.end
-            ]
+            people = by_sent.get(sent.start, [])
             for n in people:
                 full = self.full_name(n.text, n.label, n.start)
                 span = self.doc.char_span(n.start, n.end, alignment_mode="expand")
