@@ -222,6 +222,24 @@ def _adjacent_quote(tok: Token, ctx: Ctx, after: bool) -> Range | None:
     return None
 
 
+def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | None:
+    """ “...,” Ramos, 58, told AFP — when the parse lost the link: a quotation,
+    a short verbless stretch (the speaker), then the cue."""
+    doc = ctx.doc
+    for j in range(tok.i - 1, max(tok.i - 9, -1), -1):
+        t = doc[j]
+        q = ctx.quote_at(t.idx)
+        if q and q[1] == t.idx + len(t.text):
+            speaker = [x for x in doc[j + 1 : tok.i] if not x.is_punct and not x.is_space]
+            if speaker and len(_WORD.findall(ctx.text[q[0] : q[1]])) > (
+                    ctx.lex.scare_quote_max_words):
+                return q, list(doc[j + 1 : tok.i])
+            return None
+        if t.pos_ in ("VERB", "AUX") or t.is_space or t.text in ".!?;:":
+            return None
+    return None
+
+
 def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     lex = ctx.lex
     lemma = tok.lemma_.lower()
@@ -282,6 +300,12 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         q = _adjacent_quote(tok, ctx, after=True) or _adjacent_quote(tok, ctx, after=False)
         if q and len(_WORD.findall(ctx.text[q[0] : q[1]])) > lex.scare_quote_max_words:
             ranges, strong, rule = [q], True, "verb_quote"
+        else:
+            found = _quote_then_speaker(tok, ctx)
+            if found:
+                q, subj = found
+                shared = False
+                ranges, strong, rule = [q], True, "verb_quote"
     if not strong and lemma in lex.need_clause:
         return None
     if len(content) == 1 and next(iter(content)).tag_ in ("WDT", "WP", "WRB"):
