@@ -166,7 +166,7 @@ def diff_claims(
 def diff_documents(db: sqlite_utils.Database, a: str, b: str) -> DiffResult:
     """Compare documents `a` and `b` (any reference store.get_document accepts)."""
     doc_a, doc_b = store.get_document(db, a), store.get_document(db, b)
-    every = queries.claims(db)  # corpus flags need the whole database
+    every = queries.flagged_claims(db)  # corpus flags need the whole database
     return diff_claims(
         doc_a,
         [c for c in every if c.doc_id == doc_a.id],

@@ -16,6 +16,7 @@ Claims the author states with no source at all are not flagged: they carry
 from __future__ import annotations
 
 import re
+import weakref
 from collections import defaultdict
 
 import sqlite_utils
@@ -113,6 +114,25 @@ def with_corpus_flags(cs: list[Claim]) -> list[Claim]:
             c = c.model_copy(update={"flags": [*c.flags, make_flag("single_source", detail)]})
         out.append(c)
     return out
+
+
+# Corpus flags of a database state, per open database: the report asks for each
+# document in turn, and recomputing over the whole corpus each time is quadratic.
+_CACHE: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple, list[Claim]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def flagged_claims(db: sqlite_utils.Database) -> list[Claim]:
+    """Every claim of the database with static and corpus flags, in load_claims order."""
+    conn = db.conn
+    # data_version moves when another connection commits; total_changes when this one writes.
+    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    hit = _CACHE.get(db)
+    if hit is None or hit[0] != stamp:
+        hit = (stamp, with_corpus_flags(store.load_claims(db)))
+        _CACHE[db] = hit
+    return list(hit[1])
 
 
 # --- filters -------------------------------------------------------------------------
@@ -217,7 +237,7 @@ def claims(
     doc_id = store.get_document(db, doc).id if doc is not None else None
     if entity is not None:
         name_pattern(entity)  # reject an empty name before the work
-    out = with_corpus_flags(store.load_claims(db))
+    out = flagged_claims(db)
     if doc_id is not None:
         out = [c for c in out if c.doc_id == doc_id]
     if entity is not None:
@@ -233,7 +253,7 @@ def claims(
 def entity_view(db: sqlite_utils.Database, name: str) -> EntityView:
     """Per document, the claims made by `name` and the claims about it, with chains."""
     name_pattern(name)  # reject an empty name before the work
-    every = with_corpus_flags(store.load_claims(db))
+    every = flagged_claims(db)
     m = _Matcher(db, name, every)
     by_doc: dict[str, dict[str, Claim]] = defaultdict(dict)
     for c in every:

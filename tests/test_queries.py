@@ -276,3 +276,16 @@ def test_source_naming_entity_without_being_it_is_about(db):
     d = add(db, "x.txt", text, [("A spokesman for Haftar", "said", "the port is closed", None)])
     (doc,) = queries.entity_view(db, "Haftar").documents
     assert (doc.by, [e.claim.id for e in doc.about]) == ([], [f"{d}:0"])
+
+
+def test_cached_corpus_flags_follow_other_connections(tmp_path):
+    path = tmp_path / "shared.db"
+    reader, writer = open_db(path), open_db(path)
+    add(writer, "a.txt", A, A_ATTS)
+    first = queries.claims(reader)
+    assert queries.claims(reader) == first  # served again, same answer
+    assert "single_source" in codes(first[0])
+    add(writer, "b.txt", B, B_ATTS)  # another connection commits
+    again = queries.claims(reader)
+    assert len(again) == len(first) + len(B_ATTS)
+    assert "single_source" not in codes(again[0])
