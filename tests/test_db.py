@@ -93,3 +93,17 @@ def test_locked_database(tmp_path, monkeypatch):
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_empty_file_becomes_a_database(tmp_path):
+    path = tmp_path / "empty.db"
+    path.touch()
+    assert current_version(open_db(path).conn) == LATEST
+
+
+def test_tiny_non_sqlite_file(tmp_path):
+    path = tmp_path / "tiny.db"
+    path.write_bytes(b"hi\n")
+    with pytest.raises(DatabaseError, match="not SQLite"):
+        open_db(path)
+    assert path.read_bytes() == b"hi\n"
