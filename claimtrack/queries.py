@@ -11,6 +11,7 @@ clears it. A claim is single-sourced unless
     found inside the same stretch of text (a nested attribution).
 Claims the author states with no source at all are not flagged: they carry
 `no_source` already, and a second flag would say the same thing louder.
+A content of stopwords only ("it", "so") matches nothing, so stays flagged.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ class EntityDocument(Record):
     id: str
     title: str | None
     origin: str
-    by: list[EntityClaim]  # the entity is the source (text or resolved entity)
-    about: list[EntityClaim]  # the content names the entity (and it is not the source)
+    by: list[EntityClaim]  # the entity is the source: resolved name, or heads the source phrase
+    about: list[EntityClaim]  # the content names it, or the source does without being it
 
 
 class EntityView(Record):
