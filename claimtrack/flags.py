@@ -91,6 +91,10 @@ HEARSAY_PARTICIPLES = frozenset(
     | {"understood", "known", "expected", "estimated", "feared", "suspected", "considered"}
     | {"told", "argued", "suggested", "predicted", "confirmed", "announced", "revealed"}
 )
+# sources that speak for a document: judged by that document's link
+WORK_AUTHORS = frozenset(
+    {"authors", "author", "researchers", "study", "report", "paper", "survey", "writers"}
+)
 _QUANTIFIERS = frozenset({"some", "many", "most", "few", "several", "other"})
 _DETERMINER = frozenset({"a", "an", "the", "some", "many", "several", "two", "three", "one"})
 
@@ -139,6 +143,21 @@ def _antecedent(text: str, start: int) -> tuple[str, int]:
         return "", start
     lo = start - len(before) + picked[0].start()
     return text[lo : start - len(before) + picked[-1].end()], lo
+
+
+def _head(words: list[str]) -> str:
+    """The last word before a complement or relative clause, lowercased."""
+    head = ""
+    for w in words:
+        if w.lower() in _HEAD_END and head:
+            break
+        head = w.lower()
+    return head
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    cut = max(text.rfind(m, 0, pos) for m in (". ", "! ", "? ", "\n"))
+    return cut + 1 if cut >= 0 else 0
 
 
 def _analyse(words: list[str], initial: bool) -> tuple[str | None, str | None]:
@@ -211,6 +230,16 @@ def static_flags(att: Attribution, text: str, links: list[Link]) -> list[Flag]:
 
     region = [src] if at == src.start else [src, Span.of(text, at, at + len(phrase))]
     dead = [lk for lk in links if lk.missing and any(_overlaps(r, lk) for r in region)]
+    if not dead and words and _head(words) in WORK_AUTHORS:
+        # "In a 2007 [study](#) ..., the authors noted": their work's link is dead
+        sentence = _sentence_start(text, src.start)
+        dead = [
+            lk
+            for lk in links
+            if lk.missing
+            and sentence <= lk.start < src.start
+            and _head(lk.text.split()) in DOCUMENT_NOUNS
+        ]
     if dead:
         flags.append(make_flag("unresolved_reference", f"{_quote(dead[0].text)} links nowhere"))
     elif (

@@ -201,3 +201,15 @@ def test_partitive_is_judged_by_its_group() -> None:
 )
 def test_passive_without_hearsay_is_not_vague(text: str, cue: str) -> None:
     assert flags_of(text, None, cue, "the camp") == {}
+
+
+def test_authors_of_a_study_with_a_dead_link_are_unresolved() -> None:
+    text = "In a major 2007 study entitled Sinjar Records, the authors noted that Derna led."
+    dead = [link(text, "study")]
+    got = flags_of(text, "the authors", "noted", "Derna led", dead)
+    assert set(got) == {"unresolved_reference"} and "'study'" in got["unresolved_reference"]
+    followable = [link(text, "study", "https://ctc.usma.edu/sinjar")]
+    assert flags_of(text, "the authors", "noted", "Derna led", followable) == {}
+    earlier = "A study came out. In 2007, the authors noted that Derna led."
+    # the dead link is in another sentence: no telling it is the authors' work
+    assert flags_of(earlier, "the authors", "noted", "Derna led", [link(earlier, "study")]) == {}
