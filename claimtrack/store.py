@@ -112,8 +112,8 @@ def add_document(
     conn = db.conn
     if conn.in_transaction:  # never fold our writes into a caller's pending work
         conn.commit()
-    conn.execute("BEGIN IMMEDIATE")
     try:
+        conn.execute("BEGIN IMMEDIATE")
         _insert(
             conn,
             "documents",
@@ -142,6 +142,11 @@ def add_document(
             conn.execute("ROLLBACK")
         if isinstance(e, sqlite3.IntegrityError) and find_by_sha(db, parsed.sha256):
             raise DatabaseError(f"{parsed.origin} is already stored as document {doc_id}") from e
+        if isinstance(e, sqlite3.Error):
+            hint = " (another claimtrack is writing: retry)" if "locked" in str(e) else ""
+            raise DatabaseError(
+                f"could not store {parsed.origin}: {e}{hint}; nothing was written"
+            ) from e
         raise
     return get_document(db, doc_id)
 

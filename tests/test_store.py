@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from datetime import date
 
 import pytest
@@ -252,3 +253,19 @@ def test_readers_name_unknown_documents(db):
     for reader in (store.get_text, store.get_links, store.get_mentions, store.load_claims):
         with pytest.raises(NotFoundError):
             reader(db, "feedbeef0000")
+
+
+def test_locked_database_fails_cleanly(tmp_path, monkeypatch):
+    monkeypatch.setattr("claimtrack.db.BUSY_TIMEOUT", 0.1)
+    path = tmp_path / "t.db"
+    db = open_db(path)
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseError, match="nothing was written"):
+            store.add_document(db, parsed(), extraction(), FLAGS)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert store.list_documents(db) == []
+    assert store.add_document(db, parsed(), extraction(), FLAGS).claims == 4
