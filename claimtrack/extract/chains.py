@@ -22,6 +22,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Token
 
+from claimtrack.flags import DOCUMENT_NOUNS, ROLE_NOUNS, VAGUE_HEADS
 from claimtrack.models import Attribution, Span
 
 # cue words (lowercase, as written) of attributions that scope over a whole sentence
@@ -48,6 +49,15 @@ HANDOVER_NOUNS = frozenset(
 )
 HANDOVER_PRONOUNS = frozenset({"this", "it", "that"})
 PERSONAL_PRONOUNS = frozenset({"i", "we", "he", "she", "it", "they", "you"})
+# heads of sources that can speak besides names, pronouns and flags.py's role,
+# crowd and document nouns: bodies of people
+SPEAKING_BODIES = frozenset(
+    {"camp", "campaign", "government", "administration", "committee", "agency", "department"}
+    | {"ministry", "police", "army", "military", "court", "jury", "panel", "group", "party"}
+    | {"union", "company", "newspaper", "network", "council", "commission", "office"}
+    | {"voters", "journalists", "reporters", "authorities", "leaders", "scientists"}
+)
+NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 ANAPHORIC_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
 # what may precede a sentence-initial relay or follow a sentence-final one
@@ -145,9 +155,30 @@ def _relation(outer: Attribution) -> str | None:
     return _words(cue.text) if cue is not None and re.search(r"[^\W\d_]", cue.text) else None
 
 
-def _nest(atts: list[Attribution], relays: set[int]) -> None:
+def _can_speak(doc: Doc, att: Attribution) -> bool:
+    """Whether the source is someone: a resolved or tagged name, a person
+    pronoun, or a noun for people or their documents ("the decision" is not)."""
+    assert att.source is not None
+    if att.source_entity:
+        return True
+    span = doc.char_span(att.source.start, att.source.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    word = root.lower_
+    if root.pos_ == "PRON":
+        return word in PERSONAL_PRONOUNS - {"it"}
+    return (
+        root.ent_type_ in NAMED_LABELS
+        or root.pos_ == "PROPN"
+        or word in ROLE_NOUNS | VAGUE_HEADS | DOCUMENT_NOUNS | SPEAKING_BODIES
+        or root.lemma_.lower() in ROLE_NOUNS | DOCUMENT_NOUNS | SPEAKING_BODIES
+    )
+
+
+def _nest(doc: Doc, atts: list[Attribution], relays: set[int]) -> None:
     for b, att in enumerate(atts):
-        if b in relays or not _nestable(att):
+        if b in relays or not _nestable(att) or not _can_speak(doc, att):
             continue
         parts = [att.cue, att.source]
         holders = [
@@ -259,6 +290,6 @@ def link_chains(doc: Doc, attributions: list[Attribution]) -> None:
     """Set `relayed_by` and `relation` where the text states who carries whom."""
     sents = _Sentences(doc)
     relays = {i for i, a in enumerate(attributions) if _is_sentence_relay(doc, sents, a)}
-    _nest(attributions, relays)
+    _nest(doc, attributions, relays)
     _scope(doc, attributions, relays, sents)
     _handover(doc, attributions, sents)

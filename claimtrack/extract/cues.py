@@ -29,6 +29,7 @@ class Lexicon:
     quote_both: frozenset[str]
     headline_speech_max_tokens: int
     scare_quote_max_words: int
+    continue_paragraphs: int
 
     def cue_class(self, lemma: str) -> str | None:
         """'speech', 'other', or None when the lemma is no cue."""
@@ -65,4 +66,5 @@ def load_lexicon() -> Lexicon:
         quote_both=frozenset(raw["quote_both"]),
         headline_speech_max_tokens=int(raw["headline_speech_max_tokens"]),
         scare_quote_max_words=int(raw["scare_quote_max_words"]),
+        continue_paragraphs=int(raw["continue_paragraphs"]),
     )

@@ -59,6 +59,11 @@ def find_quotes(text: str, lex: Lexicon) -> list[tuple[int, int]]:
                 continue
         else:
             opening = ch in lex.quote_open
+            after = text[i + width : i + width + 1]
+            if opening and open_at is not None and i and not text[i - 1].isspace() and (
+                not after or after.isspace() or after in ",.;:!?"
+            ):
+                opening = False  # a mistyped closing mark: “like this,“ he said
         if opening:
             if open_at is None:
                 open_para = para

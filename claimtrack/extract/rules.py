@@ -534,7 +534,7 @@ def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
             q = _next_quote(ctx, end, pe)
         if ctx.text[end:pe].strip(_EDGE_JUNK + "”\""):
             continue
-        for nxt in range(p + 1, min(p + 4, len(ctx.paras))):
+        for nxt in range(p + 1, min(p + 1 + ctx.lex.continue_paragraphs, len(ctx.paras))):
             ps, pe = ctx.paras[nxt]
             q = _next_quote(ctx, ps, pe)
             if q is None or nxt in cue_paras:
