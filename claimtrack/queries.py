@@ -11,7 +11,8 @@ clears it. A claim is single-sourced unless
     found inside the same stretch of text (a nested attribution).
 Claims the author states with no source at all are not flagged: they carry
 `no_source` already, and a second flag would say the same thing louder.
-A content of stopwords only ("it", "so") matches nothing, so stays flagged.
+A content of fewer than MIN_CLAIM_TOKENS content words ("it", "Clinton")
+is a name or a pronoun, not a claim: it matches nothing, so stays flagged.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from claimtrack.errors import NotFoundError
 from claimtrack.flags import FLAGS, make_flag
 from claimtrack.models import Chain, Claim, Record
 from claimtrack.provenance import chain_of
-from claimtrack.similarity import SAME_CLAIM, similar_pairs, source_key, tokens
+from claimtrack.similarity import (
+    MIN_CLAIM_TOKENS,
+    SAME_CLAIM,
+    similar_pairs,
+    source_key,
+    tokens,
+)
 
 KINDS = ("direct", "indirect", "mixed")
 
@@ -97,7 +104,7 @@ def with_corpus_flags(cs: list[Claim]) -> list[Claim]:
         )
 
     corroborated: set[int] = set()
-    for i, j, _ in similar_pairs(toks, SAME_CLAIM):
+    for i, j, _ in similar_pairs(toks, SAME_CLAIM, MIN_CLAIM_TOKENS):
         if independent(cs[i], cs[j], keys[j]):
             corroborated.add(i)
         if independent(cs[j], cs[i], keys[i]):

@@ -45,6 +45,7 @@ _STOPWORD_TEXT = """
     yours yourself yourselves s t d ll m re ve"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
+MIN_CLAIM_TOKENS = 3  # "Clinton" == "Clinton" is a shared name, not a shared claim
 _FLOOR = 4  # containment denominator floor: short contents must not match everything
 NEGATIONS = frozenset({"not", "no", "nor", "never"})
 _SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s")
@@ -116,9 +117,11 @@ def _needs(large: int, threshold: float) -> tuple[int, ...]:
 
 
 def similar_pairs(
-    sets: Sequence[frozenset[str]], threshold: float = SAME_CLAIM
+    sets: Sequence[frozenset[str]], threshold: float = SAME_CLAIM, min_tokens: int = 1
 ) -> Iterator[tuple[int, int, float]]:
-    """Every pair (i, j, similarity), i < j, of non-empty token sets at or above `threshold`.
+    """Every pair (i, j, similarity), i < j, of token sets at or above `threshold`.
+
+    Sets with fewer than `min_tokens` tokens are left out.
 
     Prefix filtering keeps this far from all-pairs on a large corpus: with
     tokens sorted rarest first, two sets sharing >= t tokens must share one
@@ -127,7 +130,10 @@ def similar_pairs(
     can no longer reach it are dropped early (PPJoin's positional filter).
     """
     df = Counter(t for s in sets for t in s)
-    order = sorted((k for k, s in enumerate(sets) if s), key=lambda k: (len(sets[k]), k))
+    order = sorted(
+        (k for k, s in enumerate(sets) if s and len(s) >= min_tokens),
+        key=lambda k: (len(sets[k]), k),
+    )
     # token -> (set, position of the token in that set), for sets no larger than the probe
     index: dict[str, list[tuple[int, int]]] = defaultdict(list)
     sizes = [len(s) for s in sets]

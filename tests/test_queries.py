@@ -289,3 +289,9 @@ def test_cached_corpus_flags_follow_other_connections(tmp_path):
     again = queries.claims(reader)
     assert len(again) == len(first) + len(B_ATTS)
     assert "single_source" not in codes(again[0])
+
+
+def test_a_shared_name_is_not_a_shared_claim(db):
+    add(db, "a.txt", "Aides said Clinton. Then more.", [("Aides", "said", "Clinton", None)])
+    add(db, "b.txt", "Staff said Clinton, again.", [("Staff", "said", "Clinton", None)])
+    assert all("single_source" in codes(c) for c in queries.claims(db))

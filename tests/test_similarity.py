@@ -139,14 +139,15 @@ token_sets = st.lists(
 
 
 @settings(max_examples=300)
-@given(token_sets, st.sampled_from([0.3, SAME_CLAIM, 0.7]))
-def test_similar_pairs_equals_brute_force(sets, threshold):
+@given(token_sets, st.sampled_from([0.3, SAME_CLAIM, 0.7]), st.sampled_from([1, 3]))
+def test_similar_pairs_equals_brute_force(sets, threshold, min_tokens):
     brute = {
         (i, j)
         for i in range(len(sets))
         for j in range(i + 1, len(sets))
-        if sets[i] and sets[j] and set_similarity(sets[i], sets[j]) >= threshold
+        if min(len(sets[i]), len(sets[j])) >= min_tokens
+        and set_similarity(sets[i], sets[j]) >= threshold
     }
-    found = list(similar_pairs(sets, threshold))
+    found = list(similar_pairs(sets, threshold, min_tokens))
     assert {(i, j) for i, j, _ in found} == brute
     assert len(found) == len(brute)  # each pair once
