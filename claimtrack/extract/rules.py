@@ -626,7 +626,9 @@ def _nested_roles(c: Cand, cands: list[Cand]) -> list[Range]:
     token, so "X claimed Y, according to Z" gives Z the content Y only."""
     out: list[Range] = []
     for o in cands:
-        if o is c or not o.cue:
+        # only "according to" is a relaying hop; "X said she believes Y" keeps
+        # "she believes" in X's words
+        if o is c or not o.cue or "according_to" not in (c.rule, o.rule):
             continue
         at = o.cue[0][0]
         if any(s <= at < e for s, e in c.content):
