@@ -156,8 +156,13 @@ def _subject(tok: Token, depth: int = 0) -> list[Token] | None:
     if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
         head = tok.head
         return [t for t in head.subtree if t.i < tok.left_edge.i]
-    if depth < 3 and tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i:
-        return _subject(tok.head, depth + 1)
+    head = tok.head
+    if tok.dep_ == "pcomp" and head.dep_ == "prep":  # "by saying", "after writing"
+        head = head.head
+    elif tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp"):
+        return None
+    if depth < 3 and head.i != tok.i and head.pos_ in ("VERB", "AUX"):
+        return _subject(head, depth + 1)
     return None
 
 
