@@ -204,3 +204,18 @@ def test_a_colon_cue_gives_no_relation_words() -> None:
     senator = att(text, "The senator", "said", "the bill was dead")
     atts = [host, senator]
     assert linked(text, atts) == [(None, None), (0, None)]
+
+
+def test_an_inner_source_that_cannot_speak_is_no_hop() -> None:
+    text = "Officials said the decision showed that prices rose, and economists said so too."
+    atts = [
+        att(text, "Officials", "said", "the decision showed that prices rose"),
+        att(text, "the decision", "showed", "prices rose"),
+    ]
+    assert linked(text, atts) == [(None, None), (None, None)]
+    text = "Officials said the economist showed that prices rose."
+    atts = [
+        att(text, "Officials", "said", "the economist showed that prices rose"),
+        att(text, "the economist", "showed", "prices rose"),
+    ]
+    assert linked(text, atts) == [(None, None), (0, "said")]

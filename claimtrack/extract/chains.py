@@ -56,7 +56,11 @@ SPEAKING_BODIES = frozenset(
     | {"ministry", "police", "army", "military", "court", "jury", "panel", "group", "party"}
     | {"union", "company", "newspaper", "network", "council", "commission", "office"}
     | {"voters", "journalists", "reporters", "authorities", "leaders", "scientists"}
+    | {"president", "secretary", "chairman", "chairwoman", "chief", "candidate", "judge"}
+    | {"expert", "experts", "nominee", "aide", "staff", "prosecutor", "prosecutors"}
 )
+# agent nouns (senator, lawyer, economist, historian) are people too
+_AGENT_SUFFIX = re.compile(r"(?:[^t]er|or|ist|ian)s?$")
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 ANAPHORIC_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
@@ -173,6 +177,7 @@ def _can_speak(doc: Doc, att: Attribution) -> bool:
         or root.pos_ == "PROPN"
         or word in ROLE_NOUNS | VAGUE_HEADS | DOCUMENT_NOUNS | SPEAKING_BODIES
         or root.lemma_.lower() in ROLE_NOUNS | DOCUMENT_NOUNS | SPEAKING_BODIES
+        or (root.pos_ == "NOUN" and _AGENT_SUFFIX.search(word) is not None)
     )
 
 
