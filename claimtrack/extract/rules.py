@@ -26,6 +26,7 @@ Range = tuple[int, int]
 _WORD = re.compile(r"\w+")
 _EDGE_JUNK = " \t\r\n,;:.-–—…"
 _SUBJ = ("nsubj", "csubj")
+_OBJECT_TAIL = frozenset({"prep", "oprd", "dative", "advcl", "npadvmod", "acomp", "attr", "dobj"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
@@ -281,6 +282,13 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         elif d == "nsubjpass":
             content.update(c.subtree)
             rule = "verb_passive"
+    if rule == "verb_object" and content:
+        # "described the dinner as X", "promised Y, if elected, starting with Z":
+        # what follows the object is part of what was said
+        last = max(t.i for t in content)
+        for c in tok.children:
+            if c.i > last and c.dep_ in _OBJECT_TAIL and not _is_cue_verb(c, lex):
+                content.update(c.subtree)
     colon = _colon_content(tok, ctx) if cls == "speech" else None
     ranges: list[Range] = []
     if colon:  # what the parser hung on the cue is the same text, cut at sentence ends
