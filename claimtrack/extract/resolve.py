@@ -5,9 +5,11 @@ rules over the spaCy parse. The source span itself is never changed; only
 `Attribution.source_entity` is filled:
 
 - names: the longest PERSON/ORG name in the document that contains the
-  source's name ("Al-Mismari" -> "Ahmed Al-Mismari");
+  source's name ("Al-Mismari" -> "Ahmed Al-Mismari"), the most mentioned
+  one when several do;
 - pronouns: the previous speaker of matching number, unless another person
-  became the subject since; else the nearest person named before;
+  became the subject since; else the nearest person named before; a known
+  gender (honorific, or the document's own pronouns) rules candidates out;
 - titles ("the spokesman"): the person the text gave that role earlier, in
   an appositive, a pre-name title or a copula;
 - relative pronouns ("an official who said"): their antecedent.
@@ -293,7 +295,8 @@ class _Resolver:
         return None
 
     def in_content(self, pos: int) -> bool:
-        return any(p.start <= pos < p.end for a in self.atts for p in a.content.pieces())
+        # the hull: the extractor cuts nested sources out of the outer fragments
+        return any(a.content.start <= pos < a.content.end for a in self.atts)
 
     def nearest(self, token: Token, labels: tuple[str, ...], window: int) -> str | None:
         sent = self.sent_index(token)
