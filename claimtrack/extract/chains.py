@@ -5,7 +5,8 @@ creates no cycle and the attribution is not linked yet (nothing when unsure):
 
 1. nesting: B's cue and source lie inside A's content ("X reported that
    officials said Y", a quote that quotes someone) -> B is relayed by the
-   smallest such A;
+   smallest such A; not when B is A's own voice ("he said he thinks"), a
+   relative-clause aside ("Smith, who claimed X"), or no one who can speak;
 2. a sentence-initial or sentence-final "according to S" scopes over the
    whole sentence ("X claimed that Y, according to S") -> every other top-level
    attribution of that sentence is relayed by S's;
