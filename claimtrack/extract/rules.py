@@ -26,7 +26,7 @@ Range = tuple[int, int]
 _WORD = re.compile(r"\w+")
 _EDGE_JUNK = " \t\r\n,;:.-–—…"
 _SUBJ = ("nsubj", "csubj")
-_OBJECT_TAIL = frozenset({"prep", "oprd", "dative", "advcl", "npadvmod", "acomp", "attr", "dobj"})
+_OBJECT_TAIL = frozenset({"prep", "oprd", "dative", "advcl", "acomp", "attr", "dobj"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
