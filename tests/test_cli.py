@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import BELHADJ, HAFTAR, SEEDS, claims_json, run_cli
+from conftest import HAFTAR, SEEDS, claims_json, run_cli
 
 # -- output options ---------------------------------------------------------
 
