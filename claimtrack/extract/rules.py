@@ -634,6 +634,21 @@ def _quoted_cue(c: Cand, ctx: Ctx, others: list[Cand]) -> bool:
     return False
 
 
+def _nested_cue(c: Cand, cands: list[Cand]) -> bool:
+    """One role per token: a report inside another's reported words ("X
+    blasted the system, which he said ...") is part of those words. Only
+    "according to" hops are kept apart."""
+    if not c.cue or c.rule in ("according_to", "speaker_colon"):
+        return False
+    at = c.cue[0][0]
+    for o in cands:
+        if o is c or o.rule == "according_to" or o.cue_class != "speech":
+            continue
+        if any(s <= at < e for s, e in o.content):
+            return True
+    return False
+
+
 def _nested_roles(c: Cand, cands: list[Cand]) -> list[Range]:
     """Source and cue of the attributions nested in c's content: one role per
     token, so "X claimed Y, according to Z" gives Z the content Y only."""
@@ -683,6 +698,7 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
                 cands.append(c)
     continue_quotes(cands, ctx)
     cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
+    cands = [c for c in cands if not _nested_cue(c, cands)]
     out = [a for a in (_finish(c, ctx, _nested_roles(c, cands)) for c in cands) if a]
     for c in no_source_rule(ctx, cands):
         a = _finish(c, ctx, [])
