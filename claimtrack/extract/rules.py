@@ -90,7 +90,8 @@ def _merge(ranges: list[Range], text: str) -> list[Range]:
     """Sorted, overlapping or whitespace/punctuation-adjacent ranges joined."""
     out: list[Range] = []
     for s, e in sorted(ranges):
-        if out and (s <= out[-1][1] or not text[out[-1][1] : s].strip(_EDGE_JUNK + "\"”“")):
+        gap = text[out[-1][1] : s].strip().strip(_EDGE_JUNK + "\"”“") if out else "x"
+        if out and (s <= out[-1][1] or not gap):
             out[-1] = (out[-1][0], max(out[-1][1], e))
         else:
             out.append((s, e))
