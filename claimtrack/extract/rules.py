@@ -27,6 +27,7 @@ _WORD = re.compile(r"\w+")
 _EDGE_JUNK = " \t\r\n,;:.-–—…"
 _SUBJ = ("nsubj", "csubj")
 _OBJECT_TAIL = frozenset({"prep", "oprd", "dative", "advcl", "acomp", "attr", "dobj"})
+_FUNCTION_POS = frozenset({"ADP", "DET", "PART", "SCONJ", "CCONJ", "PUNCT", "SPACE", "AUX"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
@@ -324,6 +325,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return None
     if len(content) == 1 and next(iter(content)).tag_ in ("WDT", "WP", "WRB"):
         return None  # "what he said": the content is elsewhere (or nowhere)
+    if content and all(t.pos_ in _FUNCTION_POS for t in content):
+        return None  # "the cards they never asked for"
     if content:
         if subj:
             content.difference_update(subj)
@@ -337,6 +340,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     if not ranges:
         return None
     source = _subtree_span(subj) if subj else None
+    if source and ">" in ctx.text[source[0] : source[1]]:  # markup left in the text
+        source = _trim(ctx.text, (ctx.text.rindex(">", *source) + 1, source[1]))
     lemma_text = " ".join([lemma, *(p.lower_ for p in prt)])
     return Cand(rule, cls, lemma_text, _tok_ranges(cue_toks), source, ranges, shared)
 
