@@ -30,6 +30,7 @@ class Lexicon:
     headline_speech_max_tokens: int
     scare_quote_max_words: int
     continue_paragraphs: int
+    adverbs: frozenset[str]
 
     def cue_class(self, lemma: str) -> str | None:
         """'speech', 'other', or None when the lemma is no cue."""
@@ -67,4 +68,5 @@ def load_lexicon() -> Lexicon:
         headline_speech_max_tokens=int(raw["headline_speech_max_tokens"]),
         scare_quote_max_words=int(raw["scare_quote_max_words"]),
         continue_paragraphs=int(raw["continue_paragraphs"]),
+        adverbs=_set(raw, "adverb_cues"),
     )

@@ -276,9 +276,10 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         if d == "ccomp" or (d == "xcomp" and not _is_cue_verb(c, lex)):
             content.update(c.subtree)
             strong = True
-        elif (d == "prep" and c.lower_ in preps) or (
-            d in ("dobj", "oprd") and lemma in lex.object_content and lemma not in lex.addressee
-        ):
+        elif d == "prep" and c.lower_ in preps:
+            content.update(c.subtree)
+            strong, rule = True, "verb_object"
+        elif d in ("dobj", "oprd") and lemma in lex.object_content and lemma not in lex.addressee:
             content.update(c.subtree)
             rule = "verb_object"
         elif d == "nsubjpass":
@@ -374,6 +375,19 @@ def according_rule(tok: Token, ctx: Ctx) -> Cand | None:
         cue = [(tok.idx, last.idx + len(last.text))]
         return Cand("according_to", "speech", " ".join(phrase), cue, source, ranges)
     return None
+
+
+def adverb_rule(tok: Token, ctx: Ctx) -> Cand | None:
+    """ "X is reportedly doing Y": the sentence, vouched for by no one named."""
+    if tok.dep_ != "advmod" or tok.head.pos_ not in ("VERB", "AUX"):
+        return None
+    sent = tok.sent
+    content = [t for t in tok.head.subtree if t.i != tok.i and sent.start <= t.i < sent.end]
+    ranges = _tok_ranges(content)
+    if not ranges:
+        return None
+    cue = [(tok.idx, tok.idx + len(tok.text))]
+    return Cand("adverb", "speech", tok.lower_, cue, None, ranges)
 
 
 # ---------------------------------------------------------------- headlines
@@ -687,6 +701,8 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
             continue
         if tok.lower_ in heads:
             c = according_rule(tok, ctx)
+        elif tok.lower_ in lex.adverbs:
+            c = adverb_rule(tok, ctx)
         elif tok.pos_ == "VERB":
             c = verb_rule(tok, ctx)
         if c:
