@@ -31,12 +31,13 @@ class Lexicon:
     scare_quote_max_words: int
     continue_paragraphs: int
     adverbs: frozenset[str]
+    raising: frozenset[str]
 
     def cue_class(self, lemma: str) -> str | None:
         """'speech', 'other', or None when the lemma is no cue."""
         if lemma in self.speech:
             return "speech"
-        if lemma in self.other:
+        if lemma in self.other or lemma in self.raising:
             return "other"
         return None
 
@@ -69,4 +70,5 @@ def load_lexicon() -> Lexicon:
         scare_quote_max_words=int(raw["scare_quote_max_words"]),
         continue_paragraphs=int(raw["continue_paragraphs"]),
         adverbs=_set(raw, "adverb_cues"),
+        raising=_set(raw, "raising_verbs"),
     )

@@ -248,6 +248,20 @@ def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | Non
     return None
 
 
+def _raising(tok: Token, ctx: Ctx) -> Cand | None:
+    """ "X seemed to shrink", "it appears that Y": an impression no one is
+    named for; the content is the whole clause, the cue inside it."""
+    if not any(c.dep_ in ("xcomp", "acomp", "ccomp", "attr") for c in tok.children):
+        return None
+    sent = tok.sent
+    content = [t for t in tok.subtree if sent.start <= t.i < sent.end and t.i != tok.i]
+    ranges = _tok_ranges(content)
+    if not ranges:
+        return None
+    cue = [(tok.idx, tok.idx + len(tok.text))]
+    return Cand("verb_raising", "other", tok.lemma_.lower(), cue, None, ranges)
+
+
 def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     lex = ctx.lex
     lemma = tok.lemma_.lower()
@@ -260,6 +274,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return None  # "271 pledged delegates": a participle used as an adjective
     if tok.idx and ctx.text[tok.idx - 1] in "<_/@#":
         return None  # markup (<tweet ...>), handles and tags
+    if lemma in lex.raising:
+        return _raising(tok, ctx)
     subj = _subject(tok)
     shared = subj is not None and not any(t.head.i == tok.i for t in subj)
     subj_ids = {t.i for t in subj} if subj else set()
