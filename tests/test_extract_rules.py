@@ -232,3 +232,46 @@ def test_every_span_is_its_text(text):
             for f in span.fragments or []:
                 assert f.text == text[f.start : f.end]
                 assert span.start <= f.start <= f.end <= span.end
+
+
+def test_report_inside_reported_words_is_one_attribution():
+    text = "The senator blasted the new rules, which he said would silence small parties."
+    found = atts(text)
+    assert [a.cue.text for a in found] == ["blasted"]
+    assert "would silence small parties" in found[0].content.text
+
+
+def test_cue_inside_a_quotation_is_part_of_it():
+    text = "“I think the vote was rigged and everyone knows it,” the mayor said."
+    found = atts(text)
+    assert [a.cue.text for a in found] == ["said"]
+
+
+def test_reportedly_has_no_named_source():
+    a = one("The group is reportedly spending two million dollars on ads.", "reportedly")
+    assert a.source is None and a.cue_class == "speech"
+    assert "spending two million dollars" in a.content.text
+
+
+def test_seem_is_an_unsourced_impression():
+    a = one("The governor seemed to be losing patience with the council.", "seemed")
+    assert a.source is None and a.cue_class == "other"
+    assert "losing patience" in a.content.text
+
+
+def test_naming_participle_is_no_cue():
+    assert not any(a.cue and a.cue.text == "called"
+                   for a in atts("He now leads a charity called Open Doors in the city."))
+
+
+def test_quote_then_speaker_when_parse_is_lost():
+    text = "“We were wrong to ignore him from the start,” Ramos, 58, told a radio station."
+    a = one(text, "told")
+    assert a.source.text.startswith("Ramos") and a.kind == "direct"
+
+
+def test_mistyped_closing_mark_ends_the_quote():
+    text = "“The reality is that she could lose the state,“ said Jim Clyburn, a congressman."
+    a = one(text, "said")
+    assert a.kind == "direct" and "could lose the state" in a.content.text
+    assert "Clyburn" in a.source.text
