@@ -95,8 +95,70 @@ _V1 = (
     "CREATE INDEX claims_relayed_by ON claims (relayed_by)",
 )
 
+_ANONYMOUS = (
+    "anonymous_source",
+    "the source is not named: an anonymous individual or a faceless group",
+)
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    """Typed sources, aliases, the user's entity decisions and grades log;
+    flags v2: `unnamed_source` becomes `anonymous_source`."""
+    import json
+
+    for sql in (
+        # SourceInfo as JSON (type, descriptor, anonymity reason, interested party, ...)
+        "ALTER TABLE claims ADD COLUMN source_info TEXT",
+        # Identifications the author inserts ("Sadik [aka Abdelhakim Belhadj]"): the
+        # author's assertion, with offsets of the bracket into the stored text.
+        """CREATE TABLE aliases (
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    asserted_by TEXT NOT NULL,
+    PRIMARY KEY (doc_id, start)
+)""",
+        # The user's merges and splits: an append-only log, replayed in order, so
+        # it survives re-adding documents and re-extraction.
+        """CREATE TABLE entity_decisions (
+    id INTEGER PRIMARY KEY,
+    action TEXT NOT NULL CHECK (action IN ('merge', 'split')),
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    who TEXT NOT NULL,
+    at TEXT NOT NULL,
+    why TEXT
+)""",
+        # Source reliability grades (Admiralty A-F): append-only; the latest wins.
+        """CREATE TABLE source_grades (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    grade TEXT NOT NULL CHECK (grade IN ('A', 'B', 'C', 'D', 'E', 'F')),
+    why TEXT,
+    who TEXT NOT NULL,
+    at TEXT NOT NULL,
+    origin TEXT NOT NULL
+)""",
+        "CREATE INDEX source_grades_source ON source_grades (source, id)",
+    ):
+        conn.execute(sql)
+    rows = conn.execute("SELECT id, flags FROM claims WHERE flags LIKE '%unnamed_source%'")
+    for claim_id, flags in rows.fetchall():
+        new = []
+        for f in json.loads(flags):
+            if f.get("code") == "unnamed_source":
+                detail = f.get("explanation", "").partition(" (")[2]
+                f = {**f, "code": _ANONYMOUS[0],
+                     "explanation": _ANONYMOUS[1] + (f" ({detail}" if detail else "")}
+            new.append(f)
+        conn.execute("UPDATE claims SET flags = ? WHERE id = ?", (json.dumps(new), claim_id))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
+    Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
 ]
 
 LATEST = MIGRATIONS[-1].version

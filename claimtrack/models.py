@@ -15,6 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field
 Kind = Literal["direct", "indirect", "mixed"]
 CueClass = Literal["speech", "other"]
 Severity = Literal["info", "warning", "high"]
+SourceType = Literal[
+    "person",
+    "organization",
+    "outlet",  # publication, agency, broadcaster
+    "document",  # study, report, court filing, tweet
+    "anonymous",  # "an unnamed US intelligence official", "a source familiar with ..."
+    "vague_collective",  # "officials", "experts", "many"
+    "vague_reference",  # "recent reports", "reports say"
+    "self",  # the author or outlet itself: "we reported", "this writer"
+    "unknown",
+]
 
 
 class Record(BaseModel):
@@ -56,6 +67,25 @@ class Mention(Record):
     label: str
 
 
+class SourceInfo(Record):
+    """What kind of source stands behind an attribution, in the text's own words."""
+
+    type: SourceType = "unknown"
+    descriptor: str | None = Field(
+        default=None, description="e.g. 'senior administration official', 'familiar with ...'"
+    )
+    anonymity_reason: str | None = Field(
+        default=None, description="stated reason: 'spoke on condition of anonymity because ...'"
+    )
+    interested_party: str | None = Field(
+        default=None, description="words showing the source has a stake: 'spokesperson of ...'"
+    )
+    inherited: bool = Field(
+        default=False, description="the source is carried over from an earlier sentence"
+    )
+    dated: int | None = Field(default=None, description="year the cited source is dated")
+
+
 class Attribution(Record):
     """One attributed claim as the extractor finds it in one document.
 
@@ -81,6 +111,7 @@ class Attribution(Record):
         default=None, description="how the hop is stated: 'according to', 'comes from', ..."
     )
     rule: str | None = Field(default=None, description="which extractor rule found it")
+    source_info: SourceInfo | None = None
 
 
 class Extraction(Record):
@@ -123,6 +154,15 @@ class Flag(Record):
     severity: Severity = "warning"
 
 
+class ClaimGrade(Record):
+    """Admiralty/NATO grading: source reliability A-F, information credibility 1-6."""
+
+    reliability: Literal["A", "B", "C", "D", "E", "F"] = "F"
+    credibility: int = Field(default=6, ge=1, le=6)
+    reasons: list[str] = []
+    tags: list[str] = Field(default=[], description="MISP-style admiralty-scale tags")
+
+
 class Claim(Record):
     """A stored attribution with its provenance and flags."""
 
@@ -141,6 +181,8 @@ class Claim(Record):
     rule: str | None
     extractor: str
     flags: list[Flag] = []
+    source_info: SourceInfo | None = None
+    grade: ClaimGrade | None = Field(default=None, description="computed when queried")
 
     @property
     def source_label(self) -> str:
