@@ -230,6 +230,17 @@ def _adjacent_quote(tok: Token, ctx: Ctx, after: bool) -> Range | None:
     return None
 
 
+def _clause(head: Token, lex: Lexicon) -> list[Token]:
+    """A reported clause less a trailing ", referring to ..." / ", adding ...":
+    that participle is a report of its own."""
+    drop: set[int] = set()
+    for t in head.subtree:
+        if (t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > head.i and _is_cue_verb(t, lex)
+                and t.i and t.nbor(-1).text == ","):
+            drop.update(x.i for x in t.subtree)
+    return [t for t in head.subtree if t.i not in drop]
+
+
 def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | None:
     """ “...,” Ramos, 58, told AFP — when the parse lost the link: a quotation,
     a short verbless stretch (the speaker), then the cue."""
@@ -272,6 +283,9 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return None  # "a program called X", "the so-called": naming, not saying
     if tok.i and tok.nbor(-1).tag_ == "CD" and tok.tag_ in ("VBN", "VBD"):
         return None  # "271 pledged delegates": a participle used as an adjective
+    if (tok.tag_ == "VBN" and tok.i + 1 < len(tok.doc) and tok.nbor(1).pos_ == "NOUN"
+            and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)):
+        return None  # "the pledged delegates", "a reported increase"
     if tok.idx and ctx.text[tok.idx - 1] in "<_/@#":
         return None  # markup (<tweet ...>), handles and tags
     if lemma in lex.raising:
@@ -290,7 +304,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         if c.i in subj_ids:
             continue
         if d == "ccomp" or (d == "xcomp" and not _is_cue_verb(c, lex)):
-            content.update(c.subtree)
+            content.update(_clause(c, lex))
             strong = True
         elif d == "prep" and c.lower_ in preps:
             content.update(c.subtree)
