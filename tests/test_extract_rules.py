@@ -275,3 +275,13 @@ def test_mistyped_closing_mark_ends_the_quote():
     a = one(text, "said")
     assert a.kind == "direct" and "could lose the state" in a.content.text
     assert "Clyburn" in a.source.text
+
+
+def test_block_quote_brackets_are_cut_and_kind_is_direct():
+    text = ("The commission noted that:\n\nMost recruits came from Darnah [Derna] and from "
+            "two other towns in the east.\n\nThe rest is history.")
+    a = one(text, "noted")
+    assert a.source.text == "The commission"
+    assert a.kind == "direct"
+    assert [f.text for f in a.content.pieces()] == [
+        "Most recruits came from Darnah", "and from two other towns in the east"]

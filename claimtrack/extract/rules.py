@@ -627,6 +627,8 @@ def _finish(c: Cand, ctx: Ctx, roles: list[Range]) -> Attribution | None:
     own = [r for r in (c.source, *(c.cue or [])) if r]
     cut = roles + own
     for s, e in list(ranges):
+        if c.rule == "colon_block":  # a block quotation: quoted by its layout
+            cut.extend(brackets_in(text, s, e))
         for qs, qe in ctx.quotes:
             if qs < e and qe > s:
                 cut.extend(brackets_in(text, qs, qe))
@@ -646,7 +648,7 @@ def _finish(c: Cand, ctx: Ctx, roles: list[Range]) -> Attribution | None:
         source=Span.of(text, *c.source) if c.source else None,
         cue=cue,
         content=content,
-        kind=_kind(ranges, ctx),
+        kind="direct" if c.rule == "colon_block" else _kind(ranges, ctx),
         cue_class=c.cue_class,  # type: ignore[arg-type]
         cue_lemma=c.cue_lemma,
         rule=c.rule,
