@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from claimtrack.extract.resolve import canonical_name, resolve_sources
 from claimtrack.models import Attribution, Span
 from claimtrack.nlp import get_nlp
-from tests.conftest import HAFTAR
+from conftest import HAFTAR
 
 
 def att(text: str, source: str, cue: str, content: str, after: str = "") -> Attribution:
