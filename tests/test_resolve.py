@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import HAFTAR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimtrack.extract.resolve import canonical_name, resolve_sources
 from claimtrack.models import Attribution, Span
 from claimtrack.nlp import get_nlp
-from conftest import HAFTAR
 
 
 def att(text: str, source: str, cue: str, content: str, after: str = "") -> Attribution:
