@@ -285,3 +285,13 @@ def test_block_quote_brackets_are_cut_and_kind_is_direct():
     assert a.kind == "direct"
     assert [f.text for f in a.content.pieces()] == [
         "Most recruits came from Darnah", "and from two other towns in the east"]
+
+
+def test_source_leaves_out_the_authors_additions():
+    assert one("Ms. Warren, who has often been attacked by him, said the bank failed.",
+               "said").source.text == "Ms. Warren"
+    assert one("Cory James, 22, of Flint, said the water was brown.",
+               "said").source.text == "Cory James"
+    dateline = ("CLEVELAND, July 19 (UPI) — Former Attorney General Tom Reed said the case "
+                "was closed.")
+    assert one(dateline, "said").source.text == "Former Attorney General Tom Reed"

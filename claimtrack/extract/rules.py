@@ -169,6 +169,44 @@ def _subject(tok: Token, depth: int = 0) -> list[Token] | None:
     return None
 
 
+_DATELINE = re.compile(r".*(?:\)|[A-Z]{3,}|\d)\s*[—–-]{1,2}\s+(?=\S)", re.S)
+
+
+def _source_span(subj: list[Token], ctx: Ctx) -> Range | None:
+    """The speaker's name or description, less what the author adds about
+    them: a ", who ..." clause, an age (", 58,"), a dateline ("MACAU (Reuters) –").
+    (PolNeAR keeps appositions and "of"/"in" phrases: so do we.)"""
+    ids = {t.i for t in subj}
+    heads = [t for t in subj if t.head.i not in ids or t.head.i == t.i]
+    if not heads:
+        return _subtree_span(subj)
+    head = heads[0]
+    drop: set[int] = set()
+    for t in subj:
+        for c in t.children:
+            cut = (c.dep_ == "relcl" and c.left_edge.i and c.doc[c.left_edge.i - 1].text == ","
+                   ) or (c.dep_ == "appos" and c.tag_ == "CD")
+            if cut and c.i in ids:
+                drop.update(x.i for x in c.subtree)
+    kept = [t for t in subj if t.i not in drop]
+    # stop at the first gap after the head: what follows a cut is the author's
+    run = [t for t in kept if t.i <= head.i]
+    for t in kept:
+        if t.i > head.i and t.i == run[-1].i + 1:
+            run.append(t)
+    rng = _subtree_span(run)
+    if rng is None:
+        return None
+    text = ctx.text[rng[0] : rng[1]]
+    m = _DATELINE.match(text) if "(" in text or text[:1].isupper() else None
+    if m and m.end() < len(text) and len(_WORD.findall(text[m.end() :])) >= 1 and (
+            ")" in text[: m.end()] or text[: m.end()].split(",")[0].isupper()):
+        rng = (rng[0] + m.end(), rng[1])
+    if ">" in ctx.text[rng[0] : rng[1]]:  # markup left in the text
+        rng = _trim(ctx.text, (ctx.text.rindex(">", *rng) + 1, rng[1]))
+    return rng
+
+
 def _is_cue_verb(tok: Token, lex: Lexicon) -> bool:
     return tok.pos_ == "VERB" and lex.cue_class(tok.lemma_.lower()) is not None
 
@@ -281,11 +319,12 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return None
     if tok.dep_ in ("amod", "compound") or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
         return None  # "a program called X", "the so-called": naming, not saying
-    if tok.i and tok.nbor(-1).tag_ == "CD" and tok.tag_ in ("VBN", "VBD"):
-        return None  # "271 pledged delegates": a participle used as an adjective
-    if (tok.tag_ == "VBN" and tok.i + 1 < len(tok.doc) and tok.nbor(1).pos_ == "NOUN"
-            and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)):
-        return None  # "the pledged delegates", "a reported increase"
+    nxt_noun = tok.i + 1 < len(tok.doc) and tok.nbor(1).pos_ == "NOUN"
+    if nxt_noun and tok.tag_ in ("VBN", "VBD") and (
+        (tok.i and tok.nbor(-1).tag_ == "CD")
+        or (tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in tok.children))
+    ):
+        return None  # "271 pledged delegates", "a reported increase": adjectives
     if tok.idx and ctx.text[tok.idx - 1] in "<_/@#":
         return None  # markup (<tweet ...>), handles and tags
     if lemma in lex.raising:
@@ -370,9 +409,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
                 ranges.append(q)
     if not ranges:
         return None
-    source = _subtree_span(subj) if subj else None
-    if source and ">" in ctx.text[source[0] : source[1]]:  # markup left in the text
-        source = _trim(ctx.text, (ctx.text.rindex(">", *source) + 1, source[1]))
+    source = _source_span(subj, ctx) if subj else None
     lemma_text = " ".join([lemma, *(p.lower_ for p in prt)])
     return Cand(rule, cls, lemma_text, _tok_ranges(cue_toks), source, ranges, shared)
 
