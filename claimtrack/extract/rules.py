@@ -173,36 +173,18 @@ _DATELINE = re.compile(r".*(?:\)|[A-Z]{3,}|\d)\s*[—–-]{1,2}\s+(?=\S)", re.S)
 
 
 def _source_span(subj: list[Token], ctx: Ctx) -> Range | None:
-    """The speaker's name or description, less what the author adds about
-    them: a ", who ..." clause, an age (", 58,"), a dateline ("MACAU (Reuters) –").
-    (PolNeAR keeps appositions and "of"/"in" phrases: so do we.)"""
-    ids = {t.i for t in subj}
-    heads = [t for t in subj if t.head.i not in ids or t.head.i == t.i]
-    if not heads:
-        return _subtree_span(subj)
-    head = heads[0]
-    drop: set[int] = set()
-    for t in subj:
-        for c in t.children:
-            cut = (c.dep_ == "relcl" and c.left_edge.i and c.doc[c.left_edge.i - 1].text == ","
-                   ) or (c.dep_ == "appos" and c.tag_ == "CD")
-            if cut and c.i in ids:
-                drop.update(x.i for x in c.subtree)
-    kept = [t for t in subj if t.i not in drop]
-    # stop at the first gap after the head: what follows a cut is the author's
-    run = [t for t in kept if t.i <= head.i]
-    for t in kept:
-        if t.i > head.i and t.i == run[-1].i + 1:
-            run.append(t)
-    rng = _subtree_span(run)
+    """The speaker's whole noun phrase, as PolNeAR marks it (appositions,
+    ", who ..." clauses and ages included), less a leading dateline
+    ("MACAU (Reuters) –") or markup left in the text."""
+    rng = _subtree_span(subj)
     if rng is None:
         return None
     text = ctx.text[rng[0] : rng[1]]
     m = _DATELINE.match(text) if "(" in text or text[:1].isupper() else None
-    if m and m.end() < len(text) and len(_WORD.findall(text[m.end() :])) >= 1 and (
+    if m and m.end() < len(text) and (
             ")" in text[: m.end()] or text[: m.end()].split(",")[0].isupper()):
         rng = (rng[0] + m.end(), rng[1])
-    if ">" in ctx.text[rng[0] : rng[1]]:  # markup left in the text
+    if ">" in ctx.text[rng[0] : rng[1]]:
         rng = _trim(ctx.text, (ctx.text.rindex(">", *rng) + 1, rng[1]))
     return rng
 
