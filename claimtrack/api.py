@@ -36,6 +36,7 @@ def add(
 ) -> AddResult:
     """Read, extract and store documents. Good inputs are stored even when
     others fail; each document is stored in one transaction."""
+    from claimtrack.aliases import find_aliases, quoted_spans
     from claimtrack.extract import extract_texts
     from claimtrack.flags import static_flags
     from claimtrack.ingest import expand_inputs, read_input
@@ -67,7 +68,8 @@ def add(
     extractions = extract_texts((p.text for p in pending), jobs=jobs)
     for done, (parsed, extraction) in enumerate(zip(pending, extractions, strict=True), 1):
         flags = [static_flags(a, parsed.text, parsed.links) for a in extraction.attributions]
-        result.added.append(store.add_document(db, parsed, extraction, flags))
+        aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
+        result.added.append(store.add_document(db, parsed, extraction, flags, aliases))
         if progress:
             progress(done, total)
     return result
@@ -117,7 +119,9 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
         raise NotFoundError(
             f"no claims by or about '{entity}': run `claimtrack claims` to see what is stored"
         )
-    return result
+    from claimtrack.entities import annotate_report  # author identifications, headline vs body
+
+    return annotate_report(db, result)
 
 
 def extract_file(
@@ -138,3 +142,24 @@ def extract_file(
             return extract_jsonl(f, out, jobs=jobs, progress=progress)
         except UnicodeDecodeError as e:
             raise InputError(path, f"not UTF-8 ({e.reason} at byte {e.start}): re-encode it") from e
+
+
+# --- entities (issue 5): the entity graph, the user's merges and splits ---
+
+
+def entities(db_path: str | Path, doc: str | None = None):
+    """Entity records (claimtrack.models.Entity), most claims first, then by name."""
+    from claimtrack.entities import list_entities
+
+    return list_entities(dbmod.open_db(db_path), doc=doc)
+
+
+def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str | None = None,
+                    dry_run: bool = False):
+    """`entities merge A B` (B becomes an alias of A) or `entities split A B`."""
+    from claimtrack.entities import decide
+
+    if action not in ("merge", "split"):
+        raise ValueError(f"unknown entity decision {action!r}")
+    return decide(dbmod.open_db(db_path), action, a, b, why=why,  # type: ignore[arg-type]
+                  dry_run=dry_run)

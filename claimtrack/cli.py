@@ -192,3 +192,61 @@ def extract(jsonl: str, jobs: int) -> None:
     with progress_bar("extracting") as tick:
         n = api.extract_file(jsonl, sys.stdout, jobs=jobs, progress=lambda done: tick(done, None))
     _stderr(f"extracted {n} documents")
+
+
+# --- entities (issue 5): list, merge, split ---
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--doc", help="only entities of this document (counts there)")
+@output_options
+@db_option
+@click.pass_context
+def entities(ctx: click.Context, doc: str | None, fmt: str, db_path: str) -> None:
+    """List entities (people, organisations, places, anonymous sources) with counts.
+
+    Names that refer to one entity are folded; across documents only the same
+    full name merges by itself. `entities merge A B` / `entities split A B` decide.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from claimtrack.output import emit
+    from claimtrack.views import ENTITY_COLUMNS
+
+    emit(api.entities(db_path, doc=doc), fmt, ENTITY_COLUMNS, title="entities")
+
+
+@entities.command("merge")
+@click.argument("a")
+@click.argument("b")
+@click.option("--dry-run", is_flag=True, help="show what would merge; write nothing")
+@click.option("--why", help="your reason, kept with the decision")
+@output_options
+@db_option
+def entities_merge(a: str, b: str, dry_run: bool, why: str | None, fmt: str,
+                   db_path: str) -> None:
+    """Make B an alias of A (everywhere, also in documents added later)."""
+    from claimtrack.output import emit_model
+    from claimtrack.views import render_decision
+
+    result = api.entity_decision(db_path, "merge", a, b, why=why, dry_run=dry_run)
+    emit_model(result, fmt, render_decision)
+    _stderr(result.message)
+
+
+@entities.command("split")
+@click.argument("a")
+@click.argument("b")
+@click.option("--dry-run", is_flag=True, help="show what would split; write nothing")
+@click.option("--why", help="your reason, kept with the decision")
+@output_options
+@db_option
+def entities_split(a: str, b: str, dry_run: bool, why: str | None, fmt: str,
+                   db_path: str) -> None:
+    """Keep A and B apart: undo a merge, or refuse an automatic one."""
+    from claimtrack.output import emit_model
+    from claimtrack.views import render_decision
+
+    result = api.entity_decision(db_path, "split", a, b, why=why, dry_run=dry_run)
+    emit_model(result, fmt, render_decision)
+    _stderr(result.message)

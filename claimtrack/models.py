@@ -213,3 +213,45 @@ class Chain(Record):
             who = h.entity or h.source or "(author)"
             parts.append(f"{who} ({h.cue})" if h.cue else who)
         return " -> ".join(parts)
+
+
+class Alias(Record):
+    """An identification inserted into the text: "Sadik [aka Abdelhakim Belhadj]".
+
+    `name` is the identity asserted, `alias` the name it is said to be; start/end
+    are the inserted bracket's offsets. `asserted_by` is who says so: "author"
+    for brackets (an editor's insertion, even inside someone else's quote).
+    """
+
+    start: int
+    end: int
+    name: str
+    alias: str
+    asserted_by: str = "author"
+
+
+class Entity(Record):
+    """Someone or something the stored texts refer to, computed at query time."""
+
+    name: str
+    type: str = Field(description="a SourceType, or 'place'; 'unknown' when nothing says")
+    aliases: list[str] = []
+    documents: int = 0
+    claims_by: int = Field(default=0, description="claims whose source resolves to it")
+    mentions: int = Field(default=0, description="references: names, resolved pronouns/titles")
+    anonymous: bool = Field(
+        default=False, description="a descriptor, not a name: never merged across documents"
+    )
+    identified_by_author: list[str] = Field(
+        default=[], description="names linked to it only by an author's inserted identification"
+    )
+
+
+class HeadlineMismatch(Record):
+    """The headline credits someone other than the body's main speaker(s)."""
+
+    headline_source: str  # the source words in the title line: "Pro-Russian Commander"
+    headline_entity: str | None  # what they resolve to: "Khalifa Haftar"
+    body_speakers: list[str]  # "Ahmed Al-Mismari, spokesperson of Haftar's forces"
+    via: list[str] = []  # who relays the body speakers: "Libya Observer"
+    note: str

@@ -26,7 +26,7 @@ import sqlite_utils
 from claimtrack import store
 from claimtrack.errors import NotFoundError
 from claimtrack.flags import FLAGS, make_flag
-from claimtrack.models import Chain, Claim, Record
+from claimtrack.models import Chain, Claim, Entity, Record
 from claimtrack.provenance import chain_of
 from claimtrack.similarity import (
     MIN_CLAIM_TOKENS,
@@ -42,6 +42,7 @@ KINDS = ("direct", "indirect", "mixed")
 class EntityClaim(Record):
     claim: Claim  # with static and corpus flags
     chain: Chain
+    via: str | None = None  # the match rests on an author's identification (entities.py)
 
 
 class EntityDocument(Record):
@@ -55,6 +56,7 @@ class EntityDocument(Record):
 class EntityView(Record):
     name: str
     documents: list[EntityDocument]
+    entity: Entity | None = None  # what the entity graph knows of the name (entities.py)
 
 
 # --- corpus flags --------------------------------------------------------------------
@@ -263,6 +265,9 @@ def entity_view(db: sqlite_utils.Database, name: str) -> EntityView:
     name_pattern(name)  # reject an empty name before the work
     every = flagged_claims(db)
     m = _Matcher(db, name, every)
+    from claimtrack.entities import EntityMatcher  # the entity graph: aliases, folds, merges
+
+    g = EntityMatcher(db, name)
     by_doc: dict[str, dict[str, Claim]] = defaultdict(dict)
     for c in every:
         by_doc[c.doc_id][c.id] = c
@@ -271,10 +276,10 @@ def entity_view(db: sqlite_utils.Database, name: str) -> EntityView:
         by: list[EntityClaim] = []
         about: list[EntityClaim] = []
         for c in by_doc[d.id].values():
-            if m.by(c):
-                by.append(EntityClaim(claim=c, chain=chain_of(c, by_doc[d.id])))
-            elif m.about(c):
-                about.append(EntityClaim(claim=c, chain=chain_of(c, by_doc[d.id])))
+            if m.by(c) or g.by(c):
+                by.append(EntityClaim(claim=c, chain=chain_of(c, by_doc[d.id]), via=g.via(c)))
+            elif m.about(c) or g.about(c):
+                about.append(EntityClaim(claim=c, chain=chain_of(c, by_doc[d.id]), via=g.via(c)))
         if by or about:
             documents.append(
                 EntityDocument(id=d.id, title=d.title, origin=d.origin, by=by, about=about)
@@ -283,4 +288,4 @@ def entity_view(db: sqlite_utils.Database, name: str) -> EntityView:
         raise NotFoundError(
             f"no claim by or about '{name}' — run `claimtrack claims` to see who is quoted"
         )
-    return EntityView(name=name, documents=documents)
+    return EntityView(name=name, documents=documents, entity=g.entity)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from claimtrack.errors import DatabaseError
-from claimtrack.models import Chain, Claim, Document, Record, Span
+from claimtrack.models import Chain, Claim, Document, HeadlineMismatch, Record, Span
 from claimtrack.provenance import chain_of
 from claimtrack.report_render import render_html, render_markdown, render_prov
 
@@ -55,11 +55,15 @@ class ReportClaim(Record):
     chain_text: str
     quote: Span  # the content, cut from the stored text (with its fragments)
     paragraph: Span  # the stretch of text the quote is shown in
+    # the author's identifications inside the quote ("author identifies X as Y"): entities.py
+    notes: list[str] = []
 
 
 class ReportDocument(Record):
     document: Document
     claims: list[ReportClaim]
+    # the headline credits another entity than the body's main speaker(s): entities.py
+    headline_vs_body: HeadlineMismatch | None = None
 
 
 class Report(Record):

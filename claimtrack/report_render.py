@@ -75,12 +75,17 @@ def _md_claim(rc: ReportClaim) -> list[str]:
     lines = [f"### Claim {_md(c.id)}", "", *quote, ""]
     lines += [f"— {_md(attribution_text(c))}", ""]
     lines += [f"Chain: {_md(rc.chain_text)}", ""]
+    lines += [f"Note: {_md(n)}" for n in rc.notes] + ([""] if rc.notes else [])
     lines += [f"Offsets: {offsets_text(rc.quote)}", ""]
     if c.flags:
         lines.append("Flags:")
         lines += [f"- `{f.code}` ({f.severity}): {_md(f.explanation)}" for f in c.flags]
     else:
         lines.append("Flags: none")
+    if c.grade is not None:  # Admiralty grade (credibility.py), with its reasons
+        g = c.grade
+        lines += ["", f"Grade: {g.reliability}{g.credibility} (Admiralty)"]
+        lines += [f"- {_md(r)}" for r in g.reasons]
     lines.append("")
     return lines
 
@@ -90,6 +95,8 @@ def _md_document(rd: ReportDocument) -> list[str]:
     lines = [f"## {_md_line(d.title or '(untitled)')}", ""]
     lines += [f"- id: {_md(d.id)}", f"- origin: {_md(d.origin)}"]
     lines += [f"- published: {d.published.isoformat() if d.published else 'unknown'}", ""]
+    if rd.headline_vs_body is not None:
+        lines += [f"**Headline vs body:** {_md(rd.headline_vs_body.note)}", ""]
     if not rd.claims:
         lines += ["No claims in this document.", ""]
     for rc in rd.claims:
@@ -151,6 +158,16 @@ def _context_html(rc: ReportClaim) -> str:
     return "".join(out)
 
 
+def _html_grade(c: Claim) -> str:
+    """The Admiralty grade (credibility.py) with its reasons, or nothing."""
+    if c.grade is None:
+        return ""
+    g = c.grade
+    why = "".join(f"<li>{_e(r)}</li>" for r in g.reasons)
+    return (f'<p class="grade">Grade {_e(g.reliability)}{g.credibility} (Admiralty)</p>\n'
+            f'<ul class="grade">{why}</ul>\n')
+
+
 def _html_claim(rc: ReportClaim) -> str:
     c = rc.claim
     if c.flags:
@@ -168,8 +185,9 @@ def _html_claim(rc: ReportClaim) -> str:
         f'<p class="context">{_context_html(rc)}</p>\n'
         f'<p class="attribution">— {_e(attribution_text(c))}</p>\n'
         f'<p class="chain">{_e(rc.chain_text)}</p>\n'
-        f'<p class="offsets">offsets {_e(offsets_text(rc.quote))}</p>\n'
-        f"{flags}\n</article>"
+        + "".join(f'<p class="note">{_e(n)}</p>\n' for n in rc.notes)
+        + f'<p class="offsets">offsets {_e(offsets_text(rc.quote))}</p>\n'
+        f"{flags}\n{_html_grade(c)}</article>"
     )
 
 
@@ -181,6 +199,9 @@ def _html_document(rd: ReportDocument) -> str:
         for k, v in (("id", d.id), ("origin", d.origin), ("published", published))
     )
     body = "\n".join(_html_claim(rc) for rc in rd.claims) or "<p>No claims in this document.</p>"
+    if rd.headline_vs_body is not None:
+        body = (f'<p class="headline-vs-body"><strong>Headline vs body:</strong> '
+                f"{_e(rd.headline_vs_body.note)}</p>\n{body}")
     return (
         f'<section class="document" id="doc-{_e(d.id)}">\n'
         f"<h2>{_e(d.title or '(untitled)')}</h2>\n<dl>{meta}</dl>\n{body}\n</section>"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
@@ -17,6 +18,7 @@ import sqlite_utils
 
 from claimtrack.errors import DatabaseError, NotFoundError
 from claimtrack.models import (
+    Alias,
     Attribution,
     Claim,
     Document,
@@ -100,10 +102,12 @@ def add_document(
     parsed: ParsedInput,
     extraction: Extraction,
     flags: list[list[Flag]],
+    aliases: Sequence[Alias] = (),
 ) -> Document:
     """Store a document with its links, mentions and claims in one transaction.
 
-    `flags[i]` are attribution i's static flags. Raises DatabaseError when the
+    `flags[i]` are attribution i's static flags; `aliases` the identifications
+    the text inserts (claimtrack.aliases.find_aliases). Raises DatabaseError when the
     same text (sha256) is already stored; nothing is written on any error.
     """
     _validate(parsed, extraction, flags)
@@ -136,6 +140,8 @@ def add_document(
             _insert(conn, "mentions", {"doc_id": doc_id, "seq": seq, **m.model_dump()})
         for seq, att in enumerate(extraction.attributions):
             _insert(conn, "claims", _claim_row(doc_id, seq, att, flags[seq], extraction.extractor))
+        for alias in aliases:
+            _insert(conn, "aliases", {"doc_id": doc_id, **alias.model_dump()})
         conn.execute("COMMIT")
     except BaseException as e:
         if conn.in_transaction:
@@ -254,6 +260,19 @@ def get_mentions(db: sqlite_utils.Database, doc_id: str) -> list[Mention]:
         (doc_id,),
     )
     return [Mention(**r) for r in rows]
+
+
+def get_aliases(db: sqlite_utils.Database, doc_id: str | None = None) -> dict[str, list[Alias]]:
+    """Stored identifications (claimtrack.aliases), by document id, in text order."""
+    sql = 'SELECT doc_id, start, "end", name, alias, asserted_by FROM aliases'
+    params: tuple = ()
+    if doc_id is not None:
+        sql += " WHERE doc_id = ?"
+        params = (doc_id,)
+    out: dict[str, list[Alias]] = {}
+    for r in _rows(db, sql + " ORDER BY doc_id, start", params):
+        out.setdefault(r.pop("doc_id"), []).append(Alias(**r))
+    return out
 
 
 def _span(row: dict[str, Any], prefix: str) -> Span | None:

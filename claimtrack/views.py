@@ -5,14 +5,19 @@ JSON/NL for these come from output.emit_model; this module only draws tables.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from claimtrack.diff import DiffResult
 from claimtrack.models import Claim
-from claimtrack.output import shorten
+from claimtrack.output import Column, flatten, shorten
 from claimtrack.queries import EntityClaim, EntityView
+
+if TYPE_CHECKING:  # entities.py loads the resolver (spaCy): only for annotations here
+    from claimtrack.entities import DecisionResult
 
 CONTENT_WIDTH = 160
 
@@ -39,12 +44,16 @@ def _source_with_chain(item: EntityClaim) -> Text:
         lines.append(f"via {h.entity or h.source or '(author)'}")
     for h in hops[at + 1:]:
         lines.append(f"from {h.entity or h.source or '(unstated)'}")
+    if item.via:
+        lines.append(f"(via an author identification: {item.via})")
     return _t("\n".join(lines))
 
 
 def render_entity_view(view: EntityView, console: Console) -> None:
     total = sum(len(d.by) + len(d.about) for d in view.documents)
     console.print(_t(f"{view.name}: {total} claims in {len(view.documents)} documents"))
+    if view.entity is not None and view.entity.aliases:
+        console.print(_t(f"entity {view.entity.name}, also: {', '.join(view.entity.aliases)}"))
     for d in view.documents:
         for role, items in ((f"said by {view.name}", d.by), (f"about {view.name}", d.about)):
             if not items:
@@ -103,4 +112,30 @@ def render_diff(diff: DiffResult, console: Console) -> None:
         for c in items:
             table.add_row(_t(c.source_label), _t(_cue(c)),
                           _t(shorten(c.content.text, CONTENT_WIDTH)), _flags(c))
+        console.print(table)
+
+
+# --- entities (issue 5) ---
+
+ENTITY_COLUMNS = (
+    Column("name", lambda e: e.name, max_width=40),
+    Column("type", lambda e: e.type),
+    Column("aliases", lambda e: e.aliases, max_width=40),
+    Column("documents", lambda e: e.documents, justify="right"),
+    Column("claims by", lambda e: e.claims_by, justify="right"),
+    Column("mentions", lambda e: e.mentions, justify="right"),
+    Column("anonymous", lambda e: e.anonymous),
+)
+
+
+def render_decision(result: DecisionResult, console: Console) -> None:
+    """Entities before and after a merge/split (or what a dry run would give)."""
+    for label, items in (("before", result.before), ("after", result.after)):
+        if result.dry_run and label == "after":
+            label += " (dry run: nothing written)"
+        table = Table(title=_t(label), title_justify="left")
+        for col in ENTITY_COLUMNS:
+            table.add_column(col.header, overflow="fold")
+        for e in items:
+            table.add_row(*(_t(flatten(col.get(e))) for col in ENTITY_COLUMNS))
         console.print(table)

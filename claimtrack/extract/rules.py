@@ -1,7 +1,7 @@
 """Attribution rules over a spaCy parse.
 
 Each rule turns a cue (a reporting verb, "according to", a colon before a
-quote, a headline "X: Y") into a candidate with source and cue tokens and
+quote; layout.py has the title and transcript rules) into a candidate with source and cue tokens and
 content character ranges. A final pass settles what the parse cannot:
 quotations are taken whole, author brackets are cut out, tokens that play a
 role in another attribution (its source or cue) leave this one's content,
@@ -11,131 +11,36 @@ Every rule looks only at a token's neighbourhood, so the cost is O(tokens).
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
 from claimtrack.extract.cues import Lexicon, load_lexicon
-from claimtrack.extract.quotes import brackets_in, find_quotes, paragraphs
+from claimtrack.extract.layout import (
+    continue_quotes,
+    headline_rule,
+    headline_says_rule,
+    no_source_rule,
+    speaker_colon_rule,
+)
+from claimtrack.extract.quotes import brackets_in
+from claimtrack.extract.spans import (
+    WORD,
+    Cand,
+    Ctx,
+    Range,
+    merge,
+    next_quote,
+    subtract,
+    subtree_span,
+    tok_ranges,
+    trim,
+)
 from claimtrack.models import Attribution, Span
 
-Range = tuple[int, int]
-
-_WORD = re.compile(r"\w+")
-_EDGE_JUNK = " \t\r\n,;:.-–—…"
 _SUBJ = ("nsubj", "csubj")
 _OBJECT_TAIL = frozenset({"prep", "oprd", "dative", "advcl", "acomp", "attr", "dobj"})
 _FUNCTION_POS = frozenset({"ADP", "DET", "PART", "SCONJ", "CCONJ", "PUNCT", "SPACE", "AUX"})
-_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
-
-
-@dataclass
-class Cand:
-    rule: str
-    cue_class: str
-    cue_lemma: str | None
-    cue: list[Range] | None
-    source: Range | None
-    content: list[Range] = field(default_factory=list)
-    shared_source: bool = False  # the subject belongs to the head verb ("..., adding that")
-
-
-@dataclass
-class Ctx:
-    doc: Doc
-    text: str
-    lex: Lexicon
-    quotes: list[Range]
-    quote_starts: list[int]
-    paras: list[Range]
-    para_starts: list[int]
-
-    @classmethod
-    def of(cls, doc: Doc, lex: Lexicon) -> Ctx:
-        quotes = find_quotes(doc.text, lex)
-        paras = paragraphs(doc.text)
-        return cls(doc, doc.text, lex, quotes, [q[0] for q in quotes], paras,
-                   [p[0] for p in paras])
-
-    def quote_at(self, pos: int) -> Range | None:
-        i = bisect.bisect_right(self.quote_starts, pos) - 1
-        if i >= 0 and self.quotes[i][0] <= pos < self.quotes[i][1]:
-            return self.quotes[i]
-        return None
-
-    def para_of(self, pos: int) -> int:
-        return bisect.bisect_right(self.para_starts, pos) - 1
-
-
-# ---------------------------------------------------------------- ranges
-
-
-def _tok_ranges(tokens) -> list[Range]:
-    """Character ranges of a token set, consecutive tokens merged."""
-    out: list[Range] = []
-    last = -2
-    for t in sorted(tokens, key=lambda t: t.i):
-        if t.is_space:
-            continue
-        if out and t.i == last + 1:
-            out[-1] = (out[-1][0], t.idx + len(t.text))
-        else:
-            out.append((t.idx, t.idx + len(t.text)))
-        last = t.i
-    return out
-
-
-def _merge(ranges: list[Range], text: str) -> list[Range]:
-    """Sorted, overlapping or whitespace/punctuation-adjacent ranges joined."""
-    out: list[Range] = []
-    for s, e in sorted(ranges):
-        gap = text[out[-1][1] : s].strip().strip(_EDGE_JUNK + "\"”“") if out else "x"
-        if out and (s <= out[-1][1] or not gap):
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
-def _subtract(ranges: list[Range], cut: list[Range]) -> list[Range]:
-    out = []
-    for s, e in ranges:
-        pieces = [(s, e)]
-        for cs, ce in cut:
-            nxt = []
-            for ps, pe in pieces:
-                if ce <= ps or cs >= pe:
-                    nxt.append((ps, pe))
-                    continue
-                if ps < cs:
-                    nxt.append((ps, cs))
-                if ce < pe:
-                    nxt.append((ce, pe))
-            pieces = nxt
-        out.extend(pieces)
-    return out
-
-
-def _trim(text: str, rng: Range) -> Range | None:
-    s, e = rng
-    while s < e and text[s] in _EDGE_JUNK:
-        s += 1
-    while e > s and text[e - 1] in _EDGE_JUNK:
-        e -= 1
-    return (s, e) if _WORD.search(text, s, e) else None
-
-
-def _subtree_span(tokens) -> Range | None:
-    toks = [t for t in tokens if not t.is_space]
-    while toks and toks[0].is_punct:
-        toks.pop(0)
-    while toks and toks[-1].is_punct:
-        toks.pop()
-    if not toks:
-        return None
-    return (toks[0].idx, toks[-1].idx + len(toks[-1].text))
 
 
 # ---------------------------------------------------------------- verbs
@@ -176,7 +81,7 @@ def _source_span(subj: list[Token], ctx: Ctx) -> Range | None:
     """The speaker's whole noun phrase, as PolNeAR marks it (appositions,
     ", who ..." clauses and ages included), less a leading dateline
     ("MACAU (Reuters) –") or markup left in the text."""
-    rng = _subtree_span(subj)
+    rng = subtree_span(subj)
     if rng is None:
         return None
     text = ctx.text[rng[0] : rng[1]]
@@ -185,7 +90,7 @@ def _source_span(subj: list[Token], ctx: Ctx) -> Range | None:
             ")" in text[: m.end()] or text[: m.end()].split(",")[0].isupper()):
         rng = (rng[0] + m.end(), rng[1])
     if ">" in ctx.text[rng[0] : rng[1]]:
-        rng = _trim(ctx.text, (ctx.text.rindex(">", *rng) + 1, rng[1]))
+        rng = trim(ctx.text, (ctx.text.rindex(">", *rng) + 1, rng[1]))
     return rng
 
 
@@ -270,7 +175,7 @@ def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | Non
         q = ctx.quote_at(t.idx)
         if q and q[1] == t.idx + len(t.text):
             speaker = [x for x in doc[j + 1 : tok.i] if not x.is_punct and not x.is_space]
-            if speaker and len(_WORD.findall(ctx.text[q[0] : q[1]])) > (
+            if speaker and len(WORD.findall(ctx.text[q[0] : q[1]])) > (
                     ctx.lex.scare_quote_max_words):
                 return q, list(doc[j + 1 : tok.i])
             return None
@@ -286,7 +191,7 @@ def _raising(tok: Token, ctx: Ctx) -> Cand | None:
         return None
     sent = tok.sent
     content = [t for t in tok.subtree if sent.start <= t.i < sent.end and t.i != tok.i]
-    ranges = _tok_ranges(content)
+    ranges = tok_ranges(content)
     if not ranges:
         return None
     cue = [(tok.idx, tok.idx + len(tok.text))]
@@ -365,7 +270,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
             strong, rule = True, "verb_inverted"
     if not content and not ranges and cls == "speech":
         q = _adjacent_quote(tok, ctx, after=True) or _adjacent_quote(tok, ctx, after=False)
-        if q and len(_WORD.findall(ctx.text[q[0] : q[1]])) > lex.scare_quote_max_words:
+        if q and len(WORD.findall(ctx.text[q[0] : q[1]])) > lex.scare_quote_max_words:
             ranges, strong, rule = [q], True, "verb_quote"
         else:
             found = _quote_then_speaker(tok, ctx)
@@ -383,7 +288,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         if subj:
             content.difference_update(subj)
         content.difference_update(cue_toks)
-        ranges = _tok_ranges(content)
+        ranges = tok_ranges(content)
         # “A,” he said, “B.”: the quotation resumes after the cue clause
         if ranges and ranges[-1][1] <= tok.idx:
             q = _adjacent_quote(tok, ctx, after=True)
@@ -393,7 +298,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return None
     source = _source_span(subj, ctx) if subj else None
     lemma_text = " ".join([lemma, *(p.lower_ for p in prt)])
-    return Cand(rule, cls, lemma_text, _tok_ranges(cue_toks), source, ranges, shared)
+    return Cand(rule, cls, lemma_text, tok_ranges(cue_toks), source, ranges, shared)
 
 
 # ---------------------------------------------------------------- according to
@@ -409,7 +314,7 @@ def according_rule(tok: Token, ctx: Ctx) -> Cand | None:
         objs = [c for c in last.children if c.dep_ == "pobj"]
         if not objs:
             return None
-        source = _subtree_span(objs[0].subtree)
+        source = subtree_span(objs[0].subtree)
         sent = tok.sent
         # the whole clause the source vouches for: climb to the sentence root,
         # stopping at a coordinated clause ("A, but according to Z, B" is B)
@@ -418,7 +323,7 @@ def according_rule(tok: Token, ctx: Ctx) -> Cand | None:
             anchor = anchor.head
         own = {t.i for t in tok.subtree} | {tok.i + k for k in range(n)}
         content = [t for t in anchor.subtree if t.i not in own and sent.start <= t.i < sent.end]
-        ranges = _tok_ranges(content)
+        ranges = tok_ranges(content)
         if not ranges:
             return None
         cue = [(tok.idx, last.idx + len(last.text))]
@@ -432,196 +337,11 @@ def adverb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return None
     sent = tok.sent
     content = [t for t in tok.head.subtree if t.i != tok.i and sent.start <= t.i < sent.end]
-    ranges = _tok_ranges(content)
+    ranges = tok_ranges(content)
     if not ranges:
         return None
     cue = [(tok.idx, tok.idx + len(tok.text))]
     return Cand("adverb", "speech", tok.lower_, cue, None, ranges)
-
-
-# ---------------------------------------------------------------- headlines
-
-
-def headline_rule(ctx: Ctx) -> Cand | None:
-    """ "Speaker: claim" as the document's first line."""
-    if len(ctx.paras) < 2:
-        return None
-    ps, pe = ctx.paras[0]
-    line = ctx.text[ps:pe]
-    if "\n" in line.strip() or line.count(":") != 1:
-        return None
-    colon = ps + line.index(":")
-    left = _trim(ctx.text, (ps, colon))
-    right = _trim(ctx.text, (colon + 1, pe))
-    if not left or not right:
-        return None
-    words = _WORD.findall(ctx.text[left[0] : left[1]])
-    if len(words) > ctx.lex.headline_speech_max_tokens:
-        return None
-    span = ctx.doc.char_span(left[0], left[1], alignment_mode="expand")
-    said = ctx.doc.char_span(right[0], right[1], alignment_mode="expand")
-    # a speaker is a name or a short noun phrase, not a clause; what they say
-    # is a clause or a quotation ("Region: Middle East" is a label)
-    if not ctx.text[left[0]].isupper() or span is None or any(
-        t.pos_ in ("VERB", "AUX") for t in span
-    ):
-        return None
-    if said is None or not (
-        any(t.pos_ in ("VERB", "AUX") for t in said) or ctx.quote_at(right[0])
-    ):
-        return None
-    return Cand("headline_colon", "speech", ":", [(colon, colon + 1)], left, [right])
-
-
-def headline_says_rule(ctx: Ctx) -> tuple[Cand, int] | None:
-    """ "Claim, Says Speaker" as the first line (title case defeats the parser)."""
-    if len(ctx.paras) < 2 or ctx.quote_at(ctx.paras[0][0]):
-        return None
-    ps, pe = ctx.paras[0]
-    span = ctx.doc.char_span(ps, pe, alignment_mode="expand")
-    if span is None:
-        return None
-    for tok in span[1:]:
-        if tok.nbor(-1).text != "," or ctx.lex.cue_class(tok.lemma_.lower()) != "speech":
-            continue
-        source = _trim(ctx.text, (tok.idx + len(tok.text), pe))
-        content = _trim(ctx.text, (ps, tok.nbor(-1).idx))
-        if not source or not content:
-            return None
-        if len(_WORD.findall(ctx.text[source[0] : source[1]])) > ctx.lex.headline_speech_max_tokens:
-            return None
-        cue = [(tok.idx, tok.idx + len(tok.text))]
-        return Cand("headline_says", "speech", tok.lemma_.lower(), cue, source, [content]), tok.i
-    return None
-
-
-def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
-    """ "TAPPER: ..." / "Jeffrey M. Jones: “...”": a name, a colon, their words.
-
-    The name must open the paragraph (a transcript turn) or the colon must
-    open a quotation; it must be a PERSON/ORG name or an all-capitals label,
-    so "Region: Middle East" or "Disclaimer: ..." introduce nothing.
-    """
-    doc, text = ctx.doc, ctx.text
-    j = tok.i - 1
-    while j >= 0 and (doc[j].pos_ == "PROPN" or doc[j].text in (".", "-", "and")
-                      or doc[j].is_upper) and not doc[j].is_space:
-        j -= 1
-    first = j + 1
-    while first < tok.i and not doc[first].text[:1].isalpha():
-        first += 1
-    if first >= tok.i:
-        return None
-    name = doc[first : tok.i]
-    named = name.text.isupper() and len(name.text) > 2 or any(
-        e.label_ in ("PERSON", "ORG") for e in name.ents)
-    if not named:
-        return None
-    p = ctx.para_of(tok.idx)
-    if p < 0:
-        return None
-    ps, pe = ctx.paras[p]
-    q = _next_quote(ctx, tok.idx + 1, pe)
-    at_start = not text[ps : name.start_char].strip(" \"“'‘(")
-    if q and len(_WORD.findall(text[q[0] : q[1]])) > ctx.lex.scare_quote_max_words:
-        content = [q]
-    elif at_start:
-        rest = _trim(text, (tok.idx + 1, pe))
-        if not rest or len(_WORD.findall(text[rest[0] : rest[1]])) < 4:
-            return None
-        content = [rest]
-    else:
-        return None
-    # a title before the name ("Republican pollster Daron Shaw") is part of the source
-    k = first - 1
-    while k >= 0 and k >= first - 3 and doc[k].pos_ in ("NOUN", "ADJ") and doc[k].dep_ in (
-            "compound", "amod"):
-        k -= 1
-    source = (doc[k + 1].idx, name.end_char)
-    return Cand("speaker_colon", "speech", ":", [(tok.idx, tok.idx + 1)], source, content)
-
-
-# ---------------------------------------------------------------- no source
-
-
-def _first_claim_sentence(ctx: Ctx) -> Range | None:
-    """The first body sentence that states something (a finite verb, six words)."""
-    for ps, pe in ctx.paras[1:8]:
-        toks = ctx.doc.char_span(ps, ps + 1, alignment_mode="expand")
-        if toks is None:
-            continue
-        sent = [t for t in toks[0].sent if t.idx < pe]
-        words = [t for t in sent if t.is_alpha]
-        end = sent[-1].idx + len(sent[-1].text) if sent else ps
-        if len(words) >= 6 and any(t.tag_ in _FINITE for t in sent) and (
-            ctx.text[ps:end].rstrip().endswith((".", "!", "?", ".”", '."'))
-        ):
-            return _subtree_span(sent)
-    return None
-
-
-def no_source_rule(ctx: Ctx, found: list[Cand]) -> list[Cand]:
-    """The title and the first body sentence, when the author asserts them unsourced."""
-    covered = [r for c in found for r in (*c.content, *(c.cue or []))]
-
-    def free(rng: Range) -> bool:
-        return not any(s < rng[1] and e > rng[0] for s, e in covered)
-
-    out = []
-    if ctx.paras:
-        title = _trim(ctx.text, ctx.paras[0])
-        words = _WORD.findall(ctx.text[title[0] : title[1]]) if title else []
-        if title and "\n" not in ctx.text[title[0] : title[1]] and free(title) and len(words) >= 3:
-            out.append(title)
-    first = _first_claim_sentence(ctx)
-    if first and free(first) and first not in out:
-        out.append(first)
-    return [Cand("no_source", "speech", None, None, None, [r]) for r in out]
-
-
-# ---------------------------------------------------------------- quotations that go on
-
-
-def _next_quote(ctx: Ctx, pos: int, limit: int) -> Range | None:
-    """The quotation opening at the first non-space character at or after pos."""
-    while pos < limit and ctx.text[pos].isspace():
-        pos += 1
-    q = ctx.quote_at(pos) if pos < limit else None
-    return q if q and q[0] == pos else None
-
-
-def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
-    """ “A,” he said. “B.” — and quoted paragraphs that follow with no cue of
-    their own — belong to the same speaker: add them as fragments."""
-    cue_paras = {ctx.para_of(c.cue[0][0]) for c in cands
-                 if c.cue and (c.rule == "speaker_colon" or not ctx.quote_at(c.cue[0][0]))}
-    taken = {r for c in cands for r in c.content}
-    for c in cands:
-        if not c.cue or c.rule == "colon_block" or not c.content:
-            continue
-        if not any(ctx.quote_at(s) or ctx.quote_at(e - 1) for s, e in c.content):
-            continue
-        p = ctx.para_of(c.cue[0][0])
-        if p < 0:
-            continue
-        end = max(e for _, e in [*c.content, *c.cue])
-        sent = ctx.doc.char_span(c.cue[0][0], c.cue[0][1], alignment_mode="expand")
-        if sent is not None:
-            end = max(end, sent[0].sent.end_char)
-        pe = ctx.paras[p][1]
-        q = _next_quote(ctx, end, pe)
-        while q and q not in taken and q[1] <= pe:
-            c.content.append(q)
-            end = q[1]
-            q = _next_quote(ctx, end, pe)
-        if ctx.text[end:pe].strip(_EDGE_JUNK + "”\""):
-            continue
-        for nxt in range(p + 1, min(p + 1 + ctx.lex.continue_paragraphs, len(ctx.paras))):
-            ps, pe = ctx.paras[nxt]
-            q = _next_quote(ctx, ps, pe)
-            if q is None or nxt in cue_paras:
-                break
-            c.content.append((ps, max(pe, q[1])))
 
 
 # ---------------------------------------------------------------- assembly
@@ -633,8 +353,8 @@ def _finish(c: Cand, ctx: Ctx, roles: list[Range]) -> Attribution | None:
     if c.cue and c.rule != "colon_block":
         # the parse may run across a paragraph break; a claim does not
         ps, pe = ctx.paras[ctx.para_of(c.cue[0][0])]
-        ranges = [r if _next_quote(ctx, r[0], r[1]) else (max(r[0], ps), min(r[1], pe))
-                  for r in ranges if _next_quote(ctx, r[0], r[1]) or (r[0] < pe and r[1] > ps)]
+        ranges = [r if next_quote(ctx, r[0], r[1]) else (max(r[0], ps), min(r[1], pe))
+                  for r in ranges if next_quote(ctx, r[0], r[1]) or (r[0] < pe and r[1] > ps)]
     # take quotations whole (unless the cue itself sits inside them)
     cue_start = c.cue[0][0] if c.cue else -1
     for s, e in list(ranges):
@@ -642,7 +362,7 @@ def _finish(c: Cand, ctx: Ctx, roles: list[Range]) -> Attribution | None:
             q = ctx.quote_at(pos)
             if q and not (q[0] <= cue_start < q[1]):
                 ranges.append(q)
-    ranges = _merge(ranges, text)
+    ranges = merge(ranges, text)
     own = [r for r in (c.source, *(c.cue or [])) if r]
     cut = roles + own
     for s, e in list(ranges):
@@ -651,10 +371,10 @@ def _finish(c: Cand, ctx: Ctx, roles: list[Range]) -> Attribution | None:
         for qs, qe in ctx.quotes:
             if qs < e and qe > s:
                 cut.extend(brackets_in(text, qs, qe))
-    ranges = [r for r in (_trim(text, r) for r in _subtract(ranges, cut)) if r]
+    ranges = [r for r in (trim(text, r) for r in subtract(ranges, cut)) if r]
     if not ranges:
         return None
-    ranges = _merge(ranges, text)
+    ranges = merge(ranges, text)
     pieces = [Span.of(text, s, e) for s, e in ranges]
     content = pieces[0] if len(pieces) == 1 else Span(
         start=ranges[0][0], end=ranges[-1][1], text=text[ranges[0][0] : ranges[-1][1]],
@@ -677,7 +397,7 @@ def _finish(c: Cand, ctx: Ctx, roles: list[Range]) -> Attribution | None:
 def _kind(ranges: list[Range], ctx: Ctx) -> str:
     inside = outside = 0
     for s, e in ranges:
-        for m in _WORD.finditer(ctx.text, s, e):
+        for m in WORD.finditer(ctx.text, s, e):
             if ctx.quote_at(m.start()):
                 inside += 1
             else:
@@ -693,7 +413,7 @@ def _quoted_cue(c: Cand, ctx: Ctx, others: list[Cand]) -> bool:
     if not c.cue:
         return False
     q = ctx.quote_at(c.cue[0][0])
-    if not q or len(_WORD.findall(ctx.text[q[0] : q[1]])) <= ctx.lex.scare_quote_max_words:
+    if not q or len(WORD.findall(ctx.text[q[0] : q[1]])) <= ctx.lex.scare_quote_max_words:
         return False
     if c.rule != "speaker_colon":
         return True

@@ -1,0 +1,197 @@
+"""Rules read from the page's layout rather than the parse: titles
+("Claim, Says X", "X: claim"), transcript turns ("TAPPER: ..."), the
+author's unsourced opening, and quotations that run on after the cue."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from claimtrack.extract.spans import (
+    EDGE_JUNK,
+    WORD,
+    Cand,
+    Ctx,
+    Range,
+    next_quote,
+    subtree_span,
+    trim,
+)
+
+FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+# ---------------------------------------------------------------- headlines
+
+
+def headline_rule(ctx: Ctx) -> Cand | None:
+    """ "Speaker: claim" as the document's first line."""
+    if len(ctx.paras) < 2:
+        return None
+    ps, pe = ctx.paras[0]
+    line = ctx.text[ps:pe]
+    if "\n" in line.strip() or line.count(":") != 1:
+        return None
+    colon = ps + line.index(":")
+    left = trim(ctx.text, (ps, colon))
+    right = trim(ctx.text, (colon + 1, pe))
+    if not left or not right:
+        return None
+    words = WORD.findall(ctx.text[left[0] : left[1]])
+    if len(words) > ctx.lex.headline_speech_max_tokens:
+        return None
+    span = ctx.doc.char_span(left[0], left[1], alignment_mode="expand")
+    said = ctx.doc.char_span(right[0], right[1], alignment_mode="expand")
+    # a speaker is a name or a short noun phrase, not a clause; what they say
+    # is a clause or a quotation ("Region: Middle East" is a label)
+    if not ctx.text[left[0]].isupper() or span is None or any(
+        t.pos_ in ("VERB", "AUX") for t in span
+    ):
+        return None
+    if said is None or not (
+        any(t.pos_ in ("VERB", "AUX") for t in said) or ctx.quote_at(right[0])
+    ):
+        return None
+    return Cand("headline_colon", "speech", ":", [(colon, colon + 1)], left, [right])
+
+
+def headline_says_rule(ctx: Ctx) -> tuple[Cand, int] | None:
+    """ "Claim, Says Speaker" as the first line (title case defeats the parser)."""
+    if len(ctx.paras) < 2 or ctx.quote_at(ctx.paras[0][0]):
+        return None
+    ps, pe = ctx.paras[0]
+    span = ctx.doc.char_span(ps, pe, alignment_mode="expand")
+    if span is None:
+        return None
+    for tok in span[1:]:
+        if tok.nbor(-1).text != "," or ctx.lex.cue_class(tok.lemma_.lower()) != "speech":
+            continue
+        source = trim(ctx.text, (tok.idx + len(tok.text), pe))
+        content = trim(ctx.text, (ps, tok.nbor(-1).idx))
+        if not source or not content:
+            return None
+        if len(WORD.findall(ctx.text[source[0] : source[1]])) > ctx.lex.headline_speech_max_tokens:
+            return None
+        cue = [(tok.idx, tok.idx + len(tok.text))]
+        return Cand("headline_says", "speech", tok.lemma_.lower(), cue, source, [content]), tok.i
+    return None
+
+
+def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
+    """ "TAPPER: ..." / "Jeffrey M. Jones: “...”": a name, a colon, their words.
+
+    The name must open the paragraph (a transcript turn) or the colon must
+    open a quotation; it must be a PERSON/ORG name or an all-capitals label,
+    so "Region: Middle East" or "Disclaimer: ..." introduce nothing.
+    """
+    doc, text = ctx.doc, ctx.text
+    j = tok.i - 1
+    while j >= 0 and (doc[j].pos_ == "PROPN" or doc[j].text in (".", "-", "and")
+                      or doc[j].is_upper) and not doc[j].is_space:
+        j -= 1
+    first = j + 1
+    while first < tok.i and not doc[first].text[:1].isalpha():
+        first += 1
+    if first >= tok.i:
+        return None
+    name = doc[first : tok.i]
+    named = name.text.isupper() and len(name.text) > 2 or any(
+        e.label_ in ("PERSON", "ORG") for e in name.ents)
+    if not named:
+        return None
+    p = ctx.para_of(tok.idx)
+    if p < 0:
+        return None
+    ps, pe = ctx.paras[p]
+    q = next_quote(ctx, tok.idx + 1, pe)
+    at_start = not text[ps : name.start_char].strip(" \"“'‘(")
+    if q and len(WORD.findall(text[q[0] : q[1]])) > ctx.lex.scare_quote_max_words:
+        content = [q]
+    elif at_start:
+        rest = trim(text, (tok.idx + 1, pe))
+        if not rest or len(WORD.findall(text[rest[0] : rest[1]])) < 4:
+            return None
+        content = [rest]
+    else:
+        return None
+    # a title before the name ("Republican pollster Daron Shaw") is part of the source
+    k = first - 1
+    while k >= 0 and k >= first - 3 and doc[k].pos_ in ("NOUN", "ADJ") and doc[k].dep_ in (
+            "compound", "amod"):
+        k -= 1
+    source = (doc[k + 1].idx, name.end_char)
+    return Cand("speaker_colon", "speech", ":", [(tok.idx, tok.idx + 1)], source, content)
+
+
+# ---------------------------------------------------------------- no source
+
+
+def _first_claim_sentence(ctx: Ctx) -> Range | None:
+    """The first body sentence that states something (a finite verb, six words)."""
+    for ps, pe in ctx.paras[1:8]:
+        toks = ctx.doc.char_span(ps, ps + 1, alignment_mode="expand")
+        if toks is None:
+            continue
+        sent = [t for t in toks[0].sent if t.idx < pe]
+        words = [t for t in sent if t.is_alpha]
+        end = sent[-1].idx + len(sent[-1].text) if sent else ps
+        if len(words) >= 6 and any(t.tag_ in FINITE for t in sent) and (
+            ctx.text[ps:end].rstrip().endswith((".", "!", "?", ".”", '."'))
+        ):
+            return subtree_span(sent)
+    return None
+
+
+def no_source_rule(ctx: Ctx, found: list[Cand]) -> list[Cand]:
+    """The title and the first body sentence, when the author asserts them unsourced."""
+    covered = [r for c in found for r in (*c.content, *(c.cue or []))]
+
+    def free(rng: Range) -> bool:
+        return not any(s < rng[1] and e > rng[0] for s, e in covered)
+
+    out = []
+    if ctx.paras:
+        title = trim(ctx.text, ctx.paras[0])
+        words = WORD.findall(ctx.text[title[0] : title[1]]) if title else []
+        if title and "\n" not in ctx.text[title[0] : title[1]] and free(title) and len(words) >= 3:
+            out.append(title)
+    first = _first_claim_sentence(ctx)
+    if first and free(first) and first not in out:
+        out.append(first)
+    return [Cand("no_source", "speech", None, None, None, [r]) for r in out]
+
+
+# ---------------------------------------------------------------- quotations that go on
+
+
+def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
+    """ “A,” he said. “B.” — and quoted paragraphs that follow with no cue of
+    their own — belong to the same speaker: add them as fragments."""
+    cue_paras = {ctx.para_of(c.cue[0][0]) for c in cands
+                 if c.cue and (c.rule == "speaker_colon" or not ctx.quote_at(c.cue[0][0]))}
+    taken = {r for c in cands for r in c.content}
+    for c in cands:
+        if not c.cue or c.rule == "colon_block" or not c.content:
+            continue
+        if not any(ctx.quote_at(s) or ctx.quote_at(e - 1) for s, e in c.content):
+            continue
+        p = ctx.para_of(c.cue[0][0])
+        if p < 0:
+            continue
+        end = max(e for _, e in [*c.content, *c.cue])
+        sent = ctx.doc.char_span(c.cue[0][0], c.cue[0][1], alignment_mode="expand")
+        if sent is not None:
+            end = max(end, sent[0].sent.end_char)
+        pe = ctx.paras[p][1]
+        q = next_quote(ctx, end, pe)
+        while q and q not in taken and q[1] <= pe:
+            c.content.append(q)
+            end = q[1]
+            q = next_quote(ctx, end, pe)
+        if ctx.text[end:pe].strip(EDGE_JUNK + "”\""):
+            continue
+        for nxt in range(p + 1, min(p + 1 + ctx.lex.continue_paragraphs, len(ctx.paras))):
+            ps, pe = ctx.paras[nxt]
+            q = next_quote(ctx, ps, pe)
+            if q is None or nxt in cue_paras:
+                break
+            c.content.append((ps, max(pe, q[1])))

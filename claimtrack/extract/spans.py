@@ -1,0 +1,133 @@
+"""Shared state of one extraction: the parsed doc with its quotations and
+paragraphs (Ctx), rule candidates (Cand), and character-range helpers."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from claimtrack.extract.cues import Lexicon
+from claimtrack.extract.quotes import find_quotes, paragraphs
+
+Range = tuple[int, int]
+
+WORD = re.compile(r"\w+")
+EDGE_JUNK = " \t\r\n,;:.-–—…"
+
+
+@dataclass
+class Cand:
+    rule: str
+    cue_class: str
+    cue_lemma: str | None
+    cue: list[Range] | None
+    source: Range | None
+    content: list[Range] = field(default_factory=list)
+    shared_source: bool = False  # the subject belongs to the head verb ("..., adding that")
+
+
+@dataclass
+class Ctx:
+    doc: Doc
+    text: str
+    lex: Lexicon
+    quotes: list[Range]
+    quote_starts: list[int]
+    paras: list[Range]
+    para_starts: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc, lex: Lexicon) -> Ctx:
+        quotes = find_quotes(doc.text, lex)
+        paras = paragraphs(doc.text)
+        return cls(doc, doc.text, lex, quotes, [q[0] for q in quotes], paras,
+                   [p[0] for p in paras])
+
+    def quote_at(self, pos: int) -> Range | None:
+        i = bisect.bisect_right(self.quote_starts, pos) - 1
+        if i >= 0 and self.quotes[i][0] <= pos < self.quotes[i][1]:
+            return self.quotes[i]
+        return None
+
+    def para_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.para_starts, pos) - 1
+
+
+# ---------------------------------------------------------------- ranges
+
+
+def tok_ranges(tokens) -> list[Range]:
+    """Character ranges of a token set, consecutive tokens merged."""
+    out: list[Range] = []
+    last = -2
+    for t in sorted(tokens, key=lambda t: t.i):
+        if t.is_space:
+            continue
+        if out and t.i == last + 1:
+            out[-1] = (out[-1][0], t.idx + len(t.text))
+        else:
+            out.append((t.idx, t.idx + len(t.text)))
+        last = t.i
+    return out
+
+
+def merge(ranges: list[Range], text: str) -> list[Range]:
+    """Sorted, overlapping or whitespace/punctuation-adjacent ranges joined."""
+    out: list[Range] = []
+    for s, e in sorted(ranges):
+        gap = text[out[-1][1] : s].strip().strip(EDGE_JUNK + "\"”“") if out else "x"
+        if out and (s <= out[-1][1] or not gap):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def subtract(ranges: list[Range], cut: list[Range]) -> list[Range]:
+    out = []
+    for s, e in ranges:
+        pieces = [(s, e)]
+        for cs, ce in cut:
+            nxt = []
+            for ps, pe in pieces:
+                if ce <= ps or cs >= pe:
+                    nxt.append((ps, pe))
+                    continue
+                if ps < cs:
+                    nxt.append((ps, cs))
+                if ce < pe:
+                    nxt.append((ce, pe))
+            pieces = nxt
+        out.extend(pieces)
+    return out
+
+
+def trim(text: str, rng: Range) -> Range | None:
+    s, e = rng
+    while s < e and text[s] in EDGE_JUNK:
+        s += 1
+    while e > s and text[e - 1] in EDGE_JUNK:
+        e -= 1
+    return (s, e) if WORD.search(text, s, e) else None
+
+
+def subtree_span(tokens) -> Range | None:
+    toks = [t for t in tokens if not t.is_space]
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    if not toks:
+        return None
+    return (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+
+
+def next_quote(ctx: Ctx, pos: int, limit: int) -> Range | None:
+    """The quotation opening at the first non-space character at or after pos."""
+    while pos < limit and ctx.text[pos].isspace():
+        pos += 1
+    q = ctx.quote_at(pos) if pos < limit else None
+    return q if q and q[0] == pos else None

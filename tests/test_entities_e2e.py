@@ -1,0 +1,190 @@
+"""Entities end to end through the CLI: list, merge (dry run), split, show, report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import BELHADJ, HAFTAR, SEEDS, run_cli
+
+from claimtrack.db import open_db
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("entities") / "seeds.db"
+    result = run_cli("add", str(SEEDS), db=db)
+    assert result.exit_code == 0, result.stderr
+    return db
+
+
+@pytest.fixture
+def db(template, tmp_path) -> Path:
+    """A private copy of the seeded database: these tests write decisions."""
+    path = tmp_path / "claimtrack.db"
+    shutil.copy(template, path)
+    return path
+
+
+def entities_json(db: Path, *args: str) -> list[dict]:
+    result = run_cli("entities", "--json", *args, db=db)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def decisions(db: Path) -> int:
+    return open_db(db).conn.execute("SELECT count(*) FROM entity_decisions").fetchone()[0]
+
+
+def named(ents: list[dict], name: str) -> dict:
+    (e,) = [e for e in ents if e["name"] == name]
+    return e
+
+
+def test_entities_lists_the_seeds(seeded_db):
+    ents = entities_json(seeded_db)
+    keys = [(-e["claims_by"], -e["mentions"], e["name"].casefold()) for e in ents]
+    assert keys == sorted(keys)  # most claims first, then name
+    belhadj = named(ents, "Abdelhakim Belhadj")
+    assert belhadj["type"] == "person"
+    assert {"Belhadj", "Abu Abdullah Sadik"} <= set(belhadj["aliases"])
+    assert belhadj["identified_by_author"] == ["Abu Abdullah Sadik"]
+    mismari = named(ents, "Ahmed Al-Mismari")
+    assert "Al-Mismari" in mismari["aliases"] and mismari["claims_by"] >= 4
+    assert named(ents, "Khalifa Haftar")["claims_by"] >= 1
+    # the anonymous official is an entity of its document only
+    (official,) = [e for e in ents if "unnamed US intelligence official" in e["name"]]
+    assert official["anonymous"] and official["documents"] == 1
+    haftar_doc = entities_json(seeded_db, "--doc", HAFTAR.stem)
+    assert "Abdelhakim Belhadj" not in {e["name"] for e in haftar_doc}
+    table = run_cli("entities", db=seeded_db)
+    assert table.exit_code == 0 and "Ahmed" in table.stdout
+    csv = run_cli("entities", "--csv", db=seeded_db)
+    assert csv.stdout.splitlines()[0] == "name,type,aliases,documents,claims by,mentions,anonymous"
+
+
+def test_merge_dry_run_writes_nothing(db):
+    before = entities_json(db)
+    result = run_cli("entities", "merge", "Khalifa Haftar", "Al-Mismari", "--dry-run", "--json",
+                     db=db)
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["dry_run"] and not out["written"] and out["changed"]
+    assert [e["name"] for e in out["after"]] == ["Khalifa Haftar"]
+    assert "Ahmed Al-Mismari" in out["after"][0]["aliases"]
+    assert "dry run: nothing written" in result.stderr
+    assert decisions(db) == 0 and entities_json(db) == before
+
+
+def test_merge_then_show_then_split(db):
+    result = run_cli("entities", "merge", "Khalifa Haftar", "Ahmed Al-Mismari",
+                     "--why", "his spokesman speaks for him", db=db)
+    assert result.exit_code == 0, result.stderr
+    assert decisions(db) == 1
+    merged = named(entities_json(db), "Khalifa Haftar")
+    assert "Ahmed Al-Mismari" in merged["aliases"] and merged["claims_by"] >= 5
+    show = run_cli("show", "--entity", "Haftar", "--json", db=db)
+    assert show.exit_code == 0, show.stderr
+    view = json.loads(show.stdout)
+    by = {e["claim"]["source_entity"] for d in view["documents"] for e in d["by"]}
+    assert "Ahmed Al-Mismari" in by  # his spokesman's words now count as his
+    assert view["entity"]["name"] == "Khalifa Haftar"
+
+    result = run_cli("entities", "split", "Khalifa Haftar", "Ahmed Al-Mismari", db=db)
+    assert result.exit_code == 0, result.stderr
+    ents = entities_json(db)
+    assert "Ahmed Al-Mismari" not in named(ents, "Khalifa Haftar")["aliases"]
+    assert named(ents, "Ahmed Al-Mismari")
+    view = json.loads(run_cli("show", "--entity", "Haftar", "--json", db=db).stdout)
+    by = {e["claim"]["source_entity"] for d in view["documents"] for e in d["by"]}
+    assert "Ahmed Al-Mismari" not in by
+
+
+def test_show_follows_the_authors_identification(seeded_db):
+    view = json.loads(run_cli("show", "--entity", "Abu Abdullah Sadik", "--json",
+                              db=seeded_db).stdout)
+    assert view["entity"]["name"] == "Abdelhakim Belhadj"
+    items = [e for d in view["documents"] for e in d["by"] + d["about"]]
+    assert any(e["claim"]["source_entity"] == "Abdelhakim Belhadj" for e in items)  # "he himself"
+    assert all("author identifies Abu Abdullah Sadik as Abdelhakim Belhadj" in e["via"]
+               for e in items)
+    # asked by his own name, only the New York Times passage rests on the author's word
+    view = json.loads(run_cli("show", "--entity", "Belhadj", "--json", db=seeded_db).stdout)
+    items = [e for d in view["documents"] for e in d["by"] + d["about"]]
+    vias = [e for e in items if e["via"]]
+    assert vias and all(e["claim"]["source_entity"] == "New York Times" for e in vias)
+    table = run_cli("show", "--entity", "Belhadj", db=seeded_db)
+    assert "(via an" in table.stdout  # "(via an author identification: ...)", wrapped
+
+
+def test_split_an_authors_identification(db):
+    result = run_cli("entities", "split", "Abdelhakim Belhadj", "Abu Abdullah Sadik", db=db)
+    assert result.exit_code == 0, result.stderr
+    ents = entities_json(db)
+    assert "Abu Abdullah Sadik" not in named(ents, "Abdelhakim Belhadj")["aliases"]
+    assert named(ents, "Abu Abdullah Sadik")["claims_by"] == 0
+
+
+def test_unknown_names_fail_with_a_hint(db):
+    result = run_cli("entities", "merge", "Khalifa Haftar", "Nobody Atall", db=db)
+    assert result.exit_code == 1
+    assert "Nobody Atall" in result.stderr and "claimtrack entities" in result.stderr
+    assert decisions(db) == 0
+
+
+def test_anonymous_sources_never_merge_across_outlets(tmp_path):
+    a = tmp_path / "outlet-a.txt"
+    b = tmp_path / "outlet-b.txt"
+    a.write_text("An unnamed official said the ceasefire had collapsed on Tuesday.\n")
+    b.write_text("An unnamed official said the talks in Geneva would resume next week.\n")
+    db = tmp_path / "t.db"
+    assert run_cli("add", str(a), str(b), db=db).exit_code == 0
+    anon = [e for e in entities_json(db) if "unnamed official" in e["name"].casefold()]
+    assert [(e["documents"], e["anonymous"]) for e in anon] == [(1, True), (1, True)]
+
+
+def test_report_shows_headline_vs_body(seeded_db):
+    md = run_cli("report", "--doc", HAFTAR.stem, db=seeded_db)
+    assert md.exit_code == 0, md.stderr
+    assert "Headline vs body:" in md.stdout
+    line = next(x for x in md.stdout.splitlines() if "Headline vs body" in x)
+    assert "Pro-Russian Commander (Khalifa Haftar)" in line
+    assert "Ahmed Al-Mismari" in line and "via Libya Observer" in line
+    data = json.loads(run_cli("report", "--doc", HAFTAR.stem, "--format", "json",
+                              db=seeded_db).stdout)
+    (doc,) = data["documents"]
+    note = doc["headline_vs_body"]
+    assert note["headline_entity"] == "Khalifa Haftar"
+    assert note["body_speakers"][0].startswith("Ahmed Al-Mismari")
+    assert note["via"] == ["Libya Observer"]
+    html = run_cli("report", "--doc", HAFTAR.stem, "--format", "html", db=seeded_db).stdout
+    assert 'class="headline-vs-body"' in html and "Pro-Russian Commander" in html
+
+
+def test_report_states_the_identification_as_the_authors(seeded_db):
+    data = json.loads(run_cli("report", "--doc", BELHADJ.stem, "--format", "json",
+                              db=seeded_db).stdout)
+    (doc,) = data["documents"]
+    assert doc["headline_vs_body"] is None  # the headline credits no one
+    notes = [n for rc in doc["claims"] for n in rc["notes"]]
+    assert any(n.startswith("author identifies Abu Abdullah Sadik as Abdelhakim Belhadj")
+               and "not the words of New York Times" in n for n in notes)
+    md = run_cli("report", "--doc", BELHADJ.stem, db=seeded_db).stdout
+    assert "Note: author identifies Abu Abdullah Sadik as Abdelhakim Belhadj" in md
+    assert "New York Times identifies" not in md
+
+
+def test_decisions_survive_re_adding_a_document(db):
+    assert run_cli("entities", "merge", "Khalifa Haftar", "Ahmed Al-Mismari", db=db).exit_code == 0
+    conn = open_db(db).conn
+    (doc_id,) = conn.execute("SELECT id FROM documents WHERE origin LIKE '%haftar%'").fetchone()
+    with conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+    conn.close()
+    assert not any(e["name"] == "Ahmed Al-Mismari" for e in entities_json(db))
+    assert run_cli("add", str(HAFTAR), db=db).exit_code == 0
+    merged = named(entities_json(db), "Khalifa Haftar")
+    assert "Ahmed Al-Mismari" in merged["aliases"]
