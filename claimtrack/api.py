@@ -163,3 +163,43 @@ def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str |
         raise ValueError(f"unknown entity decision {action!r}")
     return decide(dbmod.open_db(db_path), action, a, b, why=why,  # type: ignore[arg-type]
                   dry_run=dry_run)
+
+
+# --- sources and grades (issue 5): Admiralty reliability log, credibility, MISP tags ---
+
+
+def sources(db_path: str | Path, doc: str | None = None):
+    """`claimtrack sources`: grades.SourceRow per source (of one document, or all)."""
+    from claimtrack.grades import list_sources
+
+    db = dbmod.open_db(db_path)
+    return list_sources(db, queries.claims(db, doc=doc), with_ungraded=doc is None)
+
+
+def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,
+                 who: str | None = None):
+    """`claimtrack sources grade NAME GRADE`: log a reliability grade; a GradeEntry."""
+    from claimtrack.grades import grade_source as log_grade
+
+    return log_grade(dbmod.open_db(db_path), name, grade, why, who=who)
+
+
+def import_sources(db_path: str | Path, path: str | Path):
+    """`claimtrack sources import FILE`: every grade of a CSV/YAML file, or none."""
+    from claimtrack.grades import import_sources as log_file
+
+    return log_file(dbmod.open_db(db_path), path)
+
+
+def grade_log(db_path: str | Path, name: str | None = None):
+    """`claimtrack sources log [NAME]`: the grades log, oldest first."""
+    from claimtrack.grades import grade_log as read_log
+
+    return read_log(dbmod.open_db(db_path), name)
+
+
+def source_tags(db_path: str | Path, doc: str | None = None):
+    """`claimtrack sources tags`: each claim's MISP admiralty-scale tags."""
+    from claimtrack.grades import claim_tags
+
+    return claim_tags(queries.claims(dbmod.open_db(db_path), doc=doc))

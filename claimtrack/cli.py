@@ -250,3 +250,73 @@ def entities_split(a: str, b: str, dry_run: bool, why: str | None, fmt: str,
     result = api.entity_decision(db_path, "split", a, b, why=why, dry_run=dry_run)
     emit_model(result, fmt, render_decision)
     _stderr(result.message)
+
+
+# --- sources and grades (issue 5): Admiralty reliability log, MISP tags ---
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--doc", help="only sources of this document (id, id prefix or file name)")
+@output_options
+@db_option
+@click.pass_context
+def sources(ctx: click.Context, doc: str | None, fmt: str, db_path: str) -> None:
+    """List sources: type, documents, claims, reliability grade (A-F) and flags.
+
+    Grades come only from you: `sources grade` and `sources import`; ungraded is F.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from claimtrack.output import SOURCE_COLUMNS, emit
+
+    emit(api.sources(db_path, doc=doc), fmt, SOURCE_COLUMNS, title="sources")
+
+
+@sources.command("grade")
+@click.argument("name")
+@click.argument("grade", type=click.Choice(["A", "B", "C", "D", "E", "F"], case_sensitive=False))
+@click.option("--why", required=True, help="why this grade: the record it rests on")
+@click.option("--who", help="who grades (default: your user name)")
+@db_option
+def sources_grade(name: str, grade: str, why: str, who: str | None, db_path: str) -> None:
+    """Grade a source's reliability: A completely reliable ... E unreliable, F cannot be judged.
+
+    The grade is appended to the log; the latest grade of a name wins.
+    """
+    entry = api.grade_source(db_path, name, grade, why, who=who)
+    _stderr(f"graded: {entry.source} {entry.grade} (by {entry.who}, log entry {entry.id})")
+
+
+@sources.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+def sources_import(file: str, db_path: str) -> None:
+    """Import grades from FILE.csv (header name,grade[,why]) or FILE.yaml.
+
+    YAML: a list of {name, grade, why}, or a mapping name: grade (or {grade, why}).
+    All rows or none: a bad row is reported as FILE:LINE and nothing is logged.
+    """
+    result = api.import_sources(db_path, file)
+    _stderr(f"imported {len(result.entries)} grades from {result.path}")
+
+
+@sources.command("log")
+@click.argument("name", required=False)
+@output_options
+@db_option
+def sources_log(name: str | None, fmt: str, db_path: str) -> None:
+    """The grades log (who graded what, when, why), oldest first; or one source's."""
+    from claimtrack.output import GRADE_LOG_COLUMNS, emit
+
+    emit(api.grade_log(db_path, name), fmt, GRADE_LOG_COLUMNS, title="grades log")
+
+
+@sources.command("tags")
+@click.option("--doc", help="only claims of this document")
+@output_options
+@db_option
+def sources_tags(doc: str | None, fmt: str, db_path: str) -> None:
+    """Each claim's grade as MISP tags (taxonomy admiralty-scale)."""
+    from claimtrack.output import TAG_COLUMNS, emit
+
+    emit(api.source_tags(db_path, doc=doc), fmt, TAG_COLUMNS, title="admiralty-scale tags")

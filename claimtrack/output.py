@@ -203,6 +203,7 @@ CLAIM_COLUMNS: tuple[Column, ...] = (
     Column("cue", lambda c: c.cue.text if c.cue else None, max_width=16),
     Column("content", lambda c: c.content.text, shorten=120),
     Column("kind", lambda c: c.kind),
+    Column("grade", lambda c: _grade(c), justify="center"),
     Column("flags", _flag_codes, max_width=24),
 )
 
@@ -230,3 +231,41 @@ def claims(rows: Sequence[Claim], fmt: Format, out: TextIO | None = None) -> Non
 def flagged(rows: Sequence[Claim], fmt: Format, out: TextIO | None = None) -> None:
     """The `claimtrack flags` listing."""
     emit(rows, fmt, FLAG_COLUMNS, title="flagged claims", out=out)
+
+
+# --- sources and grades (issue 5) ------------------------------------------------------
+
+
+def _grade(c: Claim) -> str | None:
+    return f"{c.grade.reliability}{c.grade.credibility}" if c.grade else None
+
+
+def _flag_counts(row: Any) -> list[str]:
+    return [f"{code} {n}" for code, n in row.flags.items()]
+
+
+SOURCE_COLUMNS: tuple[Column, ...] = (
+    Column("source", lambda s: s.name, max_width=34),
+    Column("type", lambda s: s.type),
+    Column("docs", lambda s: len(s.documents), justify="right"),
+    Column("claims", lambda s: s.claims, justify="right"),
+    Column("grade", lambda s: s.reliability, justify="center"),
+    Column("flags", _flag_counts, max_width=30),
+)
+
+GRADE_LOG_COLUMNS: tuple[Column, ...] = (
+    Column("id", lambda e: e.id, justify="right"),
+    Column("source", lambda e: e.source, max_width=30),
+    Column("grade", lambda e: e.grade, justify="center"),
+    Column("why", lambda e: e.why, shorten=60),
+    Column("who", lambda e: e.who, max_width=16),
+    Column("at", lambda e: e.at.isoformat(timespec="seconds")),
+    Column("origin", lambda e: e.origin, max_width=30),
+)
+
+TAG_COLUMNS: tuple[Column, ...] = (
+    Column("claim", lambda t: t.claim_id, max_width=20),
+    Column("source", lambda t: t.source, max_width=30),
+    Column("grade", lambda t: f"{t.reliability}{t.credibility}", justify="center"),
+    Column("tags", lambda t: t.tags),
+)

@@ -84,8 +84,10 @@ def _overlap(a: Claim, b: Claim) -> bool:
     return a.content.start < b.content.end and b.content.start < a.content.end
 
 
-def with_corpus_flags(cs: list[Claim]) -> list[Claim]:
-    """Copies of `cs` (all claims of the database) with `single_source` added where due."""
+def corroborators(cs: list[Claim]) -> list[list[int]]:
+    """For each claim of `cs` (all claims of the database), the indices of the claims
+    that may corroborate it: the same claim (SAME_CLAIM) from another document, or
+    from an independent voice of its own (module docstring)."""
     toks = [tokens(c.content.text) for c in cs]
     groups = _relay_groups(cs)
     keys = [source_key(c) for c in cs]
@@ -93,7 +95,6 @@ def with_corpus_flags(cs: list[Claim]) -> list[Claim]:
     for c, k in zip(cs, keys, strict=True):
         if k:
             voices[groups[c.id]].add(k)
-    docs = {c.doc_id for c in cs}
 
     def independent(c: Claim, d: Claim, key_d: str) -> bool:
         """May d corroborate c? Any other document may; in c's own, only another voice."""
@@ -105,12 +106,62 @@ def with_corpus_flags(cs: list[Claim]) -> list[Claim]:
             or _overlap(c, d)  # one stretch of text found twice (nested attribution)
         )
 
-    corroborated: set[int] = set()
+    found: list[list[int]] = [[] for _ in cs]
     for i, j, _ in similar_pairs(toks, SAME_CLAIM, MIN_CLAIM_TOKENS):
         if independent(cs[i], cs[j], keys[j]):
-            corroborated.add(i)
+            found[i].append(j)
         if independent(cs[j], cs[i], keys[i]):
-            corroborated.add(j)
+            found[j].append(i)
+    return found
+
+
+# voices that cannot be told apart or traced: two "officials" may be one person
+_UNNAMED_TYPES = frozenset({"anonymous", "vague_collective", "vague_reference"})
+_UNNAMED_FLAGS = frozenset({"anonymous_source", "unnamed_source", "vague_source"})
+
+
+def _origin(c: Claim) -> str | None:
+    """The voice a claim is an origin for, as a key; None when it cannot count as a
+    distinct origin (anonymous, vague, or a cue with no source)."""
+    if _is_authorial(c):
+        return f"the author of document {c.doc_id}"
+    if c.source_info is not None and c.source_info.type in _UNNAMED_TYPES:
+        return None
+    if c.source_info is None and any(f.code in _UNNAMED_FLAGS for f in c.flags):
+        return None
+    return source_key(c) or None
+
+
+def independent_origins(
+    cs: list[Claim], found: list[list[int]] | None = None
+) -> dict[str, list[str]]:
+    """claim id -> its independent origins: the claim's own voice first, then every
+    distinct named voice of a corroborating claim (corroborators) that does not merely
+    relay another claim ("O" in "X said ..., according to O"). The same speaker quoted
+    by two outlets is one origin."""
+    found = corroborators(cs) if found is None else found
+    relays = {c.relayed_by for c in cs if c.relayed_by}
+    out: dict[str, list[str]] = {}
+    for c, js in zip(cs, found, strict=True):
+        own = _origin(c) or source_key(c) or c.id
+        names = {own: c.source_entity or (c.source.text if c.source else own)}
+        for j in js:
+            d = cs[j]
+            key = _origin(d)
+            if key is None or key in names or d.id in relays:
+                continue
+            names[key] = d.source_entity or (d.source.text if d.source else key)
+        out[c.id] = list(names.values())
+    return out
+
+
+def with_corpus_flags(cs: list[Claim], found: list[list[int]] | None = None) -> list[Claim]:
+    """Copies of `cs` (all claims of the database) with `single_source` added where due.
+
+    `found`: corroborators(cs), when the caller has it already."""
+    found = corroborators(cs) if found is None else found
+    docs = {c.doc_id for c in cs}
+    corroborated = {i for i, js in enumerate(found) if js}
 
     others = len(docs) - 1
     detail = (
@@ -134,13 +185,20 @@ _CACHE: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple, list[Claim
 
 
 def flagged_claims(db: sqlite_utils.Database) -> list[Claim]:
-    """Every claim of the database with static and corpus flags, in load_claims order."""
+    """Every claim of the database with static and corpus flags and its Admiralty
+    grade (credibility.py), in load_claims order."""
     conn = db.conn
     # data_version moves when another connection commits; total_changes when this one writes.
     stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
     hit = _CACHE.get(db)
     if hit is None or hit[0] != stamp:
-        hit = (stamp, with_corpus_flags(store.load_claims(db)))
+        from claimtrack.credibility import grade_claims
+        from claimtrack.grades import reliability
+
+        cs = store.load_claims(db)
+        found = corroborators(cs)
+        flagged = with_corpus_flags(cs, found)
+        hit = (stamp, grade_claims(flagged, independent_origins(cs, found), reliability(db)))
         _CACHE[db] = hit
     return list(hit[1])
 

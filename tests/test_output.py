@@ -140,13 +140,14 @@ def test_json_of_documents_keeps_dates_iso():
 
 def test_csv_uses_the_columns_and_keeps_every_character(claims):
     rows = list(csv.reader(io.StringIO(run(claims, "csv"))))
-    assert rows[0] == ["id", "source", "cue", "content", "kind", "flags"]
+    assert rows[0] == ["id", "source", "cue", "content", "kind", "grade", "flags"]
     assert rows[1] == [
         "doc1:0",
         "He [= Ahmed Al-Mismari]",
         "said",
         LONG,  # commas and quotes survive the round trip
         "indirect",
+        "",  # no grade computed: these claims never went through queries
         "single_source; no_source",
     ]
     assert rows[2][1:4] == ["Officials", "", "[bold]warned[/bold] of delays"]
@@ -197,7 +198,7 @@ def test_table_of_nothing_is_silent_on_stdout(capsys):
 
 def test_empty_json_csv_nl():
     assert json.loads(run([], "json")) == []
-    assert run([], "csv").splitlines() == ["id,source,cue,content,kind,flags"]
+    assert run([], "csv").splitlines() == ["id,source,cue,content,kind,grade,flags"]
     assert run([], "nl") == ""
 
 
