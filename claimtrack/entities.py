@@ -544,7 +544,8 @@ def author_notes(claim: Claim, aliases: Sequence[Alias]) -> list[str]:
             if claim.source is not None and al.asserted_by == "author":
                 who = claim.source_entity or claim.source.text
                 note += f" (an insertion: not the words of {who})"
-            out.append(note)
+            if note not in out:  # "Darnah [Derna] ... Darnah [Derna]": said once
+                out.append(note)
     return out
 
 
@@ -605,7 +606,7 @@ class EntityMatcher:
         """'author identifies X as Y' when the match rests on the author's identification."""
         inside = self._aliases_in(c)
         if inside:
-            return "; ".join(describe(al) for al in inside)
+            return "; ".join(dict.fromkeys(describe(al) for al in inside))
         return self._alias_note
 
 

@@ -213,3 +213,15 @@ def test_decide_dry_run_writes_nothing_and_unknown_names_fail(db_path):
         entities.decide(db, "merge", "Hassan Karimi", "Nobody Atall")
     with pytest.raises(NotFoundError):
         entities.decide(db, "split", "Karimi", "KARIMI")  # one name, twice
+
+
+def test_author_notes_name_the_author_not_the_quoted_source():
+    text = 'The Times reported: "fighters from Darnah [Derna] and Darnah [Derna] came."'
+    c = claim("d1", 0, text, "The Times", "New York Times",
+              "fighters from Darnah [Derna] and Darnah [Derna] came.")
+    found = [Alias(start=i, end=i + 7, name="Derna", alias="Darnah")
+             for i in (text.index("[Derna]"), text.rindex("[Derna]"))]
+    assert entities.author_notes(c, found) == [
+        "author identifies Darnah as Derna (an insertion: not the words of New York Times)"]
+    outside = Alias(start=2, end=5, name="X", alias="Y")
+    assert entities.author_notes(c, [outside]) == []
