@@ -37,8 +37,8 @@ def add(
     """Read, extract and store documents. Good inputs are stored even when
     others fail; each document is stored in one transaction."""
     from claimtrack.aliases import find_aliases, quoted_spans
+    from claimtrack.assess import assess
     from claimtrack.extract import extract_texts
-    from claimtrack.flags import static_flags
     from claimtrack.ingest import expand_inputs, read_input
 
     db = dbmod.open_db(db_path)
@@ -67,7 +67,7 @@ def add(
         progress(0, total)
     extractions = extract_texts((p.text for p in pending), jobs=jobs)
     for done, (parsed, extraction) in enumerate(zip(pending, extractions, strict=True), 1):
-        flags = [static_flags(a, parsed.text, parsed.links) for a in extraction.attributions]
+        flags = assess(extraction, parsed.text, parsed.links, parsed.published)
         aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
         result.added.append(store.add_document(db, parsed, extraction, flags, aliases))
         if progress:
@@ -142,6 +142,20 @@ def extract_file(
             return extract_jsonl(f, out, jobs=jobs, progress=progress)
         except UnicodeDecodeError as e:
             raise InputError(path, f"not UTF-8 ({e.reason} at byte {e.start}): re-encode it") from e
+
+
+# --- reextract (issue 5): the current extractor and flag rules on stored documents ---
+
+
+def reextract(db_path: str | Path, doc: str | None = None, progress: Progress | None = None,
+              jobs: int = 1):
+    """Re-run extraction and flagging on one stored document (id, prefix or name)
+    or all; returns a list of reextract.Reextracted, in document order."""
+    from claimtrack.reextract import reextract_documents
+
+    db = dbmod.open_db(db_path)
+    docs = [store.get_document(db, doc)] if doc else store.list_documents(db)
+    return reextract_documents(db, docs, progress=progress, jobs=jobs)
 
 
 # --- entities (issue 5): the entity graph, the user's merges and splits ---

@@ -194,6 +194,31 @@ def extract(jsonl: str, jobs: int) -> None:
     _stderr(f"extracted {n} documents")
 
 
+# --- reextract (issue 5): current extractor and flags on stored documents ---
+
+
+@cli.command()
+@click.option("--doc", help="only this document (id, id prefix or file name)")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="parser processes")
+@db_option
+def reextract(doc: str | None, jobs: int, db_path: str) -> None:
+    """Re-run extraction and flagging on stored documents with the current extractor.
+
+    Claims and mentions are replaced; your merges and grades are kept.
+    """
+    from claimtrack.progress import progress_bar
+
+    with progress_bar("re-extracting") as tick:
+        done = api.reextract(db_path, doc=doc, progress=tick, jobs=jobs)
+    for r in done:
+        was = "" if r.previous_extractor == r.document.extractor else \
+            f", was {r.previous_extractor}"
+        _stderr(f"reextracted: {r.document.id} ({r.before} -> {r.after} claims{was}) "
+                f"{r.document.origin}")
+    _stderr(f"reextracted {len(done)} documents")
+
+
 # --- entities (issue 5): list, merge, split ---
 
 

@@ -98,7 +98,7 @@ def sourcing_profile(cs: Sequence[Claim]) -> SourcingProfile:
         codes = {f.code for f in c.flags}
         if "no_source" in codes or (c.source is None and c.cue is None):
             p.no_source += 1
-        elif "unnamed_source" in codes or c.source is None:
+        elif "anonymous_source" in codes or c.source is None:
             p.unnamed += 1
         elif "vague_source" in codes:
             p.vague += 1

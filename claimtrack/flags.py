@@ -1,27 +1,70 @@
-"""Flag vocabulary: codes, one-line explanations, severities, and the rules
-that raise them from one attribution (static flags, frozen at add time).
+"""Flag vocabulary v2: codes, one-line explanations, severities, the W3C
+Credibility Signals each maps to, and the rules that raise them from one
+attribution (static flags, frozen at add time; see assess.py for the entry point).
 
 Flags that depend on other documents (`single_source`) are computed when
 claims are queried (see queries.py), so adding a document can clear them.
+The codes are claimtrack's own and stable; docs/flags.md has the table.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from claimtrack.models import Attribution, Flag, Link, Severity, Span
+from claimtrack.models import Attribution, Flag, Link, Severity, SourceInfo, Span
 
 # code -> (explanation shown to the user, severity)
 FLAGS: dict[str, tuple[str, Severity]] = {
     "no_source": ("the author states this with no source at all", "warning"),
-    "unnamed_source": ("the source is not named (anonymous or a faceless group)", "high"),
+    "anonymous_source": (
+        "the source is not named: an anonymous individual or a faceless group",
+        "high",
+    ),
+    "no_anonymity_reason": ("an anonymous source, and the text gives no reason why", "warning"),
     "vague_source": ("the source is vague: no one identifiable stands behind it", "high"),
+    "plural_for_single": (
+        "a plural source ('reports') backed by one link or none",
+        "warning",
+    ),
     "unresolved_reference": (
         "the cited source cannot be followed: its link is missing or it is never identified",
         "warning",
     ),
     "single_source": ("no other document or independent source carries this claim", "info"),
+    "self_citation": ("the author or outlet cites its own earlier work", "warning"),
+    "hedged": ("the claim is hedged: the author does not vouch for it", "info"),
+    "distancing_cue": ("the reporting verb keeps the claim at arm's length", "info"),
+    "endorsing_cue": ("the reporting verb presents the claim as established fact", "warning"),
+    "interested_party": ("the text says the source has a stake in the matter", "warning"),
+    "stale_source": ("the cited source is dated years before the document", "warning"),
+    "inherited_source": (
+        "the sentence names no source: it is carried over from an earlier one",
+        "info",
+    ),
 }
+
+# code -> the W3C Credible Web CG "Credibility Signals" name it observes, or None
+# where that vocabulary has none (docs/flags.md explains each row).
+W3C_SIGNALS: dict[str, str | None] = {
+    "no_source": "Citation of Organizations and Studies",
+    "anonymous_source": None,
+    "no_anonymity_reason": None,
+    "vague_source": "Citation of Organizations and Studies",
+    "plural_for_single": "Representative Citations",
+    "unresolved_reference": "Representative Citations",
+    "single_source": None,
+    "self_citation": "Originality",
+    "hedged": "Calibration of Confidence",
+    "distancing_cue": "Calibration of Confidence",
+    "endorsing_cue": "Calibration of Confidence",
+    "interested_party": "Quotes from Outside Experts",
+    "stale_source": None,
+    "inherited_source": None,
+}
+
+# how many years older than the document a dated source may be before it is stale
+STALE_YEARS = 3
 
 
 def make_flag(code: str, detail: str | None = None) -> Flag:
@@ -30,6 +73,11 @@ def make_flag(code: str, detail: str | None = None) -> Flag:
     if detail:
         explanation = f"{explanation} ({detail})"
     return Flag(code=code, explanation=explanation, severity=severity)
+
+
+def explained_flag(code: str, explanation: str) -> Flag:
+    """A Flag whose one-line explanation names the words and the rule behind it."""
+    return Flag(code=code, explanation=explanation, severity=FLAGS[code][1])
 
 
 # ---- static rules: plain text only (no spaCy), so adding stays fast ----------
@@ -77,7 +125,7 @@ _HEAD_END = frozenset(
 _WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*|\d+|,|\(")
 _PASSIVE = re.compile(
     r"\b(?:it\s+)?(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been)"
-    r"\s+(?:\w+ly\s+)?$",
+    r"\s+(?:(?:\w+ly|also|now|still|often|long|widely|generally)\s+)?$",
     re.IGNORECASE,
 )
 _IDENTIFIED_AFTER = re.compile(
@@ -161,7 +209,7 @@ def _sentence_start(text: str, pos: int) -> int:
 
 
 def _analyse(words: list[str], initial: bool) -> tuple[str | None, str | None]:
-    """('vague_source' | 'unnamed_source' | None, 'document' head or None)."""
+    """('vague_source' | 'anonymous_source' | None, 'document' head or None)."""
     head_words: list[str] = []
     for w in words:
         if w.lower() in _HEAD_END and head_words:
@@ -179,7 +227,7 @@ def _analyse(words: list[str], initial: bool) -> tuple[str | None, str | None]:
     if (head in VAGUE_HEADS or crowd) and not _named(words, initial):
         return "vague_source", document
     if head in ROLE_NOUNS and not _name_follows(words[len(head_words) :]):
-        return "unnamed_source", document
+        return "anonymous_source", document
     return None, document
 
 
@@ -252,3 +300,185 @@ def static_flags(att: Attribution, text: str, links: list[Link]) -> list[Flag]:
     ):
         flags.append(make_flag("unresolved_reference", f"{_quote(phrase)} is never identified"))
     return flags
+
+
+# ---- v2 rules: judged on the attribution plus its SourceInfo (sourcetype.py) ---------
+
+# plural documents and hearsay that promise several sources: one link (or none) is not "reports"
+PLURAL_DOCUMENTS = frozenset(
+    {"reports", "studies", "accounts", "articles", "papers", "documents", "surveys", "polls"}
+    | {"analyses", "investigations", "stories", "findings", "reviews", "estimates", "sources"}
+    | {"publications", "media", "rumours", "rumors", "claims", "assessments", "records"}
+)
+# reporting verbs with which the author or outlet cites its own earlier work
+SELF_REPORTING = frozenset(
+    {"report", "write", "reveal", "note", "disclose", "document", "detail", "mention", "cover"}
+    | {"explain", "show", "expose", "argue", "publish", "break", "tell", "say", "point"}
+)
+# stance of the reporting verb: the author keeps its distance, or vouches for the claim
+DISTANCING = frozenset({"claim", "allege", "purport", "contend", "insist"})
+# ("polls show", "data demonstrate" are how figures are read, not the author vouching)
+ENDORSING = frozenset(
+    {"confirm", "reveal", "admit", "acknowledge", "concede", "disclose", "expose", "prove"}
+    | {"uncover", "point"}  # "point out"
+)
+# people expected to be named unless there is a reason: insiders, not crowds ("lawmakers")
+INSIDER_NOUNS = frozenset(
+    {"official", "officials", "source", "sources", "insider", "insiders", "aide", "aides"}
+    | {"diplomat", "diplomats", "officer", "officers", "spokesman", "spokeswoman", "spokesperson"}
+    | {"staffer", "staffers", "employee", "employees", "adviser", "advisers", "advisor"}
+    | {"advisors", "investigator", "investigators", "agent", "agents", "operative", "operatives"}
+    | {"person", "people", "someone", "somebody", "confidant", "confidants", "associate"}
+    | {"associates", "negotiator", "negotiators", "commander", "commanders", "member"}
+)
+# the author's own hedges inside (or on) the claim
+_HEDGES = re.compile(
+    r"\b(?:allegedly|reportedly|purportedly|supposedly|ostensibly|apparently|so[-\s]called"
+    r"|alleged|purported|rumou?red\s+to|said\s+to\s+(?:be|have)|believed\s+to\s+(?:be|have))\b",
+    re.IGNORECASE,
+)
+
+
+def _cue_lemma(att: Attribution) -> str:
+    """The cue's lemma, else its last word (rules that set no lemma)."""
+    if att.cue_lemma:
+        return att.cue_lemma.lower().split()[0]
+    words = att.cue.text.lower().split() if att.cue else []
+    return words[-1] if words else ""
+
+
+def _plural_head(phrase: str) -> str | None:
+    words = [m.group().lower() for m in _WORD.finditer(phrase)]
+    head = _head(words) if words else ""
+    return head if head in PLURAL_DOCUMENTS else None
+
+
+def _link_count(span: Span, links: list[Link]) -> tuple[int, int]:
+    """(distinct links, of them missing) whose anchor overlaps the span."""
+    hit = {(lk.target, lk.start): lk.missing for lk in links if _overlaps(span, lk)}
+    return len(hit), sum(hit.values())
+
+
+def plural_for_single(att: Attribution, info: SourceInfo, links: list[Link]) -> Flag | None:
+    """Judged only in documents that carry links at all: plain text cannot show one."""
+    if att.source is None or info.type not in ("vague_reference", "vague_collective", "document"):
+        return None
+    if not links:
+        return None
+    head = _plural_head(att.source.text)
+    if head is None or head in ("sources", "claims", "media"):
+        return None  # people-like plurals are judged by vague/anonymous rules, not links
+    n, missing = _link_count(att.source, links)
+    if n > 1:
+        return None
+    backing = "no link" if n == 0 else (
+        "1 link whose target is missing" if missing else "only 1 link"
+    )
+    return explained_flag(
+        "plural_for_single", f"{_quote(att.source.text)}: plural, backed by {backing}"
+    )
+
+
+def no_anonymity_reason(att: Attribution, info: SourceInfo) -> Flag | None:
+    """Insiders only ("an official", "a person familiar with ..."): a crowd such as
+    "lawmakers" is faceless, not granted anonymity."""
+    if info.type != "anonymous" or info.anonymity_reason:
+        return None
+    words = [w.lower() for w in (info.descriptor or "").split()]
+    if not INSIDER_NOUNS & set(words):
+        return None
+    who = _quote(att.source.text) if att.source else "the source"
+    return explained_flag("no_anonymity_reason", f"{who}: anonymous, and no reason is given why")
+
+
+def self_citation(att: Attribution, info: SourceInfo) -> Flag | None:
+    if info.type != "self" or att.cue is None or _cue_lemma(att) not in SELF_REPORTING:
+        return None
+    who = att.source.text if att.source else "the author"
+    words = _quote(f"{who} {att.cue.text}" if att.source and att.source.end <= att.cue.start
+                   else f"{att.cue.text} {who}")
+    return explained_flag("self_citation", f"{words}: the author or outlet cites its own work")
+
+
+def hedged(att: Attribution, text: str) -> Flag | None:
+    found = []
+    cue = att.cue.pieces() if att.cue else []
+    for part in att.content.pieces():
+        for m in _HEDGES.finditer(text, part.start, part.end):
+            # the cue itself ("it was alleged that"): a stance, not a hedge
+            if not any(c.start < m.end() and m.start() < c.end for c in cue):
+                found.append(m.group())
+    if att.cue is not None and re.fullmatch(r"\w+ly", att.cue.text.strip()) and _HEDGES.fullmatch(
+        att.cue.text.strip()
+    ):
+        found.insert(0, att.cue.text.strip())  # the adverb rule: "reportedly" is the cue
+    if not found:
+        return None
+    words = ", ".join(dict.fromkeys(_quote(w) for w in found))
+    return explained_flag("hedged", f"{words}: the author hedges the claim")
+
+
+def stance(att: Attribution) -> Flag | None:
+    """distancing_cue ("claimed", "alleged") or endorsing_cue ("confirmed", "revealed")."""
+    if att.cue is None:
+        return None
+    lemma = _cue_lemma(att)
+    words = att.cue.text.lower().split()
+    if "not" in words or "never" in words or "n't" in words:
+        return None  # "did not confirm" vouches for nothing
+    if lemma in DISTANCING:
+        return explained_flag(
+            "distancing_cue",
+            f"{_quote(att.cue.text)}: a distancing cue, the author keeps its distance",
+        )
+    if lemma in ENDORSING and (lemma != "point" or "out" in words):
+        return explained_flag(
+            "endorsing_cue",
+            f"{_quote(att.cue.text)}: an endorsing cue, presented as established fact",
+        )
+    return None
+
+
+def interested_party(info: SourceInfo) -> Flag | None:
+    if not info.interested_party:
+        return None
+    return explained_flag(
+        "interested_party", f"{_quote(info.interested_party)}: the source speaks for a side"
+    )
+
+
+def stale_source(info: SourceInfo, published: date | None) -> Flag | None:
+    if info.dated is None or published is None or published.year - info.dated < STALE_YEARS:
+        return None
+    age = published.year - info.dated
+    return explained_flag(
+        "stale_source",
+        f"source dated {info.dated}, {age} years before the document ({published.isoformat()})",
+    )
+
+
+def inherited_source(att: Attribution, info: SourceInfo) -> Flag | None:
+    if not info.inherited:
+        return None
+    who = att.source_entity or "an earlier speaker"
+    cue = _quote(att.cue.text) if att.cue else "the claim"
+    return explained_flag(
+        "inherited_source", f"{cue} has no subject: {who} carried over from before"
+    )
+
+
+def source_flags(
+    att: Attribution, info: SourceInfo, text: str, links: list[Link], published: date | None
+) -> list[Flag]:
+    """The v2 flags of one attribution whose SourceInfo is known, in vocabulary order."""
+    found = [
+        no_anonymity_reason(att, info),
+        plural_for_single(att, info, links),
+        self_citation(att, info),
+        hedged(att, text),
+        stance(att),
+        interested_party(info),
+        stale_source(info, published),
+        inherited_source(att, info),
+    ]
+    return [f for f in found if f is not None]

@@ -27,6 +27,7 @@ from claimtrack.models import (
     Link,
     Mention,
     ParsedInput,
+    SourceInfo,
     Span,
 )
 
@@ -75,6 +76,7 @@ def _claim_row(
         "rule": att.rule,
         "extractor": extractor,
         "flags": json.dumps([f.model_dump() for f in flags]),
+        "source_info": att.source_info.model_dump_json() if att.source_info else None,
     }
 
 
@@ -152,6 +154,53 @@ def add_document(
             hint = " (another claimtrack is writing: retry)" if "locked" in str(e) else ""
             raise DatabaseError(
                 f"could not store {parsed.origin}: {e}{hint}; nothing was written"
+            ) from e
+        raise
+    return get_document(db, doc_id)
+
+
+def replace_extraction(
+    db: sqlite_utils.Database,
+    doc_id: str,
+    extraction: Extraction,
+    flags: list[list[Flag]],
+    aliases: Sequence[Alias] | None = None,
+) -> Document:
+    """Swap a stored document's claims and mentions (and aliases, when given) for a
+    new extraction, in one transaction (`claimtrack reextract`).
+
+    The user's entity decisions and source grades are keyed by names, not by
+    claims, and are never touched. Nothing changes on any error.
+    """
+    text = get_text(db, doc_id)
+    parsed = ParsedInput(origin=doc_id, format="text", title=None, text=text, sha256=doc_id)
+    _validate(parsed, extraction, flags)
+    conn = db.conn
+    if conn.in_transaction:  # never fold our writes into a caller's pending work
+        conn.commit()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
+        conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
+        for seq, m in enumerate(extraction.mentions):
+            _insert(conn, "mentions", {"doc_id": doc_id, "seq": seq, **m.model_dump()})
+        for seq, att in enumerate(extraction.attributions):
+            _insert(conn, "claims", _claim_row(doc_id, seq, att, flags[seq], extraction.extractor))
+        if aliases is not None:
+            conn.execute("DELETE FROM aliases WHERE doc_id = ?", (doc_id,))
+            for alias in aliases:
+                _insert(conn, "aliases", {"doc_id": doc_id, **alias.model_dump()})
+        conn.execute(
+            "UPDATE documents SET extractor = ? WHERE id = ?", (extraction.extractor, doc_id)
+        )
+        conn.execute("COMMIT")
+    except BaseException as e:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(e, sqlite3.Error):
+            hint = " (another claimtrack is writing: retry)" if "locked" in str(e) else ""
+            raise DatabaseError(
+                f"could not re-extract {doc_id}: {e}{hint}; nothing was changed"
             ) from e
         raise
     return get_document(db, doc_id)
@@ -306,6 +355,9 @@ def _claim(row: dict[str, Any]) -> Claim:
         rule=row["rule"],
         extractor=row["extractor"],
         flags=[Flag(**f) for f in json.loads(row["flags"])],
+        source_info=(
+            SourceInfo.model_validate_json(row["source_info"]) if row.get("source_info") else None
+        ),
     )
 
 

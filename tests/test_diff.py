@@ -73,7 +73,7 @@ def seed(db):
                     content=at(A, "oil exports doubled")),
         Attribution(content=at(A, "Al Qaeda is everywhere.")),
     ]  # fmt: skip
-    a_flags = [[], [], [make_flag("unnamed_source")], [make_flag("no_source")]]
+    a_flags = [[], [], [make_flag("anonymous_source")], [make_flag("no_source")]]
     b_atts = [
         Attribution(source=at(B, "Reuters"), cue=at(B, "said"), cue_lemma="say",
                     content=at(B, "council members met Al-Qaeda leaders in secret")),
@@ -139,7 +139,7 @@ def test_sourcing_profile_categories_are_exclusive():
         return _claim(seq, "x", source=source, cue=cue, flags=flags)
 
     cs = [
-        c(0, "officials", [make_flag("unnamed_source")]),
+        c(0, "officials", [make_flag("anonymous_source")]),
         c(1, "reports", [make_flag("vague_source"), make_flag("unresolved_reference")]),
         c(2, None, []),  # a cue with no stated source: unnamed
         c(3, None, [make_flag("no_source")], cue=None),

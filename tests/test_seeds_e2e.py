@@ -70,7 +70,7 @@ def test_unnamed_official_confirms_the_narrower_claim_and_backs_the_reports(belh
     reports = one(belhadj, source="recent reports", cue="According to", content="firmly ensconced")
     official = one(belhadj, source="unnamed US intelligence official", cue="confirmed")
     assert "Belhadj is supporting and coordinating" in official["content"]["text"]
-    assert "unnamed_source" in codes(official)
+    assert "anonymous_source" in codes(official)
     assert official["relayed_by"] == reports["id"]
     assert official["relation"] == "comes from"
 
@@ -175,7 +175,7 @@ def test_flags_command_lists_weak_sourcing(seeded_db):
     assert result.exit_code == 0, result.stderr
     flagged = json.loads(result.stdout)
     assert flagged and all(c["flags"] for c in flagged)
-    assert {"vague_source", "unnamed_source", "no_source", "unresolved_reference"} <= {
+    assert {"vague_source", "anonymous_source", "no_source", "unresolved_reference"} <= {
         f["code"] for c in flagged for f in c["flags"]}
     for c in flagged:
         assert all(f["explanation"] for f in c["flags"])

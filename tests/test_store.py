@@ -84,7 +84,7 @@ def extraction(text: str = TEXT) -> Extraction:
     )
 
 
-FLAGS = [[], [], [], [make_flag("unnamed_source", "Officials")]]
+FLAGS = [[], [], [], [make_flag("anonymous_source", "Officials")]]
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_roundtrip_offsets_fragments_flags(db):
     assert claims[1].relation == "according to"
     assert claims[3].content.fragments is not None
     assert [f.text for f in claims[3].content.pieces()] == ["the talks", "failed"]
-    assert [f.code for f in claims[3].flags] == ["unnamed_source"]
+    assert [f.code for f in claims[3].flags] == ["anonymous_source"]
     assert claims[3].flags[0].severity == "high"
 
 

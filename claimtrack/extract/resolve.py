@@ -337,6 +337,14 @@ class _Resolver:
         if root.pos_ != "NOUN":
             return None, None
         kind = "plural" if root.tag_ == "NNS" else "person"
+        if kind == "person":
+            # "the minister, John Lee": the appositive names the role's holder
+            for child in root.children:
+                if child.dep_ == "appos" and (named := self.name_at(child)) is not None:
+                    text, tagged = named
+                    name, label = self.full_name_label(text, tagged, child.idx)
+                    if label in ("PERSON", None):
+                        return name, "person"
         if kind == "person" and any(
             c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in root.children
         ):
@@ -362,3 +370,42 @@ def resolve_sources(doc: Doc, attributions: list[Attribution]) -> None:
         if entity:
             att.source_entity = entity
         res.speakers.append(_Speaker(entity, kind, src.start, res.sent_index(span.root)))
+    inherit_sources(doc, attributions, res.speakers)
+
+
+# rules whose cue verb would have taken a subject: with none, the sentence leans on context
+INHERITING_RULES = frozenset({"verb_clause", "verb_object", "verb_colon", "verb_quote"})
+FINITE = frozenset({"VBD", "VBZ", "VBP"})
+# how far back (in sentences, same paragraph) the carried-over speaker may be
+INHERIT_WINDOW = 2
+
+
+def inherit_sources(doc: Doc, attributions: list[Attribution], speakers: list[_Speaker]) -> None:
+    """A cue with no subject of its own ("Also claimed that ...", "Added that ...")
+    takes the previous named speaker of the same paragraph as its source_entity;
+    the source span stays None, so readers can tell it was carried over."""
+    sent_of = {s.start: i for i, s in enumerate(doc.sents)}
+    for att in attributions:
+        if att.source is not None or att.cue is None or att.rule not in INHERITING_RULES:
+            continue
+        span = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        verb = next((t for t in span if t.pos_ in ("VERB", "AUX")), span.root)
+        if verb.tag_ not in FINITE or any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children
+        ):
+            continue
+        if verb.dep_ == "conj":
+            continue  # "X said A and claimed B": the parser's shared subject, not context
+        sent = sent_of.get(verb.sent.start, 0)
+        earlier = [
+            sp
+            for sp in speakers
+            if sp.entity
+            and sp.start < att.cue.start
+            and 0 <= sent - sp.sent <= INHERIT_WINDOW
+            and "\n\n" not in doc.text[sp.start : att.cue.start]
+        ]
+        if earlier:
+            att.source_entity = max(earlier, key=lambda sp: sp.start).entity
