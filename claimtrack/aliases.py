@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 
 from claimtrack.extract.resolve import canonical_name
 from claimtrack.models import Alias, Attribution
@@ -41,6 +42,13 @@ _NOT_NAME_START = frozenset(
     {"the", "a", "an", "this", "that", "these", "those", "and", "but", "or", "as", "in", "on",
      "at", "by", "for", "from", "to", "with", "of", "under", "after", "before", "when", "while",
      "if", "he", "she", "it", "they", "we", "i", "you", "his", "her", "their", "its", "our"}
+    # common words that open a sentence or a quote: "Between [Donald Trump] and ..."
+    | {"between", "everything", "nothing", "something", "anything", "everyone", "nobody",
+       "someone", "all", "some", "many", "most", "both", "each", "every", "no", "not", "now",
+       "then", "here", "there", "today", "yesterday", "however", "also", "so", "yet", "why",
+       "what", "who", "how", "where", "which", "mr", "mrs", "ms", "dr", "said", "says", "my",
+       "your", "me", "him", "them", "us", "because", "since", "about", "against", "during",
+       "without", "through", "over", "until", "once", "only", "just", "even", "still"}
 )
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "at", "de", "al", "el", "&"})
 
@@ -53,6 +61,14 @@ def _trim(name: str) -> str:
     while words and words[0].lower().strip(".") in _NOT_NAME_START:
         words.pop(0)
     return canonical_name(" ".join(words).rstrip("."))
+
+
+def _completes(x: str, y: str, bracket: str) -> bool:
+    """A bare one-word bracket after a one-word name completes it ("Bill [Clinton]")
+    unless it spells the same name another way ("Darnah [Derna]")."""
+    bare = re.fullmatch(r"\[[ \u00a0]*" + re.escape(y) + r"[ \u00a0]*\]", bracket) is not None
+    one_word = len(x.split()) == 1 and len(y.split()) == 1
+    return bare and one_word and SequenceMatcher(None, x.casefold(), y.casefold()).ratio() < 0.5
 
 
 def _initials(name: str) -> str:
@@ -84,9 +100,14 @@ def find_aliases(text: str, quoted: Iterable[tuple[int, int]] = ()) -> list[Alia
     quoted = list(quoted)
     found: dict[int, Alias] = {}
     for m in _BRACKET.finditer(text):
+        # "... GIFs. [HuffPost.]": a credit line after a sentence, not an identification
+        if m.group("x").endswith(".") or m.group("y").endswith("."):
+            continue
         x, y = _trim(m.group("x")), _trim(m.group("y"))
         if x and y and x.casefold() != y.casefold():
             start = text.index("[", m.end("x"))
+            if _completes(x, y, text[start : m.end()]):
+                y = f"{x} {y}"  # "Bill [Clinton]": the author completes the name
             found[start] = Alias(start=start, end=m.end(), name=y, alias=x)
     for m in _PAREN_AKA.finditer(text):
         start = text.index("(", m.end("x"))

@@ -37,7 +37,12 @@ def test_aka_inside_a_quote_is_the_authors():
          [("GNA", "Government of National Accord")]),
         ("the Libyan Islamic Fighting Group's (LIFG) ties",
          [("LIFG", "Libyan Islamic Fighting Group")]),
+        ("not me, not Bill [Clinton], nobody", [("Bill", "Bill Clinton")]),  # completes it
         # not names on both sides, or not an identification
+        ("“Between [Donald Trump] and Hillary Clinton", []),
+        ("“Everything [Comey] said is", []),
+        ("onslaught of GIFs. [HuffPost.]", []),  # a credit line
+        ("which owns The Huffington Post.\u00a0[Reuters]", []),
         ("he [Belhadj] said", []),
         ("It was [sic] wrong", []),
         ("the group [ISIS] grew", []),
@@ -52,7 +57,7 @@ def test_find_aliases(text, expected):
 
 
 def test_a_sentence_break_is_not_part_of_the_name():
-    assert pairs("They fled Qaddafi. The Sheikh [Osama] came.") == [("Sheikh", "Osama")]
+    assert pairs("They fled Qaddafi. The Sheikh [aka Osama] came.") == [("Sheikh", "Osama")]
 
 
 def test_parentheses_inside_a_quotation_are_the_sources_words():
