@@ -184,10 +184,12 @@ def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str |
 
 def sources(db_path: str | Path, doc: str | None = None):
     """`claimtrack sources`: grades.SourceRow per source (of one document, or all)."""
-    from claimtrack.grades import list_sources
+    from claimtrack.grades import list_sources, source_entities
 
     db = dbmod.open_db(db_path)
-    return list_sources(db, queries.claims(db, doc=doc), with_ungraded=doc is None)
+    found = queries.claims(db, doc=doc)
+    return list_sources(db, found, with_ungraded=doc is None,
+                        entities=source_entities(db, found))
 
 
 def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,

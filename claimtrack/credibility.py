@@ -108,8 +108,11 @@ def evidence(
     independent_origins: int,
     reliabilities: Mapping[str, GradeEntry | str],
     origin_names: Sequence[str] = (),
+    entity: str | None = None,
 ) -> Evidence:
-    """The evidence about `claim`. `reliabilities` is keyed by grades.grade_key."""
+    """The evidence about `claim`. `reliabilities` is keyed by grades.grade_key;
+    `entity`: the name of the entity the source resolves to (grades.source_entities),
+    looked up before the claim's own source name."""
     info = claim.source_info
     stype = info.type if info is not None else None
     anonymous = None
@@ -126,7 +129,8 @@ def evidence(
     elif found := _flag(claim, "interested_party"):
         interested = found
 
-    name = source_name(claim) if claim.source is not None or claim.source_entity else None
+    own = source_name(claim) if claim.source is not None or claim.source_entity else None
+    name = entity or own
     grade, why = UNGRADED, ""
     if claim.source is None and not claim.source_entity:
         why = "no source is given: reliability F (cannot be judged)"
@@ -138,7 +142,12 @@ def evidence(
     elif stype == "self":
         why = f"the author cites itself ({_quoted(claim)}): reliability F (cannot be judged)"
     else:
-        entry = lookup(reliabilities, name)
+        entry = None
+        for candidate in dict.fromkeys(n for n in (entity, own) if n):
+            entry = lookup(reliabilities, candidate)
+            if entry is not None:
+                name = candidate
+                break
         if entry is None:
             why = f"source '{name}' is ungraded: reliability F (cannot be judged)"
         elif isinstance(entry, str):
@@ -276,25 +285,29 @@ def credibility(
     independent_origins: int,
     reliabilities: Mapping[str, GradeEntry | str],
     origin_names: Sequence[str] = (),
+    entity: str | None = None,
 ) -> ClaimGrade:
     """The claim's Admiralty grade: its source's reliability, its credibility, the
     reasons (one line per rule that looked at it) and MISP tags.
 
     `reliabilities`: grades.reliability(db), keyed by grades.grade_key.
     """
-    return grade(evidence(claim, independent_origins, reliabilities, origin_names))
+    return grade(evidence(claim, independent_origins, reliabilities, origin_names, entity))
 
 
 def grade_claims(
     claims: Sequence[Claim],
     origins: Mapping[str, Sequence[str]],
     reliabilities: Mapping[str, GradeEntry | str],
+    entities: Mapping[str, str] | None = None,
 ) -> list[Claim]:
     """Copies of `claims` with `grade` set. `origins`: claim id -> its independent
-    origins (queries.independent_origins); a claim missing there has one."""
+    origins (queries.independent_origins); a claim missing there has one.
+    `entities`: claim id -> the name of the entity its source resolves to."""
     out = []
+    entities = entities or {}
     for c in claims:
         names = origins.get(c.id, ())
-        g = credibility(c, len(names), reliabilities, names)
+        g = credibility(c, len(names), reliabilities, names, entities.get(c.id))
         out.append(c.model_copy(update={"grade": g}))
     return out

@@ -428,19 +428,42 @@ def source_type(claim: Claim) -> SourceType:
     return "unknown"
 
 
+def source_entities(db: sqlite_utils.Database, claims: list[Claim]) -> dict[str, tuple[str, str]]:
+    """claim id -> (group key, name) of the entity its source resolves to, with the
+    user's merges and splits replayed (entities.py). Claims whose source is no entity
+    (the author, a bare pronoun nobody resolved) are left out."""
+    from claimtrack import entities
+
+    graph = entities.build(db)
+    out = {}
+    for c in claims:
+        index = graph.entity_of_claim(c.id)
+        if index is not None:
+            out[c.id] = (f"entity {index}", graph.records[index].name)
+    return out
+
+
 def list_sources(
-    db: sqlite_utils.Database, claims: list[Claim], with_ungraded: bool = True
+    db: sqlite_utils.Database,
+    claims: list[Claim],
+    with_ungraded: bool = True,
+    entities: dict[str, tuple[str, str]] | None = None,
 ) -> list[SourceRow]:
-    """`claims` (already flagged) grouped by source; graded names without claims are
-    listed too when `with_ungraded`. Order: most claims first, then name."""
+    """`claims` (flagged and graded) grouped by source: by entity where `entities`
+    (source_entities) resolves one, else by name. Graded names that no listed source
+    carries are listed too when `with_ungraded`. Order: most claims first, then name."""
     grades = reliability(db)
+    entities = entities or {}
     groups: dict[str, list[Claim]] = {}
     names: dict[str, Counter[str]] = {}
     for c in claims:
-        name = source_name(c)
-        if name is None:
-            continue
-        key = grade_key(name)
+        if c.id in entities:
+            key, name = entities[c.id]
+        else:
+            found = source_name(c)
+            if found is None:
+                continue
+            key, name = f"name {grade_key(found)}", found
         groups.setdefault(key, []).append(c)
         names.setdefault(key, Counter())[name] += 1
     rows = []
@@ -452,24 +475,30 @@ def list_sources(
         typed = Counter({t: n for t, n in types.items() if t != "unknown"})
         kind = max(typed.items(), key=lambda kv: (kv[1], kv[0]))[0] if typed else "unknown"
         entry = lookup(grades, name)
+        for c in cs:
+            entry = entry or lookup(grades, source_name(c))
         if entry is not None:
             used.add(grade_key(entry.source))
-        graded = entry is not None and kind not in _NOT_NAMED
-        flags = Counter(f.code for c in cs for f in c.flags)
+        if all(c.grade is not None for c in cs):
+            # what the claims were graded with (credibility.py): the listing agrees
+            got = Counter(c.grade.reliability for c in cs if c.grade is not None)
+            grade = min(got.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        else:
+            grade = entry.grade if entry is not None and kind not in _NOT_NAMED else UNGRADED
         rows.append(
             SourceRow(
                 name=name,
                 type=kind,
                 documents=list(dict.fromkeys(c.doc_id for c in cs)),
                 claims=len(cs),
-                reliability=entry.grade if graded and entry else UNGRADED,
-                why=entry.why if graded and entry else None,
-                flags=dict(sorted(flags.items())),
+                reliability=grade,
+                why=entry.why if entry is not None and grade != UNGRADED else None,
+                flags=dict(sorted(Counter(f.code for c in cs for f in c.flags).items())),
             )
         )
     if with_ungraded:
         for key, e in grades.items():
-            if key not in groups and key not in used:
+            if key not in used:
                 rows.append(
                     SourceRow(name=e.source, type="unknown", documents=[], claims=0,
                               reliability=e.grade, why=e.why, flags={})

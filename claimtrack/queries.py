@@ -143,8 +143,9 @@ def independent_origins(
     relays = {c.relayed_by for c in cs if c.relayed_by}
     out: dict[str, list[str]] = {}
     for c, js in zip(cs, found, strict=True):
-        own = _origin(c) or source_key(c) or c.id
-        names = {own: c.source_entity or (c.source.text if c.source else own)}
+        own = _origin(c) or source_key(c) or f"unstated {c.id}"
+        label = c.source_entity or (c.source.text if c.source else None)
+        names = {own: label or ("(unstated)" if own.startswith("unstated") else own)}
         for j in js:
             d = cs[j]
             key = _origin(d)
@@ -193,12 +194,14 @@ def flagged_claims(db: sqlite_utils.Database) -> list[Claim]:
     hit = _CACHE.get(db)
     if hit is None or hit[0] != stamp:
         from claimtrack.credibility import grade_claims
-        from claimtrack.grades import reliability
+        from claimtrack.grades import reliability, source_entities
 
         cs = store.load_claims(db)
         found = corroborators(cs)
         flagged = with_corpus_flags(cs, found)
-        hit = (stamp, grade_claims(flagged, independent_origins(cs, found), reliability(db)))
+        named = {cid: name for cid, (_, name) in source_entities(db, cs).items()}
+        origins = independent_origins(cs, found)
+        hit = (stamp, grade_claims(flagged, origins, reliability(db), named))
         _CACHE[db] = hit
     return list(hit[1])
 

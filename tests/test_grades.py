@@ -275,3 +275,23 @@ def test_source_name_cuts_appositions_and_prefers_the_resolved_name():
     assert source_name(claim("d", 0, "He", entity="Khalifa Haftar")) == "Khalifa Haftar"
     assert source_name(claim("d", 0, "the New York Times")) == "New York Times"
     assert source_name(claim("d", 0, None)) is None
+
+
+def test_sources_group_by_entity_when_given_and_agree_with_the_claims_grades(db):
+    from claimtrack.models import ClaimGrade
+
+    cs = [
+        claim("d1", 0, "the commander", grade=ClaimGrade(reliability="C", credibility=3)),
+        claim("d1", 1, "Haftar", grade=ClaimGrade(reliability="C", credibility=3)),
+        claim("d2", 0, "an official", grade=ClaimGrade()),
+        claim("d3", 0, "an official", grade=ClaimGrade()),
+    ]
+    entities = {"d1:0": ("entity 0", "Khalifa Haftar"), "d1:1": ("entity 0", "Khalifa Haftar"),
+                "d2:0": ("entity 1", "official"), "d3:0": ("entity 2", "official")}
+    grade_source(db, "Haftar", "C", "party to the war")
+    rows = list_sources(db, cs, entities=entities)
+    assert [(r.name, r.claims, r.reliability, r.why) for r in rows] == [
+        ("Khalifa Haftar", 2, "C", "party to the war"),
+        ("official", 1, "F", None),  # two outlets' unnamed officials: two sources
+        ("official", 1, "F", None),
+    ]

@@ -100,9 +100,13 @@ def test_tags_export_every_claim_as_misp_admiralty_tags(db):
     assert {json.loads(line)["claim_id"] for line in nl.stdout.splitlines()} == haftar
 
 
-def test_claims_table_shows_the_grade_column(db):
+def test_claims_table_and_report_show_the_grade(db):
     out = run_cli("claims", "--doc", "haftar-spokesman-al-qaeda", db=db)
     assert "grade" in out.stdout and "F6" in out.stdout
+    md = run_cli("report", "--doc", "haftar-spokesman-al-qaeda", db=db).stdout
+    assert "Grade: F6 (Admiralty)" in md and "- credibility 6: truth cannot be judged" in md
+    html = run_cli("report", "--doc", "haftar-spokesman-al-qaeda", "--format", "html", db=db)
+    assert '<p class="grade">Grade F6 (Admiralty)</p>' in html.stdout
 
 
 def test_import_csv_and_yaml_then_the_log(db, tmp_path):
@@ -162,3 +166,17 @@ def test_the_log_survives_re_adding_documents_and_re_extraction(db, tmp_path):
     rows = {r["name"]: r for r in json.loads(run_cli("sources", "--json", db=db).stdout)}
     assert rows["Ahmed Al-Mismari"]["reliability"] == "B"
     assert len(rows["Ahmed Al-Mismari"]["documents"]) == 2
+
+
+def test_sources_follow_the_users_entity_merges_and_grades_follow_the_entity(db):
+    rows = {r["name"]: r for r in json.loads(run_cli("sources", "--json", db=db).stdout)}
+    haftar, mismari = rows["Khalifa Haftar"]["claims"], rows["Ahmed Al-Mismari"]["claims"]
+    merged = run_cli("entities", "merge", "Khalifa Haftar", "Ahmed Al-Mismari", "--why",
+                     "his spokesman speaks for him", db=db)
+    assert merged.exit_code == 0, merged.stderr
+    run_cli("sources", "grade", "Khalifa Haftar", "C", "--why", "party to the war", db=db)
+    rows = {r["name"]: r for r in json.loads(run_cli("sources", "--json", db=db).stdout)}
+    assert "Ahmed Al-Mismari" not in rows
+    assert rows["Khalifa Haftar"]["claims"] == haftar + mismari
+    assert rows["Khalifa Haftar"]["reliability"] == "C"
+    assert mismari_collaboration(db)["grade"]["reliability"] == "C"  # graded through the entity
