@@ -65,6 +65,9 @@ PRONOUNS = frozenset(
 _SPLIT = re.compile(r"[\s\-\u2010-\u2014]+")
 
 Action = Literal["merge", "split"]
+# entity types a headline's source must have for the headline-vs-body note
+NAMED_TYPES = frozenset({"person", "organization", "outlet"})
+LEDE_CLAIMS = 3  # the body's first attributed claims, where a headline's source is quoted
 
 
 def name_key(name: str) -> tuple[str, ...]:
@@ -230,7 +233,10 @@ class EntityGraph:
         else:
             descriptor = canonical_name(c.source.text)
             key = name_key(descriptor) or (descriptor.casefold(),)
-            node = self.nodes.setdefault((c.doc_id, True, key), _Node(c.doc_id, key, True))
+            if (c.doc_id, False, key) in self.nodes:  # a name the resolver left as it was
+                node = self.nodes[(c.doc_id, False, key)]
+            else:
+                node = self.nodes.setdefault((c.doc_id, True, key), _Node(c.doc_id, key, True))
             node.surfaces[descriptor] += 1
         if node is None:
             return
@@ -328,12 +334,17 @@ class EntityGraph:
 
     # -- records
     def _best(self, group: list[_Node]) -> _Node:
-        keys = [n.key for n in group]
+        """The name to show: the user's, else the author's identification, else the most
+        referred-to full name ("Donald Trump", not a headline's "Donald Trump Playing Dumb"
+        nor the bare "Trump")."""
+        weight: Counter[tuple[str, ...]] = Counter()
+        for n in group:
+            weight[n.key] += n.weight
 
         def rank(n: _Node):
-            maximal = not any(_contains(k, n.key) for k in keys)
-            return (self.preferred.get(n.id, -1), not n.anonymous, not n.alias_side, maximal,
-                    n.identified, n.weight, len(n.key), n.surface)
+            full = len(n.surface.split()) >= 2
+            return (self.preferred.get(n.id, -1), not n.anonymous, not n.alias_side,
+                    n.identified, full, weight[n.key], -len(n.key), n.surface)
 
         return max(group, key=rank)
 
@@ -408,6 +419,13 @@ class EntityGraph:
                 f"no entity '{name}': run `claimtrack entities` to list the names stored"
             )
         return found
+
+    def same_person(self, i: int, j: int) -> bool:
+        """One entity's name contains the other's ("Trump" and "Donald Trump"), though
+        they were not safe to merge."""
+        ki = {n.key for n in self.groups[i] if not n.anonymous}
+        kj = {n.key for n in self.groups[j] if not n.anonymous}
+        return i == j or any(a == b or _contains(a, b) or _contains(b, a) for a in ki for b in kj)
 
     def entity_of_claim(self, claim_id: str) -> int | None:
         node = self.claim_node.get(claim_id)
@@ -649,7 +667,24 @@ def headline_mismatch(
     h = head[0]
     assert h.source is not None
     h_idx = graph.entity_of_claim(h.id)
-    if h_idx in main:
+    # the headline credits someone named ("Pro-Russian Commander" -> Khalifa Haftar): not a
+    # pronoun, a descriptor ("Report:") or a label the tagger took for one ("The Latest:")
+    if (
+        h_idx is None
+        or graph.records[h_idx].type not in NAMED_TYPES
+        or not any(n.labels for n in graph.groups[h_idx])  # never tagged as a name anywhere
+    ):
+        return None
+    if top < 2 or counts[h_idx] * 2 >= top:  # no main speaker, or the headline's is one
+        return None
+    # a lede that quotes the headline's source first ("Obama says ..." / "Obama on
+    # Tuesday accused ...") follows its headline, whoever speaks most after
+    lede = [graph.entity_of_claim(c.id) for c in sorted(body, key=lambda c: c.content.start)
+            if c.id not in relays][:LEDE_CLAIMS]
+    if any(i is not None and graph.same_person(h_idx, i) for i in lede):
+        return None
+    main = [i for i in main if not graph.records[i].anonymous][:3]
+    if not main or any(graph.same_person(h_idx, i) for i in main):
         return None
     h_entity = graph.records[h_idx].name if h_idx is not None else h.source_entity
     by_id = {c.id: c for c in claims}
