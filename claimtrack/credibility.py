@@ -12,6 +12,8 @@ database show:
     not merely relay another, across the stored documents, matched as
     `single_source` matches them (queries.independent_origins);
   * anonymity and vagueness of the source (source type or flags);
+  * the other sources' grades: another origin graded A or B counts for the
+    claim, a relay graded D or E ("..., according to O") against it;
   * the source's stake (interested party) and the stance of the report
     (distancing cues such as "claimed", "alleged"; hedging);
   * a hard rule last: never better than 2 without two independent origins,
@@ -77,6 +79,8 @@ class Evidence:
     vague: str | None = None  # why it is vague or cannot be followed
     interested: str | None = None  # the words showing a stake
     distancing: str | None = None  # the distancing or hedging words
+    reliable_origin: str | None = None  # another origin graded A or B
+    doubtful_relay: str | None = None  # a relay graded D or E the claim reaches us through
 
 
 def _flag(claim: Claim, *codes: str) -> str | None:
@@ -103,16 +107,31 @@ def _distancing(claim: Claim) -> str | None:
     return None
 
 
+def _graded(
+    reliabilities: Mapping[str, GradeEntry | str], names: Sequence[str], grades: str
+) -> str | None:
+    """The first of `names` graded one of `grades`, as "'name' (B)"."""
+    for name in names:
+        entry = lookup(reliabilities, name)
+        g = entry if isinstance(entry, str) else entry.grade if entry is not None else None
+        if g is not None and g in grades:
+            return f"'{name}' ({g}, {RELIABILITY[g]})"
+    return None
+
+
 def evidence(
     claim: Claim,
     independent_origins: int,
     reliabilities: Mapping[str, GradeEntry | str],
     origin_names: Sequence[str] = (),
     entity: str | None = None,
+    relays: Sequence[str] = (),
 ) -> Evidence:
     """The evidence about `claim`. `reliabilities` is keyed by grades.grade_key;
-    `entity`: the name of the entity the source resolves to (grades.source_entities),
-    looked up before the claim's own source name."""
+    `origin_names`: its independent origins, its own first; `entity`: the name of
+    the entity the source resolves to (grades.source_entities), looked up before
+    the claim's own source name; `relays`: the names of the sources that carry it
+    to the reader ("according to Libya Observer"), innermost first."""
     info = claim.source_info
     stype = info.type if info is not None else None
     anonymous = None
@@ -161,6 +180,8 @@ def evidence(
                 f"on {entry.at:%Y-%m-%d}{because}"
             )
     return Evidence(
+        reliable_origin=_graded(reliabilities, origin_names[1:], "AB"),
+        doubtful_relay=_graded(reliabilities, relays, "DE"),
         origins=max(1, independent_origins),
         origin_names=tuple(origin_names),
         source=name,
@@ -221,6 +242,14 @@ RULES: tuple[Rule, ...] = (
         lambda e: "a third independent origin carries it",
     ),
     Rule(
+        "reliable corroboration",
+        "another independent origin is graded A or B",
+        "one grade better again",
+        lambda e: e.origins >= 2 and e.reliable_origin is not None,
+        lambda c, e: c - 1,
+        lambda e: f"another origin is graded reliable: {e.reliable_origin}",
+    ),
+    Rule(
         "anonymous",
         "the source is not named (anonymous type or flag)",
         "at best 3: no one can check an unnamed source",
@@ -251,6 +280,14 @@ RULES: tuple[Rule, ...] = (
         lambda e: e.distancing is not None,
         lambda c, e: c + 1,
         lambda e: f"{e.distancing}: one grade worse",
+    ),
+    Rule(
+        "doubtful relay",
+        "it reaches the reader through a source graded D or E ('according to ...')",
+        "one grade worse",
+        lambda e: e.doubtful_relay is not None,
+        lambda c, e: c + 1,
+        lambda e: f"relayed by {e.doubtful_relay}: one grade worse",
     ),
     Rule(
         "single origin",
@@ -286,13 +323,16 @@ def credibility(
     reliabilities: Mapping[str, GradeEntry | str],
     origin_names: Sequence[str] = (),
     entity: str | None = None,
+    relays: Sequence[str] = (),
 ) -> ClaimGrade:
     """The claim's Admiralty grade: its source's reliability, its credibility, the
     reasons (one line per rule that looked at it) and MISP tags.
 
     `reliabilities`: grades.reliability(db), keyed by grades.grade_key.
     """
-    return grade(evidence(claim, independent_origins, reliabilities, origin_names, entity))
+    return grade(
+        evidence(claim, independent_origins, reliabilities, origin_names, entity, relays)
+    )
 
 
 def grade_claims(
@@ -306,8 +346,22 @@ def grade_claims(
     `entities`: claim id -> the name of the entity its source resolves to."""
     out = []
     entities = entities or {}
+    by_id = {c.id: c for c in claims}
+
+    def relays(c: Claim) -> list[str]:
+        """Who carries c to the reader, innermost first (the relayed_by chain)."""
+        found: list[str] = []
+        seen = {c.id}
+        while c.relayed_by and c.relayed_by in by_id and c.relayed_by not in seen:
+            c = by_id[c.relayed_by]
+            seen.add(c.id)
+            name = entities.get(c.id) or source_name(c)
+            if name:
+                found.append(name)
+        return found
+
     for c in claims:
         names = origins.get(c.id, ())
-        g = credibility(c, len(names), reliabilities, names, entities.get(c.id))
+        g = credibility(c, len(names), reliabilities, names, entities.get(c.id), relays(c))
         out.append(c.model_copy(update={"grade": g}))
     return out

@@ -104,6 +104,21 @@ def test_a_stake_and_a_distancing_cue_each_cost_one_grade():
     assert credibility(claim(flags=("hedged",)), 1, base).credibility == 3
 
 
+def test_a_reliable_other_origin_and_a_doubtful_relay_each_move_one_grade():
+    g = credibility(claim(), 2, grades(Reuters="B"), ["Ahmed Al-Mismari", "the Reuters"])
+    assert g.credibility == 2  # F: 6, corroborated 3, a reliable other origin 2
+    assert "another origin is graded reliable: 'the Reuters' (B, usually reliable)" in g.reasons
+    # the claim's own grade is no corroboration of itself
+    own = credibility(claim(), 2, grades(Ahmed_Al_Mismari="A"), ["Ahmed Al-Mismari", "Tass"])
+    assert own.credibility == 1 and not any("another origin" in r for r in own.reasons)
+    relayed = credibility(claim(), 1, grades(Ahmed_Al_Mismari="B", Libya_Observer="E"),
+                          relays=["Libya Observer"])
+    assert relayed.credibility == 3
+    assert "relayed by 'Libya Observer' (E, unreliable): one grade worse" in relayed.reasons
+    assert credibility(claim(), 1, grades(Libya_Observer="C"), relays=["Libya Observer"]) \
+        .credibility == 6
+
+
 def test_no_source_is_f6_and_corroboration_still_counts():
     author = claim(source=None, cue=None, lemma=None, flags=("no_source",))
     g = credibility(author, 1, {})
@@ -135,6 +150,9 @@ evidence = st.fixed_dictionaries({
                                        "unresolved_reference", "anonymous_source",
                                        "endorsing_cue", "single_source"]), max_size=3),
     "sourced": st.booleans(),
+    "other": st.sampled_from(GRADES),  # grade of another origin, when there is one
+    "relay": st.sampled_from(GRADES),  # grade of the relay
+    "relayed": st.booleans(),
 })
 
 
@@ -144,8 +162,13 @@ def _grade(e: dict, origins: int | None = None, grade: str | None = None):
         info = SourceInfo(type=e["type"], interested_party="party" if e["stake"] else None)
     c = claim(source="Ahmed Al-Mismari" if e["sourced"] else None, flags=tuple(e["flags"]),
               source_info=info)
-    return credibility(c, e["origins"] if origins is None else origins,
-                       grades(Ahmed_Al_Mismari=grade or e["grade"]))
+    n = e["origins"] if origins is None else origins
+    names = ["Ahmed Al-Mismari", "Reuters", "Tass", "AP", "AFP", "BBC", "CNN", "DPA"][:max(n, 1)]
+    return credibility(
+        c, n, grades(Ahmed_Al_Mismari=grade or e["grade"], Reuters=e["other"], Tass=e["other"],
+                     Libya_Observer=e["relay"]),
+        names, relays=["Libya Observer"] if e["relayed"] else [],
+    )
 
 
 @given(evidence)
@@ -154,8 +177,8 @@ def test_never_1_without_two_independent_origins(e):
     assert 1 <= g.credibility <= 6
     if e["origins"] < 2:
         assert g.credibility >= 2
-    if g.credibility == 1:
-        assert e["origins"] >= 2 and g.reliability in "ABC"
+    if g.credibility == 1:  # confirmed: by a reliable source, or by a reliable other origin
+        assert e["origins"] >= 2 and (g.reliability in "ABC" or e["other"] in "AB")
 
 
 @given(evidence, st.integers(0, 5))

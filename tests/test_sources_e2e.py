@@ -69,6 +69,15 @@ def test_grading_a_source_changes_its_reliability_and_credibility(db):
     assert graded and all(g["reliability"] == "B" for g in graded)
 
 
+def test_a_doubtful_relay_costs_the_claims_it_carries_a_grade(db):
+    run_cli("sources", "grade", "Al-Mismari", "B", "--why", "checked record", db=db)
+    before = mismari_collaboration(db)["grade"]["credibility"]
+    run_cli("sources", "grade", "Libya Observer", "E", "--why", "partisan", db=db)
+    after = mismari_collaboration(db)["grade"]
+    assert after["credibility"] == before + 1
+    assert any(r.startswith("relayed by 'Libya Observer' (E") for r in after["reasons"])
+
+
 def test_sources_lists_names_types_documents_claims_grades_and_flags(db):
     run_cli("sources", "grade", "New York Times", "A", "--why", "paper of record", db=db)
     first = run_cli("sources", "--json", db=db)
