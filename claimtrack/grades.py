@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import getpass
 import io
+import os
 import re
 import sqlite3
 from collections import Counter
@@ -114,11 +115,13 @@ def check_grade(grade: str) -> str:
 
 
 def _who(who: str | None) -> str:
-    if who and who.strip():
-        return who.strip()
+    """Who grades: as given, else $USER, else the login name, else "unknown"."""
+    for name in (who, os.environ.get("USER")):
+        if name and name.strip():
+            return name.strip()
     try:
         return getpass.getuser() or "unknown"
-    except Exception:  # no USER/LOGNAME and no passwd entry (containers)
+    except Exception:  # no LOGNAME and no passwd entry (containers)
         return "unknown"
 
 

@@ -47,7 +47,7 @@ def claim(doc: str, seq: int, source: str | None, entity: str | None = None, **k
 
 
 def test_grade_is_logged_with_who_when_why_and_the_latest_wins(db, monkeypatch):
-    monkeypatch.setenv("LOGNAME", "ana")
+    monkeypatch.setenv("USER", "ana")
     first = grade_source(db, "the Pentagon's", "c", "two corrections in 2016")
     assert (first.source, first.grade, first.who, first.origin) == ("Pentagon", "C", "ana", "cli")
     second = grade_source(db, "PENTAGON", "B", "  ", who="bo")
@@ -61,6 +61,20 @@ def test_a_grade_outside_a_to_f_is_refused_with_the_scale(db, bad):
     with pytest.raises(ClaimtrackError, match="A completely reliable"):
         grade_source(db, "Reuters", bad, "x")
     assert grade_log(db) == []
+
+
+def test_who_falls_back_to_the_login_then_unknown(db, monkeypatch):
+    import getpass
+
+    monkeypatch.delenv("USER", raising=False)
+    monkeypatch.setattr(getpass, "getuser", lambda: "login")
+    assert grade_source(db, "Reuters", "B", "x").who == "login"
+
+    def no_user() -> str:
+        raise OSError("no passwd entry")
+
+    monkeypatch.setattr(getpass, "getuser", no_user)
+    assert grade_source(db, "Reuters", "B", "x").who == "unknown"
 
 
 def test_a_name_of_only_punctuation_is_refused(db):
