@@ -224,10 +224,47 @@ def _anonymity_reason(text: str, src: Span, sentences: Sentences) -> str | None:
     return _clean(m.group()) if m else None
 
 
+_COUNSEL = re.compile(r"\b(?:lawyer|attorney|counsel|representative)s?\b", re.IGNORECASE)
+# public offices named like counsel: prosecutors and ministers, not one side's lawyer
+_OFFICE = frozenset(
+    {"u.s.", "us", "city", "state", "county", "district", "prosecuting", "assistant", "general"}
+    | {"former", "special", "crown", "solicitor"}
+)
+
+
+def _is_stake(found: str, following: str, before: str = "") -> bool:
+    """Spokespeople, campaign staff and parties count as they are; a lawyer or
+    representative only as someone's ("Trump's lawyer", "a lawyer for the
+    accused", "defense attorney"): "a lawyer by training", "Attorney General" are not."""
+    if not _COUNSEL.search(found):
+        return True
+    words = found.lower().split()
+    if following.strip().lower().startswith("general") or _OFFICE & set(words):
+        return False
+    if re.search(r"\b(?:for|of|to|representing)\s+\S", found) or "defen" in found.lower():
+        return True
+    if before.lower() in ("his", "her", "their", "its"):
+        return True  # "his lawyer"
+    owner = found.split()[0]
+    possessive = owner.endswith(("'s", "\u2019s", "'", "\u2019"))
+    return len(words) > 1 and (owner[:1].isupper() or possessive)
+
+
 def stake_in(words: str) -> str | None:
     """The words that show a stake ("spokesperson of Haftar's forces"), if any."""
-    m = _STAKE_PHRASE.search(words) or _STAKE_WORD.search(words)
-    return _clean(m.group()) if m else None
+    for pattern in (_STAKE_PHRASE, _STAKE_WORD):
+        for m in pattern.finditer(words):
+            before = (words[: m.start()].split() or [""])[-1]
+            if _is_stake(m.group(), words[m.end() : m.end() + 20], before):
+                return _clean(m.group())
+    return None
+
+
+_APPOSITIVE = re.compile(r"\s*,\s*([^,.;:\n]{1,80})")
+# "Army spokesman Ahmed", "Trump campaign chairman Paul": a role right before the name
+_ROLE_BEFORE = re.compile(
+    rf"({_STAKE})\s*,?\s+(?:(?-i:[A-Z])[\w.'\u2019-]*\s+)*$", re.IGNORECASE
+)
 
 
 def stated_roles(text: str, name: str) -> str | None:
@@ -237,18 +274,21 @@ def stated_roles(text: str, name: str) -> str | None:
     for key in dict.fromkeys([name, last]):
         if len(key) < 3:
             continue
-        k = re.escape(key)
-        after = re.compile(rf"{k}\s*,\s*([^,.;:\n]{{1,80}})", re.IGNORECASE)
-        before = re.compile(rf"((?:[\w'’-]+\s+){{0,3}}{_STAKE})\s*,?\s+(?:[A-Z][\w.'’-]*\s+)*{k}\b")
-        for m in after.finditer(text):
+        found = list(re.finditer(rf"(?<![\w-]){re.escape(key)}\b", text))
+        for m in found:
+            after = _APPOSITIVE.match(text, m.end(), m.end() + 84)
+            if after is None:
+                continue
             # an appositive that is the role ("X, the spokesman of Y", "X, a lawyer for Y"),
             # not a clause that mentions one ("X, whose lawyer said")
-            role = _STAKE_WORD.search(m.group(1))
-            lead = m.group(1)[: role.start()].lower().split() if role else []
+            role = _STAKE_WORD.search(after.group(1))
+            lead = after.group(1)[: role.start()].lower().split() if role else []
             if role and len(lead) <= 3 and not {"who", "whose", "which", "that"} & set(lead):
-                return stake_in(m.group(1)[role.start() :])
-        for m in before.finditer(text):
-            return _clean(m.group(1))
+                return stake_in(after.group(1)[role.start() :])
+        for m in found:
+            before = _ROLE_BEFORE.search(text, max(0, m.start() - 100), m.start())
+            if before is not None and _is_stake(before.group(1), text[m.start() : m.end()]):
+                return _clean(before.group(1))
     return None
 
 

@@ -107,6 +107,12 @@ def test_no_reason_when_none_is_stated() -> None:
         ("Trump attorney Michael Cohen", "Trump attorney"),
         ("a historian at Yale", None),
         ("the mayor", None),
+        ("his attorney", "attorney"),
+        ("defense attorney John Doe", "defense attorney"),
+        # an office or a profession is no side's lawyer
+        ("Attorney General Loretta Lynch", None),
+        ("City Attorney Brad Holm", None),
+        ("a lawyer by training", None),
     ],
 )
 def test_stake_in(words: str, want: str | None) -> None:
@@ -117,6 +123,9 @@ def test_stated_roles_anywhere_in_the_text() -> None:
     text = "Army spokesman Ahmed Al-Mismari spoke on Monday. Later, Al-Mismari said no."
     assert stated_roles(text, "Ahmed Al-Mismari") == "Army spokesman"
     assert stated_roles("Ann Lee, whose lawyer spoke, said no.", "Ann Lee") is None
+    assert stated_roles("U.S. Attorney General Loretta Lynch said no.", "Loretta Lynch") is None
+    cohen = "Trump attorney Michael Cohen said no."
+    assert stated_roles(cohen, "Michael Cohen") == "Trump attorney"
 
 
 @pytest.mark.parametrize(

@@ -396,8 +396,10 @@ def inherit_sources(doc: Doc, attributions: list[Attribution], speakers: list[_S
             c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children
         ):
             continue
-        if verb.dep_ == "conj":
-            continue  # "X said A and claimed B": the parser's shared subject, not context
+        if verb.dep_ != "ROOT":
+            # only a sentence's own main verb: "X said A and claimed B" shares X in the
+            # parse, and a verb inside a clause with no subject is a misparse, not context
+            continue
         sent = sent_of.get(verb.sent.start, 0)
         earlier = [
             sp
