@@ -305,6 +305,20 @@ def _dated(text: str, src: Span, sentences: Sentences, cue: Span | None) -> int 
     return None
 
 
+_WORK_NP = re.compile(
+    rf"\b(?:a|an|the|this|that|their|its|his|her)\s+(?:[\w'\u2019-]+\s+){{0,3}}?(?:{_DOC_WORDS})\b",
+    re.IGNORECASE,
+)
+
+
+def _work_before(text: str, pos: int, sentences: Sentences) -> str | None:
+    """The first work named earlier in the sentence: "a major 2007 study" (later
+    ones are usually inside its title or description)."""
+    lo = _sentence_of(pos, sentences)[0]
+    found = _WORK_NP.search(text, lo, pos)
+    return _clean(found.group()) if found else None
+
+
 def _work_source(phrase: str) -> bool:
     words = [w.lower() for w in _words(phrase)]
     return bool(words) and (_head(words) in WORK_AUTHORS or _head(words) in DOCUMENT_HEADS)
@@ -345,6 +359,11 @@ def classify_source(
     region = Span.of(text, min(at, src.start), max(src.end, at + len(phrase)))
     info = SourceInfo(type=stype)  # type: ignore[arg-type]
     info.descriptor = _descriptor(phrase, text, region, stype)
+    if stype == "document" and _head(low) in WORK_AUTHORS - DOCUMENT_HEADS:
+        # "In a major 2007 study ..., the authors noted": whose authors
+        work = _work_before(text, src.start, sentences)
+        if work:
+            info.descriptor = f"{info.descriptor or 'authors'} of {work}"
     if stype == "anonymous":
         info.anonymity_reason = _anonymity_reason(text, src, sentences)
     if stype in ("person", "organization", "anonymous", "vague_collective", "outlet"):

@@ -63,6 +63,7 @@ def test_the_unnamed_official(belhadj):
 def test_west_point_study_is_stale(belhadj):
     c = one(belhadj, source="the authors", cue="noted")
     assert c["source_info"]["dated"] == 2007 and c["source_info"]["type"] == "document"
+    assert c["source_info"]["descriptor"] == "authors of a major 2007 study"
     got = flags(c)
     assert "stale_source" in got
     assert "2007" in got["stale_source"] and "2015-03-10" in got["stale_source"]

@@ -160,3 +160,11 @@ def test_sentence_bounds_cover_the_text_in_order(text: str) -> None:
     bounds = sentence_bounds(text)
     assert "".join(text[s:e] for s, e in bounds) == text
     assert all(s < e for s, e in bounds)
+
+
+def test_authors_are_described_by_their_work() -> None:
+    text = "In a 2009 report for the Senate, the authors noted the port fell."
+    got = info_of(text, "the authors", "noted", "the port fell")
+    assert got.type == "document" and got.descriptor == "authors of a 2009 report"
+    plain = "The authors noted the port fell."
+    assert info_of(plain, "The authors", "noted", "the port fell").descriptor == "authors"
