@@ -59,6 +59,7 @@ def test_reextract_restores_current_flags_and_keeps_user_decisions(db: Path) -> 
     conn.commit()
     conn.close()
     before_user = _user_tables(db)
+    aliases = store.get_aliases(dbmod.open_db(db))
     _age(db)
     assert all(c["source_info"] is None for c in claims_json(db))
 
@@ -74,6 +75,7 @@ def test_reextract_restores_current_flags_and_keeps_user_decisions(db: Path) -> 
     assert all(c["source_info"] is not None for c in again)
     assert all(not c["extractor"].startswith("old/") for c in again)
     assert _user_tables(db) == before_user
+    assert store.get_aliases(dbmod.open_db(db)) == aliases  # re-found from the same text
     docs = api.documents(db)
     assert all(d.extractor != "old/0.1" for d in docs)
 
@@ -121,3 +123,10 @@ def test_replace_extraction_is_all_or_nothing(db: Path) -> None:
         store.replace_extraction(handle, doc_id, extraction, [[]])  # wrong length
     assert store.load_claims(handle, doc_id) == before
     assert store.get_mentions(handle, doc_id) == mentions
+
+
+def test_reextract_is_idempotent(db: Path) -> None:
+    assert run_cli("reextract", db=db).exit_code == 0
+    once = claims_json(db)
+    assert run_cli("reextract", db=db).exit_code == 0
+    assert claims_json(db) == once
