@@ -345,3 +345,47 @@ def sources_tags(doc: str | None, fmt: str, db_path: str) -> None:
     from claimtrack.output import TAG_COLUMNS, emit
 
     emit(api.source_tags(db_path, doc=doc), fmt, TAG_COLUMNS, title="admiralty-scale tags")
+
+
+# --- eval (issue 4): precision/recall on a researcher's annotated news ---
+
+
+@cli.command("eval")
+@click.argument("gold", type=click.Path(dir_okay=False))
+@click.option("--pred", "pred", type=click.Path(dir_okay=False),
+              help="score this prediction JSONL instead of running the extractor")
+@click.option("--extractor", type=click.Choice(["rules"]), default="rules", show_default=True,
+              help="which extractor makes the predictions")
+@click.option("--only", "only", multiple=True, metavar="FIELD=VALUE",
+              help="score only gold attributions with this label, e.g. cue_class=speech "
+                   "(repeatable)")
+@click.option("--errors", "errors", default=0, show_default=True, type=click.IntRange(0),
+              help="show N misses and N false alarms with their context")
+@click.option("--seed", default=0, show_default=True, help="which error examples --errors picks")
+@click.option("--jaccard", "threshold", default=0.5, show_default=True,
+              type=click.FloatRange(0, 1, min_open=True), help="token Jaccard for an overlap match")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="parser processes")
+@output_options
+def eval_cmd(gold: str, pred: str | None, extractor: str, only: tuple[str, ...], errors: int,
+             seed: int, threshold: float, jobs: int, fmt: str) -> None:
+    """Score the extractor on a gold JSONL file (../shared/eval/README.md's format).
+
+    Precision/recall/F1 of contents (exact and overlap), source and cue accuracy,
+    recall by kind and cue class; the last table line is machine-readable.
+    """
+    from claimtrack.evaluate import render_metrics
+    from claimtrack.output import emit_model
+    from claimtrack.progress import progress_bar
+
+    for item in only:
+        if "=" not in item or item.startswith("="):
+            raise click.BadParameter(f"want FIELD=VALUE, got {item!r}", param_hint="--only")
+    notes: list[str] = []
+    with progress_bar("extracting") as tick:
+        metrics = api.evaluate(gold, pred_path=pred, extractor=extractor, jobs=jobs, only=only,
+                               errors=errors, seed=seed, threshold=threshold, progress=tick,
+                               notes=notes)
+    for note in notes:
+        _stderr(f"warning: {note}")
+    emit_model(metrics, fmt, render_metrics)
