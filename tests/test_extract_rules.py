@@ -42,6 +42,7 @@ def test_relative_clause_source_and_that_clause():
     text = ("The news comes from a senior police officer who has confirmed that the mayor "
             "is leaving the city.")
     a = one(text, "confirmed")
+    # a common-noun antecedent no resolver can name: the phrase is the source
     assert a.source.text == "a senior police officer"
     assert "the mayor is leaving the city" in a.content.text
     assert a.kind == "indirect"
@@ -294,3 +295,120 @@ def test_source_is_the_whole_phrase_less_a_dateline():
     dateline = ("CLEVELAND, July 19 (UPI) — Former Attorney General Tom Reed said the case "
                 "was closed.")
     assert one(dateline, "said").source.text == "Former Attorney General Tom Reed"
+
+
+# ---------------------------------------------------------------- constructions (issue 4)
+
+
+def test_named_antecedent_gives_the_relative_pronoun_and_its_entity():
+    a = one("Senator Jane Smith, who said the plan was reckless, voted against it.", "said")
+    assert a.source.text == "who"  # the span in the text, as PolNeAR marks it
+    assert a.source_entity == "Jane Smith"
+    assert a.content.text == "the plan was reckless"
+
+
+def test_told_reporters():
+    a = one("The minister told reporters that the talks had failed.", "told")
+    assert a.source.text == "The minister"
+    assert a.content.text == "that the talks had failed"
+    assert "reporters" not in a.content.text
+
+
+def test_said_in_a_statement():
+    a = one("The company said in a statement that its profits fell sharply.", "said")
+    assert a.source.text == "The company"
+    assert a.content.text == "that its profits fell sharply"
+
+
+def test_tweeted_and_wrote():
+    t = one("Senator Lopez tweeted that the vote had been rigged.", "tweeted")
+    assert t.source.text == "Senator Lopez" and t.content.text == "that the vote had been rigged"
+    w = one("The governor wrote that the budget was balanced at last.", "wrote")
+    assert w.source.text == "The governor" and w.cue_class == "speech"
+
+
+def test_possessive_spokesman_is_the_source():
+    a = one("The mayor's spokesman said the office would close on Friday.", "said")
+    assert a.source.text == "The mayor's spokesman"
+    assert a.content.text == "the office would close on Friday"
+
+
+def test_mixed_speech_kind():
+    a = one('The judge said the ruling was "a grave mistake" by the lower court.', "said")
+    assert a.kind == "mixed"
+
+
+def test_impersonal_passive_report_has_no_source():
+    a = one("It was reported that the mayor had resigned.", "reported")
+    assert a.source is None
+    assert a.content.text == "that the mayor had resigned"  # "It was" is nobody's
+
+
+def test_it_is_unclear_whether():
+    a = one("It is unclear whether the bridge will reopen this year.", "is unclear")
+    assert a.source is None and a.cue_class == "other"
+    assert a.content.text == "whether the bridge will reopen this year"
+
+
+def test_dash_introduces_a_quote():
+    a = one("The mayor said — “We will rebuild the harbor by spring.”", "said")
+    assert a.kind == "direct"
+    assert "We will rebuild the harbor by spring" in a.content.text
+
+
+def test_signed_quotations_each_keep_their_signer():
+    text = ("Readers wrote in.\n\n“He represents our greatest shame and I will not vote.” "
+            "― Sonya Ruiz\n“We matter too, every one of us.” ― Ana Lima\n")
+    signed = [a for a in atts(text) if a.rule == "signature"]
+    assert [(a.source.text, a.kind) for a in signed] == [("Sonya Ruiz", "direct"),
+                                                          ("Ana Lima", "direct")]
+    assert "every one of us" in signed[1].content.text
+    assert "every one of us" not in signed[0].content.text
+
+
+def test_double_single_quote_marks_resume_after_the_cue():
+    text = ("''The old order has been dying for a while,'' said Mark Ellis, a pollster. "
+            "''But it is not the philosophy of the country.''")
+    a = one(text, "said")
+    assert [f.text for f in a.content.pieces()] == [
+        "''The old order has been dying for a while,''",
+        "''But it is not the philosophy of the country.''",
+    ]
+    assert a.kind == "direct"
+
+
+def test_as_reported_aside_starts_after_the_comma():
+    a = one("As we reported yesterday, the mayor resigned after the vote.", "reported")
+    assert a.source.text == "we"
+    assert a.content.text == "the mayor resigned after the vote"
+
+
+def test_sourceless_sentence_takes_the_paragraph_speaker():
+    text = ("Mayor Jane Smith said the port was closed. Also claimed that the harbor "
+            "would reopen by spring.")
+    a = one(text, "claimed")
+    assert a.source is None  # no source span in its sentence ...
+    assert a.source_entity == "Jane Smith"  # ... the paragraph gives it
+
+
+@pytest.mark.parametrize(("text", "cue", "content"), [
+    ("Many voters think the election was stolen.", "think", "the election was stolen"),
+    ("The senator plans to introduce the bill next week.", "plans",
+     "to introduce the bill next week"),
+    ("Cruz hopes to win the state on Tuesday.", "hopes", "to win the state on Tuesday"),
+    ("The agency declined to comment on the case.", "declined", "to comment on the case"),
+    ("Both campaigns sought to calm their donors.", "sought", "to calm their donors"),
+])
+def test_other_cues_beliefs_plans_and_refusals(text, cue, content):
+    a = one(text, cue)
+    assert a.cue_class == "other"
+    assert a.content.text == content
+
+
+def test_charged_and_declared_are_acts_not_reports():
+    assert atts("The suspect was charged with arson on Monday.") == []
+    assert atts("Sanders was declared the winner in Rhode Island.") == []
+
+
+def test_infinitive_appear_is_no_impression():
+    assert atts("The joke made the governor appear to grimace.") == []

@@ -32,6 +32,14 @@ class Lexicon:
     continue_paragraphs: int
     adverbs: frozenset[str]
     raising: frozenset[str]
+    lemma_fixes: dict[str, str]
+    passive_object: frozenset[str]
+    impersonal: frozenset[str]
+
+    def lemma(self, tok) -> str:
+        """A token's lemma, lower case, with the model's known slips mended
+        ("hopes" -> "hop" is "hope")."""
+        return self.lemma_fixes.get(tok.lower_) or tok.lemma_.lower()
 
     def cue_class(self, lemma: str) -> str | None:
         """'speech', 'other', or None when the lemma is no cue."""
@@ -71,4 +79,7 @@ def load_lexicon() -> Lexicon:
         continue_paragraphs=int(raw["continue_paragraphs"]),
         adverbs=_set(raw, "adverb_cues"),
         raising=_set(raw, "raising_verbs"),
+        lemma_fixes={k.lower(): v for k, v in raw.get("lemma_fixes", {}).items()},
+        passive_object=_set(raw, "passive_object_verbs"),
+        impersonal=_set(raw, "impersonal_adjectives"),
     )

@@ -4,6 +4,8 @@ author's unsourced opening, and quotations that run on after the cue."""
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 from claimtrack.extract.spans import (
@@ -63,7 +65,7 @@ def headline_says_rule(ctx: Ctx) -> tuple[Cand, int] | None:
     if span is None:
         return None
     for tok in span[1:]:
-        if tok.nbor(-1).text != "," or ctx.lex.cue_class(tok.lemma_.lower()) != "speech":
+        if tok.nbor(-1).text != "," or ctx.lex.cue_class(ctx.lex.lemma(tok)) != "speech":
             continue
         source = trim(ctx.text, (tok.idx + len(tok.text), pe))
         content = trim(ctx.text, (ps, tok.nbor(-1).idx))
@@ -72,7 +74,7 @@ def headline_says_rule(ctx: Ctx) -> tuple[Cand, int] | None:
         if len(WORD.findall(ctx.text[source[0] : source[1]])) > ctx.lex.headline_speech_max_tokens:
             return None
         cue = [(tok.idx, tok.idx + len(tok.text))]
-        return Cand("headline_says", "speech", tok.lemma_.lower(), cue, source, [content]), tok.i
+        return Cand("headline_says", "speech", ctx.lex.lemma(tok), cue, source, [content]), tok.i
     return None
 
 
@@ -120,6 +122,43 @@ def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
         k -= 1
     source = (doc[k + 1].idx, name.end_char)
     return Cand("speaker_colon", "speech", ":", [(tok.idx, tok.idx + 1)], source, content)
+
+
+# ---------------------------------------------------------------- signed quotations
+
+_SIGNATURE = re.compile(
+    r"(?P<dash>[―—–]|--)[ \t\xa0]*"
+    r"(?P<name>[A-Z][\w.'’-]*(?:[ \xa0]+(?:[A-Z][\w.'’-]*|de|van|von|al|bin)){0,4})"
+    r"[ \t\xa0.]*(?=\(@|\n|$)")
+
+
+def signature_rule(ctx: Ctx) -> list[Cand]:
+    """ “...” ― Jane Doe: a quotation signed by a dash and a name at the end of
+    its line (reader comments, epigraphs), and an embedded post signed
+    "— Jane Doe (@handle) date": the text before the dash is theirs."""
+    text, out = ctx.text, []
+    for m in _SIGNATURE.finditer(text):
+        p = ctx.para_of(m.start())
+        if p < 0:
+            continue
+        ps = ctx.paras[p][0]
+        end = m.start()
+        while end > ps and text[end - 1] in " \t\xa0":
+            end -= 1
+        q = ctx.quote_at(end - 1) if end > ps else None
+        if q and q[1] == end and len(WORD.findall(text[q[0] : q[1]])) > (
+                ctx.lex.scare_quote_max_words):
+            content = q
+        elif text.startswith("(@", m.end()):
+            content = trim(text, (ps, end))
+            if content is None:
+                continue
+        else:
+            continue
+        dash = (m.start("dash"), m.end("dash"))
+        name = (m.start("name"), m.end("name"))
+        out.append(Cand("signature", "speech", "—", [dash], name, [content]))
+    return out
 
 
 # ---------------------------------------------------------------- no source
@@ -170,7 +209,7 @@ def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
                  if c.cue and (c.rule == "speaker_colon" or not ctx.quote_at(c.cue[0][0]))}
     taken = {r for c in cands for r in c.content}
     for c in cands:
-        if not c.cue or c.rule == "colon_block" or not c.content:
+        if not c.cue or c.rule in ("colon_block", "signature") or not c.content:
             continue
         if not any(ctx.quote_at(s) or ctx.quote_at(e - 1) for s, e in c.content):
             continue
@@ -180,7 +219,13 @@ def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
         end = max(e for _, e in [*c.content, *c.cue])
         sent = ctx.doc.char_span(c.cue[0][0], c.cue[0][1], alignment_mode="expand")
         if sent is not None:
+            said_end = end
             end = max(end, sent[0].sent.end_char)
+            # the parser may hang the next quotation's opening mark ('') on
+            # this sentence: stop before it
+            q = ctx.quote_at(end - 1)
+            if q and q[0] >= said_end:
+                end = q[0]
         pe = ctx.paras[p][1]
         q = next_quote(ctx, end, pe)
         while q and q not in taken and q[1] <= pe:

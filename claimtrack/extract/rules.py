@@ -21,6 +21,7 @@ from claimtrack.extract.layout import (
     headline_rule,
     headline_says_rule,
     no_source_rule,
+    signature_rule,
     speaker_colon_rule,
 )
 from claimtrack.extract.quotes import brackets_in
@@ -52,6 +53,9 @@ def _subject(tok: Token, depth: int = 0) -> list[Token] | None:
         if c.dep_ in _SUBJ:
             if c.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
                 head = tok.head
+                if head.pos_ == "PROPN":  # "Smith, who said": the pronoun, as
+                    return [c]  # PolNeAR marks it; resolve.py names Smith beside it
+                # "an official who said": the phrase, which no resolver can name
                 return [t for t in head.subtree if t.i < tok.left_edge.i or t.i == head.i]
             if c.i > tok.i:  # inverted: "..., says X" — the subject is the right-hand one
                 return list(c.subtree)
@@ -95,7 +99,7 @@ def _source_span(subj: list[Token], ctx: Ctx) -> Range | None:
 
 
 def _is_cue_verb(tok: Token, lex: Lexicon) -> bool:
-    return tok.pos_ == "VERB" and lex.cue_class(tok.lemma_.lower()) is not None
+    return tok.pos_ == "VERB" and lex.cue_class(lex.lemma(tok)) is not None
 
 
 def _colon_content(tok: Token, ctx: Ctx) -> list[Range] | None:
@@ -195,12 +199,12 @@ def _raising(tok: Token, ctx: Ctx) -> Cand | None:
     if not ranges:
         return None
     cue = [(tok.idx, tok.idx + len(tok.text))]
-    return Cand("verb_raising", "other", tok.lemma_.lower(), cue, None, ranges)
+    return Cand("verb_raising", "other", ctx.lex.lemma(tok), cue, None, ranges)
 
 
 def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     lex = ctx.lex
-    lemma = tok.lemma_.lower()
+    lemma = lex.lemma(tok)
     cls = lex.cue_class(lemma)
     if cls is None or tok.pos_ != "VERB":
         return None
@@ -215,7 +219,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     if tok.idx and ctx.text[tok.idx - 1] in "<_/@#":
         return None  # markup (<tweet ...>), handles and tags
     if lemma in lex.raising:
-        return _raising(tok, ctx)
+        # "made him appear to grimace": a bare infinitive is no report
+        return _raising(tok, ctx) if tok.tag_ not in ("VB", "VBG") else None
     subj = _subject(tok)
     shared = subj is not None and not any(t.head.i == tok.i for t in subj)
     subj_ids = {t.i for t in subj} if subj else set()
@@ -229,7 +234,9 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         d = c.dep_
         if c.i in subj_ids:
             continue
-        if d == "ccomp" or (d == "xcomp" and not _is_cue_verb(c, lex)):
+        # "wants to say": the saying is a report of its own, but what one
+        # declines, refuses or plans to say is that verb's content
+        if d == "ccomp" or (d == "xcomp" and (cls == "other" or not _is_cue_verb(c, lex))):
             content.update(_clause(c, lex))
             strong = True
         elif d == "prep" and c.lower_ in preps:
@@ -238,9 +245,11 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         elif d in ("dobj", "oprd") and lemma in lex.object_content and lemma not in lex.addressee:
             content.update(c.subtree)
             rule = "verb_object"
-        elif d == "nsubjpass":
+        elif d == "nsubjpass" and c.lower_ != "it":  # "it was reported that": no one's
             content.update(c.subtree)
             rule = "verb_passive"
+    if rule == "verb_passive" and not strong and lemma not in lex.passive_object:
+        return None  # "was charged", "was declared the winner": an act, not a report
     if rule == "verb_object" and content:
         # "described the dinner as X", "promised Y, if elected, starting with Z":
         # what follows the object is part of what was said
@@ -263,7 +272,11 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         if tok.dep_ == "parataxis" or (tok.dep_ == "advcl" and "as" in marks):
             head = tok.head
             own = {t.i for t in tok.subtree}
-            content.update(t for t in head.subtree if t.i not in own)
+            lead = -1
+            if tok.right_edge.i < head.i:  # "As we reported yesterday, Y": Y starts after the comma
+                lead = next((t.i for t in tok.doc[tok.right_edge.i + 1 : head.i] if t.text == ","),
+                            -1)
+            content.update(t for t in head.subtree if t.i not in own and t.i > lead)
             strong, rule = True, "verb_aside"
         elif inverted:
             content.update(t for t in tok.subtree if t.i < tok.i and t.i not in subj_ids)
@@ -329,6 +342,24 @@ def according_rule(tok: Token, ctx: Ctx) -> Cand | None:
         cue = [(tok.idx, last.idx + len(last.text))]
         return Cand("according_to", "speech", " ".join(phrase), cue, source, ranges)
     return None
+
+
+def impersonal_rule(tok: Token, ctx: Ctx) -> Cand | None:
+    """ "It is unclear whether Y", "it is likely that Y": an impression no one
+    is named for; the cue is the copula and the adjective, the content its clause."""
+    if tok.dep_ != "acomp" or tok.head.pos_ != "AUX" or tok.lower_ not in ctx.lex.impersonal:
+        return None
+    head = tok.head
+    if not any(c.dep_ == "nsubj" and c.lower_ == "it" for c in head.children):
+        return None
+    clauses = [c for c in (*head.children, *tok.children) if c.dep_ == "ccomp"]
+    if not clauses:
+        return None
+    ranges = tok_ranges(clauses[0].subtree)
+    if not ranges:
+        return None
+    cue = [(head.idx, tok.idx + len(tok.text))]
+    return Cand("impersonal", "other", tok.lower_, cue, None, ranges)
 
 
 def adverb_rule(tok: Token, ctx: Ctx) -> Cand | None:
@@ -476,6 +507,8 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
             c = adverb_rule(tok, ctx)
         elif tok.pos_ == "VERB":
             c = verb_rule(tok, ctx)
+        elif tok.pos_ == "ADJ":
+            c = impersonal_rule(tok, ctx)
         if c:
             cands.append(c)
     h = headline_rule(ctx)
@@ -489,6 +522,10 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
             c = speaker_colon_rule(tok, ctx)
             if c and not any(s <= tok.idx < e for o in cands for s, e in o.content):
                 cands.append(c)
+    signed = [c for c in signature_rule(ctx)
+              if not any(o.cue and c.content[0][0] <= o.cue[0][0] < c.content[0][1]
+                         for o in cands)]
+    cands.extend(signed)
     continue_quotes(cands, ctx)
     cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
     cands = [c for c in cands if not _nested_cue(c, cands)]
