@@ -28,7 +28,13 @@ def _t(value: object) -> Text:
 
 
 def _flags(c: Claim) -> Text:
-    return _t("\n".join(f.code for f in c.flags))
+    """The Admiralty grade (when computed) above the flag codes."""
+    lines = [f"grade {c.grade.reliability}{c.grade.credibility}"] if c.grade else []
+    return _t("\n".join(lines + [f.code for f in c.flags]))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _cue(c: Claim) -> str:
@@ -51,7 +57,8 @@ def _source_with_chain(item: EntityClaim) -> Text:
 
 def render_entity_view(view: EntityView, console: Console) -> None:
     total = sum(len(d.by) + len(d.about) for d in view.documents)
-    console.print(_t(f"{view.name}: {total} claims in {len(view.documents)} documents"))
+    console.print(_t(f"{view.name}: {_plural(total, 'claim')} in "
+                     f"{_plural(len(view.documents), 'document')}"))
     if view.entity is not None and view.entity.aliases:
         console.print(_t(f"entity {view.entity.name}, also: {', '.join(view.entity.aliases)}"))
     for d in view.documents:
@@ -61,7 +68,7 @@ def render_entity_view(view: EntityView, console: Console) -> None:
             table = Table(title=_t(f"{d.title or d.origin} ({d.id}): {role}"),
                           show_lines=True, title_justify="left", expand=True)
             table.add_column("source", ratio=3, overflow="fold")
-            table.add_column("cue", ratio=1, overflow="fold")
+            table.add_column("cue", min_width=12, overflow="fold")
             table.add_column("content", ratio=6, overflow="fold")
             table.add_column("flags", min_width=20, overflow="fold")
             for item in items:
