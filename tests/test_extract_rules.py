@@ -412,3 +412,20 @@ def test_charged_and_declared_are_acts_not_reports():
 
 def test_infinitive_appear_is_no_impression():
     assert atts("The joke made the governor appear to grimace.") == []
+
+
+@pytest.mark.parametrize("name", ["belhadj-isis-libya-2015.md", "haftar-spokesman-al-qaeda.md"])
+def test_cached_ruler_and_lemmas_equal_the_stock_pipeline(name):
+    """The extractor skips the attribute ruler and lemmatizer and fills their
+    answers from caches: every token must come out as the stock pipeline has it."""
+    from claimtrack.extract import parse, prepare
+    from claimtrack.nlp import get_nlp
+
+    nlp = get_nlp()
+    text = (SEEDS / name).read_text(encoding="utf-8") + "\n\nThey're gonna say y'all ain't done."
+    stock, fast = nlp(prepare(nlp, text)), parse(nlp, text)
+
+    def view(doc):
+        return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i) for t in doc]
+
+    assert view(fast) == view(stock)

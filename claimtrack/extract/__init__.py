@@ -6,8 +6,14 @@ resolve_sources (fills source_entity) -> link_chains (fills relayed_by).
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import re
 from collections.abc import Iterable, Iterator
 
+import numpy
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from claimtrack.extract.chains import link_chains
@@ -18,7 +24,7 @@ from claimtrack.extract.rules import find_attributions
 from claimtrack.models import Extraction, Mention
 from claimtrack.nlp import get_nlp
 
-_RULES_VERSION = "1.1.0"
+_RULES_VERSION = "1.2.0"
 # the lexicon's version is part of the name: editing cues.json changes output
 EXTRACTOR = f"claimtrack-rules/{_RULES_VERSION}+cues.{load_lexicon().version}"
 
@@ -42,6 +48,119 @@ def prepare(nlp, text: str) -> Doc:
     return paragraph_sentences(nlp.make_doc(text))
 
 
+# The stock lemmatizer sets every token's lemma in Python (~15% of parsing);
+# its answer depends only on the word, its POS and its morphology, so the
+# pipeline runs without it and lemmas come from a per-process cache of its answers.
+SKIP = ("attribute_ruler", "lemmatizer")
+_LEMMAS: dict[tuple[int, int, int], int] = {}
+
+
+# The attribute ruler (tag -> POS and morphology, plus word exceptions) is a
+# matcher over every token; a one-token rule's result depends only on the
+# token's word, tag, dependency and spacing, so its answers are cached the
+# same way (a key not seen yet is answered by the real ruler on a one-token
+# doc), and the few multi-token rules ("gon na", "there is") are matched on
+# their own and applied after.
+_RULED: dict[tuple[int, ...], tuple] = {}  # key -> (POS, MORPH, LEMMA, tag, dep)
+_KEY = [LOWER, TAG, DEP, IS_SPACE]
+_SET = [POS, MORPH, LEMMA]
+
+
+@functools.lru_cache(maxsize=1)
+def _multi(nlp) -> tuple[Matcher, list[tuple[int, dict]]]:
+    matcher = Matcher(nlp.vocab)
+    rules = []
+    for p in nlp.get_pipe("attribute_ruler").patterns:
+        if any(len(pattern) > 1 for pattern in p["patterns"]):
+            matcher.add(str(len(rules)), p["patterns"])
+            rules.append((p["index"], p["attrs"]))
+    return matcher, rules
+
+
+@functools.lru_cache(maxsize=1)
+def _word_rules(nlp) -> tuple[frozenset[str], tuple[re.Pattern, ...]]:
+    """The words (and word patterns) that some ruler rule names."""
+    words: set[str] = set()
+    regexes = []
+    for p in nlp.get_pipe("attribute_ruler").patterns:
+        for pattern in p["patterns"]:
+            for t in pattern:
+                v = t.get("LOWER")
+                if isinstance(v, str):
+                    words.add(v)
+                elif isinstance(v, dict):
+                    words.update(v.get("IN", ()))
+                    if "REGEX" in v:
+                        regexes.append(re.compile(v["REGEX"]))
+                    if set(v) - {"IN", "REGEX"}:
+                        regexes.append(re.compile(""))  # unknown operator: every word counts
+    return frozenset(words), tuple(regexes)
+
+
+_NAMED: dict[int, int] = {}  # word id -> itself when a rule may name it, else 0
+
+
+def _word_key(nlp, lower: int) -> int:
+    k = _NAMED.get(lower)
+    if k is None:
+        words, regexes = _word_rules(nlp)
+        w = nlp.vocab.strings[lower]
+        named = w in words or any(r.search(w) for r in regexes) or w.isspace()
+        k = _NAMED[lower] = lower if named else 0
+    return k
+
+
+def _rule_one(nlp, tok) -> tuple[int, ...]:
+    """The ruler's one-token answer for a token, from a doc of that token alone."""
+    one = Doc(nlp.vocab, words=[tok.text], spaces=[False])
+    one[0].tag_ = tok.tag_
+    one[0].dep_ = tok.dep_
+    one = nlp.get_pipe("attribute_ruler")(one)
+    return (*one.to_array(_SET).tolist()[0], one[0].tag_, one[0].dep_)
+
+
+def apply_ruler(nlp, doc: Doc) -> Doc:
+    """What the stock attribute ruler sets on a tagged, parsed doc."""
+    keys = [(_word_key(nlp, w), t, d, sp) for w, t, d, sp in doc.to_array(_KEY).tolist()]
+    hits = []
+    for tok, k in zip(doc, keys, strict=True):
+        res = _RULED.get(k)
+        if res is None:
+            res = _RULED[k] = _rule_one(nlp, tok)
+        hits.append(res)
+    doc.from_array(_SET, numpy.array([h[:3] for h in hits], dtype="uint64"))
+    for tok, h in zip(doc, hits, strict=True):
+        if tok.is_space:  # the ruler re-tags whitespace
+            tok.tag_, tok.dep_ = h[3], h[4]
+    matcher, rules = _multi(nlp)
+    for m, start, _ in matcher(doc):
+        index, attrs = rules[int(nlp.vocab.strings[m])]
+        tok = doc[start + index]
+        if "LEMMA" in attrs:
+            tok.lemma_ = attrs["LEMMA"]
+        if "POS" in attrs:
+            tok.pos_ = attrs["POS"]
+    return doc
+
+
+def fill_lemmas(nlp, doc: Doc) -> Doc:
+    """The lemmas the stock lemmatizer would set (it keeps any set earlier)."""
+    if doc.has_annotation("LEMMA") and all(t.lemma for t in doc):
+        return doc
+    arr = doc.to_array([ORTH, POS, MORPH, LEMMA])
+    lemmas = arr[:, 3].copy()
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    strings = doc.vocab.strings
+    for i in numpy.flatnonzero(lemmas == 0):
+        key = (int(arr[i, 0]), int(arr[i, 1]), int(arr[i, 2]))
+        lemma = _LEMMAS.get(key)
+        if lemma is None:
+            lemma = _LEMMAS[key] = strings.add(lemmatizer.lemmatize(doc[int(i)])[0])
+        lemmas[i] = lemma
+    doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+    return doc
+
+
 def extract_doc(doc: Doc) -> Extraction:
     """Attributions (sorted by content start) and entity mentions of a parsed doc."""
     attributions = find_attributions(doc)
@@ -50,16 +169,53 @@ def extract_doc(doc: Doc) -> Extraction:
     return Extraction(extractor=EXTRACTOR, attributions=attributions, mentions=_mentions(doc))
 
 
+def parse(nlp, text: str) -> Doc:
+    """The stock pipeline's analysis of one text, paragraphs marked."""
+    doc = prepare(nlp, text)
+    for name, proc in nlp.pipeline:
+        if name not in SKIP:
+            doc = proc(doc)
+    return fill_lemmas(nlp, apply_ruler(nlp, doc))
+
+
 def extract_text(text: str) -> Extraction:
+    return extract_doc(parse(get_nlp(), text))
+
+
+def _extract_batch(texts: list[str], batch_size: int) -> list[Extraction]:
     nlp = get_nlp()
-    return extract_doc(nlp(prepare(nlp, text)))
+    docs = nlp.pipe((prepare(nlp, t) for t in texts), batch_size=batch_size, disable=SKIP)
+    return [extract_doc(fill_lemmas(nlp, apply_ruler(nlp, d))) for d in docs]
+
+
+def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for t in texts:
+        batch.append(t)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def extract_texts(
     texts: Iterable[str], jobs: int = 1, batch_size: int = 8
 ) -> Iterator[Extraction]:
-    """Extractions in input order; parsing runs in `jobs` processes."""
-    nlp = get_nlp()
-    docs = (prepare(nlp, t) for t in texts)
-    for doc in nlp.pipe(docs, n_process=max(1, jobs), batch_size=batch_size):
-        yield extract_doc(doc)
+    """Extractions in input order.
+
+    With jobs > 1 each worker process parses *and* extracts its batches (the
+    rules run beside the parser, not after it in this process); workers are
+    forked after the model is loaded, so they share it instead of loading it.
+    """
+    if jobs <= 1:
+        for batch in _batches(texts, batch_size):
+            yield from _extract_batch(batch, batch_size)
+        return
+    get_nlp()
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                      else None)
+    with ctx.Pool(jobs) as pool:
+        work = functools.partial(_extract_batch, batch_size=batch_size)
+        for out in pool.imap(work, _batches(texts, batch_size)):
+            yield from out

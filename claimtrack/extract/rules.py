@@ -41,6 +41,8 @@ from claimtrack.models import Attribution, Span
 
 _SUBJ = ("nsubj", "csubj")
 _OBJECT_TAIL = frozenset({"prep", "oprd", "dative", "advcl", "acomp", "attr", "dobj"})
+_REFLEXIVE = frozenset({"itself", "himself", "herself", "themselves", "myself", "ourselves",
+                        "yourself"})
 _FUNCTION_POS = frozenset({"ADP", "DET", "PART", "SCONJ", "CCONJ", "PUNCT", "SPACE", "AUX"})
 
 
@@ -239,10 +241,12 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         if d == "ccomp" or (d == "xcomp" and (cls == "other" or not _is_cue_verb(c, lex))):
             content.update(_clause(c, lex))
             strong = True
-        elif d == "prep" and c.lower_ in preps:
+        elif d == "prep" and c.lower_ in preps and c.i > tok.i:  # not "On the trail, X called"
             content.update(c.subtree)
             strong, rule = True, "verb_object"
         elif d in ("dobj", "oprd") and lemma in lex.object_content and lemma not in lex.addressee:
+            if c.lower_ in _REFLEXIVE:
+                return None  # "calls itself X", "what they call X": naming, not saying
             content.update(c.subtree)
             rule = "verb_object"
         elif d == "nsubjpass" and c.lower_ != "it":  # "it was reported that": no one's
