@@ -336,7 +336,9 @@ def according_rule(tok: Token, ctx: Ctx) -> Cand | None:
         # the whole clause the source vouches for: climb to the sentence root,
         # stopping at a coordinated clause ("A, but according to Z, B" is B)
         anchor = tok.head
-        while anchor.dep_ not in ("ROOT", "conj") and anchor.head.i != anchor.i:
+        # ("A, but according to Z, B" is B; "A, but B, according to Z" is both)
+        while anchor.head.i != anchor.i and not (
+                anchor.dep_ == "ROOT" or (anchor.dep_ == "conj" and tok.i < anchor.i)):
             anchor = anchor.head
         own = {t.i for t in tok.subtree} | {tok.i + k for k in range(n)}
         content = [t for t in anchor.subtree if t.i not in own and sent.start <= t.i < sent.end]
