@@ -27,6 +27,11 @@ class AddResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _existing(db_path: str | Path):
+    """Open a database that must already exist (reading, re-extracting, deciding)."""
+    return dbmod.open_db(db_path, create=False)
+
+
 def add(
     db_path: str | Path,
     inputs: Sequence[str],
@@ -76,7 +81,7 @@ def add(
 
 
 def documents(db_path: str | Path) -> list[Document]:
-    return store.list_documents(dbmod.open_db(db_path))
+    return store.list_documents(_existing(db_path))
 
 
 def claims(
@@ -86,7 +91,7 @@ def claims(
     flag: str | None = None,
     kind: str | None = None,
 ) -> list[Claim]:
-    return queries.claims(dbmod.open_db(db_path), doc=doc, entity=entity, flag=flag, kind=kind)
+    return queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind)
 
 
 def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None) -> list[Claim]:
@@ -96,20 +101,20 @@ def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None
 
 
 def show_entity(db_path: str | Path, name: str):
-    return queries.entity_view(dbmod.open_db(db_path), name)
+    return queries.entity_view(_existing(db_path), name)
 
 
 def diff(db_path: str | Path, a: str, b: str):
     from claimtrack.diff import diff_documents
 
-    return diff_documents(dbmod.open_db(db_path), a, b)
+    return diff_documents(_existing(db_path), a, b)
 
 
 def report(db_path: str | Path, entity: str | None = None, doc: str | None = None):
     """The provenance report over one document, or all, optionally about one entity."""
     from claimtrack.report import build_report
 
-    db = dbmod.open_db(db_path)
+    db = _existing(db_path)
     docs = [store.get_document(db, doc)] if doc else store.list_documents(db)
     texts = {d.id: store.get_text(db, d.id) for d in docs}
     # Every claim of those documents: chains need the relaying hops too.
@@ -153,7 +158,7 @@ def reextract(db_path: str | Path, doc: str | None = None, progress: Progress | 
     or all; returns a list of reextract.Reextracted, in document order."""
     from claimtrack.reextract import reextract_documents
 
-    db = dbmod.open_db(db_path)
+    db = _existing(db_path)
     docs = [store.get_document(db, doc)] if doc else store.list_documents(db)
     return reextract_documents(db, docs, progress=progress, jobs=jobs)
 
@@ -165,7 +170,7 @@ def entities(db_path: str | Path, doc: str | None = None):
     """Entity records (claimtrack.models.Entity), most claims first, then by name."""
     from claimtrack.entities import list_entities
 
-    return list_entities(dbmod.open_db(db_path), doc=doc)
+    return list_entities(_existing(db_path), doc=doc)
 
 
 def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str | None = None,
@@ -175,7 +180,7 @@ def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str |
 
     if action not in ("merge", "split"):
         raise ValueError(f"unknown entity decision {action!r}")
-    return decide(dbmod.open_db(db_path), action, a, b, why=why,  # type: ignore[arg-type]
+    return decide(_existing(db_path), action, a, b, why=why,  # type: ignore[arg-type]
                   dry_run=dry_run)
 
 
@@ -186,7 +191,7 @@ def sources(db_path: str | Path, doc: str | None = None):
     """`claimtrack sources`: grades.SourceRow per source (of one document, or all)."""
     from claimtrack.grades import list_sources, source_entities
 
-    db = dbmod.open_db(db_path)
+    db = _existing(db_path)
     found = queries.claims(db, doc=doc)
     return list_sources(db, found, with_ungraded=doc is None,
                         entities=source_entities(db, found))
@@ -211,14 +216,14 @@ def grade_log(db_path: str | Path, name: str | None = None):
     """`claimtrack sources log [NAME]`: the grades log, oldest first."""
     from claimtrack.grades import grade_log as read_log
 
-    return read_log(dbmod.open_db(db_path), name)
+    return read_log(_existing(db_path), name)
 
 
 def source_tags(db_path: str | Path, doc: str | None = None):
     """`claimtrack sources tags`: each claim's MISP admiralty-scale tags."""
     from claimtrack.grades import claim_tags
 
-    return claim_tags(queries.claims(dbmod.open_db(db_path), doc=doc))
+    return claim_tags(queries.claims(_existing(db_path), doc=doc))
 
 
 # --- eval (issue 4): scoring the extractor on a researcher's gold file ---

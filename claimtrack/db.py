@@ -49,13 +49,21 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
             )
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
+def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
     """Create or open the database at `path`, migrate it to the latest schema.
+
+    With create=False (commands that only read) a missing file is an error,
+    so a mistyped --db does not quietly answer "nothing stored".
 
     Foreign keys are enforced on the returned connection. Raises DatabaseError
     with a one-line, actionable message when the file cannot be used.
     """
     path = Path(path).expanduser()
+    if not create and not path.exists():
+        raise DatabaseError(
+            f"no database at {path}: add documents first (`claimtrack add PATH --db {path}`) "
+            "or point --db / CLAIMTRACK_DB at yours"
+        )
     _check_path(path)
     conn: sqlite3.Connection | None = None
     try:

@@ -160,11 +160,20 @@ def test_not_a_sqlite_database(tmp_path):
 
 
 def test_database_from_a_newer_claimtrack(tmp_path):
+    from claimtrack.db import open_db
+
     db = tmp_path / "new.db"
-    assert run_cli("docs", db=db).exit_code == 0
+    open_db(db).conn.close()
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA user_version = 999")
     assert_clean_failure(run_cli("docs", db=db), "newer")
+
+
+def test_reading_a_missing_database_says_so_and_creates_nothing(tmp_path):
+    db = tmp_path / "typo.db"
+    for command in (["docs"], ["claims"], ["show", "--entity", "x"], ["report"], ["entities"]):
+        assert_clean_failure(run_cli(*command, db=db), "no database at", "claimtrack add")
+    assert not db.exists()
 
 
 def test_batch_keeps_good_files_and_lists_bad_ones(tmp_path):
