@@ -312,8 +312,10 @@ def claims(
     if doc_id is not None:
         out = [c for c in out if c.doc_id == doc_id]
     if entity is not None:
-        m = _Matcher(db, entity, out)
-        out = [c for c in out if m.by(c) or m.about(c)]
+        from claimtrack.entities import EntityMatcher  # same graph as `show --entity`
+
+        m, g = _Matcher(db, entity, out), EntityMatcher(db, entity)
+        out = [c for c in out if m.by(c) or m.about(c) or g.by(c) or g.about(c)]
     if flag is not None:
         out = [c for c in out if any(f.code == flag for f in c.flags)]
     if kind is not None:
