@@ -119,7 +119,12 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
     texts = {d.id: store.get_text(db, d.id) for d in docs}
     # Every claim of those documents: chains need the relaying hops too.
     found = [c for d in docs for c in queries.claims(db, doc=d.id)]
-    result = build_report(docs, texts, found, entity=entity)
+    if entity:
+        # the query layer's "by or about" (entity graph included), as claims/show select
+        selected = queries.claims(db, doc=doc, entity=entity)
+        result = build_report(docs, texts, selected, entity=entity, all_claims=found)
+    else:
+        result = build_report(docs, texts, found)
     if entity and not result.documents:
         raise NotFoundError(
             f"no claims by or about '{entity}': run `claimtrack claims` to see what is stored"
