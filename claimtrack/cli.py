@@ -127,7 +127,7 @@ def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | No
 @output_options
 @db_option
 def flags(doc: str | None, flag: str | None, fmt: str, db_path: str) -> None:
-    """List flagged claims: unnamed, vague, missing or single sources."""
+    """List flagged claims: anonymous, vague, unresolved or single sources, and why."""
     from claimtrack.output import FLAG_COLUMNS, emit
 
     emit(api.flagged(db_path, doc=doc, flag=flag), fmt, FLAG_COLUMNS, title="flagged claims")
