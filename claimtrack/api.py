@@ -90,8 +90,10 @@ def claims(
     entity: str | None = None,
     flag: str | None = None,
     kind: str | None = None,
+    cue_class: str | None = None,
 ) -> list[Claim]:
-    return queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind)
+    return queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind,
+                          cue_class=cue_class)
 
 
 def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None) -> list[Claim]:

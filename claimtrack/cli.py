@@ -110,15 +110,17 @@ def docs(fmt: str, db_path: str) -> None:
 @click.option("--entity", help="claims by or about this entity (case-insensitive)")
 @click.option("--flag", "flag", help="only claims with this flag code")
 @click.option("--kind", type=click.Choice(["direct", "indirect", "mixed"]))
+@click.option("--class", "cue_class", type=click.Choice(["speech", "other"]),
+              help="speech (said, reported, ...) or other (beliefs, plans, perceptions)")
 @output_options
 @db_option
-def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | None, fmt: str,
-           db_path: str) -> None:
+def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | None,
+           cue_class: str | None, fmt: str, db_path: str) -> None:
     """List claims with source, cue, content and flags."""
     from claimtrack.output import CLAIM_COLUMNS, emit
 
-    emit(api.claims(db_path, doc=doc, entity=entity, flag=flag, kind=kind), fmt, CLAIM_COLUMNS,
-         title="claims")
+    found = api.claims(db_path, doc=doc, entity=entity, flag=flag, kind=kind, cue_class=cue_class)
+    emit(found, fmt, CLAIM_COLUMNS, title="claims")
 
 
 @cli.command()

@@ -294,12 +294,14 @@ def claims(
     entity: str | None = None,
     flag: str | None = None,
     kind: str | None = None,
+    cue_class: str | None = None,
 ) -> list[Claim]:
     """Claims with static and corpus flags, in (document added, seq) order, filtered.
 
     doc: a document reference (store.get_document); entity: claims by that
     source or whose content names it; flag: claims carrying that flag code;
-    kind: direct / indirect / mixed.
+    kind: direct / indirect / mixed; cue_class: speech (said, reported, ...) or
+    other (beliefs, plans, perceptions).
     """
     if flag is not None and flag not in FLAGS:
         raise NotFoundError(f"unknown flag '{flag}': choose one of {', '.join(FLAGS)}")
@@ -320,6 +322,10 @@ def claims(
         out = [c for c in out if any(f.code == flag for f in c.flags)]
     if kind is not None:
         out = [c for c in out if c.kind == kind]
+    if cue_class is not None:
+        if cue_class not in ("speech", "other"):
+            raise NotFoundError(f"unknown cue class '{cue_class}': choose speech or other")
+        out = [c for c in out if c.cue_class == cue_class]
     return out
 
 

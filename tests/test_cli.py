@@ -36,6 +36,11 @@ def test_claims_filters(seeded_db):
     assert direct and all(c["kind"] == "direct" for c in direct)
     vague = claims_json(seeded_db, "--flag", "vague_source")
     assert vague and all("vague_source" in {f["code"] for f in c["flags"]} for c in vague)
+    speech = claims_json(seeded_db, "--class", "speech")
+    other = claims_json(seeded_db, "--class", "other")
+    assert speech and all(c["cue_class"] == "speech" for c in speech)
+    assert all(c["cue_class"] == "other" for c in other)
+    assert len(speech) + len(other) == len(claims_json(seeded_db))
     mismari = claims_json(seeded_db, "--entity", "al-mismari")
     assert any(c["cue"] and c["cue"]["text"] == "claimed" for c in mismari)
 
