@@ -429,3 +429,46 @@ def test_cached_ruler_and_lemmas_equal_the_stock_pipeline(name):
         return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i) for t in doc]
 
     assert view(fast) == view(stock)
+
+
+# ---------------------------------------------------------------- round 2 (1.3.0)
+
+
+def test_definite_antecedent_gives_the_relative_pronoun():
+    text = ("Reporters spoke to the harbour master, who said that the pier will close "
+            "for repairs in March.")
+    a = one(text, "said")
+    assert a.source.text == "who"  # as PolNeAR marks it; the antecedent is resolved beside it
+    assert "the pier will close" in a.content.text
+
+
+def test_focus_adverb_is_not_part_of_the_source():
+    text = "Even the harbour master says the pier will close for repairs in March."
+    assert one(text, "says").source.text == "the harbour master"
+
+
+@pytest.mark.parametrize("aside", [
+    ", even as the mayor kept campaigning in the north",
+    ", where the ferry has run every day since 1950",
+])
+def test_trailing_writer_aside_is_cut_from_the_content(aside):
+    text = f"The harbour master said the pier will close for repairs in Dunmore{aside}."
+    a = one(text, "said")
+    assert a.content.text.rstrip(",. ") == "the pier will close for repairs in Dunmore"
+
+
+def test_one_stretch_of_text_is_one_claim():
+    # taken both by the colon and by the verb, the quotation is one claim
+    text = 'The harbour master told the council: "The pier will close for repairs in March."'
+    found = [a for a in atts(text) if "pier will close" in a.content.text]
+    assert len(found) == 1
+    assert found[0].source.text == "The harbour master"
+
+
+def test_relayed_report_keeps_both_speakers():
+    # "According to X, Y claimed Z": the same words, but X relays Y — a chain of two
+    text = ("According to the Daily Courier, the harbour master claimed that the pier "
+            "will close in March.")
+    relay, claimed = one(text, "According to"), one(text, "claimed")
+    assert relay.source.text == "the Daily Courier"
+    assert claimed.source.text == "the harbour master"
