@@ -472,3 +472,16 @@ def test_relayed_report_keeps_both_speakers():
     relay, claimed = one(text, "According to"), one(text, "claimed")
     assert relay.source.text == "the Daily Courier"
     assert claimed.source.text == "the harbour master"
+
+
+def test_seem_content_is_subject_and_complement():
+    text = "In the past few days, however, the harbour master seemed to lose his patience."
+    a = one(text, "seemed")
+    assert a.cue_class == "other"
+    assert [f.text for f in a.content.pieces()] == ["the harbour master", "to lose his patience"]
+
+
+def test_seem_like():
+    text = "The new pier seemed like an obstacle to the ferry company."
+    a = one(text, "seemed")
+    assert "like an obstacle" in a.content.text and "The new pier" in a.content.text

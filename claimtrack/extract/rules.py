@@ -226,10 +226,18 @@ def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | Non
 def _raising(tok: Token, ctx: Ctx) -> Cand | None:
     """ "X seemed to shrink", "it appears that Y": an impression no one is
     named for; the content is the whole clause, the cue inside it."""
-    if not any(c.dep_ in ("xcomp", "acomp", "ccomp", "attr") for c in tok.children):
+    comps = [c for c in tok.children if c.dep_ in ("xcomp", "acomp", "ccomp", "attr")
+             or (c.dep_ == "prep" and c.lower_ == "like")]
+    if not comps:
         return None
     sent = tok.sent
-    content = [t for t in tok.subtree if sent.start <= t.i < sent.end and t.i != tok.i]
+    # the subject and the complement: not a fronted "In the meantime, however,"
+    # nor a trailing ", even as ..." (PolNeAR's content)
+    content: list[Token] = []
+    for c in tok.children:
+        if (c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "it") or c in comps:
+            content.extend(t for t in (_clause(c, ctx.lex) if c in comps else c.subtree)
+                           if sent.start <= t.i < sent.end)
     ranges = tok_ranges(content)
     if not ranges:
         return None
