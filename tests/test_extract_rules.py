@@ -485,3 +485,16 @@ def test_seem_like():
     text = "The new pier seemed like an obstacle to the ferry company."
     a = one(text, "seemed")
     assert "like an obstacle" in a.content.text and "The new pier" in a.content.text
+
+
+def test_speaker_of_adjective_and_preposition_complements():
+    text = "The harbour masters were quick to point out that the pier had never flooded."
+    assert one(text, "point out").source.text == "The harbour masters"
+    assert one("Trump stopped short of calling the pier unsafe.", "calling").source.text == "Trump"
+
+
+def test_inverted_speaker_the_parser_took_for_an_object():
+    text = '"The pier is safe," added a Dunmore councillor.'
+    a = one(text, "added")
+    assert a.source is not None and "councillor" in a.source.text
+    assert "The pier is safe" in a.content.text

@@ -79,6 +79,8 @@ def _subject(tok: Token, depth: int = 0) -> list[Token] | None:
         head = head.head
     elif tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp"):
         return None
+    if head.pos_ in ("ADJ", "ADV") and head.dep_ in ("acomp", "advmod") and head.head.i != head.i:
+        head = head.head  # "were quick to point out", "stopped short of calling"
     if depth < 3 and head.i != tok.i and head.pos_ in ("VERB", "AUX"):
         return _subject(head, depth + 1)
     return None
@@ -245,6 +247,21 @@ def _raising(tok: Token, ctx: Ctx) -> Cand | None:
     return Cand("verb_raising", "other", ctx.lex.lemma(tok), cue, None, ranges)
 
 
+def _inverted_speaker(tok: Token, ctx: Ctx, cls: str | None) -> list[Token] | None:
+    """'"...," said Skelly' / '"...," added a Democrat': the speaker the parser
+    took for an object or adverb right after a cue that follows a quotation."""
+    if cls != "speech" or tok.i == 0 or tok.i + 1 >= len(tok.doc):
+        return None
+    prev = tok.nbor(-1)
+    if not (prev.is_punct and (prev.text == "," or ctx.quote_at(prev.idx) is not None)):
+        return None
+    for c in tok.children:
+        if (c.i > tok.i and c.left_edge.i == tok.i + 1 and c.dep_ in ("dobj", "advmod", "npadvmod")
+                and (c.pos_ in ("PROPN", "NOUN") or c.tag_ == "NNP")):
+            return list(c.subtree)
+    return None
+
+
 def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     lex = ctx.lex
     lemma = lex.lemma(tok)
@@ -264,7 +281,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     if lemma in lex.raising:
         # "made him appear to grimace": a bare infinitive is no report
         return _raising(tok, ctx) if tok.tag_ not in ("VB", "VBG") else None
-    subj = _subject(tok)
+    subj = _subject(tok) or _inverted_speaker(tok, ctx, cls)
     shared = subj is not None and not any(t.head.i == tok.i for t in subj)
     subj_ids = {t.i for t in subj} if subj else set()
     prt = [c for c in tok.children if c.dep_ == "prt"]
