@@ -498,3 +498,10 @@ def test_inverted_speaker_the_parser_took_for_an_object():
     a = one(text, "added")
     assert a.source is not None and "councillor" in a.source.text
     assert "The pier is safe" in a.content.text
+
+
+def test_issuer_of_a_statement_is_the_source():
+    text = "The ferry company issued a statement saying the pier would reopen in May."
+    a = one(text, "saying")
+    assert a.source.text == "The ferry company"
+    assert "the pier would reopen in May" in a.content.text

@@ -50,6 +50,11 @@ _FUNCTION_POS = frozenset({"ADP", "DET", "PART", "SCONJ", "CCONJ", "PUNCT", "SPA
 # ---------------------------------------------------------------- verbs
 
 
+_ISSUED = frozenset({"statement", "report", "comment", "message", "letter", "release", "memo",
+                     "post", "tweet", "email", "note", "ad", "video", "op", "essay", "column",
+                     "remark", "speech", "order", "filing", "brief", "complaint"})
+
+
 def _subject(tok: Token, depth: int = 0) -> list[Token] | None:
     """Source tokens of a cue verb: its subject, or one it shares with its head."""
     for c in tok.children:
@@ -73,6 +78,12 @@ def _subject(tok: Token, depth: int = 0) -> list[Token] | None:
             return list(objs[0].subtree) if objs else None
     if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
         head = tok.head
+        if (head.lemma_ in _ISSUED and head.dep_ == "dobj" and head.head.pos_ == "VERB"
+                and depth < 3):
+            # "X issued a statement saying": the issuer, not the paper, is the source
+            issuer = _subject(head.head, depth + 1)
+            if issuer:
+                return issuer
         return [t for t in head.subtree if t.i < tok.left_edge.i]
     head = tok.head
     if tok.dep_ == "pcomp" and head.dep_ == "prep":  # "by saying", "after writing"
