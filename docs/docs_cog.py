@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from claimtrack.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-WIDTH = "100"
+WIDTH = "120"
 
 
 def shell(*commands: str, show: list[int] | None = None) -> str:
