@@ -37,6 +37,8 @@ from claimtrack.similarity import (
 )
 
 KINDS = ("direct", "indirect", "mixed")
+# codes of flag vocabulary v1 that v2 renamed: old scripts keep working
+RENAMED_FLAGS = {"unnamed_source": "anonymous_source"}
 
 
 class EntityClaim(Record):
@@ -303,6 +305,7 @@ def claims(
     kind: direct / indirect / mixed; cue_class: speech (said, reported, ...) or
     other (beliefs, plans, perceptions).
     """
+    flag = RENAMED_FLAGS.get(flag, flag) if flag is not None else None
     if flag is not None and flag not in FLAGS:
         raise NotFoundError(f"unknown flag '{flag}': choose one of {', '.join(FLAGS)}")
     if kind is not None and kind not in KINDS:

@@ -41,6 +41,8 @@ def test_claims_filters(seeded_db):
     assert speech and all(c["cue_class"] == "speech" for c in speech)
     assert all(c["cue_class"] == "other" for c in other)
     assert len(speech) + len(other) == len(claims_json(seeded_db))
+    assert claims_json(seeded_db, "--flag", "unnamed_source") == claims_json(
+        seeded_db, "--flag", "anonymous_source")  # the v1 name still works
     mismari = claims_json(seeded_db, "--entity", "al-mismari")
     assert any(c["cue"] and c["cue"]["text"] == "claimed" for c in mismari)
 
