@@ -235,6 +235,11 @@ def _local(prefix: str, *parts: str) -> str:
     return f"{prefix}_{slug}"
 
 
+# claimtrack source types that PROV has an agent type for
+_PROV_AGENT_TYPES = {"person": "Person", "anonymous": "Person", "organization": "Organization",
+                     "outlet": "Organization"}
+
+
 def _agent_key(name: str | None, cue: str | None, doc_id: str) -> tuple[str, str] | None:
     """(agent local name, label) for a source; None when no one is behind it."""
     if name:
@@ -255,7 +260,7 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
     relays it, the outermost from the document. Relaying claims left out of
     the report by a filter still appear, as bare entities, to keep chains whole.
     """
-    from prov.model import PROV_LABEL, PROV_VALUE, ProvDocument
+    from prov.model import PROV, PROV_LABEL, PROV_TYPE, PROV_VALUE, ProvDocument
 
     doc = ProvDocument()
     ns = doc.add_namespace(*NAMESPACE)
@@ -263,13 +268,19 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
     declared: set[str] = set()
     derived: set[tuple[str, str]] = set()
 
-    def attribute(entity_id: str, name: str | None, cue: str | None, doc_id: str):
+    def attribute(entity_id: str, name: str | None, cue: str | None, doc_id: str,
+                  stype: str | None = None):
         key = _agent_key(name, cue, doc_id)
         if key is None:
             return None
         if key[0] not in agents:
             agents.add(key[0])
-            doc.agent(ns[key[0]], {PROV_LABEL: key[1]})
+            agent_attrs: dict[str, object] = {PROV_LABEL: key[1]}
+            if stype and stype != "unknown":
+                agent_attrs[ns["source_type"]] = stype
+                if stype in _PROV_AGENT_TYPES:
+                    agent_attrs[PROV_TYPE] = PROV[_PROV_AGENT_TYPES[stype]]
+            doc.agent(ns[key[0]], agent_attrs)
         doc.wasAttributedTo(ns[entity_id], ns[key[0]])
         return ns[key[0]]
 
@@ -312,7 +323,8 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
             act = doc.activity(ns[_local("attribution", c.id)], None, None, act_attrs)
             doc.wasGeneratedBy(ns[own], act)
             name = (c.source_entity or c.source.text) if c.source else None
-            agent = attribute(own, name, c.cue.text if c.cue else None, c.doc_id)
+            stype = c.source_info.type if c.source_info else None
+            agent = attribute(own, name, c.cue.text if c.cue else None, c.doc_id, stype)
             if agent is not None:
                 doc.wasAssociatedWith(act, agent)
 

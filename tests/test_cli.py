@@ -291,5 +291,10 @@ def test_report_chain_reads_document_observer_mismari(seeded_db):
     line = next(ln for ln in md.stdout.splitlines()
                 if "Libya Observer" in ln and "Al-Mismari" in ln and "->" in ln)
     assert line.index("document") < line.index("Libya Observer") < line.index("Al-Mismari")
+    prov = run_cli("report", "--format", "prov-n", db=seeded_db)
+    assert prov.exit_code == 0
+    official = next(ln for ln in prov.stdout.splitlines()
+                    if "agent(" in ln and "unnamed US intelligence official" in ln)
+    assert 'ct:source_type="anonymous"' in official and "prov:Person" in official
     html = run_cli("report", "--format", "html", db=seeded_db)
     assert html.exit_code == 0 and "<html" in html.stdout.lower()
