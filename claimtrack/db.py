@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -91,3 +93,22 @@ def _explain(path: Path, e: sqlite3.DatabaseError) -> str:
     if "unable to open" in msg or "readonly" in msg or "disk I/O" in msg:
         return f"{path} cannot be opened for writing ({msg}): check the path and permissions"
     return f"{path}: database error ({msg})"
+
+
+@contextmanager
+def atomic(conn: sqlite3.Connection, failed: str) -> Iterator[None]:
+    """One write transaction: all of it or nothing. SQLite errors become a
+    DatabaseError starting with `failed` (the original stays as __cause__)."""
+    if conn.in_transaction:  # never fold our writes into a caller's pending work
+        conn.commit()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield
+        conn.execute("COMMIT")
+    except BaseException as e:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(e, sqlite3.Error):
+            hint = " (another claimtrack is writing: retry)" if "locked" in str(e) else ""
+            raise DatabaseError(f"{failed}: {e}{hint}; nothing was written") from e
+        raise

@@ -21,7 +21,6 @@ import getpass
 import io
 import os
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -30,7 +29,8 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
-from claimtrack.errors import ClaimtrackError, DatabaseError, InputError, NotFoundError
+from claimtrack.db import atomic
+from claimtrack.errors import ClaimtrackError, InputError, NotFoundError
 from claimtrack.models import Claim, Record, SourceType
 
 GRADES = ("A", "B", "C", "D", "E", "F")
@@ -145,11 +145,8 @@ def _append(
     """Append (source, grade, why, who, origin) rows in one transaction: all or none."""
     at = datetime.now(UTC).isoformat(timespec="microseconds")
     conn = db.conn
-    if conn.in_transaction:  # never fold our writes into a caller's pending work
-        conn.commit()
     ids = []
-    try:
-        conn.execute("BEGIN IMMEDIATE")
+    with atomic(conn, "could not log the grade"):
         for source, grade, why, who, origin in rows:
             cur = conn.execute(
                 "INSERT INTO source_grades (source, grade, why, who, at, origin) "
@@ -157,12 +154,6 @@ def _append(
                 (source, grade, why, who, at, origin),
             )
             ids.append(cur.lastrowid)
-        conn.execute("COMMIT")
-    except sqlite3.Error as e:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        hint = " (another claimtrack is writing: retry)" if "locked" in str(e) else ""
-        raise DatabaseError(f"could not log the grade: {e}{hint}; nothing was written") from e
     marks = ", ".join("?" for _ in ids)
     found = conn.execute(f"{_SELECT} WHERE id IN ({marks}) ORDER BY id", ids).fetchall()
     return [_entry(r) for r in found]

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from claimtrack.db import atomic
 from claimtrack.errors import DatabaseError, NotFoundError
 from claimtrack.models import (
     Alias,
@@ -99,6 +100,21 @@ def _validate(parsed: ParsedInput, extraction: Extraction, flags: list[list[Flag
                 raise ValueError(f"attribution {i}: span {span.start}-{span.end} outside text")
 
 
+def _insert_extraction(
+    conn: sqlite3.Connection,
+    doc_id: str,
+    extraction: Extraction,
+    flags: list[list[Flag]],
+    aliases: Sequence[Alias],
+) -> None:
+    for seq, m in enumerate(extraction.mentions):
+        _insert(conn, "mentions", {"doc_id": doc_id, "seq": seq, **m.model_dump()})
+    for seq, att in enumerate(extraction.attributions):
+        _insert(conn, "claims", _claim_row(doc_id, seq, att, flags[seq], extraction.extractor))
+    for alias in aliases:
+        _insert(conn, "aliases", {"doc_id": doc_id, **alias.model_dump()})
+
+
 def add_document(
     db: sqlite_utils.Database,
     parsed: ParsedInput,
@@ -116,45 +132,30 @@ def add_document(
     doc_id = parsed.sha256[:12]
     added = datetime.now(UTC)
     conn = db.conn
-    if conn.in_transaction:  # never fold our writes into a caller's pending work
-        conn.commit()
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        _insert(
-            conn,
-            "documents",
-            {
-                "id": doc_id,
-                "sha256": parsed.sha256,
-                "title": parsed.title,
-                "origin": parsed.origin,
-                "format": parsed.format,
-                "published": parsed.published.isoformat() if parsed.published else None,
-                "added": added.isoformat(timespec="microseconds"),
-                "extractor": extraction.extractor,
-                "text": parsed.text,
-                "notes": json.dumps(parsed.notes),
-            },
-        )
-        for seq, link in enumerate(parsed.links):
-            _insert(conn, "links", {"doc_id": doc_id, "seq": seq, **link.model_dump()})
-        for seq, m in enumerate(extraction.mentions):
-            _insert(conn, "mentions", {"doc_id": doc_id, "seq": seq, **m.model_dump()})
-        for seq, att in enumerate(extraction.attributions):
-            _insert(conn, "claims", _claim_row(doc_id, seq, att, flags[seq], extraction.extractor))
-        for alias in aliases:
-            _insert(conn, "aliases", {"doc_id": doc_id, **alias.model_dump()})
-        conn.execute("COMMIT")
-    except BaseException as e:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        if isinstance(e, sqlite3.IntegrityError) and find_by_sha(db, parsed.sha256):
+        with atomic(conn, f"could not store {parsed.origin}"):
+            _insert(
+                conn,
+                "documents",
+                {
+                    "id": doc_id,
+                    "sha256": parsed.sha256,
+                    "title": parsed.title,
+                    "origin": parsed.origin,
+                    "format": parsed.format,
+                    "published": parsed.published.isoformat() if parsed.published else None,
+                    "added": added.isoformat(timespec="microseconds"),
+                    "extractor": extraction.extractor,
+                    "text": parsed.text,
+                    "notes": json.dumps(parsed.notes),
+                },
+            )
+            for seq, link in enumerate(parsed.links):
+                _insert(conn, "links", {"doc_id": doc_id, "seq": seq, **link.model_dump()})
+            _insert_extraction(conn, doc_id, extraction, flags, aliases)
+    except DatabaseError as e:
+        if isinstance(e.__cause__, sqlite3.IntegrityError) and find_by_sha(db, parsed.sha256):
             raise DatabaseError(f"{parsed.origin} is already stored as document {doc_id}") from e
-        if isinstance(e, sqlite3.Error):
-            hint = " (another claimtrack is writing: retry)" if "locked" in str(e) else ""
-            raise DatabaseError(
-                f"could not store {parsed.origin}: {e}{hint}; nothing was written"
-            ) from e
         raise
     return get_document(db, doc_id)
 
@@ -176,33 +177,15 @@ def replace_extraction(
     parsed = ParsedInput(origin=doc_id, format="text", title=None, text=text, sha256=doc_id)
     _validate(parsed, extraction, flags)
     conn = db.conn
-    if conn.in_transaction:  # never fold our writes into a caller's pending work
-        conn.commit()
-    try:
-        conn.execute("BEGIN IMMEDIATE")
+    with atomic(conn, f"could not re-extract {doc_id}"):
         conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
         conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
-        for seq, m in enumerate(extraction.mentions):
-            _insert(conn, "mentions", {"doc_id": doc_id, "seq": seq, **m.model_dump()})
-        for seq, att in enumerate(extraction.attributions):
-            _insert(conn, "claims", _claim_row(doc_id, seq, att, flags[seq], extraction.extractor))
         if aliases is not None:
             conn.execute("DELETE FROM aliases WHERE doc_id = ?", (doc_id,))
-            for alias in aliases:
-                _insert(conn, "aliases", {"doc_id": doc_id, **alias.model_dump()})
+        _insert_extraction(conn, doc_id, extraction, flags, aliases or ())
         conn.execute(
             "UPDATE documents SET extractor = ? WHERE id = ?", (extraction.extractor, doc_id)
         )
-        conn.execute("COMMIT")
-    except BaseException as e:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        if isinstance(e, sqlite3.Error):
-            hint = " (another claimtrack is writing: retry)" if "locked" in str(e) else ""
-            raise DatabaseError(
-                f"could not re-extract {doc_id}: {e}{hint}; nothing was changed"
-            ) from e
-        raise
     return get_document(db, doc_id)
 
 
