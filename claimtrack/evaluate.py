@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrack.errors import ClaimtrackError, InputError
+from claimtrack.jsonl import extract_jsonl, iter_objects
 from claimtrack.output import shorten
 from claimtrack.scoring import ErrorExample, EvalMetrics, parse_only, score
 
@@ -37,14 +38,8 @@ def read_jsonl_docs(path: str | Path, need_text: bool, notes: list[str] | None =
     docs: Docs = {}
     try:
         with p.open(encoding="utf-8", errors="strict") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except ValueError as e:
-                    raise InputError(str(path), f"line {n}: not JSON ({e})") from None
-                if not isinstance(obj, dict) or "id" not in obj:
+            for n, obj in iter_objects(f, str(path)):
+                if "id" not in obj:
                     raise InputError(str(path), f'line {n}: want an object with an "id"')
                 if need_text and not isinstance(obj.get("text"), str):
                     raise InputError(str(path), f'line {n}: gold documents need a string "text"')
@@ -67,8 +62,6 @@ def predict(
 ) -> Docs:
     """Run the rule extractor on every gold text; predictions by id, in the
     shape `claimtrack extract` writes (the same function makes them)."""
-    from claimtrack.jsonl import extract_jsonl
-
     total = len(gold)
     if progress:
         progress(0, total)

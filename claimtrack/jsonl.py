@@ -9,11 +9,10 @@ left out: they are not attributions.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from claimtrack.errors import InputError
-from claimtrack.extract import extract_texts
 from claimtrack.models import Attribution, Span
 
 
@@ -36,21 +35,30 @@ def attribution_record(a: Attribution) -> dict:
     }
 
 
-def read_documents(infile: TextIO) -> list[tuple[str, str]]:
-    """(id, text) of every non-blank line; a bad line raises InputError naming it."""
-    name = getattr(infile, "name", "<stdin>")
-    docs = []
-    for n, line in enumerate(infile, 1):
+def iter_objects(lines: Iterable[str], name: str) -> Iterator[tuple[int, dict]]:
+    """(line number, object) of every non-blank JSON line; anything else raises
+    InputError naming the file and line."""
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except ValueError as e:
-            raise InputError(str(name), f"line {n}: not JSON ({e})") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise InputError(str(name), f'line {n}: want an object with a string "text"')
+            raise InputError(name, f"line {n}: not JSON ({e})") from None
+        if not isinstance(obj, dict):
+            raise InputError(name, f"line {n}: want a JSON object, got {type(obj).__name__}")
+        yield n, obj
+
+
+def read_documents(infile: TextIO) -> list[tuple[str, str]]:
+    """(id, text) of every non-blank line; a bad line raises InputError naming it."""
+    name = str(getattr(infile, "name", "<stdin>"))
+    docs = []
+    for n, obj in iter_objects(infile, name):
+        if not isinstance(obj.get("text"), str):
+            raise InputError(name, f'line {n}: want an object with a string "text"')
         if "id" not in obj:
-            raise InputError(str(name), f'line {n}: no "id"')
+            raise InputError(name, f'line {n}: no "id"')
         docs.append((obj["id"], obj["text"]))
     return docs
 
@@ -69,6 +77,8 @@ def extract_jsonl(
     """
     docs = read_documents(infile)
     done = 0
+    from claimtrack.extract import extract_texts  # spaCy: only when extracting
+
     for (doc_id, _), ex in zip(docs, extract_texts((t for _, t in docs), jobs=jobs), strict=True):
         atts = [attribution_record(a) for a in ex.attributions if a.rule != "no_source"]
         outfile.write(json.dumps({"id": doc_id, "attributions": atts}, ensure_ascii=False))
