@@ -243,40 +243,31 @@ def entities(ctx: click.Context, doc: str | None, fmt: str, db_path: str) -> Non
     emit(api.entities(db_path, doc=doc), fmt, ENTITY_COLUMNS, title="entities")
 
 
-@entities.command("merge")
-@click.argument("a")
-@click.argument("b")
-@click.option("--dry-run", is_flag=True, help="show what would merge; write nothing")
-@click.option("--why", help="your reason, kept with the decision")
-@output_options
-@db_option
-def entities_merge(a: str, b: str, dry_run: bool, why: str | None, fmt: str,
-                   db_path: str) -> None:
-    """Make B an alias of A (everywhere, also in documents added later)."""
-    from claimtrack.output import emit_model
-    from claimtrack.views import render_decision
+def _decision_command(action: str, doc: str) -> Callable:
+    """`entities merge` and `entities split`: same arguments, one api call."""
 
-    result = api.entity_decision(db_path, "merge", a, b, why=why, dry_run=dry_run)
-    emit_model(result, fmt, render_decision)
-    _stderr(result.message)
+    @entities.command(action, help=doc)
+    @click.argument("a")
+    @click.argument("b")
+    @click.option("--dry-run", is_flag=True, help=f"show what would {action}; write nothing")
+    @click.option("--why", help="your reason, kept with the decision")
+    @output_options
+    @db_option
+    def command(a: str, b: str, dry_run: bool, why: str | None, fmt: str, db_path: str) -> None:
+        from claimtrack.output import emit_model
+        from claimtrack.views import render_decision
+
+        result = api.entity_decision(db_path, action, a, b, why=why, dry_run=dry_run)
+        emit_model(result, fmt, render_decision)
+        _stderr(result.message)
+
+    return command
 
 
-@entities.command("split")
-@click.argument("a")
-@click.argument("b")
-@click.option("--dry-run", is_flag=True, help="show what would split; write nothing")
-@click.option("--why", help="your reason, kept with the decision")
-@output_options
-@db_option
-def entities_split(a: str, b: str, dry_run: bool, why: str | None, fmt: str,
-                   db_path: str) -> None:
-    """Keep A and B apart: undo a merge, or refuse an automatic one."""
-    from claimtrack.output import emit_model
-    from claimtrack.views import render_decision
-
-    result = api.entity_decision(db_path, "split", a, b, why=why, dry_run=dry_run)
-    emit_model(result, fmt, render_decision)
-    _stderr(result.message)
+entities_merge = _decision_command(
+    "merge", "Make B an alias of A (everywhere, also in documents added later).")
+entities_split = _decision_command(
+    "split", "Keep A and B apart: undo a merge, or refuse an automatic one.")
 
 
 # --- sources and grades (issue 5): Admiralty reliability log, MISP tags ---
