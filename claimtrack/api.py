@@ -236,20 +236,9 @@ def source_tags(db_path: str | Path, doc: str | None = None):
 # --- eval (issue 4): scoring the extractor on a researcher's gold file ---
 
 
-def evaluate(
-    gold_path: str,
-    pred_path: str | None = None,
-    extractor: str = "rules",
-    jobs: int = 1,
-    only: Sequence[str] = (),
-    errors: int = 0,
-    seed: int = 0,
-    threshold: float = 0.5,
-    progress: Callable[[int, int | None], None] | None = None,
-    notes: list[str] | None = None,
-):
-    """`claimtrack eval GOLD.jsonl`: no database; an EvalMetrics record."""
+def evaluate(gold_path: str, **options):
+    """`claimtrack eval GOLD.jsonl`: no database; an EvalMetrics record.
+    Options as claimtrack.evaluate.evaluate (pred_path, jobs, only, errors, ...)."""
     from claimtrack.evaluate import evaluate as run_eval
 
-    return run_eval(gold_path, pred_path=pred_path, extractor=extractor, jobs=jobs, only=only,
-                    errors=errors, seed=seed, threshold=threshold, progress=progress, notes=notes)
+    return run_eval(gold_path, **options)
