@@ -94,6 +94,28 @@ def test_quote_split_around_the_cue_gives_fragments():
     assert a.kind == "direct"
 
 
+def test_quote_sentence_after_the_cue_sentence_goes_on():
+    text = ("Voters are tired. “They will turn up,” she said. "
+            "“You will see them everywhere.”\n\nThe polls open at eight.")
+    a = one(text, "said")
+    assert [f.text for f in a.content.fragments or []] == [
+        "“They will turn up,”", "“You will see them everywhere.”"]
+    assert a.source and a.source.text == "she"
+
+
+def test_quote_with_its_own_cue_is_not_taken_by_the_previous_one():
+    text = "“They will turn up,” she said. “Wait and see,” her aide added."
+    said, added = one(text, "said"), one(text, "added")
+    assert said.content.text == "“They will turn up,”"
+    assert added.content.text == "“Wait and see,”"
+
+
+def test_quote_closing_a_paragraph_is_not_the_next_cue_s():
+    text = ("“We will win,” the senator said.\n\n"
+            "That adds pressure on the campaign, aides admit.")
+    assert not [a for a in atts(text) if a.cue and a.cue.text == "adds"]
+
+
 def test_quote_running_into_next_paragraph():
     text = ("“The roads are flooded,” the mayor said.\n\n“We are asking everyone to stay home "
             "until the water goes down.”\n\nThe rain stopped at noon.")

@@ -228,7 +228,7 @@ def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
                 end = q[0]
         pe = ctx.paras[p][1]
         q = next_quote(ctx, end, pe)
-        while q and q not in taken and q[1] <= pe:
+        while q and q[1] <= pe and q not in taken and _stands_alone(q, ctx, pe):
             c.content.append(q)
             end = q[1]
             q = next_quote(ctx, end, pe)
@@ -240,3 +240,12 @@ def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
             if q is None or nxt in cue_paras:
                 break
             c.content.append((ps, max(pe, q[1])))
+
+
+def _stands_alone(q: Range, ctx: Ctx, pe: int) -> bool:
+    """A quotation that is a sentence of its own: “B,” she added is another
+    attribution, even when the parse gave "added" no content."""
+    k = q[1]
+    while k < pe and ctx.text[k].isspace():
+        k += 1
+    return k >= pe or ctx.quote_at(k) is not None

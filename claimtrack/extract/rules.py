@@ -183,7 +183,9 @@ def _adjacent_quote(tok: Token, ctx: Ctx, after: bool) -> Range | None:
         j -= 1
     if j >= 0:
         q = ctx.quote_at(doc[j].idx)
-        if q and q[1] == doc[j].idx + len(doc[j].text):
+        # a quotation closing the previous paragraph is someone else's
+        if (q and q[1] == doc[j].idx + len(doc[j].text)
+                and ctx.para_of(q[1] - 1) == ctx.para_of(tok.idx)):
             return q
     return None
 
