@@ -197,6 +197,17 @@ def test_other_cue_class():
     assert a.cue_class == "other"
 
 
+def test_stance_verbs_are_other_with_their_object():
+    a = one("Most farmers in the county oppose the new water rules.", "oppose")
+    assert (a.cue_class, a.source.text, a.content.text) == (
+        "other", "Most farmers in the county", "the new water rules")
+
+
+def test_object_ends_before_when_and_where_it_was_said():
+    a = one("The minister denied the charges through his lawyer.", "denied")
+    assert a.content.text == "the charges"
+
+
 def test_no_cue_no_attribution():
     assert atts("The river rose three feet overnight and the bridge closed.") == []
 

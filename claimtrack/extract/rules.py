@@ -44,6 +44,10 @@ _SUBJ = ("nsubj", "csubj")
 _OBJECT_TAIL = frozenset({"prep", "oprd", "dative", "advcl", "acomp", "attr", "dobj"})
 _REFLEXIVE = frozenset({"itself", "himself", "herself", "themselves", "myself", "ourselves",
                         "yourself"})
+# "denied the charges through his lawyer", "repeated it at a town hall": when
+# and where it was said, not what
+_CIRCUMSTANCE = frozenset({"at", "during", "through", "after", "before", "since",
+                           "following", "amid", "via"})
 _FUNCTION_POS = frozenset({"ADP", "DET", "PART", "SCONJ", "CCONJ", "PUNCT", "SPACE", "AUX"})
 
 
@@ -330,7 +334,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         # what follows the object is part of what was said
         last = max(t.i for t in content)
         for c in tok.children:
-            if c.i > last and c.dep_ in _OBJECT_TAIL and not _is_cue_verb(c, lex):
+            if (c.i > last and c.dep_ in _OBJECT_TAIL and not _is_cue_verb(c, lex)
+                    and not (c.dep_ == "prep" and c.lower_ in _CIRCUMSTANCE)):
                 content.update(c.subtree)
     colon = _colon_content(tok, ctx) if cls == "speech" else None
     ranges: list[Range] = []
