@@ -110,6 +110,18 @@ def test_quote_with_its_own_cue_is_not_taken_by_the_previous_one():
     assert added.content.text == "“Wait and see,”"
 
 
+def test_short_quote_opening_its_sentence_is_said_not_scare():
+    a = one("The senator was asked about it. “Absolutely,” he said when asked again.", "said")
+    assert (a.content.text, a.kind, a.source.text) == ("“Absolutely,”", "direct", "he")
+    b = one("Guessford was shocked. “I’m honored!” she said.", "said")
+    assert b.content.text == "“I’m honored!”"
+
+
+def test_short_scare_quote_inside_a_sentence_is_no_claim():
+    assert not [a for a in atts("The so-called “deal” collapsed, officials said.")
+                if a.content.text == "“deal”"]
+
+
 def test_quote_closing_a_paragraph_is_not_the_next_cue_s():
     text = ("“We will win,” the senator said.\n\n"
             "That adds pressure on the campaign, aides admit.")

@@ -224,6 +224,32 @@ def _trailing_aside(t: Token, head: Token) -> bool:
     return t.dep_ == "relcl" and left.lower_ in _ASIDE_REL
 
 
+def _said_quote(q: Range, ctx: Ctx) -> bool:
+    """A quotation someone said, not a scare quote: more than a few words, or
+    a few that open their sentence (“Absolutely,” he said)."""
+    if len(WORD.findall(ctx.text[q[0] : q[1]])) > ctx.lex.scare_quote_max_words:
+        return True
+    ps = ctx.paras[ctx.para_of(q[0])][0]
+    before = ctx.text[ps : q[0]].rstrip()
+    return not before or before[-1] in ".!?:”\"'"
+
+
+def _quote_before_speaker(tok: Token, subj: list[Token] | None, ctx: Ctx) -> Range | None:
+    """ “Absolutely,” he said when asked: the parser may hang the quotation on
+    the cue itself, so it sits just before the speaker, inside the cue's clause."""
+    if not subj or subj[0].i > tok.i:
+        return None
+    j = subj[0].i - 1
+    while j >= 0 and (ctx.doc[j].text == "," or ctx.doc[j].is_space):
+        j -= 1
+    if j < 0:
+        return None
+    q = ctx.quote_at(ctx.doc[j].idx)
+    if not q or q[1] != ctx.doc[j].idx + len(ctx.doc[j].text) or q[0] < tok.left_edge.idx:
+        return None
+    return q
+
+
 def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | None:
     """ “...,” Ramos, 58, told AFP — when the parse lost the link: a quotation,
     a short verbless stretch (the speaker), then the cue."""
@@ -233,8 +259,7 @@ def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | Non
         q = ctx.quote_at(t.idx)
         if q and q[1] == t.idx + len(t.text):
             speaker = [x for x in doc[j + 1 : tok.i] if not x.is_punct and not x.is_space]
-            if speaker and len(WORD.findall(ctx.text[q[0] : q[1]])) > (
-                    ctx.lex.scare_quote_max_words):
+            if speaker and _said_quote(q, ctx):
                 return q, list(doc[j + 1 : tok.i])
             return None
         if t.pos_ in ("VERB", "AUX") or t.is_space or t.text in ".!?;:":
@@ -362,8 +387,9 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
             content.update(t for t in tok.subtree if t.i < tok.i and t.i not in subj_ids)
             strong, rule = True, "verb_inverted"
     if not content and not ranges and cls == "speech":
-        q = _adjacent_quote(tok, ctx, after=True) or _adjacent_quote(tok, ctx, after=False)
-        if q and len(WORD.findall(ctx.text[q[0] : q[1]])) > lex.scare_quote_max_words:
+        q = (_adjacent_quote(tok, ctx, after=True) or _adjacent_quote(tok, ctx, after=False)
+             or _quote_before_speaker(tok, subj, ctx))
+        if q and _said_quote(q, ctx):
             ranges, strong, rule = [q], True, "verb_quote"
         else:
             found = _quote_then_speaker(tok, ctx)
