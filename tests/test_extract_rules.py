@@ -110,6 +110,18 @@ def test_quote_with_its_own_cue_is_not_taken_by_the_previous_one():
     assert added.content.text == "“Wait and see,”"
 
 
+def test_transcript_turns_and_pundit_roundups():
+    text = ("Pundits react.\n\nMatthews: Well, speculation is bad for the country.\n\n"
+            "Kathleen Parker, The Washington Post: “The companies lobbied the department "
+            "for years.”\n\nJeremy Lott, author: “I am sick of being told whom to vote for.”\n")
+    got = {a.source.text: a.content.text for a in atts(text) if a.rule == "speaker_colon"}
+    assert got == {
+        "Matthews": "Well, speculation is bad for the country",
+        "Kathleen Parker, The Washington Post": "“The companies lobbied the department for years.”",
+        "Jeremy Lott, author": "“I am sick of being told whom to vote for.”",
+    }
+
+
 def test_short_quote_opening_its_sentence_is_said_not_scare():
     a = one("The senator was asked about it. “Absolutely,” he said when asked again.", "said")
     assert (a.content.text, a.kind, a.source.text) == ("“Absolutely,”", "direct", "he")

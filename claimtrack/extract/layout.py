@@ -86,26 +86,23 @@ def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
     so "Region: Middle East" or "Disclaimer: ..." introduce nothing.
     """
     doc, text = ctx.doc, ctx.text
-    j = tok.i - 1
-    while j >= 0 and (doc[j].pos_ == "PROPN" or doc[j].text in (".", "-", "and")
-                      or doc[j].is_upper) and not doc[j].is_space:
-        j -= 1
-    first = j + 1
-    while first < tok.i and not doc[first].text[:1].isalpha():
-        first += 1
-    if first >= tok.i:
-        return None
-    name = doc[first : tok.i]
-    named = name.text.isupper() and len(name.text) > 2 or any(
-        e.label_ in ("PERSON", "ORG") for e in name.ents)
-    if not named:
-        return None
     p = ctx.para_of(tok.idx)
     if p < 0:
         return None
     ps, pe = ctx.paras[p]
-    q = next_quote(ctx, tok.idx + 1, pe)
+    first = _name_before(tok, ctx)
+    if first is None:
+        return None
+    name = doc[first : tok.i]
     at_start = not text[ps : name.start_char].strip(" \"“'‘(")
+    named = name.text.isupper() and len(name.text) > 2 or any(
+        e.label_ in ("PERSON", "ORG") for e in name.ents) or (
+        # a transcript turn ("Matthews: Well, ..."): a bare name opening its paragraph
+        at_start and all(t.pos_ == "PROPN" for t in name if t.text[:1].isalpha())
+        and not any(e.label_ in ("GPE", "LOC", "DATE") for e in name.ents))
+    if not named:
+        return None
+    q = next_quote(ctx, tok.idx + 1, pe)
     if q and len(WORD.findall(text[q[0] : q[1]])) > ctx.lex.scare_quote_max_words:
         content = [q]
     elif at_start:
@@ -122,6 +119,25 @@ def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
         k -= 1
     source = (doc[k + 1].idx, name.end_char)
     return Cand("speaker_colon", "speech", ":", [(tok.idx, tok.idx + 1)], source, content)
+
+
+def _name_before(colon: Token, ctx: Ctx) -> int | None:
+    """Where the name before a colon starts: "Matthews", "Kathleen Parker, The
+    Washington Post", "Jeremy Lott, author" (a name, its outlet or role)."""
+    doc = ctx.doc
+    j = colon.i - 1
+    if j > 1 and doc[j].pos_ == "NOUN" and doc[j].is_lower and doc[j - 1].text == ",":
+        j -= 2  # ", author"
+    while j >= 0 and not doc[j].is_space and (
+            doc[j].pos_ == "PROPN" or doc[j].text in (".", "-", "and") or doc[j].is_upper
+            or doc[j].ent_type_ in ("PERSON", "ORG")
+            or (doc[j].lower_ == "the" and j + 1 < colon.i and doc[j + 1].pos_ == "PROPN")
+            or (doc[j].text == "," and j and doc[j - 1].pos_ == "PROPN")):
+        j -= 1
+    first = j + 1
+    while first < colon.i and not doc[first].text[:1].isalpha():
+        first += 1
+    return first if first < colon.i else None
 
 
 # ---------------------------------------------------------------- signed quotations
