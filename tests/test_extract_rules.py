@@ -122,6 +122,19 @@ def test_transcript_turns_and_pundit_roundups():
     }
 
 
+def test_asked_by_no_one_named():
+    a = one("Asked whether he would run again, the senator said he had not decided.", "Asked")
+    assert a.source is None and a.content.text == "whether he would run again"
+    b = one("She was asked about the merger at a hearing.", "asked")
+    assert b.source is None
+
+
+def test_speaker_the_parser_took_for_an_adverb():
+    a = one("“Having the data file is valuable,” Skelly said.", "said")
+    assert a.source.text == "Skelly"
+    assert a.content.text == "“Having the data file is valuable,”"
+
+
 def test_short_quote_opening_its_sentence_is_said_not_scare():
     a = one("The senator was asked about it. “Absolutely,” he said when asked again.", "said")
     assert (a.content.text, a.kind, a.source.text) == ("“Absolutely,”", "direct", "he")

@@ -304,6 +304,26 @@ def _inverted_speaker(tok: Token, ctx: Ctx, cls: str | None) -> list[Token] | No
     return None
 
 
+def _mistaken_speaker(tok: Token) -> list[Token] | None:
+    """ '“...,” Skelly said': a name right before the cue the parser took for
+    an adverb or object of it."""
+    if tok.i == 0:
+        return None
+    c = tok.nbor(-1)
+    if (c.head.i == tok.i and c.dep_ in ("advmod", "npadvmod", "dobj")
+            and (c.tag_ == "NNP" or c.is_title)
+            and c.left_edge.i > 0 and c.left_edge.nbor(-1).text in (",", "”", "''", '"', "’")):
+        return list(c.subtree)
+    return None
+
+
+def _asked_unnamed(tok: Token, lemma: str, lex: Lexicon) -> bool:
+    """ "Asked whether ..., Rubio said" / "he was asked about X": whoever asked
+    (told, urged) is not named; the one asked is the addressee, not the source."""
+    return (lemma in lex.addressee and tok.tag_ == "VBN"
+            and not any(c.dep_ == "nsubj" for c in tok.children))
+
+
 def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     lex = ctx.lex
     lemma = lex.lemma(tok)
@@ -323,7 +343,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     if lemma in lex.raising:
         # "made him appear to grimace": a bare infinitive is no report
         return _raising(tok, ctx) if tok.tag_ not in ("VB", "VBG") else None
-    subj = _subject(tok) or _inverted_speaker(tok, ctx, cls)
+    subj = None if _asked_unnamed(tok, lemma, lex) else (
+        _subject(tok) or _inverted_speaker(tok, ctx, cls) or _mistaken_speaker(tok))
     shared = subj is not None and not any(t.head.i == tok.i for t in subj)
     subj_ids = {t.i for t in subj} if subj else set()
     prt = [c for c in tok.children if c.dep_ == "prt"]
