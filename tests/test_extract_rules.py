@@ -135,6 +135,24 @@ def test_speaker_the_parser_took_for_an_adverb():
     assert a.content.text == "“Having the data file is valuable,”"
 
 
+@pytest.mark.parametrize(("text", "cue", "cls", "source", "content"), [
+    ("There is no evidence for Trump's claim that the vote was rigged.", "claim", "speech", "Trump",
+     "that the vote was rigged"),
+    ("Senator Bernie Sanders renewed calls for a federal inquiry into the banks.", "calls for",
+     "speech", "Senator Bernie Sanders", "a federal inquiry into the banks"),
+    ("Her fear that the plant would close proved right.", "fear", "other", "Her",
+     "that the plant would close"),
+])
+def test_noun_cues(text, cue, cls, source, content):
+    a = one(text, cue)
+    assert (a.cue_class, a.source and a.source.text, a.content.text) == (cls, source, content)
+
+
+def test_noun_cue_without_a_clause_is_no_claim():
+    found = atts("The claim was filed on Monday by the insurer.")
+    assert not [a for a in found if a.rule == "noun"]
+
+
 def test_short_quote_opening_its_sentence_is_said_not_scare():
     a = one("The senator was asked about it. “Absolutely,” he said when asked again.", "said")
     assert (a.content.text, a.kind, a.source.text) == ("“Absolutely,”", "direct", "he")

@@ -35,6 +35,8 @@ class Lexicon:
     lemma_fixes: dict[str, str]
     passive_object: frozenset[str]
     impersonal: frozenset[str]
+    noun_cues: dict[str, str]  # noun lemma -> 'speech' | 'other'
+    noun_preps: dict[str, frozenset[str]]
 
     def lemma(self, tok) -> str:
         """A token's lemma, lower case, with the model's known slips mended
@@ -82,4 +84,6 @@ def load_lexicon() -> Lexicon:
         lemma_fixes={k.lower(): v for k, v in raw.get("lemma_fixes", {}).items()},
         passive_object=_set(raw, "passive_object_verbs"),
         impersonal=_set(raw, "impersonal_adjectives"),
+        noun_cues={w: cls for cls in ("speech", "other") for w in raw["noun_cues"][cls]},
+        noun_preps={k: frozenset(v) for k, v in raw["noun_preps"].items()},
     )

@@ -25,6 +25,7 @@ from claimtrack.extract.layout import (
     signature_rule,
     speaker_colon_rule,
 )
+from claimtrack.extract.nouns import noun_rule
 from claimtrack.extract.quotes import brackets_in
 from claimtrack.extract.spans import (
     WORD,
@@ -638,6 +639,8 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
             c = verb_rule(tok, ctx)
         elif tok.pos_ == "ADJ":
             c = impersonal_rule(tok, ctx)
+        elif tok.pos_ == "NOUN":
+            c = noun_rule(tok, ctx)
         if c:
             cands.append(c)
     h = headline_rule(ctx)
