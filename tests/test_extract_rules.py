@@ -148,6 +148,13 @@ def test_noun_cues(text, cue, cls, source, content):
     assert (a.cue_class, a.source and a.source.text, a.content.text) == (cls, source, content)
 
 
+def test_fronted_poll_is_the_source():
+    a = one("In the new Post-ABC poll, Trump leads Clinton by eight points.", "In")
+    assert (a.source.text, a.content.text, a.cue_class) == (
+        "the new Post-ABC poll", "Trump leads Clinton by eight points", "other")
+    assert not [a for a in atts("Trump leads in the new poll.") if a.rule == "in_source"]
+
+
 def test_noun_cue_without_a_clause_is_no_claim():
     found = atts("The claim was filed on Monday by the insurer.")
     assert not [a for a in found if a.rule == "noun"]

@@ -37,6 +37,7 @@ class Lexicon:
     impersonal: frozenset[str]
     noun_cues: dict[str, str]  # noun lemma -> 'speech' | 'other'
     noun_preps: dict[str, frozenset[str]]
+    in_sources: frozenset[str]  # "In the new poll, X": nouns that are sources
 
     def lemma(self, tok) -> str:
         """A token's lemma, lower case, with the model's known slips mended
@@ -86,4 +87,5 @@ def load_lexicon() -> Lexicon:
         impersonal=_set(raw, "impersonal_adjectives"),
         noun_cues={w: cls for cls in ("speech", "other") for w in raw["noun_cues"][cls]},
         noun_preps={k: frozenset(v) for k, v in raw["noun_preps"].items()},
+        in_sources=_set(raw, "in_sources"),
     )

@@ -74,3 +74,23 @@ def noun_rule(tok: Token, ctx: Ctx) -> Cand | None:
     cue = tok_ranges([tok, prep] if prep is not None else [tok])
     lemma_text = f"{lemma} {prep.lower_}" if prep is not None else lemma
     return Cand("noun", cls, lemma_text, cue, source, ranges)
+
+
+def in_source_rule(tok: Token, ctx: Ctx) -> Cand | None:
+    """ "In the new Post-ABC poll, Trump leads by 8": the poll (survey, study)
+    says it. The preposition is the cue; the clause it hangs on is the content."""
+    if (tok.dep_ != "prep" or tok.lower_ != "in" or tok.head.pos_ not in ("VERB", "AUX")
+            or tok.i != tok.sent.start or tok.head.i < tok.i):
+        return None  # fronted only: "Trump leads in the poll" is about the poll
+    objs = [c for c in tok.children if c.dep_ == "pobj"]
+    if not objs or objs[0].lemma_.lower() not in ctx.lex.in_sources:
+        return None
+    head, own = tok.head, {t.i for t in tok.subtree}
+    if ctx.lex.cue_class(ctx.lex.lemma(head)) is not None:
+        return None  # "In a statement, X said": the verb's attribution
+    content = [t for t in head.subtree if t.i not in own]
+    ranges = tok_ranges(content)
+    if not ranges:
+        return None
+    source = subtree_span(list(objs[0].subtree))
+    return Cand("in_source", "other", "in", [(tok.idx, tok.idx + 2)], source, ranges)

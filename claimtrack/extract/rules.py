@@ -25,7 +25,7 @@ from claimtrack.extract.layout import (
     signature_rule,
     speaker_colon_rule,
 )
-from claimtrack.extract.nouns import noun_rule
+from claimtrack.extract.nouns import in_source_rule, noun_rule
 from claimtrack.extract.quotes import brackets_in
 from claimtrack.extract.spans import (
     WORD,
@@ -635,6 +635,8 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
             c = according_rule(tok, ctx)
         elif tok.lower_ in lex.adverbs:
             c = adverb_rule(tok, ctx)
+        elif tok.lower_ == "in":
+            c = in_source_rule(tok, ctx)
         elif tok.pos_ == "VERB":
             c = verb_rule(tok, ctx)
         elif tok.pos_ == "ADJ":
