@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / ".." / "shared" / "eval"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(EVAL))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import score as scorer  # noqa: E402
+from derived_class import cue_table, derive  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
 from claimtrack.evalsplit import iter_split  # noqa: E402
@@ -73,34 +75,17 @@ def main() -> int:
     co = m["content_overlap"]
     print(f"{'speech(nocls)':13s} P {co['precision']:.3f} R {co['recall']:.3f} F1 {co['f1']:.4f}"
           f"  src {m['source_lenient_acc']:.3f}/{m['source_exact_acc']:.3f}")
-    derived = derive_classes(gold, stripped)
+    table = cue_table(gold)
+    derived = {k: derive(v, table) for k, v in preds.items()}
     m = scorer.score(golds, derived, 0.5, (("cue_class", "speech"),))
     co = m["content_overlap"]
     print(f"{'speech(deriv)':13s} P {co['precision']:.3f} R {co['recall']:.3f} F1 {co['f1']:.4f}"
-          "  (classes derived from the cue as the gold's were; see derive_classes)")
+          "  (classes derived from the cue: scripts/derived_class.py)")
     other = scorer.score(golds, preds, 0.5, (("cue_class", "other"),))
     print(f"other recall {other['content_overlap']['recall']:.3f}")
     if args.errors:
         errors(golds, preds, args)
     return 0
-
-
-def derive_classes(gold, preds):
-    """Emulate the scorer's prepare.cue_class (absent here): in PolNeAR the
-    gold cue_class is a function of the cue's text, so the dev gold's
-    (cue text -> class) table classes a prediction the way the scorer would
-    with prepare.py beside it. A cue text the table lacks is left unclassed
-    (the scorer then keeps it, as it does with no prepare.py)."""
-    table = {a["cue"]["text"].lower().strip(): a["cue_class"]
-             for g in gold for a in g["attributions"] if a.get("cue")}
-    out = {}
-    for k, v in preds.items():
-        atts = []
-        for a in v["attributions"]:
-            cls = table.get(((a.get("cue") or {}).get("text") or "").lower().strip())
-            atts.append(a | ({"cue_class": cls} if cls else {}))
-        out[k] = {"id": k, "attributions": atts}
-    return out
 
 
 def errors(golds, preds, args):

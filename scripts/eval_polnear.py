@@ -17,6 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / ".." / "shared" / "eval"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from derived_class import cue_table, derive  # noqa: E402
 
 from claimtrack.evalsplit import iter_split  # noqa: E402
 from claimtrack.jsonl import extract_jsonl  # noqa: E402
@@ -46,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         n = extract_jsonl(f, o, jobs=args.jobs)
     print(f"{n} documents extracted in {time.perf_counter() - t0:.1f}s -> {out}", flush=True)
     # the reading of the speech figure: predictions without their own
-    # cue_class, so every unmatched prediction counts as a false alarm
+    # cue_class; score.py here has no prepare.py to class them again, so every
+    # unmatched prediction counts as a false alarm
     bare = out.with_name(out.stem + "-nocls.jsonl")
     with out.open(encoding="utf-8") as f, bare.open("w", encoding="utf-8") as o:
         for line in f:
@@ -54,8 +58,16 @@ def main(argv: list[str] | None = None) -> int:
             for a in doc["attributions"]:
                 a.pop("cue_class", None)
             o.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    table = cue_table(iter_split(corpus, "dev"))
+    derived = out.with_name(out.stem + "-derived.jsonl")
+    with out.open(encoding="utf-8") as f, derived.open("w", encoding="utf-8") as o:
+        for line in f:
+            o.write(json.dumps(derive(json.loads(line), table), ensure_ascii=False) + "\n")
     runs = (("(all)", out, []), ("--only cue_class=speech (cue_class kept)", out, SPEECH),
-            ("--only cue_class=speech, cue_class REMOVED (the figure that counts)", bare, SPEECH))
+            ("--only cue_class=speech, cue_class REMOVED (as score.py runs here, without "
+             "prepare.py: every unmatched prediction is a speech false alarm)", bare, SPEECH),
+            ("--only cue_class=speech, cue_class REMOVED and derived from the cue as "
+             "prepare.py would (scripts/derived_class.py)", derived, SPEECH))
     for label, pred, extra in runs:
         print(f"\n== score.py {label}", flush=True)
         subprocess.run(
