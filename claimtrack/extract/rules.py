@@ -364,14 +364,21 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
             content.update(_clause(c, lex))
             strong = True
         elif d == "prep" and c.lower_ in preps and c.i > tok.i:  # not "On the trail, X called"
-            content.update(c.subtree)
+            # "called for X", "warned of X": a preposition next to the verb is
+            # part of the cue ("accused X of Y" keeps "X of Y" together)
+            if c.i == cue_toks[-1].i + 1:
+                content.update(t for t in c.subtree if t.i != c.i)
+                cue_toks.append(c)
+            else:
+                content.update(c.subtree)
             strong, rule = True, "verb_object"
         elif d in ("dobj", "oprd") and lemma in lex.object_content and lemma not in lex.addressee:
             if c.lower_ in _REFLEXIVE:
                 return None  # "calls itself X", "what they call X": naming, not saying
             content.update(c.subtree)
             rule = "verb_object"
-        elif d == "nsubjpass" and c.lower_ != "it":  # "it was reported that": no one's
+        elif d == "nsubjpass" and c.lower_ != "it" and lemma not in lex.addressee:
+            # "it was reported that": no one's; "she was asked": the addressee
             content.update(c.subtree)
             rule = "verb_passive"
     if rule == "verb_passive" and not strong and lemma not in lex.passive_object:
@@ -438,7 +445,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     if not ranges:
         return None
     source = _source_span(subj, ctx) if subj else None
-    lemma_text = " ".join([lemma, *(p.lower_ for p in prt)])
+    lemma_text = " ".join([lemma, *(p.lower_ for p in cue_toks[1:])])
     return Cand(rule, cls, lemma_text, tok_ranges(cue_toks), source, ranges, shared)
 
 
