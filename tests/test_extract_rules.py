@@ -160,6 +160,19 @@ def test_noun_cue_without_a_clause_is_no_claim():
     assert not [a for a in found if a.rule == "noun"]
 
 
+def test_said_yes():
+    a = one("Asked about the plan, 75 percent of Democrats said yes.", "said")
+    assert (a.source.text, a.content.text) == ("75 percent of Democrats", "yes")
+
+
+def test_speaker_after_a_coordinated_report():
+    text = ("The plant is hanging on, but it is under pressure from imports, said the "
+            "company's chief executive, John Ferriola.")
+    a = one(text, "said")
+    assert a.source.text == "the company's chief executive, John Ferriola"
+    assert a.content.text == "The plant is hanging on, but it is under pressure from imports"
+
+
 def test_short_quote_opening_its_sentence_is_said_not_scare():
     a = one("The senator was asked about it. “Absolutely,” he said when asked again.", "said")
     assert (a.content.text, a.kind, a.source.text) == ("“Absolutely,”", "direct", "he")

@@ -49,6 +49,7 @@ _REFLEXIVE = frozenset({"itself", "himself", "herself", "themselves", "myself", 
 # and where it was said, not what
 _CIRCUMSTANCE = frozenset({"at", "during", "through", "after", "before", "since",
                            "following", "amid", "via"})
+_ANSWERS = frozenset({"yes", "no", "so"})
 _FUNCTION_POS = frozenset({"ADP", "DET", "PART", "SCONJ", "CCONJ", "PUNCT", "SPACE", "AUX"})
 
 
@@ -403,7 +404,12 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         prev = tok.nbor(-1) if tok.i > 0 else None
         inverted = (subj and subj[0].i > tok.i and prev is not None
                     and (prev.text == "," or ctx.quote_at(prev.idx) is not None))
-        if tok.dep_ == "parataxis" or (tok.dep_ == "advcl" and "as" in marks):
+        answer = [c for c in tok.children if c.i == tok.i + 1 and c.lower_ in _ANSWERS]
+        if answer:  # "75 percent said yes", "half said so", "he said no to the war"
+            content.update(answer[0].subtree)
+            strong = True
+        elif tok.dep_ == "parataxis" or (tok.dep_ == "advcl" and "as" in marks) or (
+                tok.dep_ == "conj" and inverted):  # "Y, but Z, said the chief executive"
             head = tok.head
             own = {t.i for t in tok.subtree}
             lead = -1
