@@ -160,6 +160,12 @@ def test_noun_cue_without_a_clause_is_no_claim():
     assert not [a for a in found if a.rule == "noun"]
 
 
+def test_described_himself_as_says_something_calls_itself_names():
+    a = one("Mr. Guerrero described himself as a religious Catholic.", "described")
+    assert a.content.text == "himself as a religious Catholic"
+    assert not [a for a in atts("The group calls itself the Patriots.") if a.cue_lemma == "call"]
+
+
 def test_said_yes():
     a = one("Asked about the plan, 75 percent of Democrats said yes.", "said")
     assert (a.source.text, a.content.text) == ("75 percent of Democrats", "yes")

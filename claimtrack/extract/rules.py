@@ -374,8 +374,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
                 content.update(c.subtree)
             strong, rule = True, "verb_object"
         elif d in ("dobj", "oprd") and lemma in lex.object_content and lemma not in lex.addressee:
-            if c.lower_ in _REFLEXIVE:
-                return None  # "calls itself X", "what they call X": naming, not saying
+            if c.lower_ in _REFLEXIVE and lemma != "describe":
+                return None  # "calls itself X": naming ("described himself as" says something)
             content.update(c.subtree)
             rule = "verb_object"
         elif d == "nsubjpass" and c.lower_ != "it" and lemma not in lex.addressee:
