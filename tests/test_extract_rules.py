@@ -166,6 +166,14 @@ def test_described_himself_as_says_something_calls_itself_names():
     assert not [a for a in atts("The group calls itself the Patriots.") if a.cue_lemma == "call"]
 
 
+def test_inverted_speaker_followed_by_a_participle():
+    text = ("“I am not going to call it a mistake, so forget about it,” said retired "
+            "neurosurgeon Ben Carson, asked about his claims.")
+    a = one(text, "said")
+    assert a.source.text == "retired neurosurgeon Ben Carson"
+    assert a.content.text == "“I am not going to call it a mistake, so forget about it,”"
+
+
 def test_said_yes():
     a = one("Asked about the plan, 75 percent of Democrats said yes.", "said")
     assert (a.source.text, a.content.text) == ("75 percent of Democrats", "yes")

@@ -306,6 +306,23 @@ def _inverted_speaker(tok: Token, ctx: Ctx, cls: str | None) -> list[Token] | No
     return None
 
 
+def _speaker_in_clause(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | None:
+    """ '"...," said Ben Carson, asked about it': the parser made the speaker
+    the subject of a clause hung on the cue; the quotation before is what was said."""
+    j = tok.i - 1
+    while j >= 0 and (ctx.doc[j].text == "," or ctx.doc[j].is_space):
+        j -= 1
+    q = ctx.quote_at(ctx.doc[j].idx) if j >= 0 else None
+    if q is None or q[1] != ctx.doc[j].idx + len(ctx.doc[j].text) or not _said_quote(q, ctx):
+        return None
+    for c in tok.children:
+        if c.dep_ in ("ccomp", "advcl") and c.i > tok.i:
+            subj = [n for n in c.children if n.dep_ == "nsubj" and n.left_edge.i == tok.i + 1]
+            if subj and subj[0].pos_ in ("PROPN", "NOUN"):
+                return q, list(subj[0].subtree)
+    return None
+
+
 def _mistaken_speaker(tok: Token) -> list[Token] | None:
     """ '“...,” Skelly said': a name right before the cue the parser took for
     an adverb or object of it."""
@@ -347,6 +364,13 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return _raising(tok, ctx) if tok.tag_ not in ("VB", "VBG") else None
     subj = None if _asked_unnamed(tok, lemma, lex) else (
         _subject(tok) or _inverted_speaker(tok, ctx, cls) or _mistaken_speaker(tok))
+    if subj is None and cls == "speech":
+        found = _speaker_in_clause(tok, ctx)
+        if found:  # '"...," said Ben Carson, asked about ...'
+            q, speaker = found
+            source = _source_span(speaker, ctx)
+            return Cand("verb_inverted", cls, lemma, [(tok.idx, tok.idx + len(tok.text))],
+                        source, [q])
     shared = subj is not None and not any(t.head.i == tok.i for t in subj)
     subj_ids = {t.i for t in subj} if subj else set()
     prt = [c for c in tok.children if c.dep_ == "prt"]
