@@ -174,6 +174,12 @@ def test_inverted_speaker_followed_by_a_participle():
     assert a.content.text == "“I am not going to call it a mistake, so forget about it,”"
 
 
+def test_continued_reports_only_with_a_quotation():
+    a = one("“We will win,” he continued, “and we will win big.”", "continued")
+    assert a.source.text == "he" and len(a.content.fragments or []) == 2
+    assert not [a for a in atts("Prices continued to rise in May.") if a.cue]
+
+
 def test_said_yes():
     a = one("Asked about the plan, 75 percent of Democrats said yes.", "said")
     assert (a.source.text, a.content.text) == ("75 percent of Democrats", "yes")

@@ -37,6 +37,7 @@ class Lexicon:
     impersonal: frozenset[str]
     noun_cues: dict[str, str]  # noun lemma -> 'speech' | 'other'
     noun_preps: dict[str, frozenset[str]]
+    quote_only: frozenset[str]  # cues only with a quotation: "he continued, “...”"
     in_sources: frozenset[str]  # "In the new poll, X": nouns that are sources
 
     def lemma(self, tok) -> str:
@@ -64,7 +65,7 @@ def load_lexicon() -> Lexicon:
     )
     return Lexicon(
         version=raw["version"],
-        speech=_set(raw, "speech_verbs"),
+        speech=_set(raw, "speech_verbs") | _set(raw, "quote_only_verbs"),
         other=_set(raw, "other_verbs") - _set(raw, "speech_verbs"),
         addressee=_set(raw, "addressee_verbs"),
         object_content=_set(raw, "object_content_verbs"),
@@ -88,4 +89,5 @@ def load_lexicon() -> Lexicon:
         noun_cues={w: cls for cls in ("speech", "other") for w in raw["noun_cues"][cls]},
         noun_preps={k: frozenset(v) for k, v in raw["noun_preps"].items()},
         in_sources=_set(raw, "in_sources"),
+        quote_only=_set(raw, "quote_only_verbs"),
     )

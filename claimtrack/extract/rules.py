@@ -474,6 +474,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
                 ranges.append(q)
     if not ranges:
         return None
+    if lemma in lex.quote_only and not any(ctx.quote_at(s) for s, _ in ranges):
+        return None  # "he continued, “...”" reports; "prices continued to rise" does not
     source = _source_span(subj, ctx) if subj else None
     lemma_text = " ".join([lemma, *(p.lower_ for p in cue_toks[1:])])
     return Cand(rule, cls, lemma_text, tok_ranges(cue_toks), source, ranges, shared)
