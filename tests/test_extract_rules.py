@@ -180,6 +180,14 @@ def test_continued_reports_only_with_a_quotation():
     assert not [a for a in atts("Prices continued to rise in May.") if a.cue]
 
 
+def test_signed_quotations_keep_their_signer_whatever_they_report():
+    text = ("Readers respond.\n\n“Trump said Hispanics live in hell. He is ignorant of our "
+            "lives.”― Pamela Padilla\n“I cannot believe a man with no experience got this "
+            "far.” ― Karen Bobadilla.\n\nGetty/Instagram.\n")
+    got = {a.source.text for a in atts(text) if a.rule == "signature"}
+    assert got == {"Pamela Padilla", "Karen Bobadilla"}
+
+
 def test_said_yes():
     a = one("Asked about the plan, 75 percent of Democrats said yes.", "said")
     assert (a.source.text, a.content.text) == ("75 percent of Democrats", "yes")

@@ -173,6 +173,8 @@ def signature_rule(ctx: Ctx) -> list[Cand]:
             continue
         dash = (m.start("dash"), m.end("dash"))
         name = (m.start("name"), m.end("name"))
+        if text[name[1] - 1] == "." and len(text[name[0] : name[1]].split()[-1]) > 3:
+            name = (name[0], name[1] - 1)  # "― Karen Bobadilla." ends a sentence, not an initial
         out.append(Cand("signature", "speech", "—", [dash], name, [content]))
     return out
 

@@ -695,9 +695,11 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
             c = speaker_colon_rule(tok, ctx)
             if c and not any(s <= tok.idx < e for o in cands for s, e in o.content):
                 cands.append(c)
+    # a signed post with a cue of its own inside is that cue's; a signed
+    # quotation is the signer's, whatever it reports
     signed = [c for c in signature_rule(ctx)
-              if not any(o.cue and c.content[0][0] <= o.cue[0][0] < c.content[0][1]
-                         for o in cands)]
+              if ctx.quote_at(c.content[0][0]) or not any(
+                  o.cue and c.content[0][0] <= o.cue[0][0] < c.content[0][1] for o in cands)]
     cands.extend(signed)
     continue_quotes(cands, ctx)
     cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
