@@ -188,6 +188,16 @@ def test_signed_quotations_keep_their_signer_whatever_they_report():
     assert got == {"Pamela Padilla", "Karen Bobadilla"}
 
 
+@pytest.mark.parametrize(("text", "cue", "content"), [
+    ("Clinton stressed her support for the raid.", "stressed", "her support for the raid"),
+    ("He spent the evening recalling a visit to his church.", "recalling",
+     "a visit to his church"),
+    ("Ms. Warren kept attacking Mr. Trump.", "attacking", "Mr. Trump"),
+])
+def test_what_was_said_as_an_object(text, cue, content):
+    assert one(text, cue).content.text == content
+
+
 def test_said_yes():
     a = one("Asked about the plan, 75 percent of Democrats said yes.", "said")
     assert (a.source.text, a.content.text) == ("75 percent of Democrats", "yes")
