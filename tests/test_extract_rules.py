@@ -198,6 +198,17 @@ def test_what_was_said_as_an_object(text, cue, content):
     assert one(text, cue).content.text == content
 
 
+def test_as_x_put_it():
+    a = one("As Vulture put it, “Hello, it is the Biebs.”", "put it")
+    assert (a.source.text, a.content.text, a.cue_class) == (
+        "Vulture", "“Hello, it is the Biebs.”", "speech")
+    assert not [a for a in atts("He put it on the table.") if a.cue]
+
+
+def test_object_stops_before_a_date():
+    assert one("Jeb Bush endorsed Cruz on Wednesday.", "endorsed").content.text == "Cruz"
+
+
 def test_said_yes():
     a = one("Asked about the plan, 75 percent of Democrats said yes.", "said")
     assert (a.source.text, a.content.text) == ("75 percent of Democrats", "yes")

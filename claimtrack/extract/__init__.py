@@ -24,7 +24,7 @@ from claimtrack.extract.rules import find_attributions
 from claimtrack.models import Extraction, Mention
 from claimtrack.nlp import get_nlp
 
-_RULES_VERSION = "1.7.0"
+_RULES_VERSION = "1.8.0"
 # the lexicon's version is part of the name: editing cues.json changes output
 EXTRACTOR = f"claimtrack-rules/{_RULES_VERSION}+cues.{load_lexicon().version}"
 

@@ -39,6 +39,7 @@ class Lexicon:
     noun_preps: dict[str, frozenset[str]]
     quote_only: frozenset[str]  # cues only with a quotation: "he continued, “...”"
     in_sources: frozenset[str]  # "In the new poll, X": nouns that are sources
+    as_phrases: dict[str, str]  # "as X put it": verb lemma -> its object
 
     def lemma(self, tok) -> str:
         """A token's lemma, lower case, with the model's known slips mended
@@ -89,5 +90,6 @@ def load_lexicon() -> Lexicon:
         noun_cues={w: cls for cls in ("speech", "other") for w in raw["noun_cues"][cls]},
         noun_preps={k: frozenset(v) for k, v in raw["noun_preps"].items()},
         in_sources=_set(raw, "in_sources"),
+        as_phrases=dict(raw["as_phrases"]),
         quote_only=_set(raw, "quote_only_verbs"),
     )

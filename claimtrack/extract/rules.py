@@ -343,10 +343,22 @@ def _asked_unnamed(tok: Token, lemma: str, lex: Lexicon) -> bool:
             and not any(c.dep_ == "nsubj" for c in tok.children))
 
 
+def _as_phrase(tok: Token, lemma: str, lex: Lexicon) -> Token | None:
+    """The object of "as X put it" (cues.json "as_phrases": verb -> object)."""
+    word = lex.as_phrases.get(lemma)
+    if word is None or not any(c.dep_ in ("mark", "advmod") and c.lower_ == "as"
+                               for c in tok.children):
+        return None
+    return next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ == word), None)
+
+
 def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     lex = ctx.lex
     lemma = lex.lemma(tok)
     cls = lex.cue_class(lemma)
+    as_obj = _as_phrase(tok, lemma, lex)
+    if as_obj is not None:  # "As Amar put it, ...": a cue only in that frame
+        cls = "speech"
     if cls is None or tok.pos_ != "VERB":
         return None
     if tok.dep_ in ("amod", "compound") or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
@@ -374,7 +386,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
     shared = subj is not None and not any(t.head.i == tok.i for t in subj)
     subj_ids = {t.i for t in subj} if subj else set()
     prt = [c for c in tok.children if c.dep_ == "prt"]
-    cue_toks = [tok, *prt]
+    cue_toks = [tok, *prt] if as_obj is None else [tok, as_obj]
     preps = lex.prep_content.get(lemma, frozenset())
     content: set[Token] = set()
     strong = False
@@ -414,7 +426,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         last = max(t.i for t in content)
         for c in tok.children:
             if (c.i > last and c.dep_ in _OBJECT_TAIL and not _is_cue_verb(c, lex)
-                    and not (c.dep_ == "prep" and c.lower_ in _CIRCUMSTANCE)):
+                    and not (c.dep_ == "prep" and (c.lower_ in _CIRCUMSTANCE or any(
+                        g.ent_type_ in ("DATE", "TIME") for g in c.children)))):
                 content.update(c.subtree)
     colon = _colon_content(tok, ctx) if cls == "speech" else None
     ranges: list[Range] = []
