@@ -3,7 +3,8 @@
 A cue noun (cues.json "noun_cues") with a clause or a prepositional object
 that says what is claimed, believed or planned. The source is its possessor
 ("Trump's", "his"), an agent ("by X"), or the subject of the verb that takes
-the noun as object ("Sanders renewed calls for ..."); else none is named.
+the noun as object ("Sanders renewed calls for ..."); with none of these, no attribution
+(annotators name someone from the context, which a noun alone cannot).
 """
 
 from __future__ import annotations
@@ -70,7 +71,9 @@ def noun_rule(tok: Token, ctx: Ctx) -> Cand | None:
     if not ranges or sum(1 for t in content if not (t.is_punct or t.is_space)) < 2:
         return None  # "calls for it": nothing a reader could check
     subj = _source(tok)
-    source: Range | None = subtree_span(subj) if subj else None
+    if not subj:
+        return None  # "the allegation that X" with no one behind it: dev sources go wrong
+    source: Range | None = subtree_span(subj)
     cue = tok_ranges([tok, prep] if prep is not None else [tok])
     lemma_text = f"{lemma} {prep.lower_}" if prep is not None else lemma
     return Cand("noun", cls, lemma_text, cue, source, ranges)
