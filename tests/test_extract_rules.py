@@ -209,6 +209,16 @@ def test_object_stops_before_a_date():
     assert one("Jeb Bush endorsed Cruz on Wednesday.", "endorsed").content.text == "Cruz"
 
 
+@pytest.mark.parametrize("text", [
+    "That said, Cruz cannot realistically win the nomination.",
+    "It is too soon to say whether her policies will work.",
+    "So as they say in the business: stay tuned.",
+    "The candidate kept saying something stupid.",
+])
+def test_set_phrases_report_nothing(text):
+    assert not [a for a in atts(text) if a.cue_lemma in ("say", "say something")]
+
+
 def test_said_yes():
     a = one("Asked about the plan, 75 percent of Democrats said yes.", "said")
     assert (a.source.text, a.content.text) == ("75 percent of Democrats", "yes")

@@ -40,6 +40,8 @@ class Lexicon:
     quote_only: frozenset[str]  # cues only with a quotation: "he continued, “...”"
     in_sources: frozenset[str]  # "In the new poll, X": nouns that are sources
     as_phrases: dict[str, str]  # "as X put it": verb lemma -> its object
+    idioms: dict[str, tuple[tuple[str, ...], ...]]  # cue word -> set phrases holding it
+    empty_objects: frozenset[str]  # "said nothing": an object that is no claim
 
     def lemma(self, tok) -> str:
         """A token's lemma, lower case, with the model's known slips mended
@@ -57,6 +59,15 @@ class Lexicon:
 
 def _set(raw: dict, key: str) -> frozenset[str]:
     return frozenset(w.lower() for w in raw[key])
+
+
+def _idioms(phrases: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.lower().split())
+        for w in set(words):
+            out.setdefault(w, []).append(words)
+    return {w: tuple(v) for w, v in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -91,5 +102,7 @@ def load_lexicon() -> Lexicon:
         noun_preps={k: frozenset(v) for k, v in raw["noun_preps"].items()},
         in_sources=_set(raw, "in_sources"),
         as_phrases=dict(raw["as_phrases"]),
+        idioms=_idioms(raw["idioms"]),
+        empty_objects=_set(raw, "empty_objects"),
         quote_only=_set(raw, "quote_only_verbs"),
     )

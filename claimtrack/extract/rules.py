@@ -343,6 +343,22 @@ def _asked_unnamed(tok: Token, lemma: str, lex: Lexicon) -> bool:
             and not any(c.dep_ == "nsubj" for c in tok.children))
 
 
+def _idiom(tok: Token, lex: Lexicon) -> bool:
+    """The cue inside a set phrase that reports nothing (cues.json "idioms")."""
+    doc = tok.doc
+    for words in lex.idioms.get(tok.lower_, ()):
+        k = words.index(tok.lower_)
+        start = tok.i - k
+        if start >= 0 and start + len(words) <= len(doc) and all(
+                doc[start + n].lower_ == w for n, w in enumerate(words)):
+            return True
+    return False
+
+
+def _quoted_object(c: Token, ctx: Ctx) -> bool:
+    return ctx.quote_at(c.idx) is not None
+
+
 def _as_phrase(tok: Token, lemma: str, lex: Lexicon) -> Token | None:
     """The object of "as X put it" (cues.json "as_phrases": verb -> object)."""
     word = lex.as_phrases.get(lemma)
@@ -371,6 +387,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return None  # "271 pledged delegates", "a reported increase": adjectives
     if tok.idx and ctx.text[tok.idx - 1] in "<_/@#":
         return None  # markup (<tweet ...>), handles and tags
+    if _idiom(tok, lex):
+        return None  # "That said, ...", "as they say", "hard to say whether"
     if lemma in lex.raising:
         # "made him appear to grimace": a bare infinitive is no report
         return _raising(tok, ctx) if tok.tag_ not in ("VB", "VBG") else None
@@ -412,6 +430,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         elif d in ("dobj", "oprd") and lemma in lex.object_content and lemma not in lex.addressee:
             if c.lower_ in _REFLEXIVE and lemma != "describe":
                 return None  # "calls itself X": naming ("described himself as" says something)
+            if c.lower_ in lex.empty_objects and not _quoted_object(c, ctx):
+                return None  # "said nothing", "saying something stupid", "said it"
             content.update(c.subtree)
             rule = "verb_object"
         elif d == "nsubjpass" and c.lower_ != "it" and lemma not in lex.addressee:
