@@ -38,6 +38,7 @@ def add(
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
+    extractor: str = "filtered",
 ) -> AddResult:
     """Read, extract and store documents. Good inputs are stored even when
     others fail; each document is stored in one transaction."""
@@ -70,7 +71,7 @@ def add(
     total = len(pending)
     if progress:
         progress(0, total)
-    extractions = extract_texts((p.text for p in pending), jobs=jobs)
+    extractions = extract_texts((p.text for p in pending), jobs=jobs, extractor=extractor)
     for done, (parsed, extraction) in enumerate(zip(pending, extractions, strict=True), 1):
         flags = assess(extraction, parsed.text, parsed.links, parsed.published)
         aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
@@ -137,7 +138,8 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
 
 
 def extract_file(
-    path: str, out: TextIO, jobs: int = 1, progress: Callable[[int], None] | None = None
+    path: str, out: TextIO, jobs: int = 1, progress: Callable[[int], None] | None = None,
+    extractor: str = "filtered",
 ) -> int:
     """`claimtrack extract FILE.jsonl`: no database; JSON lines out."""
     from claimtrack.jsonl import extract_jsonl
@@ -145,13 +147,13 @@ def extract_file(
     if path == "-":
         import sys
 
-        return extract_jsonl(sys.stdin, out, jobs=jobs, progress=progress)
+        return extract_jsonl(sys.stdin, out, jobs=jobs, progress=progress, extractor=extractor)
     p = Path(path)
     if not p.is_file():
         raise InputError(path, "no such file: give a JSONL file of {\"id\", \"text\"} lines")
     with p.open(encoding="utf-8", errors="strict") as f:
         try:
-            return extract_jsonl(f, out, jobs=jobs, progress=progress)
+            return extract_jsonl(f, out, jobs=jobs, progress=progress, extractor=extractor)
         except UnicodeDecodeError as e:
             raise InputError(path, f"not UTF-8 ({e.reason} at byte {e.start}): re-encode it") from e
 
@@ -160,14 +162,14 @@ def extract_file(
 
 
 def reextract(db_path: str | Path, doc: str | None = None, progress: Progress | None = None,
-              jobs: int = 1):
+              jobs: int = 1, extractor: str = "filtered"):
     """Re-run extraction and flagging on one stored document (id, prefix or name)
     or all; returns a list of reextract.Reextracted, in document order."""
     from claimtrack.reextract import reextract_documents
 
     db = _existing(db_path)
     docs = [store.get_document(db, doc)] if doc else store.list_documents(db)
-    return reextract_documents(db, docs, progress=progress, jobs=jobs)
+    return reextract_documents(db, docs, progress=progress, jobs=jobs, extractor=extractor)
 
 
 # --- entities (issue 5): the entity graph, the user's merges and splits ---

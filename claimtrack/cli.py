@@ -65,6 +65,15 @@ def output_options(f: Callable) -> Callable:
     return wrapper
 
 
+def extractor_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--extractor filtered|rules, shared by every command that extracts."""
+    return click.option(
+        "--extractor", type=click.Choice(["filtered", "rules"]), default="filtered",
+        show_default=True,
+        help="filtered: the rules' candidates less those the trained filter doubts; "
+             "rules: every candidate, each explained by its rule (no trained weights)")(f)
+
+
 @click.group(cls=ClaimtrackGroup)
 @click.version_option(__version__, prog_name="claimtrack")
 def cli() -> None:
@@ -75,8 +84,9 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
               help="parser processes")
+@extractor_option
 @db_option
-def add(paths: tuple[str, ...], jobs: int, db_path: str) -> None:
+def add(paths: tuple[str, ...], jobs: int, extractor: str, db_path: str) -> None:
     """Add documents: files, folders (recursive), globs, or - for stdin.
 
     Text, Markdown and HTML. Re-adding identical bytes does nothing.
@@ -84,7 +94,8 @@ def add(paths: tuple[str, ...], jobs: int, db_path: str) -> None:
     from claimtrack.progress import progress_bar
 
     with progress_bar("extracting") as tick:
-        result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs)
+        result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs,
+                         extractor=extractor)
     for note in result.notes:
         _stderr(f"warning: {note}")
     for origin, doc in result.unchanged:
@@ -184,7 +195,8 @@ def report(entity: str | None, doc: str | None, fmt: str, output: str | None, db
 @cli.command()
 @click.argument("jsonl", type=click.Path(allow_dash=True))
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32))
-def extract(jsonl: str, jobs: int) -> None:
+@extractor_option
+def extract(jsonl: str, jobs: int, extractor: str) -> None:
     """Extract attributions from a JSONL file of {"id", "text"} (no database).
 
     Writes one JSON line per document to stdout, in the scorer's format.
@@ -192,7 +204,8 @@ def extract(jsonl: str, jobs: int) -> None:
     from claimtrack.progress import progress_bar
 
     with progress_bar("extracting") as tick:
-        n = api.extract_file(jsonl, sys.stdout, jobs=jobs, progress=lambda done: tick(done, None))
+        n = api.extract_file(jsonl, sys.stdout, jobs=jobs, extractor=extractor,
+                             progress=lambda done: tick(done, None))
     _stderr(f"extracted {n} documents")
 
 
@@ -203,8 +216,9 @@ def extract(jsonl: str, jobs: int) -> None:
 @click.option("--doc", help="only this document (id, id prefix or file name)")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
               help="parser processes")
+@extractor_option
 @db_option
-def reextract(doc: str | None, jobs: int, db_path: str) -> None:
+def reextract(doc: str | None, jobs: int, extractor: str, db_path: str) -> None:
     """Re-run extraction and flagging on stored documents with the current extractor.
 
     Claims and mentions are replaced; your merges and grades are kept.
@@ -212,7 +226,7 @@ def reextract(doc: str | None, jobs: int, db_path: str) -> None:
     from claimtrack.progress import progress_bar
 
     with progress_bar("re-extracting") as tick:
-        done = api.reextract(db_path, doc=doc, progress=tick, jobs=jobs)
+        done = api.reextract(db_path, doc=doc, progress=tick, jobs=jobs, extractor=extractor)
     for r in done:
         was = "" if r.previous_extractor == r.document.extractor else \
             f", was {r.previous_extractor}"
@@ -347,8 +361,7 @@ def sources_tags(doc: str | None, fmt: str, db_path: str) -> None:
 @click.argument("gold", type=click.Path(dir_okay=False))
 @click.option("--pred", "pred", type=click.Path(dir_okay=False),
               help="score this prediction JSONL instead of running the extractor")
-@click.option("--extractor", type=click.Choice(["rules"]), default="rules", show_default=True,
-              help="which extractor makes the predictions")
+@extractor_option
 @click.option("--only", "only", multiple=True, metavar="FIELD=VALUE",
               help="score only gold attributions with this label, e.g. cue_class=speech "
                    "(repeatable)")

@@ -24,7 +24,7 @@ from claimtrack.jsonl import extract_jsonl, iter_objects
 from claimtrack.output import shorten
 from claimtrack.scoring import ErrorExample, EvalMetrics, parse_only, score
 
-EXTRACTORS = ("rules",)
+EXTRACTORS = ("filtered", "rules")  # claimtrack.extract.EXTRACTORS (not imported: no spaCy)
 
 Docs = dict[str, dict[str, Any]]
 
@@ -58,7 +58,8 @@ def read_jsonl_docs(path: str | Path, need_text: bool, notes: list[str] | None =
 
 
 def predict(
-    gold: Docs, jobs: int = 1, progress: Callable[[int, int | None], None] | None = None
+    gold: Docs, jobs: int = 1, progress: Callable[[int, int | None], None] | None = None,
+    extractor: str = "filtered",
 ) -> Docs:
     """Run the rule extractor on every gold text; predictions by id, in the
     shape `claimtrack extract` writes (the same function makes them)."""
@@ -69,7 +70,7 @@ def predict(
         "".join(json.dumps({"id": k, "text": d["text"]}) + "\n" for k, d in gold.items())
     )
     out = io.StringIO()
-    extract_jsonl(src, out, jobs=jobs,
+    extract_jsonl(src, out, jobs=jobs, extractor=extractor,
                   progress=(lambda done: progress(done, total)) if progress else None)
     preds: Docs = {}
     for line in out.getvalue().splitlines():
@@ -81,7 +82,7 @@ def predict(
 def evaluate(
     gold_path: str | Path,
     pred_path: str | Path | None = None,
-    extractor: str = "rules",
+    extractor: str = "filtered",
     jobs: int = 1,
     only: Sequence[str] = (),
     errors: int = 0,
@@ -112,10 +113,10 @@ def evaluate(
         extractor_name = None
         used: str | None = None
     else:
-        from claimtrack.extract import EXTRACTOR
+        from claimtrack.extract import EXTRACTORS as NAMES
 
-        preds = predict(gold, jobs=jobs, progress=progress)
-        extractor_name, used = EXTRACTOR, extractor
+        preds = predict(gold, jobs=jobs, progress=progress, extractor=extractor)
+        extractor_name, used = NAMES[extractor], extractor
     metrics = score(gold, preds, threshold=threshold, only=filters, errors=errors, seed=seed)
     return metrics.model_copy(update={
         "extractor": used,

@@ -68,6 +68,7 @@ def extract_jsonl(
     outfile: TextIO,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    extractor: str = "filtered",
 ) -> int:
     """Extract every document of `infile` into `outfile`; returns how many were written.
 
@@ -79,7 +80,8 @@ def extract_jsonl(
     done = 0
     from claimtrack.extract import extract_texts  # spaCy: only when extracting
 
-    for (doc_id, _), ex in zip(docs, extract_texts((t for _, t in docs), jobs=jobs), strict=True):
+    extractions = extract_texts((t for _, t in docs), jobs=jobs, extractor=extractor)
+    for (doc_id, _), ex in zip(docs, extractions, strict=True):
         atts = [attribution_record(a) for a in ex.attributions if a.rule != "no_source"]
         outfile.write(json.dumps({"id": doc_id, "attributions": atts}, ensure_ascii=False))
         outfile.write("\n")

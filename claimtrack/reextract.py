@@ -37,6 +37,7 @@ def reextract_documents(
     docs: Sequence[Document],
     progress: Progress | None = None,
     jobs: int = 1,
+    extractor: str = "filtered",
 ) -> list[Reextracted]:
     """Re-extract and re-flag `docs` in order; one transaction per document."""
     from claimtrack.extract import extract_texts
@@ -46,7 +47,7 @@ def reextract_documents(
         progress(0, total)
     texts = [store.get_text(db, d.id) for d in docs]
     out: list[Reextracted] = []
-    extractions = extract_texts(texts, jobs=jobs)
+    extractions = extract_texts(texts, jobs=jobs, extractor=extractor)
     for done, (doc, text, extraction) in enumerate(zip(docs, texts, extractions, strict=True), 1):
         links = store.get_links(db, doc.id)
         flags = assess(extraction, text, links, doc.published)

@@ -9,14 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimtrack.extract import EXTRACTOR, extract_text, extract_texts
+from claimtrack.extract import EXTRACTOR, EXTRACTORS, extract_text, extract_texts
 from claimtrack.models import Attribution
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 
 
 def atts(text: str, *, with_no_source: bool = False) -> list[Attribution]:
-    out = extract_text(text).attributions
+    # the rules themselves: what the trained filter then keeps is tests/test_filter.py's
+    out = extract_text(text, extractor="rules").attributions
     return out if with_no_source else [a for a in out if a.rule != "no_source"]
 
 
@@ -27,7 +28,10 @@ def one(text: str, cue: str) -> Attribution:
 
 
 def test_extractor_is_versioned():
-    assert re.fullmatch(r"claimtrack-rules/\d+\.\d+\.\d+\+cues\.\d+\.\d+\.\d+", EXTRACTOR)
+    assert re.fullmatch(r"claimtrack-filtered/\d+\.\d+\.\d+\+cues\.\d+\.\d+\.\d+\+filter\.\d+",
+                        EXTRACTOR)
+    assert re.fullmatch(r"claimtrack-rules/\d+\.\d+\.\d+\+cues\.\d+\.\d+\.\d+",
+                        EXTRACTORS["rules"])
 
 
 def test_according_to_at_start():

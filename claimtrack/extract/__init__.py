@@ -16,8 +16,10 @@ from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from claimtrack.errors import ClaimtrackError
 from claimtrack.extract.chains import link_chains
 from claimtrack.extract.cues import load_lexicon
+from claimtrack.extract.filter import load_filter
 from claimtrack.extract.quotes import paragraph_sentences
 from claimtrack.extract.resolve import resolve_sources
 from claimtrack.extract.rules import find_attributions
@@ -25,8 +27,16 @@ from claimtrack.models import Extraction, Mention
 from claimtrack.nlp import get_nlp
 
 _RULES_VERSION = "1.8.0"
-# the lexicon's version is part of the name: editing cues.json changes output
-EXTRACTOR = f"claimtrack-rules/{_RULES_VERSION}+cues.{load_lexicon().version}"
+# the lexicon's and the filter's versions are part of the names: editing
+# cues.json or retraining filter.json changes output
+RULES = f"claimtrack-rules/{_RULES_VERSION}+cues.{load_lexicon().version}"
+FILTERED = (f"claimtrack-filtered/{_RULES_VERSION}+cues.{load_lexicon().version}"
+            f"+filter.{load_filter().version}")
+# "filtered": the rules' candidates less those the trained filter doubts (the
+# default); "rules": every candidate, each explained by the rule that found it
+EXTRACTORS = {"filtered": FILTERED, "rules": RULES}
+DEFAULT_EXTRACTOR = "filtered"
+EXTRACTOR = EXTRACTORS[DEFAULT_EXTRACTOR]
 
 MENTION_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 
@@ -161,12 +171,23 @@ def fill_lemmas(nlp, doc: Doc) -> Doc:
     return doc
 
 
-def extract_doc(doc: Doc) -> Extraction:
+def _check(extractor: str) -> str:
+    if extractor not in EXTRACTORS:
+        raise ClaimtrackError(
+            f"unknown extractor {extractor!r}: use one of {', '.join(EXTRACTORS)}")
+    return extractor
+
+
+def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR) -> Extraction:
     """Attributions (sorted by content start) and entity mentions of a parsed doc."""
     attributions = find_attributions(doc)
+    if _check(extractor) == "filtered":
+        keep = load_filter().keep
+        attributions = [a for a in attributions if keep(a, doc)]
     resolve_sources(doc, attributions)
     link_chains(doc, attributions)
-    return Extraction(extractor=EXTRACTOR, attributions=attributions, mentions=_mentions(doc))
+    return Extraction(extractor=EXTRACTORS[extractor], attributions=attributions,
+                      mentions=_mentions(doc))
 
 
 def parse(nlp, text: str) -> Doc:
@@ -178,14 +199,14 @@ def parse(nlp, text: str) -> Doc:
     return fill_lemmas(nlp, apply_ruler(nlp, doc))
 
 
-def extract_text(text: str) -> Extraction:
-    return extract_doc(parse(get_nlp(), text))
+def extract_text(text: str, extractor: str = DEFAULT_EXTRACTOR) -> Extraction:
+    return extract_doc(parse(get_nlp(), text), _check(extractor))
 
 
-def _extract_batch(texts: list[str], batch_size: int) -> list[Extraction]:
+def _extract_batch(texts: list[str], batch_size: int, extractor: str) -> list[Extraction]:
     nlp = get_nlp()
     docs = nlp.pipe((prepare(nlp, t) for t in texts), batch_size=batch_size, disable=SKIP)
-    return [extract_doc(fill_lemmas(nlp, apply_ruler(nlp, d))) for d in docs]
+    return [extract_doc(fill_lemmas(nlp, apply_ruler(nlp, d)), extractor) for d in docs]
 
 
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -200,7 +221,8 @@ def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def extract_texts(
-    texts: Iterable[str], jobs: int = 1, batch_size: int = 8
+    texts: Iterable[str], jobs: int = 1, batch_size: int = 8,
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> Iterator[Extraction]:
     """Extractions in input order.
 
@@ -208,14 +230,15 @@ def extract_texts(
     rules run beside the parser, not after it in this process); workers are
     forked after the model is loaded, so they share it instead of loading it.
     """
+    _check(extractor)
     if jobs <= 1:
         for batch in _batches(texts, batch_size):
-            yield from _extract_batch(batch, batch_size)
+            yield from _extract_batch(batch, batch_size, extractor)
         return
     get_nlp()
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                       else None)
     with ctx.Pool(jobs) as pool:
-        work = functools.partial(_extract_batch, batch_size=batch_size)
+        work = functools.partial(_extract_batch, batch_size=batch_size, extractor=extractor)
         for out in pool.imap(work, _batches(texts, batch_size)):
             yield from out
