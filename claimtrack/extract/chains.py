@@ -23,6 +23,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Token
 
+from claimtrack.extract.spans import sentences
 from claimtrack.flags import DOCUMENT_NOUNS, ROLE_NOUNS, VAGUE_HEADS
 from claimtrack.models import Attribution, Span
 
@@ -103,7 +104,7 @@ class _Sentences:
     """Sentence index of a character offset."""
 
     def __init__(self, doc: Doc):
-        self.sents = [s for s in doc.sents if s.text.strip()]
+        self.sents = [s for s in sentences(doc) if s.text.strip()]
         self.starts = [s.start_char for s in self.sents]
 
     def of(self, pos: int) -> int:

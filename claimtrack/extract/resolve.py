@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
+from claimtrack.extract.spans import sentences
 from claimtrack.models import Attribution
 
 NAME_LABELS = frozenset({"PERSON", "ORG"})
@@ -110,11 +111,14 @@ class _Resolver:
     def __init__(self, doc: Doc, attributions: list[Attribution]):
         self.doc = doc
         self.atts = attributions
+        self.ents = list(doc.ents)  # doc.ents builds new Spans on every access
+        self._ent_of = {i: e for e in self.ents for i in range(e.start, e.end)}
+        self._found: dict[tuple[tuple[str, ...], bool], list[_Name]] = {}
         names = [
             _Name(
                 canonical_name(e.text), _key(e.text), e.label_, e.start_char, e.end_char, e.root.i
             )
-            for e in doc.ents
+            for e in self.ents
             if e.label_ in NAME_LABELS | {"GPE"} and _key(e.text)
         ]
         # the tagger often calls a bare surname ORG: it is a person when a person has it
@@ -127,7 +131,7 @@ class _Resolver:
         ]
         self.label_at = {n.start: n.label for n in self.names}
         self.gender = self._genders()
-        self.sent_of = {s.start: i for i, s in enumerate(doc.sents)}
+        self.sent_of = {s.start: i for i, s in enumerate(sentences(doc))}
         self.roles = self._role_mentions()
         self.speakers: list[_Speaker] = []
 
@@ -142,7 +146,7 @@ class _Resolver:
         for n in self.names:
             if n.label == "PERSON":
                 by_sent.setdefault(self.doc[n.root].sent.start, []).append(n)
-        for sent in self.doc.sents:
+        for sent in sentences(self.doc):
             people = by_sent.get(sent.start, [])
             for n in people:
                 full = self.full_name(n.text, n.label, n.start)
@@ -185,8 +189,12 @@ class _Resolver:
         key = _key(name)
         if label in SELF_LABELS or not key:
             return canonical_name(name), label
-        labels = {"PERSON"} if label == "PERSON" else {"PERSON", "ORG"}
-        found = [n for n in self.names if n.label in labels and _contains(n.key, key)]
+        person = label == "PERSON"
+        found = self._found.get((key, person))
+        if found is None:
+            labels = {"PERSON"} if person else {"PERSON", "ORG"}
+            found = self._found[key, person] = [
+                n for n in self.names if n.label in labels and _contains(n.key, key)]
         if not found:
             return canonical_name(name), label
         earlier = [n for n in found if n.start < at] or found
@@ -202,9 +210,9 @@ class _Resolver:
     def name_at(self, token: Token) -> tuple[str, str | None] | None:
         """The name whose head is `token`: an entity, or a run of proper nouns."""
         if token.ent_type_ in NAME_LABELS | SELF_LABELS:
-            for ent in self.doc.ents:
-                if ent.start <= token.i < ent.end:
-                    return ent.text, self.label_at.get(ent.start_char, ent.label_)
+            ent = self._ent_of.get(token.i)
+            if ent is not None:
+                return ent.text, self.label_at.get(ent.start_char, ent.label_)
         if token.pos_ == "PROPN":
             lo = hi = token.i
             while lo > 0 and self.doc[lo - 1].pos_ == "PROPN" and self.doc[lo - 1].head.i != lo:
@@ -384,7 +392,7 @@ def inherit_sources(doc: Doc, attributions: list[Attribution], speakers: list[_S
     """A cue with no subject of its own ("Also claimed that ...", "Added that ...")
     takes the previous named speaker of the same paragraph as its source_entity;
     the source span stays None, so readers can tell it was carried over."""
-    sent_of = {s.start: i for i, s in enumerate(doc.sents)}
+    sent_of = {s.start: i for i, s in enumerate(sentences(doc))}
     for att in attributions:
         if att.source is not None or att.cue is None or att.rule not in INHERITING_RULES:
             continue

@@ -56,6 +56,14 @@ class Ctx:
         return bisect.bisect_right(self.para_starts, pos) - 1
 
 
+def sentences(doc: Doc) -> list:
+    """doc.sents, listed once per doc: spaCy rebuilds them on every access."""
+    sents = doc.user_data.get("claimtrack.sents")
+    if sents is None:
+        sents = doc.user_data["claimtrack.sents"] = list(doc.sents)
+    return sents
+
+
 # ---------------------------------------------------------------- ranges
 
 
