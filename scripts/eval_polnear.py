@@ -1,6 +1,7 @@
 """Measure the extractor on PolNeAR: gold subset + predictions under runs/, then score.py.
 
-    python scripts/eval_polnear.py --part dev|heldout [--jobs 2] [--limit N] [--out runs/pred.jsonl]
+    python scripts/eval_polnear.py --part dev|heldout [--extractor filtered|rules] [--jobs 2]
+        [--limit N] [--out runs/pred.jsonl]
 
 Tune on "dev" only; run "heldout" to report figures, never to tune.
 """
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", choices=("dev", "heldout"), required=True)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--extractor", choices=("filtered", "rules"), default="filtered")
     ap.add_argument("--limit", type=int, default=0, help="first N documents only (0: all)")
     ap.add_argument("--out", type=Path, default=None,
                     help="predictions (default runs/pred-PART.jsonl)")
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = EVAL / "polnear.jsonl"
     if not corpus.exists():
         sys.exit(f"{corpus} not found: the eval data lives in ../shared/eval")
-    out = args.out or ROOT / "runs" / f"pred-{args.part}.jsonl"
+    out = args.out or ROOT / "runs" / f"pred-{args.part}-{args.extractor}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     gold = out.with_name(out.stem + "-gold.jsonl")
     with gold.open("w", encoding="utf-8") as g:
@@ -46,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
             g.write(json.dumps(doc, ensure_ascii=False) + "\n")
     t0 = time.perf_counter()
     with gold.open(encoding="utf-8") as f, out.open("w", encoding="utf-8") as o:
-        n = extract_jsonl(f, o, jobs=args.jobs)
-    print(f"{n} documents extracted in {time.perf_counter() - t0:.1f}s -> {out}", flush=True)
+        n = extract_jsonl(f, o, jobs=args.jobs, extractor=args.extractor)
+    print(f"{n} documents extracted by {args.extractor!r} in {time.perf_counter() - t0:.1f}s "
+          f"-> {out}", flush=True)
     # the issue's reading of the speech figure: predictions without their own
     # cue_class; score.py here has no prepare.py to class them again, so every
     # unmatched prediction counts as a false alarm
