@@ -131,16 +131,21 @@ def _rule_one(nlp, tok) -> tuple[int, ...]:
 
 def apply_ruler(nlp, doc: Doc) -> Doc:
     """What the stock attribute ruler sets on a tagged, parsed doc."""
-    keys = [(_word_key(nlp, w), t, d, sp) for w, t, d, sp in doc.to_array(_KEY).tolist()]
+    named, ruled = _NAMED, _RULED
+    keys = []
+    for w, t, d, sp in doc.to_array(_KEY).tolist():
+        k = named.get(w)
+        keys.append((_word_key(nlp, w) if k is None else k, t, d, sp))
     hits = []
-    for tok, k in zip(doc, keys, strict=True):
-        res = _RULED.get(k)
+    for i, k in enumerate(keys):  # Token objects only on a cache miss: they are not free
+        res = ruled.get(k)
         if res is None:
-            res = _RULED[k] = _rule_one(nlp, tok)
+            res = ruled[k] = _rule_one(nlp, doc[i])
         hits.append(res)
     doc.from_array(_SET, numpy.array([h[:3] for h in hits], dtype="uint64"))
-    for tok, h in zip(doc, hits, strict=True):
-        if tok.is_space:  # the ruler re-tags whitespace
+    for i, (k, h) in enumerate(zip(keys, hits, strict=True)):
+        if k[3]:  # the ruler re-tags whitespace
+            tok = doc[i]
             tok.tag_, tok.dep_ = h[3], h[4]
     matcher, rules = _multi(nlp)
     for m, start, _ in matcher(doc):
