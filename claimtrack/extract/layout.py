@@ -103,7 +103,7 @@ def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
     if not named:
         return None
     q = next_quote(ctx, tok.idx + 1, pe)
-    if q and len(WORD.findall(text[q[0] : q[1]])) > ctx.lex.scare_quote_max_words:
+    if q and ctx.long_quote(q):
         content = [q]
     elif at_start:
         rest = trim(text, (tok.idx + 1, pe))
@@ -162,8 +162,7 @@ def signature_rule(ctx: Ctx) -> list[Cand]:
         while end > ps and text[end - 1] in " \t\xa0":
             end -= 1
         q = ctx.quote_at(end - 1) if end > ps else None
-        if q and q[1] == end and len(WORD.findall(text[q[0] : q[1]])) > (
-                ctx.lex.scare_quote_max_words):
+        if q and q[1] == end and ctx.long_quote(q):
             content = q
         elif text.startswith("(@", m.end()):
             content = trim(text, (ps, end))

@@ -184,16 +184,9 @@ def _adjacent_quote(tok: Token, ctx: Ctx, after: bool) -> Range | None:
             if q and q[0] == doc[j].idx:
                 return q
         return None
-    j = tok.left_edge.i - 1
-    while j >= 0 and (doc[j].text == "," or doc[j].is_space):
-        j -= 1
-    if j >= 0:
-        q = ctx.quote_at(doc[j].idx)
-        # a quotation closing the previous paragraph is someone else's
-        if (q and q[1] == doc[j].idx + len(doc[j].text)
-                and ctx.para_of(q[1] - 1) == ctx.para_of(tok.idx)):
-            return q
-    return None
+    q = ctx.quote_ending_before(tok.left_edge.i)
+    # a quotation closing the previous paragraph is someone else's
+    return q if q and ctx.para_of(q[1] - 1) == ctx.para_of(tok.idx) else None
 
 
 def _clause(head: Token, lex: Lexicon) -> list[Token]:
@@ -229,7 +222,7 @@ def _trailing_aside(t: Token, head: Token) -> bool:
 def _said_quote(q: Range, ctx: Ctx) -> bool:
     """A quotation someone said, not a scare quote: more than a few words, or
     a few that open their sentence (“Absolutely,” he said)."""
-    if len(WORD.findall(ctx.text[q[0] : q[1]])) > ctx.lex.scare_quote_max_words:
+    if ctx.long_quote(q):
         return True
     ps = ctx.paras[ctx.para_of(q[0])][0]
     before = ctx.text[ps : q[0]].rstrip()
@@ -241,15 +234,8 @@ def _quote_before_speaker(tok: Token, subj: list[Token] | None, ctx: Ctx) -> Ran
     the cue itself, so it sits just before the speaker, inside the cue's clause."""
     if not subj or subj[0].i > tok.i:
         return None
-    j = subj[0].i - 1
-    while j >= 0 and (ctx.doc[j].text == "," or ctx.doc[j].is_space):
-        j -= 1
-    if j < 0:
-        return None
-    q = ctx.quote_at(ctx.doc[j].idx)
-    if not q or q[1] != ctx.doc[j].idx + len(ctx.doc[j].text) or q[0] < tok.left_edge.idx:
-        return None
-    return q
+    q = ctx.quote_ending_before(subj[0].i)
+    return q if q and q[0] >= tok.left_edge.idx else None
 
 
 def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | None:
@@ -309,11 +295,8 @@ def _inverted_speaker(tok: Token, ctx: Ctx, cls: str | None) -> list[Token] | No
 def _speaker_in_clause(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | None:
     """ '"...," said Ben Carson, asked about it': the parser made the speaker
     the subject of a clause hung on the cue; the quotation before is what was said."""
-    j = tok.i - 1
-    while j >= 0 and (ctx.doc[j].text == "," or ctx.doc[j].is_space):
-        j -= 1
-    q = ctx.quote_at(ctx.doc[j].idx) if j >= 0 else None
-    if q is None or q[1] != ctx.doc[j].idx + len(ctx.doc[j].text) or not _said_quote(q, ctx):
+    q = ctx.quote_ending_before(tok.i)
+    if q is None or not _said_quote(q, ctx):
         return None
     for c in tok.children:
         if c.dep_ in ("ccomp", "advcl") and c.i > tok.i:
@@ -353,10 +336,6 @@ def _idiom(tok: Token, lex: Lexicon) -> bool:
                 doc[start + n].lower_ == w for n, w in enumerate(words)):
             return True
     return False
-
-
-def _quoted_object(c: Token, ctx: Ctx) -> bool:
-    return ctx.quote_at(c.idx) is not None
 
 
 def _as_phrase(tok: Token, lemma: str, lex: Lexicon) -> Token | None:
@@ -430,7 +409,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         elif d in ("dobj", "oprd") and lemma in lex.object_content and lemma not in lex.addressee:
             if c.lower_ in _REFLEXIVE and lemma != "describe":
                 return None  # "calls itself X": naming ("described himself as" says something)
-            if c.lower_ in lex.empty_objects and not _quoted_object(c, ctx):
+            if c.lower_ in lex.empty_objects and not ctx.quote_at(c.idx):
                 return None  # "said nothing", "saying something stupid", "said it"
             content.update(c.subtree)
             rule = "verb_object"
@@ -646,7 +625,7 @@ def _quoted_cue(c: Cand, ctx: Ctx, others: list[Cand]) -> bool:
     if not c.cue:
         return False
     q = ctx.quote_at(c.cue[0][0])
-    if not q or len(WORD.findall(ctx.text[q[0] : q[1]])) <= ctx.lex.scare_quote_max_words:
+    if not q or not ctx.long_quote(q):
         return False
     if c.rule != "speaker_colon":
         return True

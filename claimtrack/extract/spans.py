@@ -55,6 +55,21 @@ class Ctx:
     def para_of(self, pos: int) -> int:
         return bisect.bisect_right(self.para_starts, pos) - 1
 
+    def long_quote(self, q: Range) -> bool:
+        """More words than a scare quote ("so-called “deal”") has."""
+        return len(WORD.findall(self.text, q[0], q[1])) > self.lex.scare_quote_max_words
+
+    def quote_ending_before(self, i: int) -> Range | None:
+        """The quotation that closes right before token i (commas and spaces between)."""
+        j = i - 1
+        while j >= 0 and (self.doc[j].text == "," or self.doc[j].is_space):
+            j -= 1
+        if j < 0:
+            return None
+        t = self.doc[j]
+        q = self.quote_at(t.idx)
+        return q if q and q[1] == t.idx + len(t.text) else None
+
 
 def sentences(doc: Doc) -> list:
     """doc.sents, listed once per doc: spaCy rebuilds them on every access."""
