@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from claimtrack import db as dbmod
+from claimtrack import extractor_names as names
 from claimtrack import queries, store
 from claimtrack.errors import InputError, NotFoundError
 from claimtrack.models import Claim, Document, ParsedInput
@@ -38,7 +39,7 @@ def add(
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
-    extractor: str = "filtered",
+    extractor: str = names.DEFAULT,
 ) -> AddResult:
     """Read, extract and store documents. Good inputs are stored even when
     others fail; each document is stored in one transaction."""
@@ -139,7 +140,7 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
 
 def extract_file(
     path: str, out: TextIO, jobs: int = 1, progress: Callable[[int], None] | None = None,
-    extractor: str = "filtered",
+    extractor: str = names.DEFAULT,
 ) -> int:
     """`claimtrack extract FILE.jsonl`: no database; JSON lines out."""
     from claimtrack.jsonl import extract_jsonl
@@ -162,7 +163,7 @@ def extract_file(
 
 
 def reextract(db_path: str | Path, doc: str | None = None, progress: Progress | None = None,
-              jobs: int = 1, extractor: str = "filtered"):
+              jobs: int = 1, extractor: str = names.DEFAULT):
     """Re-run extraction and flagging on one stored document (id, prefix or name)
     or all; returns a list of reextract.Reextracted, in document order."""
     from claimtrack.reextract import reextract_documents

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from claimtrack import __version__, api
+from claimtrack import __version__, api, extractor_names
 from claimtrack.errors import BatchError, ClaimtrackError
 from claimtrack.report import REPORT_FORMATS
 
@@ -68,7 +68,8 @@ def output_options(f: Callable) -> Callable:
 def extractor_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """--extractor filtered|rules, shared by every command that extracts."""
     return click.option(
-        "--extractor", type=click.Choice(["filtered", "rules"]), default="filtered",
+        "--extractor", type=click.Choice(list(extractor_names.CHOICES)),
+        default=extractor_names.DEFAULT,
         show_default=True,
         help="filtered: the rules' candidates less those the trained filter doubts; "
              "rules: every candidate, each explained by its rule (no trained weights)")(f)

@@ -19,12 +19,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from claimtrack import extractor_names as names
 from claimtrack.errors import ClaimtrackError, InputError
 from claimtrack.jsonl import extract_jsonl, iter_objects
 from claimtrack.output import shorten
 from claimtrack.scoring import ErrorExample, EvalMetrics, parse_only, score
 
-EXTRACTORS = ("filtered", "rules")  # claimtrack.extract.EXTRACTORS (not imported: no spaCy)
+EXTRACTORS = names.CHOICES
 
 Docs = dict[str, dict[str, Any]]
 
@@ -59,7 +60,7 @@ def read_jsonl_docs(path: str | Path, need_text: bool, notes: list[str] | None =
 
 def predict(
     gold: Docs, jobs: int = 1, progress: Callable[[int, int | None], None] | None = None,
-    extractor: str = "filtered",
+    extractor: str = names.DEFAULT,
 ) -> Docs:
     """Run the rule extractor on every gold text; predictions by id, in the
     shape `claimtrack extract` writes (the same function makes them)."""
@@ -82,7 +83,7 @@ def predict(
 def evaluate(
     gold_path: str | Path,
     pred_path: str | Path | None = None,
-    extractor: str = "filtered",
+    extractor: str = names.DEFAULT,
     jobs: int = 1,
     only: Sequence[str] = (),
     errors: int = 0,

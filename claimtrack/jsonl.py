@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
+from claimtrack import extractor_names as names
 from claimtrack.errors import InputError
 from claimtrack.models import Attribution, Span
 
@@ -68,7 +69,7 @@ def extract_jsonl(
     outfile: TextIO,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
-    extractor: str = "filtered",
+    extractor: str = names.DEFAULT,
 ) -> int:
     """Extract every document of `infile` into `outfile`; returns how many were written.
 

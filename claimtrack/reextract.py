@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from claimtrack import extractor_names as names
 from claimtrack import store
 from claimtrack.assess import assess
 from claimtrack.models import Document
@@ -37,7 +38,7 @@ def reextract_documents(
     docs: Sequence[Document],
     progress: Progress | None = None,
     jobs: int = 1,
-    extractor: str = "filtered",
+    extractor: str = names.DEFAULT,
 ) -> list[Reextracted]:
     """Re-extract and re-flag `docs` in order; one transaction per document."""
     from claimtrack.extract import extract_texts

@@ -16,6 +16,7 @@ from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from claimtrack import extractor_names as names
 from claimtrack.errors import ClaimtrackError
 from claimtrack.extract.chains import link_chains
 from claimtrack.extract.cues import load_lexicon
@@ -32,10 +33,8 @@ _RULES_VERSION = "1.8.0"
 RULES = f"claimtrack-rules/{_RULES_VERSION}+cues.{load_lexicon().version}"
 FILTERED = (f"claimtrack-filtered/{_RULES_VERSION}+cues.{load_lexicon().version}"
             f"+filter.{load_filter().version}")
-# "filtered": the rules' candidates less those the trained filter doubts (the
-# default); "rules": every candidate, each explained by the rule that found it
-EXTRACTORS = {"filtered": FILTERED, "rules": RULES}
-DEFAULT_EXTRACTOR = "filtered"
+EXTRACTORS = {names.FILTERED: FILTERED, names.RULES: RULES}
+DEFAULT_EXTRACTOR = names.DEFAULT
 EXTRACTOR = EXTRACTORS[DEFAULT_EXTRACTOR]
 
 MENTION_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
@@ -186,7 +185,7 @@ def _check(extractor: str) -> str:
 def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR) -> Extraction:
     """Attributions (sorted by content start) and entity mentions of a parsed doc."""
     attributions = find_attributions(doc)
-    if _check(extractor) == "filtered":
+    if _check(extractor) == names.FILTERED:
         keep = load_filter().keep
         attributions = [a for a in attributions if keep(a, doc)]
     resolve_sources(doc, attributions)
@@ -205,7 +204,7 @@ def parse(nlp, text: str) -> Doc:
 
 
 def extract_text(text: str, extractor: str = DEFAULT_EXTRACTOR) -> Extraction:
-    return extract_doc(parse(get_nlp(), text), _check(extractor))
+    return extract_doc(parse(get_nlp(), text), extractor)
 
 
 def _extract_batch(texts: list[str], batch_size: int, extractor: str) -> list[Extraction]:
