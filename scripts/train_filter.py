@@ -4,9 +4,9 @@
 
 Data: ../shared/eval/polnear.jsonl, the dev part only (sha256(id) mod 5 != 0;
 the held-out fifth is never read). Each rule candidate is labelled 1 when it
-matches a human attribution (content token Jaccard >= 0.5, one-to-one, the
-scorer's own matching), else 0. Model: logistic regression over the named
-features of claimtrack.extract.filter, L2 = 5, full-batch Adam from zero
+matches a human attribution (content token Jaccard >= 0.5, one-to-one: the
+scorer's matching, from claimtrack.scoring), else 0. Model: logistic
+regression over the named features of claimtrack.extract.filter, L2 = 5, full-batch Adam from zero
 weights for 400 steps: no randomness, the same file every run. Thresholds per
 cue class are chosen by 4-fold document-wise cross-validation (folds by
 sha256(id) mod 5) to maximise the mean of the two F1 scores the extractor is
@@ -27,15 +27,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / ".." / "shared" / "eval"
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(EVAL))
-
-import score as scorer  # noqa: E402
 
 from claimtrack.evalsplit import iter_split  # noqa: E402
-from claimtrack.extract import SKIP, apply_ruler, fill_lemmas, prepare  # noqa: E402
+from claimtrack.extract import parse_texts  # noqa: E402
 from claimtrack.extract.filter import features  # noqa: E402
 from claimtrack.extract.rules import find_attributions  # noqa: E402
-from claimtrack.nlp import get_nlp  # noqa: E402
+from claimtrack.scoring import GoldText, match_contents  # noqa: E402
 
 L2, STEPS, RATE, MIN_COUNT = 5.0, 400, 0.1, 2
 GRID = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
@@ -44,21 +41,18 @@ GRID = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 def candidates(jobs: int) -> tuple[list[tuple[int, list[str], str]], Counter]:
     """(fold, features, label) per rule candidate; label is the matched gold
     attribution's cue_class, or "none". Also the gold counts per class."""
-    nlp = get_nlp()
     gold = list(iter_split(EVAL / "polnear.jsonl", "dev"))
-    docs = nlp.pipe((prepare(nlp, g["text"]) for g in gold), batch_size=8, n_process=jobs,
-                    disable=SKIP)
+    docs = parse_texts((g["text"] for g in gold), n_process=jobs)
     rows, totals = [], Counter()
     for g, doc in zip(gold, docs, strict=True):
-        doc = fill_lemmas(nlp, apply_ruler(nlp, doc))
         atts = [a for a in find_attributions(doc) if a.rule != "no_source"]
-        text = scorer.Doc(g["text"])
+        text = GoldText.of(g["text"])
         seen: Counter = Counter()
         ga = [a for a in g["attributions"] if a.get("content")]
         totals.update(a["cue_class"] for a in ga)
         gs = [text.token_set(text.ranges(a["content"], seen)) for a in ga]
         ps = [text.token_set(text.ranges(a.content.model_dump(), seen)) for a in atts]
-        match = {j: i for i, j in scorer.greedy_match(gs, ps, lambda x: x >= 0.5).items()}
+        match = {j: i for i, j in match_contents(gs, ps, lambda x: x >= 0.5).items()}
         fold = int(hashlib.sha256(g["id"].encode()).hexdigest(), 16) % 5
         for j, a in enumerate(atts):
             rows.append((fold, features(a, doc), ga[match[j]]["cue_class"] if j in match

@@ -207,10 +207,17 @@ def extract_text(text: str, extractor: str = DEFAULT_EXTRACTOR) -> Extraction:
     return extract_doc(parse(get_nlp(), text), extractor)
 
 
-def _extract_batch(texts: list[str], batch_size: int, extractor: str) -> list[Extraction]:
+def parse_texts(texts: Iterable[str], batch_size: int = 8, n_process: int = 1) -> Iterator[Doc]:
+    """parse() for many texts: the pipeline less what the caches answer."""
     nlp = get_nlp()
-    docs = nlp.pipe((prepare(nlp, t) for t in texts), batch_size=batch_size, disable=SKIP)
-    return [extract_doc(fill_lemmas(nlp, apply_ruler(nlp, d)), extractor) for d in docs]
+    docs = nlp.pipe((prepare(nlp, t) for t in texts), batch_size=batch_size, disable=SKIP,
+                    n_process=n_process)
+    for d in docs:
+        yield fill_lemmas(nlp, apply_ruler(nlp, d))
+
+
+def _extract_batch(texts: list[str], batch_size: int, extractor: str) -> list[Extraction]:
+    return [extract_doc(d, extractor) for d in parse_texts(texts, batch_size)]
 
 
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:

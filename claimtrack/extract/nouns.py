@@ -59,7 +59,7 @@ def _source(tok: Token) -> list[Token] | None:
 
 def noun_rule(tok: Token, ctx: Ctx) -> Cand | None:
     lex = ctx.lex
-    lemma = tok.lemma_.lower()
+    lemma = lex.lemma(tok)
     cls = lex.noun_cues.get(lemma)
     if cls is None or tok.dep_ == "compound":
         return None
