@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from claimtrack.evalsplit import iter_split  # noqa: E402
-from claimtrack.extract import extract_texts, prepare  # noqa: E402
+from claimtrack.extract import extract_texts, parse_texts  # noqa: E402
 from claimtrack.extract.chains import link_chains  # noqa: E402
 from claimtrack.extract.filter import load_filter  # noqa: E402
 from claimtrack.extract.resolve import resolve_sources  # noqa: E402
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             rate = f"{len(texts) / secs:8.2f} {chars / secs:10,.0f}"
             print(f"{jobs:>4} {label:<12} {rate} {ratio:>6}")
     # where the post-parse time goes (parsed once, outside the timings above)
-    docs = list(nlp.pipe((prepare(nlp, t) for t in texts), batch_size=args.batch_size))
+    docs = list(parse_texts(texts, batch_size=args.batch_size))
     found = []
     rules = timed(lambda: found.extend(find_attributions(d) for d in docs))
     keep = load_filter().keep

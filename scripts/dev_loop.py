@@ -25,7 +25,7 @@ from derived_class import cue_table, derive  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
 from claimtrack.evalsplit import iter_split  # noqa: E402
-from claimtrack.extract import extract_doc, prepare  # noqa: E402
+from claimtrack.extract import extract_doc, parse_texts  # noqa: E402
 from claimtrack.jsonl import attribution_record  # noqa: E402
 from claimtrack.nlp import get_nlp  # noqa: E402
 
@@ -37,7 +37,7 @@ def load(reparse: bool, jobs: int):
     nlp = get_nlp()
     if reparse or not CACHE.exists():
         db = DocBin(store_user_data=False)
-        for d in nlp.pipe((prepare(nlp, g["text"]) for g in gold), n_process=jobs, batch_size=8):
+        for d in parse_texts((g["text"] for g in gold), n_process=jobs):
             db.add(d)
         CACHE.write_bytes(db.to_bytes())
     docs = list(DocBin().from_bytes(CACHE.read_bytes()).get_docs(nlp.vocab))
