@@ -28,3 +28,10 @@ class BatchError(ClaimtrackError):
     def __init__(self, failures: list[InputError]):
         self.failures = failures
         super().__init__(f"{len(failures)} input(s) could not be added")
+
+
+class ExtractError(ClaimtrackError):
+    """One text could not be extracted (its worker died, the parser failed on it).
+
+    Not raised out of a batch: extract_texts yields it in that text's place, so
+    the caller fails that one document and goes on with the others."""
