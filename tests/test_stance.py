@@ -1,0 +1,62 @@
+"""Stance: negated cue, denial, negated content, modality and the compared text,
+read from the parse of short sentences we wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimtrack.extract import extract_doc, parse
+from claimtrack.extract.stance import Stance, compared_text, stance
+from claimtrack.nlp import get_nlp
+
+
+def _only(sentence: str) -> Stance:
+    doc = parse(get_nlp(), sentence)
+    atts = extract_doc(doc, "rules").attributions
+    assert len(atts) == 1, [a.content.text for a in atts]
+    return stance(doc, atts[0])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue_negated", "denial", "content_negated", "polarity"),
+    [
+        ("Clinton, a Democrat, did not mention Republican front-runner Donald Trump by name.",
+         True, False, False, 0),
+        ("Clinton, a Democrat, mentioned Republican front-runner Donald Trump by name.",
+         False, False, False, 1),
+        ("The minister denied that the army had shelled the town.", False, True, False, -1),
+        ("The minister did not deny that the army had shelled the town.", True, False, False, 0),
+        ("The mayor said the governor did not attend the meeting.", False, False, True, -1),
+        ("The senator never said that he supported the bill.", True, False, False, 0),
+        ("Police said no one was hurt.", False, False, True, -1),
+        ("He said there were no casualties.", False, False, True, -1),
+        ("“We will never surrender,” the rebel commander said.", False, False, True, -1),
+        ("The minister denied that the army had not paid the soldiers.", False, True, True, 1),
+    ],
+)
+def test_polarity(sentence, cue_negated, denial, content_negated, polarity):
+    s = _only(sentence)
+    assert (s.cue_negated, s.denial, s.content_negated) == (cue_negated, denial, content_negated)
+    assert s.polarity == polarity
+
+
+@pytest.mark.parametrize(
+    ("sentence", "modality"),
+    [
+        ("The official said the plant could close next year.", ("could",)),
+        ("According to officials, the plant may close.", ("may",)),
+        ("The company said it plans to cut 500 jobs.", ("plan to",)),
+        ("He said taxes would rise if the bill passed.", ("if", "would")),
+        ("The official said the plant will close next year.", ()),
+        ("The official said the plant closed last year.", ()),
+    ],
+)
+def test_modality(sentence, modality):
+    assert _only(sentence).modality == modality
+
+
+def test_compared_text_drops_complementiser_quotes_and_closing_punctuation():
+    assert compared_text("that the army had shelled the town") == "the army had shelled the town"
+    assert compared_text("whether  taxes\nwill rise") == "taxes will rise"
+    assert compared_text("“We will never surrender,”") == "We will never surrender"
+    assert compared_text("that") == "that"  # nothing to drop it from
