@@ -1,0 +1,1 @@
+"""Cross-document judgement: which claims of different documents tell the same thing."""

@@ -1,0 +1,103 @@
+"""The decision step: relation of two candidate claims, on sentences we wrote."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimtrack.corpus.relate import Comparable, dates, numbers, relate
+
+
+def C(text: str, **kw) -> Comparable:  # noqa: N802 - reads like a record literal
+    return Comparable(text=text, **kw)
+
+
+def test_same_words_same_sign_is_same():
+    r = relate(C("the army shelled the town of Derna"), C("The army shelled the town of Derna."))
+    assert r is not None and r.name == "same" and r.differences == ()
+
+
+def test_negated_cue_against_plain_cue_contradicts():
+    a = C("Republican front-runner Donald Trump by name", cue_negated=True)
+    b = C("Republican front-runner Donald Trump by name")
+    r = relate(a, b)
+    assert r is not None and r.name == "contradicts"
+    assert r.differences == ("polarity: not said vs asserted",)
+
+
+def test_denial_contradicts_the_assertion():
+    r = relate(C("the army had shelled the town", denial=True),
+               C("the army shelled the town"))
+    assert r is not None and r.name == "contradicts"
+
+
+def test_a_denied_negative_agrees_with_the_positive():
+    r = relate(C("the army had not paid the soldiers", denial=True, content_negated=True),
+               C("the army paid the soldiers"))
+    assert r is not None and r.name == "same"
+
+
+def test_another_number_for_the_same_predicate_contradicts():
+    r = relate(C("the strike killed 12 civilians in the market"),
+               C("the strike killed five civilians in the market"))
+    assert r is not None and r.name == "contradicts"
+    assert "numbers: 12 vs 5" in r.differences
+
+
+def test_another_weekday_contradicts():
+    r = relate(C("the talks in Geneva collapsed on Monday"),
+               C("the talks in Geneva collapsed on Thursday"))
+    assert r is not None and r.name == "contradicts"
+
+
+def test_more_detail_is_more_specific():
+    r = relate(C("the defence minister resigned"),
+               C("the defence minister resigned after the bombing of the embassy in Kabul"))
+    assert r is not None and r.name == "more_specific" and r.wider == "b"
+
+
+def test_same_people_other_claim_is_at_most_related():
+    r = relate(C("Trump said Clinton lied about the emails"),
+               C("Trump and Clinton met voters in Iowa on the campaign trail"))
+    assert r is None or r.name == "related"
+
+
+def test_short_contents_never_match():
+    assert relate(C("Belhadj"), C("Belhadj")) is None
+    assert relate(C("it is true"), C("it is true")) is None
+
+
+def test_modality_is_a_difference_not_a_contradiction():
+    r = relate(C("the plant could close next year", modality=("could",)),
+               C("the plant will close next year"))
+    assert r is not None and r.name == "same"
+    assert r.differences == ("modality: could vs none",)
+
+
+def test_numbers_and_dates_are_read():
+    assert numbers("1,200 troops and five tanks") == {"1200", "5"}
+    assert dates("on Monday, March 3") == {"monday", "march3"}
+    assert dates("he may go") == frozenset()
+
+
+_VOCAB = ["army", "town", "shelled", "minister", "said", "resigned", "Derna", "Tripoli", "talks",
+          "collapsed", "12", "five", "not", "the", "of", "in", "on", "Monday"]
+_words = st.lists(st.sampled_from(_VOCAB), min_size=0, max_size=12).map(" ".join)
+
+
+@given(_words, _words, st.booleans(), st.booleans())
+def test_relation_is_symmetric(x, y, neg_x, deny_y):
+    a, b = C(x, content_negated=neg_x), C(y, denial=deny_y)
+    r1, r2 = relate(a, b), relate(b, a)
+    assert (r1 is None) == (r2 is None)
+    if r1 is not None and r2 is not None:
+        assert r1.name == r2.name
+        assert r1.similarity == r2.similarity
+        if r1.wider:
+            assert {r1.wider, r2.wider} == {"a", "b"}
+
+
+@given(_words)
+def test_a_claim_is_the_same_as_itself(x):
+    r = relate(C(x), C(x))
+    assert r is None or r.name == "same"
