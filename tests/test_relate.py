@@ -101,3 +101,22 @@ def test_relation_is_symmetric(x, y, neg_x, deny_y):
 def test_a_claim_is_the_same_as_itself(x):
     r = relate(C(x), C(x))
     assert r is None or r.name == "same"
+
+
+# --- the index: every pair relate() relates is a candidate -------------------------
+
+_BIG_VOCAB = [*_VOCAB, "said", "trump", "clinton", "police", "bomb", "embassy", "Kabul",
+              "defence", "plant", "close", "year", "jobs", "cut", "company", "rise", "taxes"]
+
+
+@given(st.lists(st.sampled_from(_BIG_VOCAB), min_size=0, max_size=25).map(" ".join),
+       st.lists(st.sampled_from(_BIG_VOCAB), min_size=0, max_size=25).map(" ".join))
+def test_prefixes_meet_whenever_relate_relates(x, y):
+    from claimtrack.corpus.index import prefix, size_bounds
+    from claimtrack.corpus.relate import core_tokens
+
+    tx, ty = core_tokens(x), core_tokens(y)
+    if relate(C(x), C(y)) is not None:
+        assert set(prefix(tx)) & set(prefix(ty))
+        lo, hi = size_bounds(len(tx))
+        assert lo <= len(ty) <= hi

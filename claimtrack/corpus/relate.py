@@ -28,6 +28,10 @@ RelationName = Literal["same", "more_specific", "contradicts", "related"]
 
 SAME = 0.6  # similarity of the two token sets, negations left out
 RELATED = 0.35
+# No relation below this Jaccard of the two token sets: a three-word content inside
+# a thirty-word quotation is a mention, not the same claim. The floor is also what
+# lets the index find every candidate without comparing all pairs (index.py).
+JACCARD_FLOOR = 0.25
 CONTAINED = 0.85  # share of the smaller side's tokens found in the larger one
 MIN_TOKENS = 3  # "Clinton" alone is a shared name, not a shared claim
 _EXTRA = 2  # tokens the larger side must add to be "more specific"
@@ -90,7 +94,7 @@ def dates(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _core(text: str) -> frozenset[str]:
+def core_tokens(text: str) -> frozenset[str]:
     """The token set that is compared: negations out (the sign carries them),
     numbers and dates out (compared on their own)."""
     drop = NEGATIONS | numbers(text) | {d.rstrip("0123456789") for d in dates(text)}
@@ -124,8 +128,15 @@ def _sign_word(c: Comparable) -> str:
 
 def relate(a: Comparable, b: Comparable) -> Relation | None:
     """How `a` and `b` relate, or None when they are not about the same thing."""
-    ta, tb = _core(a.text), _core(b.text)
+    return relate_tokens(a, b, core_tokens(a.text), core_tokens(b.text))
+
+
+def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
+                  tb: frozenset[str]) -> Relation | None:
+    """relate() with the core token sets already known (the index keeps them)."""
     if len(ta) < MIN_TOKENS or len(tb) < MIN_TOKENS:
+        return None
+    if len(ta & tb) < JACCARD_FLOOR * len(ta | tb):
         return None
     sim = set_similarity(ta, tb)
     if sim < RELATED:

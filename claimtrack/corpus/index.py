@@ -1,0 +1,57 @@
+"""Which stored claims can relate to a claim: exact candidates without all pairs.
+
+Prefix filtering (Chaudhuri et al. 2006; Bayardo et al. 2007): with every token
+set sorted in one global order, two sets whose Jaccard is at least J share a
+token among the first ``n - ceil(J * n) + 1`` tokens of each. relate() never
+relates a pair below JACCARD_FLOOR, so indexing each claim under its prefix
+tokens and probing with the same prefix finds every pair it could relate, and
+nothing depends on which of the two came first: the pair is a candidate iff the
+two prefixes meet. The global order is fixed (data/token_order.json, rarest
+first), never taken from the database, so a database built in any order holds
+the same candidates; the order only makes the probe cheap, since rare tokens
+have short posting lists.
+
+A length filter bounds the partner's size: Jaccard >= J needs J*n <= m <= n/J.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+from claimtrack.corpus.relate import JACCARD_FLOOR, MIN_TOKENS
+
+
+@lru_cache(maxsize=1)
+def _ranks() -> dict[str, int]:
+    """token -> commonness rank (0 = commonest listed)."""
+    data = json.loads(resources.files("claimtrack").joinpath("data/token_order.json")
+                      .read_text(encoding="utf-8"))
+    return {t: i for i, t in enumerate(data["tokens"])}
+
+
+def ordered(tokens: Iterable[str]) -> list[str]:
+    """Rarest first: unlisted tokens before listed ones, listed by falling rank, ties by text."""
+    ranks = _ranks()
+    unlisted = len(ranks)
+    return sorted(tokens, key=lambda t: (-ranks.get(t, unlisted), t))
+
+
+def prefix_length(n: int, floor: float = JACCARD_FLOOR) -> int:
+    return n - math.ceil(floor * n - 1e-9) + 1
+
+
+def prefix(tokens: Iterable[str], floor: float = JACCARD_FLOOR) -> list[str]:
+    """The tokens a claim is indexed and probed under (none for too-short contents)."""
+    toks = ordered(tokens)
+    if len(toks) < MIN_TOKENS:
+        return []
+    return toks[: prefix_length(len(toks), floor)]
+
+
+def size_bounds(n: int, floor: float = JACCARD_FLOOR) -> tuple[int, int]:
+    """Token-set sizes a partner of an n-token claim can have at Jaccard >= floor."""
+    return max(MIN_TOKENS, math.ceil(floor * n - 1e-9)), math.floor(n / floor + 1e-9)
