@@ -40,6 +40,7 @@ def add(
     progress: Progress | None = None,
     jobs: int = 1,
     extractor: str = names.DEFAULT,
+    max_bytes: int | None = None,
 ) -> AddResult:
     """Read, extract and store documents. Good inputs are stored even when
     others fail; each document is stored in one transaction."""
@@ -57,7 +58,7 @@ def add(
     seen_sha: set[str] = set()
     for item in items:
         try:
-            parsed = read_input(item, stdin=stdin)
+            parsed = read_input(item, stdin=stdin, max_bytes=max_bytes)
         except InputError as e:
             result.failures.append(e)
             continue

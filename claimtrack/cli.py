@@ -14,6 +14,7 @@ import click
 
 from claimtrack import __version__, api, extractor_names
 from claimtrack.errors import BatchError, ClaimtrackError
+from claimtrack.ingest import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, parse_size
 from claimtrack.report import REPORT_FORMATS
 
 DB_HELP = "SQLite database file (env CLAIMTRACK_DB; default ./claimtrack.db)"
@@ -75,6 +76,25 @@ def extractor_option(f: Callable[..., Any]) -> Callable[..., Any]:
              "rules: every candidate, each explained by its rule (no trained weights)")(f)
 
 
+class _Size(click.ParamType):
+    name = "BYTES"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            return parse_size(value)
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+def max_bytes_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--max-bytes (env CLAIMTRACK_MAX_BYTES), shared by every command that reads documents."""
+    return click.option(
+        "--max-bytes", "max_bytes", type=_Size(), envvar=MAX_BYTES_ENV,
+        default=DEFAULT_MAX_BYTES, show_envvar=True,
+        help=f"refuse a document (file, stdin, JSONL text) larger than this; reading stops "
+             f"there. Bytes, or with kB/MB/GB  [default: {DEFAULT_MAX_BYTES // 10**6}MB]")(f)
+
+
 @click.group(cls=ClaimtrackGroup)
 @click.version_option(__version__, prog_name="claimtrack")
 def cli() -> None:
@@ -86,8 +106,9 @@ def cli() -> None:
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
               help="parser processes")
 @extractor_option
+@max_bytes_option
 @db_option
-def add(paths: tuple[str, ...], jobs: int, extractor: str, db_path: str) -> None:
+def add(paths: tuple[str, ...], jobs: int, extractor: str, max_bytes: int, db_path: str) -> None:
     """Add documents: files, folders (recursive), globs, or - for stdin.
 
     Text, Markdown and HTML. Re-adding identical bytes does nothing.
@@ -96,7 +117,7 @@ def add(paths: tuple[str, ...], jobs: int, extractor: str, db_path: str) -> None
 
     with progress_bar("extracting") as tick:
         result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs,
-                         extractor=extractor)
+                         extractor=extractor, max_bytes=max_bytes)
     for note in result.notes:
         _stderr(f"warning: {note}")
     for origin, doc in result.unchanged:
