@@ -141,23 +141,28 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
 
 def extract_file(
     path: str, out: TextIO, jobs: int = 1, progress: Callable[[int], None] | None = None,
-    extractor: str = names.DEFAULT,
+    extractor: str = names.DEFAULT, max_bytes: int | None = None,
+    notes: list[str] | None = None, failures: list[InputError] | None = None,
 ) -> int:
-    """`claimtrack extract FILE.jsonl`: no database; JSON lines out."""
+    """`claimtrack extract FILE.jsonl`: no database; JSON lines out. Read as bytes,
+    line by line, so the size limit holds before a line is in memory whole.
+    Options as jsonl.extract_jsonl (documents that fail go to `failures`)."""
     from claimtrack.jsonl import extract_jsonl
 
+    options = dict(jobs=jobs, progress=progress, extractor=extractor, max_bytes=max_bytes,
+                   notes=notes, failures=failures)
     if path == "-":
         import sys
 
-        return extract_jsonl(sys.stdin, out, jobs=jobs, progress=progress, extractor=extractor)
+        return extract_jsonl(sys.stdin.buffer, out, **options)  # type: ignore[arg-type]
     p = Path(path)
+    if p.exists() and not p.is_file():
+        raise InputError(path, "is no regular file: give a JSONL file of {\"id\", \"text\"} lines "
+                         "(or - for stdin)")
     if not p.is_file():
         raise InputError(path, "no such file: give a JSONL file of {\"id\", \"text\"} lines")
-    with p.open(encoding="utf-8", errors="strict") as f:
-        try:
-            return extract_jsonl(f, out, jobs=jobs, progress=progress, extractor=extractor)
-        except UnicodeDecodeError as e:
-            raise InputError(path, f"not UTF-8 ({e.reason} at byte {e.start}): re-encode it") from e
+    with p.open("rb") as f:
+        return extract_jsonl(f, out, **options)  # type: ignore[arg-type]
 
 
 # --- reextract (issue 5): the current extractor and flag rules on stored documents ---

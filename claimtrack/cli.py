@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from claimtrack import __version__, api, extractor_names
-from claimtrack.errors import BatchError, ClaimtrackError
+from claimtrack.errors import BatchError, ClaimtrackError, InputError
 from claimtrack.ingest import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, parse_size
 from claimtrack.report import REPORT_FORMATS
 
@@ -218,17 +218,29 @@ def report(entity: str | None, doc: str | None, fmt: str, output: str | None, db
 @click.argument("jsonl", type=click.Path(allow_dash=True))
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32))
 @extractor_option
-def extract(jsonl: str, jobs: int, extractor: str) -> None:
+@max_bytes_option
+def extract(jsonl: str, jobs: int, extractor: str, max_bytes: int) -> None:
     """Extract attributions from a JSONL file of {"id", "text"} (no database).
 
-    Writes one JSON line per document to stdout, in the scorer's format.
+    Writes one JSON line per document to stdout, in the scorer's format. A
+    document that cannot be extracted is reported on stderr and left out; the
+    others are written and the exit status is 1.
     """
     from claimtrack.progress import progress_bar
 
+    notes: list[str] = []
+    failures: list[InputError] = []
     with progress_bar("extracting") as tick:
         n = api.extract_file(jsonl, sys.stdout, jobs=jobs, extractor=extractor,
-                             progress=lambda done: tick(done, None))
-    _stderr(f"extracted {n} documents")
+                             progress=lambda done: tick(done, None), max_bytes=max_bytes,
+                             notes=notes, failures=failures)
+    for note in notes:
+        _stderr(f"warning: {note}")
+    for failure in failures:
+        _stderr(f"error: {failure}")
+    _stderr(f"extracted {n} documents" + (f", {len(failures)} failed" if failures else ""))
+    if failures:
+        sys.exit(1)
 
 
 # --- reextract (issue 5): current extractor and flags on stored documents ---
@@ -394,9 +406,10 @@ def sources_tags(doc: str | None, fmt: str, db_path: str) -> None:
               type=click.FloatRange(0, 1, min_open=True), help="token Jaccard for an overlap match")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
               help="parser processes")
+@max_bytes_option
 @output_options
 def eval_cmd(gold: str, pred: str | None, extractor: str, only: tuple[str, ...], errors: int,
-             seed: int, threshold: float, jobs: int, fmt: str) -> None:
+             seed: int, threshold: float, jobs: int, max_bytes: int, fmt: str) -> None:
     """Score the extractor on a gold JSONL file (../shared/eval/README.md's format).
 
     Precision/recall/F1 of contents (exact and overlap), source and cue accuracy,
@@ -413,7 +426,7 @@ def eval_cmd(gold: str, pred: str | None, extractor: str, only: tuple[str, ...],
     with progress_bar("extracting") as tick:
         metrics = api.evaluate(gold, pred_path=pred, extractor=extractor, jobs=jobs, only=only,
                                errors=errors, seed=seed, threshold=threshold, progress=tick,
-                               notes=notes)
+                               notes=notes, max_bytes=max_bytes)
     for note in notes:
         _stderr(f"warning: {note}")
     emit_model(metrics, fmt, render_metrics)
