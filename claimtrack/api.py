@@ -215,10 +215,14 @@ def sources(db_path: str | Path, doc: str | None = None):
 
 def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,
                  who: str | None = None):
-    """`claimtrack sources grade NAME GRADE`: log a reliability grade; a GradeEntry."""
+    """`claimtrack sources grade NAME GRADE`: log a reliability grade; a GradeResult
+    (the GradeEntry, and how many stored claims it applies to: 0 is worth a word)."""
+    from claimtrack.grades import GradeResult, claims_graded_by
     from claimtrack.grades import grade_source as log_grade
 
-    return log_grade(dbmod.open_db(db_path), name, grade, why, who=who)
+    db = dbmod.open_db(db_path)
+    entry = log_grade(db, name, grade, why, who=who)
+    return GradeResult(entry=entry, claims=claims_graded_by(queries.claims(db), entry.source))
 
 
 def import_sources(db_path: str | Path, path: str | Path):

@@ -349,8 +349,13 @@ def sources_grade(name: str, grade: str, why: str, who: str | None, db_path: str
 
     The grade is appended to the log; the latest grade of a name wins.
     """
-    entry = api.grade_source(db_path, name, grade, why, who=who)
+    result = api.grade_source(db_path, name, grade, why, who=who)
+    entry = result.entry
     _stderr(f"graded: {entry.source} {entry.grade} (by {entry.who}, log entry {entry.id})")
+    if not result.claims:
+        _stderr(f"warning: no stored claim has the source '{entry.source}': the grade is "
+                "logged and applies to documents added later; check the spelling with "
+                "`claimtrack sources`")
 
 
 @sources.command("import")
