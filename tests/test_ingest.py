@@ -11,7 +11,10 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from conftest import run_cli
 
+from claimtrack.cli import cli
 from claimtrack.errors import InputError
 from claimtrack.ingest import (
     DEFAULT_MAX_BYTES,
@@ -473,3 +476,18 @@ def test_clean_controls_keeps_length_and_lists_what_it_replaced():
 def test_html_controls_are_cleaned_before_markup():
     parsed = parse_bytes(b"<html><body><p>The mayor\x1b said it.</p></body></html>", "a.html")
     assert "\x1b" not in parsed.text and "The mayor\ufffd said it." in parsed.text
+
+
+def test_cli_add_max_bytes_option_and_environment(tmp_path):
+    small = _write(tmp_path / "small.txt", "The mayor said taxes will rise.")
+    big = _write(tmp_path / "big.txt", "The mayor said taxes will rise. " * 10)
+    db = tmp_path / "c.db"
+    r = run_cli("add", "--max-bytes", "100", str(small), str(big), db=db)
+    assert r.exit_code == 1
+    assert f"error: {big}: is larger than the size limit (320 bytes, limit 100 bytes)" in r.stderr
+    assert f"added: {small}" in r.stderr
+    r = CliRunner().invoke(cli, ["add", str(big), "--db", str(db)],
+                           env={MAX_BYTES_ENV: "200"})
+    assert r.exit_code == 1 and "limit 200 bytes" in r.stderr
+    r = CliRunner().invoke(cli, ["add", str(big), "--db", str(db)], env={MAX_BYTES_ENV: "1x"})
+    assert r.exit_code == 2 and "'1x' is not a size" in r.stderr
