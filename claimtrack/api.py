@@ -40,6 +40,7 @@ def add(
     progress: Progress | None = None,
     jobs: int = 1,
     extractor: str = names.DEFAULT,
+    max_bytes: int | None = None,
 ) -> AddResult:
     """Read, extract and store documents. Good inputs are stored even when
     others fail; each document is stored in one transaction."""
@@ -57,7 +58,7 @@ def add(
     seen_sha: set[str] = set()
     for item in items:
         try:
-            parsed = read_input(item, stdin=stdin)
+            parsed = read_input(item, stdin=stdin, max_bytes=max_bytes)
         except InputError as e:
             result.failures.append(e)
             continue
@@ -140,23 +141,28 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
 
 def extract_file(
     path: str, out: TextIO, jobs: int = 1, progress: Callable[[int], None] | None = None,
-    extractor: str = names.DEFAULT,
+    extractor: str = names.DEFAULT, max_bytes: int | None = None,
+    notes: list[str] | None = None, failures: list[InputError] | None = None,
 ) -> int:
-    """`claimtrack extract FILE.jsonl`: no database; JSON lines out."""
+    """`claimtrack extract FILE.jsonl`: no database; JSON lines out. Read as bytes,
+    line by line, so the size limit holds before a line is in memory whole.
+    Options as jsonl.extract_jsonl (documents that fail go to `failures`)."""
     from claimtrack.jsonl import extract_jsonl
 
+    options = dict(jobs=jobs, progress=progress, extractor=extractor, max_bytes=max_bytes,
+                   notes=notes, failures=failures)
     if path == "-":
         import sys
 
-        return extract_jsonl(sys.stdin, out, jobs=jobs, progress=progress, extractor=extractor)
+        return extract_jsonl(sys.stdin.buffer, out, **options)  # type: ignore[arg-type]
     p = Path(path)
+    if p.exists() and not p.is_file():
+        raise InputError(path, "is no regular file: give a JSONL file of {\"id\", \"text\"} lines "
+                         "(or - for stdin)")
     if not p.is_file():
         raise InputError(path, "no such file: give a JSONL file of {\"id\", \"text\"} lines")
-    with p.open(encoding="utf-8", errors="strict") as f:
-        try:
-            return extract_jsonl(f, out, jobs=jobs, progress=progress, extractor=extractor)
-        except UnicodeDecodeError as e:
-            raise InputError(path, f"not UTF-8 ({e.reason} at byte {e.start}): re-encode it") from e
+    with p.open("rb") as f:
+        return extract_jsonl(f, out, **options)  # type: ignore[arg-type]
 
 
 # --- reextract (issue 5): the current extractor and flag rules on stored documents ---
@@ -209,10 +215,14 @@ def sources(db_path: str | Path, doc: str | None = None):
 
 def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,
                  who: str | None = None):
-    """`claimtrack sources grade NAME GRADE`: log a reliability grade; a GradeEntry."""
+    """`claimtrack sources grade NAME GRADE`: log a reliability grade; a GradeResult
+    (the GradeEntry, and how many stored claims it applies to: 0 is worth a word)."""
+    from claimtrack.grades import GradeResult, claims_graded_by
     from claimtrack.grades import grade_source as log_grade
 
-    return log_grade(dbmod.open_db(db_path), name, grade, why, who=who)
+    db = dbmod.open_db(db_path)
+    entry = log_grade(db, name, grade, why, who=who)
+    return GradeResult(entry=entry, claims=claims_graded_by(queries.claims(db), entry.source))
 
 
 def import_sources(db_path: str | Path, path: str | Path):

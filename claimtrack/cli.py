@@ -13,7 +13,8 @@ from typing import Any
 import click
 
 from claimtrack import __version__, api, extractor_names
-from claimtrack.errors import BatchError, ClaimtrackError
+from claimtrack.errors import BatchError, ClaimtrackError, InputError
+from claimtrack.ingest import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, parse_size
 from claimtrack.report import REPORT_FORMATS
 
 DB_HELP = "SQLite database file (env CLAIMTRACK_DB; default ./claimtrack.db)"
@@ -75,6 +76,25 @@ def extractor_option(f: Callable[..., Any]) -> Callable[..., Any]:
              "rules: every candidate, each explained by its rule (no trained weights)")(f)
 
 
+class _Size(click.ParamType):
+    name = "BYTES"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            return parse_size(value)
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+def max_bytes_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--max-bytes (env CLAIMTRACK_MAX_BYTES), shared by every command that reads documents."""
+    return click.option(
+        "--max-bytes", "max_bytes", type=_Size(), envvar=MAX_BYTES_ENV,
+        default=DEFAULT_MAX_BYTES, show_envvar=True,
+        help=f"refuse a document (file, stdin, JSONL text) larger than this; reading stops "
+             f"there. Bytes, or with kB/MB/GB  [default: {DEFAULT_MAX_BYTES // 10**6}MB]")(f)
+
+
 @click.group(cls=ClaimtrackGroup)
 @click.version_option(__version__, prog_name="claimtrack")
 def cli() -> None:
@@ -86,8 +106,9 @@ def cli() -> None:
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
               help="parser processes")
 @extractor_option
+@max_bytes_option
 @db_option
-def add(paths: tuple[str, ...], jobs: int, extractor: str, db_path: str) -> None:
+def add(paths: tuple[str, ...], jobs: int, extractor: str, max_bytes: int, db_path: str) -> None:
     """Add documents: files, folders (recursive), globs, or - for stdin.
 
     Text, Markdown and HTML. Re-adding identical bytes does nothing.
@@ -96,7 +117,7 @@ def add(paths: tuple[str, ...], jobs: int, extractor: str, db_path: str) -> None
 
     with progress_bar("extracting") as tick:
         result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs,
-                         extractor=extractor)
+                         extractor=extractor, max_bytes=max_bytes)
     for note in result.notes:
         _stderr(f"warning: {note}")
     for origin, doc in result.unchanged:
@@ -197,17 +218,29 @@ def report(entity: str | None, doc: str | None, fmt: str, output: str | None, db
 @click.argument("jsonl", type=click.Path(allow_dash=True))
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32))
 @extractor_option
-def extract(jsonl: str, jobs: int, extractor: str) -> None:
+@max_bytes_option
+def extract(jsonl: str, jobs: int, extractor: str, max_bytes: int) -> None:
     """Extract attributions from a JSONL file of {"id", "text"} (no database).
 
-    Writes one JSON line per document to stdout, in the scorer's format.
+    Writes one JSON line per document to stdout, in the scorer's format. A
+    document that cannot be extracted is reported on stderr and left out; the
+    others are written and the exit status is 1.
     """
     from claimtrack.progress import progress_bar
 
+    notes: list[str] = []
+    failures: list[InputError] = []
     with progress_bar("extracting") as tick:
         n = api.extract_file(jsonl, sys.stdout, jobs=jobs, extractor=extractor,
-                             progress=lambda done: tick(done, None))
-    _stderr(f"extracted {n} documents")
+                             progress=lambda done: tick(done, None), max_bytes=max_bytes,
+                             notes=notes, failures=failures)
+    for note in notes:
+        _stderr(f"warning: {note}")
+    for failure in failures:
+        _stderr(f"error: {failure}")
+    _stderr(f"extracted {n} documents" + (f", {len(failures)} failed" if failures else ""))
+    if failures:
+        sys.exit(1)
 
 
 # --- reextract (issue 5): current extractor and flags on stored documents ---
@@ -316,8 +349,13 @@ def sources_grade(name: str, grade: str, why: str, who: str | None, db_path: str
 
     The grade is appended to the log; the latest grade of a name wins.
     """
-    entry = api.grade_source(db_path, name, grade, why, who=who)
+    result = api.grade_source(db_path, name, grade, why, who=who)
+    entry = result.entry
     _stderr(f"graded: {entry.source} {entry.grade} (by {entry.who}, log entry {entry.id})")
+    if not result.claims:
+        _stderr(f"warning: no stored claim has the source '{entry.source}': the grade is "
+                "logged and applies to documents added later; check the spelling with "
+                "`claimtrack sources`")
 
 
 @sources.command("import")
@@ -373,9 +411,10 @@ def sources_tags(doc: str | None, fmt: str, db_path: str) -> None:
               type=click.FloatRange(0, 1, min_open=True), help="token Jaccard for an overlap match")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
               help="parser processes")
+@max_bytes_option
 @output_options
 def eval_cmd(gold: str, pred: str | None, extractor: str, only: tuple[str, ...], errors: int,
-             seed: int, threshold: float, jobs: int, fmt: str) -> None:
+             seed: int, threshold: float, jobs: int, max_bytes: int, fmt: str) -> None:
     """Score the extractor on a gold JSONL file (../shared/eval/README.md's format).
 
     Precision/recall/F1 of contents (exact and overlap), source and cue accuracy,
@@ -392,7 +431,7 @@ def eval_cmd(gold: str, pred: str | None, extractor: str, only: tuple[str, ...],
     with progress_bar("extracting") as tick:
         metrics = api.evaluate(gold, pred_path=pred, extractor=extractor, jobs=jobs, only=only,
                                errors=errors, seed=seed, threshold=threshold, progress=tick,
-                               notes=notes)
+                               notes=notes, max_bytes=max_bytes)
     for note in notes:
         _stderr(f"warning: {note}")
     emit_model(metrics, fmt, render_metrics)

@@ -30,40 +30,44 @@ EXTRACTORS = names.CHOICES
 Docs = dict[str, dict[str, Any]]
 
 
-def read_jsonl_docs(path: str | Path, need_text: bool, notes: list[str] | None = None) -> Docs:
+def read_jsonl_docs(path: str | Path, need_text: bool, notes: list[str] | None = None,
+                    max_bytes: int | None = None) -> Docs:
     """Documents of a JSONL file by id (a repeated id: the last one counts,
-    with a note). Bad lines raise InputError naming the line."""
+    with a note). Bad lines raise InputError naming the line; texts and lines
+    are held to the size limit as `claimtrack extract` holds them."""
+    from claimtrack.ingest import max_bytes_from
+    from claimtrack.jsonl import LINE_FACTOR, document_id, document_text
+
     p = Path(path)
     if not p.is_file():
         raise InputError(str(path), "no such file: give a JSONL file of {\"id\", ...} lines")
+    limit = max_bytes_from(max_bytes)
     docs: Docs = {}
-    try:
-        with p.open(encoding="utf-8", errors="strict") as f:
-            for n, obj in iter_objects(f, str(path)):
-                if "id" not in obj:
-                    raise InputError(str(path), f'line {n}: want an object with an "id"')
-                if need_text and not isinstance(obj.get("text"), str):
+    with p.open("rb") as f:  # bytes: a line is decoded (and refused) one at a time
+        for n, obj in iter_objects(f, str(path), LINE_FACTOR * limit):
+            doc_id = str(document_id(obj, str(path), n))
+            if need_text:
+                if not isinstance(obj.get("text"), str):
                     raise InputError(str(path), f'line {n}: gold documents need a string "text"')
-                atts = obj.get("attributions", [])
-                if not isinstance(atts, list) or not all(isinstance(a, dict) for a in atts):
-                    raise InputError(
-                        str(path), f'line {n}: "attributions" must be a list of objects')
-                doc_id = str(obj["id"])
-                if doc_id in docs and notes is not None:
-                    notes.append(f"{path}: id {doc_id!r} repeated; the last one counts")
-                docs[doc_id] = obj
-    except UnicodeDecodeError as e:
-        problem = f"not UTF-8 ({e.reason} at byte {e.start}): re-encode it"
-        raise InputError(str(path), problem) from e
+                obj["text"] = document_text(obj, str(path), n, limit, notes)
+            atts = obj.get("attributions", [])
+            if not isinstance(atts, list) or not all(isinstance(a, dict) for a in atts):
+                raise InputError(
+                    str(path), f'line {n}: "attributions" must be a list of objects')
+            if doc_id in docs and notes is not None:
+                notes.append(f"{path}: id {doc_id!r} repeated; the last one counts")
+            docs[doc_id] = obj
     return docs
 
 
 def predict(
     gold: Docs, jobs: int = 1, progress: Callable[[int, int | None], None] | None = None,
-    extractor: str = names.DEFAULT,
+    extractor: str = names.DEFAULT, gold_path: str | Path = "gold",
+    max_bytes: int | None = None,
 ) -> Docs:
     """Run the rule extractor on every gold text; predictions by id, in the
-    shape `claimtrack extract` writes (the same function makes them)."""
+    shape `claimtrack extract` writes (the same function makes them). A text
+    the extractor fails on raises: scores without it would be wrong."""
     total = len(gold)
     if progress:
         progress(0, total)
@@ -71,8 +75,13 @@ def predict(
         "".join(json.dumps({"id": k, "text": d["text"]}) + "\n" for k, d in gold.items())
     )
     out = io.StringIO()
-    extract_jsonl(src, out, jobs=jobs, extractor=extractor,
+    failures: list[InputError] = []
+    extract_jsonl(src, out, jobs=jobs, extractor=extractor, failures=failures,
+                  max_bytes=max_bytes,
                   progress=(lambda done: progress(done, total)) if progress else None)
+    if failures:
+        raise InputError(str(gold_path), f"{len(failures)} document(s) could not be extracted "
+                         f"(the first: {failures[0].problem}); no scores without them")
     preds: Docs = {}
     for line in out.getvalue().splitlines():
         row = json.loads(line)
@@ -91,6 +100,7 @@ def evaluate(
     threshold: float = 0.5,
     progress: Callable[[int, int | None], None] | None = None,
     notes: list[str] | None = None,
+    max_bytes: int | None = None,
 ) -> EvalMetrics:
     """Score `extractor` (or the predictions in `pred_path`) on the gold file.
 
@@ -106,17 +116,18 @@ def evaluate(
     if errors < 0:
         raise ClaimtrackError(f"the number of error examples must be >= 0, got {errors}")
     filters = parse_only(only)
-    gold = read_jsonl_docs(gold_path, need_text=True, notes=notes)
+    gold = read_jsonl_docs(gold_path, need_text=True, notes=notes, max_bytes=max_bytes)
     if not gold:
         raise InputError(str(gold_path), "no documents: nothing to score")
     if pred_path is not None:
-        preds = read_jsonl_docs(pred_path, need_text=False, notes=notes)
+        preds = read_jsonl_docs(pred_path, need_text=False, notes=notes, max_bytes=max_bytes)
         extractor_name = None
         used: str | None = None
     else:
         from claimtrack.extract import EXTRACTORS as NAMES
 
-        preds = predict(gold, jobs=jobs, progress=progress, extractor=extractor)
+        preds = predict(gold, jobs=jobs, progress=progress, extractor=extractor,
+                        gold_path=gold_path, max_bytes=max_bytes)
         extractor_name, used = NAMES[extractor], extractor
     metrics = score(gold, preds, threshold=threshold, only=filters, errors=errors, seed=seed)
     return metrics.model_copy(update={

@@ -60,6 +60,14 @@ class GradeEntry(Record):
     origin: str  # "cli", or the sources file (path:line) it came from
 
 
+class GradeResult(Record):
+    """A grade just logged, and how many stored claims it applies to now (0: the
+    name is graded ahead, or misspelt)."""
+
+    entry: GradeEntry
+    claims: int
+
+
 class ImportResult(Record):
     path: str
     entries: list[GradeEntry]
@@ -321,14 +329,24 @@ def _read_yaml(path: str, text: str) -> list[_Row]:
             raise InputError(f"{path}:{line(node)}", f"{what} must be a plain value")
         return None if node.tag.endswith(":null") else node.value
 
+    def once(key: str, k: Any, seen: dict[str, int], what: str) -> None:
+        # PyYAML keeps the last of two equal keys without a word: a grade the
+        # user wrote would vanish, so two are refused as a spreadsheet would be
+        if key in seen:
+            raise InputError(f"{path}:{line(k)}", f"{what} '{key}' given twice (first on line "
+                             f"{seen[key]}); keep one")
+        seen[key] = line(k)
+
     def fields(node: Any) -> dict[str, Any]:
         out = {}
+        seen: dict[str, int] = {}
         for k, v in node.value:
             key = (scalar(k, "a key") or "").strip().casefold()
             if key not in _COLUMNS:
                 raise InputError(
                     f"{path}:{line(k)}", f"unknown key '{key}': use name, grade, why (who)"
                 )
+            once(key, k, seen, "key")
             out[key] = v
         return out
 
@@ -344,8 +362,10 @@ def _read_yaml(path: str, text: str) -> list[_Row]:
                 _checked_row(path, line(item), *(scalar(f.get(c), c) for c in _COLUMNS))
             )
     elif isinstance(root, yaml.MappingNode):  # X: B   or   X: {grade: B, why: ...}
+        names: dict[str, int] = {}
         for k, v in root.value:
             name = scalar(k, "a source name")
+            once((name or "").strip(), k, names, "source")
             if isinstance(v, yaml.MappingNode):
                 f = fields(v)
                 if "name" in f:
@@ -499,6 +519,13 @@ def list_sources(
                 )
     rows.sort(key=lambda r: (-r.claims, r.name.casefold(), r.name))
     return rows
+
+
+def claims_graded_by(claims: list[Claim], name: str) -> int:
+    """How many of `claims` a grade of `name` applies to, matched as the listing
+    matches them (lookup: the name or a surname it ends with)."""
+    graded = {grade_key(name): True}
+    return sum(1 for c in claims if lookup(graded, source_name(c)))
 
 
 def claim_tags(claims: list[Claim]) -> list[ClaimTags]:

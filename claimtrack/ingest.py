@@ -11,6 +11,7 @@ import glob
 import hashlib
 import os
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from typing import BinaryIO, Literal
@@ -26,6 +27,14 @@ from claimtrack.markup import (
 from claimtrack.models import ParsedInput
 
 Format = Literal["text", "markdown", "html"]
+
+# The most bytes one document may have (a file, stdin, one JSONL document's
+# text): past it reading stops, so a huge file or an endless stream costs at
+# most this much memory. Raised with --max-bytes or this environment variable.
+DEFAULT_MAX_BYTES = 10_000_000
+MAX_BYTES_ENV = "CLAIMTRACK_MAX_BYTES"
+_SIZE_UNITS = {"": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9,
+               "kib": 2**10, "mib": 2**20, "gib": 2**30}
 
 DOC_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".text")
 _EXT_FORMAT: dict[str, Format | None] = {
@@ -82,8 +91,49 @@ _MD_SNIFF = re.compile(
 # --- expanding arguments -------------------------------------------------------
 
 
+def parse_size(value: str | int) -> int:
+    """'10000000', '10MB', '10M', '512kB', '1GiB' -> bytes (decimal units; KiB/MiB/GiB
+    binary). Anything else, or less than 1 byte, raises ValueError."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        n = value
+    else:
+        m = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", str(value).replace("_", ""))
+        unit = m.group(2).lower() if m else None
+        if m is None or unit not in _SIZE_UNITS:
+            raise ValueError(f"{value!r} is not a size: give bytes, e.g. 10000000 or 10MB")
+        n = int(m.group(1)) * _SIZE_UNITS[unit]
+    if n < 1:
+        raise ValueError(f"{value!r} is not a size: give at least 1 byte")
+    return n
+
+
+def max_bytes_from(max_bytes: int | None = None) -> int:
+    """The size limit that applies: `max_bytes` if given, else $CLAIMTRACK_MAX_BYTES,
+    else DEFAULT_MAX_BYTES. A bad environment value raises InputError."""
+    if max_bytes is not None:
+        return parse_size(max_bytes)
+    env = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not env:
+        return DEFAULT_MAX_BYTES
+    try:
+        return parse_size(env)
+    except ValueError as e:
+        raise InputError(f"${MAX_BYTES_ENV}", str(e)) from None
+
+
+def _too_big(size: str, limit: int) -> str:
+    return (f"is larger than the size limit ({size}, limit {limit:,} bytes); "
+            f"raise it with --max-bytes or ${MAX_BYTES_ENV} if the document is real")
+
+
 def _is_doc(path: str) -> bool:
     return path.lower().endswith(DOC_EXTENSIONS)
+
+
+def _regular(path: str) -> bool:
+    """A regular file (after symlinks): FIFOs, devices and sockets would block
+    or never end, so folders and globs pass over them."""
+    return os.path.isfile(path)
 
 
 def _hidden(name: str) -> bool:
@@ -94,7 +144,11 @@ def _folder_docs(folder: str) -> list[str]:
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not _hidden(d)]  # also prunes .git, .venv
-        found.extend(os.path.join(root, f) for f in files if not _hidden(f) and _is_doc(f))
+        found.extend(
+            os.path.join(root, f)
+            for f in files
+            if not _hidden(f) and _is_doc(f) and _regular(os.path.join(root, f))
+        )
     return sorted(found)
 
 
@@ -137,7 +191,7 @@ def expand_inputs(args: Sequence[str]) -> tuple[list[str], list[InputError]]:
             for m in sorted(glob.glob(arg, recursive=True)):
                 if os.path.isdir(m):
                     matched.extend(_folder_docs(m))
-                elif _is_doc(m):
+                elif _is_doc(m) and _regular(m):
                     matched.append(m)
             if not matched:
                 errors.append(
@@ -161,11 +215,27 @@ def expand_inputs(args: Sequence[str]) -> tuple[list[str], list[InputError]]:
 # --- reading -------------------------------------------------------------------
 
 
-def read_input(item: str, stdin: BinaryIO | None = None, fmt: str | None = None) -> ParsedInput:
-    """Read one expanded input ("-" = stdin, origin "<stdin>") and parse it."""
+def read_limited(stream: BinaryIO, limit: int, origin: str) -> bytes:
+    """At most `limit` bytes of `stream`; one byte more means it is too big, and
+    the rest is never read (stdin may be /dev/zero)."""
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise InputError(origin, _too_big(f"more than {limit:,} bytes", limit))
+    return raw
+
+
+def read_input(
+    item: str, stdin: BinaryIO | None = None, fmt: str | None = None,
+    max_bytes: int | None = None,
+) -> ParsedInput:
+    """Read one expanded input ("-" = stdin, origin "<stdin>") and parse it.
+
+    At most `max_bytes` (default: max_bytes_from()) are read; a bigger input,
+    and a path that is no regular file (FIFO, device, socket), raise InputError."""
+    limit = max_bytes_from(max_bytes)
     if item == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        return parse_bytes(stream.read(), "<stdin>", fmt)
+        return parse_bytes(read_limited(stream, limit, "<stdin>"), "<stdin>", fmt)
     if os.path.isdir(item):
         raise InputError(
             item,
@@ -173,8 +243,9 @@ def read_input(item: str, stdin: BinaryIO | None = None, fmt: str | None = None)
             "to add the documents inside it",
         )
     try:
-        with open(item, "rb") as f:
-            raw = f.read()
+        # O_NONBLOCK: opening a FIFO nobody writes to would block forever; with
+        # it the open returns and fstat below tells what the path is.
+        fd = os.open(item, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError(item, "no such file; check the path") from None
     except PermissionError:
@@ -183,6 +254,22 @@ def read_input(item: str, stdin: BinaryIO | None = None, fmt: str | None = None)
         ) from None
     except OSError as e:
         raise InputError(item, f"cannot read it ({e.strerror or e}); check the file") from None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
+                    else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                    else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+            raise InputError(
+                item, f"is {kind}, not a document file; name a regular file or pipe it to - (stdin)"
+            )
+        if st.st_size > limit:  # refused before reading a byte
+            raise InputError(item, _too_big(f"{st.st_size:,} bytes", limit))
+        try:
+            os.set_blocking(fd, True)
+            raw = read_limited(f, limit, item)  # the file may have grown since fstat
+        except OSError as e:
+            raise InputError(item, f"cannot read it ({e.strerror or e}); check the file") from None
     return parse_bytes(raw, item, fmt)
 
 
@@ -205,11 +292,16 @@ def _check_binary(raw: bytes, origin: str) -> None:
             raise InputError(origin, f"is {what}, not a text document; {todo}")
     if any(raw.startswith(bom) for bom, _ in _BOMS) or _utf16_without_bom(raw):
         return  # UTF-16/32 text is full of NUL bytes
+    # NUL anywhere, not only in the sniffed head: no text format has one, and a
+    # NUL stored deep in a text cuts it short for every C-string reader (sqlite's
+    # length(), terminals). find() is a memchr: cheap even at the size limit.
+    nul = raw.find(b"\x00")
     head = raw[:_SNIFF_BYTES]
-    if b"\x00" in head or sum(b in _CONTROL for b in head) > _CONTROL_MAX * len(head):
+    if nul >= 0 or sum(b in _CONTROL for b in head) > _CONTROL_MAX * len(head):
+        where = f"NUL byte at offset {nul}" if nul >= 0 else "NUL/control bytes"
         raise InputError(
             origin,
-            "looks binary (NUL/control bytes), not a text document; "
+            f"looks binary ({where}), not a text document; "
             "add a text, Markdown or HTML file",
         )
 
@@ -272,6 +364,39 @@ def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
     return text, [note]
 
 
+# What the stored text may not hold (offsets index it, and every reader and
+# terminal shows it): C0 controls but tab and newline, DEL, C1 controls, and
+# lone surrogates. Each is replaced by one character, so nothing shifts:
+# vertical tab, form feed (pdftotext's page break) and NEL become a newline,
+# the rest U+FFFD, as invalid UTF-8 is. Bidi controls (U+202A-U+202E,
+# U+2066-U+2069) are no control characters here: RTL text keeps them.
+_LINE_BREAKS = {"\v": "\n", "\f": "\n", "\x85": "\n"}
+_CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"
+)
+
+
+def clean_controls(text: str) -> tuple[str, list[str]]:
+    """(text with control characters replaced, the characters that became U+FFFD,
+    in order). Same length as `text`: a character for a character."""
+    replaced: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        c = m.group()
+        if c in _LINE_BREAKS:
+            return _LINE_BREAKS[c]
+        replaced.append(c)
+        return "\ufffd"
+
+    return _CONTROL_CHARS.sub(sub, text), replaced
+
+
+def controls_note(replaced: list[str]) -> str:
+    """The warning for clean_controls' replacements."""
+    return (f"{len(replaced)} control character(s) replaced with U+FFFD "
+            f"(the first U+{ord(replaced[0]):04X}); they are not stored")
+
+
 def _resolve_format(text: str, origin: str, fmt: str | None) -> Format:
     if fmt not in (None, "", "auto"):
         resolved = _FMT_ALIASES.get(fmt.lower())
@@ -299,6 +424,9 @@ def parse_bytes(raw: bytes, origin: str, fmt: str | None = None) -> ParsedInput:
     _check_binary(raw, origin)
     decoded, notes = _decode(raw, origin)
     decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    decoded, controls = clean_controls(decoded)  # before markup: offsets index the result
+    if controls:
+        notes.append(controls_note(controls))
     if not decoded.strip():
         raise InputError(origin, "is empty (or only whitespace); add a file with text in it")
     fmt_ = _resolve_format(decoded, origin, fmt)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import html as htmlmod
+import html.parser as htmlmod_parser
 import re
 from typing import Any
 
@@ -449,18 +450,73 @@ class _ToMarkdown:
         return "\n\n".join(self.blocks)
 
 
-def _fallback_markdown(html: str) -> str:
-    """Plain extraction of <body> for pages trafilatura finds no article in."""
+def _deep_tree(html: str) -> Any | None:
+    """lxml's tree of a page, with no limit on depth. libxml2 stops at 255
+    levels by default and silently drops what lies deeper: a page of 300 nested
+    <div>s around its article then has no text at all."""
+    import lxml.etree
     import lxml.html
 
     try:
-        root = lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
     except (ValueError, lxml.etree.ParserError):
+        return None
+
+
+def _fallback_markdown(html: str, root: Any | None = None) -> str:
+    """Plain extraction of <body> for pages trafilatura finds no article in."""
+    root = _deep_tree(html) if root is None else root
+    if root is None:
         return ""
     body = root.find("body")
     conv = _ToMarkdown(html_vocab=True)
-    conv.walk(body if body is not None else root)
+    try:
+        conv.walk(body if body is not None else root)
+    except RecursionError:  # nested deeper than Python recurses: the flat reading below
+        return ""
     return conv.markdown()
+
+
+class _FlatText(htmlmod_parser.HTMLParser):
+    """The text of a page, a paragraph per block element, in one pass with no
+    tree and so no depth limit: the last resort for pages nested deeper than
+    libxml2 (about 2,000 levels even with huge_tree) or Python's recursion go."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.cur: list[str] = []
+        self.skip = 0
+
+    def flush(self) -> None:
+        para = re.sub(r"\s+", " ", "".join(self.cur)).strip()
+        if para:
+            self.blocks.append(_LINE_START_ESCAPE.sub(r"\1\\\2", _md_text(para)))
+        self.cur = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in _SKIP_TAGS or tag in ("head", "title"):
+            self.skip += 1
+        elif tag in _BLOCK_TAGS or tag in ("br", "p"):
+            self.flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS or tag in ("head", "title"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK_TAGS or tag == "p":
+            self.flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.cur.append(data)
+
+
+def _flat_markdown(html: str) -> str:
+    parser = _FlatText()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    return "\n\n".join(parser.blocks)
 
 
 def _parse_iso_date(value: str | None) -> dt.date | None:
@@ -475,12 +531,8 @@ def _parse_iso_date(value: str | None) -> dt.date | None:
         return None
 
 
-def html_to_markdown(html: str) -> tuple[str, dict]:
-    """HTML -> (Markdown of the main text with links, metadata).
-
-    Metadata keys: title, date (datetime.date), author, sitename, url; None when
-    absent. Dates come only from the page's own markup (no extensive search,
-    which guesses from copyright footers)."""
+def _trafilatura_markdown(html: str | Any) -> str:
+    """trafilatura's main text of a page (a string or an lxml tree) as Markdown."""
     import lxml.etree
     import trafilatura
 
@@ -493,20 +545,38 @@ def html_to_markdown(html: str) -> tuple[str, dict]:
         include_comments=False,
         include_tables=True,
     )
-    md = ""
-    if xml:
-        try:
-            tree = lxml.etree.fromstring(xml.encode("utf-8"))
-        except lxml.etree.XMLSyntaxError:
-            tree = None
-        if tree is not None:
-            main = tree.find("main")
-            conv = _ToMarkdown(html_vocab=False)
-            for child in [main] if main is not None else list(tree):
-                conv.walk(child)
-            md = conv.markdown()
+    if not xml:
+        return ""
+    try:
+        tree = lxml.etree.fromstring(xml.encode("utf-8"))
+    except lxml.etree.XMLSyntaxError:
+        return ""
+    main = tree.find("main")
+    conv = _ToMarkdown(html_vocab=False)
+    for child in [main] if main is not None else list(tree):
+        conv.walk(child)
+    return conv.markdown()
+
+
+def html_to_markdown(html: str) -> tuple[str, dict]:
+    """HTML -> (Markdown of the main text with links, metadata).
+
+    Metadata keys: title, date (datetime.date), author, sitename, url; None when
+    absent. Dates come only from the page's own markup (no extensive search,
+    which guesses from copyright footers). A page nested too deeply for the
+    usual reading still gives its text: read again without a depth limit,
+    and last as flat text."""
+    import trafilatura
+
+    md = _trafilatura_markdown(html)
     if not md.strip():
-        md = _fallback_markdown(html)
+        deep = _deep_tree(html)
+        if deep is not None:
+            md = _trafilatura_markdown(deep)  # the article, had the page been read whole
+            if not md.strip():
+                md = _fallback_markdown(html, deep)
+    if not md.strip():
+        md = _flat_markdown(html)
     meta: dict[str, Any] = {
         "title": None,
         "date": None,

@@ -244,3 +244,45 @@ def test_agrees_with_the_reference_scorer(polnear_sample, tmp_path, only):
     last = proc.stdout.strip().splitlines()[-1]
     mine = run_cli("eval", str(gold), "--pred", str(pred), *args).stdout.splitlines()[-1]
     assert mine == last
+
+
+# --- hostile gold files (issue 9) ----------------------------------------------------------
+
+
+def test_hostile_gold_lines_fail_with_one_line(tmp_path):
+    for line, problem in [
+        ('{"id": NaN, "text": "x"}', "line 1: NaN is not JSON"),
+        ('{"id": 2.5, "text": "x"}', 'line 1: "id" must be a string or an integer'),
+        ('{"id": "a", "text": ' + "[" * 50_000 + "]" * 50_000 + "}", "line 1: nested too deeply"),
+    ]:
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text(line + "\n", encoding="utf-8")
+        r = run_cli("eval", str(bad))
+        assert r.exit_code == 1 and r.stderr.startswith(f"error: {bad}: {problem}")
+        assert r.stderr.count("\n") == 1
+
+
+def test_gold_size_limit_and_lone_surrogate(tmp_path, gold_file):
+    r = run_cli("eval", str(gold_file), "--max-bytes", "20")
+    assert r.exit_code == 1 and "size limit" in r.stderr and r.stderr.count("\n") == 1
+    gold = tmp_path / "sur.jsonl"
+    gold.write_text('{"id": "a", "text": "The mayor said \\ud800 taxes rise.", '
+                    '"attributions": []}\n', encoding="utf-8")
+    r = run_cli("eval", str(gold), "--json")
+    assert r.exit_code == 0 and "lone surrogate(s)" in r.stderr
+    json.loads(r.stdout)
+
+
+def test_a_text_that_fails_extraction_stops_the_scores(monkeypatch, gold_file):
+    import claimtrack.extract as extract
+    from claimtrack.errors import ExtractError
+    from claimtrack.models import Extraction
+
+    monkeypatch.setattr(extract, "extract_texts", lambda texts, **kw: (
+        ExtractError("worker died") if i == 0 else Extraction(extractor="x", attributions=[])
+        for i, _ in enumerate(texts)))
+    r = run_cli("eval", str(gold_file))
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1
+    assert r.stderr.startswith(f"error: {gold_file}: 1 document(s) could not be extracted "
+                               '(the first: id "')
+    assert "worker died); no scores without them" in r.stderr

@@ -15,6 +15,7 @@ from claimtrack import db as dbmod
 from claimtrack.errors import ClaimtrackError, InputError, NotFoundError
 from claimtrack.grades import (
     GRADES,
+    claims_graded_by,
     grade_key,
     grade_log,
     grade_source,
@@ -213,6 +214,11 @@ def test_yaml_list_and_mapping_forms(db, tmp_path):
         ("- name: Reuters\n  grade: B\n  rating: 3\n", 3, "unknown key 'rating'"),
         ("Reuters: B\n  bad: indent\n", 2, "not valid YAML"),
         ("- Reuters\n", 1, "each item must be a mapping"),
+        # PyYAML keeps the last of two equal keys silently (issue 9)
+        ("Reuters: B\nTass: E\nReuters: C\n", 3,
+         r"source 'Reuters' given twice \(first on line 1\); keep one"),
+        ("- {name: Reuters, grade: B, grade: C}\n", 1, r"key 'grade' given twice"),
+        ("Tass:\n  grade: E\n  why: a\n  WHY: b\n", 4, r"key 'why' given twice \(first on line 3"),
     ],
 )
 def test_a_bad_yaml_names_its_line_and_logs_nothing(db, tmp_path, text, line, what):
@@ -309,3 +315,31 @@ def test_sources_group_by_entity_when_given_and_agree_with_the_claims_grades(db)
         ("official", 1, "F", None),  # two outlets' unnamed officials: two sources
         ("official", 1, "F", None),
     ]
+
+
+# --- grading a name no stored claim carries (issue 9) -------------------------------------
+
+
+def test_claims_graded_by_matches_as_the_listing_does():
+    claims = [claim("d", 1, "Ahmed Al-Mismari, the spokesman"), claim("d", 2, "he", "Haftar"),
+              claim("d", 3, None)]
+    assert claims_graded_by(claims, "Al-Mismari") == 1  # a surname covers the full name
+    assert claims_graded_by(claims, "the Haftar's") == 1
+    assert claims_graded_by(claims, "Tass") == 0
+    assert claims_graded_by([], "Tass") == 0
+
+
+def test_cli_grading_an_unknown_name_logs_it_and_warns(seeded_db, tmp_path):
+    import shutil
+
+    from conftest import run_cli
+
+    db = tmp_path / "c.db"
+    shutil.copy(seeded_db, db)
+    r = run_cli("sources", "grade", "Tass", "E", "--why", "ahead of the Moscow story", db=db)
+    assert r.exit_code == 0 and r.stderr.splitlines()[1] == (
+        "warning: no stored claim has the source 'Tass': the grade is logged and applies to "
+        "documents added later; check the spelling with `claimtrack sources`")
+    r = run_cli("sources", "grade", "Al-Mismari", "D", "--why", "a party to the war", db=db)
+    assert r.exit_code == 0 and "warning" not in r.stderr
+    assert [e.source for e in grade_log(dbmod.open_db(db))] == ["Tass", "Al-Mismari"]

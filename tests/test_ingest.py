@@ -7,12 +7,25 @@ import hashlib
 import io
 import os
 import sqlite3
+import tracemalloc
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from conftest import run_cli
 
+from claimtrack.cli import cli
 from claimtrack.errors import InputError
-from claimtrack.ingest import expand_inputs, parse_bytes, read_input
+from claimtrack.ingest import (
+    DEFAULT_MAX_BYTES,
+    MAX_BYTES_ENV,
+    clean_controls,
+    expand_inputs,
+    max_bytes_from,
+    parse_bytes,
+    parse_size,
+    read_input,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BELHADJ = ROOT / "seeds" / "belhadj-isis-libya-2015.md"
@@ -313,3 +326,168 @@ def test_html_declared_charset_is_honoured():
 def test_utf16_without_bom_is_decoded_not_called_binary(codec):
     parsed = parse_bytes("Title\n\nThe mayor said [it](#) was fine.".encode(codec), "w.md")
     assert parsed.text == "Title\n\nThe mayor said it was fine." and parsed.notes == []
+
+
+# --- size limit (issue 9) ----------------------------------------------------------
+
+
+class _Counting(io.RawIOBase):
+    """An endless stream (like /dev/zero) that counts what was read from it."""
+
+    def __init__(self) -> None:
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        b[:] = b"a" * len(b)
+        self.read_bytes += len(b)
+        return len(b)
+
+
+@pytest.mark.parametrize(
+    ("value", "size"),
+    [("10000000", 10_000_000), ("10MB", 10_000_000), ("10M", 10_000_000), ("512kB", 512_000),
+     ("1GiB", 2**30), ("1_000", 1000), (7, 7)],
+)
+def test_parse_size(value, size):
+    assert parse_size(value) == size
+
+
+@pytest.mark.parametrize("value", ["", "ten", "10 XB", "0", "-5", "1.5MB"])
+def test_parse_size_refuses_non_sizes(value):
+    with pytest.raises(ValueError, match="not a size"):
+        parse_size(value)
+
+
+def test_limit_comes_from_argument_then_environment_then_default(monkeypatch):
+    monkeypatch.delenv(MAX_BYTES_ENV, raising=False)
+    assert max_bytes_from() == DEFAULT_MAX_BYTES == 10_000_000
+    monkeypatch.setenv(MAX_BYTES_ENV, "2kB")
+    assert max_bytes_from() == 2000
+    assert max_bytes_from(50) == 50
+    monkeypatch.setenv(MAX_BYTES_ENV, "lots")
+    with pytest.raises(InputError, match=r"^\$CLAIMTRACK_MAX_BYTES: 'lots' is not a size"):
+        max_bytes_from()
+
+
+def test_file_over_the_limit_is_refused_before_reading(tmp_path):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.truncate(50_000_000)  # sparse: no disk used
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError) as e:
+            read_input(str(big))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000  # it was 435 MB: the file was read, decoded and parsed
+    assert str(e.value) == (
+        f"{big}: is larger than the size limit (50,000,000 bytes, limit 10,000,000 bytes); "
+        "raise it with --max-bytes or $CLAIMTRACK_MAX_BYTES if the document is real"
+    )
+
+
+def test_limit_is_inclusive_and_set_by_environment(tmp_path, monkeypatch):
+    p = _write(tmp_path / "a.txt", "x" * 100)
+    assert read_input(str(p), max_bytes=100).text == "x" * 100
+    with pytest.raises(InputError, match=r"larger than the size limit \(100 bytes, limit 99"):
+        read_input(str(p), max_bytes=99)
+    monkeypatch.setenv(MAX_BYTES_ENV, "99")
+    with pytest.raises(InputError, match="limit 99 bytes"):
+        read_input(str(p))
+
+
+def test_endless_stdin_is_read_only_up_to_the_limit():
+    stream = _Counting()
+    with pytest.raises(InputError, match=r"^<stdin>: is larger than the size limit \(more than"):
+        read_input("-", stdin=io.BufferedReader(stream, buffer_size=4096), max_bytes=100_000)
+    assert stream.read_bytes <= 100_001 + 4096  # the limit, one byte more, one buffer at most
+
+
+def test_dev_zero_on_stdin_is_bounded():
+    with open("/dev/zero", "rb") as zero, pytest.raises(InputError, match="size limit"):
+        read_input("-", stdin=zero, max_bytes=1000)
+
+
+# --- paths that are no regular file (issue 9) ----------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # nobody writes: a plain open() would block forever
+    with pytest.raises(InputError, match=r"is a FIFO \(named pipe\), not a document file; name a"):
+        read_input(str(fifo))
+    items, errors = expand_inputs([str(tmp_path)])  # a folder passes over it
+    assert items == [] and "folder has no document files" in str(errors[0])
+    items, errors = expand_inputs([str(tmp_path / "*.txt")])
+    assert items == [] and "pattern matches no document files" in str(errors[0])
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_device_is_refused():
+    with pytest.raises(InputError, match=r"^/dev/zero: is a device, not a document file"):
+        read_input("/dev/zero")
+
+
+# --- NUL and control characters (issue 9) ----------------------------------------------
+
+
+def test_nul_anywhere_is_binary_not_only_in_the_first_8kb():
+    raw = b"The mayor said taxes will rise. " * 300 + b"\x00 and more text.\n"
+    assert len(raw) > 8192
+    with pytest.raises(InputError, match=r"looks binary \(NUL byte at offset 9600\)"):
+        parse_bytes(raw, "late-nul.txt")
+
+
+def test_utf16_nul_code_point_is_replaced_not_stored():
+    parsed = parse_bytes("\ufeffThe mayor\x00 said.".encode("utf-16-le")[0:], "u.txt")
+    assert "\x00" not in parsed.text and parsed.text == "The mayor\ufffd said."
+
+
+def test_control_characters_are_replaced_one_for_one_with_a_note():
+    raw = 'The mayor said that "taxes\x1bwill rise." \x1b]0;owned\x07 \x7f\x9b2J\n'.encode()
+    parsed = parse_bytes(raw, "vt.txt")
+    assert parsed.text == (
+        'The mayor said that "taxes\ufffdwill rise." \ufffd]0;owned\ufffd \ufffd\ufffd2J'
+    )
+    assert parsed.notes == [
+        "5 control character(s) replaced with U+FFFD (the first U+001B); they are not stored"
+    ]
+
+
+def test_page_breaks_become_newlines_and_tabs_bidi_stay():
+    rtl = "\u202bقال الوزير\u202c \u2067x\u2069"
+    parsed = parse_bytes(f"Page one.\fPage two.\vLine\tthree {rtl}\n".encode(), "pdf.txt")
+    assert parsed.text == f"Page one.\nPage two.\nLine\tthree {rtl}"
+    assert parsed.notes == []
+
+
+def test_clean_controls_keeps_length_and_lists_what_it_replaced():
+    text = "a\x00b\x1b\x85c\ud800d\u200f"
+    cleaned, replaced = clean_controls(text)
+    assert cleaned == "a\ufffdb\ufffd\nc\ufffdd\u200f" and len(cleaned) == len(text)
+    assert replaced == ["\x00", "\x1b", "\ud800"]
+
+
+def test_html_controls_are_cleaned_before_markup():
+    parsed = parse_bytes(b"<html><body><p>The mayor\x1b said it.</p></body></html>", "a.html")
+    assert "\x1b" not in parsed.text and "The mayor\ufffd said it." in parsed.text
+
+
+def test_cli_add_max_bytes_option_and_environment(tmp_path):
+    small = _write(tmp_path / "small.txt", "The mayor said taxes will rise.")
+    big = _write(tmp_path / "big.txt", "The mayor said taxes will rise. " * 10)
+    db = tmp_path / "c.db"
+    r = run_cli("add", "--max-bytes", "100", str(small), str(big), db=db)
+    assert r.exit_code == 1
+    assert f"error: {big}: is larger than the size limit (320 bytes, limit 100 bytes)" in r.stderr
+    assert f"added: {small}" in r.stderr
+    r = CliRunner().invoke(cli, ["add", str(big), "--db", str(db)],
+                           env={MAX_BYTES_ENV: "200"})
+    assert r.exit_code == 1 and "limit 200 bytes" in r.stderr
+    r = CliRunner().invoke(cli, ["add", str(big), "--db", str(db)], env={MAX_BYTES_ENV: "1x"})
+    assert r.exit_code == 2 and "'1x' is not a size" in r.stderr

@@ -325,3 +325,25 @@ def test_pathological_nesting_neither_crashes_nor_breaks_offsets():
     text, links = strip_markdown_links(md)
     assert text.startswith("[") and links
     _check(text, links)
+
+
+# --- deeply nested pages (issue 9) ---------------------------------------------------------
+
+
+def _nested(depth: int, inner: str) -> str:
+    return ("<html><head><title>Page</title></head><body>" + "<div>" * depth + inner
+            + "</div>" * depth + "</body></html>")
+
+
+def test_300_nested_divs_keep_their_text_and_links():
+    # libxml2 drops what lies below 255 levels: trafilatura and the plain
+    # reading both got nothing, and the page was refused as empty
+    md, _ = html_to_markdown(_nested(300, '<p>The mayor said taxes will rise, <a href="'
+                                          'https://example.org/r">officials</a> said.</p>'))
+    assert md == "The mayor said taxes will rise, [officials](<https://example.org/r>) said."
+
+
+def test_nesting_deeper_than_any_tree_still_gives_flat_text():
+    md, _ = html_to_markdown(_nested(5000, "<p>The mayor said [taxes] will rise.</p>"
+                                           "<script>var x = 1;</script><p># Two</p>"))
+    assert md == "The mayor said \\[taxes\\] will rise.\n\n\\# Two"
