@@ -48,6 +48,7 @@ def reads(f: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import warnings
 
+        from claimtrack.escape import for_terminal
         from claimtrack.readback import SkippedRecord
 
         said: set[str] = set()
@@ -58,7 +59,7 @@ def reads(f: Callable) -> Callable:
                 return show(message, category, *rest, **kw)
             if str(message) not in said:  # the report reads claims more than once
                 said.add(str(message))
-                _stderr(f"warning: {message}")
+                _stderr(f"warning: {for_terminal(str(message))}")
 
         with warnings.catch_warnings():
             warnings.simplefilter("always", SkippedRecord)

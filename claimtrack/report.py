@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from claimtrack.errors import DatabaseError
+from claimtrack.escape import for_json
 from claimtrack.models import Chain, Claim, Document, HeadlineMismatch, Record, Span
 from claimtrack.provenance import chain_of
 from claimtrack.readback import skip
@@ -201,7 +202,7 @@ def build_report(
 
 
 def render_json(report: Report) -> str:
-    return report.model_dump_json(indent=2) + "\n"
+    return for_json(report.model_dump_json(indent=2)) + "\n"
 
 
 def render(report: Report, fmt: ReportFormat | str) -> str:
