@@ -294,6 +294,15 @@ def _heads_with(pat: re.Pattern[str], source: str) -> bool:
     return False
 
 
+def no_entity(name: str, doc_id: str | None = None) -> NotFoundError:
+    """The one error `claims`, `show` and `report` give for a name nothing answers to.
+    The name is matched as literal words (name_pattern), so '%' or '_' are no wildcards."""
+    where = f" in document {doc_id}" if doc_id else ""
+    return NotFoundError(
+        f"no claim by or about '{name}'{where} — run `claimtrack claims` to see who is quoted"
+    )
+
+
 def claims(
     db: sqlite_utils.Database,
     doc: str | None = None,
@@ -305,9 +314,9 @@ def claims(
     """Claims with static and corpus flags, in (document added, seq) order, filtered.
 
     doc: a document reference (store.get_document); entity: claims by that
-    source or whose content names it; flag: claims carrying that flag code;
-    kind: direct / indirect / mixed; cue_class: speech (said, reported, ...) or
-    other (beliefs, plans, perceptions).
+    source or whose content names it (NotFoundError when none is, as `show`);
+    flag: claims carrying that flag code; kind: direct / indirect / mixed;
+    cue_class: speech (said, reported, ...) or other (beliefs, plans, perceptions).
     """
     flag = RENAMED_FLAGS.get(flag, flag) if flag is not None else None
     if flag is not None and flag not in FLAGS:
@@ -325,6 +334,8 @@ def claims(
 
         m, g = _Matcher(db, entity, out), EntityMatcher(db, entity)
         out = [c for c in out if m.by(c) or m.about(c) or g.by(c) or g.about(c)]
+        if not out:  # a name nothing answers to is an error, as in `show` and `--doc`
+            raise no_entity(entity, doc_id)
     if flag is not None:
         out = [c for c in out if any(f.code == flag for f in c.flags)]
     if kind is not None:
@@ -361,7 +372,5 @@ def entity_view(db: sqlite_utils.Database, name: str) -> EntityView:
                 EntityDocument(id=d.id, title=d.title, origin=d.origin, by=by, about=about)
             )
     if not documents:
-        raise NotFoundError(
-            f"no claim by or about '{name}' — run `claimtrack claims` to see who is quoted"
-        )
+        raise no_entity(name)
     return EntityView(name=name, documents=documents, entity=g.entity)

@@ -203,3 +203,16 @@ def test_a_document_with_an_honorific_alone_reads_like_any_other(tmp_path):
         result = run_cli(*command, db=db)
         assert result.exit_code == 0, (command, result.stderr)
         assert "O'NEILL" in result.stdout, command
+
+
+@pytest.mark.parametrize("name", ["%", "_", "Nobody Atall"])
+def test_claims_and_show_agree_on_a_name_nothing_answers_to(db, name):
+    # `claims --entity '%'` listed nothing with exit 0 where `show` failed (issue 9)
+    for command in ("claims", "show", "report"):
+        result = run_cli(command, "--entity", name, db=db)
+        assert result.exit_code == 1, command
+        assert result.stderr == (f"error: no claim by or about '{name}' — "
+                                 "run `claimtrack claims` to see who is quoted\n"), command
+        assert result.stdout == ""
+    kept = run_cli("claims", "--entity", "Belhadj", "--kind", "direct", "--json", db=db)
+    assert kept.exit_code == 0  # filters past a name that answers may leave nothing
