@@ -14,7 +14,7 @@ from typing import BinaryIO, TextIO
 from claimtrack import db as dbmod
 from claimtrack import extractor_names as names
 from claimtrack import queries, store
-from claimtrack.errors import InputError, NotFoundError
+from claimtrack.errors import InputError
 from claimtrack.models import Claim, Document, ParsedInput
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -131,9 +131,7 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
     else:
         result = build_report(docs, texts, found)
     if entity and not result.documents:
-        raise NotFoundError(
-            f"no claims by or about '{entity}': run `claimtrack claims` to see what is stored"
-        )
+        raise queries.no_entity(entity, doc)
     from claimtrack.entities import annotate_report  # author identifications, headline vs body
 
     return annotate_report(db, result)

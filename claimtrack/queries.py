@@ -23,7 +23,7 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from claimtrack import store
+from claimtrack import readback, store
 from claimtrack.errors import NotFoundError
 from claimtrack.flags import FLAGS, make_flag
 from claimtrack.models import Chain, Claim, Entity, Record
@@ -182,7 +182,9 @@ def with_corpus_flags(cs: list[Claim], found: list[list[int]] | None = None) -> 
 
 # Corpus flags of a database state, per open database: the report asks for each
 # document in turn, and recomputing over the whole corpus each time is quadratic.
-_CACHE: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple, list[Claim]]] = (
+_CACHE: weakref.WeakKeyDictionary[
+    sqlite_utils.Database, tuple[tuple, list[Claim], list[tuple[str, str]]]
+] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -198,13 +200,15 @@ def flagged_claims(db: sqlite_utils.Database) -> list[Claim]:
         from claimtrack.credibility import grade_claims
         from claimtrack.grades import reliability, source_entities
 
-        cs = store.load_claims(db)
+        cs, skipped = readback.read_claims(db)
         found = corroborators(cs)
         flagged = with_corpus_flags(cs, found)
         named = {cid: name for cid, (_, name) in source_entities(db, cs).items()}
         origins = independent_origins(cs, found)
-        hit = (stamp, grade_claims(flagged, origins, reliability(db), named))
+        hit = (stamp, grade_claims(flagged, origins, reliability(db), named), skipped)
         _CACHE[db] = hit
+    for what, why in hit[2]:  # every read says what it left out, cached or not
+        readback.skip(what, why)
     return list(hit[1])
 
 
@@ -239,7 +243,7 @@ class _Matcher:
         if len(words) >= 2 and len(words[-1]) >= 3:
             self.short = name_pattern(words[-1])
             rows = db.conn.execute("SELECT doc_id, text FROM mentions WHERE label = 'PERSON'")
-            self.docs = {d for d, text in rows if self.full.search(text)}
+            self.docs = {d for d, text in rows if isinstance(text, str) and self.full.search(text)}
             self.docs |= {
                 c.doc_id for c in every if c.source_entity and self.full.search(c.source_entity)
             }
@@ -290,6 +294,15 @@ def _heads_with(pat: re.Pattern[str], source: str) -> bool:
     return False
 
 
+def no_entity(name: str, doc_id: str | None = None) -> NotFoundError:
+    """The one error `claims`, `show` and `report` give for a name nothing answers to.
+    The name is matched as literal words (name_pattern), so '%' or '_' are no wildcards."""
+    where = f" in document {doc_id}" if doc_id else ""
+    return NotFoundError(
+        f"no claim by or about '{name}'{where} — run `claimtrack claims` to see who is quoted"
+    )
+
+
 def claims(
     db: sqlite_utils.Database,
     doc: str | None = None,
@@ -301,9 +314,9 @@ def claims(
     """Claims with static and corpus flags, in (document added, seq) order, filtered.
 
     doc: a document reference (store.get_document); entity: claims by that
-    source or whose content names it; flag: claims carrying that flag code;
-    kind: direct / indirect / mixed; cue_class: speech (said, reported, ...) or
-    other (beliefs, plans, perceptions).
+    source or whose content names it (NotFoundError when none is, as `show`);
+    flag: claims carrying that flag code; kind: direct / indirect / mixed;
+    cue_class: speech (said, reported, ...) or other (beliefs, plans, perceptions).
     """
     flag = RENAMED_FLAGS.get(flag, flag) if flag is not None else None
     if flag is not None and flag not in FLAGS:
@@ -321,6 +334,8 @@ def claims(
 
         m, g = _Matcher(db, entity, out), EntityMatcher(db, entity)
         out = [c for c in out if m.by(c) or m.about(c) or g.by(c) or g.about(c)]
+        if not out:  # a name nothing answers to is an error, as in `show` and `--doc`
+            raise no_entity(entity, doc_id)
     if flag is not None:
         out = [c for c in out if any(f.code == flag for f in c.flags)]
     if kind is not None:
@@ -357,7 +372,5 @@ def entity_view(db: sqlite_utils.Database, name: str) -> EntityView:
                 EntityDocument(id=d.id, title=d.title, origin=d.origin, by=by, about=about)
             )
     if not documents:
-        raise NotFoundError(
-            f"no claim by or about '{name}' — run `claimtrack claims` to see who is quoted"
-        )
+        raise no_entity(name)
     return EntityView(name=name, documents=documents, entity=g.entity)

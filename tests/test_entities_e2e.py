@@ -188,3 +188,31 @@ def test_decisions_survive_re_adding_a_document(db):
     assert run_cli("add", str(HAFTAR), db=db).exit_code == 0
     merged = named(entities_json(db), "Khalifa Haftar")
     assert "Ahmed Al-Mismari" in merged["aliases"]
+
+
+def test_a_document_with_an_honorific_alone_reads_like_any_other(tmp_path):
+    # "MR." alone (a real article's "MR. O'NEILL" in capitals) broke every read (issue 9)
+    doc = tmp_path / "mr.txt"
+    doc.write_text("MR. O'NEILL said the plan \"is dead.\"\n\nCrisis. \u201cMR.\n")
+    db = tmp_path / "claimtrack.db"
+    assert run_cli("add", str(doc), db=db).exit_code == 0
+    found = json.loads(run_cli("claims", "--json", db=db).stdout)
+    assert [c["source"]["text"] for c in found] == ["MR. O'NEILL"]
+    for command in (["claims"], ["flags"], ["sources"], ["entities"], ["report"],
+                    ["show", "--entity", "O'Neill"]):
+        result = run_cli(*command, db=db)
+        assert result.exit_code == 0, (command, result.stderr)
+        assert "O'NEILL" in result.stdout, command
+
+
+@pytest.mark.parametrize("name", ["%", "_", "Nobody Atall"])
+def test_claims_and_show_agree_on_a_name_nothing_answers_to(db, name):
+    # `claims --entity '%'` listed nothing with exit 0 where `show` failed (issue 9)
+    for command in ("claims", "show", "report"):
+        result = run_cli(command, "--entity", name, db=db)
+        assert result.exit_code == 1, command
+        assert result.stderr == (f"error: no claim by or about '{name}' — "
+                                 "run `claimtrack claims` to see who is quoted\n"), command
+        assert result.stdout == ""
+    kept = run_cli("claims", "--entity", "Belhadj", "--kind", "direct", "--json", db=db)
+    assert kept.exit_code == 0  # filters past a name that answers may leave nothing

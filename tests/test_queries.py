@@ -158,7 +158,8 @@ def test_filters(db):
     assert [c.id for c in queries.claims(db, entity="Abdelhakim Belhadj")] == [f"{b}:1"]
     qaeda = {c.id for c in queries.claims(db, entity="Al Qaeda")}  # hyphen == space
     assert qaeda == {f"{a}:0", f"{a}:1", f"{b}:0"}
-    assert queries.claims(db, entity="Qaed") == []  # whole words only
+    with pytest.raises(NotFoundError, match="no claim by or about 'Qaed'"):
+        queries.claims(db, entity="Qaed")  # whole words only
     assert [c.seq for c in queries.claims(db, flag="no_source")] == [3]
     assert [c.id for c in queries.claims(db, kind="direct")] == [f"{b}:1"]
     assert [c.id for c in queries.claims(db, doc="a", flag="single_source")] == [f"{a}:2"]
@@ -191,6 +192,21 @@ def test_entity_view(db):
     qaeda = queries.entity_view(db, "al-qaeda")
     assert [d.id for d in qaeda.documents] == [a, b]
     assert all(not d.by for d in qaeda.documents)
+
+
+@pytest.mark.parametrize("name", ["%", "_", "Al%", "Gaddafi"])
+def test_a_name_nothing_answers_to_is_the_same_error_in_claims_and_show(db, name):
+    # names are matched as literal words: '%' and '_' are no wildcards (issue 9)
+    a = add(db, "a.txt", A, A_ATTS)
+    with pytest.raises(NotFoundError) as listing:
+        queries.claims(db, entity=name)
+    with pytest.raises(NotFoundError) as view:
+        queries.entity_view(db, name)
+    assert str(listing.value) == str(view.value) == str(queries.no_entity(name))
+    with pytest.raises(NotFoundError, match=f"in document {a}"):
+        queries.claims(db, entity=name, doc="a")
+    # a name that answers, with filters that leave nothing, is an empty result
+    assert queries.claims(db, entity="Al-Mismari", kind="mixed") == []
 
 
 def test_entity_view_not_found(db):
