@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from claimtrack import readback
 from claimtrack.db import atomic
 from claimtrack.errors import ClaimtrackError, InputError, NotFoundError
 from claimtrack.models import Claim, Record, SourceType
@@ -193,7 +194,9 @@ def grade_source(
 def grade_log(db: sqlite_utils.Database, name: str | None = None) -> list[GradeEntry]:
     """The log, oldest first; with `name`, the entries of that name, of its tails and of
     the longer names it is the tail of ("Al-Mismari": also "Ahmed Al-Mismari")."""
-    rows = [_entry(r) for r in db.conn.execute(f"{_SELECT} ORDER BY id").fetchall()]
+    # One damaged log row costs that entry (with a warning), never every read.
+    rows = readback.convert(db.conn.execute(f"{_SELECT} ORDER BY id").fetchall(), _entry,
+                            lambda r: f"grade log entry {r[0]}")
     if name is None:
         return rows
     key = grade_key(name)

@@ -112,6 +112,21 @@ def test_an_unreadable_document_row_is_skipped(seeded_db, tmp_path):
     assert report.exit_code == 0 and f"warning: skipped document {doc}" in report.stderr
 
 
+def test_a_damaged_grade_log_row_is_skipped(seeded_db, tmp_path):
+    db = tmp_path / "claimtrack.db"
+    shutil.copy(seeded_db, db)
+    assert run_cli("sources", "grade", "Belhadj", "B", "--why", "record", db=db).exit_code == 0
+    assert run_cli("sources", "grade", "Haftar", "C", "--why", "record", db=db).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE source_grades SET at = 'garbage' WHERE source = 'Belhadj'")
+    for command in (["sources"], ["claims"], ["sources", "log"]):
+        result = run_cli(*command, db=db)
+        assert result.exit_code == 0, (command, result.stderr)
+        assert "warning: skipped grade log entry 1" in result.stderr
+    log = run_cli("sources", "log", "--json", db=db)
+    assert [e["source"] for e in json.loads(log.stdout)] == ["Haftar"]
+
+
 def test_reextract_repairs_what_the_warning_names(damaged, tmp_path):
     db = tmp_path / "claimtrack.db"
     shutil.copy(damaged[0], db)
