@@ -220,10 +220,19 @@ def _paragraph(text: str, lines: list[_Line], i: int) -> int:
         j + 1 < len(lines)
         and lines[j + 1].block == lines[j].block
         and not _SENT_END.search(text[lines[j].start : lines[j].end])
-        and text[lines[j + 1].start : lines[j + 1].start + 1].islower()
     ):
         j += 1
     return j + 1
+
+
+def _runs_on(text: str, a: _Line, b: _Line) -> bool:
+    """Line a stops mid-sentence and b, below it, goes on in lower case: wrapped prose."""
+    first = text[b.start : b.start + 1]
+    return (
+        a.block == b.block
+        and not _SENT_END.search(text[a.start : a.end])
+        and (first.islower() or first in "$€£,;")
+    )
 
 
 # --- headline ------------------------------------------------------------------
@@ -258,6 +267,8 @@ def _headline(text: str, lines: list[_Line], title: str | None) -> int:
     # capitalised line can be a headline
     if n == len(lines) or n > _HEADLINE_LINES or size > _HEADLINE_MAX:
         n = 0
+    if _runs_on(text, lines[0], lines[1]):
+        return 0  # hard-wrapped prose: the first line is half a sentence
     if n == 0:
         nxt = text[lines[1].start : lines[1].start + 1]
         ok = (
@@ -329,16 +340,25 @@ def _agency_name(raw: str) -> str | None:
 def _match_dateline(line: str) -> tuple[int, str | None, str | None, str | None] | None:
     """(end, place, date, agency) when `line` opens with a dateline."""
     head = line[:200]
-    for pat in _DATELINES:
+    for n, pat in enumerate(_DATELINES):
         m = pat.match(head)
         if not m:
             continue
+        after = head[m.end() : m.end() + 1]
+        if after and not (after.isupper() or after.isdigit() or after in "\"“'‘(["):
+            continue  # a dash inside a sentence ("Paris (France) - a city of light")
         place = m.groupdict().get("place")
         if place and (set(place.replace(",", " ").split()) & _NOT_PLACES or len(place) < 2):
             continue
         agency = None
         if m.group("agency") is not None:
-            agency = _agency_name(m.group("agency"))
+            # an all-caps place may credit any one-word outlet ("(KABC)"); a
+            # title-case place or a bare date only a known one, or "Paris
+            # (France) -" would pass
+            raw = m.group("agency")
+            agency = (
+                _agency_name(raw) if n == 0 else (outlet_name(raw) if known_outlet(raw) else None)
+            )
             if agency is None:
                 continue
         end = m.end()
@@ -395,11 +415,26 @@ def _outlet_in(part: str) -> str | None:
 
 
 def _outlet_part(part: str) -> tuple[bool, str | None]:
-    """(is an outlet or role phrase, the outlet it names)."""
-    outlet = _outlet_in(part)
-    if outlet:
+    """(is an outlet or role phrase, the outlet it names): "Associated Press",
+    "AP Business Writer", "Special to The Washington Post", "Staff Writer".
+    An outlet inside a name ("Mike Bloomberg") does not make it one."""
+    words = part.split()
+    lead = " ".join(words[1:] if words[:1] in (["The"], ["the"]) else words)
+    if _ROLE.search(part) and len(words) <= 6:
+        return True, _outlet_in(part)
+    if (outlet := _outlet_in(lead)) and known_outlet(_leading_outlet(lead) or ""):
         return True, outlet
-    return bool(_ROLE.search(part)) and len(part.split()) <= 6, None
+    return False, None
+
+
+def _leading_outlet(part: str) -> str | None:
+    """The longest run of words opening `part` that the alias table knows."""
+    words = part.split()
+    for n in range(min(len(words), 5), 0, -1):
+        phrase = " ".join(words[:n])
+        if known_outlet(phrase):
+            return phrase
+    return None
 
 
 def _parse_byline(line: str, need_by: bool = False) -> tuple[list[str], str | None] | None:
@@ -418,11 +453,11 @@ def _parse_byline(line: str, need_by: bool = False) -> tuple[list[str], str | No
         return None
     else:
         pm = _PIPE.match(line)
-        if pm and _outlet_in(pm.group("outlet")):
+        if pm and _outlet_part(pm.group("outlet"))[1]:
             rest = line
         elif "," in line:
             head, _, tail = line.rpartition(",")
-            if not _outlet_in(tail) or not _names_of(head):
+            if not _outlet_part(tail)[1] or not _names_of(head):
                 return None
             rest = line
         else:
@@ -432,18 +467,14 @@ def _parse_byline(line: str, need_by: bool = False) -> tuple[list[str], str | No
     for part in _PARTS.split(rest.strip()):
         if not part:
             continue
-        whole = _outlet_in(part)
-        if whole and known_outlet(part.removeprefix("The ").removeprefix("the ")):
-            outlet = outlet or whole
+        is_outlet, named = _outlet_part(part)
+        if is_outlet:
+            outlet = outlet or named
             continue
         these = _names_of(part)
-        if these is not None:
-            names.extend(these)
-            continue
-        is_outlet, named = _outlet_part(part)
-        if not is_outlet:
+        if these is None:
             return None
-        outlet = outlet or named
+        names.extend(these)
     if not names and not outlet:
         return None
     return names, outlet
