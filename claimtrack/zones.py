@@ -86,6 +86,13 @@ class Zones(Record):
         """The wire agencies credited, in order of first mark, each once."""
         return list(dict.fromkeys(m.agency for m in self.wire))
 
+    def about_the_document(self) -> list[Span]:
+        """Spans that speak about the document, not its story (dateline, byline,
+        editorial notes): no attribution, source or entity mention belongs there."""
+        out = [self.dateline.span] if self.dateline else []
+        out += [self.byline.span] if self.byline else []
+        return sorted(out + self.notes, key=lambda s: (s.start, s.end))
+
 
 # --- outlets -------------------------------------------------------------------
 
@@ -159,6 +166,7 @@ def outlet_name(name: str) -> str:
 
 
 def is_wire_service(name: str) -> bool:
+    """Whether the alias table knows `name` as a wire agency (AP, Reuters, AFP ...)."""
     key = known_outlet(name)
     return bool(key and outlet_table().outlets[key].wire)
 
@@ -541,12 +549,17 @@ def _wire_name(cand: str) -> str | None:
     return None
 
 
+_CREDIT_WORDS = re.compile(
+    r"\b(?:Material|Information|Reporting|This\s+(?:story|report|article))\b"
+)
 _SENTENCE_START = re.compile(r"(?<=[.!?”\"])\s+(?=[A-Z(])")
 
 
 def _credit_in(line: str) -> str | None:
     """The wire agency a contributor sentence credits, in any sentence of the line
     ("Lerer reported from Los Angeles. Associated Press writer X contributed.")."""
+    if "contributed" not in line and not _CREDIT_WORDS.search(line):
+        return None  # most lines: skip the sentence-by-sentence matching
     starts = [0] + [m.end() for m in _SENTENCE_START.finditer(line)]
     for s in starts:
         m = _CONTRIB.match(line, s) or _USED.match(line, s)
@@ -576,7 +589,9 @@ def _credits(text: str, lines: list[_Line]) -> tuple[list[WireMarker], list[Span
             markers.append(WireMarker(agency=agency, kind=kind, span=span))
         if _NOTE.match(line):
             notes.append(span)
-        for m in _COPYRIGHT.finditer(line):
+        for m in (
+            _COPYRIGHT.finditer(line) if "©" in line or "opyright" in line or "(" in line else ()
+        ):
             if a := _wire_name(m["cand"]):
                 s = ln.start + m.start()
                 markers.append(
@@ -594,6 +609,10 @@ def _credits(text: str, lines: list[_Line]) -> tuple[list[WireMarker], list[Span
             while text[s] in " \t\xa0":
                 s += 1
             markers.append(WireMarker(agency=a, kind="signoff", span=Span.of(text, s, ln.end)))
+    for m in markers:  # a credit is an editorial line too, whatever its form
+        if not any(n.start < m.span.end and m.span.start < n.end for n in notes):
+            notes.append(m.span)
+    notes.sort(key=lambda n: n.start)
     return markers, notes
 
 

@@ -244,6 +244,13 @@ def test_credit_lines(tail, agency, kind):
     assert origin_key(z) == outlet_key(agency)
 
 
+def test_credit_lines_are_notes_and_about_the_document():
+    text = f"Plan approved\n\nLOWELL (AP) — {BODY}\n\n(AP)"
+    z = zones(text)
+    assert [n.text for n in z.notes] == ["(AP)"]
+    assert [s.text for s in z.about_the_document()] == ["LOWELL (AP) —", "(AP)"]
+
+
 def test_signoff_at_the_end_of_the_last_paragraph():
     z = zones(f"Plan approved\n\n{BODY} — AFP")
     assert [(m.agency, m.kind, m.span.text) for m in z.wire] == [
