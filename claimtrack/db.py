@@ -97,9 +97,11 @@ def _holder_text(path: Path) -> str:
     if pid is None:
         return "another process is writing"
     try:
-        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except OSError:
-        cmd = ""
+        raw = ""
+    # one line, whatever the command line holds (newlines, escapes)
+    cmd = " ".join("".join(c if c.isprintable() else " " for c in raw).split())
     return f"process {pid} ({cmd[:60]}) is writing" if cmd else f"process {pid} is writing"
 
 

@@ -159,6 +159,9 @@ def test_lock_holder_is_named_only_when_the_os_knows(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "held"
         assert lock_holder(path) == holder.pid
+        from claimtrack.db import _holder_text
+        said = _holder_text(path)
+        assert said.startswith(f"process {holder.pid} (") and "\n" not in said
     finally:
         holder.communicate("\n", timeout=10)
     assert lock_holder(path) is None
