@@ -13,7 +13,8 @@ from typing import Any
 import click
 
 from claimtrack import __version__, api, extractor_names
-from claimtrack.errors import BatchError, ClaimtrackError, InputError
+from claimtrack.errors import BatchError, ClaimtrackError, InputError, Interrupted
+from claimtrack.escape import for_terminal
 from claimtrack.ingest import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, parse_size
 from claimtrack.report import REPORT_FORMATS
 
@@ -21,23 +22,34 @@ DB_HELP = "SQLite database file (env CLAIMTRACK_DB; default ./claimtrack.db)"
 
 
 def _stderr(msg: str) -> None:
-    click.echo(msg, err=True)
+    # Messages quote paths, titles and stored text: a planted escape sequence
+    # must not reach the terminal through an error line either.
+    click.echo(for_terminal(msg), err=True)
 
 
 class ClaimtrackGroup(click.Group):
-    """Turns library errors into one-line messages and exit code 1."""
+    """Turns library errors into one-line messages and exit code 1; Ctrl-C
+    into one line and exit 130, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except BatchError as e:
+            # One line per problem, as the README promises; no count line after.
             for f in e.failures:
                 _stderr(f"error: {f}")
-            _stderr(f"error: {e}")
             sys.exit(1)
+        except Interrupted as e:
+            for f in e.result.failures:
+                _stderr(f"error: {f}")
+            _stderr(str(e))
+            sys.exit(130)
         except ClaimtrackError as e:
             _stderr(f"error: {e}")
             sys.exit(1)
+        except KeyboardInterrupt:
+            _stderr("interrupted")
+            sys.exit(130)
 
 
 def reads(f: Callable) -> Callable:
@@ -49,7 +61,6 @@ def reads(f: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import warnings
 
-        from claimtrack.escape import for_terminal
         from claimtrack.readback import SkippedRecord
 
         said: set[str] = set()
@@ -145,15 +156,21 @@ def add(paths: tuple[str, ...], jobs: int, extractor: str, max_bytes: int, db_pa
     """
     from claimtrack.progress import progress_bar
 
+    def said(event: api.AddEvent) -> None:
+        # Printed as it happens, so a later failure or Ctrl-C never hides what
+        # was stored; failures are listed at the end (ClaimtrackGroup).
+        doc = event.document
+        if event.kind == "note":
+            _stderr(f"warning: {event.origin}: {event.note}")
+        elif event.kind == "unchanged" and doc is not None:
+            _stderr(f"unchanged: {event.origin} is already stored as {doc.id}")
+        elif event.kind == "added" and doc is not None:
+            _stderr(f"added: {doc.origin} -> {doc.id} ({doc.claims} claims) "
+                    f"{doc.title or ''}".rstrip())
+
     with progress_bar("extracting") as tick:
         result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs,
-                         extractor=extractor, max_bytes=max_bytes)
-    for note in result.notes:
-        _stderr(f"warning: {note}")
-    for origin, doc in result.unchanged:
-        _stderr(f"unchanged: {origin} is already stored as {doc.id}")
-    for doc in result.added:
-        _stderr(f"added: {doc.origin} -> {doc.id} ({doc.claims} claims) {doc.title or ''}".rstrip())
+                         extractor=extractor, max_bytes=max_bytes, on_event=said)
     if result.failures:
         raise BatchError(result.failures)
 
