@@ -168,3 +168,12 @@ def test_an_aside_leaves_the_main_clause_the_authors():
     doc, atts, found = _run(text)
     assert any(a.cue and a.cue.text == "called" for a in atts)
     assert [a.content.text for a in found] == [text.split("\n\n")[2].rstrip(".\n")]
+
+
+def test_editors_notes_and_lowercase_fragments_are_not_statements():
+    text = _article(
+        "Editor’s note: the council has changed the closing date of the bridge twice.",
+        "the ferry service will start on the first Monday of next month, officials hope.",
+        "Ferries will carry commuters across the river until the new bridge opens.")
+    assert _texts(text) == [
+        "Ferries will carry commuters across the river until the new bridge opens"]

@@ -71,7 +71,7 @@ _BYLINE = re.compile(r"^(?:by|written by|posted by|story by)\s+[A-Z]", re.I)
 _FURNITURE_START = re.compile(
     r"^\W*(?:read (?:more|the full|also)|related\b|see also|more\s*:|follow (?:us|him|her|them|"
     r"@|\w+ on )|subscribe|sign up|click here|like us|join us|share (?:this|on)|advertisement|"
-    r"copyright|©|watch\s*:|listen\s*:|editor'?s note|update\s*:|correction\s*:|"
+    r"copyright|©|watch\s*:|listen\s*:|editor['’]?s note|update\s*:|correction\s*:|"
     r"(?:additional )?reporting by|writing by|editing by|file\s*[-–—]|"
     r"in this [^.]{0,100}\b(?:photo|image|picture|file)\b)", re.I)
 _FURNITURE_ANY = re.compile(
@@ -111,6 +111,8 @@ def author_statements(doc: Doc, attributions: list[Attribution]) -> list[Attribu
         para = text[ctx.paras[p][0] : ctx.paras[p][1]] if p >= 0 else ""
         if not _declarative(s, text) or _furniture(para, text[rng[0] : rng[1]]):
             continue
+        if text[rng[0]].islower():
+            continue  # the parser split a sentence: "... continue to do so | if they win"
         if per_para.get(p) == 1 and _title_case(s) or _CAPS_RUN.search(text, *rng):
             continue  # a one-sentence heading, or a capitals heading run into the text
         if ctx.quote_at(rng[0]) or _share(rng, quoted, text) > MAX_QUOTED:
