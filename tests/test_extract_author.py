@@ -177,3 +177,11 @@ def test_editors_notes_and_lowercase_fragments_are_not_statements():
         "Ferries will carry commuters across the river until the new bridge opens.")
     assert _texts(text) == [
         "Ferries will carry commuters across the river until the new bridge opens"]
+
+
+def test_same_doc_same_answer():
+    text = _article("The bridge was built in 1921 and carries about 4,000 cars a day.",
+                    "Ferries will carry commuters across the river until the new bridge opens.")
+    doc, atts, found = _run(text)
+    assert [a.model_dump() for a in author_statements(doc, atts)] == [
+        a.model_dump() for a in found]
