@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from claimtrack.text.compare import compared_text
+
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.sql"
 
 
@@ -156,6 +158,86 @@ def _v2(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE claims SET flags = ? WHERE id = ?", (json.dumps(new), claim_id))
 
 
+# Cross-document index (issue 10): comparable claims, document origins, the term
+# index, matches, clusters with their independent origins, near-duplicate bodies.
+_V4 = (
+    "ALTER TABLE claims ADD COLUMN cue_negated INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE claims ADD COLUMN denial INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE claims ADD COLUMN content_negated INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE claims ADD COLUMN modality TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE claims ADD COLUMN compared TEXT",
+    "ALTER TABLE documents ADD COLUMN publisher TEXT",
+    "ALTER TABLE documents ADD COLUMN zones TEXT",
+    "ALTER TABLE documents ADD COLUMN wire TEXT",
+    "ALTER TABLE documents ADD COLUMN base_origin TEXT",
+    "ALTER TABLE documents ADD COLUMN origin_key TEXT",
+    "ALTER TABLE documents ADD COLUMN body_sig BLOB",
+    """CREATE TABLE claim_terms (
+    token TEXT NOT NULL,
+    claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    size INTEGER NOT NULL,
+    PRIMARY KEY (token, claim_id)
+) WITHOUT ROWID""",
+    "CREATE INDEX claim_terms_claim ON claim_terms (claim_id)",
+    """CREATE TABLE matches (
+    a TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    b TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    relation TEXT NOT NULL CHECK (relation IN ('same', 'more_specific', 'contradicts', 'related')),
+    similarity REAL NOT NULL,
+    wider TEXT CHECK (wider IN ('a', 'b')),
+    differences TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+) WITHOUT ROWID""",
+    "CREATE INDEX matches_b ON matches (b)",
+    """CREATE TABLE clusters (
+    claim_id TEXT PRIMARY KEY REFERENCES claims (id) ON DELETE CASCADE,
+    cluster TEXT NOT NULL,
+    root TEXT,
+    relay INTEGER NOT NULL DEFAULT 0,
+    copy INTEGER NOT NULL DEFAULT 0,
+    circular TEXT
+)""",
+    "CREATE INDEX clusters_cluster ON clusters (cluster)",
+    """CREATE TABLE cluster_stats (
+    cluster TEXT PRIMARY KEY,
+    claims INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
+    origins TEXT NOT NULL,
+    contradicted_by TEXT NOT NULL DEFAULT '[]'
+)""",
+    """CREATE TABLE doc_bands (
+    band TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    PRIMARY KEY (band, doc_id)
+) WITHOUT ROWID""",
+    "CREATE INDEX doc_bands_doc ON doc_bands (doc_id)",
+    """CREATE TABLE doc_duplicates (
+    a TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    b TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    similarity REAL NOT NULL,
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+) WITHOUT ROWID""",
+    "CREATE INDEX doc_duplicates_b ON doc_duplicates (b)",
+    # Databases from before this migration hold claims nobody has matched:
+    # `claimtrack rematch` (run by the next `add` too) builds their index.
+    "CREATE TABLE corpus_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT INTO corpus_state (key, value) SELECT 'needs_rematch', '1' "
+    "WHERE EXISTS (SELECT 1 FROM documents)",
+)
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    for sql in _V4:
+        conn.execute(sql)
+    # The compared text needs no parse: fill it for claims stored before this
+    # migration (their stance stays unknown, i.e. plain, until `reextract`).
+    from_content = conn.execute("SELECT id, content_text FROM claims").fetchall()
+    conn.executemany("UPDATE claims SET compared = ? WHERE id = ?",
+                     [(compared_text(text), cid) for cid, text in from_content])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
@@ -163,6 +245,7 @@ MIGRATIONS: list[Migration] = [
     # every row (issue 12: storing cost grew with the database).
     Migration(3, "index documents by origin",
               ("CREATE INDEX documents_origin ON documents (origin)",)),
+    Migration(4, "cross-document index: stance, zones, matches, clusters, origins", _v4),
 ]
 
 LATEST = MIGRATIONS[-1].version

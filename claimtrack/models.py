@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 Kind = Literal["direct", "indirect", "mixed"]
 CueClass = Literal["speech", "other"]
@@ -86,6 +86,29 @@ class SourceInfo(Record):
     dated: int | None = Field(default=None, description="year the cited source is dated")
 
 
+class Stance(Record):
+    """How the source holds the content (extract/stance.py): kept apart because
+    "X did not say Y", "X denied Y" and "X said not-Y" are three different things."""
+
+    # `polarity` is derived: a dump read back (model_validate) carries it, and it is recomputed.
+    model_config = ConfigDict(extra="ignore")
+
+    cue_negated: bool = Field(default=False,
+                              description="'X did not say that Y': X asserts nothing")
+    denial: bool = Field(default=False, description="'X denied that Y': X asserts not-Y")
+    content_negated: bool = Field(default=False, description="'X said Y did not attend'")
+    modality: list[str] = Field(default=[], description="hedges: may, could, would, plan to, if")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def polarity(self) -> int:
+        """+1 the source asserts the content, -1 its negation, 0 nothing (negated cue)."""
+        if self.cue_negated:
+            return 0
+        sign = -1 if self.denial else 1
+        return -sign if self.content_negated else sign
+
+
 class Attribution(Record):
     """One attributed claim as the extractor finds it in one document.
 
@@ -112,6 +135,10 @@ class Attribution(Record):
     )
     rule: str | None = Field(default=None, description="which extractor rule found it")
     source_info: SourceInfo | None = None
+    stance: Stance = Stance()
+    compared: str | None = Field(
+        default=None, description="the content as matched across documents: no complementiser, "
+        "no outer quotes")
 
 
 class Extraction(Record):
@@ -120,6 +147,68 @@ class Extraction(Record):
     extractor: str
     attributions: list[Attribution]
     mentions: list[Mention] = []
+
+
+# --- document zones (zones.py reads them from the stored text) ---------------------
+
+WireKind = Literal["dateline", "byline", "credit", "reporting_line", "copyright", "signoff"]
+
+
+class Dateline(Record):
+    """ "WASHINGTON (AP) —" opening the first body paragraph; never a source or an entity."""
+
+    span: Span = Field(description="the dateline, its dash included")
+    place: str | None = Field(
+        None, description='as written: "TRIPOLI, Libya"; None for "Aug 27 (Reuters) -"'
+    )
+    date: str | None = Field(None, description='as written: "March 3"')
+    agency: str | None = Field(
+        None, description='the credited outlet, normalised: "Associated Press"'
+    )
+
+
+class Byline(Record):
+    """ "By Jane Doe and John Roe, Associated Press" near the top."""
+
+    span: Span
+    names: list[str] = Field(default_factory=list, description="the writers, as written")
+    outlet: str | None = Field(None, description="the outlet or agency named, normalised")
+
+
+class WireMarker(Record):
+    """One place where the text credits a wire agency as the origin of its copy."""
+
+    agency: str = Field(description='normalised display name: "Associated Press"')
+    kind: WireKind
+    span: Span
+
+
+class Zones(Record):
+    """Where a document's parts lie in its stored text (offsets end exclusive)."""
+
+    headline: Span | None = None
+    summary: Span | None = Field(None, description="an abstract/dek introduced by a label line")
+    dateline: Dateline | None = None
+    byline: Byline | None = None
+    lede: Span | None = Field(None, description="the first body paragraph, dateline excluded")
+    body_start: int = Field(0, description="where the body after the lede begins (len(text): none)")
+    wire: list[WireMarker] = Field(default_factory=list)
+    notes: list[Span] = Field(
+        default_factory=list,
+        description="editorial lines, not article content: corrections, updates, credits",
+    )
+    publisher: str | None = None
+
+    def wire_agencies(self) -> list[str]:
+        """The wire agencies credited, in order of first mark, each once."""
+        return list(dict.fromkeys(m.agency for m in self.wire))
+
+    def about_the_document(self) -> list[Span]:
+        """Spans that speak about the document, not its story (dateline, byline,
+        editorial notes): no attribution, source or entity mention belongs there."""
+        out = [self.dateline.span] if self.dateline else []
+        out += [self.byline.span] if self.byline else []
+        return sorted(out + self.notes, key=lambda s: (s.start, s.end))
 
 
 class ParsedInput(Record):
@@ -133,6 +222,8 @@ class ParsedInput(Record):
     published: date | None = None
     links: list[Link] = []
     notes: list[str] = Field(default_factory=list, description="e.g. invalid UTF-8 replaced")
+    publisher: str | None = Field(default=None, description="the outlet that put it out")
+    zones: Zones | None = None
 
 
 class Document(Record):
@@ -146,6 +237,7 @@ class Document(Record):
     extractor: str
     chars: int
     claims: int = 0
+    publisher: str | None = None
 
 
 class Flag(Record):
@@ -182,6 +274,7 @@ class Claim(Record):
     extractor: str
     flags: list[Flag] = []
     source_info: SourceInfo | None = None
+    stance: Stance = Stance()
     grade: ClaimGrade | None = Field(default=None, description="computed when queried")
 
     @property

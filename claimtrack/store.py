@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
@@ -30,13 +30,19 @@ from claimtrack.models import (
     ParsedInput,
     SourceInfo,
     Span,
+    Stance,
 )
+from claimtrack.text.compare import compared_text
+
+# Work derived from a document's stored rows, run inside the transaction that writes them.
+Derive = Callable[[sqlite3.Connection, str], None]
 
 MIN_PREFIX = 4  # shortest id prefix accepted by get_document
 
 _DOC_COLUMNS = (
     "d.id, d.title, d.origin, d.format, d.sha256, d.published, d.added, d.extractor, "
-    "length(d.text) AS chars, (SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"
+    "d.publisher, length(d.text) AS chars, "
+    "(SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"
 )
 
 
@@ -78,6 +84,11 @@ def _claim_row(
         "extractor": extractor,
         "flags": json.dumps([f.model_dump() for f in flags]),
         "source_info": att.source_info.model_dump_json() if att.source_info else None,
+        "cue_negated": int(att.stance.cue_negated),
+        "denial": int(att.stance.denial),
+        "content_negated": int(att.stance.content_negated),
+        "modality": ",".join(att.stance.modality),
+        "compared": att.compared if att.compared is not None else compared_text(att.content.text),
     }
 
 
@@ -121,8 +132,13 @@ def add_document(
     extraction: Extraction,
     flags: list[list[Flag]],
     aliases: Sequence[Alias] = (),
+    derive: Derive | None = None,
 ) -> Document:
     """Store a document with its links, mentions and claims in one transaction.
+
+    `derive(conn, doc_id)` runs last inside that transaction: what is computed
+    from the stored rows (the cross-document index) is written with them or not
+    at all.
 
     `flags[i]` are attribution i's static flags; `aliases` the identifications
     the text inserts (claimtrack.aliases.find_aliases). Raises AlreadyStoredError
@@ -156,11 +172,16 @@ def add_document(
                     "extractor": extraction.extractor,
                     "text": parsed.text,
                     "notes": json.dumps(parsed.notes),
+                    "publisher": parsed.publisher,
+                    "zones": parsed.zones.model_dump_json() if parsed.zones else None,
+                    "wire": _wire(parsed),
                 },
             )
             for seq, link in enumerate(parsed.links):
                 _insert(conn, "links", {"doc_id": doc_id, "seq": seq, **link.model_dump()})
             _insert_extraction(conn, doc_id, extraction, flags, aliases)
+            if derive is not None:
+                derive(conn, doc_id)
     except AlreadyStoredError:
         raise
     except DatabaseError as e:
@@ -175,6 +196,11 @@ def add_document(
     return _by_id(db, doc_id)
 
 
+def _wire(parsed: ParsedInput) -> str | None:
+    agencies = parsed.zones.wire_agencies() if parsed.zones else []
+    return agencies[0] if agencies else None
+
+
 def _already(parsed: ParsedInput, existing: Document) -> AlreadyStoredError:
     return AlreadyStoredError(
         f"{parsed.origin} is already stored as document {existing.id}", existing
@@ -187,9 +213,12 @@ def replace_extraction(
     extraction: Extraction,
     flags: list[list[Flag]],
     aliases: Sequence[Alias] | None = None,
+    before: Derive | None = None,
+    derive: Derive | None = None,
 ) -> Document:
     """Swap a stored document's claims and mentions (and aliases, when given) for a
-    new extraction, in one transaction (`claimtrack reextract`).
+    new extraction, in one transaction (`claimtrack reextract`); `before` and
+    `derive` run inside it, before the old claims go and after the new ones are in.
 
     The user's entity decisions and source grades are keyed by names, not by
     claims, and are never touched. Nothing changes on any error.
@@ -199,6 +228,8 @@ def replace_extraction(
     _validate(parsed, extraction, flags)
     conn = db.conn
     with atomic(conn, f"could not re-extract {doc_id}"):
+        if before is not None:
+            before(conn, doc_id)
         conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
         conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
         if aliases is not None:
@@ -207,7 +238,25 @@ def replace_extraction(
         conn.execute(
             "UPDATE documents SET extractor = ? WHERE id = ?", (extraction.extractor, doc_id)
         )
+        if derive is not None:
+            derive(conn, doc_id)
     return _by_id(db, doc_id)
+
+
+def remove_documents(db: sqlite_utils.Database, doc_ids: Sequence[str],
+                     before: Callable[[sqlite3.Connection, list[str]], Any] | None = None,
+                     after: Callable[[sqlite3.Connection, Any], None] | None = None) -> None:
+    """Delete documents and everything stored of them (claims, links, mentions,
+    aliases, index rows: ON DELETE CASCADE) in one transaction. `before` runs
+    first and its result is handed to `after`, which runs once they are gone."""
+    conn = db.conn
+    for doc_id in doc_ids:
+        _require_doc(db, doc_id)
+    with atomic(conn, "could not remove " + ", ".join(doc_ids)):
+        state = before(conn, list(doc_ids)) if before is not None else None
+        conn.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d in doc_ids])
+        if after is not None:
+            after(conn, state)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -231,6 +280,7 @@ def _document(row: dict[str, Any]) -> Document:
         extractor=row["extractor"],
         chars=row["chars"],
         claims=row["claims"],
+        publisher=row.get("publisher"),
     )
 
 
@@ -390,6 +440,11 @@ def _claim(row: dict[str, Any]) -> Claim:
         flags=[Flag(**f) for f in json.loads(row["flags"])],
         source_info=(
             SourceInfo.model_validate_json(row["source_info"]) if row.get("source_info") else None
+        ),
+        stance=Stance(
+            cue_negated=bool(row.get("cue_negated")), denial=bool(row.get("denial")),
+            content_negated=bool(row.get("content_negated")),
+            modality=[m for m in (row.get("modality") or "").split(",") if m],
         ),
     )
 

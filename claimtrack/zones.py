@@ -22,77 +22,12 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from claimtrack.markup import find_title
-from claimtrack.models import Record, Span
-
-# --- records -------------------------------------------------------------------
-# These cross module boundaries once zones are wired into ingest/store: move
-# them to models.py then (kept here while other branches edit models.py).
-
-WireKind = Literal["dateline", "byline", "credit", "reporting_line", "copyright", "signoff"]
-
-
-class Dateline(Record):
-    """ "WASHINGTON (AP) —" opening the first body paragraph; never a source or an entity."""
-
-    span: Span = Field(description="the dateline, its dash included")
-    place: str | None = Field(
-        None, description='as written: "TRIPOLI, Libya"; None for "Aug 27 (Reuters) -"'
-    )
-    date: str | None = Field(None, description='as written: "March 3"')
-    agency: str | None = Field(
-        None, description='the credited outlet, normalised: "Associated Press"'
-    )
-
-
-class Byline(Record):
-    """ "By Jane Doe and John Roe, Associated Press" near the top."""
-
-    span: Span
-    names: list[str] = Field(default_factory=list, description="the writers, as written")
-    outlet: str | None = Field(None, description="the outlet or agency named, normalised")
-
-
-class WireMarker(Record):
-    """One place where the text credits a wire agency as the origin of its copy."""
-
-    agency: str = Field(description='normalised display name: "Associated Press"')
-    kind: WireKind
-    span: Span
-
-
-class Zones(Record):
-    """Where a document's parts lie in its stored text (offsets end exclusive)."""
-
-    headline: Span | None = None
-    summary: Span | None = Field(None, description="an abstract/dek introduced by a label line")
-    dateline: Dateline | None = None
-    byline: Byline | None = None
-    lede: Span | None = Field(None, description="the first body paragraph, dateline excluded")
-    body_start: int = Field(0, description="where the body after the lede begins (len(text): none)")
-    wire: list[WireMarker] = Field(default_factory=list)
-    notes: list[Span] = Field(
-        default_factory=list,
-        description="editorial lines, not article content: corrections, updates, credits",
-    )
-    publisher: str | None = None
-
-    def wire_agencies(self) -> list[str]:
-        """The wire agencies credited, in order of first mark, each once."""
-        return list(dict.fromkeys(m.agency for m in self.wire))
-
-    def about_the_document(self) -> list[Span]:
-        """Spans that speak about the document, not its story (dateline, byline,
-        editorial notes): no attribution, source or entity mention belongs there."""
-        out = [self.dateline.span] if self.dateline else []
-        out += [self.byline.span] if self.byline else []
-        return sorted(out + self.notes, key=lambda s: (s.start, s.end))
-
+from claimtrack.models import Byline, Dateline, Span, WireKind, WireMarker, Zones
 
 # --- outlets -------------------------------------------------------------------
 

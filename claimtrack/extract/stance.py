@@ -9,20 +9,19 @@ them apart, so the extractor records, for each attribution and separately:
 - content_negated: "X said Y did not attend" -- X asserts a negative;
 - modality:      the hedges on the cue or the content's main verb ("may", "could",
                  "would", "plan to", "if"...), sorted; empty when none;
-- compared:      the content without its complementiser ("that", "whether") or its
-                 outer quotation marks, the text a matcher compares.
+and `compared_of` the content without its complementiser ("that", "whether") or
+its outer quotation marks: the text a matcher compares.
 
-Pure functions over a parsed spaCy Doc; `claim_polarity` folds the three polarity
-facts into the sign of what the source asserts.
+Pure functions over a parsed spaCy Doc; models.Stance.polarity folds the three
+polarity facts into the sign of what the source asserts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from spacy.tokens import Doc, Span, Token
 
-from claimtrack.models import Attribution
+from claimtrack.models import Attribution, Stance
+from claimtrack.text.compare import compared_text
 
 # Cue lemmas whose subject asserts the opposite of the content.
 DENIAL_LEMMAS = frozenset({
@@ -37,29 +36,9 @@ INTENT_LEMMAS = frozenset({
     "threaten", "promise", "vow", "pledge", "try", "attempt",
 })
 CONDITION_MARKS = frozenset({"if", "unless"})
-COMPLEMENTISERS = frozenset({"that", "whether", "if"})
 # "no one was hurt", "nothing changed": a negative argument negates its clause.
 _NEGATIVE_ARGS = frozenset({"nobody", "nothing", "none", "noone", "neither"})
 _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "expl"})
-_QUOTES = "\"'“”‘’«»„"
-
-
-@dataclass(frozen=True)
-class Stance:
-    cue_negated: bool = False
-    denial: bool = False
-    content_negated: bool = False
-    modality: tuple[str, ...] = ()
-    compared: str = ""
-
-    @property
-    def polarity(self) -> int:
-        """+1 when the source asserts the content, -1 when it asserts its negation,
-        0 when it asserts nothing (a negated cue)."""
-        if self.cue_negated:
-            return 0
-        sign = -1 if self.denial else 1
-        return -sign if self.content_negated else sign
 
 
 def _head_token(span: Span) -> Token:
@@ -111,17 +90,8 @@ def _modality(tokens: list[Token]) -> set[str]:
     return found
 
 
-def compared_text(text: str) -> str:
-    """The content as a matcher should see it: no complementiser, no outer quotes,
-    no closing punctuation, single spaces."""
-    s = " ".join(text.split()).strip(_QUOTES + " ,;:")
-    first, _, rest = s.partition(" ")
-    if first.lower() in COMPLEMENTISERS and rest:
-        s = rest
-    s = s.strip(_QUOTES + " ")
-    while s and s[-1] in ".,;:!?" + _QUOTES:
-        s = s[:-1].rstrip()
-    return s
+def compared_of(att: Attribution) -> str:
+    return compared_text(" ".join(p.text for p in att.content.pieces()))
 
 
 def stance(doc: Doc, att: Attribution) -> Stance:
@@ -148,6 +118,5 @@ def stance(doc: Doc, att: Attribution) -> Stance:
         modal |= _modality(heads)
     if cue_tok is not None:
         modal |= {m for m in _modality([cue_tok]) if not m.endswith(" to")}
-    compared = compared_text(" ".join(p.text for p in pieces))
     return Stance(cue_negated=cue_negated, denial=denial, content_negated=content_negated,
-                  modality=tuple(sorted(modal)), compared=compared)
+                  modality=sorted(modal))

@@ -1,0 +1,1 @@
+"""Pure text helpers shared by every layer (no spaCy, no SQL)."""
