@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -64,6 +65,8 @@ def add(
     extractor: str = names.DEFAULT,
     max_bytes: int | None = None,
     on_event: Callable[[AddEvent], None] | None = None,
+    publisher: str | None = None,
+    published: date | None = None,
 ) -> AddResult:
     """Read, extract and store documents; each document is its own unit.
 
@@ -73,6 +76,9 @@ def add(
     hears each outcome as it happens. The database is created only when there
     is something to store. Ctrl-C raises errors.Interrupted carrying the
     partial result (what was stored stays stored; workers are stopped).
+    `publisher` and `published` override what the documents themselves say.
+    Each stored document is matched against the others in its own transaction
+    (claimtrack.corpus.update).
     """
     result = AddResult()
 
@@ -99,12 +105,15 @@ def add(
 
     try:
         pending = _read_all(inputs, stdin, emit, max_bytes)
+        given = {k: v for k, v in (("publisher", publisher), ("published", published)) if v}
+        pending = [p.model_copy(update=given) for p in pending] if given else pending
         if not pending:  # nothing to store: no database file is created
             tick(0)
             return result
         db = dbmod.open_db(db_path)
         try:
             pending = _not_stored(db, pending, emit)
+            _rematch_if_needed(db)
             tick(0)
             _extract_and_store(db, pending, jobs, extractor, emit, tick)
         finally:
@@ -149,10 +158,21 @@ def _not_stored(db, pending: list[ParsedInput], emit) -> list[ParsedInput]:
     return out
 
 
+def _rematch_if_needed(db) -> None:
+    """A database from before the cross-document index gets it built once, first."""
+    from claimtrack import matchstore
+    from claimtrack.corpus.update import rematch
+
+    if matchstore.needs_rematch(db.conn):
+        with dbmod.atomic(db.conn, "could not build the cross-document index"):
+            rematch(db.conn)
+
+
 def _extract_and_store(db, pending: list[ParsedInput], jobs: int, extractor: str, emit,
                        tick: Callable[[int], None]) -> None:
     from claimtrack.aliases import find_aliases, quoted_spans
     from claimtrack.assess import assess
+    from claimtrack.corpus.update import document_added
     from claimtrack.errors import ExtractError
     from claimtrack.extract import extract_texts
 
@@ -167,7 +187,8 @@ def _extract_and_store(db, pending: list[ParsedInput], jobs: int, extractor: str
             try:
                 flags = assess(extraction, parsed.text, parsed.links, parsed.published)
                 aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
-                doc = store.add_document(db, parsed, extraction, flags, aliases)
+                doc = store.add_document(db, parsed, extraction, flags, aliases,
+                                         derive=document_added)
             except AlreadyStoredError as e:  # another process stored it since we looked
                 emit(AddEvent("unchanged", origin, document=e.document))
             except DocumentError as e:
@@ -186,6 +207,35 @@ def _extract_and_store(db, pending: list[ParsedInput], jobs: int, extractor: str
         close = getattr(extractions, "close", None)
         if close:
             close()
+
+
+def remove(db_path: str | Path, refs: Sequence[str]) -> list[Document]:
+    """`claimtrack rm DOC...`: remove documents and everything derived from them, in
+    one transaction; the matches and clusters they were part of are recomputed."""
+    from claimtrack.corpus.update import after_removal, before_removal
+
+    db = dbmod.open_db(db_path, create=False)
+    try:
+        docs = list({d.id: d for d in (store.get_document(db, r) for r in refs)}.values())
+        store.remove_documents(db, [d.id for d in docs],
+                               before=before_removal,
+                               after=lambda conn, state: after_removal(conn, *state))
+        return docs
+    finally:
+        db.close()
+
+
+def rematch(db_path: str | Path) -> int:
+    """`claimtrack rematch`: rebuild the cross-document index from the stored claims;
+    returns the number of documents matched."""
+    from claimtrack.corpus.update import rematch as rebuild
+
+    db = dbmod.open_db(db_path, create=False)
+    try:
+        with dbmod.atomic(db.conn, "could not rebuild the cross-document index"):
+            return rebuild(db.conn)
+    finally:
+        db.close()
 
 
 def documents(db_path: str | Path) -> list[Document]:

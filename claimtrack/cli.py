@@ -148,8 +148,13 @@ def cli() -> None:
               help="parser processes")
 @extractor_option
 @max_bytes_option
+@click.option("--publisher", help="the outlet that published these documents (overrides what "
+              "their metadata, byline or dateline say)")
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]),
+              help="publication date, YYYY-MM-DD (overrides the date read from the document)")
 @db_option
-def add(paths: tuple[str, ...], jobs: int, extractor: str, max_bytes: int, db_path: str) -> None:
+def add(paths: tuple[str, ...], jobs: int, extractor: str, max_bytes: int,
+        publisher: str | None, published: Any, db_path: str) -> None:
     """Add documents: files, folders (recursive), globs, or - for stdin.
 
     Text, Markdown and HTML. Re-adding identical bytes does nothing.
@@ -170,9 +175,31 @@ def add(paths: tuple[str, ...], jobs: int, extractor: str, max_bytes: int, db_pa
 
     with progress_bar("extracting") as tick:
         result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs,
-                         extractor=extractor, max_bytes=max_bytes, on_event=said)
+                         extractor=extractor, max_bytes=max_bytes, on_event=said,
+                         publisher=publisher,
+                         published=published.date() if published else None)
     if result.failures:
         raise BatchError(result.failures)
+
+
+@cli.command()
+@click.argument("docs", nargs=-1, required=True)
+@db_option
+def rm(docs: tuple[str, ...], db_path: str) -> None:
+    """Remove documents (id, id prefix or file name) and everything derived from them.
+
+    The cross-document matches and clusters they were part of are recomputed.
+    """
+    for doc in api.remove(db_path, docs):
+        _stderr(f"removed: {doc.id} {doc.origin}")
+
+
+@cli.command()
+@db_option
+def rematch(db_path: str) -> None:
+    """Rebuild the cross-document index (matches, clusters, origins) from stored claims."""
+    n = api.rematch(db_path)
+    _stderr(f"rematched: {n} documents")
 
 
 @cli.command()

@@ -14,7 +14,7 @@ import re
 import stat
 import sys
 from collections.abc import Sequence
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from claimtrack.errors import InputError
 from claimtrack.markup import (
@@ -25,6 +25,7 @@ from claimtrack.markup import (
     strip_markdown_links,
 )
 from claimtrack.models import ParsedInput
+from claimtrack.zones import find_zones
 
 Format = Literal["text", "markdown", "html"]
 
@@ -432,15 +433,18 @@ def parse_bytes(raw: bytes, origin: str, fmt: str | None = None) -> ParsedInput:
     fmt_ = _resolve_format(decoded, origin, fmt)
     title: str | None = None
     published = None
+    meta: dict[str, Any] = {"origin": origin}  # what zones.find_zones reads a publisher from
     if fmt_ == "html":
-        md, meta = html_to_markdown(decoded)
+        md, html_meta = html_to_markdown(decoded)
         text, links = strip_markdown_links(md)
-        title, published = meta.get("title"), meta.get("date")
+        title, published = html_meta.get("title"), html_meta.get("date")
+        meta.update({k: html_meta.get(k) for k in ("sitename", "url") if html_meta.get(k)})
     elif fmt_ == "markdown":
         body, front = split_front_matter(decoded)
         text, links = strip_markdown_links(body)
         title = front.get("title") or None
         published = find_published_date(front.get("date", ""))
+        meta.update({k: front[k] for k in ("publisher", "url") if front.get(k)})
     else:
         text, links = decoded.strip(), []
     if not text.strip():
@@ -449,13 +453,17 @@ def parse_bytes(raw: bytes, origin: str, fmt: str | None = None) -> ParsedInput:
             f"has no readable text once {fmt_} markup is removed; "
             "check that it is the article, not an empty page",
         )
+    title = title or find_title(text)
+    zones = find_zones(text, title, meta)
     return ParsedInput(
         origin=origin,
         format=fmt_,
-        title=title or find_title(text),
+        title=title,
         text=text,
         sha256=sha,
         published=published or find_published_date(text),
         links=links,
         notes=notes,
+        publisher=zones.publisher,
+        zones=zones,
     )

@@ -1,0 +1,251 @@
+"""Keep the stored cross-document judgement current as documents come and go.
+
+`document_added` runs inside the transaction that stores a document: it indexes
+the document's claims, matches them against the claims of every *other* stored
+document through the index (never all pairs), links near-duplicate bodies, and
+recomputes only the clusters the new matches touch. `document_removed` runs
+before a document's rows are deleted and returns what must be recomputed after.
+Every decision is symmetric and every candidate set exact (index.py), so the
+stored matches and clusters are the same whatever order documents came in.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from claimtrack import matchstore as ms
+from claimtrack.corpus import neardup
+from claimtrack.corpus.index import prefix, size_bounds
+from claimtrack.corpus.origins import Appearance, trace
+from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
+from claimtrack.similarity import normalise_name
+from claimtrack.zones import outlet_key
+
+CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one cluster
+_AUTHOR_RULES = frozenset({"no_source", "author"})
+
+
+def comparable(c: ms.ClaimRow) -> Comparable:
+    return Comparable(text=c.compared, cue_negated=c.cue_negated, denial=c.denial,
+                      content_negated=c.content_negated, modality=c.modality)
+
+
+def index_claims(conn: sqlite3.Connection, claims: list[ms.ClaimRow]) -> None:
+    rows = []
+    for c in claims:
+        toks = core_tokens(c.compared)
+        rows.extend((t, c.id, len(toks)) for t in prefix(toks))
+    ms.index_terms(conn, rows)
+
+
+def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow]) -> None:
+    """Match a document's claims against those of every other stored document."""
+    found: list[ms.MatchRow] = []
+    for c in claims:
+        toks = core_tokens(c.compared)
+        probe = prefix(toks)
+        if not probe:
+            continue
+        lo, hi = size_bounds(len(toks))
+        others = ms.claims_by_id(conn, ms.candidates(conn, probe, lo, hi, other_than=doc_id))
+        for o in others:
+            a, b = (c, o) if c.id < o.id else (o, c)
+            rel = relate_tokens(comparable(a), comparable(b), core_tokens(a.compared),
+                                core_tokens(b.compared))
+            if rel is not None:
+                found.append(ms.MatchRow(a.id, b.id, rel.name, rel.similarity, rel.wider,
+                                         rel.differences))
+    ms.put_matches(conn, found)
+
+
+def link_duplicates(conn: sqlite3.Connection, doc_id: str, body: str, base_key: str) -> list[str]:
+    """Store the document's body signature and near-duplicate links; give every
+    document of its near-duplicate group the group's origin key (the least of the
+    members' own keys, so the group's key does not depend on who came first).
+    Returns the documents whose origin key changed."""
+    sig = neardup.signature(body)
+    ms.put_document_origin(conn, doc_id, base_key, neardup.pack(sig) if sig else None,
+                           neardup.bands(sig) if sig else [])
+    if sig is not None:
+        pairs = []
+        for other, blob in ms.band_partners(conn, doc_id):
+            s = neardup.similarity(sig, neardup.unpack(blob))
+            if s >= neardup.NEAR_DUPLICATE:
+                pairs.append((doc_id, other, s))
+        ms.put_duplicates(conn, pairs)
+    return regroup(conn, ms.duplicate_group(conn, doc_id))
+
+
+def regroup(conn: sqlite3.Connection, group: list[str]) -> list[str]:
+    base = ms.base_origins(conn, group)
+    key = min(base.values())
+    return ms.set_origin_keys(conn, {d: key for d in group})
+
+
+# A pronoun the resolver could not trace is a reference nobody can follow: it counts zero.
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "that", "which",
+                       "his", "her", "their", "its", "this", "these", "those"})
+
+
+def _source_key(c: ms.ClaimRow, source_type: str) -> str | None:
+    name = c.source_entity or c.source_text
+    if not name or (not c.source_entity and name.casefold().strip() in _PRONOUNS):
+        return None
+    if source_type == "outlet":
+        return outlet_key(name) or None
+    return normalise_name(name) or None
+
+
+def base_origin(doc: ms.DocumentRow) -> str:
+    """A document's own origin before near-duplicates are grouped: the wire agency it
+    runs, else its publisher, else itself (plain files with no metadata)."""
+    outlet = doc.wire or doc.publisher
+    key = outlet_key(outlet) if outlet else ""
+    return f"outlet:{key}" if key else f"doc:{doc.id}"
+
+
+def appearance(a: ms.Appearing) -> Appearance:
+    c = a.claim
+    info = json.loads(c.source_info) if c.source_info else {}
+    stype = info.get("type", "unknown")
+    return Appearance(
+        claim_id=c.id, doc_id=c.doc_id, doc_origin=a.doc_origin,
+        outlet=(outlet_key(a.publisher) or None) if a.publisher else None,
+        published=a.published, author=c.rule in _AUTHOR_RULES,
+        source=_source_key(c, stype), source_type=stype, descriptor=info.get("descriptor"),
+    )
+
+
+def recluster(conn: sqlite3.Connection, seeds: list[str]) -> None:
+    """Recompute the clusters holding `seeds` (claim ids, gone ones ignored): their
+    components over same/more_specific matches, independent origins and circles."""
+    old = ms.cluster_ids(conn, seeds)
+    start = sorted(set(seeds) | set(ms.members(conn, sorted(old))))
+    alive = {c.id for c in ms.claims_by_id(conn, start)}
+    # components by breadth-first search over clustering matches
+    component: dict[str, str] = {}
+    edges: dict[str, set[str]] = defaultdict(set)
+    contradicts: dict[str, set[str]] = defaultdict(set)
+    frontier = sorted(alive)
+    seen = set(frontier)
+    while frontier:
+        nxt: list[str] = []
+        for m in ms.matches_of(conn, frontier):
+            if m.relation in CLUSTERING:
+                edges[m.a].add(m.b)
+                edges[m.b].add(m.a)
+                for x in (m.a, m.b):
+                    if x not in seen:
+                        seen.add(x)
+                        nxt.append(x)
+            elif m.relation == "contradicts":
+                contradicts[m.a].add(m.b)
+                contradicts[m.b].add(m.a)
+        frontier = sorted(nxt)
+    old |= ms.cluster_ids(conn, sorted(seen))
+    for cid in sorted(seen):
+        if cid in component:
+            continue
+        group, todo = {cid}, [cid]
+        while todo:
+            for y in edges[todo.pop()]:
+                if y not in group:
+                    group.add(y)
+                    todo.append(y)
+        name = min(group)
+        for x in group:
+            component[x] = name
+    by_cluster: dict[str, list[str]] = defaultdict(list)
+    for x, name in component.items():
+        by_cluster[name].append(x)
+    clusters: list[ms.ClusterRow] = []
+    members: list[ms.MemberRow] = []
+    for name in sorted(by_cluster):
+        ids = sorted(by_cluster[name])
+        apps = [appearance(a) for a in ms.appearances(conn, ids)]
+        o = trace(apps)
+        against = sorted({y for x in ids for y in contradicts[x]} - set(ids))
+        clusters.append(ms.ClusterRow(name, len(ids), len({a.doc_id for a in apps}), o.origins,
+                                      tuple(against)))
+        members.extend(ms.MemberRow(a.claim_id, name, o.roots.get(a.claim_id),
+                                    a.claim_id in o.relays, a.claim_id in o.copies,
+                                    o.circular.get(a.claim_id)) for a in apps)
+    ms.replace_clusters(conn, old, clusters, members)
+
+
+def document_added(conn: sqlite3.Connection, doc_id: str) -> None:
+    """Index, match, group and recluster a newly stored document (store.Derive)."""
+    doc = ms.document(conn, doc_id)
+    claims = ms.claims_of(conn, doc_id)
+    index_claims(conn, claims)
+    match_claims(conn, doc_id, claims)
+    regrouped = link_duplicates(conn, doc_id, doc.text, base_origin(doc))
+    seeds = [c.id for c in claims]
+    seeds += [m.b if m.a in set(seeds) else m.a for m in ms.matches_of(conn, seeds)]
+    seeds += ms.claim_ids_of(conn, regrouped)
+    recluster(conn, sorted(set(seeds)))
+
+
+def claims_replaced(conn: sqlite3.Connection, doc_id: str, touched: list[str]) -> None:
+    """After `reextract` swapped a document's claims: index and match the new ones and
+    recluster what they touch and what the old ones touched (`touched`)."""
+    claims = ms.claims_of(conn, doc_id)
+    index_claims(conn, claims)
+    match_claims(conn, doc_id, claims)
+    seeds = [c.id for c in claims]
+    seeds += [m.b if m.a in set(seeds) else m.a for m in ms.matches_of(conn, seeds)]
+    recluster(conn, sorted(set(seeds) | set(touched)))
+
+
+def reextract_hooks() -> tuple[Callable[[sqlite3.Connection, str], None],
+                               Callable[[sqlite3.Connection, str], None]]:
+    """(before, derive) for store.replace_extraction: before the old claims go, note
+    the claims of other documents they were matched with; after, recluster them."""
+    touched: dict[str, list[str]] = {}
+
+    def before(conn: sqlite3.Connection, doc_id: str) -> None:
+        claims, _, clusters = before_removal(conn, [doc_id])
+        ms.replace_clusters(conn, clusters, [], [])
+        touched[doc_id] = claims
+
+    def derive(conn: sqlite3.Connection, doc_id: str) -> None:
+        claims_replaced(conn, doc_id, touched.pop(doc_id, []))
+
+    return before, derive
+
+
+def rematch(conn: sqlite3.Connection) -> int:
+    """Rebuild the whole index from the stored claims; returns the documents indexed."""
+    ms.clear_index(conn)
+    ids = ms.all_document_ids(conn)
+    for doc_id in ids:
+        document_added(conn, doc_id)
+    return len(ids)
+
+
+def before_removal(conn: sqlite3.Connection,
+                   doc_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """What to recompute once `doc_ids` are deleted: claims of other documents
+    matched with theirs, the documents of their near-duplicate groups, and the
+    clusters their claims were in."""
+    gone = sorted(ms.claim_ids_of(conn, doc_ids))
+    touched = {x for m in ms.matches_of(conn, gone) for x in (m.a, m.b)} - set(gone)
+    dups = {d for doc in doc_ids for d in ms.duplicate_group(conn, doc)} - set(doc_ids)
+    return sorted(touched), sorted(dups), sorted(ms.cluster_ids(conn, gone))
+
+
+def after_removal(conn: sqlite3.Connection, touched: list[str], dup_docs: list[str],
+                  clusters: Sequence[str] = ()) -> None:
+    changed: set[str] = set()
+    done: set[str] = set()
+    for d in dup_docs:
+        if d in done:
+            continue
+        group = ms.duplicate_group(conn, d)
+        done.update(group)
+        changed.update(regroup(conn, group))
+    ms.replace_clusters(conn, clusters, [], [])  # the removed claims' clusters go
+    recluster(conn, sorted(set(touched) | set(ms.claim_ids_of(conn, sorted(changed)))))

@@ -1,0 +1,315 @@
+"""The stored cross-document index: claim terms, matches, clusters, near-duplicate bodies.
+
+SQL only; the decisions are corpus/. Every function takes the raw connection
+and runs inside the caller's transaction, so a document and everything derived
+from it are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+CHUNK = 500  # ids per IN (...) query: below SQLite's variable limit
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """What matching and origin tracing read of a stored claim."""
+
+    id: str
+    doc_id: str
+    compared: str
+    cue_negated: bool
+    denial: bool
+    content_negated: bool
+    modality: tuple[str, ...]
+    rule: str | None
+    source_text: str | None
+    source_entity: str | None
+    source_info: str | None  # JSON of SourceInfo
+    relayed_by: str | None
+
+
+_CLAIM_COLS = ("c.id, c.doc_id, c.compared, c.cue_negated, c.denial, c.content_negated, "
+               "c.modality, c.rule, c.source_text, c.source_entity, c.source_info, c.relayed_by")
+
+
+def _claim(row: tuple) -> ClaimRow:
+    return ClaimRow(row[0], row[1], row[2] or "", bool(row[3]), bool(row[4]), bool(row[5]),
+                    tuple(m for m in (row[6] or "").split(",") if m), *row[7:])
+
+
+def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def claims_of(conn: sqlite3.Connection, doc_id: str) -> list[ClaimRow]:
+    rows = conn.execute(f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.doc_id = ? ORDER BY c.seq",
+                        (doc_id,))
+    return [_claim(r) for r in rows]
+
+
+def claims_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> list[ClaimRow]:
+    out: list[ClaimRow] = []
+    for part in _chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        out.extend(_claim(r) for r in conn.execute(
+            f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.id IN ({marks})", list(part)))
+    return sorted(out, key=lambda c: c.id)
+
+
+# --- the term index -----------------------------------------------------------------
+
+
+def index_terms(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, int]]) -> None:
+    """(token, claim id, size of the claim's token set) rows."""
+    conn.executemany("INSERT OR IGNORE INTO claim_terms (token, claim_id, size) VALUES (?, ?, ?)",
+                     rows)
+
+
+def candidates(conn: sqlite3.Connection, tokens: Sequence[str], lo: int, hi: int,
+               other_than: str) -> list[str]:
+    """Ids of claims of documents other than `other_than` indexed under any of
+    `tokens`, with a token set of lo..hi tokens."""
+    if not tokens:
+        return []
+    marks = ",".join("?" * len(tokens))
+    rows = conn.execute(
+        f"SELECT DISTINCT t.claim_id FROM claim_terms t JOIN claims c ON c.id = t.claim_id "
+        f"WHERE t.token IN ({marks}) AND t.size BETWEEN ? AND ? AND c.doc_id != ?",
+        [*tokens, lo, hi, other_than])
+    return sorted(r[0] for r in rows)
+
+
+# --- matches ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    a: str  # a < b
+    b: str
+    relation: str
+    similarity: float
+    wider: str | None  # "a" or "b" for more_specific
+    differences: tuple[str, ...]
+
+
+def put_matches(conn: sqlite3.Connection, matches: Iterable[MatchRow]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO matches (a, b, relation, similarity, wider, differences) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(m.a, m.b, m.relation, round(m.similarity, 6), m.wider, json.dumps(list(m.differences)))
+         for m in matches])
+
+
+def _match(row: tuple) -> MatchRow:
+    return MatchRow(row[0], row[1], row[2], row[3], row[4], tuple(json.loads(row[5])))
+
+
+def matches_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[MatchRow]:
+    """Every stored match touching any of `ids`, ordered."""
+    found: dict[tuple[str, str], MatchRow] = {}
+    for part in _chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        for col in ("a", "b"):
+            for r in conn.execute(
+                f"SELECT a, b, relation, similarity, wider, differences FROM matches "
+                f"WHERE {col} IN ({marks})", list(part)):
+                found[(r[0], r[1])] = _match(r)
+    return [found[k] for k in sorted(found)]
+
+
+def matches_between(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> list[MatchRow]:
+    rows = conn.execute(
+        "SELECT m.a, m.b, m.relation, m.similarity, m.wider, m.differences FROM matches m "
+        "JOIN claims ca ON ca.id = m.a JOIN claims cb ON cb.id = m.b "
+        "WHERE (ca.doc_id = ? AND cb.doc_id = ?) OR (ca.doc_id = ? AND cb.doc_id = ?) "
+        "ORDER BY m.a, m.b", (doc_a, doc_b, doc_b, doc_a))
+    return [_match(r) for r in rows]
+
+
+# --- clusters -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Appearing:
+    """A claim with the document facts independence depends on."""
+
+    claim: ClaimRow
+    doc_origin: str
+    publisher: str | None
+    published: date | None
+
+
+def appearances(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Appearing]:
+    rows = {c.id: c for c in claims_by_id(conn, ids)}
+    docs: dict[str, tuple[str, str | None, date | None]] = {}
+    for doc_id in sorted({c.doc_id for c in rows.values()}):
+        r = conn.execute("SELECT origin_key, publisher, published FROM documents WHERE id = ?",
+                         (doc_id,)).fetchone()
+        docs[doc_id] = (r[0] or f"doc:{doc_id}", r[1], date.fromisoformat(r[2]) if r[2] else None)
+    return [Appearing(c, *docs[c.doc_id]) for c in rows.values()]
+
+
+def cluster_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    out: set[str] = set()
+    for part in _chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        out.update(r[0] for r in conn.execute(
+            f"SELECT cluster FROM clusters WHERE claim_id IN ({marks})", list(part)))
+    return out
+
+
+def members(conn: sqlite3.Connection, clusters: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for part in _chunks(sorted(set(clusters))):
+        marks = ",".join("?" * len(part))
+        out.extend(r[0] for r in conn.execute(
+            f"SELECT claim_id FROM clusters WHERE cluster IN ({marks})", list(part)))
+    return sorted(out)
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    cluster: str
+    claims: int
+    documents: int
+    origins: tuple[str, ...]
+    contradicted_by: tuple[str, ...]  # claim ids outside the cluster that contradict it
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    claim_id: str
+    cluster: str
+    root: str | None
+    relay: bool
+    copy: bool
+    circular: str | None
+
+
+def replace_clusters(conn: sqlite3.Connection, old: Iterable[str],
+                     clusters: Sequence[ClusterRow], members_: Sequence[MemberRow]) -> None:
+    """Drop the listed clusters and write their replacements."""
+    old = sorted(set(old) | {c.cluster for c in clusters})
+    for part in _chunks(old):
+        marks = ",".join("?" * len(part))
+        conn.execute(f"DELETE FROM cluster_stats WHERE cluster IN ({marks})", list(part))
+        conn.execute(f"DELETE FROM clusters WHERE cluster IN ({marks})", list(part))
+    conn.executemany(
+        "INSERT OR REPLACE INTO clusters (claim_id, cluster, root, relay, copy, circular) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(m.claim_id, m.cluster, m.root, int(m.relay), int(m.copy), m.circular)
+         for m in members_])
+    conn.executemany(
+        "INSERT INTO cluster_stats (cluster, claims, documents, origins, contradicted_by) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(c.cluster, c.claims, c.documents, json.dumps(list(c.origins)),
+          json.dumps(list(c.contradicted_by))) for c in clusters])
+
+
+# --- documents: publisher, origin, near-duplicate bodies ------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: str
+    text: str
+    publisher: str | None
+    wire: str | None
+
+
+def document(conn: sqlite3.Connection, doc_id: str) -> DocumentRow:
+    r = conn.execute("SELECT id, text, publisher, wire FROM documents WHERE id = ?",
+                     (doc_id,)).fetchone()
+    return DocumentRow(*r)
+
+
+def all_document_ids(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+
+
+def clear_index(conn: sqlite3.Connection) -> None:
+    """Forget every derived row (rematch rebuilds them)."""
+    for table in ("claim_terms", "matches", "clusters", "cluster_stats", "doc_bands",
+                  "doc_duplicates"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("UPDATE documents SET base_origin = NULL, origin_key = NULL, body_sig = NULL")
+    conn.execute("DELETE FROM corpus_state WHERE key = 'needs_rematch'")
+
+
+def needs_rematch(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM corpus_state WHERE key = 'needs_rematch'").fetchone() \
+        is not None
+
+
+def put_document_origin(conn: sqlite3.Connection, doc_id: str, base_key: str,
+                        signature: bytes | None, bands: Sequence[str]) -> None:
+    conn.execute("UPDATE documents SET base_origin = ?, origin_key = ?, body_sig = ? "
+                 "WHERE id = ?", (base_key, base_key, signature, doc_id))
+    conn.executemany("INSERT OR IGNORE INTO doc_bands (band, doc_id) VALUES (?, ?)",
+                     [(b, doc_id) for b in bands])
+
+
+def band_partners(conn: sqlite3.Connection, doc_id: str) -> list[tuple[str, bytes]]:
+    """Other documents sharing a band with `doc_id`, with their signatures."""
+    rows = conn.execute(
+        "SELECT DISTINCT d.id, d.body_sig FROM doc_bands mine "
+        "JOIN doc_bands other ON other.band = mine.band AND other.doc_id != mine.doc_id "
+        "JOIN documents d ON d.id = other.doc_id WHERE mine.doc_id = ? AND d.body_sig IS NOT NULL "
+        "ORDER BY d.id", (doc_id,))
+    return [(r[0], r[1]) for r in rows]
+
+
+def put_duplicates(conn: sqlite3.Connection, pairs: Iterable[tuple[str, str, float]]) -> None:
+    conn.executemany("INSERT OR REPLACE INTO doc_duplicates (a, b, similarity) VALUES (?, ?, ?)",
+                     [(min(a, b), max(a, b), round(s, 6)) for a, b, s in pairs])
+
+
+def duplicate_group(conn: sqlite3.Connection, doc_id: str) -> list[str]:
+    """Every document linked to `doc_id` through near-duplicate pairs, itself included."""
+    seen, todo = {doc_id}, [doc_id]
+    while todo:
+        d = todo.pop()
+        for (other,) in conn.execute(
+            "SELECT b FROM doc_duplicates WHERE a = ? "
+            "UNION SELECT a FROM doc_duplicates WHERE b = ?", (d, d)):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return sorted(seen)
+
+
+def base_origins(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for part in _chunks(sorted(set(doc_ids))):
+        marks = ",".join("?" * len(part))
+        for r in conn.execute(f"SELECT id, base_origin FROM documents WHERE id IN ({marks})",
+                              list(part)):
+            out[r[0]] = r[1] or f"doc:{r[0]}"
+    return out
+
+
+def set_origin_keys(conn: sqlite3.Connection, keys: dict[str, str]) -> list[str]:
+    """Write documents' origin keys; returns the ids whose key changed."""
+    changed = []
+    for doc_id, key in sorted(keys.items()):
+        cur = conn.execute("SELECT origin_key FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if cur is not None and cur[0] != key:
+            conn.execute("UPDATE documents SET origin_key = ? WHERE id = ?", (key, doc_id))
+            changed.append(doc_id)
+    return changed
+
+
+def claim_ids_of(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for part in _chunks(sorted(set(doc_ids))):
+        marks = ",".join("?" * len(part))
+        out.extend(r[0] for r in conn.execute(
+            f"SELECT id FROM claims WHERE doc_id IN ({marks})", list(part)))
+    return sorted(out)
