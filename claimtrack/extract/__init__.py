@@ -24,6 +24,7 @@ from claimtrack.extract.filter import load_filter
 from claimtrack.extract.quotes import paragraph_sentences
 from claimtrack.extract.resolve import resolve_sources
 from claimtrack.extract.rules import find_attributions
+from claimtrack.extract.tokens import tokenize
 from claimtrack.models import Extraction, Mention
 from claimtrack.nlp import get_nlp
 
@@ -54,7 +55,7 @@ def prepare(nlp, text: str) -> Doc:
     Done outside the shared pipeline (nlp.pipe accepts Docs), so get_nlp()'s
     object stays exactly the stock model for everyone else.
     """
-    return paragraph_sentences(nlp.make_doc(text))
+    return paragraph_sentences(tokenize(nlp, text))
 
 
 # The stock lemmatizer sets every token's lemma in Python (~15% of parsing);
