@@ -2,6 +2,8 @@
 
 Pipeline per document: spaCy parse -> rules.find_attributions ->
 resolve_sources (fills source_entity) -> link_chains (fills relayed_by).
+A text over pieces.PIECE_CHARS goes through it in paragraph-aligned pieces
+(pieces.py); tokenising is bounded against quadratic runs (tokens.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from spacy.tokens import Doc
 
 from claimtrack import extractor_names as names
 from claimtrack.errors import ClaimtrackError
+from claimtrack.extract import pieces
 from claimtrack.extract.chains import link_chains
 from claimtrack.extract.cues import load_lexicon
 from claimtrack.extract.filter import load_filter
@@ -183,12 +186,16 @@ def _check(extractor: str) -> str:
     return extractor
 
 
-def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR) -> Extraction:
-    """Attributions (sorted by content start) and entity mentions of a parsed doc."""
-    attributions = find_attributions(doc)
+def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = True
+                ) -> Extraction:
+    """Attributions (sorted by content start) and entity mentions of a parsed doc.
+
+    `at_start` False: the doc is a later piece of a long text, whose first
+    line is no headline and whose first sentence is not the article's."""
+    attributions = find_attributions(doc, at_start=at_start)
     if _check(extractor) == names.FILTERED:
         keep = load_filter().keep
-        attributions = [a for a in attributions if keep(a, doc)]
+        attributions = [a for a in attributions if keep(a, doc, at_start)]
     resolve_sources(doc, attributions)
     link_chains(doc, attributions)
     return Extraction(extractor=EXTRACTORS[extractor], attributions=attributions,
@@ -205,11 +212,17 @@ def parse(nlp, text: str) -> Doc:
 
 
 def extract_text(text: str, extractor: str = DEFAULT_EXTRACTOR) -> Extraction:
-    return extract_doc(parse(get_nlp(), text), extractor)
+    """One text's Extraction, a long one piece by piece (memory: one piece)."""
+    nlp = get_nlp()
+    parts = [(offset, extract_doc(parse(nlp, piece), extractor, at_start=offset == 0))
+             for offset, piece in pieces.split(text)]
+    return pieces.join(parts)
 
 
 def parse_texts(texts: Iterable[str], batch_size: int = 8, n_process: int = 1) -> Iterator[Doc]:
-    """parse() for many texts: the pipeline less what the caches answer."""
+    """parse() for many texts: the pipeline less what the caches answer.
+
+    One Doc per text: texts over pieces.PIECE_CHARS belong to extract_texts."""
     nlp = get_nlp()
     docs = nlp.pipe((prepare(nlp, t) for t in texts), batch_size=batch_size, disable=SKIP,
                     n_process=n_process)
@@ -218,7 +231,13 @@ def parse_texts(texts: Iterable[str], batch_size: int = 8, n_process: int = 1) -
 
 
 def _extract_batch(texts: list[str], batch_size: int, extractor: str) -> list[Extraction]:
-    return [extract_doc(d, extractor) for d in parse_texts(texts, batch_size)]
+    """Ordinary texts share one nlp.pipe (as before); a long one goes piece by
+    piece, so memory holds one piece, never the whole text's parse."""
+    out: list[Extraction | None] = [None] * len(texts)
+    short = [i for i, t in enumerate(texts) if len(t) <= pieces.PIECE_CHARS]
+    for i, doc in zip(short, parse_texts([texts[i] for i in short], batch_size), strict=True):
+        out[i] = extract_doc(doc, extractor)
+    return [extract_text(t, extractor) if r is None else r for t, r in zip(texts, out, strict=True)]
 
 
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
