@@ -10,7 +10,7 @@ import pytest
 from conftest import SEEDS
 
 from claimtrack.extract import extract_texts
-from claimtrack.extract.tokens import RUN_CHARS, cut_points, tokenize
+from claimtrack.extract.tokens import RUN_CHARS, long_runs, tokenize
 from claimtrack.nlp import get_nlp
 
 _RUN = re.compile(r"\S+")
@@ -73,10 +73,14 @@ def test_cut_text_keeps_the_tokenizer_exceptions() -> None:
     assert nt.norm_ == "not"
 
 
-def test_cut_points_only_inside_long_runs() -> None:
-    text = "a " + "b" * 600 + " c"
-    assert cut_points(text, 256) == [2 + 256, 2 + 512]
-    assert cut_points("ordinary words, and a URL http://example.com/x?y=z.") == []
+def test_a_long_run_is_a_few_long_tokens() -> None:
+    """Not one token per dash: the parser's cost goes by tokens."""
+    text = "The mayor said " + "—" * 1000 + " today.\n"
+    doc = tokenize(get_nlp(), text)
+    assert [len(t) for t in doc][3:7] == [RUN_CHARS, RUN_CHARS, RUN_CHARS, 1000 - 3 * RUN_CHARS]
+    assert doc[6].whitespace_ == " " and doc[7].text == "today"
+    assert long_runs("a " + "b" * 600 + " c", 256) == [(2, 602)]
+    assert long_runs("ordinary words, and a URL http://example.com/x?y=z.") == []
 
 
 def _texts() -> list[str]:
@@ -87,7 +91,7 @@ def _texts() -> list[str]:
 
 def test_guard_never_triggers_on_the_seeds(spy: Spy) -> None:
     for text in _texts():
-        assert cut_points(text) == []
+        assert long_runs(text) == []
         assert tokenize(get_nlp(), text).to_json() == get_nlp().tokenizer.tokenizer(
             text).to_json()
 
@@ -95,4 +99,4 @@ def test_guard_never_triggers_on_the_seeds(spy: Spy) -> None:
 def test_guard_never_triggers_on_polnear(polnear_path) -> None:
     with polnear_path.open(encoding="utf-8") as f:
         texts = [json.loads(line)["text"] for line in f]
-    assert [i for i, t in enumerate(texts) if cut_points(t)] == []
+    assert [i for i, t in enumerate(texts) if long_runs(t)] == []
