@@ -341,12 +341,18 @@ def reextract(doc: str | None, jobs: int, extractor: str, db_path: str) -> None:
 
     with progress_bar("re-extracting") as tick:
         done = api.reextract(db_path, doc=doc, progress=tick, jobs=jobs, extractor=extractor)
+    failed = [r for r in done if r.error]
     for r in done:
+        if r.error:
+            _stderr(f"error: {r.document.origin}: {r.error}; its stored claims are kept")
+            continue
         was = "" if r.previous_extractor == r.document.extractor else \
             f", was {r.previous_extractor}"
         _stderr(f"reextracted: {r.document.id} ({r.before} -> {r.after} claims{was}) "
                 f"{r.document.origin}")
-    _stderr(f"reextracted {len(done)} documents")
+    _stderr(f"reextracted {len(done) - len(failed)} documents")
+    if failed:
+        sys.exit(1)
 
 
 # --- entities (issue 5): list, merge, split ---
