@@ -249,19 +249,21 @@ def claims(
     flag: str | None = None,
     kind: str | None = None,
     cue_class: str | None = None,
+    author: bool = False,
 ) -> list[Claim]:
     return queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind,
-                          cue_class=cue_class)
+                          cue_class=cue_class, author=author)
 
 
-def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None) -> list[Claim]:
+def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None,
+            author: bool = False) -> list[Claim]:
     """Claims carrying at least one flag (or the named one)."""
-    found = claims(db_path, doc=doc, flag=flag)
+    found = claims(db_path, doc=doc, flag=flag, author=author)
     return [c for c in found if c.flags]
 
 
-def show_entity(db_path: str | Path, name: str):
-    return queries.entity_view(_existing(db_path), name)
+def show_entity(db_path: str | Path, name: str, author: bool = False):
+    return queries.entity_view(_existing(db_path), name, author=author)
 
 
 def diff(db_path: str | Path, a: str, b: str):

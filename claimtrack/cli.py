@@ -136,6 +136,13 @@ def max_bytes_option(f: Callable[..., Any]) -> Callable[..., Any]:
              f"there. Bytes, or with kB/MB/GB  [default: {DEFAULT_MAX_BYTES // 10**6}MB]")(f)
 
 
+def author_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--author: also the author's own statements in the body (left out by default)."""
+    return click.option("--author", is_flag=True,
+                        help="also list the author's own statements in the body (rule "
+                             "'author': unattributed, kept for matching across documents)")(f)
+
+
 @click.group(cls=ClaimtrackGroup)
 @click.version_option(__version__, prog_name="claimtrack")
 def cli() -> None:
@@ -220,42 +227,47 @@ def docs(fmt: str, db_path: str) -> None:
 @click.option("--kind", type=click.Choice(["direct", "indirect", "mixed"]))
 @click.option("--class", "cue_class", type=click.Choice(["speech", "other"]),
               help="speech (said, reported, ...) or other (beliefs, plans, perceptions)")
+@author_option
 @output_options
 @db_option
 @reads
 def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | None,
-           cue_class: str | None, fmt: str, db_path: str) -> None:
+           cue_class: str | None, author: bool, fmt: str, db_path: str) -> None:
     """List claims with source, cue, content and flags."""
     from claimtrack.output import CLAIM_COLUMNS, emit
 
-    found = api.claims(db_path, doc=doc, entity=entity, flag=flag, kind=kind, cue_class=cue_class)
+    found = api.claims(db_path, doc=doc, entity=entity, flag=flag, kind=kind, cue_class=cue_class,
+                       author=author)
     emit(found, fmt, CLAIM_COLUMNS, title="claims")
 
 
 @cli.command()
 @click.option("--doc", help="only this document")
 @click.option("--flag", "flag", help="only this flag code")
+@author_option
 @output_options
 @db_option
 @reads
-def flags(doc: str | None, flag: str | None, fmt: str, db_path: str) -> None:
+def flags(doc: str | None, flag: str | None, author: bool, fmt: str, db_path: str) -> None:
     """List flagged claims: anonymous, vague, unresolved or single sources, and why."""
     from claimtrack.output import FLAG_COLUMNS, emit
 
-    emit(api.flagged(db_path, doc=doc, flag=flag), fmt, FLAG_COLUMNS, title="flagged claims")
+    emit(api.flagged(db_path, doc=doc, flag=flag, author=author), fmt, FLAG_COLUMNS,
+         title="flagged claims")
 
 
 @cli.command()
 @click.option("--entity", required=True, help="a name, e.g. Belhadj")
+@author_option
 @output_options
 @db_option
 @reads
-def show(entity: str, fmt: str, db_path: str) -> None:
+def show(entity: str, author: bool, fmt: str, db_path: str) -> None:
     """Everything said by or about an entity, by document, with chains and flags."""
     from claimtrack.output import emit_model
     from claimtrack.views import render_entity_view
 
-    emit_model(api.show_entity(db_path, entity), fmt, render_entity_view)
+    emit_model(api.show_entity(db_path, entity, author=author), fmt, render_entity_view)
 
 
 @cli.command()

@@ -7,3 +7,11 @@ FILTERED = "filtered"  # the rules' candidates less those the trained filter dou
 RULES = "rules"  # every candidate, each explained by the rule that found it
 CHOICES = (FILTERED, RULES)
 DEFAULT = FILTERED
+
+# Records the extractor makes with no source and no cue: the headline and lede the
+# author asserts unsourced ("no_source"), and the author's other statements in the
+# body ("author"), kept for matching across documents. Neither is an attribution:
+# `extract` and `eval` leave them out.
+NO_SOURCE_RULE = "no_source"
+AUTHOR_RULE = "author"
+UNSOURCED_RULES = frozenset({NO_SOURCE_RULE, AUTHOR_RULE})

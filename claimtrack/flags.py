@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.models import Attribution, Flag, Link, Severity, SourceInfo, Span
 
 # code -> (explanation shown to the user, severity)
@@ -247,7 +248,9 @@ def static_flags(att: Attribution, text: str, links: list[Link]) -> list[Flag]:
     src = att.source
     if src is None:
         if att.cue is None:
-            return [make_flag("no_source")]
+            # Only the headline and lede are flagged: the author's statements in
+            # the body are the article's own account, matched across documents.
+            return [] if att.rule == AUTHOR_RULE else [make_flag("no_source")]
         # an agentless passive: "it is believed", "was reported"
         lead = _PASSIVE.search(text[max(0, att.cue.start - 24) : att.cue.start])
         if lead and _hearsay(att.cue.text):

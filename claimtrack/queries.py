@@ -189,18 +189,19 @@ _CACHE: weakref.WeakKeyDictionary[
 )
 
 
-def flagged_claims(db: sqlite_utils.Database) -> list[Claim]:
+def flagged_claims(db: sqlite_utils.Database, author: bool = False) -> list[Claim]:
     """Every claim of the database with static and corpus flags and its Admiralty
     grade (credibility.py), in load_claims order."""
     conn = db.conn
     # data_version moves when another connection commits; total_changes when this one writes.
     stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    stamp = (*stamp, author)
     hit = _CACHE.get(db)
     if hit is None or hit[0] != stamp:
         from claimtrack.credibility import grade_claims
         from claimtrack.grades import reliability, source_entities
 
-        cs, skipped = readback.read_claims(db)
+        cs, skipped = readback.read_claims(db, author=author)
         found = corroborators(cs)
         flagged = with_corpus_flags(cs, found)
         named = {cid: name for cid, (_, name) in source_entities(db, cs).items()}
@@ -310,8 +311,10 @@ def claims(
     flag: str | None = None,
     kind: str | None = None,
     cue_class: str | None = None,
+    author: bool = False,
 ) -> list[Claim]:
     """Claims with static and corpus flags, in (document added, seq) order, filtered.
+    The author's own statements in the body (rule "author") only with `author`.
 
     doc: a document reference (store.get_document); entity: claims by that
     source or whose content names it (NotFoundError when none is, as `show`);
@@ -326,7 +329,7 @@ def claims(
     doc_id = store.get_document(db, doc).id if doc is not None else None
     if entity is not None:
         name_pattern(entity)  # reject an empty name before the work
-    out = flagged_claims(db)
+    out = flagged_claims(db, author)
     if doc_id is not None:
         out = [c for c in out if c.doc_id == doc_id]
     if entity is not None:
@@ -347,10 +350,11 @@ def claims(
     return out
 
 
-def entity_view(db: sqlite_utils.Database, name: str) -> EntityView:
-    """Per document, the claims made by `name` and the claims about it, with chains."""
+def entity_view(db: sqlite_utils.Database, name: str, author: bool = False) -> EntityView:
+    """Per document, the claims made by `name` and the claims about it, with chains
+    (the author's own statements in the body only with `author`)."""
     name_pattern(name)  # reject an empty name before the work
-    every = flagged_claims(db)
+    every = flagged_claims(db, author)
     m = _Matcher(db, name, every)
     from claimtrack.entities import EntityMatcher  # the entity graph: aliases, folds, merges
 

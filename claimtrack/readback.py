@@ -23,6 +23,7 @@ import sqlite_utils
 from pydantic import ValidationError
 
 from claimtrack import store
+from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.models import Alias, Claim, Mention, Span
 
 T = TypeVar("T")
@@ -104,25 +105,30 @@ def _slices(what: str) -> str:
             f" IS c.{what}_text) AS _{what}_ok")
 
 
-def load_claims(db: sqlite_utils.Database, doc_id: str | None = None) -> list[Claim]:
+def load_claims(db: sqlite_utils.Database, doc_id: str | None = None,
+                author: bool = False) -> list[Claim]:
     """store.load_claims, less the claims that cannot be read back (each warned of)."""
-    claims, problems = read_claims(db, doc_id)
+    claims, problems = read_claims(db, doc_id, author)
     for what, why in problems:
         skip(what, why)
     return claims
 
 
 def read_claims(
-    db: sqlite_utils.Database, doc_id: str | None = None
+    db: sqlite_utils.Database, doc_id: str | None = None, author: bool = False
 ) -> tuple[list[Claim], list[tuple[str, str]]]:
     """The claims that can be read back, and (record, problem) for each that cannot:
-    for a caller that caches the claims and must warn again on every read."""
+    for a caller that caches the claims and must warn again on every read. The
+    author's statements in the body (rule "author") only with `author`."""
     sql = (f"SELECT c.*, length(d.text) AS _doc_chars, {', '.join(map(_slices, _SPANS))} "
-           "FROM claims c JOIN documents d ON d.id = c.doc_id")
+           "FROM claims c JOIN documents d ON d.id = c.doc_id WHERE 1")
     params: tuple = ()
+    if not author:
+        sql += " AND c.rule IS NOT ?"
+        params += (AUTHOR_RULE,)
     if doc_id is not None:
-        sql += " WHERE c.doc_id = ?"
-        params = (doc_id,)
+        sql += " AND c.doc_id = ?"
+        params += (doc_id,)
     sql += " ORDER BY d.added, d.id, c.seq"
     cur = db.conn.execute(sql, params)
     names = [d[0] for d in cur.description]

@@ -42,7 +42,8 @@ MIN_PREFIX = 4  # shortest id prefix accepted by get_document
 _DOC_COLUMNS = (
     "d.id, d.title, d.origin, d.format, d.sha256, d.published, d.added, d.extractor, "
     "d.publisher, length(d.text) AS chars, "
-    "(SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"
+    # the author's statements in the body are no claims a listing shows
+    "(SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.rule IS NOT 'author') AS claims"
 )
 
 

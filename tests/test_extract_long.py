@@ -83,11 +83,14 @@ def test_concatenated_articles_match_the_articles_alone(monkeypatch) -> None:
     expected, entity = set(), {}
     for k, start in enumerate(starts):
         for a in alone[k % 2].attributions:
-            if (k and a.rule in START_RULES) or near_edge(a, start):
+            # the author's statements depend on where a document's lede is: compared
+            # here are the attributions
+            if (k and a.rule in START_RULES) or a.rule == "author" or near_edge(a, start):
                 continue
             expected.add(key(a, start))
             entity[key(a, start)] = a.source_entity
-    got = {key(a, 0): a for a in whole.attributions if not near_edge(a)}
+    got = {key(a, 0): a for a in whole.attributions
+           if not near_edge(a) and a.rule != "author"}
     assert set(got) == expected
     # resolution stays within a piece: a name given before a cut is not
     # found after it (the only other difference allowed)

@@ -20,12 +20,14 @@ from spacy.tokens import Doc
 from claimtrack import extractor_names as names
 from claimtrack.errors import ClaimtrackError, ExtractError
 from claimtrack.extract import pieces, workers
+from claimtrack.extract.author import author_statements
 from claimtrack.extract.chains import link_chains
 from claimtrack.extract.cues import load_lexicon
 from claimtrack.extract.filter import load_filter
 from claimtrack.extract.quotes import paragraph_sentences
 from claimtrack.extract.resolve import resolve_sources
 from claimtrack.extract.rules import find_attributions
+from claimtrack.extract.stance import compared_of, stance
 from claimtrack.extract.tokens import tokenize
 from claimtrack.models import Extraction, Mention
 from claimtrack.nlp import get_nlp
@@ -187,7 +189,8 @@ def _check(extractor: str) -> str:
 
 def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = True
                 ) -> Extraction:
-    """Attributions (sorted by content start) and entity mentions of a parsed doc.
+    """Attributions (sorted by content start), then the author's statements
+    (rule "author", likewise sorted), and the entity mentions of a parsed doc.
 
     `at_start` False: the doc is a later piece of a long text, whose first
     line is no headline and whose first sentence is not the article's."""
@@ -197,6 +200,13 @@ def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = T
         attributions = [a for a in attributions if keep(a, doc, at_start)]
     resolve_sources(doc, attributions)
     link_chains(doc, attributions)
+    # The author's own statements come last, after the chains are linked: they
+    # are matched across documents but are no attribution, so the attributions'
+    # order, ids and relays stay what they were without them.
+    attributions += author_statements(doc, attributions)
+    for a in attributions:
+        a.stance = stance(doc, a)
+        a.compared = compared_of(a)
     return Extraction(extractor=EXTRACTORS[extractor], attributions=attributions,
                       mentions=_mentions(doc))
 
