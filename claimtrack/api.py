@@ -14,7 +14,14 @@ from typing import BinaryIO, TextIO
 from claimtrack import db as dbmod
 from claimtrack import extractor_names as names
 from claimtrack import queries, store
-from claimtrack.errors import InputError, NotFoundError
+from claimtrack.errors import (
+    AlreadyStoredError,
+    ClaimtrackError,
+    DocumentError,
+    InputError,
+    Interrupted,
+    NotFoundError,
+)
 from claimtrack.models import Claim, Document, ParsedInput
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -22,10 +29,26 @@ Progress = Callable[[int, int], None]  # (done, total)
 
 @dataclass
 class AddResult:
+    """What `add` did, document by document. `failures` are one-line errors
+    (InputError: the input could not be read; DocumentError: it could not be
+    extracted or stored), each naming its path."""
+
     added: list[Document] = field(default_factory=list)
     unchanged: list[tuple[str, Document]] = field(default_factory=list)  # (origin, stored doc)
-    failures: list[InputError] = field(default_factory=list)
+    failures: list[ClaimtrackError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AddEvent:
+    """One outcome, reported the moment it happens (so a later failure or Ctrl-C
+    never hides what was stored). kind: added | unchanged | failed | note."""
+
+    kind: str
+    origin: str
+    document: Document | None = None
+    error: ClaimtrackError | None = None
+    note: str | None = None
 
 
 def _existing(db_path: str | Path):
@@ -40,46 +63,124 @@ def add(
     progress: Progress | None = None,
     jobs: int = 1,
     extractor: str = names.DEFAULT,
+    on_event: Callable[[AddEvent], None] | None = None,
 ) -> AddResult:
-    """Read, extract and store documents. Good inputs are stored even when
-    others fail; each document is stored in one transaction."""
-    from claimtrack.aliases import find_aliases, quoted_spans
-    from claimtrack.assess import assess
-    from claimtrack.extract import extract_texts
+    """Read, extract and store documents; each document is its own unit.
+
+    A document that cannot be read, extracted or stored is a failure naming
+    its path, and the batch goes on; one stored meanwhile by another process
+    is `unchanged`. Each document is stored in one transaction. `on_event`
+    hears each outcome as it happens. The database is created only when there
+    is something to store. Ctrl-C raises errors.Interrupted carrying the
+    partial result (what was stored stays stored; workers are stopped).
+    """
+    result = AddResult()
+
+    def emit(event: AddEvent) -> None:
+        if event.kind == "added":
+            result.added.append(event.document)  # type: ignore[arg-type]
+        elif event.kind == "unchanged":
+            result.unchanged.append((event.origin, event.document))  # type: ignore[arg-type]
+        elif event.kind == "failed":
+            result.failures.append(event.error)  # type: ignore[arg-type]
+        else:
+            result.notes.append(f"{event.origin}: {event.note}")
+        if on_event:
+            on_event(event)
+
+    pending: list[ParsedInput] = []
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done = n
+        if progress:
+            progress(n, len(pending))
+
+    try:
+        pending = _read_all(inputs, stdin, emit)
+        if not pending:  # nothing to store: no database file is created
+            tick(0)
+            return result
+        db = dbmod.open_db(db_path)
+        pending = _not_stored(db, pending, emit)
+        tick(0)
+        _extract_and_store(db, pending, jobs, extractor, emit, tick)
+    except KeyboardInterrupt:
+        raise Interrupted(result, len(pending) - done) from None
+    return result
+
+
+def _read_all(inputs, stdin, emit) -> list[ParsedInput]:
     from claimtrack.ingest import expand_inputs, read_input
 
-    db = dbmod.open_db(db_path)
-    result = AddResult()
     items, errors = expand_inputs(inputs)
-    result.failures.extend(errors)
-
+    for e in errors:
+        emit(AddEvent("failed", e.path, error=e))
     pending: list[ParsedInput] = []
     seen_sha: set[str] = set()
     for item in items:
         try:
             parsed = read_input(item, stdin=stdin)
         except InputError as e:
-            result.failures.append(e)
+            emit(AddEvent("failed", e.path, error=e))
             continue
-        result.notes.extend(f"{parsed.origin}: {n}" for n in parsed.notes)
-        existing = store.find_by_sha(db, parsed.sha256)
-        if existing is not None:
-            result.unchanged.append((parsed.origin, existing))
-        elif parsed.sha256 not in seen_sha:
+        for n in parsed.notes:
+            emit(AddEvent("note", parsed.origin, note=n))
+        if parsed.sha256 not in seen_sha:  # the same bytes twice in one batch: store once
             seen_sha.add(parsed.sha256)
             pending.append(parsed)
+    return pending
 
-    total = len(pending)
-    if progress:
-        progress(0, total)
+
+def _not_stored(db, pending: list[ParsedInput], emit) -> list[ParsedInput]:
+    out = []
+    for parsed in pending:
+        existing = store.find_by_sha(db, parsed.sha256)
+        if existing is not None:
+            emit(AddEvent("unchanged", parsed.origin, document=existing))
+        else:
+            out.append(parsed)
+    return out
+
+
+def _extract_and_store(db, pending: list[ParsedInput], jobs: int, extractor: str, emit,
+                       tick: Callable[[int], None]) -> None:
+    from claimtrack.aliases import find_aliases, quoted_spans
+    from claimtrack.assess import assess
+    from claimtrack.errors import ExtractError
+    from claimtrack.extract import extract_texts
+
     extractions = extract_texts((p.text for p in pending), jobs=jobs, extractor=extractor)
-    for done, (parsed, extraction) in enumerate(zip(pending, extractions, strict=True), 1):
-        flags = assess(extraction, parsed.text, parsed.links, parsed.published)
-        aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
-        result.added.append(store.add_document(db, parsed, extraction, flags, aliases))
-        if progress:
-            progress(done, total)
-    return result
+    try:
+        for done, (parsed, extraction) in enumerate(zip(pending, extractions, strict=True), 1):
+            origin = parsed.origin
+            if isinstance(extraction, ExtractError):
+                emit(AddEvent("failed", origin, error=DocumentError(origin, str(extraction))))
+                tick(done)
+                continue
+            try:
+                flags = assess(extraction, parsed.text, parsed.links, parsed.published)
+                aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
+                doc = store.add_document(db, parsed, extraction, flags, aliases)
+            except AlreadyStoredError as e:  # another process stored it since we looked
+                emit(AddEvent("unchanged", origin, document=e.document))
+            except DocumentError as e:
+                emit(AddEvent("failed", origin, error=e))
+            except ClaimtrackError as e:
+                emit(AddEvent("failed", origin, error=DocumentError(origin, str(e))))
+            except Exception as e:  # a bug costs this document, not the batch
+                emit(AddEvent("failed", origin, error=DocumentError(
+                    origin, f"internal error while storing ({type(e).__name__}: {e}); "
+                    "please report it")))
+            else:
+                emit(AddEvent("added", origin, document=doc))
+            tick(done)
+    finally:
+        # Stops the parser workers now (also on Ctrl-C), not at garbage collection.
+        close = getattr(extractions, "close", None)
+        if close:
+            close()
 
 
 def documents(db_path: str | Path) -> list[Document]:

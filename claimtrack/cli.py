@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from claimtrack import __version__, api, extractor_names
-from claimtrack.errors import BatchError, ClaimtrackError
+from claimtrack.errors import BatchError, ClaimtrackError, Interrupted
 from claimtrack.report import REPORT_FORMATS
 
 DB_HELP = "SQLite database file (env CLAIMTRACK_DB; default ./claimtrack.db)"
@@ -24,19 +24,28 @@ def _stderr(msg: str) -> None:
 
 
 class ClaimtrackGroup(click.Group):
-    """Turns library errors into one-line messages and exit code 1."""
+    """Turns library errors into one-line messages and exit code 1; Ctrl-C
+    into one line and exit 130, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except BatchError as e:
+            # One line per problem, as the README promises; no count line after.
             for f in e.failures:
                 _stderr(f"error: {f}")
-            _stderr(f"error: {e}")
             sys.exit(1)
+        except Interrupted as e:
+            for f in e.result.failures:
+                _stderr(f"error: {f}")
+            _stderr(str(e))
+            sys.exit(130)
         except ClaimtrackError as e:
             _stderr(f"error: {e}")
             sys.exit(1)
+        except KeyboardInterrupt:
+            _stderr("interrupted")
+            sys.exit(130)
 
 
 def db_option(f: Callable) -> Callable:
@@ -94,15 +103,21 @@ def add(paths: tuple[str, ...], jobs: int, extractor: str, db_path: str) -> None
     """
     from claimtrack.progress import progress_bar
 
+    def said(event: api.AddEvent) -> None:
+        # Printed as it happens, so a later failure or Ctrl-C never hides what
+        # was stored; failures are listed at the end (ClaimtrackGroup).
+        doc = event.document
+        if event.kind == "note":
+            _stderr(f"warning: {event.origin}: {event.note}")
+        elif event.kind == "unchanged" and doc is not None:
+            _stderr(f"unchanged: {event.origin} is already stored as {doc.id}")
+        elif event.kind == "added" and doc is not None:
+            _stderr(f"added: {doc.origin} -> {doc.id} ({doc.claims} claims) "
+                    f"{doc.title or ''}".rstrip())
+
     with progress_bar("extracting") as tick:
         result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs,
-                         extractor=extractor)
-    for note in result.notes:
-        _stderr(f"warning: {note}")
-    for origin, doc in result.unchanged:
-        _stderr(f"unchanged: {origin} is already stored as {doc.id}")
-    for doc in result.added:
-        _stderr(f"added: {doc.origin} -> {doc.id} ({doc.claims} claims) {doc.title or ''}".rstrip())
+                         extractor=extractor, on_event=said)
     if result.failures:
         raise BatchError(result.failures)
 

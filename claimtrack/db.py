@@ -1,9 +1,16 @@
-"""Opening a claimtrack database: create or open, check it is ours, migrate."""
+"""Opening a claimtrack database: create or open, check it is ours, migrate.
+
+Databases are in WAL mode, so readers never block a writer (nor it them), and
+writers take the write lock with BEGIN IMMEDIATE, retried with backoff for up
+to busy_timeout() seconds before one document fails.
+"""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,16 +20,102 @@ import sqlite_utils
 from claimtrack.errors import DatabaseError
 from claimtrack.migrations import LATEST, current_version, migrate
 
-# Seconds to wait for another claimtrack process holding the write lock.
-BUSY_TIMEOUT = 5.0
+# Seconds a write waits for another process holding the write lock before the
+# document fails; CLAIMTRACK_BUSY_TIMEOUT overrides it. A minute covers a
+# reader's long report or another `add` storing a large document.
+BUSY_TIMEOUT = 60.0
+BUSY_ENV = "CLAIMTRACK_BUSY_TIMEOUT"
+
+# SQLite's lock bytes (os_unix.c, wal.c): who holds the write lock shows in
+# /proc/locks as a POSIX write lock on these bytes.
+_WAL_WRITE_LOCK = 120  # in the -shm file
+_RESERVED_BYTE = 0x40000001  # in the database file (rollback journal)
 
 
-def _check_path(path: Path) -> None:
+def busy_timeout() -> float:
+    raw = os.environ.get(BUSY_ENV)
+    if raw:
+        try:
+            return max(0.0, float(raw))
+        except ValueError:
+            raise DatabaseError(
+                f"{BUSY_ENV}={raw!r} is not a number of seconds: set it to e.g. 60"
+            ) from None
+    return BUSY_TIMEOUT
+
+
+def _is_busy(e: sqlite3.Error) -> bool:
+    msg = str(e)
+    return "locked" in msg or "busy" in msg
+
+
+def _is_full(e: sqlite3.Error) -> bool:
+    return "disk is full" in str(e) or getattr(e, "sqlite_errorcode", None) == 13
+
+
+def _writable(path: Path) -> bool:
+    """Can this process write the database and its -wal/-shm files? (os.access,
+    so a read-only filesystem counts; root passes any permission bits.)"""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
+def lock_holder(path: str | Path) -> int | None:
+    """The pid holding `path`'s write lock, when the OS says so (Linux
+    /proc/locks); None when unknown, so callers never guess."""
+    path = Path(path)
+    try:
+        locks = Path("/proc/locks").read_text()
+    except OSError:
+        return None
+    targets = []
+    for file, byte in ((Path(f"{path}-shm"), _WAL_WRITE_LOCK), (path, _RESERVED_BYTE)):
+        try:
+            targets.append((file.stat().st_ino, byte))
+        except OSError:
+            continue
+    for line in locks.splitlines():
+        parts = line.split()
+        # "1: POSIX  ADVISORY  WRITE 4242 08:01:1234 120 120"
+        if len(parts) < 8 or parts[1] != "POSIX" or parts[3] != "WRITE":
+            continue
+        try:
+            pid, inode = int(parts[4]), int(parts[5].rsplit(":", 1)[1])
+            start = int(parts[6])
+            end = int(parts[7]) if parts[7] != "EOF" else 1 << 62
+        except (ValueError, IndexError):
+            continue
+        if pid != os.getpid() and any(
+            inode == ino and start <= byte <= end for ino, byte in targets
+        ):
+            return pid
+    return None
+
+
+def _holder_text(path: Path) -> str:
+    pid = lock_holder(path)
+    if pid is None:
+        return "another process is writing"
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        raw = ""
+    # one line, whatever the command line holds (newlines, escapes)
+    cmd = " ".join("".join(c if c.isprintable() else " " for c in raw).split())
+    return f"process {pid} ({cmd[:60]}) is writing" if cmd else f"process {pid} is writing"
+
+
+def _check_path(path: Path, create: bool) -> None:
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory: give a database file path with --db")
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise DatabaseError(f"{path} cannot be read and written: check its permissions")
-    if not path.exists() and not path.parent.exists():
+    if path.exists() and not os.access(path, os.R_OK):
+        raise DatabaseError(f"{path} cannot be read: check its permissions")
+    if create and path.exists() and not _writable(path):
+        raise DatabaseError(
+            f"{path} is read-only (or its folder is): adding needs write access; "
+            "reading commands still work"
+        )
+    if create and not path.exists() and not path.parent.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -51,28 +144,85 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
             )
 
 
-def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
+def _use_wal(conn: sqlite3.Connection, path: Path) -> None:
+    """Switch to WAL once (it persists in the file). NORMAL sync is safe with
+    WAL: a crash or SIGKILL loses no committed transaction, only power loss
+    may drop the last ones, and never half of one."""
+    (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+    if str(mode).lower() != "wal":
+        (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _connect_ro(path: Path, immutable: bool = False) -> sqlite3.Connection:
+    """A read-only connection: `mode=ro` never writes the file; `immutable=1`
+    is for a WAL database in a folder we cannot write (no -shm can be made),
+    where no writer can be at work either."""
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    if immutable:
+        uri += "&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout())
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_readonly(path: Path) -> sqlite_utils.Database:
+    try:
+        try:
+            conn = _connect_ro(path)
+        except sqlite3.OperationalError:
+            conn = _connect_ro(path, immutable=True)
+    except sqlite3.DatabaseError as e:
+        raise DatabaseError(_explain(path, e)) from e
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        _check_ours(conn, path)
+        version = current_version(conn)
+        if version < LATEST:
+            # Migrating writes, and this file may not be written: say so, change nothing.
+            raise DatabaseError(
+                f"{path} is read-only and has an older schema (version {version} < {LATEST}): "
+                "make it writable once so claimtrack can upgrade it, or copy it somewhere "
+                "writable"
+            )
+    except BaseException:
+        conn.close()
+        raise
+    return sqlite_utils.Database(conn)
+
+
+def open_db(path: str | Path, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
     """Create or open the database at `path`, migrate it to the latest schema.
 
     With create=False (commands that only read) a missing file is an error,
-    so a mistyped --db does not quietly answer "nothing stored".
+    so a mistyped --db does not quietly answer "nothing stored", and a file
+    this process cannot write is opened read-only (never migrated).
+    readonly=True always opens read-only.
 
     Foreign keys are enforced on the returned connection. Raises DatabaseError
     with a one-line, actionable message when the file cannot be used.
     """
     path = Path(path).expanduser()
-    if not create and not path.exists():
+    if (readonly or not create) and not path.exists():
         raise DatabaseError(
             f"no database at {path}: add documents first (`claimtrack add PATH --db {path}`) "
             "or point --db / CLAIMTRACK_DB at yours"
         )
-    _check_path(path)
+    _check_path(path, create and not readonly)
+    if readonly or (not create and not _writable(path)):
+        return _open_readonly(path)
     conn: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout())
         conn.execute("PRAGMA foreign_keys = ON")
         _check_ours(conn, path)
-        migrate(conn)
+        _use_wal(conn, path)
+        migrate(conn, begin=lambda c: begin_immediate(c, path))
         return sqlite_utils.Database(conn)
     except DatabaseError:
         if conn is not None:
@@ -88,11 +238,53 @@ def _explain(path: Path, e: sqlite3.DatabaseError) -> str:
     msg = str(e)
     if "not a database" in msg or "malformed" in msg or "encrypted" in msg:
         return f"{path} is not a claimtrack database (not SQLite): choose another --db path"
-    if "locked" in msg or "busy" in msg:
-        return f"{path} is locked by another process: wait for it to finish and retry"
+    if _is_busy(e):
+        return (f"{path} is locked ({_holder_text(path)}): wait for it to finish and retry, "
+                f"or raise {BUSY_ENV} (seconds)")
+    if _is_full(e):
+        return f"{path}: disk full ({msg}): free space and retry"
     if "unable to open" in msg or "readonly" in msg or "disk I/O" in msg:
         return f"{path} cannot be opened for writing ({msg}): check the path and permissions"
     return f"{path}: database error ({msg})"
+
+
+class BusyError(sqlite3.OperationalError):
+    """The write lock stayed taken for the whole busy timeout."""
+
+
+def begin_immediate(conn: sqlite3.Connection, path: str | Path | None = None) -> None:
+    """BEGIN IMMEDIATE, retried with backoff until busy_timeout() has passed.
+
+    SQLite's own busy handler waits within each try; the loop also covers the
+    busy cases it does not handle (e.g. WAL recovery by another connection).
+    """
+    budget = busy_timeout()
+    deadline = time.monotonic() + budget
+    delay = 0.02
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            conn.execute(f"PRAGMA busy_timeout = {max(0, int(remaining * 1000))}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if not _is_busy(e):
+                    raise
+                if time.monotonic() >= deadline:
+                    who = _holder_text(Path(path)) if path else "another process is writing"
+                    raise BusyError(
+                        f"the database stayed locked for {budget:g} s ({who})"
+                    ) from e
+                time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+                delay = min(delay * 2, 0.5)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(budget * 1000)}")
+
+
+def _db_path(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row and row[2] else None
 
 
 @contextmanager
@@ -102,13 +294,21 @@ def atomic(conn: sqlite3.Connection, failed: str) -> Iterator[None]:
     if conn.in_transaction:  # never fold our writes into a caller's pending work
         conn.commit()
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        begin_immediate(conn, _db_path(conn))
         yield
         conn.execute("COMMIT")
     except BaseException as e:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         if isinstance(e, sqlite3.Error):
-            hint = " (another claimtrack is writing: retry)" if "locked" in str(e) else ""
-            raise DatabaseError(f"{failed}: {e}{hint}; nothing was written") from e
+            raise DatabaseError(f"{failed}: {problem(e)}") from e
         raise
+
+
+def problem(e: sqlite3.Error) -> str:
+    """What a failed write means to the user, and what to do: one line."""
+    if isinstance(e, BusyError):
+        return f"{e}; nothing was written: rerun, or raise {BUSY_ENV} (seconds)"
+    if _is_full(e):
+        return f"disk full while storing ({e}); free space and rerun (stored documents are kept)"
+    return f"{e}; nothing was written"

@@ -25,7 +25,7 @@ class NotFoundError(ClaimtrackError):
 class BatchError(ClaimtrackError):
     """Some inputs of a batch failed; the good ones were stored."""
 
-    def __init__(self, failures: list[InputError]):
+    def __init__(self, failures: list[ClaimtrackError]):
         self.failures = failures
         super().__init__(f"{len(failures)} input(s) could not be added")
 
@@ -35,3 +35,33 @@ class ExtractError(ClaimtrackError):
 
     Not raised out of a batch: extract_texts yields it in that text's place, so
     the caller fails that one document and goes on with the others."""
+
+
+class DocumentError(DatabaseError):
+    """One document of a batch could not be stored (database busy, disk full,
+    a bug); the batch goes on with the others."""
+
+    def __init__(self, path: str, problem: str):
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class AlreadyStoredError(DatabaseError):
+    """The same text (sha256) is stored already, perhaps by another process
+    between our check and our write; `document` is the stored one."""
+
+    def __init__(self, message: str, document):  # document: models.Document
+        self.document = document
+        super().__init__(message)
+
+
+class Interrupted(ClaimtrackError):
+    """Ctrl-C during a batch: what was stored stays stored. `result` is the
+    partial result (api.AddResult); `not_processed` counts inputs left over."""
+
+    def __init__(self, result, not_processed: int):
+        self.result = result
+        self.not_processed = not_processed
+        stored = len(result.added)
+        super().__init__(f"interrupted: {stored} stored, {not_processed} not processed")

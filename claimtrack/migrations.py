@@ -159,6 +159,10 @@ def _v2(conn: sqlite3.Connection) -> None:
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
+    # store.get_document finds a document by its exact origin without reading
+    # every row (issue 12: storing cost grew with the database).
+    Migration(3, "index documents by origin",
+              ("CREATE INDEX documents_origin ON documents (origin)",)),
 ]
 
 LATEST = MIGRATIONS[-1].version
@@ -168,17 +172,23 @@ def current_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection) -> list[int]:
+def migrate(
+    conn: sqlite3.Connection, begin: Callable[[sqlite3.Connection], None] | None = None
+) -> list[int]:
     """Apply pending migrations, each in its own transaction; return those applied.
 
-    The caller checks for a newer-than-known version first (db.open_db).
+    The caller checks for a newer-than-known version first (db.open_db);
+    `begin` takes the write lock (db.begin_immediate retries while busy).
     """
     applied = []
     for m in MIGRATIONS:
         if m.version <= current_version(conn):
             continue
         # Python's sqlite3 would not open a transaction for DDL by itself.
-        conn.execute("BEGIN IMMEDIATE")
+        if begin is None:
+            conn.execute("BEGIN IMMEDIATE")
+        else:
+            begin(conn)
         try:
             # Re-read under the write lock: another process may have migrated meanwhile.
             if m.version <= current_version(conn):

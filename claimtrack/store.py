@@ -16,8 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
-from claimtrack.db import atomic
-from claimtrack.errors import DatabaseError, NotFoundError
+from claimtrack.db import atomic, problem
+from claimtrack.errors import AlreadyStoredError, DatabaseError, DocumentError, NotFoundError
 from claimtrack.models import (
     Alias,
     Attribution,
@@ -125,8 +125,12 @@ def add_document(
     """Store a document with its links, mentions and claims in one transaction.
 
     `flags[i]` are attribution i's static flags; `aliases` the identifications
-    the text inserts (claimtrack.aliases.find_aliases). Raises DatabaseError when the
-    same text (sha256) is already stored; nothing is written on any error.
+    the text inserts (claimtrack.aliases.find_aliases). Raises AlreadyStoredError
+    when the same text (sha256) is stored, also when another process stored it
+    since the caller looked; DocumentError (naming parsed.origin) when the
+    database refuses the write (locked past the busy timeout, disk full).
+    Nothing is written on any error. Costs the same however many documents
+    are stored: every query here is by an indexed key.
     """
     _validate(parsed, extraction, flags)
     doc_id = parsed.sha256[:12]
@@ -134,6 +138,10 @@ def add_document(
     conn = db.conn
     try:
         with atomic(conn, f"could not store {parsed.origin}"):
+            # Checked under the write lock: another `add` may have stored it meanwhile.
+            existing = find_by_sha(db, parsed.sha256)
+            if existing is not None:
+                raise _already(parsed, existing)
             _insert(
                 conn,
                 "documents",
@@ -153,11 +161,24 @@ def add_document(
             for seq, link in enumerate(parsed.links):
                 _insert(conn, "links", {"doc_id": doc_id, "seq": seq, **link.model_dump()})
             _insert_extraction(conn, doc_id, extraction, flags, aliases)
-    except DatabaseError as e:
-        if isinstance(e.__cause__, sqlite3.IntegrityError) and find_by_sha(db, parsed.sha256):
-            raise DatabaseError(f"{parsed.origin} is already stored as document {doc_id}") from e
+    except AlreadyStoredError:
         raise
-    return get_document(db, doc_id)
+    except DatabaseError as e:
+        cause = e.__cause__
+        if isinstance(cause, sqlite3.IntegrityError):
+            existing = find_by_sha(db, parsed.sha256)
+            if existing is not None:
+                raise _already(parsed, existing) from e
+        if isinstance(cause, sqlite3.Error):
+            raise DocumentError(parsed.origin, problem(cause)) from cause
+        raise
+    return _by_id(db, doc_id)
+
+
+def _already(parsed: ParsedInput, existing: Document) -> AlreadyStoredError:
+    return AlreadyStoredError(
+        f"{parsed.origin} is already stored as document {existing.id}", existing
+    )
 
 
 def replace_extraction(
@@ -186,7 +207,7 @@ def replace_extraction(
         conn.execute(
             "UPDATE documents SET extractor = ? WHERE id = ?", (extraction.extractor, doc_id)
         )
-    return get_document(db, doc_id)
+    return _by_id(db, doc_id)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -213,6 +234,13 @@ def _document(row: dict[str, Any]) -> Document:
     )
 
 
+def _by_id(db: sqlite_utils.Database, doc_id: str) -> Document:
+    rows = _rows(db, f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.id = ?", (doc_id,))
+    if not rows:
+        raise NotFoundError(f"no document '{doc_id}' — run `claimtrack docs` to list them")
+    return _document(rows[0])
+
+
 def find_by_sha(db: sqlite_utils.Database, sha256: str) -> Document | None:
     rows = _rows(db, f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.sha256 = ?", (sha256,))
     return _document(rows[0]) if rows else None
@@ -230,25 +258,44 @@ def _names(origin: str) -> set[str]:
     return {p.name.casefold(), p.stem.casefold()} - {""}
 
 
+def _ids_where(db: sqlite_utils.Database, where: str, params: tuple) -> list[str]:
+    sql = f"SELECT id FROM documents WHERE {where} ORDER BY added, id"
+    return [r[0] for r in db.conn.execute(sql, params).fetchall()]
+
+
 def get_document(db: sqlite_utils.Database, ref: str) -> Document:
-    """A document by id, exact origin, unique id prefix (>= 4 chars), or origin name/stem."""
-    docs = list_documents(db)
+    """A document by id, exact origin, unique id prefix (>= 4 chars), or origin name/stem.
+
+    The first three are index lookups; only a name/stem reads every origin
+    (not the texts), so storing and finding by id never grow with the database.
+    """
     ref = ref.strip()
     folded = ref.casefold()
+
+    def by_name() -> list[str]:
+        rows = db.conn.execute("SELECT id, origin FROM documents ORDER BY added, id")
+        return [i for i, origin in rows.fetchall() if folded in _names(origin)]
+
     # Most specific first; the first way that matches anything decides.
-    for candidates in (
-        [d for d in docs if d.id == ref],
-        [d for d in docs if d.origin == ref],
-        [d for d in docs if len(ref) >= MIN_PREFIX and d.id.startswith(folded)],
-        [d for d in docs if folded in _names(d.origin)],
-    ):
+    ways = (
+        lambda: _ids_where(db, "id = ?", (ref,)),
+        lambda: _ids_where(db, "origin = ?", (ref,)),
+        # a range over the primary key: LIKE would not use the index
+        lambda: _ids_where(db, "id >= ? AND id < ?", (folded, folded + "\U0010ffff"))
+        if len(ref) >= MIN_PREFIX else [],
+        by_name,
+    )
+    for way in ways:
+        candidates = way()
         if len(candidates) == 1:
-            return candidates[0]
+            return _by_id(db, candidates[0])
         if candidates:
             break
     else:
         raise NotFoundError(f"no document '{ref}' — run `claimtrack docs` to list them")
-    listed = ", ".join(f"{d.id} ({d.origin})" for d in candidates[:5])
+    listed = ", ".join(
+        f"{d.id} ({d.origin})" for d in (_by_id(db, i) for i in candidates[:5])
+    )
     raise NotFoundError(
         f"'{ref}' matches {len(candidates)} documents: {listed}; give more of the id"
     )

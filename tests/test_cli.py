@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import HAFTAR, SEEDS, claims_json, run_cli
+from conftest import BELHADJ, HAFTAR, SEEDS, claims_json, run_cli
 
 # -- output options ---------------------------------------------------------
 
@@ -125,13 +125,15 @@ def count_rows(db: Path, table: str) -> int:
 def test_missing_path(tmp_path):
     db = tmp_path / "t.db"
     assert_clean_failure(run_cli("add", str(tmp_path / "nope.md"), db=db), "nope.md")
-    assert count_rows(db, "documents") == 0
+    assert not db.exists()  # nothing to store: no empty database left behind
 
 
 def test_directory_without_documents(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    assert_clean_failure(run_cli("add", str(tmp_path / "empty"), db=tmp_path / "t.db"), "empty")
+    db = tmp_path / "t.db"
+    assert_clean_failure(run_cli("add", str(tmp_path / "empty"), db=db), "empty")
+    assert not db.exists()
 
 
 def test_binary_file(tmp_path):
@@ -190,6 +192,63 @@ def test_batch_keeps_good_files_and_lists_bad_ones(tmp_path):
     result = run_cli("add", str(HAFTAR), str(bad), str(tmp_path / "missing.md"), db=db)
     assert_clean_failure(result, "bad.md", "missing.md")
     assert count_rows(db, "documents") == 1
+    # one line per problem (README), each naming its file; no count line after them
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 2
+    assert any("bad.md" in ln for ln in errors) and any("missing.md" in ln for ln in errors)
+    assert [ln for ln in result.stderr.splitlines() if ln.startswith("added:")] == [
+        ln for ln in result.stderr.splitlines() if HAFTAR.name in ln]
+
+
+def test_a_failure_mid_batch_keeps_the_added_lines(tmp_path, monkeypatch):
+    from claimtrack import store
+
+    real = store.add_document
+
+    def failing(db, parsed, *args, **kw):
+        if "belhadj" in parsed.origin:
+            raise RuntimeError("boom")
+        return real(db, parsed, *args, **kw)
+
+    monkeypatch.setattr(store, "add_document", failing)
+    db = tmp_path / "t.db"
+    result = run_cli("add", str(BELHADJ), str(HAFTAR), db=db)
+    assert_clean_failure(result, "internal error while storing (RuntimeError: boom)")
+    lines = result.stderr.splitlines()
+    assert [ln.split(" ->")[0] for ln in lines if ln.startswith("added:")] == [f"added: {HAFTAR}"]
+    assert [ln for ln in lines if ln.startswith("error:")] == [
+        f"error: {BELHADJ}: internal error while storing (RuntimeError: boom); please report it"]
+
+
+def test_ctrl_c_lists_what_was_stored_and_exits_130(tmp_path, monkeypatch):
+    from claimtrack import store
+
+    real = store.add_document
+
+    def interrupted(db, parsed, *args, **kw):
+        if "haftar" in parsed.origin:
+            raise KeyboardInterrupt
+        return real(db, parsed, *args, **kw)
+
+    monkeypatch.setattr(store, "add_document", interrupted)
+    db = tmp_path / "t.db"
+    result = run_cli("add", str(BELHADJ), str(HAFTAR), db=db)
+    assert result.exit_code == 130
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"added: {BELHADJ} -> ")
+    assert lines[-1] == "interrupted: 1 stored, 1 not processed"
+    assert count_rows(db, "documents") == 1
+
+
+def test_reading_commands_work_on_a_read_only_database(seeded_db, monkeypatch):
+    # As root, permission bits stop nothing: force the path a read-only file takes.
+    monkeypatch.setattr("claimtrack.db._writable", lambda p: False)
+    for command in (["docs"], ["claims"], ["flags"], ["entities"], ["sources"]):
+        result = run_cli(*command, "--json", db=seeded_db)
+        assert result.exit_code == 0, (command, result.stderr)
+        assert json.loads(result.stdout)
+    assert_clean_failure(run_cli("add", str(HAFTAR), db=seeded_db), "read-only")
 
 
 def test_unknown_document_and_entity(seeded_db):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -107,3 +108,129 @@ def test_tiny_non_sqlite_file(tmp_path):
     with pytest.raises(DatabaseError, match="not SQLite"):
         open_db(path)
     assert path.read_bytes() == b"hi\n"
+
+
+def test_wal_mode_and_normal_sync(tmp_path):
+    db = open_db(tmp_path / "w.db")
+    assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
+def test_an_older_rollback_journal_database_becomes_wal(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 0")
+    conn.close()
+    open_db(path).conn.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_busy_timeout_from_environment(monkeypatch):
+    from claimtrack.db import busy_timeout
+
+    monkeypatch.delenv("CLAIMTRACK_BUSY_TIMEOUT", raising=False)
+    assert busy_timeout() == 60.0
+    monkeypatch.setenv("CLAIMTRACK_BUSY_TIMEOUT", "2.5")
+    assert busy_timeout() == 2.5
+    monkeypatch.setenv("CLAIMTRACK_BUSY_TIMEOUT", "soon")
+    with pytest.raises(DatabaseError, match="not a number of seconds"):
+        busy_timeout()
+
+
+def test_lock_holder_is_named_only_when_the_os_knows(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from claimtrack.db import lock_holder
+
+    if not Path("/proc/locks").exists():
+        pytest.skip("no /proc/locks here")
+    path = tmp_path / "held.db"
+    open_db(path).conn.close()
+    assert lock_holder(path) is None
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         f"c = sqlite3.connect({str(path)!r}); c.execute('BEGIN IMMEDIATE')\n"
+         "print('held', flush=True); sys.stdin.readline()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert lock_holder(path) == holder.pid
+        from claimtrack.db import _holder_text
+        said = _holder_text(path)
+        assert said.startswith(f"process {holder.pid} (") and "\n" not in said
+    finally:
+        holder.communicate("\n", timeout=10)
+    assert lock_holder(path) is None
+
+
+# -- read-only: tests run as root, where permission bits stop nothing, so the
+# read-only path is also forced directly.
+
+
+def _stored_db(path):
+    db = open_db(path)
+    db.conn.execute(
+        "INSERT INTO documents (id, sha256, origin, format, added, extractor, text) "
+        "VALUES ('a', 'a', 'o', 'text', '2026-01-01T00:00:00', 'e', 't')"
+    )
+    db.conn.commit()
+    db.conn.close()
+
+
+def test_readonly_open_reads_and_never_writes(tmp_path):
+    path = tmp_path / "ro.db"
+    _stored_db(path)
+    db = open_db(path, readonly=True)
+    assert db.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|query_only"):
+        db.conn.execute("DELETE FROM documents")
+
+
+def test_unwritable_database_is_opened_read_only_for_reading(tmp_path, monkeypatch):
+    path = tmp_path / "ro.db"
+    _stored_db(path)
+    monkeypatch.setattr("claimtrack.db._writable", lambda p: False)
+    db = open_db(path, create=False)
+    assert db.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    assert db.conn.execute("PRAGMA query_only").fetchone()[0] == 1
+    with pytest.raises(DatabaseError, match="is read-only .*reading commands still work"):
+        open_db(path)  # adding needs to write: one line, before any work
+
+
+def test_readonly_older_schema_is_not_migrated(tmp_path):
+    path = tmp_path / "old.db"
+    _stored_db(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST - 1}")
+    with pytest.raises(DatabaseError, match="read-only and has an older schema"):
+        open_db(path, readonly=True)
+    with sqlite3.connect(path) as conn:
+        assert current_version(conn) == LATEST - 1
+
+
+def test_wal_database_in_a_folder_without_shm_opens_immutable(tmp_path):
+    from claimtrack.db import _connect_ro
+
+    path = tmp_path / "ro.db"
+    _stored_db(path)
+    conn = _connect_ro(path, immutable=True)
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads and writes whatever the mode bits say")
+def test_read_only_file_in_read_only_folder_can_be_listed(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "ro.db"
+    _stored_db(path)
+    path.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        db = open_db(path, create=False)
+        assert db.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    finally:
+        folder.chmod(0o755)

@@ -269,3 +269,54 @@ def test_locked_database_fails_cleanly(tmp_path, monkeypatch):
         holder.close()
     assert store.list_documents(db) == []
     assert store.add_document(db, parsed(), extraction(), FLAGS).claims == 4
+
+
+def test_stored_by_another_connection_meanwhile_is_already_stored(tmp_path):
+    from claimtrack.errors import AlreadyStoredError
+
+    path = tmp_path / "t.db"
+    mine, theirs = open_db(path), open_db(path)
+    stored = store.add_document(theirs, parsed(origin="theirs.md"), extraction(), FLAGS)
+    with pytest.raises(AlreadyStoredError, match="already stored") as info:
+        store.add_document(mine, parsed(), extraction(), FLAGS)
+    assert info.value.document == stored
+
+
+def test_disk_full_fails_in_one_line_and_keeps_what_was_stored(db):
+    from claimtrack.errors import DocumentError
+
+    first = store.add_document(db, parsed(), extraction(), FLAGS)
+    (pages,) = db.conn.execute("PRAGMA page_count").fetchone()
+    db.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's SQLITE_FULL, as on a full disk
+    big = TEXT + " More." * 2000
+    with pytest.raises(DocumentError) as info:
+        store.add_document(db, parsed(big, origin="big.md"), extraction(big), FLAGS)
+    assert str(info.value) == (
+        "big.md: disk full while storing (database or disk is full); "
+        "free space and rerun (stored documents are kept)")
+    assert store.list_documents(db) == [first]
+    assert db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("sql, params", [
+    ("SELECT * FROM documents d WHERE d.sha256 = ?", ("x",)),
+    ("SELECT * FROM documents d WHERE d.id = ?", ("x",)),
+    ("SELECT id FROM documents WHERE origin = ?", ("x",)),
+    ("SELECT id FROM documents WHERE id >= ? AND id < ?", ("ab", "ac")),
+    ("SELECT count(*) FROM claims c WHERE c.doc_id = ?", ("x",)),
+])
+def test_store_lookups_use_an_index(db, sql, params):
+    """Storing a document must not read the others (issue 12): no full scans."""
+    plan = " ".join(r[-1] for r in db.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "SCAN" not in plan.replace("COVERING INDEX", ""), plan
+    assert "INDEX" in plan or "PRIMARY KEY" in plan, plan
+
+
+def test_add_document_reads_no_other_document(db, monkeypatch):
+    _three_docs(db)
+    monkeypatch.setattr(store, "list_documents", lambda db: pytest.fail("read them all"))
+    t = "Another text: the mayor said so."
+    doc = store.add_document(db, parsed(t, origin="x.md"), Extraction(extractor="e",
+                                                                          attributions=[]), [])
+    assert store.get_document(db, doc.id) == doc
+    assert store.get_document(db, "x.md") == doc
