@@ -48,6 +48,36 @@ class ClaimtrackGroup(click.Group):
             sys.exit(130)
 
 
+def reads(f: Callable) -> Callable:
+    """A read command: each stored record the read had to leave out (a
+    readback.SkippedRecord warning) is one `warning:` line on stderr, said once,
+    as it happens; the rest of the output goes on without it."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import warnings
+
+        from claimtrack.escape import for_terminal
+        from claimtrack.readback import SkippedRecord
+
+        said: set[str] = set()
+        show = warnings.showwarning
+
+        def line(message, category, *rest, **kw) -> None:  # type: ignore[no-untyped-def]
+            if not issubclass(category, SkippedRecord):
+                return show(message, category, *rest, **kw)
+            if str(message) not in said:  # the report reads claims more than once
+                said.add(str(message))
+                _stderr(f"warning: {for_terminal(str(message))}")
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", SkippedRecord)
+            warnings.showwarning = line
+            return f(*args, **kwargs)
+
+    return wrapper
+
+
 def db_option(f: Callable) -> Callable:
     return click.option(
         "--db",
@@ -125,6 +155,7 @@ def add(paths: tuple[str, ...], jobs: int, extractor: str, db_path: str) -> None
 @cli.command()
 @output_options
 @db_option
+@reads
 def docs(fmt: str, db_path: str) -> None:
     """List stored documents."""
     from claimtrack.output import DOC_COLUMNS, emit
@@ -141,6 +172,7 @@ def docs(fmt: str, db_path: str) -> None:
               help="speech (said, reported, ...) or other (beliefs, plans, perceptions)")
 @output_options
 @db_option
+@reads
 def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | None,
            cue_class: str | None, fmt: str, db_path: str) -> None:
     """List claims with source, cue, content and flags."""
@@ -155,6 +187,7 @@ def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | No
 @click.option("--flag", "flag", help="only this flag code")
 @output_options
 @db_option
+@reads
 def flags(doc: str | None, flag: str | None, fmt: str, db_path: str) -> None:
     """List flagged claims: anonymous, vague, unresolved or single sources, and why."""
     from claimtrack.output import FLAG_COLUMNS, emit
@@ -166,6 +199,7 @@ def flags(doc: str | None, flag: str | None, fmt: str, db_path: str) -> None:
 @click.option("--entity", required=True, help="a name, e.g. Belhadj")
 @output_options
 @db_option
+@reads
 def show(entity: str, fmt: str, db_path: str) -> None:
     """Everything said by or about an entity, by document, with chains and flags."""
     from claimtrack.output import emit_model
@@ -179,6 +213,7 @@ def show(entity: str, fmt: str, db_path: str) -> None:
 @click.argument("doc_b")
 @output_options
 @db_option
+@reads
 def diff(doc_a: str, doc_b: str, fmt: str, db_path: str) -> None:
     """Compare the accounts two documents give of a story."""
     from claimtrack.output import emit_model
@@ -195,6 +230,7 @@ def diff(doc_a: str, doc_b: str, fmt: str, db_path: str) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="write to this file instead of stdout")
 @db_option
+@reads
 def report(entity: str | None, doc: str | None, fmt: str, output: str | None, db_path: str) -> None:
     """Provenance report: each claim's chain of sources, flags and exact quotes."""
     from claimtrack.report import render
@@ -259,6 +295,7 @@ def reextract(doc: str | None, jobs: int, extractor: str, db_path: str) -> None:
 @output_options
 @db_option
 @click.pass_context
+@reads
 def entities(ctx: click.Context, doc: str | None, fmt: str, db_path: str) -> None:
     """List entities (people, organisations, places, anonymous sources) with counts.
 
@@ -283,6 +320,7 @@ def _decision_command(action: str, doc: str) -> Callable:
     @click.option("--why", help="your reason, kept with the decision")
     @output_options
     @db_option
+    @reads
     def command(a: str, b: str, dry_run: bool, why: str | None, fmt: str, db_path: str) -> None:
         from claimtrack.output import emit_model
         from claimtrack.views import render_decision
@@ -308,6 +346,7 @@ entities_split = _decision_command(
 @output_options
 @db_option
 @click.pass_context
+@reads
 def sources(ctx: click.Context, doc: str | None, fmt: str, db_path: str) -> None:
     """List sources: type, documents, claims, reliability grade (A-F) and flags.
 
@@ -352,6 +391,7 @@ def sources_import(file: str, db_path: str) -> None:
 @click.argument("name", required=False)
 @output_options
 @db_option
+@reads
 def sources_log(name: str | None, fmt: str, db_path: str) -> None:
     """The grades log (who graded what, when, why), oldest first; or one source's."""
     from claimtrack.output import GRADE_LOG_COLUMNS, emit
@@ -363,6 +403,7 @@ def sources_log(name: str | None, fmt: str, db_path: str) -> None:
 @click.option("--doc", help="only claims of this document")
 @output_options
 @db_option
+@reads
 def sources_tags(doc: str | None, fmt: str, db_path: str) -> None:
     """Each claim's grade as MISP tags (taxonomy admiralty-scale)."""
     from claimtrack.output import TAG_COLUMNS, emit

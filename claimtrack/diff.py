@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import sqlite_utils
 
-from claimtrack import queries, store
+from claimtrack import queries, readback, store
 from claimtrack.models import Claim, Document, Mention, Record
 from claimtrack.similarity import SAME_CLAIM, cue_key, match_claims, normalise_name, source_key
 
@@ -170,8 +170,8 @@ def diff_documents(db: sqlite_utils.Database, a: str, b: str) -> DiffResult:
     return diff_claims(
         doc_a,
         [c for c in every if c.doc_id == doc_a.id],
-        store.get_mentions(db, doc_a.id),
+        readback.load_mentions(db, doc_a.id).get(doc_a.id, []),
         doc_b,
         [c for c in every if c.doc_id == doc_b.id],
-        store.get_mentions(db, doc_b.id),
+        readback.load_mentions(db, doc_b.id).get(doc_b.id, []),
     )

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Literal
 
 import sqlite_utils
 
-from claimtrack import store
+from claimtrack import readback, store
 from claimtrack.aliases import describe
 from claimtrack.errors import NotFoundError
 from claimtrack.extract.resolve import HONORIFICS, canonical_name
@@ -165,12 +165,11 @@ def _is_pronoun(text: str) -> bool:
 
 
 def _load_decisions(db: sqlite_utils.Database) -> list[Decision]:
-    rows = db.conn.execute(
-        "SELECT id, action, a, b, who, at, why FROM entity_decisions ORDER BY id"
-    ).fetchall()
-    return [
-        Decision(id=r[0], action=r[1], a=r[2], b=r[3], who=r[4], at=r[5], why=r[6]) for r in rows
-    ]
+    cur = db.conn.execute("SELECT id, action, a, b, who, at, why FROM entity_decisions ORDER BY id")
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cur]
+    return readback.convert(rows, lambda r: Decision.model_validate(r, strict=True),
+                            lambda r: f"entity decision {r['id']}")
 
 
 class EntityGraph:
@@ -191,8 +190,10 @@ class EntityGraph:
         self.doc_order = {d: i for i, d in enumerate(doc_order)}
         for doc_id, ms in mentions.items():
             for start, end, text, label in ms:
-                if label in NAME_LABELS:
-                    self._named(doc_id, text, label).spans.add((start, end))
+                # "MR." alone is a name NER tagged with nothing left once the
+                # honorific is dropped: no one to count it for
+                if label in NAME_LABELS and (node := self._named(doc_id, text, label)):
+                    node.spans.add((start, end))
         for c in claims:
             self._claim(c)
         edges: list[tuple[tuple, tuple, str]] = []
@@ -470,16 +471,15 @@ def _distinct_spans(spans: Iterable[set[tuple[int, int]]]) -> int:
 
 def build(db: sqlite_utils.Database, extra: Sequence[Decision] = ()) -> EntityGraph:
     """The entity graph of the database, with the stored decisions (and `extra`) replayed."""
-    mentions: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
-    for doc_id, start, end, text, label in db.conn.execute(
-        'SELECT doc_id, start, "end", text, label FROM mentions ORDER BY doc_id, seq'
-    ):
-        mentions[doc_id].append((start, end, text, label))
+    mentions = {
+        doc_id: [(m.start, m.end, m.text, m.label) for m in ms]
+        for doc_id, ms in readback.load_mentions(db).items()
+    }
     docs = [d.id for d in store.list_documents(db)]
     return EntityGraph(
-        store.load_claims(db),
+        readback.load_claims(db),
         mentions,
-        store.get_aliases(db),
+        readback.load_aliases(db),
         [*_load_decisions(db), *extra],
         docs,
     )
@@ -720,6 +720,6 @@ def annotate_report(db: sqlite_utils.Database, report: Report) -> Report:
         aliases = graph.aliases.get(doc_id, [])
         for rc in rd.claims:
             rc.notes = author_notes(rc.claim, aliases)
-        claims = store.load_claims(db, doc_id)
+        claims = readback.load_claims(db, doc_id)
         rd.headline_vs_body = headline_mismatch(graph, claims, store.get_text(db, doc_id))
     return report

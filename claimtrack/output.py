@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrack.errors import ClaimtrackError
+from claimtrack.escape import for_csv, for_json, for_terminal
 from claimtrack.models import Claim, Document, Flag, Span
 
 Format = Literal["table", "json", "csv", "nl"]
@@ -123,8 +124,9 @@ def _emit_table(
                 cell = flatten(value)
             if col.shorten is not None:
                 cell = shorten(cell, col.shorten)
-            # Text, not markup: a source label like "He [= Al-Mismari]" is data.
-            cells.append(Text(cell))
+            # Text, not markup: a source label like "He [= Al-Mismari]" is data;
+            # and no control character of a document reaches the terminal (escape.py).
+            cells.append(Text(for_terminal(cell)))
         table.add_row(*cells)
     make_console(out).print(table)
 
@@ -133,7 +135,14 @@ def _emit_csv(rows: Sequence[BaseModel], columns: Sequence[Column], out: TextIO)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.header for c in columns])
     for row in rows:
-        writer.writerow([flatten(c.get(row)) for c in columns])
+        writer.writerow([_csv_cell(c.get(row)) for c in columns])
+
+
+def _csv_cell(value: Any) -> Any:
+    """Numbers stay numbers; everything else is flattened, then escaped (escape.py)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return for_csv(flatten(value))
 
 
 def emit(
@@ -147,10 +156,11 @@ def emit(
     # Resolved at call time so click's CliRunner, which swaps sys.stdout, sees it.
     stream = out if out is not None else sys.stdout
     if fmt == "json":
-        stream.write(json.dumps(_rows_json(rows), indent=2, ensure_ascii=False) + "\n")
+        stream.write(for_json(json.dumps(_rows_json(rows), indent=2, ensure_ascii=False)) + "\n")
     elif fmt == "nl":
         for obj in _rows_json(rows):
-            stream.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+            line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+            stream.write(for_json(line) + "\n")
     elif fmt == "csv":
         _emit_csv(rows, columns, stream)
     elif fmt == "table":
@@ -169,12 +179,10 @@ def emit_model(
     NL one compact line, the table whatever `render_table` draws."""
     stream = out if out is not None else sys.stdout
     if fmt == "json":
-        stream.write(model.model_dump_json(indent=2) + "\n")
+        stream.write(for_json(model.model_dump_json(indent=2)) + "\n")
     elif fmt == "nl":
-        stream.write(
-            json.dumps(model.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
-            + "\n"
-        )
+        line = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+        stream.write(for_json(line) + "\n")
     elif fmt == "table":
         render_table(model, make_console(stream))
     elif fmt == "csv":

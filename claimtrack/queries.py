@@ -23,7 +23,7 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from claimtrack import store
+from claimtrack import readback, store
 from claimtrack.errors import NotFoundError
 from claimtrack.flags import FLAGS, make_flag
 from claimtrack.models import Chain, Claim, Entity, Record
@@ -182,7 +182,9 @@ def with_corpus_flags(cs: list[Claim], found: list[list[int]] | None = None) -> 
 
 # Corpus flags of a database state, per open database: the report asks for each
 # document in turn, and recomputing over the whole corpus each time is quadratic.
-_CACHE: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple, list[Claim]]] = (
+_CACHE: weakref.WeakKeyDictionary[
+    sqlite_utils.Database, tuple[tuple, list[Claim], list[tuple[str, str]]]
+] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -198,13 +200,15 @@ def flagged_claims(db: sqlite_utils.Database) -> list[Claim]:
         from claimtrack.credibility import grade_claims
         from claimtrack.grades import reliability, source_entities
 
-        cs = store.load_claims(db)
+        cs, skipped = readback.read_claims(db)
         found = corroborators(cs)
         flagged = with_corpus_flags(cs, found)
         named = {cid: name for cid, (_, name) in source_entities(db, cs).items()}
         origins = independent_origins(cs, found)
-        hit = (stamp, grade_claims(flagged, origins, reliability(db), named))
+        hit = (stamp, grade_claims(flagged, origins, reliability(db), named), skipped)
         _CACHE[db] = hit
+    for what, why in hit[2]:  # every read says what it left out, cached or not
+        readback.skip(what, why)
     return list(hit[1])
 
 
@@ -239,7 +243,7 @@ class _Matcher:
         if len(words) >= 2 and len(words[-1]) >= 3:
             self.short = name_pattern(words[-1])
             rows = db.conn.execute("SELECT doc_id, text FROM mentions WHERE label = 'PERSON'")
-            self.docs = {d for d, text in rows if self.full.search(text)}
+            self.docs = {d for d, text in rows if isinstance(text, str) and self.full.search(text)}
             self.docs |= {
                 c.doc_id for c in every if c.source_entity and self.full.search(c.source_entity)
             }

@@ -4,7 +4,8 @@
 form); the renderers (in `report_render`, re-exported here) turn it into
 Markdown, HTML or W3C PROV. Quotes are re-cut from the stored text by their offsets, so
 `text[quote.start:quote.end] == quote.text` holds for every claim in a report
-(a mismatch means the database is damaged and is reported, never papered over).
+(a mismatch means the database is damaged: that claim is left out with a
+readback.SkippedRecord warning naming it, never papered over with a wrong quote).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from claimtrack.errors import DatabaseError
+from claimtrack.escape import for_json
 from claimtrack.models import Chain, Claim, Document, HeadlineMismatch, Record, Span
 from claimtrack.provenance import chain_of
+from claimtrack.readback import skip
 from claimtrack.report_render import render_html, render_markdown, render_prov
 
 __all__ = [
@@ -172,7 +175,11 @@ def build_report(
                 continue
             if text is None:
                 raise DatabaseError(f"document {doc.id} has claims but no stored text; re-add it")
-            quote = _cut(text, c.content, "content", c)
+            try:
+                quote = _cut(text, c.content, "content", c)
+            except DatabaseError as e:  # one damaged claim costs only itself (readback.py)
+                skip(f"claim {c.id}", str(e).removeprefix(f"claim {c.id}: "))
+                continue
             items.append(
                 ReportClaim(
                     claim=c,
@@ -195,7 +202,7 @@ def build_report(
 
 
 def render_json(report: Report) -> str:
-    return report.model_dump_json(indent=2) + "\n"
+    return for_json(report.model_dump_json(indent=2)) + "\n"
 
 
 def render(report: Report, fmt: ReportFormat | str) -> str:

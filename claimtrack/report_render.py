@@ -1,7 +1,9 @@
 """Renderers for the provenance report: Markdown, self-contained HTML, W3C PROV.
 
 Everything taken from a document (titles, quotes, source names) is escaped:
-the texts come from the web and may carry markup meant for a reader's browser.
+the texts come from the web and may carry markup meant for a reader's browser,
+and control characters meant for a terminal (escape.py: for_terminal in Markdown
+and HTML, for_xml in PROV).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import html
 import re
 from typing import TYPE_CHECKING, Literal
 
+from claimtrack.escape import for_terminal, for_xml, map_strings
 from claimtrack.models import Claim, Span
 
 if TYPE_CHECKING:  # report.py imports this module; the types are only annotations here
@@ -58,6 +61,7 @@ _MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 
 
 def _md(text: str) -> str:
+    text = for_terminal(text)
     return _MD_INLINE.sub(lambda m: "\\" + m.group(0) if m.group(1) else "]\\", text)
 
 
@@ -129,7 +133,7 @@ article.claim{border-left:4px solid #ddd;padding-left:1rem;margin:1.5rem 0}
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(for_terminal(text), quote=True)
 
 
 def _context_html(rc: ReportClaim) -> str:
@@ -262,6 +266,8 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
     """
     from prov.model import PROV, PROV_LABEL, PROV_TYPE, PROV_VALUE, ProvDocument
 
+    # every string of the report, once: XML 1.0 cannot hold most control characters
+    report = type(report).model_validate(map_strings(report.model_dump(), for_xml))
     doc = ProvDocument()
     ns = doc.add_namespace(*NAMESPACE)
     agents: set[str] = set()

@@ -247,9 +247,12 @@ def find_by_sha(db: sqlite_utils.Database, sha256: str) -> Document | None:
 
 
 def list_documents(db: sqlite_utils.Database) -> list[Document]:
-    """All documents, oldest first (ties by id), with their claim counts."""
+    """All documents, oldest first (ties by id), with their claim counts; a row that
+    cannot be read back is left out with a warning (claimtrack.readback)."""
+    from claimtrack.readback import convert  # readback imports this module
+
     rows = _rows(db, f"SELECT {_DOC_COLUMNS} FROM documents d ORDER BY d.added, d.id")
-    return [_document(r) for r in rows]
+    return convert(rows, _document, lambda r: f"document {r['id']}")
 
 
 def _names(origin: str) -> set[str]:

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrack.diff import DiffResult
+from claimtrack.escape import for_terminal
 from claimtrack.models import Claim
 from claimtrack.output import Column, flatten, shorten
 from claimtrack.queries import EntityClaim, EntityView
@@ -23,8 +24,9 @@ CONTENT_WIDTH = 160
 
 
 def _t(value: object) -> Text:
-    """Plain text cell: brackets in data are never read as rich markup."""
-    return Text("" if value is None else str(value))
+    """Plain text cell: brackets in data are never read as rich markup, and no
+    control character of a document reaches the terminal (escape.py)."""
+    return Text(for_terminal("" if value is None else str(value)))
 
 
 def _flags(c: Claim) -> Text:

@@ -144,6 +144,15 @@ def test_name_key():
     assert name_key("Sen. John McCain") == ("john", "mccain")
 
 
+def test_an_honorific_alone_is_no_one():
+    # "MR." in capitals: NER tags it, and nothing is left once the honorific goes (issue 9)
+    text = "MR. O'NEILL said the plan is dead. Crisis. \u201cMR."
+    g = EntityGraph([claim("d1", 0, text, "MR. O'NEILL", None, "the plan is dead")],
+                    {"d1": [(0, 3, "MR.", "PERSON"), (4, 11, "O'NEILL", "PERSON"),
+                            (len(text) - 3, len(text), "MR.", "GPE")]}, {})
+    assert [e.name for e in g.entities()] == ["MR. O'NEILL"]
+
+
 _NAMES = st.sampled_from(["Clinton", "NATO", "Abdelhakim Belhadj", "Belhadj",
                           "an unnamed official", "Nobody Else"])
 

@@ -188,3 +188,18 @@ def test_decisions_survive_re_adding_a_document(db):
     assert run_cli("add", str(HAFTAR), db=db).exit_code == 0
     merged = named(entities_json(db), "Khalifa Haftar")
     assert "Ahmed Al-Mismari" in merged["aliases"]
+
+
+def test_a_document_with_an_honorific_alone_reads_like_any_other(tmp_path):
+    # "MR." alone (a real article's "MR. O'NEILL" in capitals) broke every read (issue 9)
+    doc = tmp_path / "mr.txt"
+    doc.write_text("MR. O'NEILL said the plan \"is dead.\"\n\nCrisis. \u201cMR.\n")
+    db = tmp_path / "claimtrack.db"
+    assert run_cli("add", str(doc), db=db).exit_code == 0
+    found = json.loads(run_cli("claims", "--json", db=db).stdout)
+    assert [c["source"]["text"] for c in found] == ["MR. O'NEILL"]
+    for command in (["claims"], ["flags"], ["sources"], ["entities"], ["report"],
+                    ["show", "--entity", "O'Neill"]):
+        result = run_cli(*command, db=db)
+        assert result.exit_code == 0, (command, result.stderr)
+        assert "O'NEILL" in result.stdout, command

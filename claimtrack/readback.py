@@ -1,0 +1,185 @@
+"""Reading stored records back for the read commands, one record at a time.
+
+No single stored row may break a whole read: a row the read path cannot use
+(unreadable JSON, a NULL or a wrong type where a value is expected, offsets
+outside its document's text or not slicing it) is left out, and the read says
+so with a `SkippedRecord` warning that names the record and what is wrong with
+it. Library callers see Python warnings (turn them into errors with
+`warnings.simplefilter("error", SkippedRecord)`); the CLI prints each as one
+`warning:` line on stderr.
+
+The row -> record conversions stay in store.py; this module runs them under
+guard and adds the checks a reader needs (offsets against the stored text).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import sqlite_utils
+from pydantic import ValidationError
+
+from claimtrack import store
+from claimtrack.models import Alias, Claim, Mention, Span
+
+T = TypeVar("T")
+
+_JSON_COLUMNS = ("flags", "source_info", "source_fragments", "cue_fragments",
+                 "content_fragments")
+_SPANS = ("source", "cue", "content")
+
+
+class SkippedRecord(UserWarning):
+    """A stored record a read could not use; the read went on without it."""
+
+
+def skip(what: str, why: str) -> None:
+    """Warn that `what` ("claim abc123:4") was left out of a read because `why`."""
+    warnings.warn(f"skipped {what}: {why}", SkippedRecord, stacklevel=2)
+
+
+def _problem(e: Exception) -> str:
+    """One line for what a conversion raised."""
+    if isinstance(e, ValidationError):
+        err = e.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "record"
+        return f"invalid {where}: {err['msg']}"
+    return f"unreadable ({type(e).__name__}: {e})" if str(e) else type(e).__name__
+
+
+def convert(rows: Iterable[dict[str, Any]], make: Callable[[dict[str, Any]], T],
+            name: Callable[[dict[str, Any]], str]) -> list[T]:
+    """`make(row)` for each row; a row it cannot convert is skipped with a warning."""
+    out = []
+    for row in rows:
+        try:
+            out.append(make(row))
+        except Exception as e:  # noqa: BLE001 - any damage to one row costs only that row
+            skip(name(row), _problem(e))
+    return out
+
+
+def _claim_problem(row: dict[str, Any]) -> str | None:
+    """What makes a claim row unusable before conversion: unreadable JSON, a span's
+    offsets outside its document or not slicing its text (checked in SQL)."""
+    for col in _JSON_COLUMNS:
+        value = row.get(col)
+        if value is None:
+            continue
+        try:
+            json.loads(value)
+        except (TypeError, ValueError):
+            return f"unreadable {col} JSON"
+    chars = row["_doc_chars"]
+    for what in _SPANS:
+        start, end = row[f"{what}_start"], row[f"{what}_end"]
+        if start is None and what != "content":
+            continue
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(chars, int)):
+            return f"{what} offsets [{start}:{end}] are not numbers"
+        if not 0 <= start <= end <= chars:
+            return (f"{what} offsets [{start}:{end}] lie outside the stored text of document "
+                    f"{row['doc_id']} ({chars} characters)")
+        if not row[f"_{what}_ok"]:
+            return f"{what} text does not match the stored text at [{start}:{end}]"
+    return None
+
+
+def _fragments_inside(claim: Claim, chars: int) -> str | None:
+    for what in _SPANS:
+        span: Span | None = getattr(claim, what)
+        for f in (span.fragments or []) if span else []:
+            if not 0 <= f.start <= f.end <= chars:
+                return f"{what} fragment [{f.start}:{f.end}] lies outside the stored text"
+    return None
+
+
+def _slices(what: str) -> str:
+    """SQL: does the span's stored text equal the document text at its offsets?
+    (SQLite's substr counts characters, as Python's slices do.)"""
+    return (f"(substr(d.text, c.{what}_start + 1, c.{what}_end - c.{what}_start)"
+            f" IS c.{what}_text) AS _{what}_ok")
+
+
+def load_claims(db: sqlite_utils.Database, doc_id: str | None = None) -> list[Claim]:
+    """store.load_claims, less the claims that cannot be read back (each warned of)."""
+    claims, problems = read_claims(db, doc_id)
+    for what, why in problems:
+        skip(what, why)
+    return claims
+
+
+def read_claims(
+    db: sqlite_utils.Database, doc_id: str | None = None
+) -> tuple[list[Claim], list[tuple[str, str]]]:
+    """The claims that can be read back, and (record, problem) for each that cannot:
+    for a caller that caches the claims and must warn again on every read."""
+    sql = (f"SELECT c.*, length(d.text) AS _doc_chars, {', '.join(map(_slices, _SPANS))} "
+           "FROM claims c JOIN documents d ON d.id = c.doc_id")
+    params: tuple = ()
+    if doc_id is not None:
+        sql += " WHERE c.doc_id = ?"
+        params = (doc_id,)
+    sql += " ORDER BY d.added, d.id, c.seq"
+    cur = db.conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    out, problems = [], []
+    for values in cur:
+        row = dict(zip(names, values, strict=True))
+        what = "claim " + str(row.get("id") or f"{row.get('doc_id')}:{row.get('seq')}")
+        problem = _claim_problem(row)
+        if problem is None:
+            try:
+                claim = store._claim({k: v for k, v in row.items() if not k.startswith("_")})
+                problem = _fragments_inside(claim, row["_doc_chars"])
+            except Exception as e:  # noqa: BLE001 - one damaged row costs only that row
+                problem = _problem(e)
+        if problem is not None:
+            problems.append((what, problem + _REEXTRACT.format(doc=row.get("doc_id"))))
+            continue
+        out.append(claim)
+    return out, problems
+
+
+# the way out for a document whose claims are damaged: rebuild them from its text
+_REEXTRACT = " (`claimtrack reextract --doc {doc}` rebuilds it)"
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+    cur = db.conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def load_aliases(db: sqlite_utils.Database) -> dict[str, list[Alias]]:
+    """store.get_aliases, less the rows that cannot be read back (each warned of)."""
+    rows = _rows(db, 'SELECT doc_id, start, "end", name, alias, asserted_by FROM aliases '
+                     "ORDER BY doc_id, start")
+    out: dict[str, list[Alias]] = {}
+    for r in rows:
+        found = convert([r], lambda r: Alias(**{k: v for k, v in r.items() if k != "doc_id"}),
+                        lambda r: f"alias {r['doc_id']}@{r['start']}")
+        if found:
+            out.setdefault(r["doc_id"], []).append(found[0])
+    return out
+
+
+def load_mentions(db: sqlite_utils.Database, doc_id: str | None = None) -> dict[str, list[Mention]]:
+    """Named-entity mentions by document, in text order; unusable rows warned of."""
+    sql = 'SELECT doc_id, seq, start, "end", text, label FROM mentions'
+    params: tuple = ()
+    if doc_id is not None:
+        sql += " WHERE doc_id = ?"
+        params = (doc_id,)
+    out: dict[str, list[Mention]] = {}
+    for r in _rows(db, sql + " ORDER BY doc_id, seq", params):
+        found = convert(
+            [r], lambda r: Mention.model_validate(
+                {k: r[k] for k in ("start", "end", "text", "label")}, strict=True),
+            lambda r: f"mention {r['doc_id']}#{r['seq']}")
+        if found:
+            out.setdefault(r["doc_id"], []).append(found[0])
+    return out
