@@ -60,10 +60,12 @@ def read_jsonl_docs(path: str | Path, need_text: bool, notes: list[str] | None =
 
 def predict(
     gold: Docs, jobs: int = 1, progress: Callable[[int, int | None], None] | None = None,
-    extractor: str = names.DEFAULT,
+    extractor: str = names.DEFAULT, notes: list[str] | None = None,
 ) -> Docs:
     """Run the rule extractor on every gold text; predictions by id, in the
-    shape `claimtrack extract` writes (the same function makes them)."""
+    shape `claimtrack extract` writes (the same function makes them). A text
+    the extractor failed on has no prediction (all its gold is missed), with
+    a note saying why."""
     total = len(gold)
     if progress:
         progress(0, total)
@@ -76,6 +78,10 @@ def predict(
     preds: Docs = {}
     for line in out.getvalue().splitlines():
         row = json.loads(line)
+        if not isinstance(row.get("attributions"), list):  # a failure record, not predictions
+            if notes is not None:
+                notes.append(f"{row.get('id')}: not extracted: {row.get('error', 'no reason')}")
+            continue
         preds[row["id"]] = row
     return preds
 
@@ -116,7 +122,7 @@ def evaluate(
     else:
         from claimtrack.extract import EXTRACTORS as NAMES
 
-        preds = predict(gold, jobs=jobs, progress=progress, extractor=extractor)
+        preds = predict(gold, jobs=jobs, progress=progress, extractor=extractor, notes=notes)
         extractor_name, used = NAMES[extractor], extractor
     metrics = score(gold, preds, threshold=threshold, only=filters, errors=errors, seed=seed)
     return metrics.model_copy(update={

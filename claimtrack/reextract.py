@@ -27,6 +27,9 @@ class Reextracted:
     document: Document  # as stored after the run
     before: int  # claims before
     previous_extractor: str
+    # why the document could not be extracted again; its stored claims are
+    # then left exactly as they were
+    error: str | None = None
 
     @property
     def after(self) -> int:
@@ -40,7 +43,11 @@ def reextract_documents(
     jobs: int = 1,
     extractor: str = names.DEFAULT,
 ) -> list[Reextracted]:
-    """Re-extract and re-flag `docs` in order; one transaction per document."""
+    """Re-extract and re-flag `docs` in order; one transaction per document.
+
+    A document the extractor fails on (extract_texts yields an ExtractError)
+    keeps what is stored and carries the reason in `error`; the others go on."""
+    from claimtrack.errors import ExtractError
     from claimtrack.extract import extract_texts
 
     total = len(docs)
@@ -50,6 +57,11 @@ def reextract_documents(
     out: list[Reextracted] = []
     extractions = extract_texts(texts, jobs=jobs, extractor=extractor)
     for done, (doc, text, extraction) in enumerate(zip(docs, texts, extractions, strict=True), 1):
+        if isinstance(extraction, ExtractError):
+            out.append(Reextracted(doc, doc.claims, doc.extractor, error=str(extraction)))
+            if progress:
+                progress(done, total)
+            continue
         links = store.get_links(db, doc.id)
         flags = assess(extraction, text, links, doc.published)
         aliases = _aliases(text, extraction)

@@ -130,3 +130,28 @@ def test_reextract_is_idempotent(db: Path) -> None:
     once = claims_json(db)
     assert run_cli("reextract", db=db).exit_code == 0
     assert claims_json(db) == once
+
+
+def test_a_document_the_extractor_fails_on_keeps_its_claims(db: Path, monkeypatch) -> None:
+    """extract_texts yields an ExtractError for it (issue 9): the other goes on."""
+    import claimtrack.extract as ex
+
+    _age(db)
+    belhadj, haftar = _doc_id(db, BELHADJ), _doc_id(db, HAFTAR)
+    before = [c for c in claims_json(db) if c["doc_id"] == belhadj]
+    real = ex.find_attributions
+    marker = store.get_text(dbmod.open_db(db), belhadj)[:40]
+
+    def breaks(doc, *a, **k):
+        if doc.text.startswith(marker):
+            raise RuntimeError("rule broke")
+        return real(doc, *a, **k)
+
+    monkeypatch.setattr(ex, "find_attributions", breaks)
+    done = {r.document.id: r for r in api.reextract(db)}
+    assert done[belhadj].error == "the parser failed on this document (RuntimeError: rule broke)"
+    assert done[belhadj].after == done[belhadj].before == len(before)
+    assert done[haftar].error is None
+    after = claims_json(db)
+    assert [c for c in after if c["doc_id"] == belhadj] == before
+    assert all(c["source_info"] for c in after if c["doc_id"] == haftar)

@@ -2,12 +2,13 @@
 
 Pipeline per document: spaCy parse -> rules.find_attributions ->
 resolve_sources (fills source_entity) -> link_chains (fills relayed_by).
+A text over pieces.PIECE_CHARS goes through it in paragraph-aligned pieces
+(pieces.py); tokenising is bounded against quadratic runs (tokens.py).
 """
 
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import re
 from collections.abc import Iterable, Iterator
 
@@ -17,13 +18,15 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from claimtrack import extractor_names as names
-from claimtrack.errors import ClaimtrackError
+from claimtrack.errors import ClaimtrackError, ExtractError
+from claimtrack.extract import pieces, workers
 from claimtrack.extract.chains import link_chains
 from claimtrack.extract.cues import load_lexicon
 from claimtrack.extract.filter import load_filter
 from claimtrack.extract.quotes import paragraph_sentences
 from claimtrack.extract.resolve import resolve_sources
 from claimtrack.extract.rules import find_attributions
+from claimtrack.extract.tokens import tokenize
 from claimtrack.models import Extraction, Mention
 from claimtrack.nlp import get_nlp
 
@@ -54,7 +57,7 @@ def prepare(nlp, text: str) -> Doc:
     Done outside the shared pipeline (nlp.pipe accepts Docs), so get_nlp()'s
     object stays exactly the stock model for everyone else.
     """
-    return paragraph_sentences(nlp.make_doc(text))
+    return paragraph_sentences(tokenize(nlp, text))
 
 
 # The stock lemmatizer sets every token's lemma in Python (~15% of parsing);
@@ -182,12 +185,16 @@ def _check(extractor: str) -> str:
     return extractor
 
 
-def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR) -> Extraction:
-    """Attributions (sorted by content start) and entity mentions of a parsed doc."""
-    attributions = find_attributions(doc)
+def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = True
+                ) -> Extraction:
+    """Attributions (sorted by content start) and entity mentions of a parsed doc.
+
+    `at_start` False: the doc is a later piece of a long text, whose first
+    line is no headline and whose first sentence is not the article's."""
+    attributions = find_attributions(doc, at_start=at_start)
     if _check(extractor) == names.FILTERED:
         keep = load_filter().keep
-        attributions = [a for a in attributions if keep(a, doc)]
+        attributions = [a for a in attributions if keep(a, doc, at_start)]
     resolve_sources(doc, attributions)
     link_chains(doc, attributions)
     return Extraction(extractor=EXTRACTORS[extractor], attributions=attributions,
@@ -204,11 +211,17 @@ def parse(nlp, text: str) -> Doc:
 
 
 def extract_text(text: str, extractor: str = DEFAULT_EXTRACTOR) -> Extraction:
-    return extract_doc(parse(get_nlp(), text), extractor)
+    """One text's Extraction, a long one piece by piece (memory: one piece)."""
+    nlp = get_nlp()
+    parts = [(offset, extract_doc(parse(nlp, piece), extractor, at_start=offset == 0))
+             for offset, piece in pieces.split(text)]
+    return pieces.join(parts)
 
 
 def parse_texts(texts: Iterable[str], batch_size: int = 8, n_process: int = 1) -> Iterator[Doc]:
-    """parse() for many texts: the pipeline less what the caches answer."""
+    """parse() for many texts: the pipeline less what the caches answer.
+
+    One Doc per text: texts over pieces.PIECE_CHARS belong to extract_texts."""
     nlp = get_nlp()
     docs = nlp.pipe((prepare(nlp, t) for t in texts), batch_size=batch_size, disable=SKIP,
                     n_process=n_process)
@@ -216,8 +229,35 @@ def parse_texts(texts: Iterable[str], batch_size: int = 8, n_process: int = 1) -
         yield fill_lemmas(nlp, apply_ruler(nlp, d))
 
 
-def _extract_batch(texts: list[str], batch_size: int, extractor: str) -> list[Extraction]:
-    return [extract_doc(d, extractor) for d in parse_texts(texts, batch_size)]
+def _failed(e: Exception) -> ExtractError:
+    why = (str(e).strip().splitlines() or [""])[0][:300]
+    return ExtractError(f"the parser failed on this document ({type(e).__name__}: {why})")
+
+
+def _extract_one(text: str, extractor: str) -> Extraction | ExtractError:
+    try:
+        return extract_text(text, extractor)
+    except Exception as e:  # spaCy or a rule on this text: fail it, not its batch
+        return _failed(e)
+
+
+def _extract_batch(texts: list[str], batch_size: int, extractor: str,
+                   ) -> list[Extraction | ExtractError]:
+    """One result per text. Ordinary texts share one nlp.pipe (as fast as
+    before); a long one goes piece by piece; when the shared pipe fails, the
+    texts it had not finished are tried one by one, so only the text that
+    fails gets an ExtractError."""
+    out: list[Extraction | ExtractError | None] = [None] * len(texts)
+    short = [i for i, t in enumerate(texts) if len(t) <= pieces.PIECE_CHARS]
+    try:
+        for i, doc in zip(short, parse_texts([texts[i] for i in short], batch_size), strict=True):
+            try:
+                out[i] = extract_doc(doc, extractor)
+            except Exception as e:  # parsed, but a rule failed on it
+                out[i] = _failed(e)
+    except Exception:
+        pass  # which text broke the shared pipe is found one by one below
+    return [_extract_one(t, extractor) if r is None else r for t, r in zip(texts, out, strict=True)]
 
 
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -234,22 +274,22 @@ def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
 def extract_texts(
     texts: Iterable[str], jobs: int = 1, batch_size: int = 8,
     extractor: str = DEFAULT_EXTRACTOR,
-) -> Iterator[Extraction]:
-    """Extractions in input order.
+) -> Iterator[Extraction | ExtractError]:
+    """One result per text, in input order: its Extraction, or an ExtractError
+    (yielded, not raised) saying why that text could not be extracted (the
+    parser failed on it, its worker died); the other texts go on.
 
     With jobs > 1 each worker process parses *and* extracts its batches (the
     rules run beside the parser, not after it in this process); workers are
-    forked after the model is loaded, so they share it instead of loading it.
+    forked after the model is loaded, so they share it instead of loading it
+    (workers.py: in order, bounded memory, a dead worker fails its batch only).
     """
     _check(extractor)
+    work = functools.partial(_extract_batch, batch_size=batch_size, extractor=extractor)
     if jobs <= 1:
         for batch in _batches(texts, batch_size):
-            yield from _extract_batch(batch, batch_size, extractor)
+            yield from work(batch)
         return
     get_nlp()
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                      else None)
-    with ctx.Pool(jobs) as pool:
-        work = functools.partial(_extract_batch, batch_size=batch_size, extractor=extractor)
-        for out in pool.imap(work, _batches(texts, batch_size)):
-            yield from out
+    for out in workers.run(work, _batches(texts, batch_size), jobs):
+        yield from out

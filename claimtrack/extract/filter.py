@@ -50,7 +50,7 @@ def _source_shape(a: Attribution, doc: Doc) -> list[str]:
     return [f"src={shape}", f"srclen={_bucket(len(words))}"]
 
 
-def _cue_features(a: Attribution, doc: Doc, lemma: str) -> list[str]:
+def _cue_features(a: Attribution, doc: Doc, lemma: str, at_start: bool) -> list[str]:
     span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand") if a.cue else None
     if span is None or not len(span):
         return ["nocue"]
@@ -69,19 +69,19 @@ def _cue_features(a: Attribution, doc: Doc, lemma: str) -> list[str]:
         out.append("after_comma")
     if "?" in cue.sent.text[-3:]:
         out.append("question")
-    if cue.sent.start == 0:
+    if cue.sent.start == 0 and at_start:  # a later piece's first sentence is not the article's
         out.append("first_sent")
     return out
 
 
-def features(a: Attribution, doc: Doc) -> list[str]:
+def features(a: Attribution, doc: Doc, at_start: bool = True) -> list[str]:
     """The candidate's feature names (sorted, unique)."""
     lemma, rule = a.cue_lemma or "-", a.rule or "-"
     out = [f"rule={rule}", f"lem={lemma}", f"cls={a.cue_class}", f"kind={a.kind}",
            f"rl={rule}|{lemma}", f"rk={rule}|{a.kind}", "bias"]
     src = _source_shape(a, doc)
     out += src + [f"lsrc={lemma}|{src[0][4:]}"]
-    out += _cue_features(a, doc, lemma)
+    out += _cue_features(a, doc, lemma, at_start)
     pieces = a.content.pieces()
     n = sum(len(_WORD.findall(p.text)) for p in pieces)
     out += [f"clen={_bucket(n)}", f"lclen={lemma}|{_bucket(n)}"]
@@ -99,14 +99,15 @@ class Filter:
     weights: dict[str, float]
     thresholds: dict[str, float]  # cue_class -> the least probability kept
 
-    def probability(self, a: Attribution, doc: Doc) -> float:
-        z = sum(self.weights.get(f, 0.0) for f in features(a, doc))
+    def probability(self, a: Attribution, doc: Doc, at_start: bool = True) -> float:
+        z = sum(self.weights.get(f, 0.0) for f in features(a, doc, at_start))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def keep(self, a: Attribution, doc: Doc) -> bool:
+    def keep(self, a: Attribution, doc: Doc, at_start: bool = True) -> bool:
+        """`at_start` False: `doc` is a later piece of a long text (pieces.py)."""
         if a.rule == "no_source":
             return True
-        return self.probability(a, doc) >= self.thresholds.get(a.cue_class, 0.0)
+        return self.probability(a, doc, at_start) >= self.thresholds.get(a.cue_class, 0.0)
 
 
 @lru_cache(maxsize=1)

@@ -669,13 +669,17 @@ def _nested_roles(c: Cand, cands: list[Cand]) -> list[Range]:
     return out
 
 
-def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]:
-    """All attributions in a parsed doc, sorted by content start."""
+def find_attributions(doc: Doc, lex: Lexicon | None = None, at_start: bool = True,
+                      ) -> list[Attribution]:
+    """All attributions in a parsed doc, sorted by content start.
+
+    `at_start` False: the doc is a later piece of a long text, so the rules
+    that read a document's first lines (headlines, the opening) stay out."""
     lex = lex or load_lexicon()
     ctx = Ctx.of(doc, lex)
     cands: list[Cand] = []
     heads = {p[0] for p in lex.according}
-    says = headline_says_rule(ctx)
+    says = headline_says_rule(ctx) if at_start else None
     if says:
         cands.append(says[0])
     for tok in doc:
@@ -696,7 +700,7 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
             c = noun_rule(tok, ctx)
         if c:
             cands.append(c)
-    h = headline_rule(ctx)
+    h = headline_rule(ctx) if at_start else None
     if h:  # "Speaker: claim" titles: the speaker's verbs are inside the claim
         cands = [c for c in cands if not (c.cue and c.cue[0][0] < ctx.paras[0][1])]
         cands.append(h)
@@ -718,7 +722,7 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None) -> list[Attribution]
     cands = [c for c in cands if not _nested_cue(c, cands)]
     out = _drop_near_duplicates(
         [a for a in (_finish(c, ctx, _nested_roles(c, cands)) for c in cands) if a], doc)
-    for c in no_source_rule(ctx, cands):
+    for c in no_source_rule(ctx, cands) if at_start else ():
         a = _finish(c, ctx, [])
         if a:
             out.append(a)
