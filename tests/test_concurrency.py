@@ -1,0 +1,96 @@
+"""Two `claimtrack add` processes over overlapping inputs, and a reader in a loop (issue 9).
+
+Every document ends up stored exactly once (by sha256 and by origin), both
+adds exit 0 (a document the other process stored first is `unchanged`, not an
+error, and the rest of the batch goes on), every read meanwhile exits 0 with
+valid JSON, and the database equals a clean sequential run of the same files
+(timestamps and row order aside).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+import time
+
+import pytest
+from test_kill import claimtrack_exe, finish, fuzz, integrity, run_add, start_add, write_corpus
+
+SEED = 23
+
+
+def read_once(db, command: str) -> tuple[str, int | None, str]:
+    """One reader run: (command, exit status, what was wrong or '')."""
+    try:
+        r = subprocess.run([claimtrack_exe(), command, "--json", "--db", str(db)],
+                           capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return command, None, "timed out after 60 s"
+    if r.returncode != 0:
+        return command, r.returncode, r.stderr.strip()[-400:]
+    try:
+        json.loads(r.stdout)
+    except ValueError as e:
+        return command, r.returncode, f"invalid JSON ({e}): {r.stdout[:200]!r}"
+    return command, 0, ""
+
+
+def reported(err: str, origin: str) -> str | None:
+    """How an add's stderr accounts for one input: 'added', 'unchanged' or None."""
+    for word in ("added", "unchanged"):
+        if re.search(rf"^{word}: {re.escape(origin)} ", err, re.M):
+            return word
+    return None
+
+
+@pytest.mark.timeout(400)
+def test_two_overlapping_adds_and_a_reader(tmp_path):
+    from claimtrack import db as dbmod
+
+    paths = [str(p) for p in write_corpus(tmp_path / "docs", 16, SEED)]  # 18 documents
+    assert len(paths) == 18
+    # Docs 0-11 and 6-17, the shared ones first in both: the process that loses a
+    # race over one of them still has documents of its own to store after it.
+    batches = [paths[6:12] + paths[0:6], paths[6:12] + paths[12:18]]
+    db = tmp_path / "shared.db"
+    dbmod.open_db(db).conn.close()  # created and migrated, so the reader can start at once
+
+    writers = [start_add(b, db) for b in batches]
+    reads = []
+    try:
+        deadline = time.monotonic() + 180
+        while any(w.poll() is None for w in writers) and time.monotonic() < deadline:
+            reads.append(read_once(db, ("claims", "docs")[len(reads) % 2]))
+        results = [finish(w) for w in writers]
+    finally:
+        for w in writers:
+            finish(w, timeout=1)
+    reads += [read_once(db, "claims"), read_once(db, "docs")]
+
+    where = f"[{len(reads)} reads]"
+    bad = [r for r in reads if r[1] != 0]
+    assert not bad, f"{where} reader errors: {bad}"
+    assert integrity(db) == "ok"
+    conn = sqlite3.connect(str(db))
+    try:
+        by_origin = dict(conn.execute("SELECT origin, count(*) FROM documents GROUP BY origin"))
+        shas = conn.execute("SELECT count(*), count(DISTINCT sha256) FROM documents").fetchone()
+    finally:
+        conn.close()
+    missing = sorted(set(paths) - set(by_origin))
+    assert by_origin == {p: 1 for p in paths}, (
+        f"every document stored exactly once; missing {missing}; writers said: "
+        + " | ".join(r[2] for r in results))
+    assert shas == (18, 18)
+    for i, (code, _, err) in enumerate(results):
+        assert code == 0, f"writer {i} exited {code}: {err}"
+        for origin in batches[i]:
+            assert reported(err, origin), f"writer {i} did not account for {origin}: {err}"
+
+
+    ref = tmp_path / "sequential.db"
+    code, _, err = run_add(paths, ref)
+    assert code == 0, err
+    assert fuzz.snapshot(db) == fuzz.snapshot(ref), "differs from a clean sequential run"
