@@ -62,6 +62,31 @@ def prepare(nlp, text: str) -> Doc:
     return paragraph_sentences(tokenize(nlp, text))
 
 
+# A lone surrogate (possible in a str from a library caller; ingest and JSONL input
+# replace them) cannot be hashed by spaCy's tokenizer: it is parsed as U+FFFD, one
+# for one so offsets hold, and the spans' text is read back from the caller's text.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _parseable(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _resliced(ex: Extraction, text: str) -> Extraction:
+    def fix(span):
+        if span is not None:
+            span.text = text[span.start : span.end]
+            for f in span.fragments or ():
+                fix(f)
+
+    for a in ex.attributions:
+        for span in (a.source, a.cue, a.content):
+            fix(span)
+    for m in ex.mentions:
+        m.text = text[m.start : m.end]
+    return ex
+
+
 # The stock lemmatizer sets every token's lemma in Python (~15% of parsing);
 # its answer depends only on the word, its POS and its morphology, so the
 # pipeline runs without it and lemmas come from a per-process cache of its answers.
@@ -223,9 +248,11 @@ def parse(nlp, text: str) -> Doc:
 def extract_text(text: str, extractor: str = DEFAULT_EXTRACTOR) -> Extraction:
     """One text's Extraction, a long one piece by piece (memory: one piece)."""
     nlp = get_nlp()
+    clean = _parseable(text)
     parts = [(offset, extract_doc(parse(nlp, piece), extractor, at_start=offset == 0))
-             for offset, piece in pieces.split(text)]
-    return pieces.join(parts)
+             for offset, piece in pieces.split(clean)]
+    joined = pieces.join(parts)
+    return joined if clean is text else _resliced(joined, text)
 
 
 def parse_texts(texts: Iterable[str], batch_size: int = 8, n_process: int = 1) -> Iterator[Doc]:
@@ -259,10 +286,12 @@ def _extract_batch(texts: list[str], batch_size: int, extractor: str,
     fails gets an ExtractError."""
     out: list[Extraction | ExtractError | None] = [None] * len(texts)
     short = [i for i, t in enumerate(texts) if len(t) <= pieces.PIECE_CHARS]
+    clean = [_parseable(texts[i]) for i in short]
     try:
-        for i, doc in zip(short, parse_texts([texts[i] for i in short], batch_size), strict=True):
+        for i, c, doc in zip(short, clean, parse_texts(clean, batch_size), strict=True):
             try:
-                out[i] = extract_doc(doc, extractor)
+                ex = extract_doc(doc, extractor)
+                out[i] = ex if c is texts[i] else _resliced(ex, texts[i])
             except Exception as e:  # parsed, but a rule failed on it
                 out[i] = _failed(e)
     except Exception:
