@@ -93,4 +93,8 @@ def test_two_overlapping_adds_and_a_reader(tmp_path):
     ref = tmp_path / "sequential.db"
     code, _, err = run_add(paths, ref)
     assert code == 0, err
+    # the snapshot holds the cross-document index (issue 10): it must not be empty here
+    with sqlite3.connect(str(ref)) as conn:
+        (matches,) = conn.execute("SELECT count(*) FROM matches").fetchone()
+    assert matches > 0, "these documents must share claims for the index to be compared"
     assert fuzz.snapshot(db) == fuzz.snapshot(ref), "differs from a clean sequential run"

@@ -1,0 +1,131 @@
+"""The stored cross-document index, end to end: five articles of one story, added in
+any order, give one cluster with two independent origins (issue 10)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli
+
+from claimtrack import api
+
+STORY = ROOT / "tests" / "fixtures" / "story"
+# file -> (publisher, published): an AP report, a paper running the AP copy, a blog
+# citing the AP, an independent confirmation, a denial
+ARTICLES = {
+    "1-original.txt": ("Associated Press", "2016-03-01"),
+    "2-wire-copy.txt": ("Daily Herald", "2016-03-01"),
+    "3-rewrite.txt": ("Ohio Blog", "2016-03-02"),
+    "4-confirmation.txt": ("The Columbus Times", "2016-03-02"),
+    "5-denial.txt": ("Greenfield Gazette", "2016-03-03"),
+}
+DERIVED = ("matches", "clusters", "cluster_stats", "doc_duplicates")
+
+
+def build(db: Path, order) -> None:
+    for name in order:
+        publisher, published = ARTICLES[name]
+        result = run_cli("add", str(STORY / name), "--publisher", publisher,
+                         "--published", published, db=db)
+        assert result.exit_code == 0, result.stderr
+
+
+def derived(db: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(db) as conn:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in DERIVED}
+
+
+def doc_ids(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as conn:
+        return {Path(o).name: i for i, o in conn.execute("SELECT id, origin FROM documents")}
+
+
+@pytest.fixture(scope="module")
+def story_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("story") / "claimtrack.db"
+    build(db, ARTICLES)
+    return db
+
+
+def the_cluster(db: Path) -> tuple[str, dict]:
+    """The biggest cluster: the closure of Greenfield's hospital."""
+    with sqlite3.connect(db) as conn:
+        name, claims, docs, origins, against = conn.execute(
+            "SELECT cluster, claims, documents, origins, contradicted_by FROM cluster_stats "
+            "ORDER BY documents DESC, claims DESC LIMIT 1").fetchone()
+        members = {cid: (root, relay, copy) for cid, root, relay, copy in conn.execute(
+            "SELECT claim_id, root, relay, copy FROM clusters WHERE cluster = ?", (name,))}
+    return name, {"claims": claims, "documents": docs, "origins": json.loads(origins),
+                  "contradicted_by": json.loads(against), "members": members}
+
+
+def test_one_cluster_two_independent_origins(story_db):
+    ids = doc_ids(story_db)
+    _, c = the_cluster(story_db)
+    docs = {m.split(":")[0] for m in c["members"]}
+    assert docs == {ids[n] for n in ("1-original.txt", "2-wire-copy.txt", "3-rewrite.txt",
+                                     "4-confirmation.txt")}
+    assert c["origins"] == ["outlet:associated press",
+                            "source:chief executive of greenfield memorial hospital laura stein"]
+    # the copy and the rewrite pass on the AP's report; they are no origin of their own
+    copies = {m for m, (_, _, copy) in c["members"].items() if copy}
+    relays = {m for m, (_, relay, _) in c["members"].items() if relay}
+    assert copies and {m.split(":")[0] for m in copies} <= {ids["1-original.txt"],
+                                                             ids["2-wire-copy.txt"]}
+    assert {m.split(":")[0] for m in relays} == {ids["3-rewrite.txt"]}
+    # headline, lede and body of one article are one origin
+    original = [root for m, (root, _, _) in c["members"].items()
+                if m.startswith(ids["1-original.txt"])]
+    assert len(original) >= 2 and set(original) == {"outlet:associated press"}
+    # the denial is no appearance of the claim: it contradicts it
+    assert [x.split(":")[0] for x in c["contradicted_by"]] == [ids["5-denial.txt"]]
+
+
+@pytest.mark.parametrize("order", [tuple(reversed(ARTICLES)),
+                                   *itertools.islice(itertools.permutations(ARTICLES), 7, 70,
+                                                     23)])
+def test_whatever_order_the_articles_come_in(story_db, tmp_path, order):
+    db = tmp_path / "claimtrack.db"
+    build(db, order)
+    assert derived(db) == derived(story_db)
+
+
+def test_removing_a_document_leaves_what_never_having_it_gives(story_db, tmp_path):
+    db, without = tmp_path / "a.db", tmp_path / "b.db"
+    build(db, ARTICLES)
+    build(without, [n for n in ARTICLES if n != "4-confirmation.txt"])
+    result = run_cli("rm", "4-confirmation", db=db)
+    assert result.exit_code == 0, result.stderr
+    assert derived(db) == derived(without)
+    _, c = the_cluster(db)
+    assert c["origins"] == ["outlet:associated press"]
+
+
+def test_rematch_rebuilds_the_same_index(story_db, tmp_path):
+    db = tmp_path / "claimtrack.db"
+    db.write_bytes(story_db.read_bytes())
+    assert api.rematch(db) == 5
+    assert derived(db) == derived(story_db)
+
+
+def test_not_mentioning_contradicts_mentioning(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Clinton speaks in Iowa\n\nClinton, a Democrat, did not mention Republican "
+                 "front-runner Donald Trump by name.\n", encoding="utf-8")
+    b.write_text("Clinton takes aim at Trump\n\nClinton, a Democrat, mentioned Republican "
+                 "front-runner Donald Trump by name.\n", encoding="utf-8")
+    db = tmp_path / "claimtrack.db"
+    assert run_cli("add", str(a), str(b), db=db).exit_code == 0
+    claims = json.loads(run_cli("claims", "--json", db=db).stdout)
+    said = {c["doc_id"]: c for c in claims if c["cue"] and "mention" in c["cue"]["text"]}
+    assert sorted(c["stance"]["polarity"] for c in said.values()) == [0, 1]
+    assert [c["stance"]["cue_negated"] for c in said.values()].count(True) == 1
+    with sqlite3.connect(db) as conn:
+        rels = [r for (r,) in conn.execute(
+            "SELECT relation FROM matches WHERE a IN ({0}) AND b IN ({0})".format(
+                ",".join("?" * len(said))), [c["id"] for c in said.values()] * 2)]
+    assert rels == ["contradicts"]
