@@ -4,6 +4,7 @@ fails on fails alone, and every text gets a result, in order."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -146,3 +147,43 @@ def test_in_flight_batches_stay_bounded() -> None:
     time.sleep(0.2)
     assert len(pulled) <= 5
     assert [r[0] for r in results] == [str(i) for i in range(1, 1000)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][:1] not in ("Z", "X")  # a zombie is gone
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+@pytest.mark.timeout(120)
+def test_workers_of_a_killed_parent_exit() -> None:
+    """SIGKILL the parent of a --jobs 2 run: its workers must not live on as orphans
+    (they held the parent's end of their own pipe and waited forever)."""
+    import subprocess
+    import sys
+
+    script = ("import sys, time; from claimtrack.extract import extract_texts\n"
+              "texts = ['The mayor said taxes will rise. ' * 40] * 400\n"
+              "for _ in extract_texts(texts, jobs=2, batch_size=2): pass\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        kids: list[int] = []
+        while time.monotonic() < deadline and len(kids) < 2 and proc.poll() is None:
+            with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+                kids = [int(p) for p in f.read().split()]
+            time.sleep(0.05)
+        assert len(kids) == 2, "the run never started its two workers"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(k) for k in kids):
+            time.sleep(0.1)
+        assert not [k for k in kids if _alive(k)], "workers outlived their killed parent"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -35,14 +36,22 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _serve(conn: Connection, fn: Callable[[Batch], Results]) -> None:
+def _serve(conn: Connection, inherited: Connection, fn: Callable[[Batch], Results]) -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it
     # (and ends its workers), so a worker never dies half-way through a send
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The fork copied the parent's end of this pipe: while the worker holds it,
+    # the parent's death (a SIGKILL) never shows as end-of-file here, and an
+    # orphaned worker would wait forever, holding the terminal's pipes.
+    inherited.close()
+    parent = os.getppid()
     while True:
         try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent:  # re-parented: the parent is gone
+                    return
             job = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         if job is None:
             return
@@ -69,7 +78,7 @@ def death(exitcode: int | None) -> str:
 class _Worker:
     def __init__(self, ctx, fn: Callable[[Batch], Results]):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, fn), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(child, self.conn, fn), daemon=True)
         self.proc.start()
         child.close()
         self.job: tuple[int, int] | None = None  # (seq, texts) of the batch it holds
