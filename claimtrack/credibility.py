@@ -1,23 +1,39 @@
-"""Information credibility (Admiralty/NATO 1-6) from a claim's evidence.
+"""Information credibility (Admiralty/NATO 1-6) from the evidence for a claim.
 
     1 confirmed by other sources   2 probably true   3 possibly true
     4 doubtful   5 improbable   6 truth cannot be judged
 
-A claim starts from its source's reliability grade (the user's grades log,
-see grades.py; F when ungraded, anonymous, vague or absent, which gives 6),
-then the rules of RULES apply top to bottom, each on what the text and the
-database show:
+The two Admiralty axes are kept apart. The source's *reliability* (A-F) is the
+user's grade of the source (grades.py; F when ungraded, anonymous, vague or
+absent), shown beside the credibility and never used to compute it: a reliable
+source can pass on an unconfirmed report, and a grade of the source is no
+evidence for its claim. Grading a source therefore never changes the
+credibility of that source's own claims.
 
-  * independent origins: distinct named voices carrying the claim, that do
-    not merely relay another, across the stored documents, matched as
-    `single_source` matches them (queries.independent_origins);
-  * anonymity and vagueness of the source (source type or flags);
-  * the other sources' grades: another origin graded A or B counts for the
-    claim, a relay graded D or E ("..., according to O") against it;
-  * the source's stake (interested party) and the stance of the report
-    (distancing cues such as "claimed", "alleged"; hedging);
-  * a hard rule last: never better than 2 without two independent origins,
-    so 1 always means "confirmed by another origin".
+Credibility comes from the evidence for the claim, read off the claim and the
+stored cross-document index (`Corroboration`, built by queries.corroboration
+from clusters and cluster_stats), by the rules of RULES top to bottom:
+
+  * independent origins (the cluster's, plus independent voices within the
+    claim's own document): one voice gives nothing to weigh it against (6);
+    two independent origins make it probably true (2), three confirmed (1);
+  * another origin graded A or B counts for a claim with two origins. This is
+    the only place a grade enters, and only the grade of ANOTHER origin: that
+    origin's independent report is evidence for the claim, and its own claims
+    are untouched by its grade. (The former "relay graded D or E" rule is gone:
+    the relay in "X said ..., according to O" is O's own report, so grading O
+    would change the credibility of what O itself reports.)
+  * contradictions (cluster_stats.contradicted_by): a contradicted claim is at
+    best 3, whatever its origins, and its reasons say by whom; when the claims
+    against it have more independent origins than it has, it is at best 5
+    (improbable);
+  * anonymity (at best 3) and vagueness (at best 4) of its own source;
+  * stance: a stake in the matter, a distancing cue or the author's hedge, and
+    the source's own hedge ("may", "could", "if") each cost one grade; a denial
+    is graded as what it asserts (that the content is not so: the index keeps
+    denials and reports apart, so its origins are other denials); a negated cue
+    ("X did not say that Y") asserts nothing and is 6.
+  * never 1 below two independent origins: `grade` holds the bound last.
 
 Each rule is data (RULES): what it looks at, what it does, and the reason it
 gives, so the README's table is generated from the same objects that grade.
@@ -41,18 +57,41 @@ CREDIBILITY = {
     5: "improbable",
     6: "truth cannot be judged",
 }
-# Where a claim starts, by its source's reliability: a single report of a
-# completely or usually reliable source is "probably true", and each grade of
-# doubt about the source is one grade of doubt about what it says.
-START = {"A": 2, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6}
+# Where a claim starts, by how many independent origins carry it: one voice alone
+# cannot be judged; a second, independent one makes it probably true; a third
+# confirms it.
+BY_ORIGINS = {0: 6, 1: 6, 2: 2, 3: 1}
 MISP_TAXONOMY = "admiralty-scale"
+# The source's own hedges (models.Stance.modality) that make a claim less than an
+# assertion; "would" (reported "will"), "can", "must" and "plans to" do not.
+HEDGES = frozenset({"may", "might", "could", "if", "unless"})
 
 _ANONYMOUS_TYPES = frozenset({"anonymous"})
 _VAGUE_TYPES = frozenset({"vague_collective", "vague_reference"})
 _ANONYMOUS_FLAGS = frozenset({"anonymous_source", "unnamed_source"})
-# Used only while the flag vocabulary has no `distancing_cue` of its own:
-# verbs by which a report keeps its distance from what it reports.
-_DISTANCING_LEMMAS = frozenset({"claim", "allege", "purport", "insist", "contend"})
+
+
+@dataclass(frozen=True)
+class Against:
+    """A claim that contradicts the one graded."""
+
+    claim_id: str
+    doc_id: str
+    source: str  # who says otherwise
+    origins: tuple[str, ...] = ()  # the independent origins of its cluster
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """The stored cross-document figures for one claim (queries.corroboration)."""
+
+    origins: tuple[str, ...] = ()  # independent origin keys, its own included
+    within: tuple[str, ...] = ()  # of them, those found in its own document only
+    documents: int = 1  # documents carrying its cluster
+    own: str | None = None  # the origin key its own appearance leads back to
+    circular: str | None = None  # why its reporting goes in circles
+    contradicted_by: tuple[Against, ...] = ()
+    indexed: bool = True  # False: no clusters row yet (rematch)
 
 
 def misp_tags(reliability: str, credibility: int) -> list[str]:
@@ -68,19 +107,26 @@ def misp_tags(reliability: str, credibility: int) -> list[str]:
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the rules look at, read off one claim and the database."""
+    """What the rules look at, read off one claim and the stored index."""
 
-    origins: int  # independent origins, the claim's own included (>= 1)
+    origins: int  # independent origins, the claim's own included (0: cannot be followed)
     origin_names: tuple[str, ...]
-    source: str | None  # the source's name, None when the author states it
-    reliability: str  # A-F as used: F for ungraded, anonymous, vague, no source
-    reliability_why: str  # one line: where the reliability comes from
+    documents: int  # documents carrying it
+    within: int = 0  # of the origins, those found only in its own document
+    source: str | None = None  # the source's name, None when the author states it
+    reliability: str = UNGRADED  # A-F, shown beside the credibility, never used by a rule
+    reliability_why: str = ""  # one line: where the reliability comes from
     anonymous: str | None = None  # the source words, when the source is not named
     vague: str | None = None  # why it is vague or cannot be followed
     interested: str | None = None  # the words showing a stake
-    distancing: str | None = None  # the distancing or hedging words
-    reliable_origin: str | None = None  # another origin graded A or B
-    doubtful_relay: str | None = None  # a relay graded D or E the claim reaches us through
+    distancing: str | None = None  # the distancing or hedging words of the report
+    hedges: tuple[str, ...] = ()  # the source's own hedges ("may", "could", "if")
+    denial: bool = False  # "X denied that Y": graded as not-Y
+    not_asserted: bool = False  # "X did not say that Y": X asserts nothing
+    reliable_origin: str | None = None  # ANOTHER origin graded A or B
+    contradicted_by: tuple[str, ...] = ()  # who says otherwise: "'Mark Ruiz'", distinct
+    against_claims: tuple[str, ...] = ()  # the ids of the claims against it
+    against_origins: int = 0  # independent origins of the claims against it, together
 
 
 def _flag(claim: Claim, *codes: str) -> str | None:
@@ -95,43 +141,44 @@ def _quoted(claim: Claim) -> str:
     return f"'{claim.source.text}'" if claim.source else "the unstated source"
 
 
-def _distancing(claim: Claim) -> str | None:
-    from claimtrack.flags import FLAGS
-
-    found = _flag(claim, "distancing_cue", "hedged")
-    if found:
-        return found
-    lemma = (claim.cue_lemma or "").casefold()
-    if "distancing_cue" not in FLAGS and lemma in _DISTANCING_LEMMAS and claim.cue:
-        return f"the report keeps its distance: '{claim.cue.text}'"
-    return None
+def _gradable(key: str) -> str | None:
+    """The name an origin key stands for, if it can be graded: named sources and
+    outlets; never an unnamed descriptor or a bare document."""
+    kind, _, name = key.partition(":")
+    return name if kind in ("source", "outlet") and name else None
 
 
-def _graded(
-    reliabilities: Mapping[str, GradeEntry | str], names: Sequence[str], grades: str
-) -> str | None:
-    """The first of `names` graded one of `grades`, as "'name' (B)"."""
-    for name in names:
-        entry = lookup(reliabilities, name)
-        g = entry if isinstance(entry, str) else entry.grade if entry is not None else None
-        if g is not None and g in grades:
+def _entry_grade(entry: GradeEntry | str | None) -> str | None:
+    return entry if isinstance(entry, str) else entry.grade if entry is not None else None
+
+
+def _reliable_other(reliabilities: Mapping[str, GradeEntry | str], co: Corroboration,
+                    own_names: Sequence[str]) -> str | None:
+    """The first origin other than the claim's own graded A or B, as "'name' (B, ...)".
+    An origin whose grade is the claim's own source's grade (one person under two
+    spellings) is not another origin."""
+    graded = {k: k for k in reliabilities}  # lookup() on it gives the graded name it used
+    own_keys = {lookup(graded, n) for n in own_names} - {None}
+    for key in co.origins:
+        name = _gradable(key)
+        if key == co.own or name is None or lookup(graded, name) in own_keys:
+            continue
+        g = _entry_grade(lookup(reliabilities, name))
+        if g is not None and g in "AB":
             return f"'{name}' ({g}, {RELIABILITY[g]})"
     return None
 
 
 def evidence(
     claim: Claim,
-    independent_origins: int,
+    co: Corroboration,
     reliabilities: Mapping[str, GradeEntry | str],
-    origin_names: Sequence[str] = (),
     entity: str | None = None,
-    relays: Sequence[str] = (),
 ) -> Evidence:
-    """The evidence about `claim`. `reliabilities` is keyed by grades.grade_key;
-    `origin_names`: its independent origins, its own first; `entity`: the name of
-    the entity the source resolves to (grades.source_entities), looked up before
-    the claim's own source name; `relays`: the names of the sources that carry it
-    to the reader ("according to Libya Observer"), innermost first."""
+    """The evidence about `claim`. `co`: its stored cross-document figures
+    (queries.corroboration); `reliabilities` is keyed by grades.grade_key; `entity`:
+    the name of the entity the source resolves to (grades.source_entities), looked
+    up before the claim's own source name."""
     info = claim.source_info
     stype = info.type if info is not None else None
     anonymous = None
@@ -179,18 +226,28 @@ def evidence(
                 f"source '{name}' is graded {grade} ({RELIABILITY[grade]}) by {entry.who} "
                 f"on {entry.at:%Y-%m-%d}{because}"
             )
+    against = tuple(dict.fromkeys(f"'{a.source}'" for a in co.contradicted_by))
+    against_origins = len({k for a in co.contradicted_by for k in a.origins})
+    distancing = _flag(claim, "distancing_cue", "hedged")
     return Evidence(
-        reliable_origin=_graded(reliabilities, origin_names[1:], "AB"),
-        doubtful_relay=_graded(reliabilities, relays, "DE"),
-        origins=max(1, independent_origins),
-        origin_names=tuple(origin_names),
+        origins=len(co.origins),
+        origin_names=co.origins,
+        documents=co.documents,
+        within=len(co.within),
         source=name,
         reliability=grade,
         reliability_why=why,
         anonymous=anonymous,
         vague=vague,
         interested=interested,
-        distancing=_distancing(claim),
+        distancing=distancing,
+        hedges=tuple(m for m in claim.stance.modality if m in HEDGES),
+        denial=claim.stance.denial and not claim.stance.cue_negated,
+        not_asserted=claim.stance.cue_negated,
+        reliable_origin=_reliable_other(reliabilities, co, [n for n in (entity, own) if n]),
+        contradicted_by=against,
+        against_claims=tuple(a.claim_id for a in co.contradicted_by),
+        against_origins=against_origins,
     )
 
 
@@ -210,44 +267,62 @@ class Rule:
 
 
 def _origins_reason(e: Evidence) -> str:
-    others = [n for n in e.origin_names[1:]]
-    named = f": {', '.join(others)}" if others else ""
-    return f"{e.origins} independent origins carry it (its own and {e.origins - 1} more{named})"
+    docs = f"{e.documents} document" + ("s" if e.documents != 1 else "")
+    within = f"; {e.within} within its own document" if e.within else ""
+    named = f" ({', '.join(e.origin_names)}{within})" if e.origin_names else ""
+    if e.origins == 0:
+        return f"carried by {docs}, no independent origin: its source cannot be followed"
+    if e.origins == 1:
+        return (f"carried by {docs}, 1 independent origin{named}: "
+                "no other voice to weigh it against")
+    return f"carried by {docs}, {e.origins} independent origins{named}"
+
+
+def _contradicted_reason(e: Evidence) -> str:
+    n, k = e.against_origins, len(e.against_claims)
+    who = ", ".join(e.contradicted_by[:4])
+    if len(e.contradicted_by) > 4:
+        who += f" and {len(e.contradicted_by) - 4} more"
+    claims = e.against_claims[0] if k == 1 else f"{k} claims"
+    return (f"contradicted by {who} ({claims}, {n} independent origin{'s' if n != 1 else ''}):"
+            " at best 3")
 
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "reliability",
-        "always",
-        "start from the source's reliability: A or B 2, C 3, D 4, E 5, F 6 "
-        "(F: ungraded, anonymous, vague or no source)",
+        "independent origins",
+        "always: the independent origins carrying it (stored clusters, plus independent "
+        "voices in its own document)",
+        "start from them: 0 or 1 origin 6, 2 origins 2, 3 or more 1",
         lambda e: True,
-        lambda c, e: START[e.reliability],
-        lambda e: e.reliability_why,
-    ),
-    Rule(
-        "corroborated",
-        "2 or more independent origins",
-        "one grade better, and at worst 3 (possibly true)",
-        lambda e: e.origins >= 2,
-        lambda c, e: min(c - 1, 3),
+        lambda c, e: BY_ORIGINS[min(e.origins, 3)],
         _origins_reason,
     ),
     Rule(
-        "widely corroborated",
-        "3 or more independent origins",
-        "one grade better again",
-        lambda e: e.origins >= 3,
-        lambda c, e: c - 1,
-        lambda e: "a third independent origin carries it",
-    ),
-    Rule(
         "reliable corroboration",
-        "another independent origin is graded A or B",
-        "one grade better again",
-        lambda e: e.origins >= 2 and e.reliable_origin is not None,
+        "2 independent origins, and another origin than its own is graded A or B",
+        "one grade better (its own source's grade never counts)",
+        lambda e: e.origins == 2 and e.reliable_origin is not None,
         lambda c, e: c - 1,
         lambda e: f"another origin is graded reliable: {e.reliable_origin}",
+    ),
+    Rule(
+        "contradicted",
+        "a claim of another document contradicts it (opposite polarity, another number or "
+        "date)",
+        "at best 3 (possibly true), whatever its origins",
+        lambda e: bool(e.contradicted_by),
+        lambda c, e: max(c, 3),
+        _contradicted_reason,
+    ),
+    Rule(
+        "outweighed",
+        "the claims contradicting it have more independent origins than it has",
+        "at best 5 (improbable)",
+        lambda e: bool(e.contradicted_by) and e.against_origins > e.origins,
+        lambda c, e: max(c, 5),
+        lambda e: (f"the claims against it have more independent origins ({e.against_origins} "
+                   f"to {e.origins}): at best 5"),
     ),
     Rule(
         "anonymous",
@@ -275,39 +350,51 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "distancing",
-        "the report distances itself ('claimed', 'alleged') or hedges",
+        "the report distances itself ('claimed', 'alleged') or the author hedges",
         "one grade worse",
         lambda e: e.distancing is not None,
         lambda c, e: c + 1,
         lambda e: f"{e.distancing}: one grade worse",
     ),
     Rule(
-        "doubtful relay",
-        "it reaches the reader through a source graded D or E ('according to ...')",
+        "hedged by its source",
+        "the source itself hedges: " + ", ".join(f"'{h}'" for h in sorted(HEDGES)),
         "one grade worse",
-        lambda e: e.doubtful_relay is not None,
+        lambda e: bool(e.hedges),
         lambda c, e: c + 1,
-        lambda e: f"relayed by {e.doubtful_relay}: one grade worse",
+        lambda e: f"the source hedges ({', '.join(e.hedges)}): one grade worse",
     ),
     Rule(
-        "single origin",
-        "fewer than 2 independent origins",
-        "at best 2: 1 needs a second, independent origin",
-        lambda e: e.origins < 2,
-        lambda c, e: max(c, 2),
-        lambda e: "1 independent origin: no other named voice in the stored documents carries it",
+        "denial",
+        "the source denies it ('X denied that Y')",
+        "none: graded as what it asserts, that Y is not so (the index keeps denials and "
+        "reports apart, so a report of Y is its contradiction)",
+        lambda e: e.denial,
+        lambda c, e: c,
+        lambda e: "a denial: graded as the claim that it is not so",
+    ),
+    Rule(
+        "not asserted",
+        "a negated cue ('X did not say that Y')",
+        "6: the source asserts nothing",
+        lambda e: e.not_asserted,
+        lambda c, e: 6,
+        lambda e: "a negated cue: the source asserts nothing, so 6",
     ),
 )
 
 
 def grade(e: Evidence) -> ClaimGrade:
-    """Apply RULES in order to the evidence; the grade stays within 1-6."""
+    """Apply RULES in order to the evidence; the grade stays within 1-6, and never 1
+    below two independent origins."""
     c = 6
-    reasons = []
+    reasons = [e.reliability_why]
     for rule in RULES:
         if rule.applies(e):
             c = min(6, max(1, rule.effect(c, e)))
             reasons.append(rule.reason(e))
+    if e.origins < 2:
+        c = max(c, 2)
     reasons.append(f"credibility {c}: {CREDIBILITY[c]}")
     return ClaimGrade(
         reliability=e.reliability,  # type: ignore[arg-type]
@@ -319,49 +406,32 @@ def grade(e: Evidence) -> ClaimGrade:
 
 def credibility(
     claim: Claim,
-    independent_origins: int,
+    co: Corroboration,
     reliabilities: Mapping[str, GradeEntry | str],
-    origin_names: Sequence[str] = (),
     entity: str | None = None,
-    relays: Sequence[str] = (),
 ) -> ClaimGrade:
-    """The claim's Admiralty grade: its source's reliability, its credibility, the
-    reasons (one line per rule that looked at it) and MISP tags.
+    """The claim's Admiralty grade: its source's reliability (its own axis), its
+    credibility from the evidence, the reasons (the reliability line, then one line
+    per rule that looked at it) and MISP tags.
 
-    `reliabilities`: grades.reliability(db), keyed by grades.grade_key.
+    `co`: queries.corroboration; `reliabilities`: grades.reliability(db), keyed by
+    grades.grade_key.
     """
-    return grade(
-        evidence(claim, independent_origins, reliabilities, origin_names, entity, relays)
-    )
+    return grade(evidence(claim, co, reliabilities, entity))
 
 
 def grade_claims(
     claims: Sequence[Claim],
-    origins: Mapping[str, Sequence[str]],
+    facts: Mapping[str, Corroboration],
     reliabilities: Mapping[str, GradeEntry | str],
     entities: Mapping[str, str] | None = None,
 ) -> list[Claim]:
-    """Copies of `claims` with `grade` set. `origins`: claim id -> its independent
-    origins (queries.independent_origins); a claim missing there has one.
+    """Copies of `claims` with `grade` set. `facts`: claim id -> its stored figures
+    (queries.corroboration); a claim missing there has no origin known.
     `entities`: claim id -> the name of the entity its source resolves to."""
-    out = []
     entities = entities or {}
-    by_id = {c.id: c for c in claims}
-
-    def relays(c: Claim) -> list[str]:
-        """Who carries c to the reader, innermost first (the relayed_by chain)."""
-        found: list[str] = []
-        seen = {c.id}
-        while c.relayed_by and c.relayed_by in by_id and c.relayed_by not in seen:
-            c = by_id[c.relayed_by]
-            seen.add(c.id)
-            name = entities.get(c.id) or source_name(c)
-            if name:
-                found.append(name)
-        return found
-
-    for c in claims:
-        names = origins.get(c.id, ())
-        g = credibility(c, len(names), reliabilities, names, entities.get(c.id), relays(c))
-        out.append(c.model_copy(update={"grade": g}))
-    return out
+    return [
+        c.model_copy(update={"grade": credibility(
+            c, facts.get(c.id) or Corroboration(), reliabilities, entities.get(c.id))})
+        for c in claims
+    ]

@@ -2,8 +2,9 @@
 Credibility Signals each maps to, and the rules that raise them from one
 attribution (static flags, frozen at add time; see assess.py for the entry point).
 
-Flags that depend on other documents (`single_source`) are computed when
-claims are queried (see queries.py), so adding a document can clear them.
+Flags that depend on other documents (`single_source`, `circular_reporting`)
+are read from the stored cross-document index when claims are queried (see
+queries.py), so adding a document can clear them.
 The codes are claimtrack's own and stable; docs/flags.md has the table.
 """
 
@@ -32,7 +33,12 @@ FLAGS: dict[str, tuple[str, Severity]] = {
         "the cited source cannot be followed: its link is missing or it is never identified",
         "warning",
     ),
-    "single_source": ("no other document or independent source carries this claim", "info"),
+    "single_source": ("fewer than two independent origins carry this claim", "info"),
+    "circular_reporting": (
+        "its reporting goes in circles: outlets cite each other, a report it cites is dated "
+        "after it, or its sources lead back to one origin",
+        "warning",
+    ),
     "self_citation": ("the author or outlet cites its own earlier work", "warning"),
     "hedged": ("the claim is hedged: the author does not vouch for it", "info"),
     "distancing_cue": ("the reporting verb keeps the claim at arm's length", "info"),
@@ -55,6 +61,7 @@ W3C_SIGNALS: dict[str, str | None] = {
     "plural_for_single": "Representative Citations",
     "unresolved_reference": "Representative Citations",
     "single_source": None,
+    "circular_reporting": "Originality",
     "self_citation": "Originality",
     "hedged": "Calibration of Confidence",
     "distancing_cue": "Calibration of Confidence",

@@ -313,3 +313,60 @@ def claim_ids_of(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[str]:
         out.extend(r[0] for r in conn.execute(
             f"SELECT id FROM claims WHERE doc_id IN ({marks})", list(part)))
     return sorted(out)
+
+
+# --- reads: what a listing needs of the stored judgement -------------------------------
+
+
+@dataclass(frozen=True)
+class ClusterFacts:
+    """A claim's clusters row and its cluster's stats, as reads show them."""
+
+    claim_id: str
+    cluster: str
+    root: str | None  # the origin key this appearance leads back to (None: counts zero)
+    relay: bool
+    copy: bool
+    circular: str | None  # why its reporting goes in circles, if it does
+    claims: int
+    documents: int
+    origins: tuple[str, ...]  # independent origin keys of the cluster, sorted
+    contradicted_by: tuple[str, ...]
+
+
+_FACTS = ("SELECT c.claim_id, c.cluster, c.root, c.relay, c.copy, c.circular, s.claims, "
+          "s.documents, s.origins, s.contradicted_by FROM clusters c "
+          "JOIN cluster_stats s ON s.cluster = c.cluster")
+
+
+def _facts(row: tuple) -> ClusterFacts:
+    return ClusterFacts(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5], row[6],
+                        row[7], tuple(json.loads(row[8])), tuple(json.loads(row[9])))
+
+
+def cluster_facts(conn: sqlite3.Connection,
+                  ids: Sequence[str] | None = None) -> dict[str, ClusterFacts]:
+    """claim id -> its cluster facts, for `ids` (every stored claim when None: one
+    scan rather than thousands of lookups). A claim with no clusters row (a database
+    added to without the index, or waiting for `rematch`) is missing."""
+    if ids is None:
+        return {r[0]: _facts(r) for r in conn.execute(_FACTS)}
+    out: dict[str, ClusterFacts] = {}
+    for part in _chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        out.update((r[0], _facts(r)) for r in conn.execute(
+            f"{_FACTS} WHERE c.claim_id IN ({marks})", list(part)))
+    return out
+
+
+def document_origins(conn: sqlite3.Connection,
+                     doc_ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """document id -> (its origin key, its publisher), as the index keyed it."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for part in _chunks(sorted(set(doc_ids))):
+        marks = ",".join("?" * len(part))
+        for r in conn.execute(
+                f"SELECT id, origin_key, publisher FROM documents WHERE id IN ({marks})",
+                list(part)):
+            out[r[0]] = (r[1] or f"doc:{r[0]}", r[2])
+    return out

@@ -1,18 +1,37 @@
 """Claims with filters and corpus-level flags; everything said by or about an entity.
 
-`single_source` depends on the whole database, so it is computed here at
-query time (never stored): adding a document that carries the same claim
-clears it. A claim is single-sourced unless
-  * a claim in another document has content_similarity >= SAME_CLAIM, or
-  * a claim in the same document carries it from an independent source:
-    a stated source in another relay tree with no voice in common ("X said
-    ..., according to O" and "Y said ..., according to O" both rest on O;
-    "the recent reports" later on are the reports cited earlier), and not
-    found inside the same stretch of text (a nested attribution).
-Claims the author states with no source at all are not flagged: they carry
-`no_source` already, and a second flag would say the same thing louder.
-A content of fewer than MIN_CLAIM_TOKENS content words ("it", "Clinton")
-is a name or a pronoun, not a claim: it matches nothing, so stays flagged.
+Corpus flags and credibility READ the stored cross-document index (matchstore:
+clusters, cluster_stats), built when documents are added (corpus/update.py);
+nothing here compares claims across the corpus. A read loads its claims, their
+cluster rows (one scan when it lists every claim), the rows of the claims that
+contradict them, and the origin keys of their documents.
+
+`single_source` (never stored, so adding a document clears it): a claim is
+single-sourced unless it has two or more independent origins, counting
+  * the independent origins of its stored cluster (cluster_stats.origins: wire
+    copies, near-duplicate bodies, relays, and a document restating itself are
+    one origin; unresolved references count zero; see corpus/origins.py), and
+  * within its own document, each other voice telling the same claim (the
+    stored matcher's decision, corpus/relate.py: same or more_specific) that
+    is independent of it: another origin key, not in the same relay tree, no
+    voice in common ("X said ..., according to O" and "Y said ..., according
+    to O" both rest on O), not a nested attribution over the same text, and not
+    the author's own statement (the author restating what a source said is no
+    second voice).
+The within-document part is decided at read time, per document, over claims the
+read has loaded anyway, so it costs nothing across the corpus. It is kept because
+the stored matches are cross-document only: two named people in one article
+saying the same thing are two voices, as they are the moment either is quoted
+elsewhere; dropping it would make a claim's sourcing depend on an unrelated
+document.
+Claims the author states with no source at all (rules no_source and author) are
+not flagged: they carry `no_source` where it is due, and a second flag would say
+the same thing louder. A claim with no clusters row (a database waiting for
+`rematch`) has its own voice only, and its explanation says so.
+
+`circular_reporting` is raised on claims whose clusters row says why their
+reporting goes in circles (corpus/origins.py: outlets citing each other, a cited
+report dated after the citing one, one document's two sources with one root).
 """
 
 from __future__ import annotations
@@ -20,21 +39,16 @@ from __future__ import annotations
 import re
 import weakref
 from collections import defaultdict
+from collections.abc import Sequence
 
 import sqlite_utils
 
-from claimtrack import readback, store
+from claimtrack import matchstore, readback, store
+from claimtrack.credibility import Against, Corroboration
 from claimtrack.errors import NotFoundError
 from claimtrack.flags import FLAGS, make_flag
 from claimtrack.models import Chain, Claim, Entity, Record
 from claimtrack.provenance import chain_of
-from claimtrack.similarity import (
-    MIN_CLAIM_TOKENS,
-    SAME_CLAIM,
-    similar_pairs,
-    source_key,
-    tokens,
-)
 
 KINDS = ("direct", "indirect", "mixed")
 # codes of flag vocabulary v1 that v2 renamed: old scripts keep working
@@ -64,7 +78,7 @@ class EntityView(Record):
 # --- corpus flags --------------------------------------------------------------------
 
 
-def _relay_groups(cs: list[Claim]) -> dict[str, str]:
+def _relay_groups(cs: Sequence[Claim]) -> dict[str, str]:
     """claim id -> id of the root of its relay tree (claims linked by relayed_by)."""
     parent = {c.id: c.relayed_by for c in cs}
 
@@ -86,107 +100,167 @@ def _overlap(a: Claim, b: Claim) -> bool:
     return a.content.start < b.content.end and b.content.start < a.content.end
 
 
-def corroborators(cs: list[Claim]) -> list[list[int]]:
-    """For each claim of `cs` (all claims of the database), the indices of the claims
-    that may corroborate it: the same claim (SAME_CLAIM) from another document, or
-    from an independent voice of its own (module docstring)."""
-    toks = [tokens(c.content.text) for c in cs]
-    groups = _relay_groups(cs)
-    keys = [source_key(c) for c in cs]
-    voices: dict[str, set[str]] = defaultdict(set)  # relay tree -> the sources in it
-    for c, k in zip(cs, keys, strict=True):
-        if k:
-            voices[groups[c.id]].add(k)
+def _own_keys(cs: Sequence[Claim], docs: dict[str, tuple[str, str | None]]
+              ) -> dict[str, str | None]:
+    """claim id -> the origin key its own source names, keyed as the stored index
+    keys it (corpus/update.py, corpus/origins.py), so the two can be joined."""
+    from claimtrack.corpus.origins import own_key
+    from claimtrack.corpus.update import appearance
 
-    def independent(c: Claim, d: Claim, key_d: str) -> bool:
-        """May d corroborate c? Any other document may; in c's own, only another voice."""
-        if c.doc_id != d.doc_id:
-            return True
-        return bool(key_d) and not (
-            groups[c.id] == groups[d.id]  # one relay: "X said ..., according to O"
-            or voices[groups[c.id]] & voices[groups[d.id]]  # a voice heard in both
-            or _overlap(c, d)  # one stretch of text found twice (nested attribution)
-        )
-
-    found: list[list[int]] = [[] for _ in cs]
-    for i, j, _ in similar_pairs(toks, SAME_CLAIM, MIN_CLAIM_TOKENS):
-        if independent(cs[i], cs[j], keys[j]):
-            found[i].append(j)
-        if independent(cs[j], cs[i], keys[i]):
-            found[j].append(i)
-    return found
-
-
-# voices that cannot be told apart or traced: two "officials" may be one person
-_UNNAMED_TYPES = frozenset({"anonymous", "vague_collective", "vague_reference"})
-_UNNAMED_FLAGS = frozenset({"anonymous_source", "unnamed_source", "vague_source"})
-
-
-def _origin(c: Claim) -> str | None:
-    """The voice a claim is an origin for, as a key; None when it cannot count as a
-    distinct origin (anonymous, vague, or a cue with no source)."""
-    if _is_authorial(c):
-        return f"the author of document {c.doc_id}"
-    if c.source_info is not None and c.source_info.type in _UNNAMED_TYPES:
-        return None
-    if c.source_info is None and any(f.code in _UNNAMED_FLAGS for f in c.flags):
-        return None
-    return source_key(c) or None
-
-
-def independent_origins(
-    cs: list[Claim], found: list[list[int]] | None = None
-) -> dict[str, list[str]]:
-    """claim id -> its independent origins: the claim's own voice first, then every
-    distinct named voice of a corroborating claim (corroborators) that does not merely
-    relay another claim ("O" in "X said ..., according to O"). The same speaker quoted
-    by two outlets is one origin."""
-    found = corroborators(cs) if found is None else found
-    relays = {c.relayed_by for c in cs if c.relayed_by}
-    out: dict[str, list[str]] = {}
-    for c, js in zip(cs, found, strict=True):
-        own = _origin(c) or source_key(c) or f"unstated {c.id}"
-        label = c.source_entity or (c.source.text if c.source else None)
-        names = {own: label or ("(unstated)" if own.startswith("unstated") else own)}
-        for j in js:
-            d = cs[j]
-            key = _origin(d)
-            if key is None or key in names or d.id in relays:
-                continue
-            names[key] = d.source_entity or (d.source.text if d.source else key)
-        out[c.id] = list(names.values())
+    out: dict[str, str | None] = {}
+    for c in cs:
+        doc_origin, publisher = docs.get(c.doc_id, (f"doc:{c.doc_id}", None))
+        row = matchstore.ClaimRow(
+            c.id, c.doc_id, "", c.stance.cue_negated, c.stance.denial, c.stance.content_negated,
+            tuple(c.stance.modality), c.rule, c.source.text if c.source else None,
+            c.source_entity, c.source_info.model_dump_json() if c.source_info else None,
+            c.relayed_by)
+        out[c.id] = own_key(appearance(matchstore.Appearing(row, doc_origin, publisher, None)))
     return out
 
 
-def with_corpus_flags(cs: list[Claim], found: list[list[int]] | None = None) -> list[Claim]:
-    """Copies of `cs` (all claims of the database) with `single_source` added where due.
+def _comparable(c: Claim):
+    from claimtrack.corpus.relate import Comparable
+    from claimtrack.text.compare import compared_text
 
-    `found`: corroborators(cs), when the caller has it already."""
-    found = corroborators(cs) if found is None else found
-    docs = {c.doc_id for c in cs}
-    corroborated = {i for i, js in enumerate(found) if js}
+    return Comparable(text=compared_text(c.content.text), cue_negated=c.stance.cue_negated,
+                      denial=c.stance.denial, content_negated=c.stance.content_negated,
+                      modality=tuple(c.stance.modality))
 
-    others = len(docs) - 1
-    detail = (
-        f"none of the {others} other documents carries it"
-        if others
-        else "no other document in the database yet"
-    )
+
+def within_document(cs: Sequence[Claim], keys: dict[str, str | None]) -> dict[str, set[str]]:
+    """claim id -> the claims of its own document (all in `cs`) that tell the same claim
+    from an independent voice (module docstring). Pairs within one document only."""
+    from claimtrack.corpus.relate import relate
+
+    by_doc: dict[str, list[Claim]] = defaultdict(list)
+    for c in cs:
+        if not _is_authorial(c) and c.rule not in _AUTHOR_RULES:
+            by_doc[c.doc_id].append(c)
+    found: dict[str, set[str]] = defaultdict(set)
+    for claims in by_doc.values():
+        if len(claims) < 2:
+            continue
+        groups = _relay_groups(claims)
+        voices: dict[str, set[str]] = defaultdict(set)  # relay tree -> the voices in it
+        for c in claims:
+            if keys.get(c.id):
+                voices[groups[c.id]].add(keys[c.id])  # type: ignore[arg-type]
+        comparable = {c.id: _comparable(c) for c in claims}
+        for i, c in enumerate(claims):
+            for d in claims[i + 1:]:
+                kc, kd = keys.get(c.id), keys.get(d.id)
+                if not kc or not kd or kc == kd or groups[c.id] == groups[d.id]:
+                    continue
+                if voices[groups[c.id]] & voices[groups[d.id]] or _overlap(c, d):
+                    continue
+                rel = relate(comparable[c.id], comparable[d.id])
+                if rel is not None and rel.name in _CLUSTERING:
+                    found[c.id].add(d.id)
+                    found[d.id].add(c.id)
+    return found
+
+
+_AUTHOR_RULES = frozenset({"no_source", "author"})
+_CLUSTERING = frozenset({"same", "more_specific"})
+
+
+def corroboration(db: sqlite_utils.Database, cs: Sequence[Claim],
+                  every: bool = False) -> dict[str, Corroboration]:
+    """claim id -> the stored cross-document figures for each of `cs` (whole documents:
+    their within-document voices are looked for among them). `every`: `cs` is every
+    claim of the database, so the cluster rows are read in one scan."""
+    conn = db.conn
+    ids = [c.id for c in cs]
+    facts = matchstore.cluster_facts(conn, None if every else ids)
+    docs = matchstore.document_origins(conn, sorted({c.doc_id for c in cs}))
+    keys = _own_keys(cs, docs)
+    within = within_document(cs, keys)
+    # who says otherwise: the contradicting claims, and their clusters' origins
+    against_ids = sorted({x for c in cs if (f := facts.get(c.id)) for x in f.contradicted_by})
+    rows = {r.id: r for r in matchstore.claims_by_id(conn, against_ids)}
+    against_facts = facts if every else matchstore.cluster_facts(conn, against_ids)
+    out: dict[str, Corroboration] = {}
+    for c in cs:
+        f = facts.get(c.id)
+        origins = set(f.origins) if f is not None else set()
+        if f is None and keys[c.id]:
+            origins.add(keys[c.id])  # type: ignore[arg-type]
+        added: set[str] = set()
+        for d in sorted(within.get(c.id, ())):
+            for k in (keys[d], *(facts[d].origins if d in facts else ())):
+                if k and k not in origins:
+                    added.add(k)
+        against = []
+        for x in f.contradicted_by if f is not None else ():
+            r = rows.get(x)
+            if r is None:
+                continue
+            af = against_facts.get(x)
+            # the author's own statement speaks for its document's origin ("outlet:...")
+            who = r.source_entity or r.source_text or (af.root if af is not None else None) \
+                or f"the author of document {r.doc_id}"
+            against.append(Against(claim_id=x, doc_id=r.doc_id, source=who,
+                                   origins=af.origins if af is not None else ()))
+        own = f.root if f is not None else keys[c.id]
+        out[c.id] = Corroboration(
+            origins=tuple(sorted(origins | added)), within=tuple(sorted(added)),
+            documents=f.documents if f is not None else 1, own=own,
+            circular=f.circular if f is not None else None,
+            contradicted_by=tuple(against), indexed=f is not None)
+    return out
+
+
+def _origins_text(co: Corroboration) -> str:
+    n = len(co.origins)
+    docs = f"{co.documents} document" + ("s" if co.documents != 1 else "")
+    if n == 0:
+        return f"carried by {docs}, no independent origin: its source cannot be followed"
+    named = ", ".join(co.origins)
+    within = f"; {len(co.within)} within its own document" if co.within else ""
+    word = "origin" if n == 1 else "origins"
+    return f"carried by {docs}, {n} independent {word} ({named}{within})"
+
+
+def with_corpus_flags(cs: Sequence[Claim], facts: dict[str, Corroboration]) -> list[Claim]:
+    """Copies of `cs` with `single_source` and `circular_reporting` added where due,
+    from `facts` (corroboration(db, cs))."""
     out = []
-    for i, c in enumerate(cs):
-        if not _is_authorial(c) and i not in corroborated:
-            c = c.model_copy(update={"flags": [*c.flags, make_flag("single_source", detail)]})
+    for c in cs:
+        co = facts.get(c.id) or Corroboration()
+        extra = []
+        if not _is_authorial(c) and c.rule not in _AUTHOR_RULES and len(co.origins) < 2:
+            detail = _origins_text(co)
+            if not co.indexed:
+                detail += "; not in the cross-document index yet: run `claimtrack rematch`"
+            extra.append(make_flag("single_source", detail))
+        if co.circular:
+            extra.append(make_flag("circular_reporting", co.circular))
+        if extra:
+            c = c.model_copy(update={"flags": [*c.flags, *extra]})
         out.append(c)
     return out
 
 
 # Corpus flags of a database state, per open database: the report asks for each
-# document in turn, and recomputing over the whole corpus each time is quadratic.
+# document in turn; reading the whole listing again for each is wasted work.
 _CACHE: weakref.WeakKeyDictionary[
     sqlite_utils.Database, tuple[tuple, list[Claim], list[tuple[str, str]]]
 ] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def grade(db: sqlite_utils.Database, cs: Sequence[Claim], every: bool = False) -> list[Claim]:
+    """Copies of `cs` (whole documents) with corpus flags and the Admiralty grade
+    (credibility.py), from the stored index: nothing is compared across the corpus."""
+    from claimtrack.credibility import grade_claims
+    from claimtrack.grades import reliability, source_entities
+
+    facts = corroboration(db, cs, every=every)
+    flagged = with_corpus_flags(cs, facts)
+    named = {cid: name for cid, (_, name) in source_entities(db, list(cs)).items()}
+    return grade_claims(flagged, facts, reliability(db), named)
 
 
 def flagged_claims(db: sqlite_utils.Database, author: bool = False) -> list[Claim]:
@@ -198,15 +272,8 @@ def flagged_claims(db: sqlite_utils.Database, author: bool = False) -> list[Clai
     stamp = (*stamp, author)
     hit = _CACHE.get(db)
     if hit is None or hit[0] != stamp:
-        from claimtrack.credibility import grade_claims
-        from claimtrack.grades import reliability, source_entities
-
         cs, skipped = readback.read_claims(db, author=author)
-        found = corroborators(cs)
-        flagged = with_corpus_flags(cs, found)
-        named = {cid: name for cid, (_, name) in source_entities(db, cs).items()}
-        origins = independent_origins(cs, found)
-        hit = (stamp, grade_claims(flagged, origins, reliability(db), named), skipped)
+        hit = (stamp, grade(db, cs, every=True), skipped)
         _CACHE[db] = hit
     for what, why in hit[2]:  # every read says what it left out, cached or not
         readback.skip(what, why)

@@ -1,17 +1,28 @@
-"""Credibility 1-6 from the rule table; independent origins; MISP tags."""
+"""Credibility 1-6 from the evidence for a claim (rule table); reliability its own axis;
+MISP tags; end to end from the stored index (issue 10 item 6)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimtrack.credibility import CREDIBILITY, RULES, START, credibility, misp_tags
+from claimtrack import api
+from claimtrack.credibility import (
+    BY_ORIGINS,
+    CREDIBILITY,
+    RULES,
+    Against,
+    Corroboration,
+    credibility,
+    misp_tags,
+)
 from claimtrack.grades import GRADES, grade_key
-from claimtrack.models import Claim, Flag, SourceInfo, Span
-from claimtrack.queries import independent_origins, with_corpus_flags
+from claimtrack.models import Claim, Flag, SourceInfo, Span, Stance
 
 CONTENT = "the council held secret meetings with leaders of the militia in Tripoli"
 
@@ -37,25 +48,34 @@ def grades(**by_name: str) -> dict[str, str]:
     return {grade_key(n.replace("_", " ")): g for n, g in by_name.items()}
 
 
+def co(n: int, own: str = "source:ahmed al-mismari", *others: str,
+       against: tuple[Against, ...] = ()) -> Corroboration:
+    """n independent origins, the claim's own first, then `others`, then made-up ones."""
+    keys = [own, *others, *(f"source:voice {i}" for i in range(n))][: max(n, 0)]
+    return Corroboration(origins=tuple(sorted(keys)), own=own if n else None,
+                         documents=max(n, 1), contradicted_by=against)
+
+
 # --- the table ---------------------------------------------------------------------
 
 
 def test_an_ungraded_single_source_cannot_be_judged():
-    g = credibility(claim(), 1, {})
+    g = credibility(claim(), co(1), {})
     assert (g.reliability, g.credibility) == ("F", 6)
     assert g.reasons[0] == "source 'Ahmed Al-Mismari' is ungraded: reliability F (cannot be judged)"
+    assert g.reasons[1] == ("carried by 1 document, 1 independent origin "
+                            "(source:ahmed al-mismari): no other voice to weigh it against")
     assert g.reasons[-1] == "credibility 6: truth cannot be judged"
     assert g.tags == [
         'admiralty-scale:source-reliability="f"', 'admiralty-scale:information-credibility="6"'
     ]
 
 
-@pytest.mark.parametrize(("grade", "origins", "expected"), [
-    ("A", 1, 2), ("B", 1, 2), ("C", 1, 3), ("D", 1, 4), ("E", 1, 5), ("F", 1, 6),
-    ("A", 2, 1), ("C", 2, 2), ("E", 2, 3), ("F", 2, 3), ("F", 3, 2), ("D", 3, 2), ("B", 3, 1),
-])
-def test_reliability_and_corroboration(grade, origins, expected):
-    g = credibility(claim(), origins, grades(Ahmed_Al_Mismari=grade))
+@pytest.mark.parametrize(("origins", "expected"), [(0, 6), (1, 6), (2, 2), (3, 1), (5, 1)])
+@pytest.mark.parametrize("grade", GRADES)
+def test_credibility_follows_the_origins_and_never_the_sources_own_grade(grade, origins,
+                                                                         expected):
+    g = credibility(claim(), co(origins), grades(Ahmed_Al_Mismari=grade))
     assert (g.reliability, g.credibility) == (grade, expected)
 
 
@@ -66,8 +86,8 @@ def test_a_graded_surname_grades_the_full_name_and_the_reason_says_who_graded():
 
     entry = GradeEntry(id=1, source="Al-Mismari", grade="B", why="long record", who="ana",
                        at=datetime(2026, 1, 2, tzinfo=UTC), origin="cli")
-    g = credibility(claim(), 1, {grade_key("Al-Mismari"): entry})
-    assert g.reliability == "B"
+    g = credibility(claim(), co(1), {grade_key("Al-Mismari"): entry})
+    assert g.reliability == "B" and g.credibility == 6
     assert g.reasons[0] == (
         "source 'Ahmed Al-Mismari' is graded B (usually reliable) by ana on 2026-01-02: long record"
     )
@@ -76,61 +96,100 @@ def test_a_graded_surname_grades_the_full_name_and_the_reason_says_who_graded():
 def test_anonymous_sources_are_f_and_at_best_3_however_corroborated():
     anon = claim(source="an unnamed US intelligence official",
                  source_info=SourceInfo(type="anonymous"))
-    g = credibility(anon, 5, grades(unnamed_US_intelligence_official="A"))
+    g = credibility(anon, co(5), grades(unnamed_US_intelligence_official="A"))
     assert (g.reliability, g.credibility) == ("F", 3)
     assert any("anonymous source 'an unnamed US intelligence official'" in r for r in g.reasons)
     # without a source type, the v1/v2 flag says the same
-    assert credibility(claim(flags=("unnamed_source",)), 5, {}).credibility == 3
+    assert credibility(claim(flags=("unnamed_source",)), co(5), {}).credibility == 3
 
 
 def test_vague_or_unfollowable_sources_are_at_best_4():
     vague = claim(source="recent reports", source_info=SourceInfo(type="vague_reference"))
-    assert credibility(vague, 3, {}).credibility == 4
+    assert credibility(vague, co(3), {}).credibility == 4
     unresolved = claim(source="the study", flags=("unresolved_reference",))
-    g = credibility(unresolved, 2, {})
+    g = credibility(unresolved, co(2), {})
     assert g.credibility == 4
     assert any("unresolved_reference because of this" in r for r in g.reasons)
 
 
-def test_a_stake_and_a_distancing_cue_each_cost_one_grade():
-    base = grades(Ahmed_Al_Mismari="B")
+def test_a_stake_a_distancing_cue_and_a_hedge_each_cost_one_grade():
     stake = SourceInfo(type="person", interested_party="spokesperson of Haftar's forces")
-    assert credibility(claim(source_info=stake), 1, base).credibility == 3
+    assert credibility(claim(source_info=stake), co(2), {}).credibility == 3
     both = claim(source_info=stake, flags=("distancing_cue",), cue="claimed", lemma="claim")
-    g = credibility(both, 1, base)
+    g = credibility(both, co(2), {})
     assert g.credibility == 4
     assert "interested party 'spokesperson of Haftar's forces': one grade worse" in g.reasons
     assert "distancing_cue because of this: one grade worse" in g.reasons
-    assert credibility(claim(flags=("hedged",)), 1, base).credibility == 3
+    assert credibility(claim(flags=("hedged",)), co(2), {}).credibility == 3
+    may = credibility(claim(stance=Stance(modality=["may"])), co(2), {})
+    assert may.credibility == 3 and "the source hedges (may): one grade worse" in may.reasons
+    # reported "will" and intentions are no hedge
+    assert credibility(claim(stance=Stance(modality=["plan to", "would"])), co(2), {}) \
+        .credibility == 2
 
 
-def test_a_reliable_other_origin_and_a_doubtful_relay_each_move_one_grade():
-    g = credibility(claim(), 2, grades(Reuters="B"), ["Ahmed Al-Mismari", "the Reuters"])
-    assert g.credibility == 2  # F: 6, corroborated 3, a reliable other origin 2
-    assert "another origin is graded reliable: 'the Reuters' (B, usually reliable)" in g.reasons
-    # the claim's own grade is no corroboration of itself
-    own = credibility(claim(), 2, grades(Ahmed_Al_Mismari="A"), ["Ahmed Al-Mismari", "Tass"])
-    assert own.credibility == 1 and not any("another origin" in r for r in own.reasons)
-    relayed = credibility(claim(), 1, grades(Ahmed_Al_Mismari="B", Libya_Observer="E"),
-                          relays=["Libya Observer"])
-    assert relayed.credibility == 3
-    assert "relayed by 'Libya Observer' (E, unreliable): one grade worse" in relayed.reasons
-    assert credibility(claim(), 1, grades(Libya_Observer="C"), relays=["Libya Observer"]) \
-        .credibility == 6
+def test_a_negated_cue_asserts_nothing_and_a_denial_is_graded_as_what_it_asserts():
+    said_not = credibility(claim(stance=Stance(cue_negated=True)), co(3), {})
+    assert said_not.credibility == 6
+    assert "a negated cue: the source asserts nothing, so 6" in said_not.reasons
+    denial = credibility(claim(stance=Stance(denial=True)), co(2), {})
+    assert denial.credibility == 2
+    assert "a denial: graded as the claim that it is not so" in denial.reasons
 
 
-def test_no_source_is_f6_and_corroboration_still_counts():
+def test_only_another_origins_grade_counts():
+    # another origin graded B: one better, 2 -> 1
+    g = credibility(claim(), co(2, "source:ahmed al-mismari", "outlet:reuters"),
+                    grades(Reuters="B"))
+    assert g.credibility == 1
+    assert "another origin is graded reliable: 'reuters' (B, usually reliable)" in g.reasons
+    # the claim's own grade is no corroboration of itself, whatever it is
+    own = credibility(claim(), co(2, "source:ahmed al-mismari", "outlet:tass"),
+                      grades(Ahmed_Al_Mismari="A"))
+    assert own.credibility == 2 and not any("another origin" in r for r in own.reasons)
+    # nor is its own source under another spelling in another document
+    twice = credibility(claim(), co(2, "source:ahmed al-mismari", "source:al-mismari"),
+                        grades(Al_Mismari="A"))
+    assert twice.credibility == 2
+    # anonymous and document origins have no grade to look up
+    anon = credibility(claim(), co(2, "source:ahmed al-mismari", "unnamed:outlet:x:officials"),
+                       grades(officials="A"))
+    assert anon.credibility == 2
+
+
+def test_a_contradicted_claim_says_by_whom_and_is_at_best_3():
+    ruiz = Against(claim_id="d9:1", doc_id="d9", source="Mark Ruiz", origins=("source:mark ruiz",))
+    g = credibility(claim(), co(3, against=(ruiz,)), {})
+    assert g.credibility == 3
+    assert "contradicted by 'Mark Ruiz' (d9:1, 1 independent origin): at best 3" in g.reasons
+    # outweighed: the claims against it have more independent origins than it has
+    many = tuple(Against(claim_id=f"d{i}:0", doc_id=f"d{i}", source=f"S{i}",
+                         origins=(f"source:s{i}",)) for i in range(3))
+    out = credibility(claim(), co(2, against=many), {})
+    assert out.credibility == 5
+    assert "the claims against it have more independent origins (3 to 2): at best 5" in out.reasons
+    assert any(r.startswith("contradicted by 'S0', 'S1', 'S2' (3 claims, 3 independent")
+               for r in out.reasons)
+
+
+def test_no_source_is_f_and_corroboration_still_counts():
     author = claim(source=None, cue=None, lemma=None, flags=("no_source",))
-    g = credibility(author, 1, {})
+    g = credibility(author, co(1, "outlet:ap"), {})
     assert (g.reliability, g.credibility) == ("F", 6)
     assert g.reasons[0].startswith("no source is given")
-    assert credibility(author, 2, {}).credibility == 3
+    assert credibility(author, co(2, "outlet:ap"), {}).credibility == 2
 
 
-def test_every_rule_is_documented_and_every_start_grade_is_a_scale_grade():
-    assert [r.name for r in RULES][0] == "reliability"
+def test_every_rule_is_documented_and_the_start_is_a_scale_grade():
+    assert [r.name for r in RULES][0] == "independent origins"
     assert all(r.when and r.does for r in RULES)
-    assert set(START) == set(GRADES) and set(START.values()) <= set(CREDIBILITY)
+    assert set(BY_ORIGINS.values()) <= set(CREDIBILITY)
+    # no rule reads the source's own reliability: the two axes stay apart
+    import inspect
+
+    import claimtrack.credibility as cred
+    table = inspect.getsource(cred).split("RULES: tuple[Rule, ...] = (")[1].split("\n)\n")[0]
+    assert "reliability" not in table.replace("reliable_origin", "")
 
 
 def test_misp_tags():
@@ -151,8 +210,9 @@ evidence = st.fixed_dictionaries({
                                        "endorsing_cue", "single_source"]), max_size=3),
     "sourced": st.booleans(),
     "other": st.sampled_from(GRADES),  # grade of another origin, when there is one
-    "relay": st.sampled_from(GRADES),  # grade of the relay
-    "relayed": st.booleans(),
+    "against": st.integers(0, 4),  # independent origins of the claims against it
+    "stance": st.sampled_from([Stance(), Stance(denial=True), Stance(cue_negated=True),
+                               Stance(modality=["could"]), Stance(content_negated=True)]),
 })
 
 
@@ -161,13 +221,13 @@ def _grade(e: dict, origins: int | None = None, grade: str | None = None):
     if e["type"] is not None:
         info = SourceInfo(type=e["type"], interested_party="party" if e["stake"] else None)
     c = claim(source="Ahmed Al-Mismari" if e["sourced"] else None, flags=tuple(e["flags"]),
-              source_info=info)
+              source_info=info, stance=e["stance"])
     n = e["origins"] if origins is None else origins
-    names = ["Ahmed Al-Mismari", "Reuters", "Tass", "AP", "AFP", "BBC", "CNN", "DPA"][:max(n, 1)]
+    against = tuple(Against(claim_id=f"x:{i}", doc_id="x", source=f"s{i}",
+                            origins=(f"source:s{i}",)) for i in range(e["against"]))
     return credibility(
-        c, n, grades(Ahmed_Al_Mismari=grade or e["grade"], Reuters=e["other"], Tass=e["other"],
-                     Libya_Observer=e["relay"]),
-        names, relays=["Libya Observer"] if e["relayed"] else [],
+        c, co(n, "source:ahmed al-mismari", "outlet:reuters", "outlet:tass", against=against),
+        grades(Ahmed_Al_Mismari=grade or e["grade"], Reuters=e["other"], Tass=e["other"]),
     )
 
 
@@ -176,9 +236,11 @@ def test_never_1_without_two_independent_origins(e):
     g = _grade(e)
     assert 1 <= g.credibility <= 6
     if e["origins"] < 2:
-        assert g.credibility >= 2
-    if g.credibility == 1:  # confirmed: by a reliable source, or by a reliable other origin
-        assert e["origins"] >= 2 and (g.reliability in "ABC" or e["other"] in "AB")
+        assert g.credibility == 6  # nothing to weigh one voice against
+    if g.credibility == 1:
+        assert e["origins"] >= 2 and not e["against"]
+    if e["against"]:
+        assert g.credibility >= 3
 
 
 @given(evidence, st.integers(0, 5))
@@ -186,10 +248,9 @@ def test_more_origins_never_lower_credibility(e, more):
     assert _grade(e, e["origins"] + more).credibility <= _grade(e).credibility
 
 
-@given(evidence, st.sampled_from(GRADES), st.sampled_from(GRADES))
-def test_a_better_source_grade_never_lowers_credibility(e, a, b):
-    better, worse = sorted([a, b])
-    assert _grade(e, grade=better).credibility <= _grade(e, grade=worse).credibility
+@given(evidence, st.sampled_from(GRADES))
+def test_the_sources_own_grade_never_changes_its_credibility(e, other):
+    assert _grade(e, grade=other).credibility == _grade(e).credibility
 
 
 @given(evidence)
@@ -201,32 +262,77 @@ def test_reasons_name_the_evidence_one_line_each_and_tags_match(e):
     assert g.tags[1] == f'admiralty-scale:information-credibility="{g.credibility}"'
 
 
-# --- independent origins -------------------------------------------------------------
+# --- end to end: the stored index ------------------------------------------------------
+
+# Two outlets quote two different named people saying the same thing.
+PAIR = {
+    "a.txt": ("Riverside Courier", "Councillor Maria Lopez said the city will build a new "
+              "bridge over the Wabash river next spring.\n"),
+    "b.txt": ("Valley Tribune", "Engineer Paul Okafor said the city will build a new bridge "
+              "over the Wabash river next spring.\n"),
+}
 
 
-def test_origins_count_distinct_named_voices_across_documents():
-    cs = [
-        claim("d1", 0, "Ahmed Al-Mismari"),
-        claim("d2", 0, "Al-Mismari", entity="Ahmed Al-Mismari"),  # the same voice again
-        claim("d3", 0, "Reuters"),
-        claim("d4", 0, "officials", source_info=SourceInfo(type="vague_collective")),
-        claim("d5", 0, "Tass", content="the weather in Moscow was cold and wet all week long"),
-    ]
-    origins = independent_origins(cs)
-    assert origins["d1:0"] == ["Ahmed Al-Mismari", "Reuters"]
-    assert len(origins["d4:0"]) == 3  # its own voice, Al-Mismari and Reuters
-    assert origins["d5:0"] == ["Tass"]
-    # consistent with single_source: a claim with a second origin is not single-sourced
-    flagged = {c.id: [f.code for f in c.flags] for c in with_corpus_flags(cs)}
-    assert "single_source" not in flagged["d1:0"] and "single_source" in flagged["d5:0"]
+def _pair(tmp_path: Path) -> Path:
+    db = tmp_path / "pair.db"
+    for name, (publisher, text) in PAIR.items():
+        (tmp_path / name).write_text(text)
+        r = run_cli("add", str(tmp_path / name), "--publisher", publisher, db=db)
+        assert r.exit_code == 0, r.stderr
+    return db
 
 
-def test_a_relay_is_no_origin_of_its_own():
-    relayed = claim("d2", 1, "Ahmed Al-Mismari", relayed_by="d2:2")
-    cs = [
-        claim("d1", 0, "Khalifa Haftar"),
-        relayed,
-        claim("d2", 2, "Libya Observer", content=CONTENT + " said Al-Mismari"),
-    ]
-    origins = independent_origins(cs)
-    assert origins["d1:0"] == ["Khalifa Haftar", "Ahmed Al-Mismari"]  # not Libya Observer
+def _bridge(db: Path) -> list[Claim]:
+    return [c for c in api.claims(db) if "bridge" in c.content.text]
+
+
+def test_two_independent_named_origins_give_2_or_better_with_reasons(tmp_path):
+    cs = _bridge(_pair(tmp_path))
+    assert len(cs) == 2
+    for c in cs:
+        assert c.grade.credibility <= 2, c.grade.reasons
+        assert "single_source" not in [f.code for f in c.flags]
+        assert any("2 independent origins (source:maria lopez, source:paul okafor)" in r
+                   for r in c.grade.reasons)
+
+
+def test_grading_a_source_c_leaves_its_claims_credibility_unchanged(tmp_path):
+    db = _pair(tmp_path)
+    before = {c.id: c.grade.credibility for c in api.claims(db)}
+    r = run_cli("sources", "grade", "Maria Lopez", "C", "--why", "test", db=db)
+    assert r.exit_code == 0, r.stderr
+    after = {c.id: c.grade for c in api.claims(db)}
+    assert {k: g.credibility for k, g in after.items()} == before
+    lopez = next(c for c in _bridge(db) if "Lopez" in c.source_label)
+    assert lopez.grade.reliability == "C"  # shown beside it, its own axis
+    # a single-source claim of a graded source stays "cannot be judged"
+    (tmp_path / "c.txt").write_text("Maria Lopez said the old ferry will stop running in May.\n")
+    run_cli("add", str(tmp_path / "c.txt"), db=db)
+    ferry = next(c for c in api.claims(db) if "ferry" in c.content.text)
+    assert (ferry.grade.reliability, ferry.grade.credibility) == ("C", 6)
+
+
+def test_the_story_contradiction_is_in_the_reasons(tmp_path):
+    from test_corpus import ARTICLES, STORY, build, doc_ids
+
+    db = tmp_path / "story.db"
+    build(db, ARTICLES)
+    ids = doc_ids(db)
+    cs = {c.id: c for c in api.claims(db)}
+    stein = next(c for c in cs.values() if c.doc_id == ids["4-confirmation.txt"]
+                 and "close its only hospital" in c.content.text)
+    assert "single_source" not in [f.code for f in stein.flags]
+    assert stein.grade.credibility == 3  # two independent origins, but contradicted
+    assert any(r.startswith("contradicted by 'Mark Ruiz'") for r in stein.grade.reasons)
+    ruiz = next(c for c in cs.values() if c.doc_id == ids["5-denial.txt"]
+                and "close its only hospital" in c.content.text)
+    assert "single_source" in [f.code for f in ruiz.flags]
+    assert ruiz.grade.credibility == 6
+    assert "the claims against it have more independent origins (2 to 1): at best 5" in \
+        ruiz.grade.reasons
+    # the wire copy is no second origin for the mayor
+    harlan = [c for c in cs.values() if "six straight years" in c.content.text
+              and c.doc_id != ids["3-rewrite.txt"]]
+    assert len(harlan) == 2
+    assert all("single_source" in [f.code for f in c.flags] for c in harlan)
+    assert STORY.exists() and ROOT.exists()

@@ -49,7 +49,10 @@ def add(db, origin, text, atts, flags, ments):
         sha256=hashlib.sha256(text.encode()).hexdigest(),
     )
     ex = Extraction(extractor="t/1", attributions=atts, mentions=ments)
-    return store.add_document(db, parsed, ex, flags).id
+    # the stored index, as `add` builds it: corpus flags read it (queries.py)
+    from claimtrack.corpus.update import document_added
+
+    return store.add_document(db, parsed, ex, flags, derive=document_added).id
 
 
 A = (

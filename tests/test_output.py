@@ -167,7 +167,8 @@ def test_flag_columns_explain_the_flags(claims):
     rows = list(csv.reader(io.StringIO(run(claims[:1], "csv", FLAG_COLUMNS))))
     assert rows[0] == ["id", "source", "content", "flags", "why"]
     why = rows[1][4].split("; ")
-    assert why[0].startswith("info: no other document") and why[1].startswith("warning: ")
+    assert why[0].startswith("info: fewer than two independent origins")
+    assert why[1].startswith("warning: ")
 
 
 # -- table ---------------------------------------------------------------------

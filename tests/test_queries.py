@@ -7,14 +7,17 @@ import hashlib
 import pytest
 
 from claimtrack import queries, store
+from claimtrack.corpus.update import document_added
 from claimtrack.db import open_db
 from claimtrack.errors import NotFoundError
 from claimtrack.flags import make_flag
-from claimtrack.models import Attribution, Extraction, ParsedInput, Span
+from claimtrack.models import Attribution, Extraction, ParsedInput, SourceInfo, Span
 
 
-def add(db, origin: str, text: str, atts: list[tuple]) -> str:
-    """Store `text` with attributions given as (source, cue, content, relayed_by[, entity])."""
+def add(db, origin: str, text: str, atts: list[tuple], publisher: str | None = None,
+        source_type: str | None = None) -> str:
+    """Store `text` with attributions given as (source, cue, content, relayed_by[, entity]),
+    and derive the cross-document index as `add` does."""
 
     def sp(phrase: str | tuple[str, int] | None) -> Span | None:
         """A phrase's first occurrence, or (phrase, n) for its n-th (0-based)."""
@@ -36,6 +39,7 @@ def add(db, origin: str, text: str, atts: list[tuple]) -> str:
                 content=sp(content),
                 relayed_by=relayed_by,
                 source_entity=entity[0] if entity else None,
+                source_info=SourceInfo(type=source_type) if source_type and source else None,
                 kind="direct" if str(content).startswith('"') else "indirect",
             )
         )
@@ -46,9 +50,11 @@ def add(db, origin: str, text: str, atts: list[tuple]) -> str:
         title=origin.title(),
         text=text,
         sha256=hashlib.sha256(text.encode()).hexdigest(),
+        publisher=publisher,
     )
     return store.add_document(
-        db, parsed, Extraction(extractor="t/1", attributions=attributions), flags
+        db, parsed, Extraction(extractor="t/1", attributions=attributions), flags,
+        derive=document_added,  # the stored index, as `add` builds it
     ).id
 
 
@@ -111,20 +117,27 @@ def test_single_source_cleared_by_second_document(db):
     assert "single_source" in after[f"{a}:2"]  # nobody else reports the exports
     assert after[f"{a}:3"] == ["no_source"]
     single = next(f for f in queries.claims(db, doc="a")[2].flags if f.code == "single_source")
-    assert "none of the 1 other documents" in single.explanation
+    assert single.explanation.endswith(
+        "(carried by 1 document, 1 independent origin (source:officials))")
     # static flags stay stored; the corpus flag never is
     assert all("single_source" not in codes(c) for c in store.load_claims(db))
 
 
 def test_independent_source_in_same_document_clears(db):
     text = (
-        "Reuters said the talks failed on Monday. AP said the talks failed on Monday. He said so."
+        "Reuters said the Geneva talks failed on Monday. AP said the Geneva talks failed on "
+        "Monday. He said so."
     )
     add(db, "x.txt", text, [
-        ("Reuters", "said", "the talks failed on Monday", None),
-        ("AP", ("said", 1), ("the talks failed on Monday", 1), None),
+        ("Reuters", "said", "the Geneva talks failed on Monday", None),
+        ("AP", ("said", 1), ("the Geneva talks failed on Monday", 1), None),
     ])  # fmt: skip
-    assert all("single_source" not in codes(c) for c in queries.claims(db))
+    # two voices in one document: decided per document (queries docstring)
+    cs = queries.claims(db)
+    assert all("single_source" not in codes(c) for c in cs)
+    assert cs[0].grade.credibility == 2
+    assert "2 independent origins (source:ap, source:reuters; 1 within its own document)" in \
+        cs[0].grade.reasons[1]
 
 
 def test_same_relay_does_not_clear(db):
@@ -311,3 +324,40 @@ def test_a_shared_name_is_not_a_shared_claim(db):
     add(db, "a.txt", "Aides said Clinton. Then more.", [("Aides", "said", "Clinton", None)])
     add(db, "b.txt", "Staff said Clinton, again.", [("Staff", "said", "Clinton", None)])
     assert all("single_source" in codes(c) for c in queries.claims(db))
+
+
+def test_outlets_citing_each_other_are_circular_reporting(db):
+    what = "the mayor of Springfield resigned over the budget scandal"
+    post = f"The New York Times reported that {what}."
+    times = f"The Washington Post reported that {what}."
+    a = add(db, "post.txt", post, [("The New York Times", "reported", what, None)],
+            publisher="Washington Post", source_type="outlet")
+    b = add(db, "times.txt", times, [("The Washington Post", "reported", what, None)],
+            publisher="New York Times", source_type="outlet")
+    got = {c.id: c for c in queries.claims(db)}
+    for cid in (f"{a}:0", f"{b}:0"):
+        flag = next(f for f in got[cid].flags if f.code == "circular_reporting")
+        assert flag.severity == "warning" and "which cites back" in flag.explanation
+    assert queries.claims(db, flag="circular_reporting") == list(got.values())
+
+
+def test_reads_compare_nothing_across_documents(db, monkeypatch):
+    """Corpus flags read the stored clusters: no similar_pairs, and relate() only
+    within one document."""
+    import claimtrack.corpus.relate as relate_module
+    import claimtrack.similarity as similarity
+
+    add(db, "a.txt", A, A_ATTS)
+    add(db, "b.txt", B, B_ATTS)
+
+    def refuse(*args, **kw):
+        raise AssertionError("similar_pairs on a read")
+
+    calls = []
+    real = relate_module.relate
+    monkeypatch.setattr(similarity, "similar_pairs", refuse)
+    monkeypatch.setattr(relate_module, "relate", lambda x, y: calls.append(1) or real(x, y))
+    cs = queries.claims(db)
+    assert "single_source" not in codes(cs[0])  # B's meetings claim, read from the index
+    per_doc = {d: sum(1 for c in cs if c.doc_id == d) for d in {c.doc_id for c in cs}}
+    assert len(calls) <= sum(n * (n - 1) // 2 for n in per_doc.values())
