@@ -206,8 +206,9 @@ def test_add_stores_valid_text_with_exact_offsets(fuzz_db, tmp_path_factory, raw
 
     db = dbmod.open_db(fuzz_db)
     try:
-        assert store.get_text(db, doc.id) == parsed.text
-        assert doc.chars == len(parsed.text)
+        if result.added:  # unchanged: the same bytes were stored before, maybe as another format
+            assert store.get_text(db, doc.id) == parsed.text
+            assert doc.chars == len(parsed.text)
         violations = fuzz.offset_violations(db.conn)
         assert not violations, violations
     finally:
