@@ -330,12 +330,13 @@ def timeline(claim: str | None, entity: str | None, limit: int | None, fmt: str,
     relation (same, more specific, contradicts), and whether each appearance is an
     origin of its own or relays or copies another."""
     from claimtrack.output import emit
-    from claimtrack.views import TIMELINE_COLUMNS
+    from claimtrack.views import TIMELINE_COLUMNS, TIMELINE_TABLE
 
     if (claim is None) == (entity is None):
         raise click.UsageError("give --claim ID or --entity NAME")
     result = api.timeline(db_path, claim=claim, entity=entity, limit=limit or None)
-    emit(result.appearances, fmt, TIMELINE_COLUMNS, title="timeline")
+    columns = TIMELINE_TABLE if fmt == "table" else TIMELINE_COLUMNS
+    emit(result.appearances, fmt, columns, title="timeline")
     if result.shown < result.clusters:
         _stderr(f"showing {result.shown} of {result.clusters} claims (clusters); "
                 "--limit 0 shows all")

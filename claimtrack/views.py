@@ -230,16 +230,18 @@ def stance_cell(c: Claim) -> str:
     return f"{stance_word(c)}\n{cue_word(c)}"
 
 
-def origin_cell(a: Appearance) -> str:
-    """What the index says this appearance adds: an origin, or a relay or copy of one."""
-    if a.root is None:
+def origin_cell(a: Appearance, short: bool = False) -> str:
+    """What the index says this appearance adds: an origin, or a relay or copy of one.
+    `short`: the origin's name without its kind ("outlet:", "source:")."""
+    root = a.root.partition(":")[2] or a.root if short and a.root else a.root
+    if root is None:
         text = "no origin (unresolved)"
     elif a.copied:
-        text = f"copy of {a.root}"
+        text = f"copy of {root}"
     elif a.relay:
-        text = f"relays {a.root}"
+        text = f"relays {root}"
     else:
-        text = f"origin {a.root}"
+        text = f"origin {root}"
     return text + (f"\ncircular: {a.circular}" if a.circular else "")
 
 
@@ -262,6 +264,19 @@ TIMELINE_COLUMNS = (
     Column("content", lambda a: a.claim.content.text, shorten=90),
     Column("claim", lambda a: a.claim.id),
     Column("cluster", lambda a: a.cluster),
+)
+
+# The terminal has less room: the claim id goes under its content, the cluster
+# (one per --claim; the grouping shows it for --entity) is left to CSV and JSON.
+TIMELINE_TABLE = (
+    Column("date", lambda a: a.date),
+    Column("document", _document_cell, width=14),
+    Column("source", source_cell, max_width=20),
+    Column("stance", lambda a: stance_cell(a.claim), max_width=10),
+    Column("relation", lambda a: a.relation, width=13),
+    Column("origin", lambda a: origin_cell(a, short=True), max_width=18),
+    Column("content", lambda a: f"{shorten(a.claim.content.text, 90)}\n{a.claim.id}",
+           width=34),
 )
 
 

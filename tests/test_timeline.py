@@ -80,7 +80,7 @@ def test_table_and_csv(story, monkeypatch):
     monkeypatch.setenv("COLUMNS", "250")  # rich reads it: no cell folds
     table = run_cli("timeline", "--claim", the_rewrites_claim(ids), db=db)
     assert table.exit_code == 0, table.stderr
-    assert "contradicts" in table.stdout and "relays outlet:associated press" in table.stdout
+    assert "contradicts" in table.stdout and "relays" in table.stdout
     out = run_cli("timeline", "--claim", the_rewrites_claim(ids), "--csv", db=db)
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
