@@ -226,8 +226,9 @@ def diff_markdown(diff: DiffResult) -> str:
 
 
 def stance_cell(c: Claim) -> str:
-    """Polarity and modality, then the reporting verb's own stance."""
-    return f"{stance_word(c)}\n{cue_word(c)}"
+    """Polarity and modality, then the reporting verb and its own stance."""
+    cue = cue_word(c)
+    return f"{stance_word(c)}\n" + ("no cue" if cue == "(none)" else f"cue: {cue}")
 
 
 def origin_cell(a: Appearance, short: bool = False) -> str:
@@ -309,8 +310,8 @@ def render_entity_diff(result: EntityDiff, console: Console) -> None:
 
 def entity_diff_markdown(result: EntityDiff) -> str:
     lines = [f"# {_md_line(result.name)}: accounts compared", ""]
-    lines += [f"{result.total} claims told by more than one document or contradicted; "
-              f"{result.single} other claims in one document only.", ""]
+    lines += [f"{_plural(result.total, 'claim')} told by more than one document or "
+              f"contradicted; {_plural(result.single, 'other claim')} in one document only.", ""]
     for i, c in enumerate(result.clusters, 1):
         lines += [f"## {i}. {_md_line(shorten(c.appearances[0].claim.content.text, 100))}", "",
                   f"{c.documents} documents; independent origins: "
@@ -321,8 +322,9 @@ def entity_diff_markdown(result: EntityDiff) -> str:
             lines += [f"{title}:", "", "| date | document | source | stance | relation | origin "
                       "| content |", "| --- | --- | --- | --- | --- | --- | --- |"]
             lines += [f"| {a.date} | {_cell(_document_cell(a))} | {_cell(source_cell(a))} | "
-                      f"{_cell(stance_cell(a.claim))} | {a.relation} | {_cell(origin_cell(a))} | "
-                      f"{_cell(a.claim.content.text)} (`{a.claim.id}`) |" for a in items]
+                      f"{_cell(stance_cell(a.claim).replace(chr(10), '; '))} | {a.relation} | "
+                      f"{_cell(origin_cell(a))} | {_cell(a.claim.content.text)} "
+                      f"(`{a.claim.id}`) |" for a in items]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

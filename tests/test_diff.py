@@ -459,3 +459,20 @@ def test_diff_entity_across_documents(story):
     assert table.exit_code == 0 and "contradicted by" in table.stdout
     missing = run_cli("diff", "--entity", "Nobody Atall", db=db)
     assert missing.exit_code == 1 and missing.stderr.count("\n") == 1
+
+
+def test_not_mentioning_is_shown_against_mentioning(tmp_path):
+    """issue 10: "X did not mention Y by name" against "X mentioned Y by name"."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Clinton speaks in Iowa\n\nClinton, a Democrat, did not mention Republican "
+                 "front-runner Donald Trump by name.\n", encoding="utf-8")
+    b.write_text("Clinton takes aim at Trump\n\nClinton, a Democrat, mentioned Republican "
+                 "front-runner Donald Trump by name.\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert run_cli("add", str(a), str(b), db=db).exit_code == 0
+    d = diff_json(db, "a", "b")
+    (p,) = [p for p in d["contradictions"] if p["a"]["cue_lemma"] == "mention"]
+    assert p["a"]["stance"]["polarity"] == 0 and p["b"]["stance"]["polarity"] == 1
+    assert {"aspect": "polarity", "a": "not said", "b": "asserted"} in p["differences"]
+    md = run_cli("diff", "a", "b", "--md", db=db).stdout
+    assert "polarity: not said vs asserted" in md
