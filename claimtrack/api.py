@@ -267,9 +267,44 @@ def show_entity(db_path: str | Path, name: str, author: bool = False):
 
 
 def diff(db_path: str | Path, a: str, b: str):
+    """`claimtrack diff A B`: a diff.DiffResult, read from the stored matches."""
     from claimtrack.diff import diff_documents
 
     return diff_documents(_existing(db_path), a, b)
+
+
+def diff_entity(db_path: str | Path, name: str, limit: int | None = None):
+    """`claimtrack diff --entity X`: a timeline.EntityDiff of the claims by or about X
+    that more than one document tells or that a claim contradicts."""
+    from claimtrack.timeline import entity_diff
+
+    return entity_diff(_existing(db_path), name, limit=limit)
+
+
+@dataclass
+class Timeline:
+    """`claimtrack timeline`: the appearances (timeline.Appearance), and how many
+    clusters there are before `limit`."""
+
+    appearances: list
+    clusters: int
+    shown: int
+
+
+def timeline(db_path: str | Path, claim: str | None = None, entity: str | None = None,
+             limit: int | None = None) -> Timeline:
+    """The appearances of one claim (`claim`: its id) or of the claims by or about
+    `entity`, in date order, grouped by cluster; `limit`: at most that many clusters."""
+    from claimtrack import timeline as tl
+
+    if (claim is None) == (entity is None):
+        raise ValueError("give a claim id or an entity name, not both")
+    db = _existing(db_path)
+    if claim is not None:
+        rows = tl.claim_timeline(db, claim)
+        return Timeline(rows, 1, 1)
+    rows, total = tl.entity_timeline(db, entity, limit=limit)  # type: ignore[arg-type]
+    return Timeline(rows, total, min(total, limit) if limit else total)
 
 
 def report(db_path: str | Path, entity: str | None = None, doc: str | None = None):

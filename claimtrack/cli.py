@@ -271,17 +271,75 @@ def show(entity: str, author: bool, fmt: str, db_path: str) -> None:
 
 
 @cli.command()
-@click.argument("doc_a")
-@click.argument("doc_b")
+@click.argument("doc_a", required=False)
+@click.argument("doc_b", required=False)
+@click.option("--entity", help="instead of two documents: the claims by or about this entity "
+              "across all stored documents")
+@click.option("--limit", type=click.IntRange(0), default=None,
+              help="--entity: at most N claims (clusters); 0 or none: all")
+@click.option("--md", "fmt", flag_value="md", help="Markdown, for sharing")
 @output_options
 @db_option
 @reads
-def diff(doc_a: str, doc_b: str, fmt: str, db_path: str) -> None:
-    """Compare the accounts two documents give of a story."""
-    from claimtrack.output import emit_model
-    from claimtrack.views import render_diff
+def diff(doc_a: str | None, doc_b: str | None, entity: str | None, limit: int | None, fmt: str,
+         db_path: str) -> None:
+    """Compare the accounts two documents give of a story, or (--entity) the accounts
+    all stored documents give of what an entity says or what is said about it.
 
-    emit_model(api.diff(db_path, doc_a, doc_b), fmt, render_diff)
+    Claims are aligned through the stored matches: the same claim, a more specific
+    one, contradictions; each pair says what differs (source, chain, cue, polarity,
+    modality, numbers, dates).
+    """
+    from claimtrack.output import emit_model
+    from claimtrack.views import (
+        diff_markdown,
+        entity_diff_markdown,
+        render_diff,
+        render_entity_diff,
+    )
+
+    if entity is not None:
+        if doc_a or doc_b:
+            raise click.UsageError("give two documents or --entity, not both")
+        result = api.diff_entity(db_path, entity, limit=limit or None)
+        to_md, table = entity_diff_markdown, render_entity_diff
+    else:
+        if not (doc_a and doc_b):
+            raise click.UsageError("give two documents (DOC_A DOC_B) or --entity NAME")
+        if limit is not None:
+            raise click.UsageError("--limit goes with --entity")
+        result = api.diff(db_path, doc_a, doc_b)
+        to_md, table = diff_markdown, render_diff
+    if fmt == "md":
+        click.echo(to_md(result), nl=False)  # type: ignore[arg-type]
+    else:
+        emit_model(result, fmt, table)  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.option("--claim", "claim", help="a claim id (as `claims --json` shows: DOC:SEQ)")
+@click.option("--entity", help="the claims by or about this entity")
+@click.option("--limit", type=click.IntRange(0), default=None,
+              help="at most N claims (clusters), each shown whole; 0 or none: all")
+@output_options
+@db_option
+@reads
+def timeline(claim: str | None, entity: str | None, limit: int | None, fmt: str,
+             db_path: str) -> None:
+    """The life of a claim: where it appeared, in date order, with source, stance and
+    relation (same, more specific, contradicts), and whether each appearance is an
+    origin of its own or relays or copies another."""
+    from claimtrack.output import emit
+    from claimtrack.views import TIMELINE_COLUMNS, TIMELINE_TABLE
+
+    if (claim is None) == (entity is None):
+        raise click.UsageError("give --claim ID or --entity NAME")
+    result = api.timeline(db_path, claim=claim, entity=entity, limit=limit or None)
+    columns = TIMELINE_TABLE if fmt == "table" else TIMELINE_COLUMNS
+    emit(result.appearances, fmt, columns, title="timeline")
+    if result.shown < result.clusters:
+        _stderr(f"showing {result.shown} of {result.clusters} claims (clusters); "
+                "--limit 0 shows all")
 
 
 @cli.command()

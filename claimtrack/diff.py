@@ -1,27 +1,77 @@
-"""Two accounts side by side: shared claims, what only one tells, who they lean on."""
+"""Two accounts side by side, read from the stored cross-document index.
+
+`diff A B` aligns the claims of two documents through the stored `matches`
+(matchstore; decided at write time by corpus/relate.py), never by comparing
+texts at read time:
+
+- aligned: `same` and `more_specific` pairs, one-to-one, greedy by similarity
+  (ties: `same` first, then the claim ids, so the choice does not depend on which
+  document is A);
+- contradictions: every stored `contradicts` pair, listed as such; a claim may
+  be aligned with one claim of the other account and contradicted by another;
+- related: same people and words, not the same claim (a hint, never shared);
+- only in A / only in B: the attributions (and headline/lede, rule no_source) that
+  take part in no aligned pair and no contradiction.
+
+The author's own statements in the body (rule "author") take part in every pair:
+where one outlet states as fact what another attributes to someone, that
+difference is the point. Unpaired, they stay out of the only-in lists, as they
+stay out of `claims`: those lists keep meaning "what the other account lacks".
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import sqlite_utils
 
-from claimtrack import queries, readback, store
+from claimtrack import matchstore, readback, store
+from claimtrack.extractor_names import AUTHOR_RULE
+from claimtrack.flags import DISTANCING, ENDORSING
+from claimtrack.matchstore import MatchRow
 from claimtrack.models import Claim, Document, Mention, Record
-from claimtrack.similarity import SAME_CLAIM, cue_key, match_claims, normalise_name, source_key
+from claimtrack.similarity import cue_key, normalise_name, source_key
 
 # Entity types worth comparing; dates and numbers would swamp the list.
 _SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
+Aspect = Literal["source", "chain", "cue", "polarity", "modality", "numbers", "dates", "other"]
+PairRelation = Literal["same", "more_specific", "contradicts"]
+ALIGNING = ("same", "more_specific")  # in this order on equal similarity
 
-class SharedClaim(Record):
+
+class Difference(Record):
+    """One way the two sides of a pair differ: `a` is what A says, `b` what B says."""
+
+    aspect: Aspect
+    a: str
+    b: str
+
+    def said(self) -> str:
+        return f"{self.aspect}: {self.a} vs {self.b}"
+
+
+class ClaimPair(Record):
+    """Two claims, one of each account, and how they relate (the stored match)."""
+
+    relation: PairRelation
+    similarity: float
+    wider: Literal["a", "b"] | None = None  # more_specific: the side that tells more
     a: Claim
     b: Claim
+    differences: list[Difference]
+
+
+class RelatedPair(Record):
+    """Same people and words, not the same claim: shown as a hint, never counted."""
+
+    a_id: str
+    b_id: str
     similarity: float
-    source_differs: bool
-    cue_differs: bool
-    differences: list[str]  # readable: "source: X vs Y", "cue: claim vs say"
+    a_text: str
+    b_text: str
 
 
 class SharedEntity(Record):
@@ -32,17 +82,18 @@ class SharedEntity(Record):
 
 
 class SourcingProfile(Record):
-    """Each claim counts once in named/unnamed/vague/no_source; the rest overlap."""
+    """Each claim counts once in named/unnamed/vague/no_source; the rest overlap.
+    The author's own statements in the body are not counted (as in `claims`)."""
 
     claims: int = 0
     named: int = 0
     unnamed: int = 0  # anonymous, faceless, or a cue with no stated source
     vague: int = 0
-    no_source: int = 0  # the author's own assertions
+    no_source: int = 0  # the author's own assertions (headline, lede)
     unresolved: int = 0  # cited source that cannot be followed
     relayed: int = 0  # claims that reach the reader through another source (hops)
     longest_chain: int = 0  # most sources between the reader and a claim
-    single_source: int = 0
+    single_source: int = 0  # attributions with fewer than two independent origins (stored)
 
 
 class Sourcing(Record):
@@ -53,50 +104,117 @@ class Sourcing(Record):
 class DiffResult(Record):
     a: Document
     b: Document
-    threshold: float
-    shared: list[SharedClaim]
+    aligned: list[ClaimPair]  # same / more_specific, one-to-one, in A's order
+    contradictions: list[ClaimPair]
+    related: list[RelatedPair]
     only_in_a: list[Claim]
     only_in_b: list[Claim]
     shared_entities: list[SharedEntity]
     sourcing: Sourcing  # side by side, so the contrast is visible
 
 
-def _who(c: Claim) -> str:
-    return c.source_label if c.source or c.cue else "(author)"
+# --- what differs -----------------------------------------------------------------------
 
 
-def _shared(a: Claim, b: Claim, similarity: float) -> SharedClaim:
-    src = source_key(a) != source_key(b)
-    cue = cue_key(a) != cue_key(b)
-    diffs = []
-    if src:
-        diffs.append(f"source: {_who(a)} vs {_who(b)}")
-    if cue:
-        diffs.append(f"cue: {cue_key(a) or '-'} vs {cue_key(b) or '-'}")
-    return SharedClaim(
-        a=a, b=b, similarity=similarity, source_differs=src, cue_differs=cue, differences=diffs
-    )
+def is_authorial(c: Claim) -> bool:
+    return c.source is None and c.cue is None
+
+
+def who(c: Claim, publisher: str | None = None) -> str:
+    """The source as a reader sees it; the author, with the outlet where known."""
+    if is_authorial(c):
+        return f"(author: {publisher})" if publisher else "(author)"
+    return c.source_label
+
+
+def relayers(c: Claim, by_id: Mapping[str, Claim]) -> list[str]:
+    """Who passes the claim on, nearest first ("via Libya Observer")."""
+    out, seen = [], {c.id}
+    while c.relayed_by in by_id and c.relayed_by not in seen:
+        c = by_id[c.relayed_by]  # type: ignore[index]
+        seen.add(c.id)
+        out.append(c.source_entity or (c.source.text if c.source else "(author)"))
+    return out
+
+
+def cue_word(c: Claim) -> str:
+    """The reporting verb's lemma and, where it has one, its stance."""
+    key = cue_key(c)
+    if not key:
+        return "(none)"
+    if key in DISTANCING:
+        return f"{key} (distancing)"
+    if key in ENDORSING:
+        return f"{key} (endorsing)"
+    return key
+
+
+def stance_word(c: Claim) -> str:
+    """How the source holds the content, with the modality: "asserts (could)",
+    "denies", "asserts, negated" (the content says not), "not said" (negated cue)."""
+    s = c.stance
+    if s.cue_negated:
+        word = "not said"
+    elif s.denial:
+        word = "denies, negated" if s.content_negated else "denies"
+    else:
+        word = "asserts, negated" if s.content_negated else "asserts"
+    return f"{word} ({', '.join(s.modality)})" if s.modality else word
+
+
+def _parse(said: str) -> Difference:
+    """A stored difference ("polarity: asserted vs denied") as a record."""
+    aspect, _, rest = said.partition(": ")
+    x, sep, y = rest.partition(" vs ")
+    if aspect in ("polarity", "modality", "numbers", "dates") and sep:
+        return Difference(aspect=aspect, a=x, b=y)  # type: ignore[arg-type]
+    return Difference(aspect="other", a=said, b="")
+
+
+def differences(a: Claim, b: Claim, by_id: Mapping[str, Claim],
+                stored: Sequence[str] = (), flipped: bool = False,
+                publishers: tuple[str | None, str | None] = (None, None)) -> list[Difference]:
+    """Source, chain and cue from the claims; polarity, modality, numbers and dates
+    as the match stored them (`flipped`: the stored match reads B vs A)."""
+    out = []
+    key = (source_key(a) or who(a)), (source_key(b) or who(b))
+    if key[0] != key[1]:
+        out.append(Difference(aspect="source", a=who(a, publishers[0]), b=who(b, publishers[1])))
+    ra, rb = relayers(a, by_id), relayers(b, by_id)
+    if [normalise_name(x) for x in ra] != [normalise_name(x) for x in rb]:
+        out.append(Difference(aspect="chain", a=_via(ra), b=_via(rb)))
+    if cue_key(a) != cue_key(b):
+        out.append(Difference(aspect="cue", a=cue_word(a), b=cue_word(b)))
+    for said in stored:
+        d = _parse(said)
+        out.append(d.model_copy(update={"a": d.b, "b": d.a}) if flipped and d.b else d)
+    return out
+
+
+def _via(names: list[str]) -> str:
+    return ", ".join(f"via {n}" for n in names) if names else "direct"
+
+
+# --- sourcing and entities --------------------------------------------------------------
 
 
 def _depth(c: Claim, by_id: dict[str, Claim]) -> int:
     """Sources the claim passes through on its way out: its own plus each relay."""
-    if c.source is None and c.cue is None:
+    if is_authorial(c):
         return 0
-    seen = {c.id}
-    n = 1
-    while c.relayed_by in by_id and c.relayed_by not in seen:
-        c = by_id[c.relayed_by]
-        seen.add(c.id)
-        n += 1
-    return n
+    return 1 + len(relayers(c, by_id))
 
 
-def sourcing_profile(cs: Sequence[Claim]) -> SourcingProfile:
+def sourcing_profile(cs: Sequence[Claim], origins: Mapping[str, int] | None = None
+                     ) -> SourcingProfile:
+    """`origins`: claim id -> independent origins of its stored cluster; without it
+    (or for a claim it lacks) `single_source` counts the flag."""
+    cs = [c for c in cs if c.rule != AUTHOR_RULE]
     p = SourcingProfile(claims=len(cs))
     by_id = {c.id: c for c in cs}
     for c in cs:
         codes = {f.code for f in c.flags}
-        if "no_source" in codes or (c.source is None and c.cue is None):
+        if "no_source" in codes or is_authorial(c):
             p.no_source += 1
         elif "anonymous_source" in codes or c.source is None:
             p.unnamed += 1
@@ -105,7 +223,10 @@ def sourcing_profile(cs: Sequence[Claim]) -> SourcingProfile:
         else:
             p.named += 1
         p.unresolved += "unresolved_reference" in codes
-        p.single_source += "single_source" in codes
+        if origins is not None and c.id in origins:
+            p.single_source += not is_authorial(c) and origins[c.id] < 2
+        else:
+            p.single_source += "single_source" in codes
         p.relayed += c.relayed_by is not None
         p.longest_chain = max(p.longest_chain, _depth(c, by_id))
     return p
@@ -138,6 +259,13 @@ def shared_entities(ma: Sequence[Mention], mb: Sequence[Mention]) -> list[Shared
     return out
 
 
+# --- the diff ---------------------------------------------------------------------------
+
+
+def _self_pairs(cs: Sequence[Claim]) -> list[ClaimPair]:
+    return [ClaimPair(relation="same", similarity=1.0, a=c, b=c, differences=[]) for c in cs]
+
+
 def diff_claims(
     a: Document,
     claims_a: Sequence[Claim],
@@ -145,33 +273,89 @@ def diff_claims(
     b: Document,
     claims_b: Sequence[Claim],
     mentions_b: Sequence[Mention],
-    threshold: float = SAME_CLAIM,
+    matches: Sequence[MatchRow] = (),
+    origins: Mapping[str, int] | None = None,
 ) -> DiffResult:
-    """The diff of two already-loaded documents (pure: no database)."""
-    pairs = match_claims(claims_a, claims_b, threshold)
-    in_a = {x.id for x, _, _ in pairs}
-    in_b = {y.id for _, y, _ in pairs}
+    """The diff of two already-loaded documents and the stored matches between
+    them (pure: no database). Claims include the author's statements."""
+    by_a = {c.id: c for c in claims_a}
+    by_b = {c.id: c for c in claims_b}
+    pubs = (a.publisher, b.publisher)
+    aligned: list[ClaimPair] = []
+    contradictions: list[ClaimPair] = []
+    related: list[RelatedPair] = []
+    if a.id == b.id:  # matches are cross-document: a document is its own account
+        aligned = _self_pairs(claims_a)
+    else:
+        oriented = []
+        for m in matches:
+            if m.a in by_a and m.b in by_b:
+                oriented.append((m, by_a[m.a], by_b[m.b], False))
+            elif m.b in by_a and m.a in by_b:
+                oriented.append((m, by_a[m.b], by_b[m.a], True))
+        # Greedy by similarity; the key reads the stored (a < b) pair, so it is the
+        # same whichever document is A, and diff(b, a) mirrors diff(a, b).
+        rank = {r: i for i, r in enumerate(ALIGNING)}
+        oriented.sort(key=lambda t: (-t[0].similarity, rank.get(t[0].relation, 9),
+                                     t[0].a, t[0].b))
+        used_a: set[str] = set()
+        used_b: set[str] = set()
+        by_id = {**by_a, **by_b}
+        for m, x, y, flipped in oriented:
+            if m.relation == "related":
+                related.append(RelatedPair(a_id=x.id, b_id=y.id, similarity=m.similarity,
+                                           a_text=x.content.text, b_text=y.content.text))
+                continue
+            diffs = differences(x, y, by_id, m.differences, flipped, pubs)
+            if m.relation == "contradicts":
+                contradictions.append(ClaimPair(relation="contradicts", similarity=m.similarity,
+                                                a=x, b=y, differences=diffs))
+            elif x.id not in used_a and y.id not in used_b:
+                used_a.add(x.id)
+                used_b.add(y.id)
+                wider = None
+                if m.wider is not None:  # stored for (m.a, m.b); A holds m.b when flipped
+                    wider = {"a": "b", "b": "a"}[m.wider] if flipped else m.wider
+                aligned.append(ClaimPair(relation=m.relation, similarity=m.similarity,  # type: ignore[arg-type]
+                                         wider=wider, a=x, b=y, differences=diffs))
+    seq = {c.id: i for i, c in enumerate(claims_a)} | {c.id: i for i, c in enumerate(claims_b)}
+    aligned.sort(key=lambda p: (seq[p.a.id], seq[p.b.id]))
+    contradictions.sort(key=lambda p: (seq[p.a.id], seq[p.b.id]))
+    related.sort(key=lambda p: (seq[p.a_id], seq[p.b_id]))
+    paired_a = {p.a.id for p in aligned + contradictions}
+    paired_b = {p.b.id for p in aligned + contradictions}
     return DiffResult(
         a=a,
         b=b,
-        threshold=threshold,
-        shared=[_shared(x, y, s) for x, y, s in pairs],
-        only_in_a=[c for c in claims_a if c.id not in in_a],
-        only_in_b=[c for c in claims_b if c.id not in in_b],
+        aligned=aligned,
+        contradictions=contradictions,
+        related=related,
+        only_in_a=[c for c in claims_a if c.id not in paired_a and c.rule != AUTHOR_RULE],
+        only_in_b=[c for c in claims_b if c.id not in paired_b and c.rule != AUTHOR_RULE],
         shared_entities=shared_entities(mentions_a, mentions_b),
-        sourcing=Sourcing(a=sourcing_profile(claims_a), b=sourcing_profile(claims_b)),
+        sourcing=Sourcing(a=sourcing_profile(claims_a, origins),
+                          b=sourcing_profile(claims_b, origins)),
     )
+
+
+def cluster_origins(conn, ids: Sequence[str]) -> dict[str, int]:
+    """claim id -> independent origins of its stored cluster."""
+    members = matchstore.member_rows(conn, ids)
+    stats = matchstore.cluster_rows(conn, [m.cluster for m in members.values()])
+    return {cid: len(stats[m.cluster].origins) for cid, m in members.items()
+            if m.cluster in stats}
 
 
 def diff_documents(db: sqlite_utils.Database, a: str, b: str) -> DiffResult:
-    """Compare documents `a` and `b` (any reference store.get_document accepts)."""
+    """Compare documents `a` and `b` (any reference store.get_document accepts):
+    their claims, the stored matches between them, nothing else of the corpus."""
     doc_a, doc_b = store.get_document(db, a), store.get_document(db, b)
-    every = queries.flagged_claims(db)  # corpus flags need the whole database
-    return diff_claims(
-        doc_a,
-        [c for c in every if c.doc_id == doc_a.id],
-        readback.load_mentions(db, doc_a.id).get(doc_a.id, []),
-        doc_b,
-        [c for c in every if c.doc_id == doc_b.id],
-        readback.load_mentions(db, doc_b.id).get(doc_b.id, []),
-    )
+    claims_a = readback.load_claims(db, doc_a.id, author=True)
+    claims_b = claims_a if doc_b.id == doc_a.id else readback.load_claims(db, doc_b.id,
+                                                                           author=True)
+    mentions = readback.load_mentions(db, doc_a.id) | readback.load_mentions(db, doc_b.id)
+    matches = [] if doc_a.id == doc_b.id else matchstore.matches_between(db.conn, doc_a.id,
+                                                                         doc_b.id)
+    origins = cluster_origins(db.conn, [c.id for c in (*claims_a, *claims_b)])
+    return diff_claims(doc_a, claims_a, mentions.get(doc_a.id, []), doc_b, claims_b,
+                       mentions.get(doc_b.id, []), matches, origins)

@@ -370,3 +370,46 @@ def document_origins(conn: sqlite3.Connection,
                 list(part)):
             out[r[0]] = (r[1] or f"doc:{r[0]}", r[2])
     return out
+
+
+# --- reads: diff and timeline ----------------------------------------------------------
+
+
+def member_rows(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, MemberRow]:
+    """claim id -> its clusters row (cluster, root, relay, copy, circular)."""
+    out: dict[str, MemberRow] = {}
+    for part in _chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        for r in conn.execute(
+            f"SELECT claim_id, cluster, root, relay, copy, circular FROM clusters "
+            f"WHERE claim_id IN ({marks})", list(part)):
+            out[r[0]] = MemberRow(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5])
+    return out
+
+
+def cluster_rows(conn: sqlite3.Connection, clusters: Sequence[str]) -> dict[str, ClusterRow]:
+    """cluster name -> its stored figures (claims, documents, origins, contradicted_by)."""
+    out: dict[str, ClusterRow] = {}
+    for part in _chunks(sorted(set(clusters))):
+        marks = ",".join("?" * len(part))
+        for r in conn.execute(
+            f"SELECT cluster, claims, documents, origins, contradicted_by FROM cluster_stats "
+            f"WHERE cluster IN ({marks})", list(part)):
+            out[r[0]] = ClusterRow(r[0], r[1], r[2], tuple(json.loads(r[3])),
+                                   tuple(json.loads(r[4])))
+    return out
+
+
+def doc_of_claim(conn: sqlite3.Connection, claim_id: str) -> str | None:
+    r = conn.execute("SELECT doc_id FROM claims WHERE id = ?", (claim_id,)).fetchone()
+    return r[0] if r else None
+
+
+def docs_of_claims(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    """claim id -> document id."""
+    out: dict[str, str] = {}
+    for part in _chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        out.update(conn.execute(
+            f"SELECT id, doc_id FROM claims WHERE id IN ({marks})", list(part)).fetchall())
+    return out

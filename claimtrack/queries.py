@@ -362,6 +362,22 @@ def _heads_with(pat: re.Pattern[str], source: str) -> bool:
     return False
 
 
+def entity_roles(db: sqlite_utils.Database, name: str, cs: list[Claim]) -> dict[str, str]:
+    """claim id -> "by" or "about" for the claims of `cs` by or about `name`, as
+    `claims --entity` and `show` select them (diff --entity, timeline --entity)."""
+    name_pattern(name)  # reject an empty name before the work
+    from claimtrack.entities import EntityMatcher
+
+    m, g = _Matcher(db, name, cs), EntityMatcher(db, name)
+    out = {}
+    for c in cs:
+        if m.by(c) or g.by(c):
+            out[c.id] = "by"
+        elif m.about(c) or g.about(c):
+            out[c.id] = "about"
+    return out
+
+
 def no_entity(name: str, doc_id: str | None = None) -> NotFoundError:
     """The one error `claims`, `show` and `report` give for a name nothing answers to.
     The name is matched as literal words (name_pattern), so '%' or '_' are no wildcards."""

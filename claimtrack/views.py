@@ -1,4 +1,5 @@
-"""Terminal renderings of the non-list results (entity view, diff).
+"""Terminal renderings of the non-list results (entity view, diff, timeline), and the
+diff's Markdown form.
 
 JSON/NL for these come from output.emit_model; this module only draws tables.
 """
@@ -11,11 +12,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from claimtrack.diff import DiffResult
+from claimtrack.diff import ClaimPair, DiffResult, cue_word, stance_word, who
 from claimtrack.escape import for_terminal
 from claimtrack.models import Claim
 from claimtrack.output import Column, flatten, shorten
 from claimtrack.queries import EntityClaim, EntityView
+from claimtrack.report_render import _md, _md_line
+from claimtrack.timeline import Appearance, EntityDiff
 
 if TYPE_CHECKING:  # entities.py loads the resolver (spaCy): only for annotations here
     from claimtrack.entities import DecisionResult
@@ -80,6 +83,24 @@ def render_entity_view(view: EntityView, console: Console) -> None:
             console.print(table)
 
 
+def _side(c: Claim, publisher: str | None = None) -> Text:
+    """A claim as one cell: who says it, how, what, and its id."""
+    cue = f" ({c.cue.text})" if c.cue else ""
+    return _t(f"{who(c, publisher)}{cue}: {shorten(c.content.text, 90)}\n{c.id}")
+
+
+def _pairs_table(title: str, pairs: list[ClaimPair], diff: DiffResult) -> Table:
+    table = Table(title=_t(title), show_lines=True, title_justify="left")
+    for col in ("A says", "B says", "relation", "differences"):
+        table.add_column(col, overflow="fold")
+    for p in pairs:
+        rel = p.relation + (f"\n{p.wider} tells more" if p.wider else "")
+        table.add_row(_side(p.a, diff.a.publisher), _side(p.b, diff.b.publisher),
+                      _t(f"{rel}\n{p.similarity:.2f}"),
+                      _t("\n".join(d.said() for d in p.differences)))
+    return table
+
+
 def render_diff(diff: DiffResult, console: Console) -> None:
     a, b = diff.a, diff.b
     head = Table(title=_t("accounts compared"), title_justify="left")
@@ -87,10 +108,16 @@ def render_diff(diff: DiffResult, console: Console) -> None:
     head.add_column(_t(f"A {a.id}"), overflow="fold")
     head.add_column(_t(f"B {b.id}"), overflow="fold")
     head.add_row(_t("title"), _t(a.title), _t(b.title))
+    if a.publisher or b.publisher:
+        head.add_row(_t("publisher"), _t(a.publisher), _t(b.publisher))
+    if a.published or b.published:
+        head.add_row(_t("published"), _t(a.published), _t(b.published))
     sa, sb = diff.sourcing.a.model_dump(), diff.sourcing.b.model_dump()
     for key in sa:
         head.add_row(_t(key.replace("_", " ")), _t(sa[key]), _t(sb[key]))
-    head.add_row(_t("shared claims"), _t(len(diff.shared)), _t(len(diff.shared)))
+    head.add_row(_t("shared claims"), _t(len(diff.aligned)), _t(len(diff.aligned)))
+    head.add_row(_t("contradictions"), _t(len(diff.contradictions)),
+                 _t(len(diff.contradictions)))
     console.print(head)
 
     if diff.shared_entities:
@@ -101,18 +128,23 @@ def render_diff(diff: DiffResult, console: Console) -> None:
             ents.add_row(_t(e.name), _t(e.label), _t(e.count_a), _t(e.count_b))
         console.print(ents)
 
-    if diff.shared:
-        shared = Table(title=_t("the same claim in both"), show_lines=True, title_justify="left")
-        for col in ("A says", "B says", "similarity", "differences"):
-            shared.add_column(col, overflow="fold")
-        for s in diff.shared:
-            shared.add_row(
-                _t(f"{s.a.source_label} ({_cue(s.a)}): {shorten(s.a.content.text, 60)}"),
-                _t(f"{s.b.source_label} ({_cue(s.b)}): {shorten(s.b.content.text, 60)}"),
-                _t(f"{s.similarity:.2f}"), _t("\n".join(s.differences)))
-        console.print(shared)
+    if diff.aligned:
+        console.print(_pairs_table(f"the same claim in both ({len(diff.aligned)})",
+                                   diff.aligned, diff))
     else:
         console.print(_t("no claim appears in both accounts"))
+    if diff.contradictions:
+        console.print(_pairs_table(f"contradictions ({len(diff.contradictions)})",
+                                   diff.contradictions, diff))
+    if diff.related:
+        rel = Table(title=_t(f"related, not the same claim ({len(diff.related)})"),
+                    title_justify="left")
+        for col in ("A", "B", "similarity"):
+            rel.add_column(col, overflow="fold")
+        for r in diff.related:
+            rel.add_row(_t(f"{shorten(r.a_text, 70)}\n{r.a_id}"),
+                        _t(f"{shorten(r.b_text, 70)}\n{r.b_id}"), _t(f"{r.similarity:.2f}"))
+        console.print(rel)
 
     for label, items in (("only in A", diff.only_in_a), ("only in B", diff.only_in_b)):
         table = Table(title=_t(f"{label} ({len(items)})"), title_justify="left")
@@ -122,6 +154,179 @@ def render_diff(diff: DiffResult, console: Console) -> None:
             table.add_row(_t(c.source_label), _t(_cue(c)),
                           _t(shorten(c.content.text, CONTENT_WIDTH)), _flags(c))
         console.print(table)
+
+
+# --- Markdown, for sharing (diff --md) ---
+
+
+def _cell(value: object) -> str:
+    """Markdown table cell: escaped, one line, no column break."""
+    return _md(" ".join(str("" if value is None else value).split())).replace("|", "\\|")
+
+
+def _md_side(label: str, c: Claim, publisher: str | None) -> str:
+    cue = f" ({c.cue.text})" if c.cue else ""
+    text = " ".join(c.content.text.split())
+    return (f"- **{label}** {_md(who(c, publisher))}{_md(cue)}: \u201c{_md(text)}\u201d "
+            f"(`{c.id}` [{c.content.start}:{c.content.end}])")
+
+
+def _md_pairs(title: str, pairs: list[ClaimPair], diff: DiffResult) -> list[str]:
+    lines = [f"## {title} ({len(pairs)})", ""]
+    for i, p in enumerate(pairs, 1):
+        wider = f", {p.wider.upper()} tells more" if p.wider else ""
+        lines += [f"{i}. **{p.relation}** (similarity {p.similarity:.2f}{wider})", "",
+                  "   " + _md_side("A", p.a, diff.a.publisher),
+                  "   " + _md_side("B", p.b, diff.b.publisher)]
+        lines += [f"   - differs in {_md(d.said())}" for d in p.differences]
+        lines.append("")
+    return lines
+
+
+def diff_markdown(diff: DiffResult) -> str:
+    """The diff as Markdown: a table of the two accounts, then the pairs and lists."""
+    a, b = diff.a, diff.b
+    lines = ["# Two accounts compared", "", "| | A | B |", "| --- | --- | --- |"]
+    rows = [("document", a.id, b.id), ("title", a.title, b.title),
+            ("publisher", a.publisher, b.publisher), ("published", a.published, b.published)]
+    sa, sb = diff.sourcing.a.model_dump(), diff.sourcing.b.model_dump()
+    rows += [(k.replace("_", " "), sa[k], sb[k]) for k in sa]
+    rows += [("shared claims", len(diff.aligned), len(diff.aligned)),
+             ("contradictions", len(diff.contradictions), len(diff.contradictions))]
+    lines += [f"| {_cell(k)} | {_cell(x)} | {_cell(y)} |" for k, x, y in rows]
+    lines.append("")
+    if diff.shared_entities:
+        lines += ["## Entities in both", "", "| entity | label | in A | in B |",
+                  "| --- | --- | --- | --- |"]
+        lines += [f"| {_cell(e.name)} | {_cell(e.label)} | {e.count_a} | {e.count_b} |"
+                  for e in diff.shared_entities]
+        lines.append("")
+    if diff.aligned:
+        lines += _md_pairs("The same claim in both", diff.aligned, diff)
+    else:
+        lines += ["No claim appears in both accounts.", ""]
+    if diff.contradictions:
+        lines += _md_pairs("Contradictions", diff.contradictions, diff)
+    if diff.related:
+        lines += [f"## Related, not the same claim ({len(diff.related)})", ""]
+        lines += [f"- A \u201c{_md(shorten(r.a_text, 100))}\u201d (`{r.a_id}`) and "
+                  f"B \u201c{_md(shorten(r.b_text, 100))}\u201d (`{r.b_id}`)"
+                  for r in diff.related]
+        lines.append("")
+    for label, items in (("Only in A", diff.only_in_a), ("Only in B", diff.only_in_b)):
+        lines += [f"## {label} ({len(items)})", ""]
+        lines += [f"- {_md(c.source_label)}{_md(f' ({c.cue.text})' if c.cue else '')}: "
+                  f"\u201c{_md(' '.join(c.content.text.split()))}\u201d (`{c.id}`)"
+                  for c in items]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --- diff --entity and timeline (issue 10) ---
+
+
+def stance_cell(c: Claim) -> str:
+    """Polarity and modality, then the reporting verb and its own stance."""
+    cue = cue_word(c)
+    return f"{stance_word(c)}\n" + ("no cue" if cue == "(none)" else f"cue: {cue}")
+
+
+def origin_cell(a: Appearance, short: bool = False) -> str:
+    """What the index says this appearance adds: an origin, or a relay or copy of one.
+    `short`: the origin's name without its kind ("outlet:", "source:")."""
+    root = a.root.partition(":")[2] or a.root if short and a.root else a.root
+    if root is None:
+        text = "no origin (unresolved)"
+    elif a.copied:
+        text = f"copy of {root}"
+    elif a.relay:
+        text = f"relays {root}"
+    else:
+        text = f"origin {root}"
+    return text + (f"\ncircular: {a.circular}" if a.circular else "")
+
+
+def source_cell(a: Appearance) -> str:
+    c = a.claim
+    return "\n".join([who(c, a.publisher), *(f"via {v}" for v in a.via)])
+
+
+def _document_cell(a: Appearance) -> str:
+    return f"{a.publisher or a.title or a.doc_id}\n{a.doc_id}"
+
+
+TIMELINE_COLUMNS = (
+    Column("date", lambda a: a.date),
+    Column("document", _document_cell, max_width=24),
+    Column("source", source_cell, max_width=28),
+    Column("stance", lambda a: stance_cell(a.claim), max_width=18),
+    Column("relation", lambda a: a.relation),
+    Column("origin", origin_cell, max_width=30),
+    Column("content", lambda a: a.claim.content.text, shorten=90),
+    Column("claim", lambda a: a.claim.id),
+    Column("cluster", lambda a: a.cluster),
+)
+
+# The terminal has less room: the claim id goes under its content, the cluster
+# (one per --claim; the grouping shows it for --entity) is left to CSV and JSON.
+TIMELINE_TABLE = (
+    Column("date", lambda a: a.date),
+    Column("document", _document_cell, width=14),
+    Column("source", source_cell, max_width=20),
+    Column("stance", lambda a: stance_cell(a.claim), max_width=10),
+    Column("relation", lambda a: a.relation, width=13),
+    Column("origin", lambda a: origin_cell(a, short=True), max_width=18),
+    Column("content", lambda a: f"{shorten(a.claim.content.text, 90)}\n{a.claim.id}",
+           width=34),
+)
+
+
+def _appearances_table(title: str, items: list[Appearance]) -> Table:
+    table = Table(title=_t(title), show_lines=True, title_justify="left")
+    for col in ("date", "document", "source", "stance", "relation", "origin", "content"):
+        table.add_column(col, overflow="fold")
+    for a in items:
+        table.add_row(_t(a.date), _t(_document_cell(a)), _t(source_cell(a)),
+                      _t(stance_cell(a.claim)), _t(a.relation), _t(origin_cell(a)),
+                      _t(f"{shorten(a.claim.content.text, 90)}\n{a.claim.id}"))
+    return table
+
+
+def render_entity_diff(result: EntityDiff, console: Console) -> None:
+    shown = len(result.clusters)
+    more = f" (first {shown} of {result.total}: --limit)" if shown < result.total else ""
+    console.print(_t(f"{result.name}: {_plural(result.total, 'claim')} told by more than one "
+                     f"document or contradicted{more}; "
+                     f"{_plural(result.single, 'other claim')} in one document only"))
+    for c in result.clusters:
+        origins = "; ".join(c.origins) or "none resolved"
+        title = (f"{shorten(c.appearances[0].claim.content.text, 80)} — "
+                 f"{_plural(c.documents, 'document')}, "
+                 f"{_plural(len(c.origins), 'independent origin')} ({origins})")
+        console.print(_appearances_table(title, c.appearances))
+        if c.contradictions:
+            console.print(_appearances_table("contradicted by", c.contradictions))
+
+
+def entity_diff_markdown(result: EntityDiff) -> str:
+    lines = [f"# {_md_line(result.name)}: accounts compared", ""]
+    lines += [f"{_plural(result.total, 'claim')} told by more than one document or "
+              f"contradicted; {_plural(result.single, 'other claim')} in one document only.", ""]
+    for i, c in enumerate(result.clusters, 1):
+        lines += [f"## {i}. {_md_line(shorten(c.appearances[0].claim.content.text, 100))}", "",
+                  f"{c.documents} documents; independent origins: "
+                  f"{_md('; '.join(c.origins) or 'none resolved')}", ""]
+        for title, items in (("Told by", c.appearances), ("Contradicted by", c.contradictions)):
+            if not items:
+                continue
+            lines += [f"{title}:", "", "| date | document | source | stance | relation | origin "
+                      "| content |", "| --- | --- | --- | --- | --- | --- | --- |"]
+            lines += [f"| {a.date} | {_cell(_document_cell(a))} | {_cell(source_cell(a))} | "
+                      f"{_cell(stance_cell(a.claim).replace(chr(10), '; '))} | {a.relation} | "
+                      f"{_cell(origin_cell(a))} | {_cell(a.claim.content.text)} "
+                      f"(`{a.claim.id}`) |" for a in items]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
 
 
 # --- entities (issue 5) ---

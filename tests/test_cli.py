@@ -304,7 +304,7 @@ def test_diff_of_the_seeds(seeded_db):
     result = run_cli("diff", a, b, "--json", db=seeded_db)
     assert result.exit_code == 0, result.stderr
     diff = json.loads(result.stdout)
-    assert diff["shared"] == []
+    assert diff["aligned"] == [] and diff["contradictions"] == []  # no shared claim
     assert diff["only_in_a"] and diff["only_in_b"]
     entities = {e.lower() if isinstance(e, str) else e["name"].lower()
                 for e in diff["shared_entities"]}
@@ -321,7 +321,8 @@ def test_diff_with_itself_is_empty(seeded_db):
     a = docs[0]["id"]
     diff = json.loads(run_cli("diff", a, a, "--json", db=seeded_db).stdout)
     assert diff["only_in_a"] == [] and diff["only_in_b"] == []
-    assert all(not p["source_differs"] and not p["cue_differs"] for p in diff["shared"])
+    assert diff["aligned"] and all(p["a"]["id"] == p["b"]["id"] and not p["differences"]
+                                   for p in diff["aligned"])
 
 
 def test_report_quotes_slice_the_stored_text(seeded_db):

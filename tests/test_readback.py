@@ -29,7 +29,12 @@ READS = [
     ["report"],
     ["report", "--format", "prov-xml"],
     ["diff", "belhadj-isis-libya-2015", "haftar-spokesman-al-qaeda"],
+    ["diff", "--entity", "Haftar"],
+    ["timeline", "--entity", "Haftar"],
 ]
+
+# reads of the stored index and two documents' own rows: no alias row is read
+READS_NO_ALIASES = {"diff", "timeline"}
 
 # claim row (by position in the Haftar document) -> damage, and the warning it must give
 DAMAGE = [
@@ -74,7 +79,8 @@ def test_every_read_skips_damaged_rows_with_a_warning(damaged, command):
             said = [x for x in lines if x.startswith(f"warning: skipped claim {cid}: ")]
             assert len(said) == 1, (cid, lines)  # named once, even where read twice
             assert why in said[0] and "reextract" in said[0]
-        assert any(x.startswith("warning: skipped alias ") for x in lines)
+        if command[0] not in READS_NO_ALIASES:
+            assert any(x.startswith("warning: skipped alias ") for x in lines)
     assert result.stdout.strip()
 
 

@@ -1,0 +1,249 @@
+"""The life of a claim: its appearances across documents in date order.
+
+Read from the stored index only (matchstore): a claim's cluster (the claims that
+tell it, linked by `same`/`more_specific` matches), the claims that contradict it
+(cluster_stats.contradicted_by), and each appearance's origin, relay and copy
+marks (clusters). Nothing is compared at read time.
+
+`timeline --claim ID` lists the cluster of one claim; `timeline --entity X` the
+clusters of the claims by or about X, each in date order; `diff --entity X` the
+clusters of X's claims that more than one document tells, or that a claim
+contradicts: a comparison across accounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import sqlite_utils
+from pydantic import Field
+
+from claimtrack import matchstore, queries, readback, store
+from claimtrack.diff import relayers
+from claimtrack.errors import NotFoundError
+from claimtrack.matchstore import MatchRow, MemberRow
+from claimtrack.models import Claim, Document, Record
+
+TimelineRelation = Literal[
+    "itself",  # the claim asked about (for --entity: the cluster's first appearance)
+    "same",
+    "more_specific",  # this appearance tells all of the claim, and more
+    "less_specific",  # the claim tells all of this appearance, and more
+    "contradicts",
+    "in_cluster",  # no match with the claim itself: linked through other appearances
+]
+
+
+class Appearance(Record):
+    """One appearance of a claim in one document, with what the index knows of it."""
+
+    date: dt.date = Field(description="the document's publication date, else the day it "
+                                      "was added (see `dated`)")
+    dated: Literal["published", "added"]
+    doc_id: str
+    title: str | None
+    publisher: str | None
+    cluster: str
+    relation: TimelineRelation = Field(description="to the claim asked about (--claim) or to "
+                                                   "the cluster's first appearance (--entity)")
+    similarity: float | None = Field(None, description="of the stored match, where there is one")
+    root: str | None = Field(None, description="the independent origin it goes back to "
+                                               "(None: unresolved, counts zero)")
+    relay: bool = Field(False, description="passes on another appearance's report")
+    copied: bool = Field(False, description="in a copy of another document (wire copy, "
+                                            "near-duplicate body)")
+    circular: str | None = None
+    via: list[str] = Field(default=[], description="who passes it on in its document, "
+                                                   "nearest first")
+    entity_role: Literal["by", "about"] | None = Field(
+        None, description="--entity: the entity is the source (by) or is named (about)")
+    claim: Claim
+
+
+class EntityCluster(Record):
+    """One claim by or about an entity, as the documents tell it (diff --entity)."""
+
+    cluster: str
+    documents: int
+    origins: list[str] = Field(description="independent origins (stored)")
+    appearances: list[Appearance]  # date order; relation to the first appearance
+    contradictions: list[Appearance]
+
+
+class EntityDiff(Record):
+    name: str
+    clusters: list[EntityCluster]
+    total: int = Field(description="clusters before --limit")
+    single: int = Field(description="claims by or about the entity that one document alone "
+                                    "tells, uncontradicted (not listed)")
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+class _Corpus:
+    """The stored rows one read needs, fetched once: documents, claims, clusters."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.docs: dict[str, Document] = {}
+        self.claims: dict[str, Claim] = {}
+        self.by_doc: dict[str, dict[str, Claim]] = {}
+
+    def document(self, doc_id: str) -> Document:
+        if doc_id not in self.docs:
+            self.docs[doc_id] = store.get_document(self.db, doc_id)
+        return self.docs[doc_id]
+
+    def load(self, ids: Sequence[str]) -> None:
+        """Claims (author's statements included) of the documents holding `ids`."""
+        for doc_id in sorted(set(matchstore.docs_of_claims(self.db.conn, ids).values())):
+            if doc_id not in self.by_doc:
+                found = readback.load_claims(self.db, doc_id, author=True)
+                self.by_doc[doc_id] = {c.id: c for c in found}
+                self.claims.update(self.by_doc[doc_id])
+
+    def day(self, claim_id: str) -> tuple[dt.date, str]:
+        d = self.document(self.claims[claim_id].doc_id)
+        return (d.published, "published") if d.published else (d.added.date(), "added")
+
+    def order(self, claim_id: str) -> tuple:
+        """Date order: publication (else addition) date, then when stored, document, seq."""
+        c = self.claims[claim_id]
+        d = self.document(c.doc_id)
+        return (self.day(claim_id)[0], d.added, d.id, c.seq)
+
+
+def _relation(claim_id: str, other: str,
+              direct: Mapping[str, MatchRow]) -> tuple[str, float | None]:
+    """How `other` relates to `claim_id` through their stored match, if any."""
+    if other == claim_id:
+        return "itself", None
+    m = direct.get(other)
+    if m is None or m.relation == "related":
+        return "in_cluster", None
+    if m.relation == "more_specific":
+        other_side = "a" if m.a == other else "b"
+        return ("more_specific" if m.wider == other_side else "less_specific"), m.similarity
+    return m.relation, m.similarity
+
+
+def _appearance(corpus: _Corpus, claim_id: str, cluster: str, relation: tuple[str, float | None],
+                member: MemberRow | None, role: str | None) -> Appearance:
+    c = corpus.claims[claim_id]
+    d = corpus.document(c.doc_id)
+    day, dated = corpus.day(claim_id)
+    return Appearance(
+        date=day, dated=dated, doc_id=d.id, title=d.title, publisher=d.publisher,
+        cluster=cluster, relation=relation[0], similarity=relation[1],  # type: ignore[arg-type]
+        root=member.root if member else None, relay=bool(member and member.relay),
+        copied=bool(member and member.copy), circular=member.circular if member else None,
+        via=relayers(c, corpus.by_doc[c.doc_id]), entity_role=role, claim=c)
+
+
+def _cluster(corpus: _Corpus, cluster: str, reference: str | None,
+             roles: Mapping[str, str]) -> tuple[list[Appearance], list[Appearance]]:
+    """The appearances of a cluster and the claims contradicting it, each in date order.
+    Relations are to `reference` (None: the cluster's first appearance)."""
+    conn = corpus.db.conn
+    ids = matchstore.members(conn, [cluster])
+    stats = matchstore.cluster_rows(conn, [cluster]).get(cluster)
+    against = [x for x in (stats.contradicted_by if stats else ()) if x not in ids]
+    corpus.load([*ids, *against])
+    ids = [i for i in ids if i in corpus.claims]  # a damaged row is skipped, with a warning
+    against = [i for i in against if i in corpus.claims]
+    ids.sort(key=corpus.order)
+    against.sort(key=corpus.order)
+    ref = reference or (ids[0] if ids else None)
+    direct = {}
+    if ref is not None:
+        for m in matchstore.matches_of(conn, [ref]):
+            direct[m.b if m.a == ref else m.a] = m
+    members = matchstore.member_rows(conn, [*ids, *against])
+    out = [_appearance(corpus, i, cluster, _relation(ref or i, i, direct), members.get(i),
+                       roles.get(i)) for i in ids]
+    opposed = [_appearance(corpus, i, cluster, ("contradicts", direct[i].similarity
+                                                 if i in direct else None),
+                           members.get(i), roles.get(i)) for i in against]
+    return out, opposed
+
+
+# --- the three reads ------------------------------------------------------------------
+
+
+def claim_timeline(db: sqlite_utils.Database, claim_id: str) -> list[Appearance]:
+    """The appearances of a claim's cluster and the claims contradicting it, in date
+    order (contradictions placed by their date too)."""
+    claim_id = claim_id.strip()
+    if matchstore.doc_of_claim(db.conn, claim_id) is None:
+        raise NotFoundError(f"no claim '{claim_id}' — run `claimtrack claims --json` (or "
+                            "`--author`) to see claim ids")
+    member = matchstore.member_rows(db.conn, [claim_id]).get(claim_id)
+    if member is None:
+        raise NotFoundError(f"claim '{claim_id}' is not in the cross-document index — run "
+                            "`claimtrack rematch`")
+    corpus = _Corpus(db)
+    seen, opposed = _cluster(corpus, member.cluster, claim_id, {})
+    return sorted(seen + opposed, key=lambda a: corpus.order(a.claim.id))
+
+
+def _entity_clusters(db: sqlite_utils.Database, name: str) -> tuple[_Corpus, dict[str, str],
+                                                                    list[str]]:
+    """The claims by or about `name` (roles) and their clusters."""
+    every = readback.load_claims(db, author=True)
+    roles = queries.entity_roles(db, name, every)
+    if not roles:
+        raise queries.no_entity(name)
+    corpus = _Corpus(db)
+    clusters = sorted({m.cluster for m in matchstore.member_rows(db.conn, list(roles)).values()})
+    return corpus, roles, clusters
+
+
+def entity_timeline(db: sqlite_utils.Database, name: str, limit: int | None = None
+                    ) -> tuple[list[Appearance], int]:
+    """The claims by or about `name`, grouped by cluster (clusters in the order of
+    their first appearance), each in date order; and the number of clusters.
+    `limit`: at most that many clusters (a cluster is never cut)."""
+    corpus, roles, clusters = _entity_clusters(db, name)
+    groups = []
+    for cluster in clusters:
+        seen, opposed = _cluster(corpus, cluster, None, roles)
+        if seen:
+            rows = sorted(seen + opposed, key=lambda a: corpus.order(a.claim.id))
+            groups.append((corpus.order(seen[0].claim.id), cluster, rows))
+    groups.sort(key=lambda g: g[:2])
+    shown = groups[:limit] if limit else groups
+    return [a for _, _, rows in shown for a in rows], len(groups)
+
+
+def entity_diff(db: sqlite_utils.Database, name: str, limit: int | None = None) -> EntityDiff:
+    """The clusters of claims by or about `name` that more than one document tells or
+    that a claim contradicts: most documents first, then contradicted, then by date."""
+    corpus, roles, clusters = _entity_clusters(db, name)
+    stats = matchstore.cluster_rows(db.conn, clusters)
+    keep = [c for c in clusters if c in stats and (stats[c].documents > 1
+                                                   or stats[c].contradicted_by)]
+    single = sum(1 for cid, m in matchstore.member_rows(db.conn, list(roles)).items()
+                 if m.cluster not in keep)
+    found = []
+    for cluster in keep:
+        seen, opposed = _cluster(corpus, cluster, None, roles)
+        if not seen:
+            continue
+        found.append(EntityCluster(cluster=cluster, documents=stats[cluster].documents,
+                                   origins=list(stats[cluster].origins), appearances=seen,
+                                   contradictions=opposed))
+    found.sort(key=lambda c: (-c.documents, not c.contradictions,
+                              corpus.order(c.appearances[0].claim.id), c.cluster))
+    # A claim of one document that contradicts a cluster listed before is shown there.
+    shown: list[EntityCluster] = []
+    opposing: set[str] = set()
+    for c in found:
+        if c.documents > 1 or not {a.claim.id for a in c.appearances} <= opposing:
+            shown.append(c)
+            opposing |= {a.claim.id for a in c.contradictions}
+    found = shown
+    return EntityDiff(name=name, clusters=found[:limit] if limit else found, total=len(found),
+                      single=single)

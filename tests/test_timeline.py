@@ -1,0 +1,133 @@
+"""timeline: the appearances of a claim (or of the claims about an entity) in date
+order, read from the stored clusters; the five articles of tests/fixtures/story."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from test_corpus import ARTICLES, build, doc_ids
+
+from claimtrack import api
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    db = tmp_path_factory.mktemp("story") / "claimtrack.db"
+    build(db, ARTICLES)
+    return db, doc_ids(db)
+
+
+def timeline_json(db: Path, *args: str) -> list[dict]:
+    result = run_cli("timeline", *args, "--json", db=db)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def the_rewrites_claim(ids: dict[str, str]) -> str:
+    """The rewrite's "... will close its only hospital in June, the AP reported"."""
+    return f"{ids['3-rewrite.txt']}:2"
+
+
+def test_the_life_of_a_claim(story):
+    db, ids = story
+    rows = timeline_json(db, "--claim", the_rewrites_claim(ids))
+    # date order: published dates, the fixtures' 1, 1, 2, 2 and 3 March
+    dates = [r["date"] for r in rows]
+    assert dates == sorted(dates) and dates[0] == "2016-03-01" and dates[-1] == "2016-03-03"
+    assert all(r["dated"] == "published" for r in rows)
+    by_doc = {}
+    for r in rows:
+        by_doc.setdefault(r["doc_id"], []).append(r)
+    assert set(by_doc) == set(ids.values())
+    (itself,) = [r for r in rows if r["relation"] == "itself"]
+    assert itself["claim"]["id"] == the_rewrites_claim(ids)
+    assert itself["relay"] and itself["root"] == "outlet:associated press"  # a relay, no origin
+    (confirmation,) = by_doc[ids["4-confirmation.txt"]]
+    assert confirmation["relation"] == "same" and not confirmation["relay"]
+    assert confirmation["root"] != itself["root"]  # the second independent origin
+    # the denial, as a contradiction, with its stance
+    (denial,) = by_doc[ids["5-denial.txt"]]
+    assert denial["relation"] == "contradicts"
+    assert denial["claim"]["stance"]["denial"] and denial["claim"]["stance"]["polarity"] == -1
+    assert rows[-1] is denial or rows[-1] == denial  # dated last
+    # the AP's story and its wire copy: one origin, a copy among them
+    wire = by_doc[ids["1-original.txt"]] + by_doc[ids["2-wire-copy.txt"]]
+    assert {r["root"] for r in wire} == {"outlet:associated press"}
+    assert any(r["copied"] for r in wire)
+    assert {r["relation"] for r in wire} <= {"same", "more_specific", "less_specific",
+                                             "in_cluster"}
+
+
+def test_the_denial_sees_what_it_contradicts(story):
+    db, ids = story
+    rows = timeline_json(db, "--claim", f"{ids['5-denial.txt']}:1")
+    (itself,) = [r for r in rows if r["relation"] == "itself"]
+    assert itself["doc_id"] == ids["5-denial.txt"]
+    others = [r for r in rows if r is not itself and r["relation"] != "itself"]
+    assert others and all(r["relation"] == "contradicts" for r in others)
+    assert {r["doc_id"] for r in others} == {ids[n] for n in ("1-original.txt", "2-wire-copy.txt",
+                                                              "3-rewrite.txt",
+                                                              "4-confirmation.txt")}
+
+
+def test_table_and_csv(story, monkeypatch):
+    db, ids = story
+    monkeypatch.setenv("COLUMNS", "250")  # rich reads it: no cell folds
+    table = run_cli("timeline", "--claim", the_rewrites_claim(ids), db=db)
+    assert table.exit_code == 0, table.stderr
+    assert "contradicts" in table.stdout and "relays" in table.stdout
+    out = run_cli("timeline", "--claim", the_rewrites_claim(ids), "--csv", db=db)
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    assert {"date", "document", "source", "stance", "relation", "origin", "content",
+            "claim", "cluster"} == set(rows[0])
+    nl = run_cli("timeline", "--claim", the_rewrites_claim(ids), "--nl", db=db)
+    assert [json.loads(line)["claim"]["id"] for line in nl.stdout.splitlines()] == [
+        r["claim"] for r in rows]
+
+
+def test_entity_timeline_groups_by_cluster(story):
+    db, ids = story
+    rows = timeline_json(db, "--entity", "Harlan")
+    clusters = [r["cluster"] for r in rows]
+    # grouped: a cluster's rows are together, each cluster in date order
+    assert clusters == sorted(clusters, key=clusters.index)
+    for name in set(clusters):
+        dates = [r["date"] for r in rows if r["cluster"] == name]
+        assert dates == sorted(dates)
+    # the mayor's words, told by the AP and its wire copy: one cluster, one origin
+    money = [r for r in rows if "lost money" in r["claim"]["content"]["text"]]
+    assert {r["doc_id"] for r in money} == {ids["1-original.txt"], ids["2-wire-copy.txt"]}
+    assert len({r["cluster"] for r in money}) == 1 and all(r["entity_role"] == "by"
+                                                           for r in money)
+    assert {r["root"] for r in money} == {"source:tom harlan"}
+    limited = run_cli("timeline", "--entity", "Harlan", "--limit", "1", "--json", db=db)
+    assert len({r["cluster"] for r in json.loads(limited.stdout)}) == 1
+    assert "--limit 0 shows all" in limited.stderr
+
+
+def test_library_call(story):
+    db, ids = story
+    t = api.timeline(db, claim=the_rewrites_claim(ids))
+    assert t.clusters == t.shown == 1
+    assert [a.claim.id for a in t.appearances] == [
+        r["claim"]["id"] for r in timeline_json(db, "--claim", the_rewrites_claim(ids))]
+
+
+@pytest.mark.parametrize("args,code", [
+    (("timeline",), 2),
+    (("timeline", "--claim", "x:1", "--entity", "Harlan"), 2),
+    (("timeline", "--claim", "nosuchdoc:9"), 1),
+    (("timeline", "--entity", "Nobody Atall"), 1),
+])
+def test_errors_are_one_line(story, args, code):
+    db, _ = story
+    result = run_cli(*args, db=db)
+    assert result.exit_code == code and "Traceback" not in result.output
+    if code == 1:
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
