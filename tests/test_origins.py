@@ -34,7 +34,7 @@ def test_five_articles_have_two_independent_origins_in_any_order():
         o = trace(order)
         assert o.origins == ("outlet:associated press", "outlet:times")
         assert o.relays == {"rewrite:2"}
-        assert o.copies == {"copy:0"}
+        assert o.copies == {"copy:0"}  # the paper's run of the AP story, not the AP's own
         assert o.circular == {}
 
 

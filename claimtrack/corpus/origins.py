@@ -106,7 +106,11 @@ def trace(cluster: Sequence[Appearance]) -> Origins:
     docs_of_origin: dict[str, set[str]] = defaultdict(set)
     for a in cluster:
         docs_of_origin[a.doc_origin].add(a.doc_id)
-    first_doc = {k: min(v) for k, v in docs_of_origin.items()}
+    # Of documents sharing an origin, the original is the one that origin published
+    # (the AP's own story, not a paper's run of it), else the earliest, else the least id.
+    facts = {a.doc_id: (f"outlet:{a.outlet}" != a.doc_origin, a.published or date.max, a.doc_id)
+             for a in cluster}
+    first_doc = {k: min(v, key=facts.__getitem__) for k, v in docs_of_origin.items()}
     copies = frozenset(a.claim_id for a in cluster
                        if len(docs_of_origin[a.doc_origin]) > 1
                        and a.doc_id != first_doc[a.doc_origin])
