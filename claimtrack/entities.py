@@ -44,8 +44,8 @@ import sqlite_utils
 from claimtrack import readback, store
 from claimtrack.aliases import describe
 from claimtrack.errors import NotFoundError
-from claimtrack.extract.resolve import HONORIFICS, canonical_name
 from claimtrack.models import Alias, Claim, Entity, HeadlineMismatch, Record
+from claimtrack.text.names import HONORIFICS, canonical_name
 
 if TYPE_CHECKING:
     from claimtrack.report import Report
