@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT, run_cli
+from conftest import ROOT, run_cli
 
 FORBIDDEN = ("spacy", "thinc", "claimtrack.extract", "claimtrack.nlp")
 
@@ -63,4 +63,5 @@ def test_no_read_command_imports_spacy(seeded_db) -> None:
     ran = [r for r in results if not r.get("skipped")]
     assert len(ran) >= 12  # docs ... report: these exist on every branch
     for r in ran:
-        assert not r["loaded"], f"`claimtrack {' '.join(r['args'][:-2])}` imported {r['loaded'][:4]}"
+        command = " ".join(r["args"][:-2])
+        assert not r["loaded"], f"`claimtrack {command}` imported {r['loaded'][:4]}"
