@@ -202,8 +202,8 @@ def choose_subjects(db: Path, docs: list[Recombined]) -> Subjects:
         ids = {Path(origin).name: i for i, origin in conn.execute(
             "SELECT id, origin FROM documents")}
         first = docs[0]
-        other = next(d for d in docs[1:] if set(d.articles) & set(first.articles)
-                     and d.name in ids)
+        other = next((d for d in docs[1:] if set(d.articles) & set(first.articles)
+                      and d.name in ids), docs[1])  # a tiny corpus may share nothing
         a, b = ids[first.name], ids[other.name]
         try:  # a claim of A in the cluster that spans most documents
             row = conn.execute(
@@ -296,7 +296,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="a warm-up slower than this many seconds gets fewer runs")
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds per run")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--workdir", help="build here (default: a temporary folder, removed)")
+    ap.add_argument("--workdir", help="build here and keep the databases (default: a "
+                    "temporary folder, removed); a second run with the same --workdir, "
+                    "--seed and sizes times the kept databases again without building")
     ap.add_argument("--json", dest="json_out", help="also write the figures to this file")
     args = ap.parse_args(argv)
 
@@ -313,8 +315,11 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="bench-reads-"))
     work.mkdir(parents=True, exist_ok=True)
     db = work / "bench.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
+    snapshots = {size: work / f"stored-{size}.db" for size in stages}
+    reuse = all(p.exists() for p in snapshots.values())
+    if not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
     print(f"{len(articles)} dev PolNeAR articles -> {len(docs)} recombined documents "
           f"in {work}", file=sys.stderr)
 
@@ -339,10 +344,18 @@ def main(argv: list[str] | None = None) -> int:
             stage.mkdir(exist_ok=True)
             for d in corpus[stored:size]:
                 (stage / d.name).write_text(d.text, encoding="utf-8")
-            t0 = time.perf_counter()
-            claimtrack("add", str(stage), "--jobs", str(args.jobs), "--db", str(db))
-            print(f"stored {size} documents (+{size - stored} in "
-                  f"{time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+            if reuse:  # kept from an earlier run: migrated by the first command that opens it
+                for suffix in ("-wal", "-shm"):
+                    Path(str(db) + suffix).unlink(missing_ok=True)
+                shutil.copy(snapshots[size], db)
+                print(f"reusing {snapshots[size]}", file=sys.stderr)
+            else:
+                t0 = time.perf_counter()
+                claimtrack("add", str(stage), "--jobs", str(args.jobs), "--db", str(db))
+                print(f"stored {size} documents (+{size - stored} in "
+                      f"{time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+                if args.workdir:  # `add` checkpointed the WAL: one self-contained file
+                    shutil.copy(db, snapshots[size])
             stored = size
             if size in match_sizes and sample:
                 matching[size] = store_and_match(db, sample, work)
