@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
-from claimtrack.extract.resolve import canonical_name
 from claimtrack.models import Alias, Attribution
+from claimtrack.text.names import canonical_name
 
 # a capitalised word: "Abdelhakim", "Al-Mismari", "O'Neil", "Qa’ida", "St."
 _WORD = r"[A-Z][\w'\u2019.\-]*"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, TypeVar
 
 from claimtrack import db as dbmod
 from claimtrack import extractor_names as names
@@ -25,6 +25,16 @@ from claimtrack.errors import (
 from claimtrack.models import Claim, Document, ParsedInput
 
 Progress = Callable[[int, int], None]  # (done, total)
+T = TypeVar("T")
+
+
+def page(rows: Sequence[T], limit: int | None = None, offset: int = 0) -> list[T]:
+    """Rows `offset` to `offset + limit` of a listing (all from `offset` when `limit`
+    is None): `--limit N --offset K` of every listing command. Applied after every
+    filter, so a page is a page of what the filters selected, in the listing's order."""
+    if offset < 0 or (limit is not None and limit < 0):
+        raise ClaimtrackError("--limit and --offset take a number >= 0")
+    return list(rows[offset : None if limit is None else offset + limit])
 
 
 @dataclass
@@ -238,8 +248,8 @@ def rematch(db_path: str | Path) -> int:
         db.close()
 
 
-def documents(db_path: str | Path) -> list[Document]:
-    return store.list_documents(_existing(db_path))
+def documents(db_path: str | Path, limit: int | None = None, offset: int = 0) -> list[Document]:
+    return page(store.list_documents(_existing(db_path)), limit, offset)
 
 
 def claims(
@@ -250,16 +260,19 @@ def claims(
     kind: str | None = None,
     cue_class: str | None = None,
     author: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Claim]:
-    return queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind,
-                          cue_class=cue_class, author=author)
+    found = queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind,
+                           cue_class=cue_class, author=author)
+    return page(found, limit, offset)
 
 
 def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None,
-            author: bool = False) -> list[Claim]:
+            author: bool = False, limit: int | None = None, offset: int = 0) -> list[Claim]:
     """Claims carrying at least one flag (or the named one)."""
     found = claims(db_path, doc=doc, flag=flag, author=author)
-    return [c for c in found if c.flags]
+    return page([c for c in found if c.flags], limit, offset)
 
 
 def show_entity(db_path: str | Path, name: str, author: bool = False):
@@ -372,11 +385,12 @@ def reextract(db_path: str | Path, doc: str | None = None, progress: Progress | 
 # --- entities (issue 5): the entity graph, the user's merges and splits ---
 
 
-def entities(db_path: str | Path, doc: str | None = None):
+def entities(db_path: str | Path, doc: str | None = None, limit: int | None = None,
+             offset: int = 0):
     """Entity records (claimtrack.models.Entity), most claims first, then by name."""
     from claimtrack.entities import list_entities
 
-    return list_entities(_existing(db_path), doc=doc)
+    return page(list_entities(_existing(db_path), doc=doc), limit, offset)
 
 
 def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str | None = None,
@@ -393,14 +407,15 @@ def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str |
 # --- sources and grades (issue 5): Admiralty reliability log, credibility, MISP tags ---
 
 
-def sources(db_path: str | Path, doc: str | None = None):
+def sources(db_path: str | Path, doc: str | None = None, limit: int | None = None,
+            offset: int = 0):
     """`claimtrack sources`: grades.SourceRow per source (of one document, or all)."""
     from claimtrack.grades import list_sources, source_entities
 
     db = _existing(db_path)
     found = queries.claims(db, doc=doc)
-    return list_sources(db, found, with_ungraded=doc is None,
-                        entities=source_entities(db, found))
+    return page(list_sources(db, found, with_ungraded=doc is None,
+                             entities=source_entities(db, found)), limit, offset)
 
 
 def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,
@@ -422,18 +437,20 @@ def import_sources(db_path: str | Path, path: str | Path):
     return log_file(dbmod.open_db(db_path), path)
 
 
-def grade_log(db_path: str | Path, name: str | None = None):
+def grade_log(db_path: str | Path, name: str | None = None, limit: int | None = None,
+              offset: int = 0):
     """`claimtrack sources log [NAME]`: the grades log, oldest first."""
     from claimtrack.grades import grade_log as read_log
 
-    return read_log(_existing(db_path), name)
+    return page(read_log(_existing(db_path), name), limit, offset)
 
 
-def source_tags(db_path: str | Path, doc: str | None = None):
+def source_tags(db_path: str | Path, doc: str | None = None, limit: int | None = None,
+                offset: int = 0):
     """`claimtrack sources tags`: each claim's MISP admiralty-scale tags."""
     from claimtrack.grades import claim_tags
 
-    return claim_tags(queries.claims(_existing(db_path), doc=doc))
+    return page(claim_tags(queries.claims(_existing(db_path), doc=doc)), limit, offset)
 
 
 # --- eval (issue 4): scoring the extractor on a researcher's gold file ---

@@ -107,6 +107,17 @@ def output_options(f: Callable) -> Callable:
     return wrapper
 
 
+def page_options(f: Callable) -> Callable:
+    """--limit N / --offset K on every listing command: the command's function gets
+    `limit` (None: all) and `offset` (0) and hands both to its api call, which pages
+    after every filter. A table without --limit prints its first output.TABLE_ROWS
+    rows and says how many there are; --json/--csv/--nl print all unless --limit."""
+    f = click.option("--offset", type=click.IntRange(0), default=0, metavar="K",
+                     help="skip the first K rows (with --limit: the next page)")(f)
+    return click.option("--limit", type=click.IntRange(0), default=None, metavar="N",
+                        help="print at most N rows")(f)
+
+
 def extractor_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """--extractor filtered|rules, shared by every command that extracts."""
     return click.option(
@@ -210,14 +221,16 @@ def rematch(db_path: str) -> None:
 
 
 @cli.command()
+@page_options
 @output_options
 @db_option
 @reads
-def docs(fmt: str, db_path: str) -> None:
+def docs(limit: int | None, offset: int, fmt: str, db_path: str) -> None:
     """List stored documents."""
     from claimtrack.output import DOC_COLUMNS, emit
 
-    emit(api.documents(db_path), fmt, DOC_COLUMNS, title="documents")
+    emit(api.documents(db_path, limit=limit, offset=offset), fmt, DOC_COLUMNS,
+         title="documents", paged=limit is not None, offset=offset)
 
 
 @cli.command()
@@ -228,32 +241,37 @@ def docs(fmt: str, db_path: str) -> None:
 @click.option("--class", "cue_class", type=click.Choice(["speech", "other"]),
               help="speech (said, reported, ...) or other (beliefs, plans, perceptions)")
 @author_option
+@page_options
 @output_options
 @db_option
 @reads
 def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | None,
-           cue_class: str | None, author: bool, fmt: str, db_path: str) -> None:
+           cue_class: str | None, author: bool, limit: int | None, offset: int, fmt: str,
+           db_path: str) -> None:
     """List claims with source, cue, content and flags."""
     from claimtrack.output import CLAIM_COLUMNS, emit
 
     found = api.claims(db_path, doc=doc, entity=entity, flag=flag, kind=kind, cue_class=cue_class,
-                       author=author)
-    emit(found, fmt, CLAIM_COLUMNS, title="claims")
+                       author=author, limit=limit, offset=offset)
+    emit(found, fmt, CLAIM_COLUMNS, title="claims", paged=limit is not None, offset=offset)
 
 
 @cli.command()
 @click.option("--doc", help="only this document")
 @click.option("--flag", "flag", help="only this flag code")
 @author_option
+@page_options
 @output_options
 @db_option
 @reads
-def flags(doc: str | None, flag: str | None, author: bool, fmt: str, db_path: str) -> None:
+def flags(doc: str | None, flag: str | None, author: bool, limit: int | None, offset: int,
+          fmt: str, db_path: str) -> None:
     """List flagged claims: anonymous, vague, unresolved or single sources, and why."""
     from claimtrack.output import FLAG_COLUMNS, emit
 
-    emit(api.flagged(db_path, doc=doc, flag=flag, author=author), fmt, FLAG_COLUMNS,
-         title="flagged claims")
+    found = api.flagged(db_path, doc=doc, flag=flag, author=author, limit=limit, offset=offset)
+    emit(found, fmt, FLAG_COLUMNS, title="flagged claims", paged=limit is not None,
+         offset=offset)
 
 
 @cli.command()
@@ -430,11 +448,13 @@ def reextract(doc: str | None, jobs: int, extractor: str, db_path: str) -> None:
 
 @cli.group(invoke_without_command=True)
 @click.option("--doc", help="only entities of this document (counts there)")
+@page_options
 @output_options
 @db_option
 @click.pass_context
 @reads
-def entities(ctx: click.Context, doc: str | None, fmt: str, db_path: str) -> None:
+def entities(ctx: click.Context, doc: str | None, limit: int | None, offset: int, fmt: str,
+             db_path: str) -> None:
     """List entities (people, organisations, places, anonymous sources) with counts.
 
     Names that refer to one entity are folded; across documents only the same
@@ -445,7 +465,8 @@ def entities(ctx: click.Context, doc: str | None, fmt: str, db_path: str) -> Non
     from claimtrack.output import emit
     from claimtrack.views import ENTITY_COLUMNS
 
-    emit(api.entities(db_path, doc=doc), fmt, ENTITY_COLUMNS, title="entities")
+    emit(api.entities(db_path, doc=doc, limit=limit, offset=offset), fmt, ENTITY_COLUMNS,
+         title="entities", paged=limit is not None, offset=offset)
 
 
 def _decision_command(action: str, doc: str) -> Callable:
@@ -481,11 +502,13 @@ entities_split = _decision_command(
 
 @cli.group(invoke_without_command=True)
 @click.option("--doc", help="only sources of this document (id, id prefix or file name)")
+@page_options
 @output_options
 @db_option
 @click.pass_context
 @reads
-def sources(ctx: click.Context, doc: str | None, fmt: str, db_path: str) -> None:
+def sources(ctx: click.Context, doc: str | None, limit: int | None, offset: int, fmt: str,
+            db_path: str) -> None:
     """List sources: type, documents, claims, reliability grade (A-F) and flags.
 
     Grades come only from you: `sources grade` and `sources import`; ungraded is F.
@@ -494,7 +517,8 @@ def sources(ctx: click.Context, doc: str | None, fmt: str, db_path: str) -> None
         return
     from claimtrack.output import SOURCE_COLUMNS, emit
 
-    emit(api.sources(db_path, doc=doc), fmt, SOURCE_COLUMNS, title="sources")
+    emit(api.sources(db_path, doc=doc, limit=limit, offset=offset), fmt, SOURCE_COLUMNS,
+         title="sources", paged=limit is not None, offset=offset)
 
 
 @sources.command("grade")
@@ -532,26 +556,32 @@ def sources_import(file: str, db_path: str) -> None:
 
 @sources.command("log")
 @click.argument("name", required=False)
+@page_options
 @output_options
 @db_option
 @reads
-def sources_log(name: str | None, fmt: str, db_path: str) -> None:
+def sources_log(name: str | None, limit: int | None, offset: int, fmt: str,
+                db_path: str) -> None:
     """The grades log (who graded what, when, why), oldest first; or one source's."""
     from claimtrack.output import GRADE_LOG_COLUMNS, emit
 
-    emit(api.grade_log(db_path, name), fmt, GRADE_LOG_COLUMNS, title="grades log")
+    emit(api.grade_log(db_path, name, limit=limit, offset=offset), fmt, GRADE_LOG_COLUMNS,
+         title="grades log", paged=limit is not None, offset=offset)
 
 
 @sources.command("tags")
 @click.option("--doc", help="only claims of this document")
+@page_options
 @output_options
 @db_option
 @reads
-def sources_tags(doc: str | None, fmt: str, db_path: str) -> None:
+def sources_tags(doc: str | None, limit: int | None, offset: int, fmt: str,
+                 db_path: str) -> None:
     """Each claim's grade as MISP tags (taxonomy admiralty-scale)."""
     from claimtrack.output import TAG_COLUMNS, emit
 
-    emit(api.source_tags(db_path, doc=doc), fmt, TAG_COLUMNS, title="admiralty-scale tags")
+    emit(api.source_tags(db_path, doc=doc, limit=limit, offset=offset), fmt, TAG_COLUMNS,
+         title="admiralty-scale tags", paged=limit is not None, offset=offset)
 
 
 # --- eval (issue 4): precision/recall on a researcher's annotated news ---

@@ -33,6 +33,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,8 +45,8 @@ import sqlite_utils
 from claimtrack import readback, store
 from claimtrack.aliases import describe
 from claimtrack.errors import NotFoundError
-from claimtrack.extract.resolve import HONORIFICS, canonical_name
 from claimtrack.models import Alias, Claim, Entity, HeadlineMismatch, Record
+from claimtrack.text.names import HONORIFICS, canonical_name
 
 if TYPE_CHECKING:
     from claimtrack.report import Report
@@ -469,8 +470,31 @@ def _distinct_spans(spans: Iterable[set[tuple[int, int]]]) -> int:
     return len(merged)
 
 
+# The graph of a database state, per open database: one read asks for it more than
+# once (`show` and `sources` through the matcher and through source_entities; the
+# report per document), and each build reads every claim and mention of the corpus.
+_GRAPHS: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple[int, int], EntityGraph]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def build(db: sqlite_utils.Database, extra: Sequence[Decision] = ()) -> EntityGraph:
-    """The entity graph of the database, with the stored decisions (and `extra`) replayed."""
+    """The entity graph of the database, with the stored decisions (and `extra`) replayed.
+
+    Without `extra` the graph is kept for the database's state: data_version moves when
+    another connection commits, total_changes when this one writes. Callers only read it."""
+    if extra:
+        return _build(db, extra)
+    conn = db.conn
+    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    hit = _GRAPHS.get(db)
+    if hit is None or hit[0] != stamp:
+        hit = (stamp, _build(db, ()))
+        _GRAPHS[db] = hit
+    return hit[1]
+
+
+def _build(db: sqlite_utils.Database, extra: Sequence[Decision]) -> EntityGraph:
     mentions = {
         doc_id: [(m.start, m.end, m.text, m.label) for m in ms]
         for doc_id, ms in readback.load_mentions(db).items()

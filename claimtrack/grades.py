@@ -33,6 +33,7 @@ from claimtrack import readback
 from claimtrack.db import atomic
 from claimtrack.errors import ClaimtrackError, InputError, NotFoundError
 from claimtrack.models import Claim, Record, SourceType
+from claimtrack.text.names import canonical_name
 
 GRADES = ("A", "B", "C", "D", "E", "F")
 # The Admiralty scale's own words for each reliability grade.
@@ -101,8 +102,6 @@ class ClaimTags(Record):
 
 def canonical(name: str) -> str:
     """The name as the resolver writes entity keys ("the Pentagon's" -> "Pentagon")."""
-    from claimtrack.extract.resolve import canonical_name
-
     return canonical_name(name)
 
 

@@ -32,6 +32,10 @@ Justify = Literal["left", "center", "right"]
 
 LIST_SEPARATOR = "; "
 ELLIPSIS = "…"
+# a table longer than this, asked for without --limit, prints its first page and says
+# on stderr how many rows there are: thousands of rows scroll past unread, and rich
+# lays out the whole table before printing its first line
+TABLE_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -145,16 +149,42 @@ def _csv_cell(value: Any) -> Any:
     return for_csv(flatten(value))
 
 
+def table_page(
+    rows: Sequence[BaseModel], title: str | None, paged: bool, offset: int = 0
+) -> tuple[Sequence[BaseModel], str | None]:
+    """The rows a default table prints, and the note for stderr when that is not all.
+
+    `paged`: the user gave --limit (they chose the page: print it whole). `offset`:
+    how many rows came before `rows` (--offset), so the note counts from there."""
+    if paged or len(rows) <= TABLE_ROWS:
+        return rows, None
+    total = offset + len(rows)
+    shown = f"{TABLE_ROWS}" if offset == 0 else f"{offset + 1:,}-{offset + TABLE_ROWS:,}"
+    note = (f"showing {shown} of {total:,} {title or 'rows'}: use --limit/--offset, "
+            "or --json/--csv for all")
+    return rows[:TABLE_ROWS], note
+
+
 def emit(
     rows: Sequence[BaseModel],
     fmt: Format,
     columns: Sequence[Column],
     title: str | None = None,
     out: TextIO | None = None,
+    *,
+    paged: bool = True,
+    offset: int = 0,
 ) -> None:
-    """Write `rows` to `out` (stdout by default) in `fmt`, in the order given."""
+    """Write `rows` to `out` (stdout by default) in `fmt`, in the order given.
+
+    A table with `paged=False` (no --limit given) prints at most TABLE_ROWS rows
+    and says on stderr how many there are (table_page); JSON, CSV and NL print every
+    row they are given (scripts)."""
     # Resolved at call time so click's CliRunner, which swaps sys.stdout, sees it.
     stream = out if out is not None else sys.stdout
+    note = None
+    if fmt == "table":
+        rows, note = table_page(rows, title, paged, offset)
     if fmt == "json":
         stream.write(for_json(json.dumps(_rows_json(rows), indent=2, ensure_ascii=False)) + "\n")
     elif fmt == "nl":
@@ -165,6 +195,8 @@ def emit(
         _emit_csv(rows, columns, stream)
     elif fmt == "table":
         _emit_table(rows, columns, title, stream)
+        if note:  # after the table, where the eye is when it ends
+            make_console(stderr=True).print(Text(note, style="dim"))
     else:
         raise ValueError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
 

@@ -358,3 +358,45 @@ def test_report_chain_reads_document_observer_mismari(seeded_db):
     assert 'ct:source_type="anonymous"' in official and "prov:Person" in official
     html = run_cli("report", "--format", "html", db=seeded_db)
     assert html.exit_code == 0 and "<html" in html.stdout.lower()
+
+
+# -- --limit / --offset (issue 10 item 9) ------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["docs"], ["claims"], ["flags"], ["sources"], ["entities"],
+                                     ["sources", "tags"], ["claims", "--flag", "single_source"]])
+def test_limit_and_offset_page_the_listing_in_its_order(seeded_db, command):
+    every = json.loads(run_cli(*command, "--json", db=seeded_db).stdout)
+    assert len(every) >= 2
+    page = run_cli(*command, "--json", "--limit", "2", "--offset", "1", db=seeded_db)
+    assert page.exit_code == 0, page.stderr
+    assert json.loads(page.stdout) == every[1:3]
+    rest = run_cli(*command, "--json", "--offset", "3", db=seeded_db)
+    assert json.loads(rest.stdout) == every[3:]
+    assert json.loads(run_cli(*command, "--json", "--limit", "0", db=seeded_db).stdout) == []
+
+
+def test_flags_page_after_the_filter(seeded_db):
+    """A page of flagged claims is a page of what the filters kept, not of all claims."""
+    flagged = json.loads(run_cli("flags", "--json", "--flag", "single_source",
+                                 db=seeded_db).stdout)
+    page = json.loads(run_cli("flags", "--json", "--flag", "single_source", "--limit", "3",
+                              db=seeded_db).stdout)
+    assert page == flagged[:3]
+    assert all("single_source" in [f["code"] for f in c["flags"]] for c in page)
+
+
+def test_a_long_table_says_how_to_see_the_rest(seeded_db, monkeypatch):
+    monkeypatch.setattr("claimtrack.output.TABLE_ROWS", 5)
+    n = len(claims_json(seeded_db))
+    result = run_cli("claims", db=seeded_db)
+    assert result.exit_code == 0
+    assert f"showing 5 of {n} claims: use --limit/--offset, or --json/--csv for all" in \
+        " ".join(result.stderr.split())
+    limited = run_cli("claims", "--limit", "7", db=seeded_db)
+    assert "showing" not in limited.stderr
+
+
+def test_negative_limit_is_a_usage_error(seeded_db):
+    result = run_cli("claims", "--limit", "-1", db=seeded_db)
+    assert result.exit_code == 2

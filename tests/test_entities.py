@@ -224,6 +224,21 @@ def test_decide_dry_run_writes_nothing_and_unknown_names_fail(db_path):
         entities.decide(db, "split", "Karimi", "KARIMI")  # one name, twice
 
 
+def test_the_graph_is_built_once_per_database_state(db_path):
+    """One read asks for the graph more than once; a write (here a merge, on this
+    connection or another) gives a new one."""
+    db = open_db(db_path)
+    first = entities.build(db)
+    assert entities.build(db) is first
+    entities.decide(db, "merge", "Hassan Karimi", "senior official")
+    after = entities.build(db)
+    assert after is not first
+    assert entities.build(db) is after
+    other = open_db(db_path)
+    entities.decide(other, "split", "Hassan Karimi", "senior official")
+    assert entities.build(db) is not after
+
+
 def test_author_notes_name_the_author_not_the_quoted_source():
     text = 'The Times reported: "fighters from Darnah [Derna] and Darnah [Derna] came."'
     c = claim("d1", 0, text, "The Times", "New York Times",

@@ -27,6 +27,7 @@ from claimtrack.output import (
     emit_model,
     flatten,
     shorten,
+    table_page,
 )
 
 TEXT = (
@@ -275,3 +276,42 @@ def test_table_puts_list_items_on_their_own_lines(claims):
         for line in out.splitlines()
     )
     assert "single_source;" not in out
+
+
+# -- pages: a long table prints its first page and says how to see the rest ----
+
+
+def many(n: int) -> list[Document]:
+    return [doc(i) for i in range(n)]
+
+
+def test_a_long_table_prints_its_first_page_and_says_so(monkeypatch, capsys):
+    monkeypatch.setattr("claimtrack.output.TABLE_ROWS", 3)
+    out = run(many(5), "table", DOC_COLUMNS, title="documents", paged=False)
+    assert "seeds/doc2.md" in out and "seeds/doc3.md" not in out
+    note = capsys.readouterr().err
+    assert "showing 3 of 5 documents" in note
+    assert "--limit/--offset" in note and "--json/--csv" in note
+
+
+def test_the_note_counts_from_the_offset(monkeypatch):
+    monkeypatch.setattr("claimtrack.output.TABLE_ROWS", 200)
+    rows, note = table_page(many(500), "claims", paged=False, offset=4800)
+    assert len(rows) == 200
+    assert note is not None and note.startswith("showing 4,801-5,000 of 5,300 claims")
+
+
+def test_a_page_the_user_chose_is_printed_whole(monkeypatch, capsys):
+    monkeypatch.setattr("claimtrack.output.TABLE_ROWS", 3)
+    out = run(many(5), "table", DOC_COLUMNS, paged=True)
+    assert "seeds/doc4.md" in out
+    assert capsys.readouterr().err == ""
+    assert table_page(many(3), "documents", paged=False) == (many(3), None)
+
+
+@pytest.mark.parametrize("fmt", ["json", "nl", "csv"])
+def test_scripts_get_every_row_without_limit(monkeypatch, capsys, fmt):
+    monkeypatch.setattr("claimtrack.output.TABLE_ROWS", 3)
+    out = run(many(5), fmt, DOC_COLUMNS, paged=False)
+    assert out.count("seeds/doc") == 5
+    assert capsys.readouterr().err == ""

@@ -17,7 +17,6 @@ rules over the spaCy parse. The source span itself is never changed; only
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -25,6 +24,7 @@ from spacy.tokens import Doc, Token
 
 from claimtrack.extract.spans import sentences
 from claimtrack.models import Attribution
+from claimtrack.text.names import HONORIFICS, canonical_name
 
 NAME_LABELS = frozenset({"PERSON", "ORG"})
 # named sources of these labels stand for themselves: never expanded into a longer name
@@ -38,30 +38,11 @@ HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 # pronouns (any case) that tell a person's gender, for the document's own votes
 GENDERED = PRONOUN_GENDER | {"his": "m", "hers": "f"}
 DEFINITE = frozenset({"the", "this", "that"})
-# words that are not part of a name's identity when matching surnames
-HONORIFICS = frozenset(
-    {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "sen", "rep", "gov", "gen"}
-    | {"col", "lt", "capt", "sgt", "maj", "adm", "president", "senator", "minister", "sheikh"}
-)
 # role nouns that name the same job
 ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
 # how far back (in sentences) a previous speaker still counts for a pronoun
 SPEAKER_WINDOW = 6
 NEUTER_WINDOW = 2
-
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
-_EDGE_PUNCT = " \t\"'\u201c\u201d,;:()[]"
-
-
-def canonical_name(text: str) -> str:
-    """A name as an entity key: straight apostrophes, single spaces, no
-    leading determiner, no possessive ("the Pentagon’s" -> "Pentagon")."""
-    name = re.sub(r"\s+", " ", text.translate(_APOSTROPHES)).strip(_EDGE_PUNCT)
-    while (stripped := _DETERMINER.sub("", name)) != name:
-        name = stripped
-    return _POSSESSIVE.sub("", name).strip(_EDGE_PUNCT)
 
 
 def _key(name: str) -> tuple[str, ...]:

@@ -1,0 +1,454 @@
+"""Latency of the read commands as a user types them, as the database grows.
+
+    python benchmarks/bench_reads.py [--sizes 250,500,1000] [--repeat 7] [--jobs 2]
+
+Builds one database in a temporary folder (never in the repo) from PolNeAR dev
+texts recombined: each document joins runs of paragraphs of three articles, so
+the same people, quotations and claims recur across documents and clusters form.
+The database grows stage by stage (`claimtrack add` of the new files each time),
+and at each size in --sizes every read command below runs as a subprocess, the
+whole command a user types (interpreter start-up included), --repeat times after
+one warm-up run: p50 and p95 of those runs. `claimtrack --version`, timed in the
+same stage, is the start-up baseline; "above" is a command's time less the
+baseline's p50. Commands that accept --limit get `--limit 50`; a command the
+branch lacks is skipped. A command whose warm-up takes longer than --slow seconds
+is run fewer times (shown in the `runs` column), so a slow branch still finishes.
+
+Also the store-and-match part of `add` (parsing excluded): store.add_document with
+derive=corpus.update.document_added on --match-docs documents extracted once in
+this process, timed on a copy of the database at each of --match-sizes stored
+documents (per document: the mean).
+
+Targets (issue 10): with --limit 50, `show --entity` (most frequent person),
+`claims --flag` and `diff` p95 < 300 ms above start-up at the largest size; no
+command's time above start-up grows more than 1.5x from the smallest size to the
+largest; store-and-match per document within 1.3x from 100 to 1,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from claimtrack.evalsplit import iter_split  # noqa: E402
+
+CORPUS = ROOT / ".." / "shared" / "eval" / "polnear.jsonl"
+LIMIT = 50
+PIECES = 3  # articles per recombined document
+PARAGRAPHS = (6, 10)  # paragraphs taken from each, inclusive range
+
+
+# --- the corpus ------------------------------------------------------------------------
+
+
+@dataclass
+class Recombined:
+    name: str
+    text: str
+    articles: tuple[int, ...]
+
+
+def paragraphs_of(path: Path) -> list[list[str]]:
+    """Dev PolNeAR articles as lists of paragraphs (the held-out fifth is never read)."""
+    out = []
+    for doc in iter_split(path, "dev"):
+        paras = [p.strip() for p in doc["text"].split("\n\n") if len(p.strip()) >= 40]
+        if len(paras) >= PARAGRAPHS[0]:
+            out.append(paras)
+    return out
+
+
+def recombine(articles: list[list[str]], n: int, seed: int) -> list[Recombined]:
+    """`n` documents, each runs of paragraphs of PIECES articles (the first gives the
+    headline). Articles are drawn from a pool that grows with n, so a story recurs in
+    about the same number of documents at every size (clusters stay of one size)."""
+    rng = random.Random(seed)
+    docs: list[Recombined] = []
+    seen: set[str] = set()
+    i = 0
+    while len(docs) < n:
+        pool = max(PIECES, min(len(articles), 40 + i // 2))
+        picks = tuple(rng.sample(range(pool), PIECES))
+        parts = []
+        for k, a in enumerate(picks):
+            paras = articles[a]
+            run = rng.randint(*PARAGRAPHS)
+            start = 0 if k == 0 else rng.randrange(0, max(1, len(paras) - run))
+            parts.extend(paras[start : start + run])
+        text = "\n\n".join(parts) + "\n"
+        i += 1
+        if text in seen:
+            continue
+        seen.add(text)
+        docs.append(Recombined(f"doc{len(docs):05d}.txt", text, picks))
+    return docs
+
+
+# --- running commands ------------------------------------------------------------------
+
+
+# the console script of this interpreter's environment, as a user runs it (PYTHONPATH
+# points it at this checkout); else the same entry point through -c
+_SCRIPT = Path(sys.executable).parent / "claimtrack"
+CLAIMTRACK = ([str(_SCRIPT)] if _SCRIPT.exists() else
+              [sys.executable, "-c", "import sys; from claimtrack.cli import cli; sys.exit(cli())"])
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="120", NO_COLOR="1")
+
+
+def claimtrack(*args: str, check: bool = True, timeout: float | None = None) -> str:
+    out = subprocess.run([*CLAIMTRACK, *args], capture_output=True, text=True, env=_env(),
+                         timeout=timeout, cwd=ROOT)
+    if check and out.returncode != 0:
+        raise RuntimeError(f"claimtrack {' '.join(args)}: {out.stderr.strip()[-500:]}")
+    return out.stdout
+
+
+def timed_run(args: list[str], timeout: float) -> float | None:
+    t0 = time.perf_counter()
+    try:
+        out = subprocess.run([*CLAIMTRACK, *args], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, env=_env(), timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return None
+    if out.returncode != 0:
+        raise RuntimeError(f"claimtrack {' '.join(args)}: {out.stderr.decode()[-500:]}")
+    return time.perf_counter() - t0
+
+
+def percentile(xs: list[float], q: float) -> float:
+    """Nearest-rank percentile (p95 of 7 runs is the slowest)."""
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, round(q * len(s) + 0.5) - 1))]
+
+
+@dataclass
+class Timing:
+    command: str
+    size: int
+    runs: list[float] = field(default_factory=list)
+    timed_out: bool = False
+    limited: bool = False
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.runs) if self.runs else float("nan")
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.runs, 0.95) if self.runs else float("nan")
+
+
+def measure(label: str, args: list[str], size: int, repeat: int, slow: float,
+            timeout: float) -> Timing:
+    t = Timing(label, size)
+    warm = timed_run(args, timeout)
+    if warm is None:
+        t.timed_out = True
+        return t
+    n = repeat if warm <= slow else max(2, min(repeat, int(4 * slow / warm)))
+    for _ in range(n):
+        x = timed_run(args, timeout)
+        if x is None:
+            t.timed_out = True
+            break
+        t.runs.append(x)
+    return t
+
+
+def _commands() -> set[str]:
+    from claimtrack.cli import cli
+
+    return set(cli.commands)
+
+
+def _takes_limit(command: str) -> bool:
+    return "--limit" in claimtrack(command, "--help")
+
+
+@dataclass
+class Subjects:
+    person: str
+    doc_a: str
+    doc_b: str
+    claim: str
+
+
+def choose_subjects(db: Path, docs: list[Recombined]) -> Subjects:
+    """The most frequent person (a full name), two documents sharing an article, and a
+    claim of the first that recurs elsewhere: chosen once, at the first size."""
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute(
+            "SELECT text, COUNT(*) FROM mentions WHERE label = 'PERSON' AND text LIKE '% %' "
+            "GROUP BY text ORDER BY 2 DESC, 1 LIMIT 1").fetchall()
+        person = rows[0][0] if rows else "Trump"
+        ids = {Path(origin).name: i for i, origin in conn.execute(
+            "SELECT id, origin FROM documents")}
+        first = docs[0]
+        other = next((d for d in docs[1:] if set(d.articles) & set(first.articles)
+                      and d.name in ids), docs[1])  # a tiny corpus may share nothing
+        a, b = ids[first.name], ids[other.name]
+        try:  # a claim of A in the cluster that spans most documents
+            row = conn.execute(
+                "SELECT c.claim_id FROM clusters c JOIN cluster_stats s ON s.cluster = c.cluster "
+                "WHERE c.claim_id LIKE ? ORDER BY s.documents DESC, c.claim_id LIMIT 1",
+                (f"{a}:%",)).fetchone()
+        except sqlite3.Error:
+            row = None
+        if row is None:
+            row = conn.execute("SELECT id FROM claims WHERE doc_id = ? ORDER BY seq LIMIT 1",
+                               (a,)).fetchone()
+        return Subjects(person, a, b, row[0])
+    finally:
+        conn.close()
+
+
+def read_commands(s: Subjects, present: set[str]) -> list[tuple[str, list[str]]]:
+    wanted = [
+        (f"show --entity '{s.person}'", ["show", "--entity", s.person]),
+        ("claims --flag single_source", ["claims", "--flag", "single_source"]),
+        ("flags", ["flags"]),
+        ("sources", ["sources"]),
+        ("entities", ["entities"]),
+        ("diff A B", ["diff", s.doc_a, s.doc_b]),
+        ("timeline --claim ID", ["timeline", "--claim", s.claim]),
+        (f"timeline --entity '{s.person}'", ["timeline", "--entity", s.person]),
+        (f"report --entity '{s.person}'", ["report", "--entity", s.person]),
+    ]
+    return [(label, args) for label, args in wanted if args[0] in present]
+
+
+# --- store-and-match -------------------------------------------------------------------
+
+
+def extract_sample(folder: Path):
+    """(parsed, extraction, flags, aliases) of every file in `folder`, extracted once."""
+    from claimtrack.aliases import find_aliases, quoted_spans
+    from claimtrack.assess import assess
+    from claimtrack.extract import extract_texts
+    from claimtrack.ingest import expand_inputs, read_input
+
+    items, _ = expand_inputs([str(folder)])
+    parsed = [read_input(i) for i in items]
+    out = []
+    for p, x in zip(parsed, extract_texts([p.text for p in parsed]), strict=True):
+        out.append((p, x, assess(x, p.text, p.links, p.published),
+                    find_aliases(p.text, quoted_spans(x.attributions))))
+    return out
+
+
+def store_and_match(db: Path, sample, work: Path) -> list[float]:
+    """Seconds per document to store and match each sample document, on a copy of `db`."""
+    from claimtrack import db as dbmod
+    from claimtrack import store
+    from claimtrack.corpus.update import document_added
+
+    copy = work / "match-copy.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(copy) + suffix).unlink(missing_ok=True)
+    shutil.copy(db, copy)
+    handle = dbmod.open_db(copy)
+    times = []
+    try:
+        for parsed, extraction, flags, aliases in sample:
+            t0 = time.perf_counter()
+            store.add_document(handle, parsed, extraction, flags, aliases, derive=document_added)
+            times.append(time.perf_counter() - t0)
+    finally:
+        handle.close()
+    return times
+
+
+# --- the run ---------------------------------------------------------------------------
+
+
+def _ms(x: float) -> str:
+    return "timeout" if x != x else f"{x * 1000:,.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="250,500,1000", help="stored documents to time reads at")
+    ap.add_argument("--match-sizes", default="100,1000",
+                    help="stored documents to time store-and-match at")
+    ap.add_argument("--match-docs", type=int, default=20,
+                    help="documents stored and matched at each match size")
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--jobs", type=int, default=2, help="parser processes for building")
+    ap.add_argument("--slow", type=float, default=5.0,
+                    help="a warm-up slower than this many seconds gets fewer runs")
+    ap.add_argument("--timeout", type=float, default=300.0, help="seconds per run")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workdir", help="build here and keep the databases (default: a "
+                    "temporary folder, removed); a second run with the same --workdir, "
+                    "--seed and sizes times the kept databases again without building")
+    ap.add_argument("--json", dest="json_out", help="also write the figures to this file")
+    args = ap.parse_args(argv)
+
+    if not CORPUS.exists():
+        print(f"{CORPUS} is absent: nothing to build the databases from", file=sys.stderr)
+        return 1
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s})
+    match_sizes = sorted({int(s) for s in args.match_sizes.split(",") if s})
+    stages = sorted(set(sizes) | set(match_sizes))
+    articles = paragraphs_of(CORPUS)
+    docs = recombine(articles, stages[-1] + args.match_docs, args.seed)
+    corpus, sample_docs = docs[: stages[-1]], docs[stages[-1] :]
+
+    work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="bench-reads-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "bench.db"
+    snapshots = {size: work / f"stored-{size}.db" for size in stages}
+    reuse = all(p.exists() for p in snapshots.values())
+    if not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+    print(f"{len(articles)} dev PolNeAR articles -> {len(docs)} recombined documents "
+          f"in {work}", file=sys.stderr)
+
+    sample_dir = work / "sample"
+    sample_dir.mkdir(exist_ok=True)
+    for d in sample_docs:
+        (sample_dir / d.name).write_text(d.text, encoding="utf-8")
+    t0 = time.perf_counter()
+    sample = extract_sample(sample_dir) if match_sizes and args.match_docs else []
+    print(f"extracted {len(sample)} match-sample documents in "
+          f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
+
+    present = _commands()
+    limited: dict[str, bool] = {}
+    subjects: Subjects | None = None
+    timings: list[Timing] = []
+    matching: dict[int, list[float]] = {}
+    stored = 0
+    try:
+        for size in stages:
+            stage = work / f"stage-{size}"
+            stage.mkdir(exist_ok=True)
+            for d in corpus[stored:size]:
+                (stage / d.name).write_text(d.text, encoding="utf-8")
+            if reuse:  # kept from an earlier run: migrated by the first command that opens it
+                for suffix in ("-wal", "-shm"):
+                    Path(str(db) + suffix).unlink(missing_ok=True)
+                shutil.copy(snapshots[size], db)
+                print(f"reusing {snapshots[size]}", file=sys.stderr)
+            else:
+                t0 = time.perf_counter()
+                claimtrack("add", str(stage), "--jobs", str(args.jobs), "--db", str(db))
+                print(f"stored {size} documents (+{size - stored} in "
+                      f"{time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+                if args.workdir:  # `add` checkpointed the WAL: one self-contained file
+                    shutil.copy(db, snapshots[size])
+            stored = size
+            if size in match_sizes and sample:
+                matching[size] = store_and_match(db, sample, work)
+                print(f"  store-and-match at {size}: "
+                      f"{statistics.mean(matching[size]) * 1000:.0f} ms/doc", file=sys.stderr)
+            if size not in sizes:
+                continue
+            if subjects is None:
+                subjects = choose_subjects(db, corpus)
+                print(f"  subjects: {subjects}", file=sys.stderr)
+            base = measure("claimtrack --version", ["--version"], size, args.repeat,
+                           args.slow, args.timeout)
+            timings.append(base)
+            for label, cmd in read_commands(subjects, present):
+                if cmd[0] not in limited:
+                    limited[cmd[0]] = _takes_limit(cmd[0])
+                full = [*cmd, *(["--limit", str(LIMIT)] if limited[cmd[0]] else []),
+                        "--db", str(db)]
+                t = measure(label, full, size, args.repeat, args.slow, args.timeout)
+                t.limited = limited[cmd[0]]
+                timings.append(t)
+                print(f"  {size:>5} {label:<40} p50 {_ms(t.p50)} ms  p95 {_ms(t.p95)} ms "
+                      f"({len(t.runs)} runs)", file=sys.stderr)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print(report(timings, matching, sizes, match_sizes, args))
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({
+            "reads": [{"command": t.command, "size": t.size, "runs": t.runs,
+                       "timed_out": t.timed_out, "limit": t.limited} for t in timings],
+            "store_and_match": {str(k): v for k, v in matching.items()},
+        }, indent=2))
+    return 0
+
+
+def report(timings: list[Timing], matching: dict[int, list[float]], sizes: list[int],
+           match_sizes: list[int], args) -> str:
+    base = {t.size: t.p50 for t in timings if t.command == "claimtrack --version"}
+    lines = [f"{'command':<42} {'docs':>5} {'p50 ms':>8} {'p95 ms':>8} {'p50 above':>10} "
+             f"{'p95 above':>10} {'runs':>4}"]
+    for t in timings:
+        above50 = t.p50 - base[t.size] if t.command != "claimtrack --version" else float("nan")
+        above95 = t.p95 - base[t.size] if t.command != "claimtrack --version" else float("nan")
+        label = t.command + (f" --limit {LIMIT}" if t.limited else "")
+        lines.append(f"{label:<42} {t.size:>5} {_ms(t.p50):>8} {_ms(t.p95):>8} "
+                     f"{'' if above50 != above50 and not t.timed_out else _ms(above50):>10} "
+                     f"{'' if above95 != above95 and not t.timed_out else _ms(above95):>10} "
+                     f"{len(t.runs):>4}")
+    first, last = sizes[0], sizes[-1]
+    lines.append("")
+    lines.append(f"growth of the time above start-up (p50), {first} -> {last} documents:")
+    by = {(t.command, t.size): t for t in timings}
+    growth_ok = True
+    for command in dict.fromkeys(t.command for t in timings):
+        if command == "claimtrack --version":
+            continue
+        a, b = by.get((command, first)), by.get((command, last))
+        if a is None or b is None or not a.runs or not b.runs:
+            lines.append(f"  {command:<40} n/a")
+            growth_ok = False
+            continue
+        above_a = max(a.p50 - base[first], 1e-3)
+        above_b = b.p50 - base[last]
+        ratio = above_b / above_a
+        growth_ok &= ratio <= 1.5
+        lines.append(f"  {command:<40} {above_a * 1000:>7,.0f} -> {above_b * 1000:>7,.0f} ms "
+                     f" x{ratio:.2f}{'' if ratio <= 1.5 else '  (> 1.5)'}")
+    if matching:
+        lines.append("")
+        lines.append(f"store-and-match per document (parsing excluded; {args.match_docs} "
+                     "documents, mean):")
+        means = {k: statistics.mean(v) for k, v in matching.items()}
+        for k in sorted(means):
+            lines.append(f"  at {k:>5} stored: {means[k] * 1000:,.1f} ms")
+        lo, hi = min(means), max(means)
+        if lo != hi:
+            lines.append(f"  ratio {lo} -> {hi}: x{means[hi] / means[lo]:.2f} (target <= 1.3)")
+    lines.append("")
+    lines.append(f"targets at {last} documents (p95 above start-up < 300 ms, with --limit "
+                 f"{LIMIT}):")
+    for t in timings:
+        if t.size != last or t.command.split()[0] not in ("show", "claims", "diff"):
+            continue
+        above = t.p95 - base[last] if t.runs else float("inf")
+        ok = t.limited or t.command.startswith("diff")
+        lines.append(f"  {t.command:<40} {_ms(above) if t.runs else 'timeout':>8} ms  "
+                     f"{'met' if above < 0.3 and ok else 'NOT met'}"
+                     f"{'' if ok else ' (no --limit on this branch)'}")
+    lines.append(f"  growth <= 1.5x for every command: {'met' if growth_ok else 'NOT met'}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Names as entity keys: pure string helpers shared by the resolver (write time)
+and by every read that compares names (entities, aliases, grades).
+
+No spaCy here: read commands import this, and a read must not pay for loading
+the parser (tests/test_imports.py holds that).
+"""
+
+from __future__ import annotations
+
+import re
+
+# words that are not part of a name's identity when matching surnames
+HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "sen", "rep", "gov", "gen"}
+    | {"col", "lt", "capt", "sgt", "maj", "adm", "president", "senator", "minister", "sheikh"}
+)
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
+_EDGE_PUNCT = " \t\"'\u201c\u201d,;:()[]"
+
+
+def canonical_name(text: str) -> str:
+    """A name as an entity key: straight apostrophes, single spaces, no
+    leading determiner, no possessive ("the Pentagon’s" -> "Pentagon")."""
+    name = re.sub(r"\s+", " ", text.translate(_APOSTROPHES)).strip(_EDGE_PUNCT)
+    while (stripped := _DETERMINER.sub("", name)) != name:
+        name = stripped
+    return _POSSESSIVE.sub("", name).strip(_EDGE_PUNCT)
