@@ -25,6 +25,10 @@ def canonical_name(text: str) -> str:
     """A name as an entity key: straight apostrophes, single spaces, no
     leading determiner, no possessive ("the Pentagon’s" -> "Pentagon")."""
     name = re.sub(r"\s+", " ", text.translate(_APOSTROPHES)).strip(_EDGE_PUNCT)
-    while (stripped := _DETERMINER.sub("", name)) != name:
+    # Until nothing changes: stripping punctuation can bare another determiner
+    # ("A ,A A"), and a key must be the same when made again from itself.
+    while True:
+        stripped = _POSSESSIVE.sub("", _DETERMINER.sub("", name)).strip(_EDGE_PUNCT)
+        if stripped == name:
+            return name
         name = stripped
-    return _POSSESSIVE.sub("", name).strip(_EDGE_PUNCT)
