@@ -32,10 +32,12 @@ class ClaimRow:
     source_entity: str | None
     source_info: str | None  # JSON of SourceInfo
     relayed_by: str | None
+    terms: str | None = None  # the stored core tokens, space-separated (None: not indexed)
 
 
 _CLAIM_COLS = ("c.id, c.doc_id, c.compared, c.cue_negated, c.denial, c.content_negated, "
-               "c.modality, c.rule, c.source_text, c.source_entity, c.source_info, c.relayed_by")
+               "c.modality, c.rule, c.source_text, c.source_entity, c.source_info, c.relayed_by, "
+               "c.terms")
 
 
 def _claim(row: tuple) -> ClaimRow:
@@ -66,6 +68,11 @@ def claims_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> list[ClaimRow]
 # --- the term index -----------------------------------------------------------------
 
 
+def put_terms(conn: sqlite3.Connection, terms: Iterable[tuple[str, str]]) -> None:
+    """(claim id, its core tokens space-separated) pairs."""
+    conn.executemany("UPDATE claims SET terms = ? WHERE id = ?", [(t, c) for c, t in terms])
+
+
 def index_terms(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, int]]) -> None:
     """(token, claim id, size of the claim's token set) rows."""
     conn.executemany("INSERT OR IGNORE INTO claim_terms (token, claim_id, size) VALUES (?, ?, ?)",
@@ -73,16 +80,17 @@ def index_terms(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, int]]) 
 
 
 def candidates(conn: sqlite3.Connection, tokens: Sequence[str], lo: int, hi: int,
-               other_than: str) -> list[str]:
-    """Ids of claims of documents other than `other_than` indexed under any of
-    `tokens`, with a token set of lo..hi tokens."""
+               other_than: str, shared: int = 1) -> list[str]:
+    """Ids of claims of documents other than `other_than` indexed under at least
+    `shared` of `tokens`, with a token set of lo..hi tokens."""
     if not tokens:
         return []
     marks = ",".join("?" * len(tokens))
     rows = conn.execute(
-        f"SELECT DISTINCT t.claim_id FROM claim_terms t JOIN claims c ON c.id = t.claim_id "
-        f"WHERE t.token IN ({marks}) AND t.size BETWEEN ? AND ? AND c.doc_id != ?",
-        [*tokens, lo, hi, other_than])
+        f"SELECT t.claim_id FROM claim_terms t JOIN claims c ON c.id = t.claim_id "
+        f"WHERE t.token IN ({marks}) AND t.size BETWEEN ? AND ? AND c.doc_id != ? "
+        f"GROUP BY t.claim_id HAVING count(*) >= ?",
+        [*tokens, lo, hi, other_than, shared])
     return sorted(r[0] for r in rows)
 
 

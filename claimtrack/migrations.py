@@ -166,6 +166,9 @@ _V4 = (
     "ALTER TABLE claims ADD COLUMN content_negated INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE claims ADD COLUMN modality TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE claims ADD COLUMN compared TEXT",
+    # the compared text's core tokens (corpus/relate.py), space-separated: matching
+    # reads them instead of tokenising every candidate again
+    "ALTER TABLE claims ADD COLUMN terms TEXT",
     "ALTER TABLE documents ADD COLUMN publisher TEXT",
     "ALTER TABLE documents ADD COLUMN zones TEXT",
     "ALTER TABLE documents ADD COLUMN wire TEXT",

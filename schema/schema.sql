@@ -42,7 +42,7 @@ CREATE TABLE claims (
     relation TEXT,
     rule TEXT,
     extractor TEXT NOT NULL,
-    flags TEXT NOT NULL DEFAULT '[]', source_info TEXT, cue_negated INTEGER NOT NULL DEFAULT 0, denial INTEGER NOT NULL DEFAULT 0, content_negated INTEGER NOT NULL DEFAULT 0, modality TEXT NOT NULL DEFAULT '', compared TEXT,
+    flags TEXT NOT NULL DEFAULT '[]', source_info TEXT, cue_negated INTEGER NOT NULL DEFAULT 0, denial INTEGER NOT NULL DEFAULT 0, content_negated INTEGER NOT NULL DEFAULT 0, modality TEXT NOT NULL DEFAULT '', compared TEXT, terms TEXT,
     UNIQUE (doc_id, seq)
 );
 

@@ -11,6 +11,13 @@ first), never taken from the database, so a database built in any order holds
 the same candidates; the order only makes the probe cheap, since rare tokens
 have short posting lists.
 
+Prefixes are one token longer than that (SHARED = 2): then the two prefixes of
+any pair with at least two tokens in common share at least two (the first two
+common tokens in the global order lie in both), and relate() never relates a pair
+sharing fewer than two (three tokens each at Jaccard >= 0.25 need two in common).
+Asking for two shared prefix tokens drops the many candidates that share one
+common word ("trump") and nothing else.
+
 A length filter bounds the partner's size: Jaccard >= J needs J*n <= m <= n/J.
 """
 
@@ -40,8 +47,11 @@ def ordered(tokens: Iterable[str]) -> list[str]:
     return sorted(tokens, key=lambda t: (-ranks.get(t, unlisted), t))
 
 
+SHARED = 2  # prefix tokens a candidate must share (see above)
+
+
 def prefix_length(n: int, floor: float = JACCARD_FLOOR) -> int:
-    return n - math.ceil(floor * n - 1e-9) + 1
+    return min(n, n - math.ceil(floor * n - 1e-9) + SHARED)
 
 
 def prefix(tokens: Iterable[str], floor: float = JACCARD_FLOOR) -> list[str]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from claimtrack import matchstore as ms
 from claimtrack.corpus import neardup
-from claimtrack.corpus.index import prefix, size_bounds
+from claimtrack.corpus.index import SHARED, prefix, size_bounds
 from claimtrack.corpus.origins import Appearance, trace
 from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
 from claimtrack.similarity import normalise_name
@@ -33,11 +33,18 @@ def comparable(c: ms.ClaimRow) -> Comparable:
                       content_negated=c.content_negated, modality=c.modality)
 
 
+def terms_of(c: ms.ClaimRow) -> frozenset[str]:
+    """A claim's core tokens: stored when it was indexed, else made from its text."""
+    return frozenset(c.terms.split()) if c.terms is not None else core_tokens(c.compared)
+
+
 def index_claims(conn: sqlite3.Connection, claims: list[ms.ClaimRow]) -> None:
-    rows = []
+    rows, terms = [], []
     for c in claims:
         toks = core_tokens(c.compared)
+        terms.append((c.id, " ".join(sorted(toks))))
         rows.extend((t, c.id, len(toks)) for t in prefix(toks))
+    ms.put_terms(conn, terms)
     ms.index_terms(conn, rows)
 
 
@@ -50,11 +57,12 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
         if not probe:
             continue
         lo, hi = size_bounds(len(toks))
-        others = ms.claims_by_id(conn, ms.candidates(conn, probe, lo, hi, other_than=doc_id))
+        others = ms.claims_by_id(conn, ms.candidates(conn, probe, lo, hi, other_than=doc_id,
+                                                     shared=SHARED))
         for o in others:
             a, b = (c, o) if c.id < o.id else (o, c)
-            rel = relate_tokens(comparable(a), comparable(b), core_tokens(a.compared),
-                                core_tokens(b.compared))
+            ta, tb = (toks, terms_of(o)) if a is c else (terms_of(o), toks)
+            rel = relate_tokens(comparable(a), comparable(b), ta, tb)
             if rel is not None:
                 found.append(ms.MatchRow(a.id, b.id, rel.name, rel.similarity, rel.wider,
                                          rel.differences))
