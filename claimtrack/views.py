@@ -270,7 +270,7 @@ TIMELINE_COLUMNS = (
 # The terminal has less room: the claim id goes under its content, the cluster
 # (one per --claim; the grouping shows it for --entity) is left to CSV and JSON.
 TIMELINE_TABLE = (
-    Column("date", lambda a: a.date),
+    Column("date", lambda a: a.date, width=10),  # an ISO date is never folded
     Column("document", _document_cell, width=14),
     Column("source", source_cell, max_width=20),
     Column("stance", lambda a: stance_cell(a.claim), max_width=10),
