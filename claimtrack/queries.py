@@ -131,7 +131,7 @@ def _comparable(c: Claim):
 def within_document(cs: Sequence[Claim], keys: dict[str, str | None]) -> dict[str, set[str]]:
     """claim id -> the claims of its own document (all in `cs`) that tell the same claim
     from an independent voice (module docstring). Pairs within one document only."""
-    from claimtrack.corpus.relate import relate
+    from claimtrack.corpus.relate import core_tokens, relate_tokens
 
     by_doc: dict[str, list[Claim]] = defaultdict(list)
     for c in cs:
@@ -147,6 +147,7 @@ def within_document(cs: Sequence[Claim], keys: dict[str, str | None]) -> dict[st
             if keys.get(c.id):
                 voices[groups[c.id]].add(keys[c.id])  # type: ignore[arg-type]
         comparable = {c.id: _comparable(c) for c in claims}
+        terms = {cid: core_tokens(x.text) for cid, x in comparable.items()}  # once per claim
         for i, c in enumerate(claims):
             for d in claims[i + 1:]:
                 kc, kd = keys.get(c.id), keys.get(d.id)
@@ -154,7 +155,7 @@ def within_document(cs: Sequence[Claim], keys: dict[str, str | None]) -> dict[st
                     continue
                 if voices[groups[c.id]] & voices[groups[d.id]] or _overlap(c, d):
                     continue
-                rel = relate(comparable[c.id], comparable[d.id])
+                rel = relate_tokens(comparable[c.id], comparable[d.id], terms[c.id], terms[d.id])
                 if rel is not None and rel.name in _CLUSTERING:
                     found[c.id].add(d.id)
                     found[d.id].add(c.id)
