@@ -67,8 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in f:
             o.write(json.dumps(derive(json.loads(line), table), ensure_ascii=False) + "\n")
     runs = (("(all)", out, []), ("--only cue_class=speech (cue_class kept)", out, SPEECH),
-            ("--only cue_class=speech, cue_class REMOVED (as score.py runs here, without "
-             "prepare.py: every unmatched prediction is a speech false alarm)", bare, SPEECH),
+            ("--only cue_class=speech, cue_class REMOVED (score.py classes them by cue with "
+             "its prepare.py when it is there; without it every unmatched prediction is a "
+             "speech false alarm)", bare, SPEECH),
             ("--only cue_class=speech, cue_class REMOVED and derived from the cue as "
              "prepare.py would (scripts/derived_class.py)", derived, SPEECH))
     for label, pred, extra in runs:
