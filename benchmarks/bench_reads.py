@@ -372,10 +372,11 @@ def main(argv: list[str] | None = None) -> int:
             for label, cmd in read_commands(subjects, present):
                 if cmd[0] not in limited:
                     limited[cmd[0]] = _takes_limit(cmd[0])
-                full = [*cmd, *(["--limit", str(LIMIT)] if limited[cmd[0]] else []),
-                        "--db", str(db)]
+                # `diff A B` pages nothing (its --limit counts `diff --entity` clusters)
+                limit = limited[cmd[0]] and not (cmd[0] == "diff" and "--entity" not in cmd)
+                full = [*cmd, *(["--limit", str(LIMIT)] if limit else []), "--db", str(db)]
                 t = measure(label, full, size, args.repeat, args.slow, args.timeout)
-                t.limited = limited[cmd[0]]
+                t.limited = limit
                 timings.append(t)
                 print(f"  {size:>5} {label:<40} p50 {_ms(t.p50)} ms  p95 {_ms(t.p95)} ms "
                       f"({len(t.runs)} runs)", file=sys.stderr)
