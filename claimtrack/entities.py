@@ -31,6 +31,7 @@ author's inserted identifications (aliases), so they follow re-extraction.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import re
 import weakref
@@ -94,6 +95,10 @@ class _Node:
     claims: set[str] = field(default_factory=set)
     alias_side: bool = False  # named by the author as another name's alias
     identified: bool = False  # the name an author identifies others as
+    phase: int = 0  # made by a mention (0), a claim (1) or an alias (2)
+    seq: int = 0  # made as the document's seq-th node
+    item: int = 0  # by its item-th mention, claim or alias
+    order: tuple = ()  # where the whole-corpus build makes it (EntityGraph._assemble)
 
     @property
     def id(self) -> tuple[str, bool, tuple[str, ...]]:
@@ -173,8 +178,193 @@ def _load_decisions(db: sqlite_utils.Database) -> list[Decision]:
                             lambda r: f"entity decision {r['id']}")
 
 
+class _DocBuilder:
+    """One document's nodes and its own edges (folds, the author's identifications):
+    all that depends on that document alone, stored with it at write time."""
+
+    def __init__(self, doc_id: str):
+        self.doc_id = doc_id
+        self.nodes: dict[tuple, _Node] = {}
+        self.phase = 0
+        self.item = 0
+
+    def named(self, text: str, label: str | None, count: bool = True) -> _Node | None:
+        key = name_key(text)
+        if not key:
+            return None
+        node = self._node(False, key)
+        if count or not node.surfaces:
+            node.surfaces[canonical_name(text)] += 1
+        if label:
+            node.labels[label] += 1
+        return node
+
+    def _node(self, anonymous: bool, key: tuple[str, ...]) -> _Node:
+        node = self.nodes.get((anonymous, key))
+        if node is None:
+            node = _Node(self.doc_id, key, anonymous, phase=self.phase, seq=len(self.nodes),
+                         item=self.item)
+            self.nodes[(anonymous, key)] = node
+        return node
+
+    def claim(self, c: Claim) -> None:
+        if c.source is None:
+            return
+        info = c.source_info.type if c.source_info else None
+        if c.source_entity:
+            node = self.named(c.source_entity, None)
+        elif _is_pronoun(c.source.text) or info == "self":
+            return
+        else:
+            descriptor = canonical_name(c.source.text)
+            key = name_key(descriptor) or (descriptor.casefold(),)
+            # a name the resolver left as it was, else a descriptor of this document
+            node = self.nodes.get((False, key)) or self._node(True, key)
+            node.surfaces[descriptor] += 1
+        if node is None:
+            return
+        node.claims.add(c.id)
+        node.spans.add((c.source.start, c.source.end))
+        if info and info != "unknown":
+            node.types[info] += 1
+
+    def facts(
+        self,
+        mentions: Sequence[tuple[int, int, str, str]],
+        claims: Sequence[Claim],
+        aliases: Sequence[Alias],
+    ) -> DocFacts:
+        for self.item, (start, end, text, label) in enumerate(mentions):
+            # "MR." alone is a name NER tagged with nothing left once the
+            # honorific is dropped: no one to count it for
+            if label in NAME_LABELS and (node := self.named(text, label)):
+                node.spans.add((start, end))
+        self.phase = 1
+        for self.item, c in enumerate(claims):
+            self.claim(c)
+        self.phase = 2
+        author: list[tuple[int, int]] = []
+        for self.item, al in enumerate(aliases):
+            a = self.named(al.alias, None, count=False)
+            n = self.named(al.name, None, count=False)
+            if a is None or n is None or a is n:
+                continue
+            a.alias_side = True
+            n.identified = True
+            author.append((a.seq, n.seq))
+        nodes = list(self.nodes.values())
+        return DocFacts(self.doc_id, nodes, _folds(nodes), author, list(aliases))
+
+
+def _folds(nodes: Sequence[_Node]) -> list[tuple[int, int]]:
+    """Within a document: a part of a person's full name is that person."""
+    named = [n for n in nodes if not n.anonymous]
+    people = [n for n in named if n.label == "PERSON" or n.types["person"]]
+    edges = []
+    for small in named:
+        if small.label not in (None, "PERSON", "ORG"):
+            continue
+        bigger = [p for p in people if _contains(p.key, small.key)]
+        if not bigger:
+            continue
+
+        def rank(p: _Node) -> tuple[int, int]:
+            return (len(p.key), p.weight)
+
+        best = max(bigger, key=rank)
+        # "Clinton" with two Clintons named alike: leave it alone
+        if [rank(p) for p in bigger].count(rank(best)) == 1:
+            edges.append((small.seq, best.seq))
+    return edges
+
+
+@dataclass
+class DocFacts:
+    """A document's part of the entity graph (_DocBuilder), as stored in entity_facts."""
+
+    doc_id: str
+    nodes: list[_Node]  # in the order the document makes them (seq)
+    folds: list[tuple[int, int]]  # (small seq, full name seq)
+    author: list[tuple[int, int]]  # (alias seq, identified name seq)
+    aliases: list[Alias]
+
+    def to_json(self) -> str:
+        nodes = [[n.phase, n.seq, n.item, int(n.anonymous), list(n.key),
+                  list(n.surfaces.items()), list(n.labels.items()), list(n.types.items()),
+                  sorted(n.spans), sorted(n.claims), int(n.alias_side), int(n.identified)]
+                 for n in self.nodes]
+        return json.dumps({"nodes": nodes, "folds": self.folds, "author": self.author,
+                           "aliases": [a.model_dump() for a in self.aliases]},
+                          ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, doc_id: str, text: str) -> DocFacts:
+        data = json.loads(text)
+        nodes = []
+        for (phase, seq, item, anon, key, surfaces, labels, types, spans, claims, alias_side,
+             identified) in data["nodes"]:
+            nodes.append(_Node(doc_id, tuple(key), bool(anon), Counter(dict(surfaces)),
+                               Counter(dict(labels)), Counter(dict(types)),
+                               {(a, b) for a, b in spans}, set(claims), bool(alias_side),
+                               bool(identified), phase, seq, item))
+        return cls(doc_id, nodes, [(a, b) for a, b in data["folds"]],
+                   [(a, b) for a, b in data["author"]],
+                   [Alias(**a) for a in data["aliases"]])
+
+    def name_keys(self) -> list[tuple[str, int | None, int | None]]:
+        """(key, phase, seq of its first named node) per name key of the document:
+        entity_keys, the lookup that finds the documents a name's entity can reach."""
+        out: dict[str, tuple[int | None, int | None]] = {}
+        for n in self.nodes:
+            k = key_text(n.key)
+            if k not in out or (out[k][0] is None and not n.anonymous):
+                out[k] = (None, None) if n.anonymous else (n.phase, n.seq)
+        return [(k, phase, seq) for k, (phase, seq) in out.items()]
+
+    def adjacent(self) -> dict[int, list[int]]:
+        adj: dict[int, list[int]] = defaultdict(list)
+        for a, b in self.folds + self.author:
+            adj[a].append(b)
+            adj[b].append(a)
+        return adj
+
+
+def key_text(key: tuple[str, ...]) -> str:
+    return " ".join(key)
+
+
+def document_facts(
+    doc_id: str,
+    mentions: Sequence[tuple[int, int, str, str]],
+    claims: Sequence[Claim],
+    aliases: Sequence[Alias],
+) -> DocFacts:
+    """A document's entity nodes and own edges from its mentions (text order), claims
+    (seq order) and aliases (start order)."""
+    return _DocBuilder(doc_id).facts(mentions, claims, aliases)
+
+
+def stored_facts(db: sqlite_utils.Database, doc_id: str) -> DocFacts:
+    """A stored document's entity facts, computed from its rows (write time, and reads
+    of documents stored before entity_facts was)."""
+    mentions = [(m.start, m.end, m.text, m.label)
+                for m in readback.load_mentions(db, doc_id).get(doc_id, [])]
+    return document_facts(doc_id, mentions, readback.load_claims(db, doc_id),
+                          readback.load_aliases(db, doc_id).get(doc_id, []))
+
+
+def _order(n: _Node, added: str) -> tuple:
+    """Where the whole-corpus build makes a node: mentions by document id, then claims
+    in (added, document id) order, then aliases by document id."""
+    if n.phase == 1:
+        return (1, added, n.doc_id, n.seq)
+    return (n.phase, n.doc_id, n.seq)
+
+
 class EntityGraph:
-    """The entities of a database state. Build with `build(db)`."""
+    """The entities of a database state. Build with `build(db)` (all of it) or
+    `build_for_name` / `build_for_claims` / `build_for_docs` (whole entities, only
+    those a read can involve)."""
 
     def __init__(
         self,
@@ -184,103 +374,89 @@ class EntityGraph:
         decisions: Sequence[Decision] = (),
         doc_order: Sequence[str] = (),
     ):
-        self.nodes: dict[tuple, _Node] = {}
-        self.aliases = aliases
-        self.claim_node: dict[str, tuple] = {}
-        self.decisions = list(decisions)
         self.doc_order = {d: i for i, d in enumerate(doc_order)}
-        for doc_id, ms in mentions.items():
-            for start, end, text, label in ms:
-                # "MR." alone is a name NER tagged with nothing left once the
-                # honorific is dropped: no one to count it for
-                if label in NAME_LABELS and (node := self._named(doc_id, text, label)):
-                    node.spans.add((start, end))
-        for c in claims:
-            self._claim(c)
-        edges: list[tuple[tuple, tuple, str]] = []
-        for doc_id, found in aliases.items():
-            for al in found:
-                a = self._named(doc_id, al.alias, None, count=False)
-                n = self._named(doc_id, al.name, None, count=False)
-                if a is None or n is None or a.id == n.id:
-                    continue
-                a.alias_side = True
-                n.identified = True
-                edges.append((a.id, n.id, "author"))
-        edges = self._folds() + edges + self._same_names()
-        self._components(edges)
+        by_doc: dict[str, list[Claim]] = defaultdict(list)
+        claim_at: dict[str, list[int]] = defaultdict(list)
+        for i, c in enumerate(claims):
+            by_doc[c.doc_id].append(c)
+            claim_at[c.doc_id].append(i)
+        m_rank = {d: i for i, d in enumerate(mentions)}
+        a_rank = {d: i for i, d in enumerate(aliases)}
+        docs = list(dict.fromkeys([*mentions, *by_doc, *aliases]))
+        facts = []
+        for d in docs:
+            f = document_facts(d, mentions.get(d, []), by_doc.get(d, []), aliases.get(d, []))
+            for n in f.nodes:
+                if n.phase == 0:
+                    n.order = (0, m_rank[d], n.seq)
+                elif n.phase == 1:
+                    n.order = (1, claim_at[d][n.item], n.seq)
+                else:
+                    n.order = (2, a_rank[d], n.seq)
+            facts.append(f)
+        self._assemble(facts, decisions, {d: (a_rank.get(d, len(a_rank)),) for d in docs})
 
-    # -- nodes
-    def _named(
-        self, doc_id: str, text: str, label: str | None, count: bool = True
-    ) -> _Node | None:
-        key = name_key(text)
-        if not key:
-            return None
-        node = self.nodes.setdefault((doc_id, False, key), _Node(doc_id, key, False))
-        if count or not node.surfaces:
-            node.surfaces[canonical_name(text)] += 1
-        if label:
-            node.labels[label] += 1
-        return node
+    @classmethod
+    def assembled(
+        cls,
+        facts: Sequence[DocFacts],
+        decisions: Sequence[Decision],
+        author_rank: dict[str, tuple],
+        keep: set[tuple] | None = None,
+        key_first: dict[tuple[str, ...], tuple] | None = None,
+    ) -> EntityGraph:
+        graph = cls.__new__(cls)
+        graph.doc_order = {}
+        graph._assemble(facts, decisions, author_rank, keep, key_first)
+        return graph
 
-    def _claim(self, c: Claim) -> None:
-        if c.source is None:
-            return
-        info = c.source_info.type if c.source_info else None
-        if c.source_entity:
-            node = self._named(c.doc_id, c.source_entity, None)
-        elif _is_pronoun(c.source.text) or info == "self":
-            return
-        else:
-            descriptor = canonical_name(c.source.text)
-            key = name_key(descriptor) or (descriptor.casefold(),)
-            if (c.doc_id, False, key) in self.nodes:  # a name the resolver left as it was
-                node = self.nodes[(c.doc_id, False, key)]
-            else:
-                node = self.nodes.setdefault((c.doc_id, True, key), _Node(c.doc_id, key, True))
-            node.surfaces[descriptor] += 1
-        if node is None:
-            return
-        node.claims.add(c.id)
-        node.spans.add((c.source.start, c.source.end))
-        if info and info != "unknown":
-            node.types[info] += 1
-        self.claim_node[c.id] = node.id
+    def _assemble(
+        self,
+        facts: Sequence[DocFacts],
+        decisions: Sequence[Decision],
+        author_rank: dict[str, tuple],
+        keep: set[tuple] | None = None,
+        key_first: dict[tuple[str, ...], tuple] | None = None,
+    ) -> None:
+        """The graph of the documents' facts (nodes carry their `order`), or of the
+        entities of `keep` alone: whole entities (closed under every edge), whose
+        edges are taken in the order the whole-corpus build takes them, so they come
+        out exactly as there."""
+        nodes = sorted((n for f in facts for n in f.nodes if keep is None or n.id in keep),
+                       key=lambda n: n.order)
+        self.nodes = {n.id: n for n in nodes}
+        self.decisions = list(decisions)
+        self.aliases = {f.doc_id: f.aliases
+                        for f in sorted(facts, key=lambda f: (author_rank[f.doc_id], f.doc_id))
+                        if f.aliases}
+        self.claim_node = {c: n.id for n in nodes for c in n.claims}
+        folds, author = [], []
+        for f in facts:
+            by_seq = {n.seq: n for n in f.nodes}
+            named = [n.order for n in f.nodes if not n.anonymous]
+            first = min(named) if named else ()
+            for i, (a, b) in enumerate(f.folds):
+                if keep is None or by_seq[a].id in keep:
+                    folds.append(((first, i), (by_seq[a].id, by_seq[b].id, "fold")))
+            for i, (a, b) in enumerate(f.author):
+                if keep is None or by_seq[a].id in keep:
+                    author.append(((author_rank[f.doc_id], f.doc_id, i),
+                                   (by_seq[a].id, by_seq[b].id, "author")))
+        edges = [e for _, e in sorted(folds, key=lambda x: x[0])]
+        edges += [e for _, e in sorted(author, key=lambda x: x[0])]
+        self._components(edges + self._same_names(key_first or {}))
 
-    # -- edges
-    def _folds(self) -> list[tuple[tuple, tuple, str]]:
-        """Within a document: a part of a person's full name is that person."""
-        by_doc: dict[str, list[_Node]] = defaultdict(list)
-        for n in self.nodes.values():
-            if not n.anonymous:
-                by_doc[n.doc_id].append(n)
-        edges = []
-        for nodes in by_doc.values():
-            people = [n for n in nodes if n.label == "PERSON" or n.types["person"]]
-            for small in nodes:
-                if small.label not in (None, "PERSON", "ORG"):
-                    continue
-                bigger = [p for p in people if _contains(p.key, small.key)]
-                if not bigger:
-                    continue
-                def rank(p: _Node) -> tuple[int, int]:
-                    return (len(p.key), p.weight)
-
-                best = max(bigger, key=rank)
-                # "Clinton" with two Clintons named alike: leave it alone
-                if [rank(p) for p in bigger].count(rank(best)) == 1:
-                    edges.append((small.id, best.id, "fold"))
-        return edges
-
-    def _same_names(self) -> list[tuple[tuple, tuple, str]]:
+    def _same_names(
+        self, key_first: dict[tuple[str, ...], tuple]
+    ) -> list[tuple[tuple, tuple, str]]:
         """Across documents, the same name where that is safe."""
         groups: dict[tuple[str, ...], list[_Node]] = defaultdict(list)
         for n in self.nodes.values():
             if not n.anonymous:
                 groups[n.key].append(n)
         edges = []
-        for key, nodes in groups.items():
+        for key in sorted(groups, key=lambda k: key_first.get(k) or groups[k][0].order):
+            nodes = groups[key]
             if len(key) < 2:
                 nodes = [n for n in nodes if n.label in SAFE_SINGLE]
             for other in nodes[1:]:
@@ -410,7 +586,9 @@ class EntityGraph:
             folded = canonical_name(name).casefold()
             hits = {i for i, e in enumerate(self.records)
                     if folded in {e.name.casefold(), *(a.casefold() for a in e.aliases)}}
-        return sorted(hits, key=lambda i: (-self.records[i].claims_by, self.records[i].name))
+        # ties in the order the graph makes its entities (its first node's): the same
+        # in a graph of only some entities as in the whole one
+        return sorted(hits, key=lambda i: (-self.records[i].claims_by, self.records[i].name, i))
 
     def require(self, name: str) -> list[int]:
         if not name.strip():
@@ -470,43 +648,216 @@ def _distinct_spans(spans: Iterable[set[tuple[int, int]]]) -> int:
     return len(merged)
 
 
-# The graph of a database state, per open database: one read asks for it more than
+# Graphs of a database state, per open database: one read asks for them more than
 # once (`show` and `sources` through the matcher and through source_entities; the
-# report per document), and each build reads every claim and mention of the corpus.
-_GRAPHS: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple[int, int], EntityGraph]] = (
+# report per document). Keyed by what was asked: None for the whole graph.
+_GRAPHS: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple[int, int], dict]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def build(db: sqlite_utils.Database, extra: Sequence[Decision] = ()) -> EntityGraph:
-    """The entity graph of the database, with the stored decisions (and `extra`) replayed.
-
-    Without `extra` the graph is kept for the database's state: data_version moves when
-    another connection commits, total_changes when this one writes. Callers only read it."""
-    if extra:
-        return _build(db, extra)
+def _cached(db: sqlite_utils.Database) -> dict:
+    """This database state's graphs: data_version moves when another connection
+    commits, total_changes when this one writes."""
     conn = db.conn
     stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
     hit = _GRAPHS.get(db)
     if hit is None or hit[0] != stamp:
-        hit = (stamp, _build(db, ()))
+        hit = (stamp, {})
         _GRAPHS[db] = hit
     return hit[1]
 
 
+def build(db: sqlite_utils.Database, extra: Sequence[Decision] = ()) -> EntityGraph:
+    """The entity graph of the whole database, with the stored decisions (and `extra`)
+    replayed. Without `extra` the graph is kept for the database's state. Callers only
+    read it."""
+    if extra:
+        return _build(db, extra)
+    graphs = _cached(db)
+    if None not in graphs:
+        graphs[None] = _build(db, ())
+    return graphs[None]
+
+
+def _all_facts(db: sqlite_utils.Database) -> tuple[list[DocFacts], dict[str, str]]:
+    """Every document's entity facts (stored at add time; computed here for documents
+    stored before they were) and when each was added."""
+    facts, added = [], {}
+    stored = readback.entity_facts(db, None)
+    for doc_id, when, text in stored or []:
+        facts.append(DocFacts.from_json(doc_id, text))
+        added[doc_id] = when
+    for doc_id, when in readback.documents_without_entity_facts(db):
+        facts.append(stored_facts(db, doc_id))
+        added[doc_id] = when
+    return facts, added
+
+
 def _build(db: sqlite_utils.Database, extra: Sequence[Decision]) -> EntityGraph:
-    mentions = {
-        doc_id: [(m.start, m.end, m.text, m.label) for m in ms]
-        for doc_id, ms in readback.load_mentions(db).items()
-    }
-    docs = [d.id for d in store.list_documents(db)]
-    return EntityGraph(
-        readback.load_claims(db),
-        mentions,
-        readback.load_aliases(db),
-        [*_load_decisions(db), *extra],
-        docs,
-    )
+    facts, added = _all_facts(db)
+    for f in facts:
+        for n in f.nodes:
+            n.order = _order(n, added[f.doc_id])
+    return EntityGraph.assembled(facts, [*_load_decisions(db), *extra],
+                                 {d: () for d in added})
+
+
+def _merge_links(decisions: Sequence[Decision]) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+    """name key -> the keys the user's standing merges tie its nodes to (as _components
+    replays them: the last decision about a pair wins)."""
+    state: dict[frozenset, Decision] = {}
+    for d in decisions:
+        ka, kb = name_key(d.a), name_key(d.b)
+        if ka and kb and ka != kb:
+            state[frozenset((ka, kb))] = d
+    links: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for d in state.values():
+        if d.action == "merge":
+            ka, kb = name_key(d.a), name_key(d.b)
+            links[ka] |= {ka, kb}
+            links[kb] |= {ka, kb}
+    return links
+
+
+class _Closure:
+    """The nodes of the entities some start nodes belong to, read from the stored
+    facts of only the documents that can hold them: a node reaches the nodes of its
+    document's folds and author identifications, the nodes elsewhere with the same
+    name where a same-name merge is safe, and those of the names a user's merge ties
+    its name to. Splits only remove edges, so the closure holds the whole entity."""
+
+    def __init__(self, db: sqlite_utils.Database, decisions: Sequence[Decision]):
+        self.db = db
+        self.decisions = list(decisions)
+        self.links = _merge_links(decisions)
+        self.docs: dict[str, DocFacts] = {}
+        self.added: dict[str, str] = {}
+        self.adj: dict[str, dict[int, list[int]]] = {}
+        self.key_docs: dict[tuple[str, ...], list[tuple[str, str, int | None, int | None]]] = {}
+        self.seen: set[tuple] = set()
+        self.stack: list[_Node] = []
+
+    def load(self, doc_ids: Iterable[str]) -> None:
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in self.docs]
+        for doc_id, when, text in readback.entity_facts(self.db, todo) or []:
+            self.docs[doc_id] = DocFacts.from_json(doc_id, text)
+            self.added[doc_id] = when
+
+    def named(self, key: tuple[str, ...]) -> list[_Node]:
+        """Every stored node with this key."""
+        if key not in self.key_docs:
+            self.key_docs[key] = readback.entity_key_docs(self.db, key_text(key))
+            self.load(d for d, _, _, _ in self.key_docs[key])
+        return [n for d, _, _, _ in self.key_docs[key] for n in self.docs[d].nodes
+                if n.key == key]
+
+    def push(self, nodes: Iterable[_Node]) -> None:
+        self.stack.extend(n for n in nodes if n.id not in self.seen)
+
+    def run(self) -> None:
+        while self.stack:
+            n = self.stack.pop()
+            if n.id in self.seen:
+                continue
+            self.seen.add(n.id)
+            f = self.docs[n.doc_id]
+            if n.doc_id not in self.adj:
+                self.adj[n.doc_id] = f.adjacent()
+            self.push(f.nodes[i] for i in self.adj[n.doc_id].get(n.seq, ()))
+            if not n.anonymous and (len(n.key) >= 2 or n.label in SAFE_SINGLE):
+                self.push(m for m in self.named(n.key) if not m.anonymous
+                          and (len(m.key) >= 2 or m.label in SAFE_SINGLE))
+            for k in self.links.get(n.key, ()):
+                self.push(self.named(k))
+
+    def graph(self) -> EntityGraph:
+        facts = list(self.docs.values())
+        for f in facts:
+            for n in f.nodes:
+                n.order = _order(n, self.added[f.doc_id])
+        # where the whole-corpus build meets each name first (the order of same-name edges)
+        key_first = {}
+        for key, rows in self.key_docs.items():
+            firsts = [(1, added, d, seq) if phase == 1 else (phase, d, seq)
+                      for d, added, phase, seq in rows if phase is not None]
+            if firsts:
+                key_first[key] = min(firsts)
+        return EntityGraph.assembled(facts, self.decisions, {d: () for d in self.docs},
+                                     keep=self.seen, key_first=key_first)
+
+
+def _closure(db: sqlite_utils.Database, extra: Sequence[Decision] = ()) -> _Closure | None:
+    """A closure over the stored facts, or None where some document has none (stored
+    before they were: only the whole build covers it)."""
+    if readback.entity_facts(db, []) is None or readback.documents_without_entity_facts(db):
+        return None
+    return _Closure(db, [*_load_decisions(db), *extra])
+
+
+def build_for_name(db: sqlite_utils.Database, name: str,
+                   extra: Sequence[Decision] = ()) -> EntityGraph:
+    """The entities a name can refer to, whole (EntityGraph.find(name) as in `build`),
+    built from the documents they reach only. A name no node has falls back to the
+    whole graph (find then looks at every entity's aliases)."""
+    graphs = _cached(db)
+    if not extra and None in graphs:
+        return graphs[None]
+    cache = ("name", name_key(name) or (canonical_name(name).casefold(),))
+    if not extra and cache in graphs:
+        return graphs[cache]
+    closure = _closure(db, extra)
+    if closure is None:
+        return build(db, extra)
+    closure.push(closure.named(cache[1]))
+    if not closure.stack:
+        return build(db, extra)
+    closure.run()
+    graph = closure.graph()
+    if not extra:
+        graphs[cache] = graph
+    return graph
+
+
+def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> EntityGraph:
+    """The entities the sources of `claims` belong to, whole (entity_of_claim and the
+    records as in `build`), built from the documents they reach only."""
+    graphs = _cached(db)
+    if None in graphs:
+        return graphs[None]
+    ids = {c.id for c in claims}
+    docs = list(dict.fromkeys(c.doc_id for c in claims))
+    cache = ("claims", frozenset(ids))
+    if cache in graphs:
+        return graphs[cache]
+    closure = _closure(db)
+    if closure is None or len(docs) >= readback.count_documents(db):
+        return build(db)
+    closure.load(docs)
+    closure.push(n for d in docs if d in closure.docs
+                 for n in closure.docs[d].nodes if n.claims & ids)
+    closure.run()
+    graphs[cache] = graph = closure.graph()
+    return graph
+
+
+def build_for_docs(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> EntityGraph:
+    """The entities named in these documents, whole, built from the documents they
+    reach only."""
+    graphs = _cached(db)
+    if None in graphs:
+        return graphs[None]
+    cache = ("docs", frozenset(doc_ids))
+    if cache in graphs:
+        return graphs[cache]
+    closure = _closure(db)
+    if closure is None or len(set(doc_ids)) >= readback.count_documents(db):
+        return build(db)
+    closure.load(doc_ids)
+    closure.push(n for d in doc_ids if d in closure.docs for n in closure.docs[d].nodes)
+    closure.run()
+    graphs[cache] = graph = closure.graph()
+    return graph
 
 
 # --- commands ------------------------------------------------------------------------
@@ -601,10 +952,17 @@ class EntityMatcher:
     resting on the author's identification."""
 
     def __init__(self, db: sqlite_utils.Database, name: str):
-        self.graph = build(db)
+        # only the entities the name can refer to: the documents they reach, not all
+        self.graph = build_for_name(db, name) if name.strip() else build(db)
         self.found = self.graph.find(name) if name.strip() else []
         self.entity: Entity | None = self.graph.records[self.found[0]] if self.found else None
         self._names: dict[str, list[re.Pattern[str]]] = {}
+        # the author identifications of the found entities, by document: asked per claim
+        self._identifications = [x for i in self.found
+                                 for x in self.graph.author_identifications(i)]
+        self._identified: dict[str, list[Alias]] = defaultdict(list)
+        for doc_id, al in self._identifications:
+            self._identified[doc_id].append(al)
         self._alias_note = self._queried_by_alias(name)
 
     def _queried_by_alias(self, name: str) -> str | None:
@@ -613,10 +971,9 @@ class EntityMatcher:
         if not nodes or not all(n.alias_side and self.graph._only_via_author(n) for n in nodes):
             return None
         key = name_key(name)
-        for i in self.found:
-            for _, al in self.graph.author_identifications(i):
-                if name_key(al.alias) == key:
-                    return describe(al)
+        for _, al in self._identifications:
+            if name_key(al.alias) == key:
+                return describe(al)
         return None
 
     def _patterns(self, doc_id: str) -> list[re.Pattern[str]]:
@@ -628,12 +985,7 @@ class EntityMatcher:
         return self._names[doc_id]
 
     def _aliases_in(self, c: Claim) -> list[Alias]:
-        return [
-            al
-            for i in self.found
-            for doc_id, al in self.graph.author_identifications(i)
-            if doc_id == c.doc_id and alias_in(c, al)
-        ]
+        return [al for al in self._identified.get(c.doc_id, ()) if alias_in(c, al)]
 
     def by(self, c: Claim) -> bool:
         return self.graph.entity_of_claim(c.id) in self.found
@@ -738,7 +1090,8 @@ def headline_mismatch(
 def annotate_report(db: sqlite_utils.Database, report: Report) -> Report:
     """Add the entity graph's notes to a built report: the author's identifications
     inside quotes, and the headline-vs-body mismatch of each document."""
-    graph = build(db)
+    # the entities of the report's documents, whole: not those of every document
+    graph = build_for_docs(db, [rd.document.id for rd in report.documents])
     for rd in report.documents:
         doc_id = rd.document.id
         aliases = graph.aliases.get(doc_id, [])

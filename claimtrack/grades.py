@@ -450,7 +450,8 @@ def source_entities(db: sqlite_utils.Database, claims: list[Claim]) -> dict[str,
     (the author, a bare pronoun nobody resolved) are left out."""
     from claimtrack import entities
 
-    graph = entities.build(db)
+    # the entities of these claims' sources, whole: not those of every document
+    graph = entities.build_for_claims(db, claims)
     out = {}
     for c in claims:
         index = graph.entity_of_claim(c.id)

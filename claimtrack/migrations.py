@@ -223,6 +223,22 @@ _V4 = (
     CHECK (a < b)
 ) WITHOUT ROWID""",
     "CREATE INDEX doc_duplicates_b ON doc_duplicates (b)",
+    # Each document's part of the entity graph (entities.DocFacts as JSON), written
+    # with its claims: reads build only the entities they show from it. entity_keys
+    # finds the documents that hold a name key (phase/seq: its first named node
+    # there, NULL when only descriptors have the key).
+    """CREATE TABLE entity_facts (
+    doc_id TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+    facts TEXT NOT NULL
+)""",
+    """CREATE TABLE entity_keys (
+    key TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    phase INTEGER,
+    seq INTEGER,
+    PRIMARY KEY (key, doc_id)
+) WITHOUT ROWID""",
+    "CREATE INDEX entity_keys_doc ON entity_keys (doc_id)",
     # Databases from before this migration hold claims nobody has matched:
     # `claimtrack rematch` (run by the next `add` too) builds their index.
     "CREATE TABLE corpus_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",

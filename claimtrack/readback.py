@@ -15,8 +15,9 @@ guard and adds the checks a reader needs (offsets against the stored text).
 from __future__ import annotations
 
 import json
+import sqlite3
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import sqlite_utils
@@ -160,10 +161,14 @@ def _rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[dict[
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def load_aliases(db: sqlite_utils.Database) -> dict[str, list[Alias]]:
+def load_aliases(db: sqlite_utils.Database, doc_id: str | None = None) -> dict[str, list[Alias]]:
     """store.get_aliases, less the rows that cannot be read back (each warned of)."""
-    rows = _rows(db, 'SELECT doc_id, start, "end", name, alias, asserted_by FROM aliases '
-                     "ORDER BY doc_id, start")
+    sql = 'SELECT doc_id, start, "end", name, alias, asserted_by FROM aliases'
+    params: tuple = ()
+    if doc_id is not None:
+        sql += " WHERE doc_id = ?"
+        params = (doc_id,)
+    rows = _rows(db, sql + " ORDER BY doc_id, start", params)
     out: dict[str, list[Alias]] = {}
     for r in rows:
         found = convert([r], lambda r: Alias(**{k: v for k, v in r.items() if k != "doc_id"}),
@@ -189,3 +194,61 @@ def load_mentions(db: sqlite_utils.Database, doc_id: str | None = None) -> dict[
         if found:
             out.setdefault(r["doc_id"], []).append(found[0])
     return out
+
+
+# --- entity facts (entities.py): each document's part of the entity graph, stored at add
+
+
+def _no_table(e: sqlite3.OperationalError) -> bool:
+    return "no such table" in str(e)
+
+
+def entity_facts(
+    db: sqlite_utils.Database, doc_ids: Sequence[str] | None
+) -> list[tuple[str, str, str]] | None:
+    """(doc id, added, facts JSON) of the documents (all with None), or None where the
+    database has no entity_facts table (a read-only file from before it)."""
+    sql = ("SELECT f.doc_id, d.added, f.facts FROM entity_facts f "
+           "JOIN documents d ON d.id = f.doc_id")
+    try:
+        if doc_ids is None:
+            return list(db.conn.execute(sql))
+        out = []
+        ids = list(doc_ids)
+        for i in range(0, len(ids), 500):  # under SQLite's limit on parameters
+            part = ids[i : i + 500]
+            where = f" WHERE f.doc_id IN ({', '.join('?' * len(part))})"
+            out.extend(db.conn.execute(sql + where, part))
+        if not ids:
+            db.conn.execute(sql + " LIMIT 0").fetchall()
+        return out
+    except sqlite3.OperationalError as e:
+        if _no_table(e):
+            return None
+        raise
+
+
+def documents_without_entity_facts(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(doc id, added) of the documents with no stored entity facts."""
+    try:
+        return list(db.conn.execute(
+            "SELECT id, added FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM entity_facts f WHERE f.doc_id = d.id)"))
+    except sqlite3.OperationalError as e:
+        if _no_table(e):
+            return list(db.conn.execute("SELECT id, added FROM documents"))
+        raise
+
+
+def entity_key_docs(
+    db: sqlite_utils.Database, key: str
+) -> list[tuple[str, str, int | None, int | None]]:
+    """(doc id, added, phase, seq of the first named node) of the documents with a node
+    of this name key (entity_keys, indexed)."""
+    return list(db.conn.execute(
+        "SELECT k.doc_id, d.added, k.phase, k.seq FROM entity_keys k "
+        "JOIN documents d ON d.id = k.doc_id WHERE k.key = ?", (key,)))
+
+
+def count_documents(db: sqlite_utils.Database) -> int:
+    return int(db.conn.execute("SELECT count(*) FROM documents").fetchone()[0])

@@ -181,6 +181,7 @@ def add_document(
             for seq, link in enumerate(parsed.links):
                 _insert(conn, "links", {"doc_id": doc_id, "seq": seq, **link.model_dump()})
             _insert_extraction(conn, doc_id, extraction, flags, aliases)
+            write_entity_facts(conn, doc_id)
             if derive is not None:
                 derive(conn, doc_id)
     except AlreadyStoredError:
@@ -236,6 +237,7 @@ def replace_extraction(
         if aliases is not None:
             conn.execute("DELETE FROM aliases WHERE doc_id = ?", (doc_id,))
         _insert_extraction(conn, doc_id, extraction, flags, aliases or ())
+        write_entity_facts(conn, doc_id)
         conn.execute(
             "UPDATE documents SET extractor = ? WHERE id = ?", (extraction.extractor, doc_id)
         )
@@ -460,3 +462,20 @@ def load_claims(db: sqlite_utils.Database, doc_id: str | None = None) -> list[Cl
         params = (doc_id,)
     sql += " ORDER BY d.added, d.id, c.seq"
     return [_claim(r) for r in _rows(db, sql, params)]
+
+
+# --- entity facts: each document's part of the entity graph (entities.DocFacts) ---
+
+
+def write_entity_facts(conn: sqlite3.Connection, doc_id: str) -> None:
+    """Store a document's entity facts, computed from its rows just written (inside
+    the caller's transaction): reads then build only the entities they show."""
+    from claimtrack import entities  # it reads through store: imported when first used
+
+    db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+    facts = entities.stored_facts(db, doc_id)
+    conn.execute("DELETE FROM entity_keys WHERE doc_id = ?", (doc_id,))
+    conn.execute("INSERT OR REPLACE INTO entity_facts (doc_id, facts) VALUES (?, ?)",
+                 (doc_id, facts.to_json()))
+    conn.executemany("INSERT INTO entity_keys (key, doc_id, phase, seq) VALUES (?, ?, ?, ?)",
+                     [(k, doc_id, phase, seq) for k, phase, seq in facts.name_keys()])

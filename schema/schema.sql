@@ -102,6 +102,19 @@ CREATE TABLE entity_decisions (
     why TEXT
 );
 
+CREATE TABLE entity_facts (
+    doc_id TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+    facts TEXT NOT NULL
+);
+
+CREATE TABLE entity_keys (
+    key TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    phase INTEGER,
+    seq INTEGER,
+    PRIMARY KEY (key, doc_id)
+) WITHOUT ROWID;
+
 CREATE TABLE links (
     doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
@@ -157,6 +170,8 @@ CREATE INDEX doc_duplicates_b ON doc_duplicates (b);
 CREATE INDEX documents_added ON documents (added, id);
 
 CREATE INDEX documents_origin ON documents (origin);
+
+CREATE INDEX entity_keys_doc ON entity_keys (doc_id);
 
 CREATE INDEX matches_b ON matches (b);
 
