@@ -176,3 +176,42 @@ CREATE INDEX entity_keys_doc ON entity_keys (doc_id);
 CREATE INDEX matches_b ON matches (b);
 
 CREATE INDEX source_grades_source ON source_grades (source, id);
+
+CREATE TRIGGER entity_facts_aliases_delete AFTER DELETE ON aliases
+BEGIN DELETE FROM entity_facts WHERE doc_id = OLD.doc_id; END;
+
+CREATE TRIGGER entity_facts_aliases_insert AFTER INSERT ON aliases
+BEGIN DELETE FROM entity_facts WHERE doc_id = NEW.doc_id; END;
+
+CREATE TRIGGER entity_facts_aliases_update AFTER UPDATE ON aliases
+BEGIN DELETE FROM entity_facts WHERE doc_id = OLD.doc_id; END;
+
+CREATE TRIGGER entity_facts_aliases_update_new AFTER UPDATE OF doc_id ON aliases
+BEGIN DELETE FROM entity_facts WHERE doc_id = NEW.doc_id; END;
+
+CREATE TRIGGER entity_facts_claims_delete AFTER DELETE ON claims
+BEGIN DELETE FROM entity_facts WHERE doc_id = OLD.doc_id; END;
+
+CREATE TRIGGER entity_facts_claims_insert AFTER INSERT ON claims
+BEGIN DELETE FROM entity_facts WHERE doc_id = NEW.doc_id; END;
+
+CREATE TRIGGER entity_facts_claims_update AFTER UPDATE OF id, doc_id, seq, source_start, source_end, source_text, source_entity, content_start, content_end, content_text, rule, source_info ON claims
+BEGIN DELETE FROM entity_facts WHERE doc_id = OLD.doc_id; END;
+
+CREATE TRIGGER entity_facts_claims_update_new AFTER UPDATE OF doc_id ON claims
+BEGIN DELETE FROM entity_facts WHERE doc_id = NEW.doc_id; END;
+
+CREATE TRIGGER entity_facts_documents_update AFTER UPDATE OF id, text, added ON documents
+BEGIN DELETE FROM entity_facts WHERE doc_id = OLD.id; END;
+
+CREATE TRIGGER entity_facts_mentions_delete AFTER DELETE ON mentions
+BEGIN DELETE FROM entity_facts WHERE doc_id = OLD.doc_id; END;
+
+CREATE TRIGGER entity_facts_mentions_insert AFTER INSERT ON mentions
+BEGIN DELETE FROM entity_facts WHERE doc_id = NEW.doc_id; END;
+
+CREATE TRIGGER entity_facts_mentions_update AFTER UPDATE ON mentions
+BEGIN DELETE FROM entity_facts WHERE doc_id = OLD.doc_id; END;
+
+CREATE TRIGGER entity_facts_mentions_update_new AFTER UPDATE OF doc_id ON mentions
+BEGIN DELETE FROM entity_facts WHERE doc_id = NEW.doc_id; END;

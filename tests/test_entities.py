@@ -308,3 +308,50 @@ def test_no_headline_note_for_a_pronoun_or_one_voice_quoted_once():
     assert _headline([("Smith", 0, None, "Rates Will Rise", 0), *_DOE[:1]]) is None
     text = HEAD.replace("Smith Says", "He Says")
     assert _headline([("He", 0, None, "Rates Will Rise", 0), *_DOE], text) is None
+
+
+@pytest.mark.parametrize("decisions", [(), (("merge", "Libya", "Tripoli"),
+                                              ("split", "Belhadj", "Abu Abdullah Sadik"))])
+def test_reads_build_only_the_entities_they_show_and_get_them_right(
+        seeded_db, tmp_path, decisions):
+    """build_for_name / build_for_claims read only the stored facts of the documents
+    the asked entities reach, and give the same records as the whole graph, for every
+    name the graph has, with merges and splits replayed."""
+    db_path = tmp_path / "copy.db"
+    db_path.write_bytes(seeded_db.read_bytes())
+    db = open_db(db_path)
+    assert db.conn.execute("SELECT count(*) FROM entity_facts").fetchone()[0] == len(
+        api.documents(db_path))
+    for action, a, b in decisions:
+        entities.decide(db, action, a, b)
+    whole = entities._build(db, ())
+    for node in list(whole.nodes.values()):
+        entities._GRAPHS.clear()
+        part = entities.build_for_name(db, node.surface)
+        got, want = part.find(node.surface), whole.find(node.surface)
+        assert [part.records[i] for i in got] == [whole.records[i] for i in want]
+        assert [part.author_identifications(i) for i in got] == [
+            whole.author_identifications(i) for i in want]
+    claims = [c for c in api.claims(db_path)]
+    one = [c for c in claims if c.doc_id == claims[0].doc_id]
+    entities._GRAPHS.clear()
+    part = entities.build_for_claims(db, one)
+    for c in one:
+        i, j = part.entity_of_claim(c.id), whole.entity_of_claim(c.id)
+        assert (i is None) == (j is None)
+        assert i is None or part.records[i] == whole.records[j]
+
+
+def test_an_edit_outside_the_store_drops_the_documents_facts(db_path):
+    """A claim changed behind the store's back: its document's facts go (a trigger) and
+    reads compute that part from the rows again, so they never read stale facts."""
+    db = open_db(db_path)
+    doc = api.documents(db_path)[0].id
+    with db.conn:
+        db.conn.execute("UPDATE claims SET source_entity = 'Zed Quux' WHERE doc_id = ? "
+                        "AND seq = (SELECT min(seq) FROM claims WHERE doc_id = ? "
+                        "AND source_text IS NOT NULL)", (doc, doc))
+    assert db.conn.execute("SELECT count(*) FROM entity_facts WHERE doc_id = ?",
+                           (doc,)).fetchone()[0] == 0
+    assert [e.name for e in api.entities(db_path) if e.name == "Zed Quux"] == ["Zed Quux"]
+    assert entities.build_for_name(open_db(db_path), "Zed Quux").find("Zed Quux")
