@@ -36,9 +36,10 @@ report dated after the citing one, one document's two sources with one root).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
@@ -266,23 +267,25 @@ def read(db: sqlite_utils.Database, doc_id: str | None = None,
 _STEP = 200
 
 
-def _select(db: sqlite_utils.Database, cs: Sequence[Claim],
+def _select(db: sqlite_utils.Database, cs: Iterable[Claim],
             keep: Callable[[Claim], bool] | None, limit: int | None,
             offset: int) -> list[Claim]:
     """Of `cs` (static filters applied), with their corpus flags, those `keep` accepts
-    (all when None), rows `offset` to `offset + limit`, graded. Only the claims up to
-    the end of the page get corpus flags, and only the page is graded."""
+    (all when None), rows `offset` to `offset + limit`, graded. `cs` is pulled only as
+    far as the page needs, only those claims get corpus flags, and only the page is
+    graded."""
     want = None if limit is None else offset + limit
+    it = iter(cs)
     if keep is None:
-        page = list(cs[offset:want])
+        page = list(itertools.islice(it, offset, want))
         facts = corroboration(db, page)
         return _graded(db, with_corpus_flags(page, facts), facts)
     picked: list[Claim] = []
     kept: dict[str, Corroboration] = {}
-    for i in range(0, len(cs), _STEP):
-        if want is not None and len(picked) >= want:
+    while want is None or len(picked) < want:
+        step = list(itertools.islice(it, _STEP))
+        if not step:
             break
-        step = cs[i : i + _STEP]
         facts = corroboration(db, step)
         for c in with_corpus_flags(step, facts):
             if keep(c):
@@ -437,32 +440,43 @@ def claims(
     doc_id = store.get_document(db, doc).id if doc is not None else None
     if entity is not None:
         name_pattern(entity)  # reject an empty name before the work
-    out = read(db, doc_id=doc_id, author=author)
+    if cue_class is not None and cue_class not in ("speech", "other"):
+        raise NotFoundError(f"unknown cue class '{cue_class}': choose speech or other")
+    out: Iterable[Claim]
     if entity is not None:
+        every = read(db, doc_id=doc_id, author=author)
         from claimtrack.entities import EntityMatcher  # same graph as `show --entity`
 
-        m, g = _Matcher(db, entity, out), EntityMatcher(db, entity)
-        out = [c for c in out if m.by(c) or m.about(c) or g.by(c) or g.about(c)]
+        m, g = _Matcher(db, entity, every), EntityMatcher(db, entity)
+        out = [c for c in every if m.by(c) or m.about(c) or g.by(c) or g.about(c)]
         if not out:  # a name nothing answers to is an error, as in `show` and `--doc`
             raise no_entity(entity, doc_id)
+    elif doc_id is not None or limit is None:
+        out = read(db, doc_id=doc_id, author=author)
+    else:  # a page: read document by document, as far as the page needs
+        out = _stream(db, author)
     if kind is not None:
-        out = [c for c in out if c.kind == kind]
+        out = (c for c in out if c.kind == kind)
     if cue_class is not None:
-        if cue_class not in ("speech", "other"):
-            raise NotFoundError(f"unknown cue class '{cue_class}': choose speech or other")
-        out = [c for c in out if c.cue_class == cue_class]
+        out = (c for c in out if c.cue_class == cue_class)
     keep: Callable[[Claim], bool] | None = None
     if flag == "circular_reporting":  # stored on the clusters row: no need to look further
         circular = matchstore.circular_ids(db.conn)
-        out = [c for c in out if c.id in circular]
+        out = (c for c in out if c.id in circular)
     elif flag == "single_source":
-        out = [c for c in out if _may_be_single(c)]
+        out = (c for c in out if _may_be_single(c))
         keep = _has(flag)
     elif flag is not None:  # a static flag: stored with the claim
-        out = [c for c in out if any(f.code == flag for f in c.flags)]
+        out = (c for c in out if any(f.code == flag for f in c.flags))
     if flagged:
         keep = _has(flag) if flag is not None else _has_any
     return _select(db, out, keep, limit, offset)
+
+
+def _stream(db: sqlite_utils.Database, author: bool) -> Iterator[Claim]:
+    """Every claim in listing order, read one document at a time."""
+    for doc_id in store.document_ids(db):
+        yield from read(db, doc_id=doc_id, author=author)
 
 
 def _has(code: str) -> Callable[[Claim], bool]:
