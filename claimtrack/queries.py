@@ -1,5 +1,9 @@
 """Claims with filters and corpus-level flags; everything said by or about an entity.
 
+A read flags and grades only the claims it returns (a page is filled by pulling
+claims in listing order only as far as it needs); nothing is recomputed over the
+corpus per read.
+
 Corpus flags and credibility READ the stored cross-document index (matchstore:
 clusters, cluster_stats), built when documents are added (corpus/update.py);
 nothing here compares claims across the corpus. A read loads its claims, their
@@ -18,8 +22,11 @@ single-sourced unless it has two or more independent origins, counting
     to O" both rest on O), not a nested attribution over the same text, and not
     the author's own statement (the author restating what a source said is no
     second voice).
-The within-document part is decided at read time, per document, over claims the
-read has loaded anyway, so it costs nothing across the corpus. It is kept because
+Which claims of one document tell the same claim is stored when the document is
+(within_matches, corpus/update.py: it depends on that document's claims alone);
+whether the two voices are independent turns on origin keys that a later
+near-duplicate can change, so a read decides it over the few documents of the
+claims it shows. It is kept because
 the stored matches are cross-document only: two named people in one article
 saying the same thing are two voices, as they are the moment either is quoted
 elsewhere; dropping it would make a claim's sourcing depend on an unrelated

@@ -441,7 +441,13 @@ def test_a_page_grades_only_its_rows(db, monkeypatch):
     assert graded == [single[1].id]
     assert set(seen) <= {c.id for c in every}
     seen.clear()
+    read_docs: list = []
+    real_read = queries.read
+    monkeypatch.setattr(queries, "read",
+                        lambda db, doc_id=None, author=False: read_docs.append(doc_id)
+                        or real_read(db, doc_id=doc_id, author=author))
     assert queries.claims(db, limit=2) == every[:2]
+    assert read_docs == [every[0].doc_id]  # the page is full within the first document
     assert set(seen) == {c.id for c in every[:2]}  # no filter on flags: only the page
     assert queries.claims(db, flagged=True, limit=2, offset=1) == \
         [c for c in every if c.flags][1:3]
