@@ -293,16 +293,17 @@ def claims(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[Claim]:
-    found = queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind,
-                           cue_class=cue_class, author=author)
-    return page(found, limit, offset)
+    page((), limit, offset)  # reject a bad page before the work
+    return queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind,
+                          cue_class=cue_class, author=author, limit=limit, offset=offset)
 
 
 def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None,
             author: bool = False, limit: int | None = None, offset: int = 0) -> list[Claim]:
     """Claims carrying at least one flag (or the named one)."""
-    found = claims(db_path, doc=doc, flag=flag, author=author)
-    return page([c for c in found if c.flags], limit, offset)
+    page((), limit, offset)  # reject a bad page before the work
+    return queries.claims(_existing(db_path), doc=doc, flag=flag, author=author, flagged=True,
+                          limit=limit, offset=offset)
 
 
 def show_entity(db_path: str | Path, name: str, author: bool = False):
@@ -356,14 +357,18 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
 
     db = _existing(db_path)
     docs = [store.get_document(db, doc)] if doc else store.list_documents(db)
-    texts = {d.id: store.get_text(db, d.id) for d in docs}
-    # Every claim of those documents: chains need the relaying hops too.
-    found = [c for d in docs for c in queries.claims(db, doc=d.id)]
     if entity:
-        # the query layer's "by or about" (entity graph included), as claims/show select
+        # the query layer's "by or about" (entity graph included), as claims/show select;
+        # only those are graded, and only their documents' claims read for the chains
         selected = queries.claims(db, doc=doc, entity=entity)
-        result = build_report(docs, texts, selected, entity=entity, all_claims=found)
+        used = {c.doc_id for c in selected}
+        texts = {d.id: store.get_text(db, d.id) for d in docs if d.id in used}
+        hops = [c for d in docs if d.id in used for c in queries.read(db, doc_id=d.id)]
+        result = build_report(docs, texts, selected, entity=entity, all_claims=hops)
     else:
+        texts = {d.id: store.get_text(db, d.id) for d in docs}
+        # Every claim of those documents: chains need the relaying hops too.
+        found = [c for d in docs for c in queries.claims(db, doc=d.id)]
         result = build_report(docs, texts, found)
     if entity and not result.documents:
         raise queries.no_entity(entity, doc)

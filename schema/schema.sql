@@ -144,6 +144,13 @@ CREATE TABLE source_grades (
     origin TEXT NOT NULL
 );
 
+CREATE TABLE within_matches (
+    a TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    b TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+) WITHOUT ROWID;
+
 CREATE INDEX claim_terms_claim ON claim_terms (claim_id);
 
 CREATE INDEX claims_relayed_by ON claims (relayed_by);
@@ -161,3 +168,5 @@ CREATE INDEX documents_origin ON documents (origin);
 CREATE INDEX matches_b ON matches (b);
 
 CREATE INDEX source_grades_source ON source_grades (source, id);
+
+CREATE INDEX within_matches_b ON within_matches (b);
