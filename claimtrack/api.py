@@ -6,7 +6,8 @@ caller needs only a path. Errors are claimtrack.errors types.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from claimtrack import queries, store
 from claimtrack.errors import (
     AlreadyStoredError,
     ClaimtrackError,
+    DatabaseError,
     DocumentError,
     InputError,
     Interrupted,
@@ -104,68 +106,89 @@ def add(
         if on_event:
             on_event(event)
 
-    pending: list[ParsedInput] = []
-    done = 0
+    from claimtrack.ingest import expand_inputs
 
-    def tick(n: int) -> None:
-        nonlocal done
-        done = n
-        if progress:
-            progress(n, len(pending))
-
+    items, errors = expand_inputs(inputs)  # paths only: documents are read as they are needed
+    for e in errors:
+        emit(AddEvent("failed", e.path, error=e))
+    given = {k: v for k, v in (("publisher", publisher), ("published", published)) if v}
+    run = _AddRun(db_path, len(items), emit, progress)
     try:
-        pending = _read_all(inputs, stdin, emit, max_bytes)
-        given = {k: v for k, v in (("publisher", publisher), ("published", published)) if v}
-        pending = [p.model_copy(update=given) for p in pending] if given else pending
-        if not pending:  # nothing to store: no database file is created
-            tick(0)
-            return result
-        db = dbmod.open_db(db_path)
-        try:
-            pending = _not_stored(db, pending, emit)
-            _rematch_if_needed(db)
-            tick(0)
-            _extract_and_store(db, pending, jobs, extractor, emit, tick)
-        finally:
-            # Closing the last connection checkpoints the WAL into the database
-            # file, so a finished `add` leaves one self-contained file to copy.
-            db.close()
+        run.tick()
+        docs = _new_documents(items, stdin, max_bytes, given, run)
+        _extract_and_store(docs, run, jobs, extractor)
     except KeyboardInterrupt:
-        raise Interrupted(result, len(pending) - done) from None
+        raise Interrupted(result, run.total - run.done) from None
+    finally:
+        # Closing the last connection checkpoints the WAL into the database
+        # file, so a finished `add` leaves one self-contained file to copy.
+        run.close()
     return result
 
 
-def _read_all(inputs, stdin, emit, max_bytes: int | None = None) -> list[ParsedInput]:
-    from claimtrack.ingest import expand_inputs, read_input
+class _AddRun:
+    """One `add`: the database, opened (and created) only when a document needs
+    it, so a batch of unreadable inputs leaves no empty database behind; and the
+    count of inputs settled, for the progress bar and Ctrl-C's summary."""
 
-    items, errors = expand_inputs(inputs)
-    for e in errors:
-        emit(AddEvent("failed", e.path, error=e))
-    pending: list[ParsedInput] = []
+    def __init__(self, db_path: str | Path, total: int, emit: Callable[[AddEvent], None],
+                 progress: Progress | None):
+        self.db_path, self.total, self.emit, self.progress = db_path, total, emit, progress
+        self.done = 0
+        self._db = None
+
+    @property
+    def db(self):
+        if self._db is None:
+            self._db = dbmod.open_db(self.db_path)
+            _rematch_if_needed(self._db)
+        return self._db
+
+    def settled(self, event: AddEvent | None = None) -> None:
+        if event is not None:
+            self.emit(event)
+        self.done += 1
+        self.tick()
+
+    def tick(self) -> None:
+        if self.progress:
+            self.progress(self.done, self.total)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def _new_documents(items: Sequence[str], stdin, max_bytes: int | None, given: dict,
+                   run: _AddRun) -> Iterator[ParsedInput]:
+    """The inputs read one at a time, less those that fail, repeat one of the batch,
+    or are stored already: the batch is streamed, so memory does not grow with it."""
+    from claimtrack.ingest import read_input
+
     seen_sha: set[str] = set()
     for item in items:
         try:
             parsed = read_input(item, stdin=stdin, max_bytes=max_bytes)
         except InputError as e:
-            emit(AddEvent("failed", e.path, error=e))
+            run.settled(AddEvent("failed", e.path, error=e))
             continue
         for n in parsed.notes:
-            emit(AddEvent("note", parsed.origin, note=n))
-        if parsed.sha256 not in seen_sha:  # the same bytes twice in one batch: store once
-            seen_sha.add(parsed.sha256)
-            pending.append(parsed)
-    return pending
-
-
-def _not_stored(db, pending: list[ParsedInput], emit) -> list[ParsedInput]:
-    out = []
-    for parsed in pending:
-        existing = store.find_by_sha(db, parsed.sha256)
+            run.emit(AddEvent("note", parsed.origin, note=n))
+        if parsed.sha256 in seen_sha:  # the same bytes twice in one batch: store once
+            run.settled()
+            continue
+        seen_sha.add(parsed.sha256)
+        db = run.db  # a database that cannot be opened fails the whole add, as it should
+        try:
+            existing = store.find_by_sha(db, parsed.sha256)
+        except DatabaseError as e:  # busy past the timeout: this document only
+            run.settled(AddEvent("failed", parsed.origin,
+                                 error=DocumentError(parsed.origin, str(e))))
+            continue
         if existing is not None:
-            emit(AddEvent("unchanged", parsed.origin, document=existing))
-        else:
-            out.append(parsed)
-    return out
+            run.settled(AddEvent("unchanged", parsed.origin, document=existing))
+            continue
+        yield parsed.model_copy(update=given) if given else parsed
 
 
 def _rematch_if_needed(db) -> None:
@@ -178,40 +201,47 @@ def _rematch_if_needed(db) -> None:
             rematch(db.conn)
 
 
-def _extract_and_store(db, pending: list[ParsedInput], jobs: int, extractor: str, emit,
-                       tick: Callable[[int], None]) -> None:
+def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, jobs: int,
+                       extractor: str) -> None:
     from claimtrack.aliases import find_aliases, quoted_spans
     from claimtrack.assess import assess
     from claimtrack.corpus.update import document_added
     from claimtrack.errors import ExtractError
     from claimtrack.extract import extract_texts
 
-    extractions = extract_texts((p.text for p in pending), jobs=jobs, extractor=extractor)
+    waiting: deque[ParsedInput] = deque()  # read, in extraction: as many as it has in hand
+
+    def texts() -> Iterator[str]:
+        for parsed in docs:
+            waiting.append(parsed)
+            yield parsed.text
+
+    extractions = extract_texts(texts(), jobs=jobs, extractor=extractor)
     try:
-        for done, (parsed, extraction) in enumerate(zip(pending, extractions, strict=True), 1):
+        for extraction in extractions:
+            parsed = waiting.popleft()  # extract_texts keeps the input order
             origin = parsed.origin
             if isinstance(extraction, ExtractError):
-                emit(AddEvent("failed", origin, error=DocumentError(origin, str(extraction))))
-                tick(done)
+                run.settled(AddEvent("failed", origin,
+                                     error=DocumentError(origin, str(extraction))))
                 continue
             try:
                 flags = assess(extraction, parsed.text, parsed.links, parsed.published)
                 aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
-                doc = store.add_document(db, parsed, extraction, flags, aliases,
+                doc = store.add_document(run.db, parsed, extraction, flags, aliases,
                                          derive=document_added)
             except AlreadyStoredError as e:  # another process stored it since we looked
-                emit(AddEvent("unchanged", origin, document=e.document))
+                run.settled(AddEvent("unchanged", origin, document=e.document))
             except DocumentError as e:
-                emit(AddEvent("failed", origin, error=e))
+                run.settled(AddEvent("failed", origin, error=e))
             except ClaimtrackError as e:
-                emit(AddEvent("failed", origin, error=DocumentError(origin, str(e))))
+                run.settled(AddEvent("failed", origin, error=DocumentError(origin, str(e))))
             except Exception as e:  # a bug costs this document, not the batch
-                emit(AddEvent("failed", origin, error=DocumentError(
+                run.settled(AddEvent("failed", origin, error=DocumentError(
                     origin, f"internal error while storing ({type(e).__name__}: {e}); "
                     "please report it")))
             else:
-                emit(AddEvent("added", origin, document=doc))
-            tick(done)
+                run.settled(AddEvent("added", origin, document=doc))
     finally:
         # Stops the parser workers now (also on Ctrl-C), not at garbage collection.
         close = getattr(extractions, "close", None)
@@ -263,16 +293,17 @@ def claims(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[Claim]:
-    found = queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind,
-                           cue_class=cue_class, author=author)
-    return page(found, limit, offset)
+    page((), limit, offset)  # reject a bad page before the work
+    return queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind,
+                          cue_class=cue_class, author=author, limit=limit, offset=offset)
 
 
 def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None,
             author: bool = False, limit: int | None = None, offset: int = 0) -> list[Claim]:
     """Claims carrying at least one flag (or the named one)."""
-    found = claims(db_path, doc=doc, flag=flag, author=author)
-    return page([c for c in found if c.flags], limit, offset)
+    page((), limit, offset)  # reject a bad page before the work
+    return queries.claims(_existing(db_path), doc=doc, flag=flag, author=author, flagged=True,
+                          limit=limit, offset=offset)
 
 
 def show_entity(db_path: str | Path, name: str, author: bool = False):
@@ -326,14 +357,18 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
 
     db = _existing(db_path)
     docs = [store.get_document(db, doc)] if doc else store.list_documents(db)
-    texts = {d.id: store.get_text(db, d.id) for d in docs}
-    # Every claim of those documents: chains need the relaying hops too.
-    found = [c for d in docs for c in queries.claims(db, doc=d.id)]
     if entity:
-        # the query layer's "by or about" (entity graph included), as claims/show select
+        # the query layer's "by or about" (entity graph included), as claims/show select;
+        # only those are graded, and only their documents' claims read for the chains
         selected = queries.claims(db, doc=doc, entity=entity)
-        result = build_report(docs, texts, selected, entity=entity, all_claims=found)
+        used = {c.doc_id for c in selected}
+        texts = {d.id: store.get_text(db, d.id) for d in docs if d.id in used}
+        hops = [c for d in docs if d.id in used for c in queries.read(db, doc_id=d.id)]
+        result = build_report(docs, texts, selected, entity=entity, all_claims=hops)
     else:
+        texts = {d.id: store.get_text(db, d.id) for d in docs}
+        # Every claim of those documents: chains need the relaying hops too.
+        found = [c for d in docs for c in queries.claims(db, doc=d.id)]
         result = build_report(docs, texts, found)
     if entity and not result.documents:
         raise queries.no_entity(entity, doc)

@@ -221,6 +221,58 @@ def replace_clusters(conn: sqlite3.Connection, old: Iterable[str],
           json.dumps(list(c.contradicted_by))) for c in clusters])
 
 
+# --- within one document: the same claim from two voices ------------------------------
+
+
+@dataclass(frozen=True)
+class WithinRow:
+    """What the within-document matcher reads of a stored claim (corpus/update.py)."""
+
+    id: str
+    start: int  # content offsets
+    end: int
+    content: str  # content text
+    authorial: bool  # no source and no cue: the author states it
+    rule: str | None
+    relayed_by: str | None
+    cue_negated: bool
+    denial: bool
+    content_negated: bool
+    modality: tuple[str, ...]
+
+
+def within_inputs(conn: sqlite3.Connection, doc_id: str) -> list[WithinRow]:
+    """The document's claims in seq order, as the within-document matcher reads them."""
+    rows = conn.execute(
+        "SELECT id, content_start, content_end, content_text, "
+        "source_start IS NULL AND cue_start IS NULL, rule, relayed_by, cue_negated, denial, "
+        "content_negated, modality FROM claims WHERE doc_id = ? ORDER BY seq", (doc_id,))
+    return [WithinRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]), bool(r[8]),
+                      bool(r[9]), tuple(m for m in (r[10] or "").split(",") if m)) for r in rows]
+
+
+def put_within(conn: sqlite3.Connection, doc_id: str, pairs: Iterable[tuple[str, str]]) -> None:
+    """Replace the document's within-document pairs (a < b, both its claims)."""
+    conn.execute("DELETE FROM within_matches WHERE a IN (SELECT id FROM claims WHERE doc_id = ?)",
+                 (doc_id,))
+    conn.executemany("INSERT OR IGNORE INTO within_matches (a, b) VALUES (?, ?)",
+                     sorted({(min(a, b), max(a, b)) for a, b in pairs}))
+
+
+def within_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, set[str]]:
+    """claim id -> the claims of its own document stored as telling the same claim
+    (before the read-time independence test: queries.py), for `ids`."""
+    out: dict[str, set[str]] = {}
+    for part in _chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        for a, b in conn.execute(
+            f"SELECT a, b FROM within_matches WHERE a IN ({marks}) "
+            f"UNION SELECT a, b FROM within_matches WHERE b IN ({marks})", [*part, *part]):
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    return out
+
+
 # --- documents: publisher, origin, near-duplicate bodies ------------------------------
 
 
@@ -244,8 +296,8 @@ def all_document_ids(conn: sqlite3.Connection) -> list[str]:
 
 def clear_index(conn: sqlite3.Connection) -> None:
     """Forget every derived row (rematch rebuilds them)."""
-    for table in ("claim_terms", "matches", "clusters", "cluster_stats", "doc_bands",
-                  "doc_duplicates"):
+    for table in ("claim_terms", "matches", "within_matches", "clusters", "cluster_stats",
+                  "doc_bands", "doc_duplicates"):
         conn.execute(f"DELETE FROM {table}")
     conn.execute("UPDATE documents SET base_origin = NULL, origin_key = NULL, body_sig = NULL")
     conn.execute("DELETE FROM corpus_state WHERE key = 'needs_rematch'")
@@ -421,3 +473,22 @@ def docs_of_claims(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, st
         out.update(conn.execute(
             f"SELECT id, doc_id FROM claims WHERE id IN ({marks})", list(part)).fetchall())
     return out
+
+
+def voice_rows(conn: sqlite3.Connection,
+               doc_ids: Sequence[str]) -> list[tuple[ClaimRow, bool]]:
+    """Every claim of `doc_ids` (by document, then seq), each with whether the author
+    states it (no source and no cue): what the within-document independence test of
+    a read needs (queries.py)."""
+    out: list[tuple[ClaimRow, bool]] = []
+    for part in _chunks(sorted(set(doc_ids))):
+        marks = ",".join("?" * len(part))
+        out.extend((_claim(r[:-1]), bool(r[-1])) for r in conn.execute(
+            f"SELECT {_CLAIM_COLS}, c.source_start IS NULL AND c.cue_start IS NULL "
+            f"FROM claims c WHERE c.doc_id IN ({marks}) ORDER BY c.doc_id, c.seq", list(part)))
+    return out
+
+
+def circular_ids(conn: sqlite3.Connection) -> set[str]:
+    """The claims whose clusters row says their reporting goes in circles."""
+    return {r[0] for r in conn.execute("SELECT claim_id FROM clusters WHERE circular IS NOT NULL")}

@@ -193,6 +193,18 @@ _V4 = (
     CHECK (a < b)
 ) WITHOUT ROWID""",
     "CREATE INDEX matches_b ON matches (b)",
+    # Pairs of one document's claims telling the same claim (same or more_specific),
+    # neither the author's, not one relay tree, not overlapping: decided when the
+    # document is stored, from its claims alone (corpus/update.py). Whether the two
+    # voices are independent depends on origin keys that near-duplicates can change,
+    # so reads decide that (queries.py).
+    """CREATE TABLE within_matches (
+    a TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    b TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+) WITHOUT ROWID""",
+    "CREATE INDEX within_matches_b ON within_matches (b)",
     """CREATE TABLE clusters (
     claim_id TEXT PRIMARY KEY REFERENCES claims (id) ON DELETE CASCADE,
     cluster TEXT NOT NULL,

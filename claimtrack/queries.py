@@ -1,5 +1,9 @@
 """Claims with filters and corpus-level flags; everything said by or about an entity.
 
+A read flags and grades only the claims it returns (a page is filled by pulling
+claims in listing order only as far as it needs); nothing is recomputed over the
+corpus per read.
+
 Corpus flags and credibility READ the stored cross-document index (matchstore:
 clusters, cluster_stats), built when documents are added (corpus/update.py);
 nothing here compares claims across the corpus. A read loads its claims, their
@@ -18,8 +22,11 @@ single-sourced unless it has two or more independent origins, counting
     to O" both rest on O), not a nested attribution over the same text, and not
     the author's own statement (the author restating what a source said is no
     second voice).
-The within-document part is decided at read time, per document, over claims the
-read has loaded anyway, so it costs nothing across the corpus. It is kept because
+Which claims of one document tell the same claim is stored when the document is
+(within_matches, corpus/update.py: it depends on that document's claims alone);
+whether the two voices are independent turns on origin keys that a later
+near-duplicate can change, so a read decides it over the few documents of the
+claims it shows. It is kept because
 the stored matches are cross-document only: two named people in one article
 saying the same thing are two voices, as they are the moment either is quoted
 elsewhere; dropping it would make a claim's sourcing depend on an unrelated
@@ -36,10 +43,10 @@ report dated after the citing one, one document's two sources with one root).
 
 from __future__ import annotations
 
+import itertools
 import re
-import weakref
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
@@ -78,9 +85,51 @@ class EntityView(Record):
 # --- corpus flags --------------------------------------------------------------------
 
 
-def _relay_groups(cs: Sequence[Claim]) -> dict[str, str]:
-    """claim id -> id of the root of its relay tree (claims linked by relayed_by)."""
-    parent = {c.id: c.relayed_by for c in cs}
+def _is_authorial(c: Claim) -> bool:
+    return c.source is None and c.cue is None
+
+
+def _key(row: matchstore.ClaimRow, docs: dict[str, tuple[str, str | None]]) -> str | None:
+    """The origin key a claim's own source names, keyed as the stored index keys it
+    (corpus/update.py, corpus/origins.py), so the two can be joined."""
+    from claimtrack.corpus.origins import own_key
+    from claimtrack.corpus.update import appearance
+
+    doc_origin, publisher = docs.get(row.doc_id, (f"doc:{row.doc_id}", None))
+    return own_key(appearance(matchstore.Appearing(row, doc_origin, publisher, None)))
+
+
+def _row(c: Claim) -> matchstore.ClaimRow:
+    return matchstore.ClaimRow(
+        c.id, c.doc_id, "", c.stance.cue_negated, c.stance.denial, c.stance.content_negated,
+        tuple(c.stance.modality), c.rule, c.source.text if c.source else None,
+        c.source_entity, c.source_info.model_dump_json() if c.source_info else None,
+        c.relayed_by)
+
+
+def within_document(db: sqlite_utils.Database, ids: Sequence[str],
+                    docs: dict[str, tuple[str, str | None]]) -> tuple[
+                        dict[str, set[str]], dict[str, str | None]]:
+    """(claim id -> the claims of its own document that tell the same claim from an
+    independent voice (module docstring), their origin keys) for `ids`.
+
+    Which claims of a document tell the same claim is stored when the document is
+    (within_matches, corpus/update.py). Whether two of them are independent voices
+    turns on origin keys, which a later near-duplicate can change, so it is decided
+    here, over the claims of the few documents concerned: both keys known and
+    different, and no voice in common between their relay trees."""
+    conn = db.conn
+    pairs = matchstore.within_of(conn, ids)
+    wanted = {cid for cid in ids if cid in pairs}
+    if not wanted:
+        return {}, {}
+    rows = matchstore.voice_rows(conn, sorted(matchstore.docs_of_claims(conn, sorted(wanted))
+                                              .values()))
+    missing = sorted({r.doc_id for r, _ in rows} - set(docs))
+    docs = {**docs, **matchstore.document_origins(conn, missing)} if missing else docs
+    voiced = [r for r, authorial in rows if not authorial and r.rule not in _AUTHOR_RULES]
+    keys = {r.id: _key(r, docs) for r in voiced}
+    parent = {r.id: r.relayed_by for r in voiced}  # relay trees, within each document
 
     def root(cid: str) -> str:
         seen = {cid}
@@ -89,98 +138,41 @@ def _relay_groups(cs: Sequence[Claim]) -> dict[str, str]:
             cid = p
         return cid
 
-    return {c.id: root(c.id) for c in cs}
-
-
-def _is_authorial(c: Claim) -> bool:
-    return c.source is None and c.cue is None
-
-
-def _overlap(a: Claim, b: Claim) -> bool:
-    return a.content.start < b.content.end and b.content.start < a.content.end
-
-
-def _own_keys(cs: Sequence[Claim], docs: dict[str, tuple[str, str | None]]
-              ) -> dict[str, str | None]:
-    """claim id -> the origin key its own source names, keyed as the stored index
-    keys it (corpus/update.py, corpus/origins.py), so the two can be joined."""
-    from claimtrack.corpus.origins import own_key
-    from claimtrack.corpus.update import appearance
-
-    out: dict[str, str | None] = {}
-    for c in cs:
-        doc_origin, publisher = docs.get(c.doc_id, (f"doc:{c.doc_id}", None))
-        row = matchstore.ClaimRow(
-            c.id, c.doc_id, "", c.stance.cue_negated, c.stance.denial, c.stance.content_negated,
-            tuple(c.stance.modality), c.rule, c.source.text if c.source else None,
-            c.source_entity, c.source_info.model_dump_json() if c.source_info else None,
-            c.relayed_by)
-        out[c.id] = own_key(appearance(matchstore.Appearing(row, doc_origin, publisher, None)))
-    return out
-
-
-def _comparable(c: Claim):
-    from claimtrack.corpus.relate import Comparable
-    from claimtrack.text.compare import compared_text
-
-    return Comparable(text=compared_text(c.content.text), cue_negated=c.stance.cue_negated,
-                      denial=c.stance.denial, content_negated=c.stance.content_negated,
-                      modality=tuple(c.stance.modality))
-
-
-def within_document(cs: Sequence[Claim], keys: dict[str, str | None]) -> dict[str, set[str]]:
-    """claim id -> the claims of its own document (all in `cs`) that tell the same claim
-    from an independent voice (module docstring). Pairs within one document only."""
-    from claimtrack.corpus.relate import core_tokens, relate_tokens
-
-    by_doc: dict[str, list[Claim]] = defaultdict(list)
-    for c in cs:
-        if not _is_authorial(c) and c.rule not in _AUTHOR_RULES:
-            by_doc[c.doc_id].append(c)
-    found: dict[str, set[str]] = defaultdict(set)
-    for claims in by_doc.values():
-        if len(claims) < 2:
-            continue
-        groups = _relay_groups(claims)
-        voices: dict[str, set[str]] = defaultdict(set)  # relay tree -> the voices in it
-        for c in claims:
-            if keys.get(c.id):
-                voices[groups[c.id]].add(keys[c.id])  # type: ignore[arg-type]
-        comparable = {c.id: _comparable(c) for c in claims}
-        terms = {cid: core_tokens(x.text) for cid, x in comparable.items()}  # once per claim
-        for i, c in enumerate(claims):
-            for d in claims[i + 1:]:
-                kc, kd = keys.get(c.id), keys.get(d.id)
-                if not kc or not kd or kc == kd or groups[c.id] == groups[d.id]:
-                    continue
-                if voices[groups[c.id]] & voices[groups[d.id]] or _overlap(c, d):
-                    continue
-                rel = relate_tokens(comparable[c.id], comparable[d.id], terms[c.id], terms[d.id])
-                if rel is not None and rel.name in _CLUSTERING:
-                    found[c.id].add(d.id)
-                    found[d.id].add(c.id)
-    return found
+    groups = {cid: root(cid) for cid in parent}
+    voices: dict[str, set[str]] = defaultdict(set)  # relay tree -> the voices in it
+    for cid, k in keys.items():
+        if k:
+            voices[groups[cid]].add(k)
+    found: dict[str, set[str]] = {}
+    for c in sorted(wanted):
+        for d in pairs[c]:
+            kc, kd = keys.get(c), keys.get(d)
+            if not kc or not kd or kc == kd or c not in groups or d not in groups:
+                continue
+            if voices[groups[c]] & voices[groups[d]]:
+                continue
+            found.setdefault(c, set()).add(d)
+    return found, keys
 
 
 _AUTHOR_RULES = frozenset({"no_source", "author"})
-_CLUSTERING = frozenset({"same", "more_specific"})
 
 
-def corroboration(db: sqlite_utils.Database, cs: Sequence[Claim],
-                  every: bool = False) -> dict[str, Corroboration]:
-    """claim id -> the stored cross-document figures for each of `cs` (whole documents:
-    their within-document voices are looked for among them). `every`: `cs` is every
-    claim of the database, so the cluster rows are read in one scan."""
+def corroboration(db: sqlite_utils.Database, cs: Sequence[Claim]) -> dict[str, Corroboration]:
+    """claim id -> the stored cross-document figures for each of `cs`: its cluster
+    facts, the independent voices of its own document (stored pairs) and the claims
+    that contradict it. Lookups by id only: the cost is that of `cs`, not the corpus."""
     conn = db.conn
     ids = [c.id for c in cs]
-    facts = matchstore.cluster_facts(conn, None if every else ids)
     docs = matchstore.document_origins(conn, sorted({c.doc_id for c in cs}))
-    keys = _own_keys(cs, docs)
-    within = within_document(cs, keys)
+    keys = {c.id: _key(_row(c), docs) for c in cs}
+    within, within_keys = within_document(db, ids, docs)
+    partners = {d for found in within.values() for d in found}
+    facts = matchstore.cluster_facts(conn, sorted(set(ids) | partners))
     # who says otherwise: the contradicting claims, and their clusters' origins
     against_ids = sorted({x for c in cs if (f := facts.get(c.id)) for x in f.contradicted_by})
     rows = {r.id: r for r in matchstore.claims_by_id(conn, against_ids)}
-    against_facts = facts if every else matchstore.cluster_facts(conn, against_ids)
+    against_facts = matchstore.cluster_facts(conn, against_ids)
     out: dict[str, Corroboration] = {}
     for c in cs:
         f = facts.get(c.id)
@@ -189,7 +181,7 @@ def corroboration(db: sqlite_utils.Database, cs: Sequence[Claim],
             origins.add(keys[c.id])  # type: ignore[arg-type]
         added: set[str] = set()
         for d in sorted(within.get(c.id, ())):
-            for k in (keys[d], *(facts[d].origins if d in facts else ())):
+            for k in (within_keys[d], *(facts[d].origins if d in facts else ())):
                 if k and k not in origins:
                     added.add(k)
         against = []
@@ -223,6 +215,10 @@ def _origins_text(co: Corroboration) -> str:
     return f"carried by {docs}, {n} independent {word} ({named}{within})"
 
 
+def _may_be_single(c: Claim) -> bool:
+    return not _is_authorial(c) and c.rule not in _AUTHOR_RULES
+
+
 def with_corpus_flags(cs: Sequence[Claim], facts: dict[str, Corroboration]) -> list[Claim]:
     """Copies of `cs` with `single_source` and `circular_reporting` added where due,
     from `facts` (corroboration(db, cs))."""
@@ -230,7 +226,7 @@ def with_corpus_flags(cs: Sequence[Claim], facts: dict[str, Corroboration]) -> l
     for c in cs:
         co = facts.get(c.id) or Corroboration()
         extra = []
-        if not _is_authorial(c) and c.rule not in _AUTHOR_RULES and len(co.origins) < 2:
+        if _may_be_single(c) and len(co.origins) < 2:
             detail = _origins_text(co)
             if not co.indexed:
                 detail += "; not in the cross-document index yet: run `claimtrack rematch`"
@@ -243,42 +239,74 @@ def with_corpus_flags(cs: Sequence[Claim], facts: dict[str, Corroboration]) -> l
     return out
 
 
-# Corpus flags of a database state, per open database: the report asks for each
-# document in turn; reading the whole listing again for each is wasted work.
-_CACHE: weakref.WeakKeyDictionary[
-    sqlite_utils.Database, tuple[tuple, list[Claim], list[tuple[str, str]]]
-] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def grade(db: sqlite_utils.Database, cs: Sequence[Claim], every: bool = False) -> list[Claim]:
-    """Copies of `cs` (whole documents) with corpus flags and the Admiralty grade
-    (credibility.py), from the stored index: nothing is compared across the corpus."""
+def _graded(db: sqlite_utils.Database, cs: Sequence[Claim],
+            facts: dict[str, Corroboration]) -> list[Claim]:
+    """`cs` (corpus flags added) with their Admiralty grades. The grades log is read
+    now, for these claims only: another origin's grade can change at any time."""
     from claimtrack.credibility import grade_claims
     from claimtrack.grades import reliability, source_entities
 
-    facts = corroboration(db, cs, every=every)
-    flagged = with_corpus_flags(cs, facts)
+    if not cs:
+        return []
     named = {cid: name for cid, (_, name) in source_entities(db, list(cs)).items()}
-    return grade_claims(flagged, facts, reliability(db), named)
+    return grade_claims(cs, facts, reliability(db), named)
+
+
+def grade(db: sqlite_utils.Database, cs: Sequence[Claim]) -> list[Claim]:
+    """Copies of `cs` with corpus flags and the Admiralty grade (credibility.py), from
+    the stored index: nothing is compared across the corpus, and only `cs` is read."""
+    facts = corroboration(db, cs)
+    return _graded(db, with_corpus_flags(cs, facts), facts)
+
+
+def read(db: sqlite_utils.Database, doc_id: str | None = None,
+         author: bool = False) -> list[Claim]:
+    """The stored claims (of one document, or all) in (document added, seq) order, as
+    stored: static flags only, no grade. Every read says what it left out."""
+    cs, skipped = readback.read_claims(db, doc_id=doc_id, author=author)
+    for what, why in skipped:
+        readback.skip(what, why)
+    return cs
+
+
+# claims looked at per step when a filter needs corpus flags: a page of 50 is found
+# in the first step or two, without flagging the rest of the corpus
+_STEP = 200
+
+
+def _select(db: sqlite_utils.Database, cs: Iterable[Claim],
+            keep: Callable[[Claim], bool] | None, limit: int | None,
+            offset: int) -> list[Claim]:
+    """Of `cs` (static filters applied), with their corpus flags, those `keep` accepts
+    (all when None), rows `offset` to `offset + limit`, graded. `cs` is pulled only as
+    far as the page needs, only those claims get corpus flags, and only the page is
+    graded."""
+    want = None if limit is None else offset + limit
+    it = iter(cs)
+    if keep is None:
+        page = list(itertools.islice(it, offset, want))
+        facts = corroboration(db, page)
+        return _graded(db, with_corpus_flags(page, facts), facts)
+    picked: list[Claim] = []
+    kept: dict[str, Corroboration] = {}
+    while want is None or len(picked) < want:
+        step = list(itertools.islice(it, _STEP))
+        if not step:
+            break
+        facts = corroboration(db, step)
+        for c in with_corpus_flags(step, facts):
+            if keep(c):
+                picked.append(c)
+                kept[c.id] = facts[c.id]
+    page = picked[offset:want]
+    return _graded(db, page, kept)
 
 
 def flagged_claims(db: sqlite_utils.Database, author: bool = False) -> list[Claim]:
     """Every claim of the database with static and corpus flags and its Admiralty
-    grade (credibility.py), in load_claims order."""
-    conn = db.conn
-    # data_version moves when another connection commits; total_changes when this one writes.
-    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
-    stamp = (*stamp, author)
-    hit = _CACHE.get(db)
-    if hit is None or hit[0] != stamp:
-        cs, skipped = readback.read_claims(db, author=author)
-        hit = (stamp, grade(db, cs, every=True), skipped)
-        _CACHE[db] = hit
-    for what, why in hit[2]:  # every read says what it left out, cached or not
-        readback.skip(what, why)
-    return list(hit[1])
+    grade (credibility.py), in load order. Costs the whole corpus: listings page
+    through `claims` instead."""
+    return grade(db, read(db, author=author))
 
 
 # --- filters -------------------------------------------------------------------------
@@ -396,14 +424,20 @@ def claims(
     kind: str | None = None,
     cue_class: str | None = None,
     author: bool = False,
+    flagged: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Claim]:
     """Claims with static and corpus flags, in (document added, seq) order, filtered.
     The author's own statements in the body (rule "author") only with `author`.
 
     doc: a document reference (store.get_document); entity: claims by that
     source or whose content names it (NotFoundError when none is, as `show`);
-    flag: claims carrying that flag code; kind: direct / indirect / mixed;
-    cue_class: speech (said, reported, ...) or other (beliefs, plans, perceptions).
+    flag: claims carrying that flag code; flagged: claims carrying any flag;
+    kind: direct / indirect / mixed; cue_class: speech (said, reported, ...) or
+    other (beliefs, plans, perceptions). `limit`/`offset`: rows offset to
+    offset + limit of what the filters select (api.page). Only the rows returned
+    are graded, and corpus flags are looked up only as far as the page needs.
     """
     flag = RENAMED_FLAGS.get(flag, flag) if flag is not None else None
     if flag is not None and flag not in FLAGS:
@@ -413,32 +447,59 @@ def claims(
     doc_id = store.get_document(db, doc).id if doc is not None else None
     if entity is not None:
         name_pattern(entity)  # reject an empty name before the work
-    out = flagged_claims(db, author)
-    if doc_id is not None:
-        out = [c for c in out if c.doc_id == doc_id]
+    if cue_class is not None and cue_class not in ("speech", "other"):
+        raise NotFoundError(f"unknown cue class '{cue_class}': choose speech or other")
+    out: Iterable[Claim]
     if entity is not None:
+        every = read(db, doc_id=doc_id, author=author)
         from claimtrack.entities import EntityMatcher  # same graph as `show --entity`
 
-        m, g = _Matcher(db, entity, out), EntityMatcher(db, entity)
-        out = [c for c in out if m.by(c) or m.about(c) or g.by(c) or g.about(c)]
+        m, g = _Matcher(db, entity, every), EntityMatcher(db, entity)
+        out = [c for c in every if m.by(c) or m.about(c) or g.by(c) or g.about(c)]
         if not out:  # a name nothing answers to is an error, as in `show` and `--doc`
             raise no_entity(entity, doc_id)
-    if flag is not None:
-        out = [c for c in out if any(f.code == flag for f in c.flags)]
+    elif doc_id is not None or limit is None:
+        out = read(db, doc_id=doc_id, author=author)
+    else:  # a page: read document by document, as far as the page needs
+        out = _stream(db, author)
     if kind is not None:
-        out = [c for c in out if c.kind == kind]
+        out = (c for c in out if c.kind == kind)
     if cue_class is not None:
-        if cue_class not in ("speech", "other"):
-            raise NotFoundError(f"unknown cue class '{cue_class}': choose speech or other")
-        out = [c for c in out if c.cue_class == cue_class]
-    return out
+        out = (c for c in out if c.cue_class == cue_class)
+    keep: Callable[[Claim], bool] | None = None
+    if flag == "circular_reporting":  # stored on the clusters row: no need to look further
+        circular = matchstore.circular_ids(db.conn)
+        out = (c for c in out if c.id in circular)
+    elif flag == "single_source":
+        out = (c for c in out if _may_be_single(c))
+        keep = _has(flag)
+    elif flag is not None:  # a static flag: stored with the claim
+        out = (c for c in out if any(f.code == flag for f in c.flags))
+    if flagged:
+        keep = _has(flag) if flag is not None else _has_any
+    return _select(db, out, keep, limit, offset)
+
+
+def _stream(db: sqlite_utils.Database, author: bool) -> Iterator[Claim]:
+    """Every claim in listing order, read one document at a time."""
+    for doc_id in store.document_ids(db):
+        yield from read(db, doc_id=doc_id, author=author)
+
+
+def _has(code: str) -> Callable[[Claim], bool]:
+    return lambda c: any(f.code == code for f in c.flags)
+
+
+def _has_any(c: Claim) -> bool:
+    return bool(c.flags)
 
 
 def entity_view(db: sqlite_utils.Database, name: str, author: bool = False) -> EntityView:
     """Per document, the claims made by `name` and the claims about it, with chains
-    (the author's own statements in the body only with `author`)."""
+    (the author's own statements in the body only with `author`). Only those claims
+    are flagged and graded."""
     name_pattern(name)  # reject an empty name before the work
-    every = flagged_claims(db, author)
+    every = read(db, author=author)
     m = _Matcher(db, name, every)
     from claimtrack.entities import EntityMatcher  # the entity graph: aliases, folds, merges
 
@@ -446,15 +507,26 @@ def entity_view(db: sqlite_utils.Database, name: str, author: bool = False) -> E
     by_doc: dict[str, dict[str, Claim]] = defaultdict(dict)
     for c in every:
         by_doc[c.doc_id][c.id] = c
+    roles: dict[str, str] = {}
+    for c in every:
+        if m.by(c) or g.by(c):
+            roles[c.id] = "by"
+        elif m.about(c) or g.about(c):
+            roles[c.id] = "about"
+    if not roles:
+        raise no_entity(name)
+    graded = {c.id: c for c in grade(db, [c for c in every if c.id in roles])}
     documents = []
     for d in store.list_documents(db):
         by: list[EntityClaim] = []
         about: list[EntityClaim] = []
         for c in by_doc[d.id].values():
-            if m.by(c) or g.by(c):
-                by.append(EntityClaim(claim=c, chain=chain_of(c, by_doc[d.id]), via=g.via(c)))
-            elif m.about(c) or g.about(c):
-                about.append(EntityClaim(claim=c, chain=chain_of(c, by_doc[d.id]), via=g.via(c)))
+            role = roles.get(c.id)
+            if role is None:
+                continue
+            # chains read the static hops of the document's claims, graded or not
+            item = EntityClaim(claim=graded[c.id], chain=chain_of(c, by_doc[d.id]), via=g.via(c))
+            (by if role == "by" else about).append(item)
         if by or about:
             documents.append(
                 EntityDocument(id=d.id, title=d.title, origin=d.origin, by=by, about=about)

@@ -464,6 +464,12 @@ def load_claims(db: sqlite_utils.Database, doc_id: str | None = None) -> list[Cl
     return [_claim(r) for r in _rows(db, sql, params)]
 
 
+def document_ids(db: sqlite_utils.Database) -> list[str]:
+    """Every document id in listing order (added, id): a read that pages can read
+    their claims one document at a time and stop when the page is full."""
+    return _ids_where(db, "1", ())
+
+
 # --- entity facts: each document's part of the entity graph (entities.DocFacts) ---
 
 

@@ -157,6 +157,13 @@ CREATE TABLE source_grades (
     origin TEXT NOT NULL
 );
 
+CREATE TABLE within_matches (
+    a TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    b TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+) WITHOUT ROWID;
+
 CREATE INDEX claim_terms_claim ON claim_terms (claim_id);
 
 CREATE INDEX claims_relayed_by ON claims (relayed_by);
@@ -176,6 +183,8 @@ CREATE INDEX entity_keys_doc ON entity_keys (doc_id);
 CREATE INDEX matches_b ON matches (b);
 
 CREATE INDEX source_grades_source ON source_grades (source, id);
+
+CREATE INDEX within_matches_b ON within_matches (b);
 
 CREATE TRIGGER entity_facts_aliases_delete AFTER DELETE ON aliases
 BEGIN DELETE FROM entity_facts WHERE doc_id = OLD.doc_id; END;

@@ -69,21 +69,29 @@ def test_an_extraction_failure_fails_that_document(tmp_path, monkeypatch):
 def test_stored_by_another_process_meanwhile_is_unchanged(tmp_path, monkeypatch):
     paths = write_docs(tmp_path, 3)
     db_path = tmp_path / "t.db"
-    real = api._not_stored
+    real = store.find_by_sha
+    raced = []
 
-    def race(db, pending, emit):
-        out = real(db, pending, emit)
-        # another `add` stores doc1 between our check and our write
-        monkeypatch.setattr(api, "_not_stored", real)
-        api.add(db_path, [paths[1]])
-        return out
+    def race(db, sha256):
+        found = real(db, sha256)
+        if found is None and not raced and sha256 == sha_of(paths[1]):
+            # another `add` stores doc1 between our check and our write
+            raced.append(True)
+            assert api.add(db_path, [paths[1]]).added
+        return found
 
-    monkeypatch.setattr(api, "_not_stored", race)
+    monkeypatch.setattr(store, "find_by_sha", race)
     result = api.add(db_path, paths)
-    assert result.failures == []
+    assert raced and result.failures == []
     assert [d.origin for d in result.added] == [paths[0], paths[2]]
     assert [o for o, _ in result.unchanged] == [paths[1]]
     assert stored(db_path) == sorted(paths)
+
+
+def sha_of(path: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
 def test_nothing_to_add_creates_no_database(tmp_path):

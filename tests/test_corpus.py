@@ -23,7 +23,7 @@ ARTICLES = {
     "4-confirmation.txt": ("The Columbus Times", "2016-03-02"),
     "5-denial.txt": ("Greenfield Gazette", "2016-03-03"),
 }
-DERIVED = ("matches", "clusters", "cluster_stats", "doc_duplicates")
+DERIVED = ("matches", "within_matches", "clusters", "cluster_stats", "doc_duplicates")
 
 
 def build(db: Path, order) -> None:
@@ -129,3 +129,96 @@ def test_not_mentioning_contradicts_mentioning(tmp_path):
             "SELECT relation FROM matches WHERE a IN ({0}) AND b IN ({0})".format(
                 ",".join("?" * len(said))), [c["id"] for c in said.values()] * 2)]
     assert rels == ["contradicts"]
+
+
+# --- within one document: stored when the document is, equal to what reads computed ---
+
+
+def read_time_within(db: Path) -> dict[str, set[str]]:
+    """What `queries.within_document` computed on every read before the pairs were
+    stored: relate() over every pair of every document's claims, then the voices test."""
+    from collections import defaultdict
+
+    from claimtrack import matchstore, queries
+    from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
+    from claimtrack.db import open_db
+    from claimtrack.text.compare import compared_text
+
+    handle = open_db(db)
+    cs = queries.read(handle)
+    docs = matchstore.document_origins(handle.conn, sorted({c.doc_id for c in cs}))
+    keys = {c.id: queries._key(queries._row(c), docs) for c in cs}
+    by_doc: dict[str, list] = defaultdict(list)
+    for c in cs:
+        if not (c.source is None and c.cue is None) and c.rule not in ("no_source", "author"):
+            by_doc[c.doc_id].append(c)
+    found: dict[str, set[str]] = defaultdict(set)
+    for claims in by_doc.values():
+        parent = {c.id: c.relayed_by for c in claims}
+
+        def root(cid, parent=parent):
+            seen = {cid}
+            while (p := parent.get(cid)) and p in parent and p not in seen:
+                seen.add(p)
+                cid = p
+            return cid
+
+        groups = {c.id: root(c.id) for c in claims}
+        voices: dict[str, set[str]] = defaultdict(set)
+        for c in claims:
+            if keys.get(c.id):
+                voices[groups[c.id]].add(keys[c.id])
+        comp = {c.id: Comparable(text=compared_text(c.content.text),
+                                 cue_negated=c.stance.cue_negated, denial=c.stance.denial,
+                                 content_negated=c.stance.content_negated,
+                                 modality=tuple(c.stance.modality)) for c in claims}
+        for i, c in enumerate(claims):
+            for d in claims[i + 1:]:
+                kc, kd = keys.get(c.id), keys.get(d.id)
+                if not kc or not kd or kc == kd or groups[c.id] == groups[d.id]:
+                    continue
+                if voices[groups[c.id]] & voices[groups[d.id]]:
+                    continue
+                if c.content.start < d.content.end and d.content.start < c.content.end:
+                    continue
+                rel = relate_tokens(comp[c.id], comp[d.id], core_tokens(comp[c.id].text),
+                                    core_tokens(comp[d.id].text))
+                if rel is not None and rel.name in ("same", "more_specific"):
+                    found[c.id].add(d.id)
+                    found[d.id].add(c.id)
+    handle.close()
+    return dict(found)
+
+
+def stored_within(db: Path) -> dict[str, set[str]]:
+    from claimtrack import matchstore, queries
+    from claimtrack.db import open_db
+
+    handle = open_db(db)
+    ids = [c.id for c in queries.read(handle)]
+    docs = matchstore.document_origins(handle.conn, sorted({i.split(":")[0] for i in ids}))
+    found, _ = queries.within_document(handle, ids, docs)
+    handle.close()
+    return found
+
+
+def test_within_document_pairs_are_stored_at_add_and_agree_with_the_read_time_ones(story_db):
+    # (the story's voices are one per document; test_queries has two in one)
+    assert stored_within(story_db) == read_time_within(story_db)
+
+
+def test_within_document_pairs_on_the_seeds(tmp_path):
+    db = tmp_path / "seeds.db"
+    result = run_cli("add", str(ROOT / "seeds"), db=db)
+    assert result.exit_code == 0, result.stderr
+    assert stored_within(db) == read_time_within(db)
+
+
+def test_within_document_pairs_follow_a_later_near_duplicate(tmp_path):
+    """The voices test runs on read: a near-duplicate added later regroups the
+    document's origin key, and what reads decide follows it."""
+    db = tmp_path / "claimtrack.db"
+    build(db, ["3-rewrite.txt", "1-original.txt"])
+    assert stored_within(db) == read_time_within(db)
+    build(db, ["2-wire-copy.txt"])
+    assert stored_within(db) == read_time_within(db)

@@ -361,3 +361,93 @@ def test_reads_compare_nothing_across_documents(db, monkeypatch):
     assert "single_source" not in codes(cs[0])  # B's meetings claim, read from the index
     per_doc = {d: sum(1 for c in cs if c.doc_id == d) for d in {c.doc_id for c in cs}}
     assert len(calls) <= sum(n * (n - 1) // 2 for n in per_doc.values())
+
+
+def test_within_document_pairs_are_stored_when_the_document_is(db, monkeypatch):
+    """The same claim from two voices of one document is found at add time: a read
+    relates nothing, it reads the stored pair and decides only independence."""
+    import claimtrack.corpus.relate as relate_module
+    import claimtrack.corpus.update as update_module
+
+    text = ("Reuters said the Geneva talks failed on Monday. AP said the Geneva talks failed on "
+            "Monday.")
+    x = add(db, "x.txt", text, [
+        ("Reuters", "said", "the Geneva talks failed on Monday", None),
+        ("AP", ("said", 1), ("the Geneva talks failed on Monday", 1), None),
+    ])  # fmt: skip
+    pairs = db.conn.execute("SELECT a, b FROM within_matches").fetchall()
+    assert pairs == [(f"{x}:0", f"{x}:1")]
+
+    def refuse(*args, **kw):
+        raise AssertionError("relate() on a read")
+
+    for module in (relate_module, update_module):
+        monkeypatch.setattr(module, "relate_tokens", refuse)
+    monkeypatch.setattr(relate_module, "relate", refuse)
+    cs = queries.claims(db)
+    assert all("single_source" not in codes(c) for c in cs)
+    # removing the document removes its pairs (ON DELETE CASCADE)
+    store.remove_documents(db, [x])
+    assert db.conn.execute("SELECT count(*) FROM within_matches").fetchone() == (0,)
+
+
+def _count_graded(monkeypatch) -> list[str]:
+    """Record the ids of every claim graded or given corpus flags."""
+    import claimtrack.credibility as credibility
+
+    seen: list[str] = []
+    real_grade, real_co = credibility.credibility, queries.corroboration
+    monkeypatch.setattr(credibility, "credibility",
+                        lambda c, *a, **k: seen.append(c.id) or real_grade(c, *a, **k))
+    monkeypatch.setattr(queries, "corroboration",
+                        lambda db, cs: seen.extend(c.id for c in cs) or real_co(db, cs))
+    return seen
+
+
+def test_show_grades_only_the_entitys_claims(db, monkeypatch):
+    add(db, "a.txt", A, A_ATTS)
+    add(db, "b.txt", B, B_ATTS)
+    every = queries.claims(db)
+    seen = _count_graded(monkeypatch)
+
+    def refuse(*args, **kw):
+        raise AssertionError("the whole corpus graded for one entity")
+
+    monkeypatch.setattr(queries, "flagged_claims", refuse)
+    view = queries.entity_view(db, "Belhadj")
+    shown = {x.claim.id for d in view.documents for x in [*d.by, *d.about]}
+    assert shown and len(shown) < len(every)
+    assert set(seen) <= shown
+    # what it shows is what the full listing says of those claims
+    full = {c.id: c for c in every}
+    assert all(x.claim == full[x.claim.id] for d in view.documents for x in [*d.by, *d.about])
+
+
+def test_a_page_grades_only_its_rows(db, monkeypatch):
+    add(db, "a.txt", A, A_ATTS)
+    add(db, "b.txt", B, B_ATTS)
+    every = queries.claims(db)
+    single = [c for c in every if "single_source" in codes(c)]
+    assert len(single) >= 2
+    seen = _count_graded(monkeypatch)
+    import claimtrack.credibility as credibility
+
+    graded: list[str] = []
+    real = credibility.grade_claims
+    monkeypatch.setattr(credibility, "grade_claims",
+                        lambda cs, *a, **k: graded.extend(c.id for c in cs) or real(cs, *a, **k))
+    page = queries.claims(db, flag="single_source", limit=1, offset=1)
+    assert page == single[1:2]
+    assert graded == [single[1].id]
+    assert set(seen) <= {c.id for c in every}
+    seen.clear()
+    read_docs: list = []
+    real_read = queries.read
+    monkeypatch.setattr(queries, "read",
+                        lambda db, doc_id=None, author=False: read_docs.append(doc_id)
+                        or real_read(db, doc_id=doc_id, author=author))
+    assert queries.claims(db, limit=2) == every[:2]
+    assert read_docs == [every[0].doc_id]  # the page is full within the first document
+    assert set(seen) == {c.id for c in every[:2]}  # no filter on flags: only the page
+    assert queries.claims(db, flagged=True, limit=2, offset=1) == \
+        [c for c in every if c.flags][1:3]

@@ -22,6 +22,7 @@ from claimtrack.corpus.index import SHARED, prefix, size_bounds
 from claimtrack.corpus.origins import Appearance, trace
 from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
 from claimtrack.similarity import normalise_name
+from claimtrack.text.compare import compared_text
 from claimtrack.zones import outlet_key
 
 CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one cluster
@@ -67,6 +68,49 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                 found.append(ms.MatchRow(a.id, b.id, rel.name, rel.similarity, rel.wider,
                                          rel.differences))
     ms.put_matches(conn, found)
+
+
+def _relay_roots(claims: Sequence[ms.WithinRow]) -> dict[str, str]:
+    """claim id -> id of the root of its relay tree (claims linked by relayed_by)."""
+    parent = {c.id: c.relayed_by for c in claims}
+
+    def root(cid: str) -> str:
+        seen = {cid}
+        while (p := parent.get(cid)) and p in parent and p not in seen:
+            seen.add(p)
+            cid = p
+        return cid
+
+    return {c.id: root(c.id) for c in claims}
+
+
+def within_pairs(rows: Sequence[ms.WithinRow]) -> list[tuple[str, str]]:
+    """Pairs of one document's claims that tell the same claim (same or more_specific,
+    on the content as read, not the stored compared text): neither the author's, not
+    in one relay tree, not overlapping. A function of the document's claims alone, so
+    it is stored when they are; whether the two voices are independent (origin keys,
+    which near-duplicate grouping can change later) is decided by reads (queries.py)."""
+    claims = [r for r in rows if not r.authorial and r.rule not in _AUTHOR_RULES]
+    if len(claims) < 2:
+        return []
+    groups = _relay_roots(claims)
+    comp = {c.id: Comparable(text=compared_text(c.content), cue_negated=c.cue_negated,
+                             denial=c.denial, content_negated=c.content_negated,
+                             modality=c.modality) for c in claims}
+    terms = {cid: core_tokens(x.text) for cid, x in comp.items()}  # once per claim
+    out = []
+    for i, c in enumerate(claims):
+        for d in claims[i + 1:]:
+            if groups[c.id] == groups[d.id] or (c.start < d.end and d.start < c.end):
+                continue
+            rel = relate_tokens(comp[c.id], comp[d.id], terms[c.id], terms[d.id])
+            if rel is not None and rel.name in CLUSTERING:
+                out.append((c.id, d.id))
+    return out
+
+
+def index_within(conn: sqlite3.Connection, doc_id: str) -> None:
+    ms.put_within(conn, doc_id, within_pairs(ms.within_inputs(conn, doc_id)))
 
 
 def link_duplicates(conn: sqlite3.Connection, doc_id: str, body: str, base_key: str) -> list[str]:
@@ -189,6 +233,7 @@ def document_added(conn: sqlite3.Connection, doc_id: str) -> None:
     doc = ms.document(conn, doc_id)
     claims = ms.claims_of(conn, doc_id)
     index_claims(conn, claims)
+    index_within(conn, doc_id)
     match_claims(conn, doc_id, claims)
     regrouped = link_duplicates(conn, doc_id, doc.text, base_origin(doc))
     seeds = [c.id for c in claims]
@@ -202,6 +247,7 @@ def claims_replaced(conn: sqlite3.Connection, doc_id: str, touched: list[str]) -
     recluster what they touch and what the old ones touched (`touched`)."""
     claims = ms.claims_of(conn, doc_id)
     index_claims(conn, claims)
+    index_within(conn, doc_id)
     match_claims(conn, doc_id, claims)
     seeds = [c.id for c in claims]
     seeds += [m.b if m.a in set(seeds) else m.a for m in ms.matches_of(conn, seeds)]
