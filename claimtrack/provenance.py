@@ -7,6 +7,20 @@ from collections.abc import Mapping
 from claimtrack.models import Chain, ChainHop, Claim
 
 
+def relay_roots(parent: Mapping[str, str | None]) -> dict[str, str]:
+    """claim id -> the root of its relay tree, given each claim's `relayed_by`
+    (claims relayed by one outer report share a root; a cycle stops where it closes)."""
+
+    def root(cid: str) -> str:
+        seen = {cid}
+        while (p := parent.get(cid)) and p in parent and p not in seen:
+            seen.add(p)
+            cid = p
+        return cid
+
+    return {cid: root(cid) for cid in parent}
+
+
 def _hop(c: Claim) -> ChainHop:
     return ChainHop(
         claim_id=c.id,

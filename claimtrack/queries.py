@@ -55,7 +55,7 @@ from claimtrack.credibility import Against, Corroboration
 from claimtrack.errors import NotFoundError
 from claimtrack.flags import FLAGS, make_flag
 from claimtrack.models import Chain, Claim, Entity, Record
-from claimtrack.provenance import chain_of
+from claimtrack.provenance import chain_of, relay_roots
 
 KINDS = ("direct", "indirect", "mixed")
 # codes of flag vocabulary v1 that v2 renamed: old scripts keep working
@@ -129,16 +129,7 @@ def within_document(db: sqlite_utils.Database, ids: Sequence[str],
     docs = {**docs, **matchstore.document_origins(conn, missing)} if missing else docs
     voiced = [r for r, authorial in rows if not authorial and r.rule not in _AUTHOR_RULES]
     keys = {r.id: _key(r, docs) for r in voiced}
-    parent = {r.id: r.relayed_by for r in voiced}  # relay trees, within each document
-
-    def root(cid: str) -> str:
-        seen = {cid}
-        while (p := parent.get(cid)) and p in parent and p not in seen:
-            seen.add(p)
-            cid = p
-        return cid
-
-    groups = {cid: root(cid) for cid in parent}
+    groups = relay_roots({r.id: r.relayed_by for r in voiced})  # relay trees, per document
     voices: dict[str, set[str]] = defaultdict(set)  # relay tree -> the voices in it
     for cid, k in keys.items():
         if k:

@@ -21,6 +21,7 @@ from claimtrack.corpus import neardup
 from claimtrack.corpus.index import SHARED, prefix, size_bounds
 from claimtrack.corpus.origins import Appearance, trace
 from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
+from claimtrack.provenance import relay_roots
 from claimtrack.similarity import normalise_name
 from claimtrack.text.compare import compared_text
 from claimtrack.zones import outlet_key
@@ -70,20 +71,6 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     ms.put_matches(conn, found)
 
 
-def _relay_roots(claims: Sequence[ms.WithinRow]) -> dict[str, str]:
-    """claim id -> id of the root of its relay tree (claims linked by relayed_by)."""
-    parent = {c.id: c.relayed_by for c in claims}
-
-    def root(cid: str) -> str:
-        seen = {cid}
-        while (p := parent.get(cid)) and p in parent and p not in seen:
-            seen.add(p)
-            cid = p
-        return cid
-
-    return {c.id: root(c.id) for c in claims}
-
-
 def within_pairs(rows: Sequence[ms.WithinRow]) -> list[tuple[str, str]]:
     """Pairs of one document's claims that tell the same claim (same or more_specific,
     on the content as read, not the stored compared text): neither the author's, not
@@ -93,7 +80,7 @@ def within_pairs(rows: Sequence[ms.WithinRow]) -> list[tuple[str, str]]:
     claims = [r for r in rows if not r.authorial and r.rule not in _AUTHOR_RULES]
     if len(claims) < 2:
         return []
-    groups = _relay_roots(claims)
+    groups = relay_roots({c.id: c.relayed_by for c in claims})
     comp = {c.id: Comparable(text=compared_text(c.content), cue_negated=c.cue_negated,
                              denial=c.denial, content_negated=c.content_negated,
                              modality=c.modality) for c in claims}
