@@ -86,12 +86,13 @@ def candidates(conn: sqlite3.Connection, tokens: Sequence[str], lo: int, hi: int
     if not tokens:
         return []
     marks = ",".join("?" * len(tokens))
+    # claim ids are "<doc id>:<seq>": the document is told apart without a join
     rows = conn.execute(
-        f"SELECT t.claim_id FROM claim_terms t JOIN claims c ON c.id = t.claim_id "
-        f"WHERE t.token IN ({marks}) AND t.size BETWEEN ? AND ? AND c.doc_id != ? "
-        f"GROUP BY t.claim_id HAVING count(*) >= ?",
-        [*tokens, lo, hi, other_than, shared])
-    return sorted(r[0] for r in rows)
+        f"SELECT claim_id FROM claim_terms WHERE token IN ({marks}) AND size BETWEEN ? AND ? "
+        f"GROUP BY claim_id HAVING count(*) >= ?",
+        [*tokens, lo, hi, shared])
+    mine = f"{other_than}:"
+    return sorted(r[0] for r in rows if not r[0].startswith(mine))
 
 
 # --- matches ------------------------------------------------------------------------
@@ -130,6 +131,19 @@ def matches_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[MatchRow]:
                 f"WHERE {col} IN ({marks})", list(part)):
                 found[(r[0], r[1])] = _match(r)
     return [found[k] for k in sorted(found)]
+
+
+def edges_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(a, b, relation) of the matches touching any of `ids` that shape clusters or
+    their stats: `related` pairs do neither, and on a large corpus they are most rows."""
+    found: set[tuple[str, str, str]] = set()
+    for part in _chunks(sorted(set(ids))):
+        marks = ",".join("?" * len(part))
+        for col in ("a", "b"):
+            found.update(conn.execute(
+                f"SELECT a, b, relation FROM matches WHERE {col} IN ({marks}) "
+                f"AND relation != 'related'", list(part)))
+    return sorted(found)
 
 
 def matches_between(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> list[MatchRow]:

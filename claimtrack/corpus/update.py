@@ -172,17 +172,17 @@ def recluster(conn: sqlite3.Connection, seeds: list[str]) -> None:
     seen = set(frontier)
     while frontier:
         nxt: list[str] = []
-        for m in ms.matches_of(conn, frontier):
-            if m.relation in CLUSTERING:
-                edges[m.a].add(m.b)
-                edges[m.b].add(m.a)
-                for x in (m.a, m.b):
+        for a, b, relation in ms.edges_of(conn, frontier):
+            if relation in CLUSTERING:
+                edges[a].add(b)
+                edges[b].add(a)
+                for x in (a, b):
                     if x not in seen:
                         seen.add(x)
                         nxt.append(x)
-            elif m.relation == "contradicts":
-                contradicts[m.a].add(m.b)
-                contradicts[m.b].add(m.a)
+            elif relation == "contradicts":
+                contradicts[a].add(b)
+                contradicts[b].add(a)
         frontier = sorted(nxt)
     old |= ms.cluster_ids(conn, sorted(seen))
     for cid in sorted(seen):
@@ -215,6 +215,11 @@ def recluster(conn: sqlite3.Connection, seeds: list[str]) -> None:
     ms.replace_clusters(conn, old, clusters, members)
 
 
+def _neighbours(conn: sqlite3.Connection, ids: list[str]) -> list[str]:
+    """Claims a clustering or contradicting match links to any of `ids`."""
+    return sorted({x for a, b, _ in ms.edges_of(conn, ids) for x in (a, b)})
+
+
 def document_added(conn: sqlite3.Connection, doc_id: str) -> None:
     """Index, match, group and recluster a newly stored document (store.Derive)."""
     doc = ms.document(conn, doc_id)
@@ -224,7 +229,7 @@ def document_added(conn: sqlite3.Connection, doc_id: str) -> None:
     match_claims(conn, doc_id, claims)
     regrouped = link_duplicates(conn, doc_id, doc.text, base_origin(doc))
     seeds = [c.id for c in claims]
-    seeds += [m.b if m.a in set(seeds) else m.a for m in ms.matches_of(conn, seeds)]
+    seeds += _neighbours(conn, seeds)
     seeds += ms.claim_ids_of(conn, regrouped)
     recluster(conn, sorted(set(seeds)))
 
@@ -237,7 +242,7 @@ def claims_replaced(conn: sqlite3.Connection, doc_id: str, touched: list[str]) -
     index_within(conn, doc_id)
     match_claims(conn, doc_id, claims)
     seeds = [c.id for c in claims]
-    seeds += [m.b if m.a in set(seeds) else m.a for m in ms.matches_of(conn, seeds)]
+    seeds += _neighbours(conn, seeds)
     recluster(conn, sorted(set(seeds) | set(touched)))
 
 
@@ -273,7 +278,7 @@ def before_removal(conn: sqlite3.Connection,
     matched with theirs, the documents of their near-duplicate groups, and the
     clusters their claims were in."""
     gone = sorted(ms.claim_ids_of(conn, doc_ids))
-    touched = {x for m in ms.matches_of(conn, gone) for x in (m.a, m.b)} - set(gone)
+    touched = set(_neighbours(conn, gone)) - set(gone)
     dups = {d for doc in doc_ids for d in ms.duplicate_group(conn, doc)} - set(doc_ids)
     return sorted(touched), sorted(dups), sorted(ms.cluster_ids(conn, gone))
 
