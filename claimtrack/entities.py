@@ -737,6 +737,7 @@ class _Closure:
         self.key_docs: dict[tuple[str, ...], list[tuple[str, str, int | None, int | None]]] = {}
         self.seen: set[tuple] = set()
         self.stack: list[_Node] = []
+        self.by_key: dict[tuple[str, ...], list[_Node]] = {}
 
     def load(self, doc_ids: Iterable[str]) -> None:
         todo = [d for d in dict.fromkeys(doc_ids) if d not in self.docs]
@@ -745,12 +746,16 @@ class _Closure:
             self.added[doc_id] = when
 
     def named(self, key: tuple[str, ...]) -> list[_Node]:
-        """Every stored node with this key."""
-        if key not in self.key_docs:
-            self.key_docs[key] = readback.entity_key_docs(self.db, key_text(key))
-            self.load(d for d, _, _, _ in self.key_docs[key])
-        return [n for d, _, _, _ in self.key_docs[key] for n in self.docs[d].nodes
-                if n.key == key]
+        """Every stored node with this key (looked up once per key: a common name's
+        nodes are asked for again from every node that carries it)."""
+        found = self.by_key.get(key)
+        if found is None:
+            if key not in self.key_docs:
+                self.key_docs[key] = readback.entity_key_docs(self.db, key_text(key))
+                self.load(d for d, _, _, _ in self.key_docs[key])
+            found = self.by_key[key] = [n for d, _, _, _ in self.key_docs[key]
+                                        for n in self.docs[d].nodes if n.key == key]
+        return found
 
     def push(self, nodes: Iterable[_Node]) -> None:
         self.stack.extend(n for n in nodes if n.id not in self.seen)
