@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,6 +50,14 @@ def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
         yield ids[i : i + CHUNK]
 
 
+def _rows_in(conn: sqlite3.Connection, sql: str, keys: Iterable[str]) -> Iterator[tuple]:
+    """The rows of `sql` for every key, asked in chunks below SQLite's variable limit:
+    `sql` names the IN list `{keys}` (each occurrence gets the same chunk)."""
+    times = sql.count("{keys}")
+    for part in _chunks(sorted(set(keys))):
+        yield from conn.execute(sql.format(keys=",".join("?" * len(part))), list(part) * times)
+
+
 def claims_of(conn: sqlite3.Connection, doc_id: str) -> list[ClaimRow]:
     rows = conn.execute(f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.doc_id = ? ORDER BY c.seq",
                         (doc_id,))
@@ -57,12 +65,8 @@ def claims_of(conn: sqlite3.Connection, doc_id: str) -> list[ClaimRow]:
 
 
 def claims_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> list[ClaimRow]:
-    out: list[ClaimRow] = []
-    for part in _chunks(sorted(set(ids))):
-        marks = ",".join("?" * len(part))
-        out.extend(_claim(r) for r in conn.execute(
-            f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.id IN ({marks})", list(part)))
-    return sorted(out, key=lambda c: c.id)
+    rows = _rows_in(conn, f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.id IN ({{keys}})", ids)
+    return sorted((_claim(r) for r in rows), key=lambda c: c.id)
 
 
 # --- the term index -----------------------------------------------------------------
@@ -122,28 +126,20 @@ def _match(row: tuple) -> MatchRow:
 
 def matches_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[MatchRow]:
     """Every stored match touching any of `ids`, ordered."""
-    found: dict[tuple[str, str], MatchRow] = {}
-    for part in _chunks(sorted(set(ids))):
-        marks = ",".join("?" * len(part))
-        for col in ("a", "b"):
-            for r in conn.execute(
-                f"SELECT a, b, relation, similarity, wider, differences FROM matches "
-                f"WHERE {col} IN ({marks})", list(part)):
-                found[(r[0], r[1])] = _match(r)
-    return [found[k] for k in sorted(found)]
+    found = {(r[0], r[1]): r for r in _rows_in(
+        conn, "SELECT a, b, relation, similarity, wider, differences FROM matches "
+        "WHERE a IN ({keys}) UNION SELECT a, b, relation, similarity, wider, differences "
+        "FROM matches WHERE b IN ({keys})", ids)}
+    return [_match(found[k]) for k in sorted(found)]
 
 
 def edges_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str, str]]:
     """(a, b, relation) of the matches touching any of `ids` that shape clusters or
     their stats: `related` pairs do neither, and on a large corpus they are most rows."""
-    found: set[tuple[str, str, str]] = set()
-    for part in _chunks(sorted(set(ids))):
-        marks = ",".join("?" * len(part))
-        for col in ("a", "b"):
-            found.update(conn.execute(
-                f"SELECT a, b, relation FROM matches WHERE {col} IN ({marks}) "
-                f"AND relation != 'related'", list(part)))
-    return sorted(found)
+    return sorted(set(_rows_in(
+        conn, "SELECT a, b, relation FROM matches WHERE a IN ({keys}) AND relation != 'related' "
+        "UNION SELECT a, b, relation FROM matches WHERE b IN ({keys}) "
+        "AND relation != 'related'", ids)))
 
 
 def matches_between(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> list[MatchRow]:
@@ -179,21 +175,13 @@ def appearances(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Appearing]
 
 
 def cluster_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
-    out: set[str] = set()
-    for part in _chunks(sorted(set(ids))):
-        marks = ",".join("?" * len(part))
-        out.update(r[0] for r in conn.execute(
-            f"SELECT cluster FROM clusters WHERE claim_id IN ({marks})", list(part)))
-    return out
+    return {r[0] for r in _rows_in(
+        conn, "SELECT cluster FROM clusters WHERE claim_id IN ({keys})", ids)}
 
 
 def members(conn: sqlite3.Connection, clusters: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    for part in _chunks(sorted(set(clusters))):
-        marks = ",".join("?" * len(part))
-        out.extend(r[0] for r in conn.execute(
-            f"SELECT claim_id FROM clusters WHERE cluster IN ({marks})", list(part)))
-    return sorted(out)
+    return sorted(r[0] for r in _rows_in(
+        conn, "SELECT claim_id FROM clusters WHERE cluster IN ({keys})", clusters))
 
 
 @dataclass(frozen=True)
@@ -277,13 +265,10 @@ def within_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, set[str
     """claim id -> the claims of its own document stored as telling the same claim
     (before the read-time independence test: queries.py), for `ids`."""
     out: dict[str, set[str]] = {}
-    for part in _chunks(sorted(set(ids))):
-        marks = ",".join("?" * len(part))
-        for a, b in conn.execute(
-            f"SELECT a, b FROM within_matches WHERE a IN ({marks}) "
-            f"UNION SELECT a, b FROM within_matches WHERE b IN ({marks})", [*part, *part]):
-            out.setdefault(a, set()).add(b)
-            out.setdefault(b, set()).add(a)
+    for a, b in _rows_in(conn, "SELECT a, b FROM within_matches WHERE a IN ({keys}) "
+                         "UNION SELECT a, b FROM within_matches WHERE b IN ({keys})", ids):
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
     return out
 
 
@@ -360,13 +345,8 @@ def duplicate_group(conn: sqlite3.Connection, doc_id: str) -> list[str]:
 
 
 def base_origins(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str, str]:
-    out = {}
-    for part in _chunks(sorted(set(doc_ids))):
-        marks = ",".join("?" * len(part))
-        for r in conn.execute(f"SELECT id, base_origin FROM documents WHERE id IN ({marks})",
-                              list(part)):
-            out[r[0]] = r[1] or f"doc:{r[0]}"
-    return out
+    rows = _rows_in(conn, "SELECT id, base_origin FROM documents WHERE id IN ({keys})", doc_ids)
+    return {r[0]: r[1] or f"doc:{r[0]}" for r in rows}
 
 
 def set_origin_keys(conn: sqlite3.Connection, keys: dict[str, str]) -> list[str]:
@@ -381,12 +361,8 @@ def set_origin_keys(conn: sqlite3.Connection, keys: dict[str, str]) -> list[str]
 
 
 def claim_ids_of(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    for part in _chunks(sorted(set(doc_ids))):
-        marks = ",".join("?" * len(part))
-        out.extend(r[0] for r in conn.execute(
-            f"SELECT id FROM claims WHERE doc_id IN ({marks})", list(part)))
-    return sorted(out)
+    return sorted(r[0] for r in _rows_in(
+        conn, "SELECT id FROM claims WHERE doc_id IN ({keys})", doc_ids))
 
 
 # --- reads: what a listing needs of the stored judgement -------------------------------
@@ -425,25 +401,16 @@ def cluster_facts(conn: sqlite3.Connection,
     added to without the index, or waiting for `rematch`) is missing."""
     if ids is None:
         return {r[0]: _facts(r) for r in conn.execute(_FACTS)}
-    out: dict[str, ClusterFacts] = {}
-    for part in _chunks(sorted(set(ids))):
-        marks = ",".join("?" * len(part))
-        out.update((r[0], _facts(r)) for r in conn.execute(
-            f"{_FACTS} WHERE c.claim_id IN ({marks})", list(part)))
-    return out
+    return {r[0]: _facts(r) for r in _rows_in(conn, _FACTS + " WHERE c.claim_id IN ({keys})",
+                                               ids)}
 
 
 def document_origins(conn: sqlite3.Connection,
                      doc_ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
     """document id -> (its origin key, its publisher), as the index keyed it."""
-    out: dict[str, tuple[str, str | None]] = {}
-    for part in _chunks(sorted(set(doc_ids))):
-        marks = ",".join("?" * len(part))
-        for r in conn.execute(
-                f"SELECT id, origin_key, publisher FROM documents WHERE id IN ({marks})",
-                list(part)):
-            out[r[0]] = (r[1] or f"doc:{r[0]}", r[2])
-    return out
+    rows = _rows_in(conn, "SELECT id, origin_key, publisher FROM documents WHERE id IN ({keys})",
+                    doc_ids)
+    return {r[0]: (r[1] or f"doc:{r[0]}", r[2]) for r in rows}
 
 
 # --- reads: diff and timeline ----------------------------------------------------------
@@ -451,27 +418,17 @@ def document_origins(conn: sqlite3.Connection,
 
 def member_rows(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, MemberRow]:
     """claim id -> its clusters row (cluster, root, relay, copy, circular)."""
-    out: dict[str, MemberRow] = {}
-    for part in _chunks(sorted(set(ids))):
-        marks = ",".join("?" * len(part))
-        for r in conn.execute(
-            f"SELECT claim_id, cluster, root, relay, copy, circular FROM clusters "
-            f"WHERE claim_id IN ({marks})", list(part)):
-            out[r[0]] = MemberRow(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5])
-    return out
+    rows = _rows_in(conn, "SELECT claim_id, cluster, root, relay, copy, circular FROM clusters "
+                    "WHERE claim_id IN ({keys})", ids)
+    return {r[0]: MemberRow(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5]) for r in rows}
 
 
 def cluster_rows(conn: sqlite3.Connection, clusters: Sequence[str]) -> dict[str, ClusterRow]:
     """cluster name -> its stored figures (claims, documents, origins, contradicted_by)."""
-    out: dict[str, ClusterRow] = {}
-    for part in _chunks(sorted(set(clusters))):
-        marks = ",".join("?" * len(part))
-        for r in conn.execute(
-            f"SELECT cluster, claims, documents, origins, contradicted_by FROM cluster_stats "
-            f"WHERE cluster IN ({marks})", list(part)):
-            out[r[0]] = ClusterRow(r[0], r[1], r[2], tuple(json.loads(r[3])),
-                                   tuple(json.loads(r[4])))
-    return out
+    rows = _rows_in(conn, "SELECT cluster, claims, documents, origins, contradicted_by "
+                    "FROM cluster_stats WHERE cluster IN ({keys})", clusters)
+    return {r[0]: ClusterRow(r[0], r[1], r[2], tuple(json.loads(r[3])), tuple(json.loads(r[4])))
+            for r in rows}
 
 
 def doc_of_claim(conn: sqlite3.Connection, claim_id: str) -> str | None:
@@ -481,12 +438,7 @@ def doc_of_claim(conn: sqlite3.Connection, claim_id: str) -> str | None:
 
 def docs_of_claims(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
     """claim id -> document id."""
-    out: dict[str, str] = {}
-    for part in _chunks(sorted(set(ids))):
-        marks = ",".join("?" * len(part))
-        out.update(conn.execute(
-            f"SELECT id, doc_id FROM claims WHERE id IN ({marks})", list(part)).fetchall())
-    return out
+    return dict(_rows_in(conn, "SELECT id, doc_id FROM claims WHERE id IN ({keys})", ids))
 
 
 def voice_rows(conn: sqlite3.Connection,
@@ -494,13 +446,10 @@ def voice_rows(conn: sqlite3.Connection,
     """Every claim of `doc_ids` (by document, then seq), each with whether the author
     states it (no source and no cue): what the within-document independence test of
     a read needs (queries.py)."""
-    out: list[tuple[ClaimRow, bool]] = []
-    for part in _chunks(sorted(set(doc_ids))):
-        marks = ",".join("?" * len(part))
-        out.extend((_claim(r[:-1]), bool(r[-1])) for r in conn.execute(
-            f"SELECT {_CLAIM_COLS}, c.source_start IS NULL AND c.cue_start IS NULL "
-            f"FROM claims c WHERE c.doc_id IN ({marks}) ORDER BY c.doc_id, c.seq", list(part)))
-    return out
+    rows = _rows_in(conn, f"SELECT {_CLAIM_COLS}, c.source_start IS NULL AND c.cue_start IS NULL "
+                    f"FROM claims c WHERE c.doc_id IN ({{keys}}) ORDER BY c.doc_id, c.seq",
+                    doc_ids)
+    return [(_claim(r[:-1]), bool(r[-1])) for r in rows]
 
 
 def circular_ids(conn: sqlite3.Connection) -> set[str]:
