@@ -86,6 +86,15 @@ class SourceInfo(Record):
     dated: int | None = Field(default=None, description="year the cited source is dated")
 
 
+def polarity(cue_negated: bool, denial: bool, content_negated: bool) -> int:
+    """The sign of what a source asserts: 0 when its cue is negated ("X did not say"),
+    else +1, flipped by a denial and again by a negated content."""
+    if cue_negated:
+        return 0
+    sign = -1 if denial else 1
+    return -sign if content_negated else sign
+
+
 class Stance(Record):
     """How the source holds the content (extract/stance.py): kept apart because
     "X did not say Y", "X denied Y" and "X said not-Y" are three different things."""
@@ -103,10 +112,7 @@ class Stance(Record):
     @property
     def polarity(self) -> int:
         """+1 the source asserts the content, -1 its negation, 0 nothing (negated cue)."""
-        if self.cue_negated:
-            return 0
-        sign = -1 if self.denial else 1
-        return -sign if self.content_negated else sign
+        return polarity(self.cue_negated, self.denial, self.content_negated)
 
 
 class Attribution(Record):

@@ -53,6 +53,7 @@ import sqlite_utils
 from claimtrack import matchstore, readback, store
 from claimtrack.credibility import Against, Corroboration
 from claimtrack.errors import NotFoundError
+from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.flags import FLAGS, make_flag
 from claimtrack.models import Chain, Claim, Entity, Record
 from claimtrack.provenance import chain_of, relay_roots
@@ -127,7 +128,7 @@ def within_document(db: sqlite_utils.Database, ids: Sequence[str],
                                               .values()))
     missing = sorted({r.doc_id for r, _ in rows} - set(docs))
     docs = {**docs, **matchstore.document_origins(conn, missing)} if missing else docs
-    voiced = [r for r, authorial in rows if not authorial and r.rule not in _AUTHOR_RULES]
+    voiced = [r for r, authorial in rows if not authorial and r.rule not in UNSOURCED_RULES]
     keys = {r.id: _key(r, docs) for r in voiced}
     groups = relay_roots({r.id: r.relayed_by for r in voiced})  # relay trees, per document
     voices: dict[str, set[str]] = defaultdict(set)  # relay tree -> the voices in it
@@ -146,7 +147,6 @@ def within_document(db: sqlite_utils.Database, ids: Sequence[str],
     return found, keys
 
 
-_AUTHOR_RULES = frozenset({"no_source", "author"})
 
 
 def corroboration(db: sqlite_utils.Database, cs: Sequence[Claim]) -> dict[str, Corroboration]:
@@ -207,7 +207,7 @@ def _origins_text(co: Corroboration) -> str:
 
 
 def _may_be_single(c: Claim) -> bool:
-    return not _is_authorial(c) and c.rule not in _AUTHOR_RULES
+    return not _is_authorial(c) and c.rule not in UNSOURCED_RULES
 
 
 def with_corpus_flags(cs: Sequence[Claim], facts: dict[str, Corroboration]) -> list[Claim]:

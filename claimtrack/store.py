@@ -18,6 +18,7 @@ import sqlite_utils
 
 from claimtrack.db import atomic, problem
 from claimtrack.errors import AlreadyStoredError, DatabaseError, DocumentError, NotFoundError
+from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.models import (
     Alias,
     Attribution,
@@ -43,7 +44,8 @@ _DOC_COLUMNS = (
     "d.id, d.title, d.origin, d.format, d.sha256, d.published, d.added, d.extractor, "
     "d.publisher, length(d.text) AS chars, "
     # the author's statements in the body are no claims a listing shows
-    "(SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.rule IS NOT 'author') AS claims"
+    f"(SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.rule IS NOT '{AUTHOR_RULE}') "
+    "AS claims"
 )
 
 

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from claimtrack.models import polarity
 from claimtrack.similarity import NEGATIONS, set_similarity, tokens
 
 RelationName = Literal["same", "more_specific", "contradicts", "related"]
@@ -62,10 +63,7 @@ class Comparable:
     @property
     def sign(self) -> int:
         """+1 the source asserts the content, -1 its negation, 0 nothing."""
-        if self.cue_negated:
-            return 0
-        sign = -1 if self.denial else 1
-        return -sign if self.content_negated else sign
+        return polarity(self.cue_negated, self.denial, self.content_negated)
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,13 @@ from claimtrack.corpus import neardup
 from claimtrack.corpus.index import SHARED, prefix, size_bounds
 from claimtrack.corpus.origins import Appearance, trace
 from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
+from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.provenance import relay_roots
 from claimtrack.similarity import normalise_name
 from claimtrack.text.compare import compared_text
 from claimtrack.zones import outlet_key
 
 CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one cluster
-_AUTHOR_RULES = frozenset({"no_source", "author"})
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
@@ -77,7 +77,7 @@ def within_pairs(rows: Sequence[ms.WithinRow]) -> list[tuple[str, str]]:
     in one relay tree, not overlapping. A function of the document's claims alone, so
     it is stored when they are; whether the two voices are independent (origin keys,
     which near-duplicate grouping can change later) is decided by reads (queries.py)."""
-    claims = [r for r in rows if not r.authorial and r.rule not in _AUTHOR_RULES]
+    claims = [r for r in rows if not r.authorial and r.rule not in UNSOURCED_RULES]
     if len(claims) < 2:
         return []
     groups = relay_roots({c.id: c.relayed_by for c in claims})
@@ -153,7 +153,7 @@ def appearance(a: ms.Appearing) -> Appearance:
     return Appearance(
         claim_id=c.id, doc_id=c.doc_id, doc_origin=a.doc_origin,
         outlet=(outlet_key(a.publisher) or None) if a.publisher else None,
-        published=a.published, author=c.rule in _AUTHOR_RULES,
+        published=a.published, author=c.rule in UNSOURCED_RULES,
         source=_source_key(c, stype), source_type=stype, descriptor=info.get("descriptor"),
     )
 
