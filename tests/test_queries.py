@@ -342,20 +342,17 @@ def test_outlets_citing_each_other_are_circular_reporting(db):
 
 
 def test_reads_compare_nothing_across_documents(db, monkeypatch):
-    """Corpus flags read the stored clusters: no similar_pairs, and relate() only
-    within one document."""
+    """Corpus flags read the stored clusters (the all-pairs similarity of old is gone
+    from the package), and relate() only within one document."""
     import claimtrack.corpus.relate as relate_module
     import claimtrack.similarity as similarity
 
+    assert not hasattr(similarity, "similar_pairs")
     add(db, "a.txt", A, A_ATTS)
     add(db, "b.txt", B, B_ATTS)
 
-    def refuse(*args, **kw):
-        raise AssertionError("similar_pairs on a read")
-
     calls = []
     real = relate_module.relate
-    monkeypatch.setattr(similarity, "similar_pairs", refuse)
     monkeypatch.setattr(relate_module, "relate", lambda x, y: calls.append(1) or real(x, y))
     cs = queries.claims(db)
     assert "single_source" not in codes(cs[0])  # B's meetings claim, read from the index

@@ -1,18 +1,15 @@
-"""similarity: the lexical 'same claim' measure and one-to-one claim matching."""
+"""similarity: the lexical measure the cross-document matcher (corpus/relate.py) builds on."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from claimtrack.models import Claim, Span
 from claimtrack.similarity import (
     SAME_CLAIM,
     content_similarity,
-    match_claims,
     normalise_name,
-    set_similarity,
-    similar_pairs,
     stem,
     tokens,
 )
@@ -99,55 +96,3 @@ def test_similarity_is_symmetric_and_bounded(a, b):
     assert 0.0 <= s <= 1.0
     assert s == content_similarity(b, a)
     assert content_similarity(a, a) == 1.0
-
-
-def test_match_claims_one_to_one_best_first():
-    a = [claim(0, "Belhadj leads ISIS in Libya"), claim(1, "taxes will rise next year")]
-    b = [
-        claim(0, "the weather was fine"),
-        claim(1, "taxes will rise sharply next year"),
-        claim(2, "Belhadj leads ISIS in Libya"),
-        claim(3, "Belhadj now leads ISIS in Libya"),
-    ]
-    pairs = match_claims(a, b)
-    assert [(x.seq, y.seq) for x, y, _ in pairs] == [(0, 2), (1, 1)]
-    assert pairs[0][2] == 1.0 and pairs[0][2] >= pairs[1][2] >= SAME_CLAIM
-
-
-def test_match_prefers_same_source_on_ties():
-    a = [claim(0, "the talks failed", source="Reuters")]
-    b = [claim(0, "the talks failed", source="AP"), claim(1, "the talks failed", source="Reuters")]
-    ((x, y, s),) = match_claims(a, b)
-    assert y.seq == 1 and s == 1.0
-
-
-@given(
-    st.lists(
-        st.sampled_from(["talks failed", "talks failed", "Belhadj leads ISIS", "x"]), max_size=6
-    )
-)
-def test_matching_a_list_with_itself_pairs_each_claim_with_itself(contents):
-    cs = [claim(i, c, source=["AP", "Reuters"][i % 2]) for i, c in enumerate(contents)]
-    pairs = match_claims(cs, cs)
-    assert sorted((x.seq, y.seq) for x, y, _ in pairs) == [(i, i) for i in range(len(cs))]
-
-
-token_sets = st.lists(
-    st.frozensets(st.sampled_from(["a1", "b2", "c3", "d4", "e5", "f6", "g7", "not"]), max_size=7),
-    max_size=12,
-)
-
-
-@settings(max_examples=300)
-@given(token_sets, st.sampled_from([0.3, SAME_CLAIM, 0.7]), st.sampled_from([1, 3]))
-def test_similar_pairs_equals_brute_force(sets, threshold, min_tokens):
-    brute = {
-        (i, j)
-        for i in range(len(sets))
-        for j in range(i + 1, len(sets))
-        if min(len(sets[i]), len(sets[j])) >= min_tokens
-        and set_similarity(sets[i], sets[j]) >= threshold
-    }
-    found = list(similar_pairs(sets, threshold, min_tokens))
-    assert {(i, j) for i, j, _ in found} == brute
-    assert len(found) == len(brute)  # each pair once
