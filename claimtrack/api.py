@@ -6,8 +6,10 @@ caller needs only a path. Errors are claimtrack.errors types.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,10 +23,12 @@ from claimtrack.errors import (
     ClaimtrackError,
     DatabaseError,
     DocumentError,
+    ExtractError,
     InputError,
     Interrupted,
 )
-from claimtrack.models import Claim, Document, ParsedInput
+from claimtrack.models import AddOutcome, Claim, Document, Extraction, ParsedInput, Reextracted
+from claimtrack.records import Pending, Unit, count_records, iter_records
 
 Progress = Callable[[int, int], None]  # (done, total)
 T = TypeVar("T")
@@ -43,12 +47,16 @@ def page(rows: Sequence[T], limit: int | None = None, offset: int = 0) -> list[T
 class AddResult:
     """What `add` did, document by document. `failures` are one-line errors
     (InputError: the input could not be read; DocumentError: it could not be
-    extracted or stored), each naming its path."""
+    extracted or stored), each naming its path (a record: FILE:LINE). `counts`
+    counts the outcomes; with add(keep=False) the `added` and `unchanged` lists
+    stay empty, so a batch of any size costs the same memory."""
 
     added: list[Document] = field(default_factory=list)
     unchanged: list[tuple[str, Document]] = field(default_factory=list)  # (origin, stored doc)
     failures: list[ClaimtrackError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"added": 0, "unchanged": 0, "failed": 0})
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,14 @@ class AddEvent:
     error: ClaimtrackError | None = None
     note: str | None = None
 
+    def outcome(self) -> AddOutcome | None:
+        """The record `add --json` prints for it (None for a note)."""
+        if self.kind == "note":
+            return None
+        return AddOutcome(origin=self.origin, status=self.kind,  # type: ignore[arg-type]
+                          document=self.document,
+                          error=str(self.error) if self.error is not None else None)
+
 
 def _existing(db_path: str | Path):
     """Open a database that must already exist (reading, re-extracting, deciding)."""
@@ -70,7 +86,7 @@ def _existing(db_path: str | Path):
 
 def add(
     db_path: str | Path,
-    inputs: Sequence[str],
+    inputs: Sequence[str] = (),
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
@@ -79,46 +95,66 @@ def add(
     on_event: Callable[[AddEvent], None] | None = None,
     publisher: str | None = None,
     published: date | None = None,
+    records: Sequence[str] = (),
+    dask: str | None = None,
+    keep: bool = True,
 ) -> AddResult:
     """Read, extract and store documents; each document is its own unit.
 
+    `inputs`: files, folders, globs, "-" (stdin); `records`: JSONL or CSV files of
+    documents with their metadata, one document per record (claimtrack.records).
     A document that cannot be read, extracted or stored is a failure naming
-    its path, and the batch goes on; one stored meanwhile by another process
-    is `unchanged`. Each document is stored in one transaction. `on_event`
-    hears each outcome as it happens. The database is created only when there
-    is something to store. Ctrl-C raises errors.Interrupted carrying the
-    partial result (what was stored stays stored; workers are stopped).
-    `publisher` and `published` override what the documents themselves say.
-    Each stored document is matched against the others in its own transaction
-    (claimtrack.corpus.update).
+    its path (a record: FILE:LINE), and the batch goes on; one stored already, or
+    meanwhile by another process, is `unchanged` (a rerun skips what is stored:
+    a record's text is not even parsed again). Each document is stored in one
+    transaction. `on_event` hears each outcome as it happens. The database is
+    created only when there is something to store. Ctrl-C raises
+    errors.Interrupted carrying the partial result (what was stored stays
+    stored; workers are stopped). `publisher` and `published` override what the
+    documents themselves say. Each stored document is matched against the others
+    in its own transaction (claimtrack.corpus.update).
+
+    `jobs`: parser processes; `dask`: a Dask scheduler address, or "local" for a
+    LocalCluster of `jobs` workers here, to extract on the cluster while this
+    process stores (claimtrack.distributed). Documents are streamed: memory does
+    not grow with their number (`keep=False` also leaves the result's lists empty).
     """
+    from claimtrack.ingest import expand_inputs
+
     result = AddResult()
 
     def emit(event: AddEvent) -> None:
-        if event.kind == "added":
+        if event.kind in result.counts:
+            result.counts[event.kind] += 1
+        if event.kind == "added" and keep:
             result.added.append(event.document)  # type: ignore[arg-type]
-        elif event.kind == "unchanged":
+        elif event.kind == "unchanged" and keep:
             result.unchanged.append((event.origin, event.document))  # type: ignore[arg-type]
         elif event.kind == "failed":
             result.failures.append(event.error)  # type: ignore[arg-type]
-        else:
+        elif event.kind == "note":
             result.notes.append(f"{event.origin}: {event.note}")
         if on_event:
             on_event(event)
 
-    from claimtrack.ingest import expand_inputs
-
+    if "-" in inputs and "-" in records:
+        raise ClaimtrackError("standard input can be read once: give - as a path or as "
+                              "--records, not both")
     items, errors = expand_inputs(inputs)  # paths only: documents are read as they are needed
     for e in errors:
         emit(AddEvent("failed", e.path, error=e))
+    counted = [count_records(r) for r in records]  # read through once, for the bar's total
+    total = None if None in counted else len(items) + sum(counted)  # type: ignore[arg-type]
     given = {k: v for k, v in (("publisher", publisher), ("published", published)) if v}
-    run = _AddRun(db_path, len(items), emit, progress)
+    run = _AddRun(db_path, total, emit, progress)
     try:
-        run.tick()
-        docs = _new_documents(items, stdin, max_bytes, given, run)
-        _extract_and_store(docs, run, jobs, extractor)
+        with _extractor(jobs, extractor, dask) as extract:
+            run.tick()
+            units = _units(items, records, stdin, max_bytes)
+            _extract_and_store(_new_documents(units, given, run), run, extract)
     except KeyboardInterrupt:
-        raise Interrupted(result, run.total - run.done) from None
+        left = None if run.total is None else max(run.total - run.done, 0)
+        raise Interrupted(result, left) from None
     finally:
         # Closing the last connection checkpoints the WAL into the database
         # file, so a finished `add` leaves one self-contained file to copy.
@@ -126,13 +162,43 @@ def add(
     return result
 
 
+Extract = Callable[[Iterable[str]], Iterator[Extraction | ExtractError]]
+
+
+@contextmanager
+def _extractor(jobs: int, extractor: str, dask: str | None) -> Iterator[Extract]:
+    """texts -> one Extraction or ExtractError each, in order: here over `jobs` parser
+    processes, or on a Dask cluster (closed when the block ends)."""
+    if dask is None:
+        from claimtrack.extract import extract_texts
+
+        yield functools.partial(extract_texts, jobs=jobs, extractor=extractor)
+        return
+    from claimtrack.distributed import cluster
+
+    with cluster(dask, workers=jobs, extractor=extractor) as extract:
+        yield extract
+
+
+def _units(items: Sequence[str], records: Sequence[str], stdin: BinaryIO | None,
+           max_bytes: int | None) -> Iterator[Unit]:
+    """The inputs, one document each: the expanded paths, then the records files' records."""
+    from claimtrack.ingest import read_input
+
+    for item in items:
+        yield Pending(origin=item, read=functools.partial(read_input, item, stdin=stdin,
+                                                          max_bytes=max_bytes))
+    for path in records:
+        yield from iter_records(path, stdin=stdin, max_bytes=max_bytes)
+
+
 class _AddRun:
     """One `add`: the database, opened (and created) only when a document needs
     it, so a batch of unreadable inputs leaves no empty database behind; and the
     count of inputs settled, for the progress bar and Ctrl-C's summary."""
 
-    def __init__(self, db_path: str | Path, total: int, emit: Callable[[AddEvent], None],
-                 progress: Progress | None):
+    def __init__(self, db_path: str | Path, total: int | None,
+                 emit: Callable[[AddEvent], None], progress: Progress | None):
         self.db_path, self.total, self.emit, self.progress = db_path, total, emit, progress
         self.done = 0
         self._db = None
@@ -152,42 +218,51 @@ class _AddRun:
 
     def tick(self) -> None:
         if self.progress:
-            self.progress(self.done, self.total)
+            self.progress(self.done, self.total)  # type: ignore[arg-type]
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
 
 
-def _new_documents(items: Sequence[str], stdin, max_bytes: int | None, given: dict,
-                   run: _AddRun) -> Iterator[ParsedInput]:
+def _new_documents(units: Iterable[Unit], given: dict, run: _AddRun) -> Iterator[ParsedInput]:
     """The inputs read one at a time, less those that fail, repeat one of the batch,
-    or are stored already: the batch is streamed, so memory does not grow with it."""
-    from claimtrack.ingest import read_input
-
+    or are stored already: the batch is streamed, so memory does not grow with it.
+    A record's sha256 is known before it is read, so a stored one is not parsed."""
     seen_sha: set[str] = set()
-    for item in items:
+
+    def new(sha: str, origin: str) -> bool:
+        """Whether the text `sha` is still to store; if not, it is settled here."""
+        if sha in seen_sha:  # the same bytes twice in one batch: store once
+            run.settled()
+            return False
+        db = run.db  # a database that cannot be opened fails the whole add, as it should
         try:
-            parsed = read_input(item, stdin=stdin, max_bytes=max_bytes)
+            existing = store.find_by_sha(db, sha)
+        except DatabaseError as e:  # busy past the timeout: this document only
+            run.settled(AddEvent("failed", origin, error=DocumentError(origin, str(e))))
+            return False
+        if existing is not None:
+            run.settled(AddEvent("unchanged", origin, document=existing))
+            return False
+        return True
+
+    for unit in units:
+        if isinstance(unit, InputError):
+            run.settled(AddEvent("failed", unit.path, error=unit))
+            continue
+        if unit.sha256 is not None and not new(unit.sha256, unit.origin):
+            continue
+        try:
+            parsed = unit.read()
         except InputError as e:
             run.settled(AddEvent("failed", e.path, error=e))
             continue
         for n in parsed.notes:
             run.emit(AddEvent("note", parsed.origin, note=n))
-        if parsed.sha256 in seen_sha:  # the same bytes twice in one batch: store once
-            run.settled()
+        if unit.sha256 is None and not new(parsed.sha256, parsed.origin):
             continue
         seen_sha.add(parsed.sha256)
-        db = run.db  # a database that cannot be opened fails the whole add, as it should
-        try:
-            existing = store.find_by_sha(db, parsed.sha256)
-        except DatabaseError as e:  # busy past the timeout: this document only
-            run.settled(AddEvent("failed", parsed.origin,
-                                 error=DocumentError(parsed.origin, str(e))))
-            continue
-        if existing is not None:
-            run.settled(AddEvent("unchanged", parsed.origin, document=existing))
-            continue
         yield parsed.model_copy(update=given) if given else parsed
 
 
@@ -201,13 +276,10 @@ def _rematch_if_needed(db) -> None:
             rematch(db.conn)
 
 
-def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, jobs: int,
-                       extractor: str) -> None:
+def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, extract: Extract) -> None:
     from claimtrack.aliases import find_aliases, quoted_spans
     from claimtrack.assess import assess
     from claimtrack.corpus.update import document_added
-    from claimtrack.errors import ExtractError
-    from claimtrack.extract import extract_texts
 
     waiting: deque[ParsedInput] = deque()  # read, in extraction: as many as it has in hand
 
@@ -216,10 +288,10 @@ def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, jobs: int,
             waiting.append(parsed)
             yield parsed.text
 
-    extractions = extract_texts(texts(), jobs=jobs, extractor=extractor)
+    extractions = extract(texts())
     try:
         for extraction in extractions:
-            parsed = waiting.popleft()  # extract_texts keeps the input order
+            parsed = waiting.popleft()  # extraction keeps the input order
             origin = parsed.origin
             if isinstance(extraction, ExtractError):
                 run.settled(AddEvent("failed", origin,
@@ -381,35 +453,39 @@ def extract_file(
     path: str, out: TextIO, jobs: int = 1, progress: Callable[[int], None] | None = None,
     extractor: str = names.DEFAULT, max_bytes: int | None = None,
     notes: list[str] | None = None, failures: list[InputError] | None = None,
+    dask: str | None = None,
 ) -> int:
     """`claimtrack extract FILE.jsonl`: no database; JSON lines out. Read as bytes,
     line by line, so the size limit holds before a line is in memory whole.
-    Options as jsonl.extract_jsonl (documents that fail go to `failures`)."""
+    Options as jsonl.extract_jsonl (documents that fail go to `failures`);
+    `dask` as for add (extraction on a Dask cluster, the output written here)."""
     from claimtrack.jsonl import extract_jsonl
 
-    options = dict(jobs=jobs, progress=progress, extractor=extractor, max_bytes=max_bytes,
-                   notes=notes, failures=failures)
-    if path == "-":
-        import sys
+    if path != "-":
+        p = Path(path)
+        if p.exists() and not p.is_file():
+            raise InputError(path, "is no regular file: give a JSONL file of {\"id\", \"text\"} "
+                             "lines (or - for stdin)")
+        if not p.is_file():
+            raise InputError(path, "no such file: give a JSONL file of {\"id\", \"text\"} lines")
+    with _extractor(jobs, extractor, dask) as extract:
+        options = dict(progress=progress, max_bytes=max_bytes, notes=notes, failures=failures,
+                       extract=extract)
+        if path == "-":
+            import sys
 
-        return extract_jsonl(sys.stdin.buffer, out, **options)  # type: ignore[arg-type]
-    p = Path(path)
-    if p.exists() and not p.is_file():
-        raise InputError(path, "is no regular file: give a JSONL file of {\"id\", \"text\"} lines "
-                         "(or - for stdin)")
-    if not p.is_file():
-        raise InputError(path, "no such file: give a JSONL file of {\"id\", \"text\"} lines")
-    with p.open("rb") as f:
-        return extract_jsonl(f, out, **options)  # type: ignore[arg-type]
+            return extract_jsonl(sys.stdin.buffer, out, **options)  # type: ignore[arg-type]
+        with Path(path).open("rb") as f:
+            return extract_jsonl(f, out, **options)  # type: ignore[arg-type]
 
 
 # --- reextract (issue 5): the current extractor and flag rules on stored documents ---
 
 
 def reextract(db_path: str | Path, doc: str | None = None, progress: Progress | None = None,
-              jobs: int = 1, extractor: str = names.DEFAULT):
+              jobs: int = 1, extractor: str = names.DEFAULT) -> list[Reextracted]:
     """Re-run extraction and flagging on one stored document (id, prefix or name)
-    or all; returns a list of reextract.Reextracted, in document order."""
+    or all; returns a models.Reextracted per document, in document order."""
     from claimtrack.reextract import reextract_documents
 
     db = _existing(db_path)

@@ -160,24 +160,48 @@ def cli() -> None:
     """Who says so, and on whose word? Attributed claims, their sources and chains."""
 
 
+def dask_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--dask SCHEDULER, shared by the commands that extract in bulk."""
+    return click.option(
+        "--dask", "dask", metavar="SCHEDULER",
+        help="extract on a Dask cluster: its scheduler's address (tcp://HOST:8786), or "
+             "'local' for a local cluster of --jobs workers (needs claimtrack[dask])")(f)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
+@click.option("--records", "records", multiple=True, metavar="FILE",
+              help="a JSONL or CSV file of documents, one per line/row: text or html, and "
+                   "url, title, published, publisher, id (repeatable; - reads JSONL from stdin)")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
-              help="parser processes")
+              help="parser processes (with --dask local: workers)")
+@dask_option
 @extractor_option
 @max_bytes_option
 @click.option("--publisher", help="the outlet that published these documents (overrides what "
               "their metadata, byline or dateline say)")
 @click.option("--published", type=click.DateTime(["%Y-%m-%d"]),
               help="publication date, YYYY-MM-DD (overrides the date read from the document)")
+@output_options
 @db_option
-def add(paths: tuple[str, ...], jobs: int, extractor: str, max_bytes: int,
-        publisher: str | None, published: Any, db_path: str) -> None:
-    """Add documents: files, folders (recursive), globs, or - for stdin.
+def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str | None,
+        extractor: str, max_bytes: int, publisher: str | None, published: Any, fmt: str,
+        db_path: str) -> None:
+    """Add documents: files, folders (recursive), globs, or - for stdin; and with
+    --records, JSONL or CSV files of documents with their metadata.
 
-    Text, Markdown and HTML. Re-adding identical bytes does nothing.
+    Text, Markdown and HTML. Re-adding identical text does nothing (a rerun skips
+    what is stored). --json/--csv/--nl print one record per input on stdout.
     """
-    from claimtrack.progress import progress_bar
+    import time
+
+    from claimtrack.output import ADD_COLUMNS, RowWriter
+    from claimtrack.progress import progress_bar, rate
+
+    if not paths and not records:
+        raise click.UsageError("give documents to add (PATH... or - for stdin), or "
+                               "--records FILE")
+    rows = RowWriter(fmt, ADD_COLUMNS)  # type: ignore[arg-type]
 
     def said(event: api.AddEvent) -> None:
         # Printed as it happens, so a later failure or Ctrl-C never hides what
@@ -190,12 +214,24 @@ def add(paths: tuple[str, ...], jobs: int, extractor: str, max_bytes: int,
         elif event.kind == "added" and doc is not None:
             _stderr(f"added: {doc.origin} -> {doc.id} ({doc.claims} claims) "
                     f"{doc.title or ''}".rstrip())
+        outcome = event.outcome()
+        if outcome is not None:
+            rows.write(outcome)
 
-    with progress_bar("extracting") as tick:
-        result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs,
-                         extractor=extractor, max_bytes=max_bytes, on_event=said,
-                         publisher=publisher,
-                         published=published.date() if published else None)
+    began = time.monotonic()
+    try:
+        with progress_bar("adding") as tick:
+            result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs,
+                             extractor=extractor, max_bytes=max_bytes, on_event=said,
+                             publisher=publisher,
+                             published=published.date() if published else None,
+                             records=records, dask=dask, keep=False)
+    finally:
+        rows.close()
+    n = result.counts
+    speed = rate(n["added"], time.monotonic() - began)
+    _stderr(f"summary: {n['added']} added, {n['unchanged']} unchanged, {n['failed']} failed"
+            + (f" ({speed})" if speed else "") + (":" if n["failed"] else ""))
     if result.failures:
         raise BatchError(result.failures)
 
@@ -384,10 +420,12 @@ def report(entity: str | None, doc: str | None, fmt: str, output: str | None, db
 
 @cli.command()
 @click.argument("jsonl", type=click.Path(allow_dash=True))
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32))
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="parser processes (with --dask local: workers)")
+@dask_option
 @extractor_option
 @max_bytes_option
-def extract(jsonl: str, jobs: int, extractor: str, max_bytes: int) -> None:
+def extract(jsonl: str, jobs: int, dask: str | None, extractor: str, max_bytes: int) -> None:
     """Extract attributions from a JSONL file of {"id", "text"} (no database).
 
     Writes one JSON line per document to stdout, in the scorer's format. A
@@ -401,7 +439,7 @@ def extract(jsonl: str, jobs: int, extractor: str, max_bytes: int) -> None:
     with progress_bar("extracting") as tick:
         n = api.extract_file(jsonl, sys.stdout, jobs=jobs, extractor=extractor,
                              progress=lambda done: tick(done, None), max_bytes=max_bytes,
-                             notes=notes, failures=failures)
+                             notes=notes, failures=failures, dask=dask)
     for note in notes:
         _stderr(f"warning: {note}")
     for failure in failures:
@@ -419,16 +457,23 @@ def extract(jsonl: str, jobs: int, extractor: str, max_bytes: int) -> None:
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 32),
               help="parser processes")
 @extractor_option
+@output_options
 @db_option
-def reextract(doc: str | None, jobs: int, extractor: str, db_path: str) -> None:
+def reextract(doc: str | None, jobs: int, extractor: str, fmt: str, db_path: str) -> None:
     """Re-run extraction and flagging on stored documents with the current extractor.
 
     Claims and mentions are replaced; your merges and grades are kept.
+    --json/--csv/--nl print one record per document on stdout.
     """
+    from claimtrack.output import REEXTRACT_COLUMNS, RowWriter
     from claimtrack.progress import progress_bar
 
     with progress_bar("re-extracting") as tick:
         done = api.reextract(db_path, doc=doc, progress=tick, jobs=jobs, extractor=extractor)
+    rows = RowWriter(fmt, REEXTRACT_COLUMNS)  # type: ignore[arg-type]
+    for r in done:
+        rows.write(r)
+    rows.close()
     failed = [r for r in done if r.error]
     for r in done:
         if r.error:

@@ -58,10 +58,12 @@ class AlreadyStoredError(DatabaseError):
 
 class Interrupted(ClaimtrackError):
     """Ctrl-C during a batch: what was stored stays stored. `result` is the
-    partial result (api.AddResult); `not_processed` counts inputs left over."""
+    partial result (api.AddResult); `not_processed` counts inputs left over
+    (None: unknown, records read from stdin)."""
 
-    def __init__(self, result, not_processed: int):
+    def __init__(self, result, not_processed: int | None):
         self.result = result
         self.not_processed = not_processed
-        stored = len(result.added)
-        super().__init__(f"interrupted: {stored} stored, {not_processed} not processed")
+        stored = result.counts["added"]
+        left = "" if not_processed is None else f", {not_processed} not processed"
+        super().__init__(f"interrupted: {stored} stored{left}")

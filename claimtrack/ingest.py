@@ -14,6 +14,7 @@ import re
 import stat
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, BinaryIO, Literal
 
 from claimtrack.errors import InputError
@@ -415,10 +416,15 @@ def _resolve_format(text: str, origin: str, fmt: str | None) -> Format:
     return "text"
 
 
-def parse_bytes(raw: bytes, origin: str, fmt: str | None = None) -> ParsedInput:
+def parse_bytes(raw: bytes, origin: str, fmt: str | None = None, *, title: str | None = None,
+                published: date | None = None, meta: dict[str, str] | None = None,
+                ) -> ParsedInput:
     """Raw document bytes -> ParsedInput (stored text, links, title, date, notes).
 
-    sha256 is of the raw bytes, so re-adding an unchanged file is detected."""
+    sha256 is of the raw bytes, so re-adding an unchanged file is detected.
+    `title`, `published` and `meta` ("url", "publisher") are what a record of
+    documents says about this one (claimtrack.records): they win over what the
+    text itself says, as a Markdown file's front matter does."""
     sha = hashlib.sha256(raw).hexdigest()
     if not raw.strip():
         raise InputError(origin, "is empty (or only whitespace); add a file with text in it")
@@ -431,20 +437,21 @@ def parse_bytes(raw: bytes, origin: str, fmt: str | None = None) -> ParsedInput:
     if not decoded.strip():
         raise InputError(origin, "is empty (or only whitespace); add a file with text in it")
     fmt_ = _resolve_format(decoded, origin, fmt)
-    title: str | None = None
+    given_title, given_published, given_meta = title, published, meta or {}
+    title = None
     published = None
-    meta: dict[str, Any] = {"origin": origin}  # what zones.find_zones reads a publisher from
+    meta_: dict[str, Any] = {"origin": origin}  # what zones.find_zones reads a publisher from
     if fmt_ == "html":
         md, html_meta = html_to_markdown(decoded)
         text, links = strip_markdown_links(md)
         title, published = html_meta.get("title"), html_meta.get("date")
-        meta.update({k: html_meta.get(k) for k in ("sitename", "url") if html_meta.get(k)})
+        meta_.update({k: html_meta.get(k) for k in ("sitename", "url") if html_meta.get(k)})
     elif fmt_ == "markdown":
         body, front = split_front_matter(decoded)
         text, links = strip_markdown_links(body)
         title = front.get("title") or None
         published = find_published_date(front.get("date", ""))
-        meta.update({k: front[k] for k in ("publisher", "url") if front.get(k)})
+        meta_.update({k: front[k] for k in ("publisher", "url") if front.get(k)})
     else:
         text, links = decoded.strip(), []
     if not text.strip():
@@ -453,8 +460,10 @@ def parse_bytes(raw: bytes, origin: str, fmt: str | None = None) -> ParsedInput:
             f"has no readable text once {fmt_} markup is removed; "
             "check that it is the article, not an empty page",
         )
-    title = title or find_title(text)
-    zones = find_zones(text, title, meta)
+    meta_.update({k: v for k, v in given_meta.items() if v})
+    title = given_title or title or find_title(text)
+    published = given_published or published
+    zones = find_zones(text, title, meta_)
     return ParsedInput(
         origin=origin,
         format=fmt_,

@@ -8,6 +8,7 @@ left out: they are not attributions.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -97,17 +98,21 @@ def iter_objects(lines: IO[bytes] | IO[str] | Iterable[str], name: str,
     InputError naming the file and line: not JSON (NaN and Infinity are not),
     nested too deeply to read, not an object, longer than `max_line`."""
     for n, line in iter_lines(lines, name, max_line):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line, parse_constant=_not_json_constant(name, n))
-        except RecursionError:
-            raise InputError(name, f"line {n}: nested too deeply to read; flatten it") from None
-        except ValueError as e:
-            raise InputError(name, f"line {n}: not JSON ({e})") from None
-        if not isinstance(obj, dict):
-            raise InputError(name, f"line {n}: want a JSON object, got {type(obj).__name__}")
-        yield n, obj
+        if line.strip():
+            yield n, parse_object(line, name, n)
+
+
+def parse_object(line: str, name: str, n: int) -> dict:
+    """Line `n` of file `name` as a JSON object, or InputError naming them."""
+    try:
+        obj = json.loads(line, parse_constant=_not_json_constant(name, n))
+    except RecursionError:
+        raise InputError(name, f"line {n}: nested too deeply to read; flatten it") from None
+    except ValueError as e:
+        raise InputError(name, f"line {n}: not JSON ({e})") from None
+    if not isinstance(obj, dict):
+        raise InputError(name, f"line {n}: want a JSON object, got {type(obj).__name__}")
+    return obj
 
 
 def document_id(obj: dict, name: str, n: int) -> str | int:
@@ -131,22 +136,22 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def document_text(obj: dict, name: str, n: int, max_bytes: int,
-                  notes: list[str] | None = None) -> str:
-    """The "text" of a line's object, at most `max_bytes` in UTF-8. Lone surrogates
-    (a JSON escape like "\ud800" with no partner: no character, and unprintable
-    as UTF-8) become U+FFFD, one for one so offsets hold, with a note."""
-    text = obj.get("text")
+                  notes: list[str] | None = None, key: str = "text") -> str:
+    """The "text" (or another `key`) of a line's object, at most `max_bytes` in UTF-8.
+    Lone surrogates (a JSON escape like "\ud800" with no partner: no character, and
+    unprintable as UTF-8) become U+FFFD, one for one so offsets hold, with a note."""
+    text = obj.get(key)
     if not isinstance(text, str):
-        raise InputError(name, f'line {n}: want an object with a string "text"')
+        raise InputError(name, f'line {n}: want an object with a string "{key}"')
     if len(text) > max_bytes // 4:  # a character is at most 4 bytes: else it fits
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > max_bytes:
             raise InputError(
-                name, f'line {n}: "text" is larger than the size limit ({size:,} bytes, limit '
+                name, f'line {n}: "{key}" is larger than the size limit ({size:,} bytes, limit '
                 f"{max_bytes:,} bytes); raise it with --max-bytes or ${MAX_BYTES_ENV}")
     text, lone = _SURROGATE.subn("\ufffd", text)
     if lone and notes is not None:
-        notes.append(f'{name}: line {n}: {lone} lone surrogate(s) in "text" replaced with '
+        notes.append(f'{name}: line {n}: {lone} lone surrogate(s) in "{key}" replaced with '
                      "U+FFFD (offsets unchanged)")
     return text
 
@@ -175,6 +180,7 @@ def extract_jsonl(
     max_bytes: int | None = None,
     notes: list[str] | None = None,
     failures: list[InputError] | None = None,
+    extract: Callable[[Iterable[str]], Iterable[Any]] | None = None,
 ) -> int:
     """Extract every document of `infile` into `outfile`; returns how many were written.
 
@@ -185,15 +191,18 @@ def extract_jsonl(
     output and the others go on: it is appended to `failures` as an
     InputError naming the line and id, or, with no `failures` list, the
     first is raised once the rest are written. `notes` gets the warnings
-    (lone surrogates replaced).
+    (lone surrogates replaced). `extract` (texts -> one result each, in order)
+    replaces the local extract_texts(jobs, extractor): e.g. a Dask cluster's.
     """
     docs = read_documents(infile, max_bytes=max_bytes, notes=notes)
     name = str(getattr(infile, "name", "<stdin>"))
     done = 0
     failed: list[InputError] = [] if failures is None else failures
-    from claimtrack.extract import extract_texts  # spaCy: only when extracting
+    if extract is None:
+        from claimtrack.extract import extract_texts  # spaCy: only when extracting
 
-    extractions = extract_texts((t for _, _, t in docs), jobs=jobs, extractor=extractor)
+        extract = functools.partial(extract_texts, jobs=jobs, extractor=extractor)
+    extractions = extract(t for _, _, t in docs)
     for (n, doc_id, _), ex in zip(docs, extractions, strict=True):
         # extract_texts yields an ExtractError in the place of a text it failed
         # on (a dead worker, a parser error): that document fails, not the batch.

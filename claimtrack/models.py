@@ -354,3 +354,34 @@ class HeadlineMismatch(Record):
     body_speakers: list[str]  # "Ahmed Al-Mismari, spokesperson of Haftar's forces"
     via: list[str] = []  # who relays the body speakers: "Libya Observer"
     note: str
+
+
+# --- results of the commands that write (`add --json`, `reextract --json`) ---
+
+AddStatus = Literal["added", "unchanged", "failed"]
+
+
+class AddOutcome(Record):
+    """What `add` did with one input (a file, stdin, or one record of a JSONL/CSV
+    file of documents): added, unchanged (the same text is stored already) or failed."""
+
+    origin: str = Field(description="the path, or FILE:LINE of a record")
+    status: AddStatus
+    document: Document | None = Field(None, description="the stored document (added, unchanged)")
+    error: str | None = Field(None, description="why it failed, one line (failed)")
+
+
+class Reextracted(Record):
+    """What `reextract` did with one stored document."""
+
+    document: Document = Field(description="as stored after the run")
+    before: int = Field(description="claims before")
+    previous_extractor: str
+    error: str | None = Field(
+        None, description="why it could not be extracted again; its stored claims are kept")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def after(self) -> int:
+        """claims after"""
+        return self.document.claims

@@ -201,6 +201,39 @@ def emit(
         raise ValueError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
+class RowWriter:
+    """The rows of a command that writes (`add`, `reextract`) as they happen: NL and
+    CSV rows are written at once (a batch of any size streams), JSON as one array
+    when closed; the table form writes nothing here (those commands report on
+    stderr, line by line)."""
+
+    def __init__(self, fmt: Format, columns: Sequence[Column], out: TextIO | None = None):
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
+        self.fmt, self.columns = fmt, columns
+        self.stream = out if out is not None else sys.stdout
+        self.rows: list[BaseModel] = []
+        self._csv = csv.writer(self.stream, lineterminator="\n") if fmt == "csv" else None
+        if self._csv is not None:
+            self._csv.writerow([c.header for c in columns])
+
+    def write(self, row: BaseModel) -> None:
+        if self.fmt == "json":
+            self.rows.append(row)
+        elif self.fmt == "nl":
+            line = json.dumps(row.model_dump(mode="json"), ensure_ascii=False,
+                              separators=(",", ":"))
+            self.stream.write(for_json(line) + "\n")
+        elif self._csv is not None:
+            self._csv.writerow([_csv_cell(c.get(row)) for c in self.columns])
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            text = json.dumps(_rows_json(self.rows), indent=2, ensure_ascii=False)
+            self.stream.write(for_json(text) + "\n")
+
+
 def emit_model(
     model: BaseModel,
     fmt: Format,
@@ -308,4 +341,26 @@ TAG_COLUMNS: tuple[Column, ...] = (
     Column("source", lambda t: t.source, max_width=30),
     Column("grade", lambda t: f"{t.reliability}{t.credibility}", justify="center"),
     Column("tags", lambda t: t.tags),
+)
+
+
+# --- the commands that write ------------------------------------------------------------
+
+ADD_COLUMNS: tuple[Column, ...] = (
+    Column("origin", lambda o: o.origin),
+    Column("status", lambda o: o.status),
+    Column("id", lambda o: o.document.id if o.document else None),
+    Column("claims", lambda o: o.document.claims if o.document else None),
+    Column("title", lambda o: o.document.title if o.document else None),
+    Column("error", lambda o: o.error),
+)
+
+REEXTRACT_COLUMNS: tuple[Column, ...] = (
+    Column("id", lambda r: r.document.id),
+    Column("origin", lambda r: r.document.origin),
+    Column("before", lambda r: r.before),
+    Column("after", lambda r: r.after),
+    Column("previous_extractor", lambda r: r.previous_extractor),
+    Column("extractor", lambda r: r.document.extractor),
+    Column("error", lambda r: r.error),
 )

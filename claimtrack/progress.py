@@ -7,14 +7,43 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 Tick = Callable[[int, int | None], None]
 
 
+class RateColumn(ProgressColumn):
+    """Documents per second over rich's recent window (blank until it knows)."""
+
+    def __init__(self, unit: str = "documents") -> None:
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.1f} {self.unit}/s", style="cyan")
+
+
+def rate(done: int, seconds: float) -> str:
+    """'12.3 documents/s' for a summary line ('' when nothing was timed)."""
+    return f"{done / seconds:,.1f} documents/s" if seconds > 0 and done else ""
+
+
 @contextmanager
-def progress_bar(label: str, force: bool | None = None) -> Iterator[Tick]:
-    """Yield tick(done, total); total None keeps the last known total."""
+def progress_bar(label: str, force: bool | None = None, unit: str = "documents",
+                 ) -> Iterator[Tick]:
+    """Yield tick(done, total); total None keeps the last known total. The bar
+    shows done/total, `unit`s per second, time elapsed and the time left (ETA)."""
     show = sys.stderr.isatty() if force is None else force
     if not show:
         yield lambda done, total=None: None
@@ -23,9 +52,13 @@ def progress_bar(label: str, force: bool | None = None) -> Iterator[Tick]:
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(unit),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
+        speed_estimate_period=60,
     )
     task = bar.add_task(label, total=None)
 

@@ -10,30 +10,15 @@ source_grades, keyed by names, and are left as they are.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import sqlite_utils
 
 from claimtrack import extractor_names as names
 from claimtrack import store
 from claimtrack.assess import assess
-from claimtrack.models import Document
+from claimtrack.models import Document, Reextracted
 
 Progress = Callable[[int, int], None]  # (done, total)
-
-
-@dataclass
-class Reextracted:
-    document: Document  # as stored after the run
-    before: int  # claims before
-    previous_extractor: str
-    # why the document could not be extracted again; its stored claims are
-    # then left exactly as they were
-    error: str | None = None
-
-    @property
-    def after(self) -> int:
-        return self.document.claims
 
 
 def reextract_documents(
@@ -59,7 +44,8 @@ def reextract_documents(
     extractions = extract_texts(texts, jobs=jobs, extractor=extractor)
     for done, (doc, text, extraction) in enumerate(zip(docs, texts, extractions, strict=True), 1):
         if isinstance(extraction, ExtractError):
-            out.append(Reextracted(doc, doc.claims, doc.extractor, error=str(extraction)))
+            out.append(Reextracted(document=doc, before=doc.claims,
+                                   previous_extractor=doc.extractor, error=str(extraction)))
             if progress:
                 progress(done, total)
             continue
@@ -69,7 +55,8 @@ def reextract_documents(
         before, derive = reextract_hooks()  # the cross-document index follows the new claims
         stored = store.replace_extraction(db, doc.id, extraction, flags, aliases,
                                           before=before, derive=derive)
-        out.append(Reextracted(stored, doc.claims, doc.extractor))
+        out.append(Reextracted(document=stored, before=doc.claims,
+                               previous_extractor=doc.extractor))
         if progress:
             progress(done, total)
     return out

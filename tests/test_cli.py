@@ -109,7 +109,7 @@ def assert_clean_failure(result, *words):
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     err = result.stderr.strip().splitlines()
-    assert err and all(line.startswith(("error:", "added:", "unchanged:", "warning:"))
+    assert err and all(line.startswith(("error:", "added:", "unchanged:", "warning:", "summary:"))
                        for line in err)
     for w in words:
         assert w in result.stderr
