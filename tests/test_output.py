@@ -315,3 +315,44 @@ def test_scripts_get_every_row_without_limit(monkeypatch, capsys, fmt):
     out = run(many(5), fmt, DOC_COLUMNS, paged=False)
     assert out.count("seeds/doc") == 5
     assert capsys.readouterr().err == ""
+
+
+# --- the commands that write: rows as they happen ------------------------------------
+
+
+def _outcomes() -> list:
+    from claimtrack.models import AddOutcome
+
+    doc = Document(id="abc", title="=T", origin="a.md", format="markdown", sha256="abc",
+                   published=None, added=datetime(2024, 1, 1, tzinfo=UTC), extractor="x",
+                   chars=3, claims=2)
+    return [AddOutcome(origin="a.md", status="added", document=doc),
+            AddOutcome(origin="b.jsonl:2", status="failed", error="b.jsonl:2: not JSON")]
+
+
+@pytest.mark.parametrize("fmt", ["json", "nl", "csv", "table"])
+def test_row_writer_agrees_with_emit(fmt):
+    from claimtrack.output import ADD_COLUMNS, RowWriter
+
+    rows = _outcomes()
+    streamed, whole = io.StringIO(), io.StringIO()
+    writer = RowWriter(fmt, ADD_COLUMNS, out=streamed)
+    for row in rows:
+        writer.write(row)
+    writer.close()
+    if fmt == "table":  # `add` and `reextract` talk on stderr: no table on stdout
+        assert streamed.getvalue() == ""
+        return
+    emit(rows, fmt, ADD_COLUMNS, out=whole)
+    assert streamed.getvalue() == whole.getvalue()
+    if fmt == "csv":
+        assert list(csv.reader(io.StringIO(streamed.getvalue())))[1][4] == "'=T"
+
+
+def test_row_writer_streams_nl_before_close():
+    from claimtrack.output import ADD_COLUMNS, RowWriter
+
+    out = io.StringIO()
+    writer = RowWriter("nl", ADD_COLUMNS, out=out)
+    writer.write(_outcomes()[0])
+    assert json.loads(out.getvalue())["document"]["id"] == "abc"

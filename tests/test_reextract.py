@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -155,3 +156,20 @@ def test_a_document_the_extractor_fails_on_keeps_its_claims(db: Path, monkeypatc
     after = claims_json(db)
     assert [c for c in after if c["doc_id"] == belhadj] == before
     assert all(c["source_info"] for c in after if c["doc_id"] == haftar)
+
+
+def test_json_is_the_reextracted_records(db: Path) -> None:
+    _age(db)
+    result = run_cli("reextract", "--json", db=db)
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert len(out) == 2 and {r["document"]["origin"] for r in out} == {str(BELHADJ), str(HAFTAR)}
+    for r in out:
+        assert r["previous_extractor"] == "old/0.1" and r["error"] is None
+        assert r["after"] == r["document"]["claims"] > 0
+    nl = run_cli("reextract", "--nl", db=db)
+    rows = [json.loads(line) for line in nl.stdout.splitlines()]
+    assert [r["document"]["id"] for r in rows] == [r["document"]["id"] for r in out]
+    assert "reextracted 2 documents" in nl.stderr  # the talk stays on stderr
+    table = run_cli("reextract", db=db)
+    assert table.exit_code == 0 and table.stdout == ""

@@ -1,0 +1,47 @@
+"""Progress bars: stderr only, documents/s and the time left."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.progress import Progress
+
+from claimtrack import progress
+from claimtrack.progress import RateColumn, progress_bar, rate
+
+
+def test_the_bar_shows_rate_and_eta_on_stderr(capsys, monkeypatch):
+    err = io.StringIO()
+    monkeypatch.setattr(progress, "Console", lambda stderr: Console(file=err, width=150,
+                                                                    force_terminal=True))
+    with progress_bar("adding", force=True) as tick:
+        for done in range(0, 11):
+            tick(done, 10)
+    out = capsys.readouterr()
+    assert out.out == ""  # stdout is data
+    shown = err.getvalue()
+    assert "adding" in shown and "10/10" in shown and "eta" in shown
+
+
+def test_rate_column_reads_the_task_speed():
+    now = [0.0]
+    bar = Progress(RateColumn(), get_time=lambda: now[0])
+    task_id = bar.add_task("x", total=100)
+    task = bar._tasks[task_id]  # noqa: SLF001 - the column renders one task
+    assert RateColumn().render(task).plain == ""  # nothing timed yet
+    for _ in range(4):
+        now[0] += 2.0
+        bar.advance(task_id, 10)
+    assert RateColumn().render(task).plain == "5.0 documents/s"
+
+
+def test_summary_rate():
+    assert rate(30, 10.0) == "3.0 documents/s"
+    assert rate(0, 10.0) == rate(5, 0.0) == ""
+
+
+def test_no_bar_off_a_terminal(capsys):
+    with progress_bar("adding") as tick:  # pytest's stderr is no terminal
+        tick(1, 2)
+    assert capsys.readouterr().err == ""
