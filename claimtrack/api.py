@@ -7,9 +7,10 @@ caller needs only a path. Errors are claimtrack.errors types.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -174,9 +175,16 @@ def _extractor(jobs: int, extractor: str, dask: str | None) -> Iterator[Extract]
 
         yield functools.partial(extract_texts, jobs=jobs, extractor=extractor)
         return
-    from claimtrack.distributed import cluster
+    from claimtrack.distributed import cluster, require_dask
 
-    with cluster(dask, workers=jobs, extractor=extractor) as extract:
+    require_dask()  # a missing extra is said at once, not at the first new document
+    with ExitStack() as started:
+
+        def extract(texts: Iterable[str]) -> Iterator[Extraction | ExtractError]:
+            # the cluster starts when there is something to extract: a rerun that
+            # finds everything stored never waits for workers
+            return started.enter_context(cluster(dask, workers=jobs, extractor=extractor))(texts)
+
         yield extract
 
 
@@ -282,9 +290,12 @@ def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, extract: Extra
     from claimtrack.corpus.update import document_added
 
     waiting: deque[ParsedInput] = deque()  # read, in extraction: as many as it has in hand
+    first = next(docs, None)
+    if first is None:  # all stored already (a rerun) or failed: no parser to start
+        return
 
     def texts() -> Iterator[str]:
-        for parsed in docs:
+        for parsed in itertools.chain([first], docs):
             waiting.append(parsed)
             yield parsed.text
 

@@ -38,7 +38,8 @@ MISSING = ("--dask needs the optional Dask extra: pip install 'claimtrack[dask]'
            "(dask and distributed)")
 
 
-def _dask() -> Any:
+def require_dask() -> Any:
+    """dask.distributed, or the one-line error saying how to install it."""
     try:
         import dask.distributed
     except ImportError:
@@ -53,7 +54,7 @@ def cluster(scheduler: str, workers: int = 1, extractor: str = names.DEFAULT,
     extraction on the Dask cluster at `scheduler` (an address such as
     tcp://10.0.0.5:8786, or "local": a LocalCluster of `workers` processes here).
     The client (and a local cluster) is closed when the block ends."""
-    dd = _dask()
+    dd = require_dask()
     local = client = None
     try:
         if scheduler == LOCAL:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import io
 import json
 from datetime import date
@@ -189,10 +190,17 @@ def test_add_records_then_rerun_skips_them_unparsed(tmp_path, monkeypatch):
     def no_parsing(*a, **kw):
         raise AssertionError("a stored record was parsed again")
 
+    import claimtrack.extract
+    from claimtrack import distributed
+
     monkeypatch.setattr(ingest, "parse_bytes", no_parsing)
-    again = api.add(db, records=[str(f)], keep=False)
+    monkeypatch.setattr(claimtrack.extract, "extract_texts", no_parsing)  # no parser starts
+    again = api.add(db, records=[str(f)], keep=False, jobs=2)
     assert again.counts == {"added": 0, "unchanged": 2, "failed": 1}
     assert again.added == [] and again.unchanged == []  # keep=False: counts only
+    if importlib.util.find_spec("dask") is not None:  # nor a cluster
+        monkeypatch.setattr(distributed, "cluster", no_parsing)
+        assert api.add(db, records=[str(f)], dask="local").counts["unchanged"] == 2
 
 
 def test_cli_records_with_json_and_summary(tmp_path):
