@@ -29,7 +29,7 @@ from claimtrack.errors import (
     Interrupted,
 )
 from claimtrack.models import AddOutcome, Claim, Document, Extraction, ParsedInput, Reextracted
-from claimtrack.records import Pending, Unit, count_records, iter_records
+from claimtrack.records import RECORD_EXTENSIONS, Pending, Unit, count_records, iter_records
 
 Progress = Callable[[int, int], None]  # (done, total)
 T = TypeVar("T")
@@ -194,8 +194,10 @@ def _units(items: Sequence[str], records: Sequence[str], stdin: BinaryIO | None,
     from claimtrack.ingest import read_input
 
     for item in items:
+        notes = [f"read as one text document; to add the documents it holds, give it as "
+                 f"--records {item}"] if item.lower().endswith(RECORD_EXTENSIONS) else []
         yield Pending(origin=item, read=functools.partial(read_input, item, stdin=stdin,
-                                                          max_bytes=max_bytes))
+                                                          max_bytes=max_bytes), notes=notes)
     for path in records:
         yield from iter_records(path, stdin=stdin, max_bytes=max_bytes)
 
@@ -259,6 +261,8 @@ def _new_documents(units: Iterable[Unit], given: dict, run: _AddRun) -> Iterator
         if isinstance(unit, InputError):
             run.settled(AddEvent("failed", unit.path, error=unit))
             continue
+        for n in unit.notes:
+            run.emit(AddEvent("note", unit.origin, note=n))
         if unit.sha256 is not None and not new(unit.sha256, unit.origin):
             continue
         try:

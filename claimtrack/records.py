@@ -37,6 +37,7 @@ from claimtrack.models import ParsedInput
 FIELDS = ("id", "text", "html", "url", "title", "published", "publisher")
 RecordFormat = Literal["jsonl", "csv"]
 _CSV_EXTENSIONS = (".csv",)
+RECORD_EXTENSIONS = (".jsonl", ".ndjson", *_CSV_EXTENSIONS)  # files that look like records
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Pending:
     origin: str  # what an error about it names: a path, or FILE:LINE of a record
     read: Callable[[], ParsedInput]
     sha256: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings about it, said before reading
 
 
 Unit = Pending | InputError  # an input to read, or one that failed before it could be

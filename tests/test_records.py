@@ -230,3 +230,12 @@ def test_cli_needs_something_to_add(tmp_path):
 def test_stdin_is_read_once(tmp_path):
     r = run_cli("add", "-", "--records", "-", db=tmp_path / "t.db", input="x")
     assert r.exit_code == 1 and "standard input" in r.stderr
+
+
+def test_a_records_file_given_as_a_path_is_one_document_with_a_warning(tmp_path):
+    f = jsonl(tmp_path / "d.jsonl", {"text": ORIGINAL})
+    r = run_cli("add", str(f), db=tmp_path / "t.db")
+    assert r.exit_code == 0, r.stderr
+    assert f"warning: {f}: read as one text document; to add the documents it holds, give it " \
+           f"as --records {f}" in r.stderr
+    assert "summary: 1 added" in r.stderr
