@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 import io
 import json
 from datetime import date
@@ -29,6 +28,14 @@ def jsonl(path: Path, *lines: dict | str) -> Path:
     path.write_text("".join((ln if isinstance(ln, str) else json.dumps(ln)) + "\n"
                             for ln in lines), encoding="utf-8")
     return path
+
+
+def dask_installed() -> bool:
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def units(path: Path, **kw) -> list:
@@ -198,7 +205,7 @@ def test_add_records_then_rerun_skips_them_unparsed(tmp_path, monkeypatch):
     again = api.add(db, records=[str(f)], keep=False, jobs=2)
     assert again.counts == {"added": 0, "unchanged": 2, "failed": 1}
     assert again.added == [] and again.unchanged == []  # keep=False: counts only
-    if importlib.util.find_spec("dask") is not None:  # nor a cluster
+    if dask_installed():  # nor a cluster
         monkeypatch.setattr(distributed, "cluster", no_parsing)
         assert api.add(db, records=[str(f)], dask="local").counts["unchanged"] == 2
 
