@@ -49,8 +49,9 @@ class AddResult:
     """What `add` did, document by document. `failures` are one-line errors
     (InputError: the input could not be read; DocumentError: it could not be
     extracted or stored), each naming its path (a record: FILE:LINE). `counts`
-    counts the outcomes; with add(keep=False) the `added` and `unchanged` lists
-    stay empty, so a batch of any size costs the same memory."""
+    counts the outcomes; with add(keep=False) the `added`, `unchanged` and `notes`
+    lists stay empty (`on_event` hears everything), so a batch of any size costs
+    the same memory; `failures` are kept, to be listed at the end."""
 
     added: list[Document] = field(default_factory=list)
     unchanged: list[tuple[str, Document]] = field(default_factory=list)  # (origin, stored doc)
@@ -133,7 +134,7 @@ def add(
             result.unchanged.append((event.origin, event.document))  # type: ignore[arg-type]
         elif event.kind == "failed":
             result.failures.append(event.error)  # type: ignore[arg-type]
-        elif event.kind == "note":
+        elif event.kind == "note" and keep:
             result.notes.append(f"{event.origin}: {event.note}")
         if on_event:
             on_event(event)
