@@ -9,7 +9,8 @@ source_grades, keyed by names, and are left as they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 
 import sqlite_utils
 
@@ -39,10 +40,19 @@ def reextract_documents(
     total = len(docs)
     if progress:
         progress(0, total)
-    texts = [store.get_text(db, d.id) for d in docs]
+    # Texts are read as the parser asks for them and dropped once stored, so
+    # memory does not grow with the number of documents.
+    waiting: deque[str] = deque()
+
+    def texts() -> Iterator[str]:
+        for d in docs:
+            waiting.append(store.get_text(db, d.id))
+            yield waiting[-1]
+
     out: list[Reextracted] = []
-    extractions = extract_texts(texts, jobs=jobs, extractor=extractor)
-    for done, (doc, text, extraction) in enumerate(zip(docs, texts, extractions, strict=True), 1):
+    extractions = extract_texts(texts(), jobs=jobs, extractor=extractor)
+    for done, (doc, extraction) in enumerate(zip(docs, extractions, strict=True), 1):
+        text = waiting.popleft()
         if isinstance(extraction, ExtractError):
             out.append(Reextracted(document=doc, before=doc.claims,
                                    previous_extractor=doc.extractor, error=str(extraction)))
