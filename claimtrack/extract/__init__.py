@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, cast
 
 import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
@@ -31,6 +32,9 @@ from claimtrack.extract.stance import compared_of, stance
 from claimtrack.extract.tokens import tokenize
 from claimtrack.models import Extraction, Mention
 from claimtrack.nlp import get_nlp
+
+if TYPE_CHECKING:
+    from thinc.types import Ints2d
 
 _RULES_VERSION = "1.8.0"
 # the lexicon's and the filter's versions are part of the names: editing
@@ -108,7 +112,7 @@ _SET = [POS, MORPH, LEMMA]
 @functools.lru_cache(maxsize=1)
 def _multi(nlp) -> tuple[Matcher, list[tuple[int, dict]]]:
     matcher = Matcher(nlp.vocab)
-    rules = []
+    rules: list[tuple[int, dict]] = []
     for p in nlp.get_pipe("attribute_ruler").patterns:
         if any(len(pattern) > 1 for pattern in p["patterns"]):
             matcher.add(str(len(rules)), p["patterns"])
@@ -165,15 +169,15 @@ def apply_ruler(nlp, doc: Doc) -> Doc:
     for w, t, d, sp in doc.to_array(_KEY).tolist():
         k = named.get(w)
         keys.append((_word_key(nlp, w) if k is None else k, t, d, sp))
-    hits = []
-    for i, k in enumerate(keys):  # Token objects only on a cache miss: they are not free
-        res = ruled.get(k)
+    hits: list[tuple] = []
+    for i, key in enumerate(keys):  # Token objects only on a cache miss: they are not free
+        res = ruled.get(key)
         if res is None:
-            res = ruled[k] = _rule_one(nlp, doc[i])
+            res = ruled[key] = _rule_one(nlp, doc[i])
         hits.append(res)
-    doc.from_array(_SET, numpy.array([h[:3] for h in hits], dtype="uint64"))
-    for i, (k, h) in enumerate(zip(keys, hits, strict=True)):
-        if k[3]:  # the ruler re-tags whitespace
+    doc.from_array(_SET, cast("Ints2d", numpy.array([h[:3] for h in hits], dtype="uint64")))
+    for i, (key, h) in enumerate(zip(keys, hits, strict=True)):
+        if key[3]:  # the ruler re-tags whitespace
             tok = doc[i]
             tok.tag_, tok.dep_ = h[3], h[4]
     matcher, rules = _multi(nlp)
@@ -201,7 +205,7 @@ def fill_lemmas(nlp, doc: Doc) -> Doc:
         if lemma is None:
             lemma = _LEMMAS[key] = strings.add(lemmatizer.lemmatize(doc[int(i)])[0])
         lemmas[i] = lemma
-    doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+    doc.from_array([LEMMA], cast("Ints2d", lemmas.reshape(-1, 1)))
     return doc
 
 
