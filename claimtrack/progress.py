@@ -12,12 +12,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 Tick = Callable[[int, int | None], None]
 
 
+def _silent(done: int, total: int | None = None) -> None:
+    """The tick when no bar is shown."""
+
+
 @contextmanager
 def progress_bar(label: str, force: bool | None = None) -> Iterator[Tick]:
     """Yield tick(done, total); total None keeps the last known total."""
     show = sys.stderr.isatty() if force is None else force
     if not show:
-        yield lambda done, total=None: None
+        yield _silent
         return
     bar = Progress(
         TextColumn(label),
