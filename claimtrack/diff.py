@@ -317,7 +317,7 @@ def diff_claims(
                 if m.wider is not None:  # stored for (m.a, m.b); A holds m.b when flipped
                     wider = {"a": "b", "b": "a"}[m.wider] if flipped else m.wider
                 aligned.append(ClaimPair(relation=m.relation, similarity=m.similarity,  # type: ignore[arg-type]
-                                         wider=wider, a=x, b=y, differences=diffs))
+                                         wider=wider, a=x, b=y, differences=diffs))  # type: ignore[arg-type]
     seq = {c.id: i for i, c in enumerate(claims_a)} | {c.id: i for i, c in enumerate(claims_b)}
     aligned.sort(key=lambda p: (seq[p.a.id], seq[p.b.id]))
     contradictions.sort(key=lambda p: (seq[p.a.id], seq[p.b.id]))
