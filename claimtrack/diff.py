@@ -21,6 +21,7 @@ stay out of `claims`: those lists keep meaning "what the other account lacks".
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Literal
@@ -338,7 +339,7 @@ def diff_claims(
     )
 
 
-def cluster_origins(conn, ids: Sequence[str]) -> dict[str, int]:
+def cluster_origins(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, int]:
     """claim id -> independent origins of its stored cluster."""
     members = matchstore.member_rows(conn, ids)
     stats = matchstore.cluster_rows(conn, [m.cluster for m in members.values()])

@@ -277,7 +277,7 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
     derived: set[tuple[str, str]] = set()
 
     def attribute(entity_id: str, name: str | None, cue: str | None, doc_id: str,
-                  stype: str | None = None):
+                  stype: str | None = None) -> QualifiedName | None:
         key = _agent_key(name, cue, doc_id)
         if key is None:
             return None
