@@ -149,21 +149,18 @@ class Renderer:
         for fmt in fmts:
             self.run(" ".join([name, *fmt]), [*argv, *fmt], db)
 
-    def copy(self, db: Path, name: str) -> Path:
+    @staticmethod
+    def copy(db: Path, name: str) -> Path:
+        """A copy of the database (its WAL folded in) for a command that writes."""
+        import sqlite3
+
         target = db.with_name(f"{db.stem}-{name}.db")
-        src = self.cli_connect(db)
-        dst = self.cli_connect(target)
+        src, dst = sqlite3.connect(str(db)), sqlite3.connect(str(target))
         with dst:
             src.backup(dst)
         src.close()
         dst.close()
         return target
-
-    @staticmethod
-    def cli_connect(path: Path):  # a plain copy of the SQLite file (WAL folded in)
-        import sqlite3
-
-        return sqlite3.connect(str(path))
 
 
 def _json(out: dict) -> list[dict]:
@@ -475,16 +472,15 @@ def main() -> int:
     if args.head_only:
         if recorded is None:
             raise SystemExit(f"compare_outputs: {DIGESTS} is absent: run with --record first")
-        before = {name: d for name, d in recorded["outputs"].items()}
-        before_exit = recorded.get("exits", {})
-        head_d = {n: digest(t) for n, t in head.items() if "\0" not in n}
-        rows = compare({n: d for n, d in before.items()}, head_d, before_exit, head, texts=None)
+        rows = compare(recorded["outputs"],
+                       {n: digest(t) for n, t in head.items() if "\0" not in n},
+                       recorded.get("exits", {}), head, digests=True, show_private=False)
     else:
         pin_out = outputs["pin"]
         rows = compare({n: t for n, t in pin_out.items() if "\0" not in n},
                        {n: t for n, t in head.items() if "\0" not in n},
                        {n[:-5]: t for n, t in pin_out.items() if n.endswith("\0exit")},
-                       head, texts=args.show_polnear_diff)
+                       head, digests=False, show_private=args.show_polnear_diff)
         if args.record:
             DIGESTS.write_text(json.dumps({
                 "pin": pin,
@@ -505,8 +501,10 @@ def main() -> int:
 
 
 def compare(before: dict[str, str], after: dict[str, str], before_exit: dict[str, str],
-            head: dict[str, str], texts: bool | None) -> list[tuple[str, str, list[str]]]:
-    """(name, status, detail lines) for every command either side rendered."""
+            head: dict[str, str], digests: bool,
+            show_private: bool) -> list[tuple[str, str, list[str]]]:
+    """(name, status, detail lines) for every command either side rendered; with `digests`,
+    both sides are sha256 digests (the recorded pin against HEAD)."""
     rows = []
     for name in sorted(set(before) | set(after), key=lambda n: (n.split(":")[0], n)):
         a, b = before.get(name), after.get(name)
@@ -514,13 +512,13 @@ def compare(before: dict[str, str], after: dict[str, str], before_exit: dict[str
             rows.append((name, "only at head", []))
         elif b is None:
             rows.append((name, "only at pin", []))
-        elif a == b or (texts is None and a == digest(b)):
+        elif a == b:
             rows.append((name, "identical", []))
         elif before_exit.get(name) == "2" and head.get(f"{name}\0exit") == "0":
             rows.append((name, "new", []))  # the pin refused the usage: a new option
-        elif texts is None:
+        elif digests:
             rows.append((name, "differs", ["(digest differs)"]))
-        elif private(name) and not texts:
+        elif private(name) and not show_private:
             rows.append((name, "differs", [f"({len(a.splitlines())} -> {len(b.splitlines())} "
                                            "lines; --show-polnear-diff to see them)"]))
         else:
