@@ -316,6 +316,7 @@ def render_corpus(r: Renderer, corpus: str) -> None:
     if corpus == "seeds":
         r.run(f"{p}: extract --extractor rules", ["extract", "--extractor", "rules",
                                                   "seeds.jsonl"])
+        r.run(f"{p}: extract --jobs 2", ["extract", "--jobs", "2", "seeds.jsonl"])
     else:  # PolNeAR is gold: eval, from the predictions extract wrote (no second parse)
         for fmt in FORMATS:
             r.run(" ".join([f"{p}: eval --pred", *fmt]),
