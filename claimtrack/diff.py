@@ -21,6 +21,7 @@ stay out of `claims`: those lists keep meaning "what the other account lacks".
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Literal
@@ -317,7 +318,7 @@ def diff_claims(
                 if m.wider is not None:  # stored for (m.a, m.b); A holds m.b when flipped
                     wider = {"a": "b", "b": "a"}[m.wider] if flipped else m.wider
                 aligned.append(ClaimPair(relation=m.relation, similarity=m.similarity,  # type: ignore[arg-type]
-                                         wider=wider, a=x, b=y, differences=diffs))
+                                         wider=wider, a=x, b=y, differences=diffs))  # type: ignore[arg-type]
     seq = {c.id: i for i, c in enumerate(claims_a)} | {c.id: i for i, c in enumerate(claims_b)}
     aligned.sort(key=lambda p: (seq[p.a.id], seq[p.b.id]))
     contradictions.sort(key=lambda p: (seq[p.a.id], seq[p.b.id]))
@@ -338,7 +339,7 @@ def diff_claims(
     )
 
 
-def cluster_origins(conn, ids: Sequence[str]) -> dict[str, int]:
+def cluster_origins(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, int]:
     """claim id -> independent origins of its stored cluster."""
     members = matchstore.member_rows(conn, ids)
     stats = matchstore.cluster_rows(conn, [m.cluster for m in members.values()])

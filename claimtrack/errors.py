@@ -1,5 +1,12 @@
 """Exceptions the library raises; the CLI turns them into one-line errors."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # models imports nothing of claimtrack: no cycle
+    from claimtrack.models import Document
+
 
 class ClaimtrackError(Exception):
     """Base class. The message must tell the user what to do."""
@@ -51,7 +58,7 @@ class AlreadyStoredError(DatabaseError):
     """The same text (sha256) is stored already, perhaps by another process
     between our check and our write; `document` is the stored one."""
 
-    def __init__(self, message: str, document):  # document: models.Document
+    def __init__(self, message: str, document: Document) -> None:
         self.document = document
         super().__init__(message)
 
@@ -61,7 +68,7 @@ class Interrupted(ClaimtrackError):
     partial result (api.AddResult); `not_processed` counts inputs left over
     (None: unknown, records read from stdin)."""
 
-    def __init__(self, result, not_processed: int | None):
+    def __init__(self, result: Any, not_processed: int | None) -> None:  # api.AddResult
         self.result = result
         self.not_processed = not_processed
         stored = result.counts["added"]

@@ -496,6 +496,7 @@ def list_sources(
             entry = entry or lookup(grades, source_name(c))
         if entry is not None:
             used.add(grade_key(entry.source))
+        grade: str
         if all(c.grade is not None for c in cs):
             # what the claims were graded with (credibility.py): the listing agrees
             got = Counter(c.grade.reliability for c in cs if c.grade is not None)

@@ -417,7 +417,7 @@ def _resolve_format(text: str, origin: str, fmt: str | None) -> Format:
 
 
 def parse_bytes(raw: bytes, origin: str, fmt: str | None = None, *, title: str | None = None,
-                published: date | None = None, meta: dict[str, str] | None = None,
+                published: date | None = None, meta: dict[str, str | None] | None = None,
                 ) -> ParsedInput:
     """Raw document bytes -> ParsedInput (stored text, links, title, date, notes).
 

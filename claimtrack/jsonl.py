@@ -61,7 +61,7 @@ def iter_lines(stream: IO[bytes] | IO[str] | Iterable[str], name: str,
     a file of one endless line never sits in memory whole."""
     readline = getattr(stream, "readline", None)
     if readline is None:  # a list of lines (tests, callers with text in hand)
-        yield from enumerate(stream, 1)  # type: ignore[arg-type]
+        yield from enumerate(stream, 1)
         return
     limit = -1 if max_line is None else max_line + 1
     n = 0

@@ -130,8 +130,8 @@ class _Inline:
                     Link(start=start, end=self.pos, text=url, target=target, missing=False)
                 )
                 i = m.end()
-            elif c in "*_" and (hit := self._emphasis(s, i, closers)):
-                inner, i = hit
+            elif c in "*_" and (em := self._emphasis(s, i, closers)):
+                inner, i = em
                 self.run(inner)
             elif c == "&" and (m := _ENTITY.match(s, i)):
                 self.emit(htmlmod.unescape(m.group(0)))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, TextIO, TypeVar
 
 from pydantic import BaseModel
 from rich.console import Console
@@ -234,10 +234,13 @@ class RowWriter:
             self.stream.write(for_json(text) + "\n")
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 def emit_model(
-    model: BaseModel,
+    model: M,
     fmt: Format,
-    render_table: Callable[[BaseModel, Console], None],
+    render_table: Callable[[M, Console], None],
     out: TextIO | None = None,
 ) -> None:
     """Write one non-list result (entity view, diff): JSON is its model_dump,

@@ -39,6 +39,10 @@ def rate(done: int, seconds: float) -> str:
     return f"{done / seconds:,.1f} documents/s" if seconds > 0 and done else ""
 
 
+def _silent(done: int, total: int | None = None) -> None:
+    """The tick when no bar is shown."""
+
+
 @contextmanager
 def progress_bar(label: str, force: bool | None = None, unit: str = "documents",
                  ) -> Iterator[Tick]:
@@ -46,7 +50,7 @@ def progress_bar(label: str, force: bool | None = None, unit: str = "documents",
     shows done/total, `unit`s per second, time elapsed and the time left (ETA)."""
     show = sys.stderr.isatty() if force is None else force
     if not show:
-        yield lambda done, total=None: None
+        yield _silent
         return
     bar = Progress(
         TextColumn(label),

@@ -28,6 +28,7 @@ from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.models import Alias, Claim, Mention, Span
 
 T = TypeVar("T")
+R = TypeVar("R")  # a stored row: a dict or a tuple
 
 _JSON_COLUMNS = ("flags", "source_info", "source_fragments", "cue_fragments",
                  "content_fragments")
@@ -52,8 +53,7 @@ def _problem(e: Exception) -> str:
     return f"unreadable ({type(e).__name__}: {e})" if str(e) else type(e).__name__
 
 
-def convert(rows: Iterable[dict[str, Any]], make: Callable[[dict[str, Any]], T],
-            name: Callable[[dict[str, Any]], str]) -> list[T]:
+def convert(rows: Iterable[R], make: Callable[[R], T], name: Callable[[R], str]) -> list[T]:
     """`make(row)` for each row; a row it cannot convert is skipped with a warning."""
     out = []
     for row in rows:
@@ -213,7 +213,7 @@ def entity_facts(
     try:
         if doc_ids is None:
             return list(db.conn.execute(sql))
-        out = []
+        out: list[tuple[str, str, str]] = []
         ids = list(doc_ids)
         for i in range(0, len(ids), 500):  # under SQLite's limit on parameters
             part = ids[i : i + 500]

@@ -17,7 +17,7 @@ import sqlite_utils
 from claimtrack import extractor_names as names
 from claimtrack import store
 from claimtrack.assess import assess
-from claimtrack.models import Document, Reextracted
+from claimtrack.models import Alias, Document, Extraction, Reextracted
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -72,7 +72,7 @@ def reextract_documents(
     return out
 
 
-def _aliases(text: str, extraction):
+def _aliases(text: str, extraction: Extraction) -> list[Alias]:
     """The text's inserted identifications, as `add` finds them."""
     from claimtrack.aliases import find_aliases, quoted_spans
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from claimtrack.escape import for_terminal, for_xml, map_strings
 from claimtrack.models import Claim, Span
 
 if TYPE_CHECKING:  # report.py imports this module; the types are only annotations here
+    from prov.model import QualifiedName
+
     from claimtrack.report import Report, ReportClaim, ReportDocument
 
 TITLE = "Provenance report"
@@ -275,13 +277,13 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
     derived: set[tuple[str, str]] = set()
 
     def attribute(entity_id: str, name: str | None, cue: str | None, doc_id: str,
-                  stype: str | None = None):
+                  stype: str | None = None) -> QualifiedName | None:
         key = _agent_key(name, cue, doc_id)
         if key is None:
             return None
         if key[0] not in agents:
             agents.add(key[0])
-            agent_attrs: dict[str, object] = {PROV_LABEL: key[1]}
+            agent_attrs: dict[QualifiedName, Any] = {PROV_LABEL: key[1]}
             if stype and stype != "unknown":
                 agent_attrs[ns["source_type"]] = stype
                 if stype in _PROV_AGENT_TYPES:
@@ -292,7 +294,7 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
 
     for rd in report.documents:
         d = rd.document
-        attrs: dict[str, object] = {
+        attrs: dict[QualifiedName, Any] = {
             PROV_LABEL: d.title or "(untitled)",
             ns["origin"]: d.origin,
             ns["sha256"]: d.sha256,
@@ -319,7 +321,7 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
                 attrs[ns["flags"]] = "; ".join(f.code for f in c.flags)
             doc.entity(ns[own], attrs)
             declared.add(own)
-            act_attrs: dict[str, object] = {PROV_LABEL: attribution_text(c)}
+            act_attrs: dict[QualifiedName, Any] = {PROV_LABEL: attribution_text(c)}
             if c.cue:
                 act_attrs.update(
                     {ns["cue"]: c.cue.text, ns["cue_start"]: c.cue.start, ns["cue_end"]: c.cue.end}
@@ -352,6 +354,6 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
                     doc.wasDerivedFrom(ns[generated], ns[used])
     if fmt == "provn":
         return doc.get_provn() + "\n"
-    text = doc.serialize(format=fmt, **({"indent": 2} if fmt == "json" else {}))
+    text = doc.serialize(format=fmt, indent=2) if fmt == "json" else doc.serialize(format=fmt)
     assert isinstance(text, str)
     return text if text.endswith("\n") else text + "\n"

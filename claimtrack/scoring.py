@@ -351,7 +351,8 @@ def _score_document(
     keep = [_kept(a, only, missing_keeps=False) for a in gold_atts]
     pred_keep = [_kept(a, only, missing_keeps=True) for a in pred_atts]
 
-    gcount, pcount = Counter(), Counter()
+    gcount: Counter[str] = Counter()
+    pcount: Counter[str] = Counter()
     gold = _read_side(gt, gold_atts, True, gcount)
     pred = _read_side(gt, pred_atts, same_text, pcount)
     for side, cnt in (("gold", gcount), ("pred", pcount)):
@@ -415,10 +416,10 @@ def _collect_errors(
                 pred.atts[j] if j is not None else None, jac))
     for j, a in enumerate(pred.atts):
         if j not in gold_of and j not in ignored:
-            i, jac = _closest(pred.sets[j]["content"], gold)
+            g, jac = _closest(pred.sets[j]["content"], gold)
             tally.false_alarms.append(_Candidate(
                 "false_alarm", doc_id, text, a, pred.hulls[j],
-                gold.atts[i] if i is not None else None, jac))
+                gold.atts[g] if g is not None else None, jac))
 
 
 # --- errors for display --------------------------------------------------------
@@ -436,6 +437,8 @@ def _span_text(span: Mapping[str, Any] | None) -> str | None:
 
 def _example(cand: _Candidate) -> ErrorExample:
     a, other = cand.att, cand.other or {}
+    s: int | None
+    e: int | None
     if cand.hull is not None:
         s, e = cand.hull
         content = cand.text[s:e]

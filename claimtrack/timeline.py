@@ -105,7 +105,7 @@ class _Corpus:
                 self.by_doc[doc_id] = {c.id: c for c in found}
                 self.claims.update(self.by_doc[doc_id])
 
-    def day(self, claim_id: str) -> tuple[dt.date, str]:
+    def day(self, claim_id: str) -> tuple[dt.date, Literal["published", "added"]]:
         d = self.document(self.claims[claim_id].doc_id)
         return (d.published, "published") if d.published else (d.added.date(), "added")
 
@@ -140,7 +140,8 @@ def _appearance(corpus: _Corpus, claim_id: str, cluster: str, relation: tuple[st
         cluster=cluster, relation=relation[0], similarity=relation[1],  # type: ignore[arg-type]
         root=member.root if member else None, relay=bool(member and member.relay),
         copied=bool(member and member.copy), circular=member.circular if member else None,
-        via=relayers(c, corpus.by_doc[c.doc_id]), entity_role=role, claim=c)
+        via=relayers(c, corpus.by_doc[c.doc_id]), claim=c,
+        entity_role=role)  # type: ignore[arg-type]  # "by"/"about": queries.entity_roles
 
 
 def _cluster(corpus: _Corpus, cluster: str, reference: str | None,

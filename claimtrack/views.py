@@ -187,7 +187,7 @@ def diff_markdown(diff: DiffResult) -> str:
     """The diff as Markdown: a table of the two accounts, then the pairs and lists."""
     a, b = diff.a, diff.b
     lines = ["# Two accounts compared", "", "| | A | B |", "| --- | --- | --- |"]
-    rows = [("document", a.id, b.id), ("title", a.title, b.title),
+    rows: list[tuple[str, object, object]] = [("document", a.id, b.id), ("title", a.title, b.title),
             ("publisher", a.publisher, b.publisher), ("published", a.published, b.published)]
     sa, sb = diff.sourcing.a.model_dump(), diff.sourcing.b.model_dump()
     rows += [(k.replace("_", " "), sa[k], sb[k]) for k in sa]

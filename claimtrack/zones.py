@@ -544,9 +544,9 @@ def _credits(text: str, lines: list[_Line]) -> tuple[list[WireMarker], list[Span
             while text[s] in " \t\xa0":
                 s += 1
             markers.append(WireMarker(agency=a, kind="signoff", span=Span.of(text, s, ln.end)))
-    for m in markers:  # a credit is an editorial line too, whatever its form
-        if not any(n.start < m.span.end and m.span.start < n.end for n in notes):
-            notes.append(m.span)
+    for w in markers:  # a credit is an editorial line too, whatever its form
+        if not any(n.start < w.span.end and w.span.start < n.end for n in notes):
+            notes.append(w.span)
     notes.sort(key=lambda n: n.start)
     return markers, notes
 

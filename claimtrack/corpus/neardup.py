@@ -37,7 +37,7 @@ def shingles(text: str) -> set[bytes]:
 def _coefficients() -> tuple[numpy.ndarray, numpy.ndarray]:
     """Fixed multiply-shift hash functions (odd multipliers), from a fixed digest."""
     raw = hashlib.blake2b(b"claimtrack-minhash-1", digest_size=64).digest()
-    seeds = []
+    seeds: list[int] = []
     while len(seeds) < 2 * PERMUTATIONS:
         raw = hashlib.blake2b(raw, digest_size=64).digest()
         seeds.extend(struct.unpack(">8Q", raw))

@@ -11,11 +11,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from claimtrack import extractor_names as names
 from claimtrack.errors import ClaimtrackError, ExtractError
@@ -29,8 +31,12 @@ from claimtrack.extract.resolve import resolve_sources
 from claimtrack.extract.rules import find_attributions
 from claimtrack.extract.stance import compared_of, stance
 from claimtrack.extract.tokens import tokenize
-from claimtrack.models import Extraction, Mention
+from claimtrack.models import Extraction, Mention, Span
 from claimtrack.nlp import get_nlp
+
+if TYPE_CHECKING:
+    from spacy.pipeline import Lemmatizer
+    from thinc.types import Ints2d
 
 _RULES_VERSION = "1.8.0"
 # the lexicon's and the filter's versions are part of the names: editing
@@ -53,7 +59,7 @@ def _mentions(doc: Doc) -> list[Mention]:
     ]
 
 
-def prepare(nlp, text: str) -> Doc:
+def prepare(nlp: Language, text: str) -> Doc:
     """Tokenise and mark paragraph sentence starts, ready for the pipeline.
 
     Done outside the shared pipeline (nlp.pipe accepts Docs), so get_nlp()'s
@@ -73,7 +79,7 @@ def _parseable(text: str) -> str:
 
 
 def _resliced(ex: Extraction, text: str) -> Extraction:
-    def fix(span):
+    def fix(span: Span | None) -> None:
         if span is not None:
             span.text = text[span.start : span.end]
             for f in span.fragments or ():
@@ -105,11 +111,16 @@ _KEY = [LOWER, TAG, DEP, IS_SPACE]
 _SET = [POS, MORPH, LEMMA]
 
 
+def _ruler(nlp: Language) -> Any:
+    """The stock attribute ruler (its patterns are dicts spaCy types loosely)."""
+    return nlp.get_pipe("attribute_ruler")
+
+
 @functools.lru_cache(maxsize=1)
-def _multi(nlp) -> tuple[Matcher, list[tuple[int, dict]]]:
+def _multi(nlp: Language) -> tuple[Matcher, list[tuple[int, dict]]]:
     matcher = Matcher(nlp.vocab)
-    rules = []
-    for p in nlp.get_pipe("attribute_ruler").patterns:
+    rules: list[tuple[int, dict]] = []
+    for p in _ruler(nlp).patterns:
         if any(len(pattern) > 1 for pattern in p["patterns"]):
             matcher.add(str(len(rules)), p["patterns"])
             rules.append((p["index"], p["attrs"]))
@@ -117,11 +128,11 @@ def _multi(nlp) -> tuple[Matcher, list[tuple[int, dict]]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _word_rules(nlp) -> tuple[frozenset[str], tuple[re.Pattern, ...]]:
+def _word_rules(nlp: Language) -> tuple[frozenset[str], tuple[re.Pattern, ...]]:
     """The words (and word patterns) that some ruler rule names."""
     words: set[str] = set()
     regexes = []
-    for p in nlp.get_pipe("attribute_ruler").patterns:
+    for p in _ruler(nlp).patterns:
         for pattern in p["patterns"]:
             for t in pattern:
                 v = t.get("LOWER")
@@ -139,7 +150,7 @@ def _word_rules(nlp) -> tuple[frozenset[str], tuple[re.Pattern, ...]]:
 _NAMED: dict[int, int] = {}  # word id -> itself when a rule may name it, else 0
 
 
-def _word_key(nlp, lower: int) -> int:
+def _word_key(nlp: Language, lower: int) -> int:
     k = _NAMED.get(lower)
     if k is None:
         words, regexes = _word_rules(nlp)
@@ -149,7 +160,7 @@ def _word_key(nlp, lower: int) -> int:
     return k
 
 
-def _rule_one(nlp, tok) -> tuple[int, ...]:
+def _rule_one(nlp: Language, tok: Token) -> tuple[int, ...]:
     """The ruler's one-token answer for a token, from a doc of that token alone."""
     one = Doc(nlp.vocab, words=[tok.text], spaces=[False])
     one[0].tag_ = tok.tag_
@@ -158,22 +169,22 @@ def _rule_one(nlp, tok) -> tuple[int, ...]:
     return (*one.to_array(_SET).tolist()[0], one[0].tag_, one[0].dep_)
 
 
-def apply_ruler(nlp, doc: Doc) -> Doc:
+def apply_ruler(nlp: Language, doc: Doc) -> Doc:
     """What the stock attribute ruler sets on a tagged, parsed doc."""
     named, ruled = _NAMED, _RULED
     keys = []
     for w, t, d, sp in doc.to_array(_KEY).tolist():
         k = named.get(w)
         keys.append((_word_key(nlp, w) if k is None else k, t, d, sp))
-    hits = []
-    for i, k in enumerate(keys):  # Token objects only on a cache miss: they are not free
-        res = ruled.get(k)
+    hits: list[tuple] = []
+    for i, key in enumerate(keys):  # Token objects only on a cache miss: they are not free
+        res = ruled.get(key)
         if res is None:
-            res = ruled[k] = _rule_one(nlp, doc[i])
+            res = ruled[key] = _rule_one(nlp, doc[i])
         hits.append(res)
-    doc.from_array(_SET, numpy.array([h[:3] for h in hits], dtype="uint64"))
-    for i, (k, h) in enumerate(zip(keys, hits, strict=True)):
-        if k[3]:  # the ruler re-tags whitespace
+    doc.from_array(_SET, cast("Ints2d", numpy.array([h[:3] for h in hits], dtype="uint64")))
+    for i, (key, h) in enumerate(zip(keys, hits, strict=True)):
+        if key[3]:  # the ruler re-tags whitespace
             tok = doc[i]
             tok.tag_, tok.dep_ = h[3], h[4]
     matcher, rules = _multi(nlp)
@@ -187,13 +198,13 @@ def apply_ruler(nlp, doc: Doc) -> Doc:
     return doc
 
 
-def fill_lemmas(nlp, doc: Doc) -> Doc:
+def fill_lemmas(nlp: Language, doc: Doc) -> Doc:
     """The lemmas the stock lemmatizer would set (it keeps any set earlier)."""
     if doc.has_annotation("LEMMA") and all(t.lemma for t in doc):
         return doc
     arr = doc.to_array([ORTH, POS, MORPH, LEMMA])
     lemmas = arr[:, 3].copy()
-    lemmatizer = nlp.get_pipe("lemmatizer")
+    lemmatizer = cast("Lemmatizer", nlp.get_pipe("lemmatizer"))
     strings = doc.vocab.strings
     for i in numpy.flatnonzero(lemmas == 0):
         key = (int(arr[i, 0]), int(arr[i, 1]), int(arr[i, 2]))
@@ -201,7 +212,7 @@ def fill_lemmas(nlp, doc: Doc) -> Doc:
         if lemma is None:
             lemma = _LEMMAS[key] = strings.add(lemmatizer.lemmatize(doc[int(i)])[0])
         lemmas[i] = lemma
-    doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+    doc.from_array([LEMMA], cast("Ints2d", lemmas.reshape(-1, 1)))
     return doc
 
 
@@ -236,7 +247,7 @@ def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = T
                       mentions=_mentions(doc))
 
 
-def parse(nlp, text: str) -> Doc:
+def parse(nlp: Language, text: str) -> Doc:
     """The stock pipeline's analysis of one text, paragraphs marked."""
     doc = prepare(nlp, text)
     for name, proc in nlp.pipeline:

@@ -187,7 +187,7 @@ def _nest(doc: Doc, atts: list[Attribution], relays: set[int]) -> None:
     for b, att in enumerate(atts):
         if b in relays or not _nestable(att) or not _can_speak(doc, att):
             continue
-        parts = [att.cue, att.source]
+        parts = [p for p in (att.cue, att.source) if p is not None]  # both: _nestable
         holders = [
             a
             for a, outer in enumerate(atts)

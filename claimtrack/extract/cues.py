@@ -10,6 +10,10 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the lexicon loads without spaCy
+    from spacy.tokens import Token
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Lexicon:
     idioms: dict[str, tuple[tuple[str, ...], ...]]  # cue word -> set phrases holding it
     empty_objects: frozenset[str]  # "said nothing": an object that is no claim
 
-    def lemma(self, tok) -> str:
+    def lemma(self, tok: Token) -> str:
         """A token's lemma, lower case, with the model's known slips mended
         ("hopes" -> "hop" is "hope")."""
         return self.lemma_fixes.get(tok.lower_) or tok.lemma_.lower()

@@ -51,7 +51,9 @@ def _source_shape(a: Attribution, doc: Doc) -> list[str]:
 
 
 def _cue_features(a: Attribution, doc: Doc, lemma: str, at_start: bool) -> list[str]:
-    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand") if a.cue else None
+    if a.cue is None:
+        return ["nocue"]
+    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
     if span is None or not len(span):
         return ["nocue"]
     cue = max(span, key=lambda t: t.pos_ in ("VERB", "NOUN"))

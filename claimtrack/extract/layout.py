@@ -162,6 +162,7 @@ def signature_rule(ctx: Ctx) -> list[Cand]:
         while end > ps and text[end - 1] in " \t\xa0":
             end -= 1
         q = ctx.quote_at(end - 1) if end > ps else None
+        content: Range | None
         if q and q[1] == end and ctx.long_quote(q):
             content = q
         elif text.startswith("(@", m.end()):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from claimtrack.models import Attribution, Extraction, Span
+from claimtrack.models import Attribution, Extraction, Mention, Span
 
 PIECE_CHARS = 100_000
 
@@ -77,7 +77,7 @@ def join(parts: list[tuple[int, Extraction]]) -> Extraction:
     if len(parts) == 1 and parts[0][0] == 0:
         return parts[0][1]
     attributions: list[Attribution] = []
-    mentions = []
+    mentions: list[Mention] = []
     for offset, ex in parts:
         n = len(attributions)
         attributions.extend(_attribution(a, offset, n) for a in ex.attributions)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Literal
 
 from spacy.tokens import Doc, Token
 
@@ -373,6 +374,7 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return _raising(tok, ctx) if tok.tag_ not in ("VB", "VBG") else None
     subj = None if _asked_unnamed(tok, lemma, lex) else (
         _subject(tok) or _inverted_speaker(tok, ctx, cls) or _mistaken_speaker(tok))
+    q: Range | None
     if subj is None and cls == "speech":
         found = _speaker_in_clause(tok, ctx)
         if found:  # '"...," said Ben Carson, asked about ...'
@@ -606,7 +608,7 @@ def _finish(c: Cand, ctx: Ctx, roles: list[Range]) -> Attribution | None:
     )
 
 
-def _kind(ranges: list[Range], ctx: Ctx) -> str:
+def _kind(ranges: list[Range], ctx: Ctx) -> Literal["direct", "indirect", "mixed"]:
     inside = outside = 0
     for s, e in ranges:
         for m in WORD.finditer(ctx.text, s, e):
@@ -762,7 +764,7 @@ def _drop_near_duplicates(atts: list[Attribution], doc: Doc) -> list[Attribution
     order = sorted(range(len(atts)), reverse=True, key=lambda i: (
         OUTER and any(_holds_cue(atts[i], b) for b in atts),
         atts[i].cue_class == "speech", atts[i].source is not None,
-        _RULE_TRUST.get(atts[i].rule, 1), atts[i].content.end - atts[i].content.start))
+        _RULE_TRUST.get(atts[i].rule or "", 1), atts[i].content.end - atts[i].content.start))
     kept: list[int] = []
     for i in order:
         if any(len(sets[i] & sets[k]) * 2 >= len(sets[i] | sets[k]) > 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from claimtrack.extract.cues import Lexicon
 from claimtrack.extract.quotes import find_quotes, paragraphs
@@ -82,7 +83,7 @@ def sentences(doc: Doc) -> list:
 # ---------------------------------------------------------------- ranges
 
 
-def tok_ranges(tokens) -> list[Range]:
+def tok_ranges(tokens: Iterable[Token]) -> list[Range]:
     """Character ranges of a token set, consecutive tokens merged."""
     out: list[Range] = []
     last = -2
@@ -137,7 +138,7 @@ def trim(text: str, rng: Range) -> Range | None:
     return (s, e) if WORD.search(text, s, e) else None
 
 
-def subtree_span(tokens) -> Range | None:
+def subtree_span(tokens: Iterable[Token]) -> Range | None:
     toks = [t for t in tokens if not t.is_space]
     while toks and toks[0].is_punct:
         toks.pop(0)

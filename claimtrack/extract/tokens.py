@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from claimtrack.errors import ExtractError
@@ -40,7 +41,7 @@ def long_runs(text: str, bound: int = RUN_CHARS) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 
-def tokenize(nlp, text: str) -> Doc:
+def tokenize(nlp: Language, text: str) -> Doc:
     """nlp.tokenizer(text), except that no call sees a non-space run longer
     than RUN_CHARS. Token offsets index `text` as usual."""
     runs = long_runs(text)

@@ -24,6 +24,7 @@ import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
+from typing import Any
 
 from claimtrack.errors import ExtractError
 
@@ -31,7 +32,7 @@ Batch = list[str]
 Results = list  # one result per text
 
 
-def _context():
+def _context() -> Any:  # a multiprocessing context: fork where the system has it
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
@@ -76,7 +77,7 @@ def death(exitcode: int | None) -> str:
 
 
 class _Worker:
-    def __init__(self, ctx, fn: Callable[[Batch], Results]):
+    def __init__(self, ctx: Any, fn: Callable[[Batch], Results]) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, self.conn, fn), daemon=True)
         self.proc.start()
