@@ -300,13 +300,7 @@ class DocFacts:
     @classmethod
     def from_json(cls, doc_id: str, text: str) -> DocFacts:
         data = json.loads(text)
-        nodes = []
-        for (phase, seq, item, anon, key, surfaces, labels, types, spans, claims, alias_side,
-             identified) in data["nodes"]:
-            nodes.append(_Node(doc_id, tuple(key), bool(anon), Counter(dict(surfaces)),
-                               Counter(dict(labels)), Counter(dict(types)),
-                               {(a, b) for a, b in spans}, set(claims), bool(alias_side),
-                               bool(identified), phase, seq, item))
+        nodes = [_node_of(doc_id, n) for n in data["nodes"]]
         return cls(doc_id, nodes, [(a, b) for a, b in data["folds"]],
                    [(a, b) for a, b in data["author"]],
                    [Alias(**a) for a in data["aliases"]])
@@ -327,6 +321,23 @@ class DocFacts:
             adj[a].append(b)
             adj[b].append(a)
         return adj
+
+
+def _node_of(doc_id: str, stored: list) -> _Node:
+    """A node from its stored JSON entry (DocFacts.to_json, entity_nodes.node)."""
+    (phase, seq, item, anon, key, surfaces, labels, types, spans, claims, alias_side,
+     identified) = stored
+    return _Node(doc_id, tuple(key), bool(anon), _counter(surfaces), _counter(labels),
+                 _counter(types), {(a, b) for a, b in spans}, set(claims), bool(alias_side),
+                 bool(identified), phase, seq, item)
+
+
+def _counter(pairs: list) -> Counter[str]:
+    """A Counter of stored (key, count) pairs, without Counter()'s generic update: a
+    read of a frequent name decodes tens of thousands of them."""
+    c: Counter[str] = Counter()
+    dict.update(c, pairs)
+    return c
 
 
 def key_text(key: tuple[str, ...]) -> str:
@@ -433,13 +444,16 @@ class EntityGraph:
         folds, author = [], []
         for f in facts:
             by_seq = {n.seq: n for n in f.nodes}
-            named = [n.order for n in f.nodes if not n.anonymous]
-            first = min(named) if named else ()
+            # a document read a node at a time (_Partial) knows its first named node
+            first = getattr(f, "first_order", None)
+            if first is None:
+                named = [n.order for n in f.nodes if not n.anonymous]
+                first = min(named) if named else ()
             for i, (a, b) in enumerate(f.folds):
-                if keep is None or by_seq[a].id in keep:
+                if keep is None or (a in by_seq and by_seq[a].id in keep):
                     folds.append(((first, i), (by_seq[a].id, by_seq[b].id, "fold")))
             for i, (a, b) in enumerate(f.author):
-                if keep is None or by_seq[a].id in keep:
+                if keep is None or (a in by_seq and by_seq[a].id in keep):
                     author.append(((author_rank[f.doc_id], f.doc_id, i),
                                    (by_seq[a].id, by_seq[b].id, "author")))
         edges = [e for _, e in sorted(folds, key=lambda x: x[0])]
@@ -736,6 +750,7 @@ class _Closure:
         self.adj: dict[str, dict[int, list[int]]] = {}
         self.key_docs: dict[tuple[str, ...], list[tuple[str, str, int | None, int | None]]] = {}
         self.seen: set[tuple] = set()
+        self.expanded: set[tuple[str, ...]] = set()  # keys whose nodes are pushed already
         self.stack: list[_Node] = []
         self.by_key: dict[tuple[str, ...], list[_Node]] = {}
 
@@ -757,6 +772,13 @@ class _Closure:
                                         for n in self.docs[d].nodes if n.key == key]
         return found
 
+    def node_at(self, doc_id: str, seq: int) -> _Node:
+        return self.docs[doc_id].nodes[seq]
+
+    def doc_nodes(self, doc_id: str) -> list[_Node]:
+        """Every node of a loaded document."""
+        return self.docs[doc_id].nodes
+
     def push(self, nodes: Iterable[_Node]) -> None:
         self.stack.extend(n for n in nodes if n.id not in self.seen)
 
@@ -769,12 +791,18 @@ class _Closure:
             f = self.docs[n.doc_id]
             if n.doc_id not in self.adj:
                 self.adj[n.doc_id] = f.adjacent()
-            self.push(f.nodes[i] for i in self.adj[n.doc_id].get(n.seq, ()))
-            if not n.anonymous and (len(n.key) >= 2 or n.label in SAFE_SINGLE):
+            self.push(self.node_at(n.doc_id, i) for i in self.adj[n.doc_id].get(n.seq, ()))
+            # what a key reaches does not depend on the node that asks: push it once (a
+            # frequent name's nodes would each push all the others again)
+            if not n.anonymous and (len(n.key) >= 2 or n.label in SAFE_SINGLE) \
+                    and ("same", n.key) not in self.expanded:
+                self.expanded.add(("same", n.key))
                 self.push(m for m in self.named(n.key) if not m.anonymous
                           and (len(m.key) >= 2 or m.label in SAFE_SINGLE))
             for k in self.links.get(n.key, ()):
-                self.push(self.named(k))
+                if ("link", k) not in self.expanded:
+                    self.expanded.add(("link", k))
+                    self.push(self.named(k))
 
     def graph(self) -> EntityGraph:
         facts = list(self.docs.values())
@@ -792,12 +820,100 @@ class _Closure:
                                      keep=self.seen, key_first=key_first)
 
 
+class _Partial:
+    """A document's facts as a closure reads them a node at a time (entity_nodes): its
+    own edges, aliases and first named node, and only the nodes reached so far."""
+
+    def __init__(self, doc_id: str, added: str, edges: dict):
+        self.doc_id = doc_id
+        self.by_seq: dict[int, _Node] = {}
+        self.folds = [(a, b) for a, b in edges["folds"]]
+        self.author = [(a, b) for a, b in edges["author"]]
+        self.aliases = [Alias(**a) for a in edges["aliases"]]
+        first = edges["first"]
+        # the order the whole-corpus build gives that node (_order)
+        self.first_order: tuple = () if first is None else (
+            (1, added, doc_id, first[1]) if first[0] == 1 else (first[0], doc_id, first[1]))
+        self.complete = False
+
+    @property
+    def nodes(self) -> list[_Node]:
+        return [self.by_seq[k] for k in sorted(self.by_seq)]
+
+    def adjacent(self) -> dict[int, list[int]]:
+        adj: dict[int, list[int]] = defaultdict(list)
+        for a, b in self.folds + self.author:
+            adj[a].append(b)
+            adj[b].append(a)
+        return adj
+
+
+class _NodeClosure(_Closure):
+    """_Closure over the facts stored a node a row: a name's nodes are read by their
+    key, a node's neighbours within its document by their seq, so a frequent name
+    costs its own nodes, not every node of every document that has it."""
+
+    def load(self, doc_ids: Iterable[str]) -> None:
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in self.docs]
+        if not todo:
+            return
+        for doc_id, when, edges in readback.entity_edges(self.db, todo):
+            self.docs[doc_id] = _Partial(doc_id, when, json.loads(edges))  # type: ignore
+            self.added[doc_id] = when
+        # facts stored whole only (cannot happen after migration 5 wrote them all)
+        rest = [d for d in todo if d not in self.docs]
+        for doc_id, when, text in readback.entity_facts(self.db, rest) or []:
+            self.docs[doc_id] = DocFacts.from_json(doc_id, text)
+            self.added[doc_id] = when
+
+    def _put(self, doc_id: str, stored: list) -> _Node:
+        f = self.docs[doc_id]
+        if isinstance(f, _Partial):
+            node = f.by_seq.get(stored[1])
+            if node is None:
+                node = f.by_seq[stored[1]] = _node_of(doc_id, stored)
+            return node
+        return f.nodes[stored[1]]
+
+    def named(self, key: tuple[str, ...]) -> list[_Node]:
+        found = self.by_key.get(key)
+        if found is None:
+            if key not in self.key_docs:
+                self.key_docs[key] = readback.entity_key_docs(self.db, key_text(key))
+            rows = readback.entity_nodes_named(self.db, key_text(key)) or []
+            self.load(d for d, _, _ in rows)
+            found = self.by_key[key] = [self._put(d, json.loads(node)) for d, _, node in rows]
+        return found
+
+    def node_at(self, doc_id: str, seq: int) -> _Node:
+        f = self.docs[doc_id]
+        if isinstance(f, _Partial):
+            node = f.by_seq.get(seq)
+            if node is None:
+                for stored in readback.entity_nodes_in(self.db, doc_id, [seq]):
+                    node = self._put(doc_id, json.loads(stored))
+            assert node is not None, (doc_id, seq)
+            return node
+        return f.nodes[seq]
+
+    def doc_nodes(self, doc_id: str) -> list[_Node]:
+        f = self.docs[doc_id]
+        if isinstance(f, _Partial) and not f.complete:
+            for stored in readback.entity_nodes_in(self.db, doc_id):
+                self._put(doc_id, json.loads(stored))
+            f.complete = True
+        return f.nodes
+
+
 def _closure(db: sqlite_utils.Database, extra: Sequence[Decision] = ()) -> _Closure | None:
     """A closure over the stored facts, or None where some document has none (stored
     before they were: only the whole build covers it)."""
     if readback.entity_facts(db, []) is None or readback.documents_without_entity_facts(db):
         return None
-    return _Closure(db, [*_load_decisions(db), *extra])
+    decisions = [*_load_decisions(db), *extra]
+    if readback.entity_nodes_named(db, "") is None:  # a read-only file from before them
+        return _Closure(db, decisions)
+    return _NodeClosure(db, decisions)
 
 
 def build_for_name(db: sqlite_utils.Database, name: str,
@@ -840,7 +956,7 @@ def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> Enti
         return build(db)
     closure.load(docs)
     closure.push(n for d in docs if d in closure.docs
-                 for n in closure.docs[d].nodes if n.claims & ids)
+                 for n in closure.doc_nodes(d) if n.claims & ids)
     closure.run()
     graphs[cache] = graph = closure.graph()
     return graph
@@ -859,7 +975,7 @@ def build_for_docs(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> EntityG
     if closure is None or len(set(doc_ids)) >= readback.count_documents(db):
         return build(db)
     closure.load(doc_ids)
-    closure.push(n for d in doc_ids if d in closure.docs for n in closure.docs[d].nodes)
+    closure.push(n for d in doc_ids if d in closure.docs for n in closure.doc_nodes(d))
     closure.run()
     graphs[cache] = graph = closure.graph()
     return graph

@@ -250,5 +250,44 @@ def entity_key_docs(
         "JOIN documents d ON d.id = k.doc_id WHERE k.key = ?", (key,)))
 
 
+def entity_nodes_named(db: sqlite_utils.Database, key: str) -> list[tuple[str, str, str]] | None:
+    """(doc id, added, node JSON) of every stored entity node with this name key
+    (entity_nodes, indexed), or None where the database has no such table."""
+    try:
+        return list(db.conn.execute(
+            "SELECT n.doc_id, d.added, n.node FROM entity_nodes n "
+            "JOIN documents d ON d.id = n.doc_id WHERE n.key = ?", (key,)))
+    except sqlite3.OperationalError as e:
+        if _no_table(e):
+            return None
+        raise
+
+
+def entity_nodes_in(db: sqlite_utils.Database, doc_id: str,
+                    seqs: Sequence[int] | None = None) -> list[str]:
+    """The node JSON of a document's entity nodes (those of `seqs`, or all)."""
+    if seqs is None:
+        return [r[0] for r in db.conn.execute(
+            "SELECT node FROM entity_nodes WHERE doc_id = ? ORDER BY seq", (doc_id,))]
+    wanted = list(seqs)
+    return [r[0] for r in db.conn.execute(
+        f"SELECT node FROM entity_nodes WHERE doc_id = ? AND seq IN "
+        f"({', '.join('?' * len(wanted))}) ORDER BY seq", (doc_id, *wanted))]
+
+
+def entity_edges(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(doc id, added, edges JSON) of documents whose facts are stored a node a row
+    (migrations.split_entity_facts); a document missing here has none."""
+    out = []
+    ids = list(doc_ids)
+    for i in range(0, len(ids), 500):  # under SQLite's limit on parameters
+        part = ids[i : i + 500]
+        out.extend(db.conn.execute(
+            "SELECT f.doc_id, d.added, f.edges FROM entity_facts f JOIN documents d "
+            f"ON d.id = f.doc_id WHERE f.edges IS NOT NULL AND f.doc_id IN "
+            f"({', '.join('?' * len(part))})", part))
+    return out
+
+
 def count_documents(db: sqlite_utils.Database) -> int:
     return int(db.conn.execute("SELECT count(*) FROM documents").fetchone()[0])

@@ -19,6 +19,7 @@ import sqlite_utils
 from claimtrack.db import atomic, problem
 from claimtrack.errors import AlreadyStoredError, DatabaseError, DocumentError, NotFoundError
 from claimtrack.extractor_names import AUTHOR_RULE
+from claimtrack.migrations import split_entity_facts
 from claimtrack.models import (
     Alias,
     Attribution,
@@ -482,8 +483,13 @@ def write_entity_facts(conn: sqlite3.Connection, doc_id: str) -> None:
 
     db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
     facts = entities.stored_facts(db, doc_id)
+    text = facts.to_json()
+    nodes, edges = split_entity_facts(text)
     conn.execute("DELETE FROM entity_keys WHERE doc_id = ?", (doc_id,))
-    conn.execute("INSERT OR REPLACE INTO entity_facts (doc_id, facts) VALUES (?, ?)",
-                 (doc_id, facts.to_json()))
+    conn.execute("DELETE FROM entity_nodes WHERE doc_id = ?", (doc_id,))
+    conn.execute("INSERT OR REPLACE INTO entity_facts (doc_id, facts, edges) VALUES (?, ?, ?)",
+                 (doc_id, text, edges))
+    conn.executemany("INSERT INTO entity_nodes (doc_id, seq, key, node) VALUES (?, ?, ?, ?)",
+                     [(doc_id, *r) for r in nodes])
     conn.executemany("INSERT INTO entity_keys (key, doc_id, phase, seq) VALUES (?, ?, ?, ?)",
                      [(k, doc_id, phase, seq) for k, phase, seq in facts.name_keys()])
