@@ -3,7 +3,8 @@
     python benchmarks/bench_reads.py [--sizes 250,500,1000] [--repeat 7] [--jobs 2]
 
 Builds one database in a temporary folder (never in the repo) from PolNeAR dev
-texts recombined: each document joins runs of paragraphs of three articles, so
+texts recombined: each document joins runs of paragraphs of three articles, each
+sentence used at most 3 times in the corpus (issue 12), so
 the same people, quotations and claims recur across documents and clusters form.
 The database grows stage by stage (`claimtrack add` of the new files each time),
 and at each size in --sizes every read command below runs as a subprocess, the
@@ -31,6 +32,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import sqlite3
 import statistics
@@ -38,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +53,7 @@ CORPUS = ROOT / ".." / "shared" / "eval" / "polnear.jsonl"
 LIMIT = 50
 PIECES = 3  # articles per recombined document
 PARAGRAPHS = (6, 10)  # paragraphs taken from each, inclusive range
+MAX_USES = 3  # times one sentence may appear in the whole corpus (issue 12)
 
 
 # --- the corpus ------------------------------------------------------------------------
@@ -72,29 +76,50 @@ def paragraphs_of(path: Path) -> list[list[str]]:
     return out
 
 
+# where a sentence ends inside a paragraph (closing quotes and brackets stay with it)
+_SENTENCE = re.compile(r'(?<=[.!?])["\u201d\u2019)]*\s+')
+
+
+def sentences(paragraph: str) -> list[str]:
+    return [s for s in _SENTENCE.split(paragraph) if s.strip()]
+
+
 def recombine(articles: list[list[str]], n: int, seed: int) -> list[Recombined]:
     """`n` documents, each runs of paragraphs of PIECES articles (the first gives the
-    headline). Articles are drawn from a pool that grows with n, so a story recurs in
-    about the same number of documents at every size (clusters stay of one size)."""
+    headline), every sentence used at most MAX_USES times over the whole corpus (issue
+    12's rule): a claim recurs in a few documents, as a story does in real news, not in
+    a share of all of them, so clusters and match candidates keep one size as the
+    corpus grows. Names are kept: the people who recur across articles (the most
+    frequent one is in most documents) recur as often as in the source articles."""
     rng = random.Random(seed)
+    split = [[sentences(p) for p in paras] for paras in articles]
+    uses: Counter[str] = Counter()
     docs: list[Recombined] = []
     seen: set[str] = set()
-    i = 0
+    tries = 0
     while len(docs) < n:
-        pool = max(PIECES, min(len(articles), 40 + i // 2))
-        picks = tuple(rng.sample(range(pool), PIECES))
-        parts = []
+        tries += 1
+        if tries > 1000 * n:
+            raise RuntimeError(f"only {len(docs)} documents fit the rule of {MAX_USES} "
+                               "uses per sentence: ask for fewer")
+        picks = tuple(rng.sample(range(len(articles)), PIECES))
+        parts: list[str] = []
         for k, a in enumerate(picks):
-            paras = articles[a]
+            free = [p for p, ss in zip(articles[a], split[a], strict=True)
+                    if all(uses[x] < MAX_USES for x in ss)]
+            if len(free) < PARAGRAPHS[0]:
+                break
             run = rng.randint(*PARAGRAPHS)
-            start = 0 if k == 0 else rng.randrange(0, max(1, len(paras) - run))
-            parts.extend(paras[start : start + run])
-        text = "\n\n".join(parts) + "\n"
-        i += 1
-        if text in seen:
-            continue
-        seen.add(text)
-        docs.append(Recombined(f"doc{len(docs):05d}.txt", text, picks))
+            start = 0 if k == 0 else rng.randrange(0, max(1, len(free) - run))
+            parts.extend(free[start : start + run])
+        else:
+            text = "\n\n".join(parts) + "\n"
+            if text in seen:
+                continue
+            seen.add(text)
+            for p in parts:
+                uses.update(sentences(p))
+            docs.append(Recombined(f"doc{len(docs):05d}.txt", text, picks))
     return docs
 
 
@@ -300,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
                     "temporary folder, removed); a second run with the same --workdir, "
                     "--seed and sizes times the kept databases again without building")
     ap.add_argument("--json", dest="json_out", help="also write the figures to this file")
+    ap.add_argument("--build-only", action="store_true",
+                    help="with --workdir: build and keep the databases, time nothing")
     args = ap.parse_args(argv)
 
     if not CORPUS.exists():
@@ -328,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     for d in sample_docs:
         (sample_dir / d.name).write_text(d.text, encoding="utf-8")
     t0 = time.perf_counter()
-    sample = extract_sample(sample_dir) if match_sizes and args.match_docs else []
+    sample = (extract_sample(sample_dir) if match_sizes and args.match_docs
+              and not args.build_only else [])
     print(f"extracted {len(sample)} match-sample documents in "
           f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
@@ -357,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
                 if args.workdir:  # `add` checkpointed the WAL: one self-contained file
                     shutil.copy(db, snapshots[size])
             stored = size
+            if args.build_only:
+                continue
             if size in match_sizes and sample:
                 matching[size] = store_and_match(db, sample, work)
                 print(f"  store-and-match at {size}: "
@@ -384,6 +414,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
 
+    if args.build_only:
+        return 0
     print(report(timings, matching, sizes, match_sizes, args))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps({

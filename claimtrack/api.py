@@ -306,8 +306,13 @@ def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None
                           limit=limit, offset=offset)
 
 
-def show_entity(db_path: str | Path, name: str, author: bool = False):
-    return queries.entity_view(_existing(db_path), name, author=author)
+def show_entity(db_path: str | Path, name: str, author: bool = False,
+                limit: int | None = None, offset: int = 0):
+    """`claimtrack show --entity X`: a queries.EntityView of the claims by or about X,
+    rows `offset` to `offset + limit` of them (all with None)."""
+    page((), limit, offset)  # reject a bad page before the work
+    return queries.entity_view(_existing(db_path), name, author=author, limit=limit,
+                               offset=offset)
 
 
 def diff(db_path: str | Path, a: str, b: str):

@@ -277,15 +277,24 @@ def flags(doc: str | None, flag: str | None, author: bool, limit: int | None, of
 @cli.command()
 @click.option("--entity", required=True, help="a name, e.g. Belhadj")
 @author_option
+@page_options
 @output_options
 @db_option
 @reads
-def show(entity: str, author: bool, fmt: str, db_path: str) -> None:
+def show(entity: str, author: bool, limit: int | None, offset: int, fmt: str,
+         db_path: str) -> None:
     """Everything said by or about an entity, by document, with chains and flags."""
-    from claimtrack.output import emit_model
+    from claimtrack.output import TABLE_ROWS, emit_model, page_note
     from claimtrack.views import render_entity_view
 
-    emit_model(api.show_entity(db_path, entity, author=author), fmt, render_entity_view)
+    # a table without --limit shows the first TABLE_ROWS claims and says how many
+    # there are; JSON/CSV/NL give all unless --limit (as every listing)
+    cut = TABLE_ROWS if limit is None and fmt == "table" else limit
+    view = api.show_entity(db_path, entity, author=author, limit=cut, offset=offset)
+    emit_model(view, fmt, render_entity_view)
+    shown = sum(len(d.by) + len(d.about) for d in view.documents)
+    if fmt == "table":
+        page_note(shown, view.total_claims, offset, "claims")
 
 
 @cli.command()

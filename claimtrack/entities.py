@@ -372,6 +372,29 @@ def _order(n: _Node, added: str) -> tuple:
     return (n.phase, n.doc_id, n.seq)
 
 
+class _Records(Sequence[Entity]):
+    """EntityGraph.records, each built when first asked for: a read that needs only
+    some entities, or only their names (name_of), skips the records of the rest."""
+
+    def __init__(self, graph: EntityGraph):
+        self.graph = graph
+        self.built: dict[int, Entity] = {}
+
+    def __len__(self) -> int:
+        return len(self.graph.groups)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if i not in self.built:
+            self.built[i] = self.graph._record(self.graph.groups[i])
+        return self.built[i]
+
+
 class EntityGraph:
     """The entities of a database state. Build with `build(db)` (all of it) or
     `build_for_name` / `build_for_claims` / `build_for_docs` (whole entities, only
@@ -522,9 +545,15 @@ class EntityGraph:
         for i, g in enumerate(self.groups):
             for n in g:
                 self.group_of[n.id] = i
-        self.records = [self._record(g) for g in self.groups]
+        self.records = _Records(self)
 
     # -- records
+    def name_of(self, index: int) -> str:
+        """records[index].name, without building the record."""
+        if index in self.records.built:
+            return self.records.built[index].name
+        return self._best(self.groups[index]).surface
+
     def _best(self, group: list[_Node]) -> _Node:
         """The name to show: the user's, else the author's identification, else the most
         referred-to full name ("Donald Trump", not a headline's "Donald Trump Playing Dumb"
@@ -572,15 +601,19 @@ class EntityGraph:
             aliases=aliases,
             documents=len({n.doc_id for n in nodes}),
             claims_by=sum(len(n.claims) for n in nodes),
-            mentions=sum(_distinct_spans(n.spans for n in nodes if n.doc_id == d)
-                         for d in {n.doc_id for n in nodes}),
+            mentions=sum(_distinct_spans(spans) for spans in _spans_by_doc(nodes)),
             anonymous=all(n.anonymous for n in group),
             identified_by_author=by_author,
         )
 
     def _only_via_author(self, node: _Node) -> bool:
         """Is the node tied to its entity by author identifications alone?"""
-        reasons = [why for pair, why in self.edge_reasons.items() if node.id in pair]
+        if not hasattr(self, "_reasons"):  # node id -> the reasons of its edges, once
+            self._reasons: dict[tuple, list[str]] = defaultdict(list)
+            for pair, why in self.edge_reasons.items():
+                for nid in pair:
+                    self._reasons[nid].append(why)
+        reasons = self._reasons.get(node.id, [])
         return bool(reasons) and all(r == "author" for r in reasons)
 
     # -- lookups
@@ -631,13 +664,20 @@ class EntityGraph:
     def names_in(self, index: int, doc_id: str) -> list[str]:
         """How the texts call the entity in one document: its names there, and its full
         names (>= 2 words, not an author's alias) from anywhere."""
-        out: set[str] = set()
-        for n in self.groups[index]:
-            if n.anonymous:
-                continue
-            if n.doc_id == doc_id or (len(n.key) >= 2 and not n.alias_side):
-                out.update(n.surfaces)
-        return sorted(out, key=lambda s: (-len(s), s))
+        if not hasattr(self, "_names"):
+            self._names: dict[int, tuple[set[str], dict[str, set[str]]]] = {}
+        if index not in self._names:  # the full names, and the names by document, once
+            full: set[str] = set()
+            local: dict[str, set[str]] = defaultdict(set)
+            for n in self.groups[index]:
+                if n.anonymous:
+                    continue
+                local[n.doc_id].update(n.surfaces)
+                if len(n.key) >= 2 and not n.alias_side:
+                    full.update(n.surfaces)
+            self._names[index] = (full, local)
+        full, local = self._names[index]
+        return sorted(full | local.get(doc_id, set()), key=lambda s: (-len(s), s))
 
     def author_identifications(self, index: int) -> list[tuple[str, Alias]]:
         """(doc id, alias) for the author identifications that tie this entity together."""
@@ -649,6 +689,15 @@ class EntityGraph:
                 if (doc_id, False, a) in group and (doc_id, False, b) in group:
                     out.append((doc_id, al))
         return out
+
+
+def _spans_by_doc(nodes: Iterable[_Node]) -> list[list[set[tuple[int, int]]]]:
+    """The nodes' span sets, one list per document (a frequent entity's nodes are in
+    hundreds of documents: one pass, not one per document)."""
+    out: dict[str, list[set[tuple[int, int]]]] = defaultdict(list)
+    for n in nodes:
+        out[n.doc_id].append(n.spans)
+    return list(out.values())
 
 
 def _distinct_spans(spans: Iterable[set[tuple[int, int]]]) -> int:
@@ -916,6 +965,30 @@ def _closure(db: sqlite_utils.Database, extra: Sequence[Decision] = ()) -> _Clos
     return _NodeClosure(db, decisions)
 
 
+def _shared(db: sqlite_utils.Database) -> _Closure | None:
+    """The one closure of this database state that the graphs of names, claims and
+    documents extend: a read that asks for a name and then for its page's sources
+    builds a shared entity once (None: only the whole build covers this database)."""
+    graphs = _cached(db)
+    if "closure" not in graphs:
+        graphs["closure"] = _closure(db)
+    return graphs["closure"]
+
+
+def _extended(db: sqlite_utils.Database, closure: _Closure,
+              start: Iterable[_Node]) -> EntityGraph:
+    """The graph of the shared closure once it holds the entities of `start`: whole
+    entities, each as in `build` (the graph of several is that of each). Rebuilt
+    only when the closure grew."""
+    graphs = _cached(db)
+    before = len(closure.seen)
+    closure.push(start)
+    closure.run()
+    if "graph" not in graphs or len(closure.seen) != before:
+        graphs["graph"] = closure.graph()
+    return graphs["graph"]
+
+
 def build_for_name(db: sqlite_utils.Database, name: str,
                    extra: Sequence[Decision] = ()) -> EntityGraph:
     """The entities a name can refer to, whole (EntityGraph.find(name) as in `build`),
@@ -924,20 +997,18 @@ def build_for_name(db: sqlite_utils.Database, name: str,
     graphs = _cached(db)
     if not extra and None in graphs:
         return graphs[None]
-    cache = ("name", name_key(name) or (canonical_name(name).casefold(),))
-    if not extra and cache in graphs:
-        return graphs[cache]
-    closure = _closure(db, extra)
+    key = name_key(name) or (canonical_name(name).casefold(),)
+    closure = _closure(db, extra) if extra else _shared(db)
     if closure is None:
         return build(db, extra)
-    closure.push(closure.named(cache[1]))
-    if not closure.stack:
+    nodes = closure.named(key)
+    if not nodes:
         return build(db, extra)
-    closure.run()
-    graph = closure.graph()
     if not extra:
-        graphs[cache] = graph
-    return graph
+        return _extended(db, closure, nodes)
+    closure.push(nodes)
+    closure.run()
+    return closure.graph()
 
 
 def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> EntityGraph:
@@ -948,18 +1019,12 @@ def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> Enti
         return graphs[None]
     ids = {c.id for c in claims}
     docs = list(dict.fromkeys(c.doc_id for c in claims))
-    cache = ("claims", frozenset(ids))
-    if cache in graphs:
-        return graphs[cache]
-    closure = _closure(db)
+    closure = _shared(db)
     if closure is None or len(docs) >= readback.count_documents(db):
         return build(db)
     closure.load(docs)
-    closure.push(n for d in docs if d in closure.docs
-                 for n in closure.doc_nodes(d) if n.claims & ids)
-    closure.run()
-    graphs[cache] = graph = closure.graph()
-    return graph
+    return _extended(db, closure, [n for d in docs if d in closure.docs
+                                   for n in closure.doc_nodes(d) if n.claims & ids])
 
 
 def build_for_docs(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> EntityGraph:
@@ -968,17 +1033,12 @@ def build_for_docs(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> EntityG
     graphs = _cached(db)
     if None in graphs:
         return graphs[None]
-    cache = ("docs", frozenset(doc_ids))
-    if cache in graphs:
-        return graphs[cache]
-    closure = _closure(db)
+    closure = _shared(db)
     if closure is None or len(set(doc_ids)) >= readback.count_documents(db):
         return build(db)
     closure.load(doc_ids)
-    closure.push(n for d in doc_ids if d in closure.docs for n in closure.doc_nodes(d))
-    closure.run()
-    graphs[cache] = graph = closure.graph()
-    return graph
+    return _extended(db, closure, [n for d in doc_ids if d in closure.docs
+                                   for n in closure.doc_nodes(d)])
 
 
 # --- commands ------------------------------------------------------------------------
@@ -1104,6 +1164,20 @@ class EntityMatcher:
             names = {s for i in self.found for s in self.graph.names_in(i, doc_id)}
             self._names[doc_id] = [name_pattern(s) for s in sorted(names) if s.strip()]
         return self._names[doc_id]
+
+    def names(self) -> list[str]:
+        """Every name `about` can look for, in any document (names_in's superset)."""
+        return sorted({s for i in self.found for n in self.graph.groups[i]
+                       if not n.anonymous for s in n.surfaces})
+
+    def claim_ids(self) -> set[str]:
+        """The claims `by` accepts: those whose source is a node of the entities."""
+        return {c for i in self.found for n in self.graph.groups[i] for c in n.claims}
+
+    def identified_docs(self) -> set[str]:
+        """The documents where the author identifies the entities (`about` there may
+        rest on an identification alone)."""
+        return set(self._identified)
 
     def _aliases_in(self, c: Claim) -> list[Alias]:
         return [al for al in self._identified.get(c.doc_id, ()) if alias_in(c, al)]

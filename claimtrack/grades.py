@@ -456,7 +456,7 @@ def source_entities(db: sqlite_utils.Database, claims: list[Claim]) -> dict[str,
     for c in claims:
         index = graph.entity_of_claim(c.id)
         if index is not None:
-            out[c.id] = (f"entity {index}", graph.records[index].name)
+            out[c.id] = (f"entity {index}", graph.name_of(index))
     return out
 
 

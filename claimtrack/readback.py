@@ -289,5 +289,64 @@ def entity_edges(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> list[tupl
     return out
 
 
+def _like(needle: str) -> str:
+    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def entity_candidates(
+    db: sqlite_utils.Database,
+    needles: Sequence[str] | None,
+    ids: Iterable[str] = (),
+    docs: Iterable[str] = (),
+    doc_id: str | None = None,
+    author: bool = False,
+) -> list[tuple]:
+    """(id, doc_id, source_entity, source_text, content_text, content_start,
+    content_end) of the claims that may be by or about a name, in listing order
+    (document added, seq): those whose source, resolved source or content holds one
+    of `needles` (ASCII words, case-insensitive; None: every claim), those of `ids`,
+    and every claim of `docs`. Of one document with `doc_id`; the author's own
+    statements only with `author`. A caller decides the roles from these few
+    columns and reads whole claims only for what it shows."""
+    base = ("SELECT c.id, c.doc_id, c.source_entity, c.source_text, c.content_text, "
+            "c.content_start, c.content_end, d.added, c.seq FROM claims c "
+            "JOIN documents d ON d.id = c.doc_id WHERE 1")
+    params: list = []
+    if not author:
+        base += " AND c.rule IS NOT ?"
+        params.append(AUTHOR_RULE)
+    if doc_id is not None:
+        base += " AND c.doc_id = ?"
+        params.append(doc_id)
+    found: dict[str, tuple] = {}
+    if needles is None:
+        queries = [(base, params)]
+    else:
+        queries = []
+        if needles:
+            cond = " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for _ in needles
+                               for col in ("c.source_entity", "c.source_text", "c.content_text"))
+            queries.append((f"{base} AND ({cond})",
+                            [*params, *(_like(n) for n in needles for _ in range(3))]))
+        for column, values in (("c.id", sorted(set(ids))), ("c.doc_id", sorted(set(docs)))):
+            for i in range(0, len(values), 500):  # under SQLite's limit on parameters
+                part = values[i : i + 500]
+                queries.append((f"{base} AND {column} IN ({', '.join('?' * len(part))})",
+                                [*params, *part]))
+    for sql, args in queries:
+        for row in db.conn.execute(sql, args):
+            found[row[0]] = row
+    return [r[:7] for r in sorted(found.values(), key=lambda r: (r[7], r[1], r[8]))]
+
+
+def person_mentions_like(db: sqlite_utils.Database, needle: str | None) -> list[tuple[str, str]]:
+    """(doc id, text) of PERSON mentions holding `needle` (ASCII, case-insensitive;
+    None: all)."""
+    sql = "SELECT doc_id, text FROM mentions WHERE label = 'PERSON'"
+    if needle is None:
+        return list(db.conn.execute(sql))
+    return list(db.conn.execute(sql + " AND text LIKE ? ESCAPE '\\'", (_like(needle),)))
+
+
 def count_documents(db: sqlite_utils.Database) -> int:
     return int(db.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
