@@ -376,13 +376,25 @@ def timeline(claim: str | None, entity: str | None, limit: int | None, fmt: str,
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="write to this file instead of stdout")
+@click.option("--limit", type=click.IntRange(0), default=None, metavar="N",
+              help="--entity: report at most N of its claims")
+@click.option("--offset", type=click.IntRange(0), default=0, metavar="K",
+              help="--entity: skip its first K claims (with --limit: the next page)")
 @db_option
 @reads
-def report(entity: str | None, doc: str | None, fmt: str, output: str | None, db_path: str) -> None:
+def report(entity: str | None, doc: str | None, fmt: str, output: str | None,
+           limit: int | None, offset: int, db_path: str) -> None:
     """Provenance report: each claim's chain of sources, flags and exact quotes."""
     from claimtrack.report import render
 
-    text = render(api.report(db_path, entity=entity, doc=doc), fmt)
+    if (limit is not None or offset) and not entity:
+        raise click.UsageError("--limit/--offset page the claims of --entity")
+    built = api.report(db_path, entity=entity, doc=doc, limit=limit, offset=offset)
+    total = built.total_claims
+    if total is not None and (offset or built.claim_count < total):
+        _stderr(f"reporting claims {offset + 1:,}-{offset + built.claim_count:,} of "
+                f"{total:,} by or about {entity}: use --limit/--offset for the rest")
+    text = render(built, fmt)
     if output:
         with open(output, "w", encoding="utf-8") as f:
             f.write(text)

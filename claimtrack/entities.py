@@ -335,7 +335,7 @@ def _node_of(doc_id: str, stored: list) -> _Node:
 def _counter(pairs: list) -> Counter[str]:
     """A Counter of stored (key, count) pairs, without Counter()'s generic update: a
     read of a frequent name decodes tens of thousands of them."""
-    c: Counter[str] = Counter()
+    c: Counter[str] = Counter.__new__(Counter)  # an empty dict: Counter() adds nothing
     dict.update(c, pairs)
     return c
 
@@ -397,7 +397,7 @@ class _Records(Sequence[Entity]):
 
 class EntityGraph:
     """The entities of a database state. Build with `build(db)` (all of it) or
-    `build_for_name` / `build_for_claims` / `build_for_docs` (whole entities, only
+    `build_for_name` / `build_for_claims` (whole entities, only
     those a read can involve)."""
 
     def __init__(
@@ -981,10 +981,10 @@ def _extended(db: sqlite_utils.Database, closure: _Closure,
     entities, each as in `build` (the graph of several is that of each). Rebuilt
     only when the closure grew."""
     graphs = _cached(db)
-    before = len(closure.seen)
+    before = (len(closure.seen), len(closure.docs))  # documents bring their aliases
     closure.push(start)
     closure.run()
-    if "graph" not in graphs or len(closure.seen) != before:
+    if "graph" not in graphs or (len(closure.seen), len(closure.docs)) != before:
         graphs["graph"] = closure.graph()
     return graphs["graph"]
 
@@ -1025,20 +1025,6 @@ def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> Enti
     closure.load(docs)
     return _extended(db, closure, [n for d in docs if d in closure.docs
                                    for n in closure.doc_nodes(d) if n.claims & ids])
-
-
-def build_for_docs(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> EntityGraph:
-    """The entities named in these documents, whole, built from the documents they
-    reach only."""
-    graphs = _cached(db)
-    if None in graphs:
-        return graphs[None]
-    closure = _shared(db)
-    if closure is None or len(set(doc_ids)) >= readback.count_documents(db):
-        return build(db)
-    closure.load(doc_ids)
-    return _extended(db, closure, [n for d in doc_ids if d in closure.docs
-                                   for n in closure.doc_nodes(d)])
 
 
 # --- commands ------------------------------------------------------------------------
@@ -1285,13 +1271,16 @@ def headline_mismatch(
 def annotate_report(db: sqlite_utils.Database, report: Report) -> Report:
     """Add the entity graph's notes to a built report: the author's identifications
     inside quotes, and the headline-vs-body mismatch of each document."""
-    # the entities of the report's documents, whole: not those of every document
-    graph = build_for_docs(db, [rd.document.id for rd in report.documents])
+    # the entities of the sources of the report's documents, whole: all the notes read
+    # (entity_of_claim, their records and names; the documents' own identifications)
+    claims_of = {rd.document.id: readback.load_claims(db, rd.document.id)
+                 for rd in report.documents}
+    graph = build_for_claims(db, [c for cs in claims_of.values() for c in cs])
     for rd in report.documents:
         doc_id = rd.document.id
         aliases = graph.aliases.get(doc_id, [])
         for rc in rd.claims:
             rc.notes = author_notes(rc.claim, aliases)
-        claims = readback.load_claims(db, doc_id)
+        claims = claims_of[doc_id]
         rd.headline_vs_body = headline_mismatch(graph, claims, store.get_text(db, doc_id))
     return report

@@ -548,6 +548,20 @@ def claims(
     return _select(db, out, keep, limit, offset)
 
 
+def entity_claims(db: sqlite_utils.Database, entity: str, doc: str | None = None,
+                  author: bool = False, limit: int | None = None,
+                  offset: int = 0) -> tuple[list[Claim], int]:
+    """(rows `offset` to `offset + limit` of the claims by or about `entity`, flagged
+    and graded; how many there are in all): `report --entity`. Only the page is read
+    whole and graded."""
+    doc_id = store.get_document(db, doc).id if doc is not None else None
+    _, chosen = entity_selection(db, entity, doc_id=doc_id, author=author)
+    if not chosen:
+        raise no_entity(entity, doc_id)
+    ids = [cid for cid, _, _ in chosen][offset: None if limit is None else offset + limit]
+    return _select(db, _read_ids(db, ids, author), None, None, 0), len(chosen)
+
+
 def _read_ids(db: sqlite_utils.Database, ids: Sequence[str], author: bool) -> Iterator[Claim]:
     """The claims of `ids` (in listing order), read a document at a time as far as
     the caller pulls."""

@@ -355,3 +355,47 @@ def test_an_edit_outside_the_store_drops_the_documents_facts(db_path):
                            (doc,)).fetchone()[0] == 0
     assert [e.name for e in api.entities(db_path) if e.name == "Zed Quux"] == ["Zed Quux"]
     assert entities.build_for_name(open_db(db_path), "Zed Quux").find("Zed Quux")
+
+
+def test_one_shared_closure_gives_each_entity_as_the_whole_graph(seeded_db, tmp_path):
+    """A read extends one closure (a name, then its page's sources, then a report's):
+    every entity in the grown graph is still that of the whole build."""
+    db_path = tmp_path / "copy.db"
+    db_path.write_bytes(seeded_db.read_bytes())
+    db = open_db(db_path)
+    whole = entities._build(db, ())
+    entities._GRAPHS.clear()
+    for node in list(whole.nodes.values()):  # never cleared: the closure only grows
+        part = entities.build_for_name(db, node.surface)
+        got, want = part.find(node.surface), whole.find(node.surface)
+        assert [part.records[i] for i in got] == [whole.records[i] for i in want]
+        assert [part.name_of(i) for i in got] == [whole.records[i].name for i in want]
+    claims = api.claims(db_path)
+    part = entities.build_for_claims(db, claims[:5])
+    for c in claims[:5]:
+        i, j = part.entity_of_claim(c.id), whole.entity_of_claim(c.id)
+        assert (i is None) == (j is None)
+        assert i is None or part.records[i] == whole.records[j]
+
+
+def test_entity_nodes_are_the_facts_a_node_a_row(db_path):
+    """entity_nodes holds each stored node of entity_facts under its name key, and the
+    edges row its folds, identifications and first named node; dropping the facts
+    (a trigger, or rm) takes the node rows along."""
+    from claimtrack.migrations import split_entity_facts
+
+    db = open_db(db_path)
+    facts = db.conn.execute("SELECT doc_id, facts, edges FROM entity_facts").fetchall()
+    assert facts
+    for doc_id, text, edges in facts:
+        rows, want_edges = split_entity_facts(text)
+        got = db.conn.execute("SELECT seq, key, node FROM entity_nodes WHERE doc_id = ? "
+                              "ORDER BY seq", (doc_id,)).fetchall()
+        assert got == rows and edges == want_edges
+        stored = entities.DocFacts.from_json(doc_id, text)
+        assert [k for _, k, _ in got] == [entities.key_text(n.key) for n in stored.nodes]
+    doc = facts[0][0]
+    with db.conn:
+        db.conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc,))
+    assert db.conn.execute("SELECT count(*) FROM entity_nodes WHERE doc_id = ?",
+                           (doc,)).fetchone()[0] == 0
