@@ -332,6 +332,34 @@ def _node_of(doc_id: str, stored: list) -> _Node:
                  bool(identified), phase, seq, item)
 
 
+def node_columns(stored: list) -> tuple[int, int, int, str]:
+    """(words of the key, weight, safe, rank) of a stored node: what the stored
+    entity components (store.py) aggregate to name an entity without building it.
+    safe: the node joins every other safe node of its key (EntityGraph._same_names);
+    rank: EntityGraph._best's order of a node within its key, as text that sorts as
+    the tuple does (one letter for the flags, then the surface)."""
+    (_, _, _, anon, key, surfaces, labels, _, spans, claims, alias_side, identified) = stored
+    counts = dict(labels)
+    if counts.get("PERSON"):
+        label: str | None = "PERSON"
+    else:  # Counter.most_common(1): the largest count, the first stored on ties
+        label = max(labels, key=lambda kv: kv[1])[0] if labels else None
+    safe = not anon and (len(key) >= 2 or label in SAFE_SINGLE)
+    count = dict(surfaces)
+    surface = min(count, key=lambda x: (-count[x], -len(x), x))
+    flags = 8 * (not anon) + 4 * (not alias_side) + 2 * bool(identified) \
+        + (len(surface.split()) >= 2)
+    return len(key), len(spans) + len(claims), int(safe), chr(65 + flags) + surface
+
+
+def best_name(keys: Iterable[tuple[int, int, str]]) -> str:
+    """The name EntityGraph._best gives an entity with no user decision, from its keys'
+    (words, summed weight, highest rank) rows (node_columns): flags, weight, fewer
+    words, surface."""
+    words, weight, rank = max(keys, key=lambda k: (k[2][0], k[1], -k[0], k[2][1:]))
+    return rank[1:]
+
+
 def _counter(pairs: list) -> Counter[str]:
     """A Counter of stored (key, count) pairs, without Counter()'s generic update: a
     read of a frequent name decodes tens of thousands of them."""

@@ -448,8 +448,12 @@ def source_entities(db: sqlite_utils.Database, claims: list[Claim]) -> dict[str,
     """claim id -> (group key, name) of the entity its source resolves to, with the
     user's merges and splits replayed (entities.py). Claims whose source is no entity
     (the author, a bare pronoun nobody resolved) are left out."""
-    from claimtrack import entities
+    from claimtrack import entities, readback
 
+    # named from the stored components where they can say it: no graph at all
+    stored = readback.component_names(db, claims)
+    if stored is not None:
+        return stored
     # the entities of these claims' sources, whole: not those of every document
     graph = entities.build_for_claims(db, claims)
     out = {}

@@ -329,6 +329,34 @@ def _v5(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE entity_facts SET edges = ? WHERE doc_id = ?", (edges, doc_id))
 
 
+# Entity components, kept as documents come and go (issue 10, reads read): each
+# node's connected component without the user's decisions (comp), with what naming
+# an entity takes (key words, weight, safe, rank: entities.node_columns), so a read
+# names the entity of a claim's source from its component's rows, not from a graph
+# of every document the entity reaches. A node dropped behind the store's back (the
+# v4 triggers) marks the components stale: reads build the graph until `rematch`.
+_V6 = (
+    "ALTER TABLE entity_nodes ADD COLUMN comp INTEGER",
+    "ALTER TABLE entity_nodes ADD COLUMN words INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE entity_nodes ADD COLUMN weight INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE entity_nodes ADD COLUMN safe INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE entity_nodes ADD COLUMN rank TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX entity_nodes_comp ON entity_nodes (comp)",
+    """CREATE TRIGGER entity_comps_stale BEFORE DELETE ON entity_facts
+WHEN EXISTS (SELECT 1 FROM entity_nodes WHERE doc_id = OLD.doc_id)
+BEGIN INSERT OR REPLACE INTO corpus_state (key, value) VALUES ('entity_components_stale', '1');
+END""",
+)
+
+
+def _v6(conn: sqlite3.Connection) -> None:
+    from claimtrack import store  # it imports this module: loaded by now
+
+    for sql in _V6:
+        conn.execute(sql)
+    store.rebuild_entity_components(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
@@ -338,6 +366,7 @@ MIGRATIONS: list[Migration] = [
               ("CREATE INDEX documents_origin ON documents (origin)",)),
     Migration(4, "cross-document index: stance, zones, matches, clusters, origins", _v4),
     Migration(5, "entity facts one node a row", _v5),
+    Migration(6, "entity components", _v6),
 ]
 
 LATEST = MIGRATIONS[-1].version

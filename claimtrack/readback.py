@@ -348,5 +348,45 @@ def person_mentions_like(db: sqlite_utils.Database, needle: str | None) -> list[
     return list(db.conn.execute(sql + " AND text LIKE ? ESCAPE '\\'", (_like(needle),)))
 
 
+def component_names(db: sqlite_utils.Database,
+                    claims: Sequence[Claim]) -> dict[str, tuple[str, str]] | None:
+    """claim id -> ("entity N", name) of the entity its source is, from the stored
+    entity components (store.py), for the claims whose source is one; None where
+    they cannot say it: a database from before them, components marked stale, a
+    document whose facts are missing, or a user's merge or split (those are replayed
+    on the graph alone)."""
+    from claimtrack.entities import best_name
+
+    conn = db.conn
+    try:
+        stale = conn.execute("SELECT 1 FROM corpus_state WHERE key = "
+                             "'entity_components_stale'").fetchone()
+        conn.execute("SELECT comp FROM entity_nodes LIMIT 0").fetchall()
+    except sqlite3.OperationalError as e:
+        if _no_table(e) or "no such column" in str(e):
+            return None
+        raise
+    if stale or conn.execute("SELECT 1 FROM entity_decisions LIMIT 1").fetchone() \
+            or documents_without_entity_facts(db):
+        return None
+    wanted = {c.id for c in claims}
+    docs = sorted({c.doc_id for c in claims})
+    comp_of: dict[str, int] = {}
+    for i in range(0, len(docs), 500):
+        part = docs[i : i + 500]
+        for comp, node in conn.execute(
+                f"SELECT comp, node FROM entity_nodes WHERE doc_id IN "
+                f"({', '.join('?' * len(part))})", part):
+            for cid in json.loads(node)[9]:  # the claims the node is the source of
+                if cid in wanted:
+                    comp_of[cid] = comp
+    if any(comp is None for comp in comp_of.values()):
+        return None
+    names = {comp: best_name(conn.execute(
+        "SELECT words, sum(weight), max(rank) FROM entity_nodes WHERE comp = ? GROUP BY key",
+        (comp,)).fetchall()) for comp in set(comp_of.values())}
+    return {cid: (f"entity {comp}", names[comp]) for cid, comp in comp_of.items()}
+
+
 def count_documents(db: sqlite_utils.Database) -> int:
     return int(db.conn.execute("SELECT count(*) FROM documents").fetchone()[0])

@@ -235,6 +235,7 @@ def replace_extraction(
     with atomic(conn, f"could not re-extract {doc_id}"):
         if before is not None:
             before(conn, doc_id)
+        remove_entity_nodes(conn, [doc_id])  # before the claims go: their facts go too
         conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
         conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
         if aliases is not None:
@@ -260,6 +261,7 @@ def remove_documents(db: sqlite_utils.Database, doc_ids: Sequence[str],
         _require_doc(db, doc_id)
     with atomic(conn, "could not remove " + ", ".join(doc_ids)):
         state = before(conn, list(doc_ids)) if before is not None else None
+        remove_entity_nodes(conn, list(doc_ids))
         conn.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d in doc_ids])
         if after is not None:
             after(conn, state)
@@ -485,11 +487,161 @@ def write_entity_facts(conn: sqlite3.Connection, doc_id: str) -> None:
     facts = entities.stored_facts(db, doc_id)
     text = facts.to_json()
     nodes, edges = split_entity_facts(text)
+    remove_entity_nodes(conn, [doc_id])
     conn.execute("DELETE FROM entity_keys WHERE doc_id = ?", (doc_id,))
-    conn.execute("DELETE FROM entity_nodes WHERE doc_id = ?", (doc_id,))
     conn.execute("INSERT OR REPLACE INTO entity_facts (doc_id, facts, edges) VALUES (?, ?, ?)",
                  (doc_id, text, edges))
-    conn.executemany("INSERT INTO entity_nodes (doc_id, seq, key, node) VALUES (?, ?, ?, ?)",
-                     [(doc_id, *r) for r in nodes])
+    conn.executemany(
+        "INSERT INTO entity_nodes (doc_id, seq, key, node, words, weight, safe, rank) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, seq, key, node, *entities.node_columns(json.loads(node)))
+         for seq, key, node in nodes])
+    _join_components(conn, doc_id, json.loads(edges))
     conn.executemany("INSERT INTO entity_keys (key, doc_id, phase, seq) VALUES (?, ?, ?, ?)",
                      [(k, doc_id, phase, seq) for k, phase, seq in facts.name_keys()])
+
+
+# --- entity components: each node's connected component, kept as documents come and go
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _edges(edges: dict) -> list[tuple[int, int]]:
+    return [(a, b) for a, b in edges["folds"] + edges["author"]]
+
+
+def _next_comp(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(comp), 0) FROM entity_nodes").fetchone()[0]) + 1
+
+
+def _join_components(conn: sqlite3.Connection, doc_id: str, edges: dict) -> None:
+    """Give a document's new nodes their components: a safe node joins the component
+    of its name key's safe nodes elsewhere, the document's folds and identifications
+    join its own nodes; components joined through it become one (the smaller ones
+    take the larger's number). What a user's merge or split changes is not kept
+    here: reads with decisions build the graph."""
+    u = _Union()
+    rows = conn.execute("SELECT seq, key, safe FROM entity_nodes WHERE doc_id = ?",
+                        (doc_id,)).fetchall()
+    for seq, key, safe in rows:
+        u.find(("n", seq))
+        if safe:
+            found = conn.execute(
+                "SELECT comp FROM entity_nodes WHERE key = ? AND safe = 1 AND doc_id != ? "
+                "AND comp IS NOT NULL LIMIT 1", (key, doc_id)).fetchone()
+            if found is not None:
+                u.union(("c", found[0]), ("n", seq))
+    for a, b in _edges(edges):
+        u.union(("n", a), ("n", b))
+    groups: dict = {}
+    for item in list(u.parent):
+        groups.setdefault(u.find(item), []).append(item)
+    for items in groups.values():
+        comps = [x[1] for x in items if x[0] == "c"]
+        seqs = [x[1] for x in items if x[0] == "n"]
+        if comps:
+            sizes = {c: conn.execute("SELECT count(*) FROM entity_nodes WHERE comp = ?",
+                                     (c,)).fetchone()[0] for c in comps}
+            target = max(comps, key=lambda c: (sizes[c], -c))
+            conn.executemany("UPDATE entity_nodes SET comp = ? WHERE comp = ?",
+                             [(target, c) for c in comps if c != target])
+        else:
+            target = _next_comp(conn)
+        conn.execute(f"UPDATE entity_nodes SET comp = ? WHERE doc_id = ? AND seq IN "
+                     f"({', '.join('?' * len(seqs))})", (target, doc_id, *seqs))
+
+
+def _assign(conn: sqlite3.Connection, nodes: list[tuple[str, int, str, int]],
+            edges: dict[str, dict], keep: Sequence[int] = ()) -> None:
+    """Components of `nodes` ((doc id, seq, key, safe)) under their documents' edges
+    and safe keys, written back; the largest groups keep the numbers of `keep`."""
+    u = _Union()
+    first: dict[str, tuple] = {}
+    for doc_id, seq, key, safe in nodes:
+        u.find((doc_id, seq))
+        if safe:
+            if key in first:
+                u.union(first[key], (doc_id, seq))
+            else:
+                first[key] = (doc_id, seq)
+    present = {(d, s) for d, s, _, _ in nodes}
+    for doc_id, e in edges.items():
+        for a, b in _edges(e):
+            if (doc_id, a) in present and (doc_id, b) in present:
+                u.union((doc_id, a), (doc_id, b))
+    groups: dict = {}
+    for d, s, _, _ in nodes:
+        groups.setdefault(u.find((d, s)), []).append((d, s))
+    ordered = sorted(groups.values(), key=lambda g: (-len(g), min(g)))
+    numbers = list(keep)
+    nxt = _next_comp(conn)
+    for i, group in enumerate(ordered):
+        if i < len(numbers):
+            comp = numbers[i]
+        else:
+            comp, nxt = nxt, nxt + 1
+        conn.executemany("UPDATE entity_nodes SET comp = ? WHERE doc_id = ? AND seq = ?",
+                         [(comp, d, s) for d, s in group])
+
+
+def _doc_edges(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str, dict]:
+    out = {}
+    ids = list(doc_ids)
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        for doc_id, edges in conn.execute(
+                f"SELECT doc_id, edges FROM entity_facts WHERE doc_id IN "
+                f"({', '.join('?' * len(part))}) AND edges IS NOT NULL", part):
+            out[doc_id] = json.loads(edges)
+    return out
+
+
+def remove_entity_nodes(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> None:
+    """Take documents' nodes out of their components (before `rm` or a re-extraction
+    drops their facts): the components they were in are worked out again from the
+    nodes left, which may fall apart."""
+    ids = list(doc_ids)
+    marks = ", ".join("?" * len(ids))
+    comps = [r[0] for r in conn.execute(
+        f"SELECT DISTINCT comp FROM entity_nodes WHERE doc_id IN ({marks}) "
+        "AND comp IS NOT NULL", ids)]
+    conn.execute(f"DELETE FROM entity_nodes WHERE doc_id IN ({marks})", ids)
+    if not comps:
+        return
+    nodes = [tuple(r) for r in conn.execute(
+        f"SELECT doc_id, seq, key, safe FROM entity_nodes WHERE comp IN "
+        f"({', '.join('?' * len(comps))})", comps)]
+    _assign(conn, nodes, _doc_edges(conn, sorted({n[0] for n in nodes})), keep=sorted(comps))
+
+
+def rebuild_entity_components(conn: sqlite3.Connection) -> None:
+    """Every node's columns and component from the stored facts (migration 6,
+    `rematch`); clears the mark an edit behind the store's back leaves."""
+    from claimtrack import entities
+
+    conn.executemany(
+        "UPDATE entity_nodes SET words = ?, weight = ?, safe = ?, rank = ?, comp = NULL "
+        "WHERE doc_id = ? AND seq = ?",
+        [(*entities.node_columns(json.loads(node)), doc_id, seq)
+         for doc_id, seq, node in conn.execute("SELECT doc_id, seq, node FROM entity_nodes")
+         .fetchall()])
+    nodes = [tuple(r) for r in conn.execute("SELECT doc_id, seq, key, safe FROM entity_nodes")]
+    edges = {d: json.loads(e) for d, e in conn.execute(
+        "SELECT doc_id, edges FROM entity_facts WHERE edges IS NOT NULL")}
+    _assign(conn, nodes, edges)
+    conn.execute("DELETE FROM corpus_state WHERE key = 'entity_components_stale'")

@@ -265,10 +265,13 @@ def reextract_hooks() -> tuple[Callable[[sqlite3.Connection, str], None],
 
 def rematch(conn: sqlite3.Connection) -> int:
     """Rebuild the whole index from the stored claims; returns the documents indexed."""
+    from claimtrack.store import rebuild_entity_components
+
     ms.clear_index(conn)
     ids = ms.all_document_ids(conn)
     for doc_id in ids:
         document_added(conn, doc_id)
+    rebuild_entity_components(conn)  # the entity components too (edits behind the store)
     return len(ids)
 
 
