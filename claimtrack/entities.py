@@ -962,6 +962,19 @@ class _NodeClosure(_Closure):
             found = self.by_key[key] = [self._put(d, json.loads(node)) for d, _, node in rows]
         return found
 
+    def take_components(self, key: tuple[str, ...]) -> list[_Node]:
+        """The nodes of the stored components of a name key's nodes, taken whole (the
+        closure they would walk to), and the lookups of their keys the graph orders
+        same-name edges by. Only where readback.components_usable."""
+        rows = readback.component_nodes(self.db, key_text(key))
+        self.load(d for d, _, _ in rows)
+        nodes = [self._put(d, json.loads(node)) for d, _, node in rows]
+        for k in {n.key for n in nodes} | {key}:
+            if k not in self.key_docs:
+                self.key_docs[k] = readback.entity_key_docs(self.db, key_text(k))
+        self.seen.update(n.id for n in nodes)
+        return [n for n in nodes if n.key == key]
+
     def node_at(self, doc_id: str, seq: int) -> _Node:
         f = self.docs[doc_id]
         if isinstance(f, _Partial):
@@ -1029,6 +1042,15 @@ def build_for_name(db: sqlite_utils.Database, name: str,
     closure = _closure(db, extra) if extra else _shared(db)
     if closure is None:
         return build(db, extra)
+    if not extra and isinstance(closure, _NodeClosure) and readback.components_usable(db):
+        # the stored components are the entities: read them whole, no walk
+        before = (len(closure.seen), len(closure.docs))
+        if not closure.take_components(key):
+            return build(db, extra)
+        graphs = _cached(db)
+        if "graph" not in graphs or (len(closure.seen), len(closure.docs)) != before:
+            graphs["graph"] = closure.graph()
+        return graphs["graph"]
     nodes = closure.named(key)
     if not nodes:
         return build(db, extra)

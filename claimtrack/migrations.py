@@ -336,7 +336,9 @@ def _v5(conn: sqlite3.Connection) -> None:
 # of every document the entity reaches. A node dropped behind the store's back (the
 # v4 triggers) marks the components stale: reads build the graph until `rematch`.
 _V6 = (
-    "ALTER TABLE entity_nodes ADD COLUMN comp INTEGER",
+    # a component is named by its first node, "DOC:SEQ" (seq in six digits): the same
+    # whatever order the documents came in
+    "ALTER TABLE entity_nodes ADD COLUMN comp TEXT",
     "ALTER TABLE entity_nodes ADD COLUMN words INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE entity_nodes ADD COLUMN weight INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE entity_nodes ADD COLUMN safe INTEGER NOT NULL DEFAULT 0",

@@ -348,6 +348,32 @@ def person_mentions_like(db: sqlite_utils.Database, needle: str | None) -> list[
     return list(db.conn.execute(sql + " AND text LIKE ? ESCAPE '\\'", (_like(needle),)))
 
 
+def components_usable(db: sqlite_utils.Database) -> bool:
+    """Can the stored entity components stand for the graph's entities? Not in a
+    database from before them, with components marked stale, a document whose facts
+    are missing, or a user's merge or split (replayed on the graph alone)."""
+    conn = db.conn
+    try:
+        stale = conn.execute("SELECT 1 FROM corpus_state WHERE key = "
+                             "'entity_components_stale'").fetchone()
+        conn.execute("SELECT comp FROM entity_nodes LIMIT 0").fetchall()
+    except sqlite3.OperationalError as e:
+        if _no_table(e) or "no such column" in str(e):
+            return False
+        raise
+    return not (stale or conn.execute("SELECT 1 FROM entity_decisions LIMIT 1").fetchone()
+                or documents_without_entity_facts(db))
+
+
+def component_nodes(db: sqlite_utils.Database, key: str) -> list[tuple[str, str, str]]:
+    """(doc id, added, node JSON) of every node in the components of a name key's nodes
+    (components_usable first)."""
+    return list(db.conn.execute(
+        "SELECT n.doc_id, d.added, n.node FROM entity_nodes n JOIN documents d "
+        "ON d.id = n.doc_id WHERE n.comp IN (SELECT comp FROM entity_nodes WHERE key = ?)",
+        (key,)))
+
+
 def component_names(db: sqlite_utils.Database,
                     claims: Sequence[Claim]) -> dict[str, tuple[str, str]] | None:
     """claim id -> ("entity N", name) of the entity its source is, from the stored
@@ -358,20 +384,11 @@ def component_names(db: sqlite_utils.Database,
     from claimtrack.entities import best_name
 
     conn = db.conn
-    try:
-        stale = conn.execute("SELECT 1 FROM corpus_state WHERE key = "
-                             "'entity_components_stale'").fetchone()
-        conn.execute("SELECT comp FROM entity_nodes LIMIT 0").fetchall()
-    except sqlite3.OperationalError as e:
-        if _no_table(e) or "no such column" in str(e):
-            return None
-        raise
-    if stale or conn.execute("SELECT 1 FROM entity_decisions LIMIT 1").fetchone() \
-            or documents_without_entity_facts(db):
+    if not components_usable(db):
         return None
     wanted = {c.id for c in claims}
     docs = sorted({c.doc_id for c in claims})
-    comp_of: dict[str, int] = {}
+    comp_of: dict[str, str] = {}
     for i in range(0, len(docs), 500):
         part = docs[i : i + 500]
         for comp, node in conn.execute(

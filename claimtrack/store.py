@@ -525,16 +525,18 @@ def _edges(edges: dict) -> list[tuple[int, int]]:
     return [(a, b) for a, b in edges["folds"] + edges["author"]]
 
 
-def _next_comp(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT coalesce(max(comp), 0) FROM entity_nodes").fetchone()[0]) + 1
+def _label(doc_id: str, seq: int) -> str:
+    """A component's name: its first node (documents' ids have one length, so the
+    text sorts as (doc id, seq) does)."""
+    return f"{doc_id}:{seq:06d}"
 
 
 def _join_components(conn: sqlite3.Connection, doc_id: str, edges: dict) -> None:
     """Give a document's new nodes their components: a safe node joins the component
     of its name key's safe nodes elsewhere, the document's folds and identifications
-    join its own nodes; components joined through it become one (the smaller ones
-    take the larger's number). What a user's merge or split changes is not kept
-    here: reads with decisions build the graph."""
+    join its own nodes; components joined through it become one, named by its first
+    node. What a user's merge or split changes is not kept here: reads with
+    decisions build the graph."""
     u = _Union()
     rows = conn.execute("SELECT seq, key, safe FROM entity_nodes WHERE doc_id = ?",
                         (doc_id,)).fetchall()
@@ -554,22 +556,17 @@ def _join_components(conn: sqlite3.Connection, doc_id: str, edges: dict) -> None
     for items in groups.values():
         comps = [x[1] for x in items if x[0] == "c"]
         seqs = [x[1] for x in items if x[0] == "n"]
-        if comps:
-            sizes = {c: conn.execute("SELECT count(*) FROM entity_nodes WHERE comp = ?",
-                                     (c,)).fetchone()[0] for c in comps}
-            target = max(comps, key=lambda c: (sizes[c], -c))
-            conn.executemany("UPDATE entity_nodes SET comp = ? WHERE comp = ?",
-                             [(target, c) for c in comps if c != target])
-        else:
-            target = _next_comp(conn)
+        target = min([*comps, *(_label(doc_id, s) for s in seqs)])
+        conn.executemany("UPDATE entity_nodes SET comp = ? WHERE comp = ?",
+                         [(target, c) for c in comps if c != target])
         conn.execute(f"UPDATE entity_nodes SET comp = ? WHERE doc_id = ? AND seq IN "
                      f"({', '.join('?' * len(seqs))})", (target, doc_id, *seqs))
 
 
 def _assign(conn: sqlite3.Connection, nodes: list[tuple[str, int, str, int]],
-            edges: dict[str, dict], keep: Sequence[int] = ()) -> None:
+            edges: dict[str, dict]) -> None:
     """Components of `nodes` ((doc id, seq, key, safe)) under their documents' edges
-    and safe keys, written back; the largest groups keep the numbers of `keep`."""
+    and safe keys, each named by its first node, written back."""
     u = _Union()
     first: dict[str, tuple] = {}
     for doc_id, seq, key, safe in nodes:
@@ -587,14 +584,8 @@ def _assign(conn: sqlite3.Connection, nodes: list[tuple[str, int, str, int]],
     groups: dict = {}
     for d, s, _, _ in nodes:
         groups.setdefault(u.find((d, s)), []).append((d, s))
-    ordered = sorted(groups.values(), key=lambda g: (-len(g), min(g)))
-    numbers = list(keep)
-    nxt = _next_comp(conn)
-    for i, group in enumerate(ordered):
-        if i < len(numbers):
-            comp = numbers[i]
-        else:
-            comp, nxt = nxt, nxt + 1
+    for group in groups.values():
+        comp = _label(*min(group))
         conn.executemany("UPDATE entity_nodes SET comp = ? WHERE doc_id = ? AND seq = ?",
                          [(comp, d, s) for d, s in group])
 
@@ -626,7 +617,7 @@ def remove_entity_nodes(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> Non
     nodes = [tuple(r) for r in conn.execute(
         f"SELECT doc_id, seq, key, safe FROM entity_nodes WHERE comp IN "
         f"({', '.join('?' * len(comps))})", comps)]
-    _assign(conn, nodes, _doc_edges(conn, sorted({n[0] for n in nodes})), keep=sorted(comps))
+    _assign(conn, nodes, _doc_edges(conn, sorted({n[0] for n in nodes})))
 
 
 def rebuild_entity_components(conn: sqlite3.Connection) -> None:
