@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlite_utils
@@ -391,18 +391,33 @@ def component_names(db: sqlite_utils.Database,
     comp_of: dict[str, str] = {}
     for i in range(0, len(docs), 500):
         part = docs[i : i + 500]
-        for comp, node in conn.execute(
-                f"SELECT comp, node FROM entity_nodes WHERE doc_id IN "
-                f"({', '.join('?' * len(part))})", part):
-            for cid in json.loads(node)[9]:  # the claims the node is the source of
-                if cid in wanted:
-                    comp_of[cid] = comp
+        # the claims each node is the source of (its JSON's tenth entry)
+        for comp, cid in conn.execute(
+                "SELECT n.comp, j.value FROM entity_nodes n, json_each(n.node, '$[9]') j "
+                f"WHERE n.doc_id IN ({', '.join('?' * len(part))})", part):
+            if cid in wanted:
+                comp_of[cid] = comp
     if any(comp is None for comp in comp_of.values()):
         return None
-    names = {comp: best_name(conn.execute(
-        "SELECT words, sum(weight), max(rank) FROM entity_nodes WHERE comp = ? GROUP BY key",
-        (comp,)).fetchall()) for comp in set(comp_of.values())}
+    comps = set(comp_of.values())
+    keys: dict[str, list] = {}
+    if len(comps) > 200:  # most of the corpus: one pass over every node
+        rows = conn.execute("SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
+                            "GROUP BY comp, key")
+    else:
+        rows = _rows_in(conn, "SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
+                              "WHERE comp IN ({marks}) GROUP BY comp, key", sorted(comps))
+    for comp, *row in rows:
+        if comp in comps:
+            keys.setdefault(comp, []).append(tuple(row))
+    names = {comp: best_name(keys[comp]) for comp in comps}
     return {cid: (f"entity {comp}", names[comp]) for cid, comp in comp_of.items()}
+
+
+def _rows_in(conn: sqlite3.Connection, sql: str, values: Sequence[str]) -> Iterator[tuple]:
+    for i in range(0, len(values), 500):  # under SQLite's limit on parameters
+        part = values[i : i + 500]
+        yield from conn.execute(sql.format(marks=", ".join("?" * len(part))), part)
 
 
 def count_documents(db: sqlite_utils.Database) -> int:
