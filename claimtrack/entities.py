@@ -967,13 +967,22 @@ class _NodeClosure(_Closure):
         closure they would walk to), and the lookups of their keys the graph orders
         same-name edges by. Only where readback.components_usable."""
         rows = readback.component_nodes(self.db, key_text(key))
+        return [n for n in self._take(rows, {key}) if n.key == key]
+
+    def take_components_of(self, nodes: Sequence[_Node]) -> None:
+        """The stored components of `nodes`, taken whole (take_components)."""
+        todo = [(n.doc_id, n.seq) for n in nodes if n.id not in self.seen]
+        if todo:
+            self._take(readback.component_nodes(self.db, nodes=todo), set())
+
+    def _take(self, rows: list[tuple[str, str, str]], keys: set) -> list[_Node]:
         self.load(d for d, _, _ in rows)
         nodes = [self._put(d, json.loads(node)) for d, _, node in rows]
-        for k in {n.key for n in nodes} | {key}:
+        for k in {n.key for n in nodes} | keys:
             if k not in self.key_docs:
                 self.key_docs[k] = readback.entity_key_docs(self.db, key_text(k))
         self.seen.update(n.id for n in nodes)
-        return [n for n in nodes if n.key == key]
+        return nodes
 
     def node_at(self, doc_id: str, seq: int) -> _Node:
         f = self.docs[doc_id]
@@ -1073,8 +1082,11 @@ def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> Enti
     if closure is None or len(docs) >= readback.count_documents(db):
         return build(db)
     closure.load(docs)
-    return _extended(db, closure, [n for d in docs if d in closure.docs
-                                   for n in closure.doc_nodes(d) if n.claims & ids])
+    start = [n for d in docs if d in closure.docs for n in closure.doc_nodes(d)
+             if n.claims & ids]
+    if isinstance(closure, _NodeClosure) and readback.components_usable(db):
+        closure.take_components_of(start)  # whole, from the stored components: no walk
+    return _extended(db, closure, start)
 
 
 # --- commands ------------------------------------------------------------------------

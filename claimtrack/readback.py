@@ -365,13 +365,22 @@ def components_usable(db: sqlite_utils.Database) -> bool:
                 or documents_without_entity_facts(db))
 
 
-def component_nodes(db: sqlite_utils.Database, key: str) -> list[tuple[str, str, str]]:
-    """(doc id, added, node JSON) of every node in the components of a name key's nodes
-    (components_usable first)."""
-    return list(db.conn.execute(
-        "SELECT n.doc_id, d.added, n.node FROM entity_nodes n JOIN documents d "
-        "ON d.id = n.doc_id WHERE n.comp IN (SELECT comp FROM entity_nodes WHERE key = ?)",
-        (key,)))
+def component_nodes(db: sqlite_utils.Database, key: str | None = None,
+                    nodes: Sequence[tuple[str, int]] = ()) -> list[tuple[str, str, str]]:
+    """(doc id, added, node JSON) of every node in the components of a name key's
+    nodes, or of the nodes (doc id, seq) given (components_usable first)."""
+    sql = ("SELECT n.doc_id, d.added, n.node FROM entity_nodes n JOIN documents d "
+           "ON d.id = n.doc_id WHERE n.comp IN ")
+    if key is not None:
+        return list(db.conn.execute(
+            sql + "(SELECT comp FROM entity_nodes WHERE key = ?)", (key,)))
+    comps: set[str] = set()
+    for doc_id, seq in nodes:
+        row = db.conn.execute("SELECT comp FROM entity_nodes WHERE doc_id = ? AND seq = ?",
+                              (doc_id, seq)).fetchone()
+        if row is not None:
+            comps.add(row[0])
+    return list(_rows_in(db.conn, sql + "({marks})", sorted(comps)))
 
 
 def component_names(db: sqlite_utils.Database,
