@@ -152,8 +152,8 @@ def timed_run(args: list[str], timeout: float) -> tuple[float, int] | None:
     """(seconds, lines printed on stdout) of one whole command, None past `timeout`."""
     t0 = time.perf_counter()
     try:
-        out = subprocess.run([*CLAIMTRACK, *args], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=_env(), timeout=timeout, cwd=ROOT)
+        out = subprocess.run([*CLAIMTRACK, *args], capture_output=True, env=_env(),
+                             timeout=timeout, cwd=ROOT)
     except subprocess.TimeoutExpired:
         return None
     took = time.perf_counter() - t0
