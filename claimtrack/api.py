@@ -394,8 +394,13 @@ def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None
                           limit=limit, offset=offset)
 
 
-def show_entity(db_path: str | Path, name: str, author: bool = False):
-    return queries.entity_view(_existing(db_path), name, author=author)
+def show_entity(db_path: str | Path, name: str, author: bool = False,
+                limit: int | None = None, offset: int = 0):
+    """`claimtrack show --entity X`: a queries.EntityView of the claims by or about X,
+    rows `offset` to `offset + limit` of them (all with None)."""
+    page((), limit, offset)  # reject a bad page before the work
+    return queries.entity_view(_existing(db_path), name, author=author, limit=limit,
+                               offset=offset)
 
 
 def diff(db_path: str | Path, a: str, b: str):
@@ -439,26 +444,32 @@ def timeline(db_path: str | Path, claim: str | None = None, entity: str | None =
     return Timeline(rows, total, min(total, limit) if limit else total)
 
 
-def report(db_path: str | Path, entity: str | None = None, doc: str | None = None):
-    """The provenance report over one document, or all, optionally about one entity."""
+def report(db_path: str | Path, entity: str | None = None, doc: str | None = None,
+           limit: int | None = None, offset: int = 0):
+    """The provenance report over one document, or all, optionally about one entity;
+    with an entity, `limit`/`offset` page its claims (the report's `total_claims`
+    says how many there are)."""
     from claimtrack.report import build_report
 
+    page((), limit, offset)  # reject a bad page before the work
     db = _existing(db_path)
-    docs = [store.get_document(db, doc)] if doc else store.list_documents(db)
     if entity:
         # the query layer's "by or about" (entity graph included), as claims/show select;
-        # only those are graded, and only their documents' claims read for the chains
-        selected = queries.claims(db, doc=doc, entity=entity)
-        used = {c.doc_id for c in selected}
-        texts = {d.id: store.get_text(db, d.id) for d in docs if d.id in used}
-        hops = [c for d in docs if d.id in used for c in queries.read(db, doc_id=d.id)]
+        # only the page is graded, and only its documents' claims read for the chains
+        selected, total = queries.entity_claims(db, entity, doc=doc, limit=limit,
+                                                offset=offset)
+        docs = [store.get_document(db, d) for d in dict.fromkeys(c.doc_id for c in selected)]
+        texts = {d.id: store.get_text(db, d.id) for d in docs}
+        hops = [c for d in docs for c in queries.read(db, doc_id=d.id)]
         result = build_report(docs, texts, selected, entity=entity, all_claims=hops)
+        result.total_claims = total
     else:
+        docs = [store.get_document(db, doc)] if doc else store.list_documents(db)
         texts = {d.id: store.get_text(db, d.id) for d in docs}
         # Every claim of those documents: chains need the relaying hops too.
         found = [c for d in docs for c in queries.claims(db, doc=d.id)]
         result = build_report(docs, texts, found)
-    if entity and not result.documents:
+    if entity and not result.documents and not offset:
         raise queries.no_entity(entity, doc)
     from claimtrack.entities import annotate_report  # author identifications, headline vs body
 

@@ -313,15 +313,24 @@ def flags(doc: str | None, flag: str | None, author: bool, limit: int | None, of
 @cli.command()
 @click.option("--entity", required=True, help="a name, e.g. Belhadj")
 @author_option
+@page_options
 @output_options
 @db_option
 @reads
-def show(entity: str, author: bool, fmt: str, db_path: str) -> None:
+def show(entity: str, author: bool, limit: int | None, offset: int, fmt: str,
+         db_path: str) -> None:
     """Everything said by or about an entity, by document, with chains and flags."""
-    from claimtrack.output import emit_model
+    from claimtrack.output import TABLE_ROWS, emit_model, page_note
     from claimtrack.views import render_entity_view
 
-    emit_model(api.show_entity(db_path, entity, author=author), fmt, render_entity_view)
+    # a table without --limit shows the first TABLE_ROWS claims and says how many
+    # there are; JSON/CSV/NL give all unless --limit (as every listing)
+    cut = TABLE_ROWS if limit is None and fmt == "table" else limit
+    view = api.show_entity(db_path, entity, author=author, limit=cut, offset=offset)
+    emit_model(view, fmt, render_entity_view)
+    shown = sum(len(d.by) + len(d.about) for d in view.documents)
+    if fmt == "table":
+        page_note(shown, view.total_claims, offset, "claims")
 
 
 @cli.command()
@@ -403,13 +412,25 @@ def timeline(claim: str | None, entity: str | None, limit: int | None, fmt: str,
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="write to this file instead of stdout")
+@click.option("--limit", type=click.IntRange(0), default=None, metavar="N",
+              help="--entity: report at most N of its claims")
+@click.option("--offset", type=click.IntRange(0), default=0, metavar="K",
+              help="--entity: skip its first K claims (with --limit: the next page)")
 @db_option
 @reads
-def report(entity: str | None, doc: str | None, fmt: str, output: str | None, db_path: str) -> None:
+def report(entity: str | None, doc: str | None, fmt: str, output: str | None,
+           limit: int | None, offset: int, db_path: str) -> None:
     """Provenance report: each claim's chain of sources, flags and exact quotes."""
     from claimtrack.report import render
 
-    text = render(api.report(db_path, entity=entity, doc=doc), fmt)
+    if (limit is not None or offset) and not entity:
+        raise click.UsageError("--limit/--offset page the claims of --entity")
+    built = api.report(db_path, entity=entity, doc=doc, limit=limit, offset=offset)
+    total = built.total_claims
+    if total is not None and (offset or built.claim_count < total):
+        _stderr(f"reporting claims {offset + 1:,}-{offset + built.claim_count:,} of "
+                f"{total:,} by or about {entity}: use --limit/--offset for the rest")
+    text = render(built, fmt)
     if output:
         with open(output, "w", encoding="utf-8") as f:
             f.write(text)

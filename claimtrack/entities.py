@@ -45,6 +45,7 @@ import sqlite_utils
 
 from claimtrack import readback, store
 from claimtrack.aliases import describe
+from claimtrack.entitystore import SAFE_SINGLE
 from claimtrack.errors import NotFoundError
 from claimtrack.models import Alias, Claim, Entity, HeadlineMismatch, Record
 from claimtrack.text.names import HONORIFICS, canonical_name
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 # one-word names that may merge across documents: an organisation or a place
 # is one thing by one name; a one-word person name is not safe
-SAFE_SINGLE = frozenset({"ORG", "GPE", "LOC"})
 LABEL_TYPE = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place",
               "FAC": "place"}
 # sources that are only these words refer to someone the resolver did not find
@@ -300,13 +300,7 @@ class DocFacts:
     @classmethod
     def from_json(cls, doc_id: str, text: str) -> DocFacts:
         data = json.loads(text)
-        nodes = []
-        for (phase, seq, item, anon, key, surfaces, labels, types, spans, claims, alias_side,
-             identified) in data["nodes"]:
-            nodes.append(_Node(doc_id, tuple(key), bool(anon), Counter(dict(surfaces)),
-                               Counter(dict(labels)), Counter(dict(types)),
-                               {(a, b) for a, b in spans}, set(claims), bool(alias_side),
-                               bool(identified), phase, seq, item))
+        nodes = [_node_of(doc_id, n) for n in data["nodes"]]
         return cls(doc_id, nodes, [(a, b) for a, b in data["folds"]],
                    [(a, b) for a, b in data["author"]],
                    [Alias(**a) for a in data["aliases"]])
@@ -327,6 +321,23 @@ class DocFacts:
             adj[a].append(b)
             adj[b].append(a)
         return adj
+
+
+def _node_of(doc_id: str, stored: list) -> _Node:
+    """A node from its stored JSON entry (DocFacts.to_json, entity_nodes.node)."""
+    (phase, seq, item, anon, key, surfaces, labels, types, spans, claims, alias_side,
+     identified) = stored
+    return _Node(doc_id, tuple(key), bool(anon), _counter(surfaces), _counter(labels),
+                 _counter(types), {(a, b) for a, b in spans}, set(claims), bool(alias_side),
+                 bool(identified), phase, seq, item)
+
+
+def _counter(pairs: list) -> Counter[str]:
+    """A Counter of stored (key, count) pairs, without Counter()'s generic update: a
+    read of a frequent name decodes tens of thousands of them."""
+    c: Counter[str] = Counter.__new__(Counter)  # an empty dict: Counter() adds nothing
+    dict.update(c, pairs)
+    return c
 
 
 def key_text(key: tuple[str, ...]) -> str:
@@ -361,9 +372,32 @@ def _order(n: _Node, added: str) -> tuple:
     return (n.phase, n.doc_id, n.seq)
 
 
+class _Records(Sequence[Entity]):
+    """EntityGraph.records, each built when first asked for: a read that needs only
+    some entities, or only their names (name_of), skips the records of the rest."""
+
+    def __init__(self, graph: EntityGraph):
+        self.graph = graph
+        self.built: dict[int, Entity] = {}
+
+    def __len__(self) -> int:
+        return len(self.graph.groups)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if i not in self.built:
+            self.built[i] = self.graph._record(self.graph.groups[i])
+        return self.built[i]
+
+
 class EntityGraph:
     """The entities of a database state. Build with `build(db)` (all of it) or
-    `build_for_name` / `build_for_claims` / `build_for_docs` (whole entities, only
+    `build_for_name` / `build_for_claims` (whole entities, only
     those a read can involve)."""
 
     def __init__(
@@ -433,13 +467,16 @@ class EntityGraph:
         folds, author = [], []
         for f in facts:
             by_seq = {n.seq: n for n in f.nodes}
-            named = [n.order for n in f.nodes if not n.anonymous]
-            first = min(named) if named else ()
+            # a document read a node at a time (_Partial) knows its first named node
+            first = getattr(f, "first_order", None)
+            if first is None:
+                named = [n.order for n in f.nodes if not n.anonymous]
+                first = min(named) if named else ()
             for i, (a, b) in enumerate(f.folds):
-                if keep is None or by_seq[a].id in keep:
+                if keep is None or (a in by_seq and by_seq[a].id in keep):
                     folds.append(((first, i), (by_seq[a].id, by_seq[b].id, "fold")))
             for i, (a, b) in enumerate(f.author):
-                if keep is None or by_seq[a].id in keep:
+                if keep is None or (a in by_seq and by_seq[a].id in keep):
                     author.append(((author_rank[f.doc_id], f.doc_id, i),
                                    (by_seq[a].id, by_seq[b].id, "author")))
         edges = [e for _, e in sorted(folds, key=lambda x: x[0])]
@@ -508,9 +545,15 @@ class EntityGraph:
         for i, g in enumerate(self.groups):
             for n in g:
                 self.group_of[n.id] = i
-        self.records = [self._record(g) for g in self.groups]
+        self.records = _Records(self)
 
     # -- records
+    def name_of(self, index: int) -> str:
+        """records[index].name, without building the record."""
+        if index in self.records.built:
+            return self.records.built[index].name
+        return self._best(self.groups[index]).surface
+
     def _best(self, group: list[_Node]) -> _Node:
         """The name to show: the user's, else the author's identification, else the most
         referred-to full name ("Donald Trump", not a headline's "Donald Trump Playing Dumb"
@@ -558,15 +601,19 @@ class EntityGraph:
             aliases=aliases,
             documents=len({n.doc_id for n in nodes}),
             claims_by=sum(len(n.claims) for n in nodes),
-            mentions=sum(_distinct_spans(n.spans for n in nodes if n.doc_id == d)
-                         for d in {n.doc_id for n in nodes}),
+            mentions=sum(_distinct_spans(spans) for spans in _spans_by_doc(nodes)),
             anonymous=all(n.anonymous for n in group),
             identified_by_author=by_author,
         )
 
     def _only_via_author(self, node: _Node) -> bool:
         """Is the node tied to its entity by author identifications alone?"""
-        reasons = [why for pair, why in self.edge_reasons.items() if node.id in pair]
+        if not hasattr(self, "_reasons"):  # node id -> the reasons of its edges, once
+            self._reasons: dict[tuple, list[str]] = defaultdict(list)
+            for pair, why in self.edge_reasons.items():
+                for nid in pair:
+                    self._reasons[nid].append(why)
+        reasons = self._reasons.get(node.id, [])
         return bool(reasons) and all(r == "author" for r in reasons)
 
     # -- lookups
@@ -617,13 +664,20 @@ class EntityGraph:
     def names_in(self, index: int, doc_id: str) -> list[str]:
         """How the texts call the entity in one document: its names there, and its full
         names (>= 2 words, not an author's alias) from anywhere."""
-        out: set[str] = set()
-        for n in self.groups[index]:
-            if n.anonymous:
-                continue
-            if n.doc_id == doc_id or (len(n.key) >= 2 and not n.alias_side):
-                out.update(n.surfaces)
-        return sorted(out, key=lambda s: (-len(s), s))
+        if not hasattr(self, "_names"):
+            self._names: dict[int, tuple[set[str], dict[str, set[str]]]] = {}
+        if index not in self._names:  # the full names, and the names by document, once
+            full: set[str] = set()
+            local: dict[str, set[str]] = defaultdict(set)
+            for n in self.groups[index]:
+                if n.anonymous:
+                    continue
+                local[n.doc_id].update(n.surfaces)
+                if len(n.key) >= 2 and not n.alias_side:
+                    full.update(n.surfaces)
+            self._names[index] = (full, local)
+        full, local = self._names[index]
+        return sorted(full | local.get(doc_id, set()), key=lambda s: (-len(s), s))
 
     def author_identifications(self, index: int) -> list[tuple[str, Alias]]:
         """(doc id, alias) for the author identifications that tie this entity together."""
@@ -635,6 +689,15 @@ class EntityGraph:
                 if (doc_id, False, a) in group and (doc_id, False, b) in group:
                     out.append((doc_id, al))
         return out
+
+
+def _spans_by_doc(nodes: Iterable[_Node]) -> list[list[set[tuple[int, int]]]]:
+    """The nodes' span sets, one list per document (a frequent entity's nodes are in
+    hundreds of documents: one pass, not one per document)."""
+    out: dict[str, list[set[tuple[int, int]]]] = defaultdict(list)
+    for n in nodes:
+        out[n.doc_id].append(n.spans)
+    return list(out.values())
 
 
 def _distinct_spans(spans: Iterable[set[tuple[int, int]]]) -> int:
@@ -736,6 +799,7 @@ class _Closure:
         self.adj: dict[str, dict[int, list[int]]] = {}
         self.key_docs: dict[tuple[str, ...], list[tuple[str, str, int | None, int | None]]] = {}
         self.seen: set[tuple] = set()
+        self.expanded: set[tuple[str, ...]] = set()  # keys whose nodes are pushed already
         self.stack: list[_Node] = []
         self.by_key: dict[tuple[str, ...], list[_Node]] = {}
 
@@ -757,6 +821,13 @@ class _Closure:
                                         for n in self.docs[d].nodes if n.key == key]
         return found
 
+    def node_at(self, doc_id: str, seq: int) -> _Node:
+        return self.docs[doc_id].nodes[seq]
+
+    def doc_nodes(self, doc_id: str) -> list[_Node]:
+        """Every node of a loaded document."""
+        return self.docs[doc_id].nodes
+
     def push(self, nodes: Iterable[_Node]) -> None:
         self.stack.extend(n for n in nodes if n.id not in self.seen)
 
@@ -769,12 +840,18 @@ class _Closure:
             f = self.docs[n.doc_id]
             if n.doc_id not in self.adj:
                 self.adj[n.doc_id] = f.adjacent()
-            self.push(f.nodes[i] for i in self.adj[n.doc_id].get(n.seq, ()))
-            if not n.anonymous and (len(n.key) >= 2 or n.label in SAFE_SINGLE):
+            self.push(self.node_at(n.doc_id, i) for i in self.adj[n.doc_id].get(n.seq, ()))
+            # what a key reaches does not depend on the node that asks: push it once (a
+            # frequent name's nodes would each push all the others again)
+            if not n.anonymous and (len(n.key) >= 2 or n.label in SAFE_SINGLE) \
+                    and ("same", n.key) not in self.expanded:
+                self.expanded.add(("same", n.key))
                 self.push(m for m in self.named(n.key) if not m.anonymous
                           and (len(m.key) >= 2 or m.label in SAFE_SINGLE))
             for k in self.links.get(n.key, ()):
-                self.push(self.named(k))
+                if ("link", k) not in self.expanded:
+                    self.expanded.add(("link", k))
+                    self.push(self.named(k))
 
     def graph(self) -> EntityGraph:
         facts = list(self.docs.values())
@@ -792,12 +869,146 @@ class _Closure:
                                      keep=self.seen, key_first=key_first)
 
 
+class _Partial:
+    """A document's facts as a closure reads them a node at a time (entity_nodes): its
+    own edges, aliases and first named node, and only the nodes reached so far."""
+
+    def __init__(self, doc_id: str, added: str, edges: dict):
+        self.doc_id = doc_id
+        self.by_seq: dict[int, _Node] = {}
+        self.folds = [(a, b) for a, b in edges["folds"]]
+        self.author = [(a, b) for a, b in edges["author"]]
+        self.aliases = [Alias(**a) for a in edges["aliases"]]
+        first = edges["first"]
+        # the order the whole-corpus build gives that node (_order)
+        self.first_order: tuple = () if first is None else (
+            (1, added, doc_id, first[1]) if first[0] == 1 else (first[0], doc_id, first[1]))
+        self.complete = False
+
+    @property
+    def nodes(self) -> list[_Node]:
+        return [self.by_seq[k] for k in sorted(self.by_seq)]
+
+    def adjacent(self) -> dict[int, list[int]]:
+        adj: dict[int, list[int]] = defaultdict(list)
+        for a, b in self.folds + self.author:
+            adj[a].append(b)
+            adj[b].append(a)
+        return adj
+
+
+class _NodeClosure(_Closure):
+    """_Closure over the facts stored a node a row: a name's nodes are read by their
+    key, a node's neighbours within its document by their seq, so a frequent name
+    costs its own nodes, not every node of every document that has it."""
+
+    def load(self, doc_ids: Iterable[str]) -> None:
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in self.docs]
+        if not todo:
+            return
+        for doc_id, when, edges in readback.entity_edges(self.db, todo):
+            self.docs[doc_id] = _Partial(doc_id, when, json.loads(edges))  # type: ignore
+            self.added[doc_id] = when
+        # facts stored whole only (cannot happen after migration 5 wrote them all)
+        rest = [d for d in todo if d not in self.docs]
+        for doc_id, when, text in readback.entity_facts(self.db, rest) or []:
+            self.docs[doc_id] = DocFacts.from_json(doc_id, text)
+            self.added[doc_id] = when
+
+    def _put(self, doc_id: str, stored: list) -> _Node:
+        f = self.docs[doc_id]
+        if isinstance(f, _Partial):
+            node = f.by_seq.get(stored[1])
+            if node is None:
+                node = f.by_seq[stored[1]] = _node_of(doc_id, stored)
+            return node
+        return f.nodes[stored[1]]
+
+    def named(self, key: tuple[str, ...]) -> list[_Node]:
+        found = self.by_key.get(key)
+        if found is None:
+            if key not in self.key_docs:
+                self.key_docs[key] = readback.entity_key_docs(self.db, key_text(key))
+            rows = readback.entity_nodes_named(self.db, key_text(key)) or []
+            self.load(d for d, _, _ in rows)
+            found = self.by_key[key] = [self._put(d, json.loads(node)) for d, _, node in rows]
+        return found
+
+    def take_components(self, key: tuple[str, ...]) -> list[_Node]:
+        """The nodes of the stored components of a name key's nodes, taken whole (the
+        closure they would walk to), and the lookups of their keys the graph orders
+        same-name edges by. Only where readback.components_usable."""
+        rows = readback.component_nodes(self.db, key_text(key))
+        return [n for n in self._take(rows, {key}) if n.key == key]
+
+    def take_components_of(self, nodes: Sequence[_Node]) -> None:
+        """The stored components of `nodes`, taken whole (take_components)."""
+        todo = [(n.doc_id, n.seq) for n in nodes if n.id not in self.seen]
+        if todo:
+            self._take(readback.component_nodes(self.db, nodes=todo), set())
+
+    def _take(self, rows: list[tuple[str, str, str]], keys: set) -> list[_Node]:
+        self.load(d for d, _, _ in rows)
+        nodes = [self._put(d, json.loads(node)) for d, _, node in rows]
+        for k in {n.key for n in nodes} | keys:
+            if k not in self.key_docs:
+                self.key_docs[k] = readback.entity_key_docs(self.db, key_text(k))
+        self.seen.update(n.id for n in nodes)
+        return nodes
+
+    def node_at(self, doc_id: str, seq: int) -> _Node:
+        f = self.docs[doc_id]
+        if isinstance(f, _Partial):
+            node = f.by_seq.get(seq)
+            if node is None:
+                for stored in readback.entity_nodes_in(self.db, doc_id, [seq]):
+                    node = self._put(doc_id, json.loads(stored))
+            assert node is not None, (doc_id, seq)
+            return node
+        return f.nodes[seq]
+
+    def doc_nodes(self, doc_id: str) -> list[_Node]:
+        f = self.docs[doc_id]
+        if isinstance(f, _Partial) and not f.complete:
+            for stored in readback.entity_nodes_in(self.db, doc_id):
+                self._put(doc_id, json.loads(stored))
+            f.complete = True
+        return f.nodes
+
+
 def _closure(db: sqlite_utils.Database, extra: Sequence[Decision] = ()) -> _Closure | None:
     """A closure over the stored facts, or None where some document has none (stored
     before they were: only the whole build covers it)."""
     if readback.entity_facts(db, []) is None or readback.documents_without_entity_facts(db):
         return None
-    return _Closure(db, [*_load_decisions(db), *extra])
+    decisions = [*_load_decisions(db), *extra]
+    if readback.entity_nodes_named(db, "") is None:  # a read-only file from before them
+        return _Closure(db, decisions)
+    return _NodeClosure(db, decisions)
+
+
+def _shared(db: sqlite_utils.Database) -> _Closure | None:
+    """The one closure of this database state that the graphs of names, claims and
+    documents extend: a read that asks for a name and then for its page's sources
+    builds a shared entity once (None: only the whole build covers this database)."""
+    graphs = _cached(db)
+    if "closure" not in graphs:
+        graphs["closure"] = _closure(db)
+    return graphs["closure"]
+
+
+def _extended(db: sqlite_utils.Database, closure: _Closure,
+              start: Iterable[_Node]) -> EntityGraph:
+    """The graph of the shared closure once it holds the entities of `start`: whole
+    entities, each as in `build` (the graph of several is that of each). Rebuilt
+    only when the closure grew."""
+    graphs = _cached(db)
+    before = (len(closure.seen), len(closure.docs))  # documents bring their aliases
+    closure.push(start)
+    closure.run()
+    if "graph" not in graphs or (len(closure.seen), len(closure.docs)) != before:
+        graphs["graph"] = closure.graph()
+    return graphs["graph"]
 
 
 def build_for_name(db: sqlite_utils.Database, name: str,
@@ -808,20 +1019,27 @@ def build_for_name(db: sqlite_utils.Database, name: str,
     graphs = _cached(db)
     if not extra and None in graphs:
         return graphs[None]
-    cache = ("name", name_key(name) or (canonical_name(name).casefold(),))
-    if not extra and cache in graphs:
-        return graphs[cache]
-    closure = _closure(db, extra)
+    key = name_key(name) or (canonical_name(name).casefold(),)
+    closure = _closure(db, extra) if extra else _shared(db)
     if closure is None:
         return build(db, extra)
-    closure.push(closure.named(cache[1]))
-    if not closure.stack:
+    if not extra and isinstance(closure, _NodeClosure) and readback.components_usable(db):
+        # the stored components are the entities: read them whole, no walk
+        before = (len(closure.seen), len(closure.docs))
+        if not closure.take_components(key):
+            return build(db, extra)
+        graphs = _cached(db)
+        if "graph" not in graphs or (len(closure.seen), len(closure.docs)) != before:
+            graphs["graph"] = closure.graph()
+        return graphs["graph"]
+    nodes = closure.named(key)
+    if not nodes:
         return build(db, extra)
-    closure.run()
-    graph = closure.graph()
     if not extra:
-        graphs[cache] = graph
-    return graph
+        return _extended(db, closure, nodes)
+    closure.push(nodes)
+    closure.run()
+    return closure.graph()
 
 
 def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> EntityGraph:
@@ -832,37 +1050,15 @@ def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> Enti
         return graphs[None]
     ids = {c.id for c in claims}
     docs = list(dict.fromkeys(c.doc_id for c in claims))
-    cache = ("claims", frozenset(ids))
-    if cache in graphs:
-        return graphs[cache]
-    closure = _closure(db)
+    closure = _shared(db)
     if closure is None or len(docs) >= readback.count_documents(db):
         return build(db)
     closure.load(docs)
-    closure.push(n for d in docs if d in closure.docs
-                 for n in closure.docs[d].nodes if n.claims & ids)
-    closure.run()
-    graphs[cache] = graph = closure.graph()
-    return graph
-
-
-def build_for_docs(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> EntityGraph:
-    """The entities named in these documents, whole, built from the documents they
-    reach only."""
-    graphs = _cached(db)
-    if None in graphs:
-        return graphs[None]
-    cache = ("docs", frozenset(doc_ids))
-    if cache in graphs:
-        return graphs[cache]
-    closure = _closure(db)
-    if closure is None or len(set(doc_ids)) >= readback.count_documents(db):
-        return build(db)
-    closure.load(doc_ids)
-    closure.push(n for d in doc_ids if d in closure.docs for n in closure.docs[d].nodes)
-    closure.run()
-    graphs[cache] = graph = closure.graph()
-    return graph
+    start = [n for d in docs if d in closure.docs for n in closure.doc_nodes(d)
+             if n.claims & ids]
+    if isinstance(closure, _NodeClosure) and readback.components_usable(db):
+        closure.take_components_of(start)  # whole, from the stored components: no walk
+    return _extended(db, closure, start)
 
 
 # --- commands ------------------------------------------------------------------------
@@ -989,6 +1185,20 @@ class EntityMatcher:
             self._names[doc_id] = [name_pattern(s) for s in sorted(names) if s.strip()]
         return self._names[doc_id]
 
+    def names(self) -> list[str]:
+        """Every name `about` can look for, in any document (names_in's superset)."""
+        return sorted({s for i in self.found for n in self.graph.groups[i]
+                       if not n.anonymous for s in n.surfaces})
+
+    def claim_ids(self) -> set[str]:
+        """The claims `by` accepts: those whose source is a node of the entities."""
+        return {c for i in self.found for n in self.graph.groups[i] for c in n.claims}
+
+    def identified_docs(self) -> set[str]:
+        """The documents where the author identifies the entities (`about` there may
+        rest on an identification alone)."""
+        return set(self._identified)
+
     def _aliases_in(self, c: Claim) -> list[Alias]:
         return [al for al in self._identified.get(c.doc_id, ()) if alias_in(c, al)]
 
@@ -1095,13 +1305,16 @@ def headline_mismatch(
 def annotate_report(db: sqlite_utils.Database, report: Report) -> Report:
     """Add the entity graph's notes to a built report: the author's identifications
     inside quotes, and the headline-vs-body mismatch of each document."""
-    # the entities of the report's documents, whole: not those of every document
-    graph = build_for_docs(db, [rd.document.id for rd in report.documents])
+    # the entities of the sources of the report's documents, whole: all the notes read
+    # (entity_of_claim, their records and names; the documents' own identifications)
+    claims_of = {rd.document.id: readback.load_claims(db, rd.document.id)
+                 for rd in report.documents}
+    graph = build_for_claims(db, [c for cs in claims_of.values() for c in cs])
     for rd in report.documents:
         doc_id = rd.document.id
         aliases = graph.aliases.get(doc_id, [])
         for rc in rd.claims:
             rc.notes = author_notes(rc.claim, aliases)
-        claims = readback.load_claims(db, doc_id)
+        claims = claims_of[doc_id]
         rd.headline_vs_body = headline_mismatch(graph, claims, store.get_text(db, doc_id))
     return report

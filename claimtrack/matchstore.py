@@ -184,6 +184,15 @@ def members(conn: sqlite3.Connection, clusters: Sequence[str]) -> list[str]:
         conn, "SELECT claim_id FROM clusters WHERE cluster IN ({keys})", clusters))
 
 
+def members_by_cluster(conn: sqlite3.Connection, clusters: Sequence[str]) -> dict[str, list[str]]:
+    """cluster -> its claim ids, for many clusters in one pass."""
+    out: dict[str, list[str]] = {}
+    for cid, cluster in _rows_in(
+            conn, "SELECT claim_id, cluster FROM clusters WHERE cluster IN ({keys})", clusters):
+        out.setdefault(cluster, []).append(cid)
+    return out
+
+
 @dataclass(frozen=True)
 class ClusterRow:
     cluster: str

@@ -11,12 +11,14 @@ to schema/schema.sql; tests/test_migrations.py fails when that file drifts.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from claimtrack.entitystore import rebuild_entity_components
 from claimtrack.text.compare import compared_text
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.sql"
@@ -285,6 +287,77 @@ def _v4(conn: sqlite3.Connection) -> None:
                      [(compared_text(text), cid) for cid, text in from_content])
 
 
+def split_entity_facts(facts: str) -> tuple[list[tuple[int, str, str]], str]:
+    """A document's entity facts (entities.DocFacts JSON) as the rows a read of one
+    name needs: (seq, name key, node JSON) per node, and the document's own edges
+    (folds, author identifications, aliases) with its first named node's (phase,
+    seq). The node JSON is the node's entry in the facts, unchanged."""
+    data = json.loads(facts)
+    nodes = data["nodes"]
+    rows = [(n[1], " ".join(n[4]), json.dumps(n, ensure_ascii=False, separators=(",", ":")))
+            for n in nodes]
+    named = [(n[0], n[1]) for n in nodes if not n[3]]
+    edges = {"folds": data["folds"], "author": data["author"], "aliases": data["aliases"],
+             "first": list(min(named)) if named else None}
+    return rows, json.dumps(edges, ensure_ascii=False, separators=(",", ":"))
+
+
+# Entity facts one node a row (issue 10, reads read): a read of a frequent name
+# decodes the nodes of that name, not every node of every document that has it.
+_V5 = (
+    """CREATE TABLE entity_nodes (
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    node TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+) WITHOUT ROWID""",
+    "CREATE INDEX entity_nodes_key ON entity_nodes (key)",
+    "ALTER TABLE entity_facts ADD COLUMN edges TEXT",
+    # facts dropped (a source row changed: the v4 triggers) take their nodes along
+    """CREATE TRIGGER entity_nodes_facts_delete AFTER DELETE ON entity_facts
+BEGIN DELETE FROM entity_nodes WHERE doc_id = OLD.doc_id; END""",
+)
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    for sql in _V5:
+        conn.execute(sql)
+    for doc_id, facts in conn.execute("SELECT doc_id, facts FROM entity_facts").fetchall():
+        rows, edges = split_entity_facts(facts)
+        conn.executemany("INSERT INTO entity_nodes (doc_id, seq, key, node) VALUES (?, ?, ?, ?)",
+                         [(doc_id, *r) for r in rows])
+        conn.execute("UPDATE entity_facts SET edges = ? WHERE doc_id = ?", (edges, doc_id))
+
+
+# Entity components, kept as documents come and go (issue 10, reads read): each
+# node's connected component without the user's decisions (comp), with what naming
+# an entity takes (key words, weight, safe, rank: entitystore.node_columns), so a read
+# names the entity of a claim's source from its component's rows, not from a graph
+# of every document the entity reaches. A node dropped behind the store's back (the
+# v4 triggers) marks the components stale: reads build the graph until `rematch`.
+_V6 = (
+    # a component is named by its first node, "DOC:SEQ" (seq in six digits): the same
+    # whatever order the documents came in
+    "ALTER TABLE entity_nodes ADD COLUMN comp TEXT",
+    "ALTER TABLE entity_nodes ADD COLUMN words INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE entity_nodes ADD COLUMN weight INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE entity_nodes ADD COLUMN safe INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE entity_nodes ADD COLUMN rank TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX entity_nodes_comp ON entity_nodes (comp)",
+    """CREATE TRIGGER entity_comps_stale BEFORE DELETE ON entity_facts
+WHEN EXISTS (SELECT 1 FROM entity_nodes WHERE doc_id = OLD.doc_id)
+BEGIN INSERT OR REPLACE INTO corpus_state (key, value) VALUES ('entity_components_stale', '1');
+END""",
+)
+
+
+def _v6(conn: sqlite3.Connection) -> None:
+    for sql in _V6:
+        conn.execute(sql)
+    rebuild_entity_components(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
@@ -293,6 +366,8 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "index documents by origin",
               ("CREATE INDEX documents_origin ON documents (origin)",)),
     Migration(4, "cross-document index: stance, zones, matches, clusters, origins", _v4),
+    Migration(5, "entity facts one node a row", _v5),
+    Migration(6, "entity components", _v6),
 ]
 
 LATEST = MIGRATIONS[-1].version

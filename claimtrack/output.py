@@ -165,6 +165,17 @@ def table_page(
     return rows[:TABLE_ROWS], note
 
 
+def page_note(shown: int, total: int, offset: int, title: str) -> None:
+    """On stderr, when a table printed only part of what there is: how much, and how
+    to see the rest (non-list results that page: `show --entity`)."""
+    if offset == 0 and shown >= total:
+        return
+    span = f"{offset + 1:,}-{offset + shown:,}" if shown else "none"
+    more = f"; next: --offset {offset + shown}" if offset + shown < total else ""
+    note = f"showing {span} of {total:,} {title}: use --limit/--offset{more}, or --json for all"
+    make_console(stderr=True).print(Text(note, style="dim"))
+
+
 def emit(
     rows: Sequence[BaseModel],
     fmt: Format,

@@ -47,6 +47,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import sqlite_utils
 
@@ -81,6 +82,11 @@ class EntityView(Record):
     name: str
     documents: list[EntityDocument]
     entity: Entity | None = None  # what the entity graph knows of the name (entities.py)
+    # every claim by or about the name, in how many documents, and how many of them
+    # come before this page (--offset): `documents` holds the page
+    total_claims: int = 0
+    total_documents: int = 0
+    offset: int = 0
 
 
 # --- corpus flags --------------------------------------------------------------------
@@ -323,14 +329,15 @@ class _Matcher:
     surname matches too. Only persons: "Times" is not "the New York Times".
     """
 
-    def __init__(self, db: sqlite_utils.Database, name: str, every: list[Claim]):
+    def __init__(self, db: sqlite_utils.Database, name: str, every: Sequence[Claim | _Light]):
         self.full = name_pattern(name)
         words = name.split()
         self.short: re.Pattern[str] | None = None
         self.docs: set[str] = set()
         if len(words) >= 2 and len(words[-1]) >= 3:
             self.short = name_pattern(words[-1])
-            rows = db.conn.execute("SELECT doc_id, text FROM mentions WHERE label = 'PERSON'")
+            # the mentions that can hold the full name: a match holds its longest word
+            rows = readback.person_mentions_like(db, _needle(name))
             self.docs = {d for d, text in rows if isinstance(text, str) and self.full.search(text)}
             self.docs |= {
                 c.doc_id for c in every if c.source_entity and self.full.search(c.source_entity)
@@ -382,20 +389,93 @@ def _heads_with(pat: re.Pattern[str], source: str) -> bool:
     return False
 
 
-def entity_roles(db: sqlite_utils.Database, name: str, cs: list[Claim]) -> dict[str, str]:
-    """claim id -> "by" or "about" for the claims of `cs` by or about `name`, as
-    `claims --entity` and `show` select them (diff --entity, timeline --entity)."""
-    name_pattern(name)  # reject an empty name before the work
-    from claimtrack.entities import EntityMatcher
+@dataclass(frozen=True)
+class _Text:
+    text: str
+    start: int = 0
+    end: int = 0
 
-    m, g = _Matcher(db, name, cs), EntityMatcher(db, name)
-    out = {}
-    for c in cs:
-        if m.by(c) or g.by(c):
-            out[c.id] = "by"
-        elif m.about(c) or g.about(c):
-            out[c.id] = "about"
-    return out
+
+class _Light:
+    """The columns of a claim that decide whether it is by or about a name (what
+    _Matcher and entities.EntityMatcher read), without building the whole Claim."""
+
+    __slots__ = ("id", "doc_id", "source_entity", "source", "content")
+
+    def __init__(self, cid: str, doc_id: str, source_entity: str | None,
+                 source_text: str | None, content_text: str, start: int, end: int):
+        self.id, self.doc_id, self.source_entity = cid, doc_id, source_entity
+        self.source = _Text(source_text) if source_text is not None else None
+        self.content = _Text(content_text or "", start, end)
+
+
+_NAME_PARTS = re.compile(r"[\s\-\u2010-\u2014]+")
+
+
+def _needle(name: str) -> str | None:
+    """A word every text that name_pattern(name) matches holds (its longest part),
+    for SQL's LIKE; None when it is not ASCII (LIKE folds only ASCII case)."""
+    parts = [p for p in _NAME_PARTS.split(name.strip()) if p]
+    if not parts:
+        return None
+    best = max(parts, key=len)
+    return best.casefold() if best.isascii() else None
+
+
+def _needles(names: Iterable[str]) -> list[str] | None:
+    """Few words such that every text matching one of `names` (name_pattern) holds
+    one of them: a text matching a name holds each of its parts, so one part per
+    name will do, and a part shared by several names ("Clinton") covers them all.
+    None when some name has no ASCII part (LIKE folds only ASCII case)."""
+    todo = []
+    for name in names:
+        parts = {p.casefold() for p in _NAME_PARTS.split(name.strip()) if p and p.isascii()}
+        if not parts:
+            return None
+        todo.append(parts)
+    chosen: list[str] = []
+    while todo:
+        counts: dict[str, int] = defaultdict(int)
+        for parts in todo:
+            for p in parts:
+                counts[p] += 1
+        word = max(sorted(counts), key=lambda p: (counts[p], len(p)))
+        chosen.append(word)
+        todo = [parts for parts in todo if word not in parts]
+    return sorted(chosen)
+
+
+def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = None,
+                     author: bool = False):
+    """(the entity matcher, [(claim id, doc id, "by" | "about")] in listing order) of
+    the claims by or about `name`, as `claims --entity`, `show`, `timeline --entity`
+    and `report --entity` select them.
+
+    Only claims that can match are read, and only their few columns: those whose
+    texts hold a word of the name or of a name of its entities (the patterns' longest
+    parts, found by SQL), those the entities' nodes hold, and those of documents
+    where the author identifies the entity. Whole claims are read later, only for
+    what a read shows."""
+    name_pattern(name)  # reject an empty name before the work
+    from claimtrack.entities import EntityMatcher  # the entity graph: aliases, folds, merges
+
+    g = EntityMatcher(db, name)
+    words = name.split()
+    texts = [name, *g.names()]
+    if len(words) >= 2 and len(words[-1]) >= 3:
+        texts.append(words[-1])  # _Matcher's surname
+    wanted = _needles(t for t in texts if t.strip())
+    rows = readback.entity_candidates(db, wanted, g.claim_ids(), g.identified_docs(),
+                                      doc_id=doc_id, author=author)
+    light = [_Light(*r) for r in rows]
+    m = _Matcher(db, name, light)
+    out = []
+    for c in light:
+        if m.by(c) or g.by(c):  # type: ignore[arg-type]
+            out.append((c.id, c.doc_id, "by"))
+        elif m.about(c) or g.about(c):  # type: ignore[arg-type]
+            out.append((c.id, c.doc_id, "about"))
+    return g, out
 
 
 def no_entity(name: str, doc_id: str | None = None) -> NotFoundError:
@@ -442,13 +522,10 @@ def claims(
         raise NotFoundError(f"unknown cue class '{cue_class}': choose speech or other")
     out: Iterable[Claim]
     if entity is not None:
-        every = read(db, doc_id=doc_id, author=author)
-        from claimtrack.entities import EntityMatcher  # same graph as `show --entity`
-
-        m, g = _Matcher(db, entity, every), EntityMatcher(db, entity)
-        out = [c for c in every if m.by(c) or m.about(c) or g.by(c) or g.about(c)]
-        if not out:  # a name nothing answers to is an error, as in `show` and `--doc`
+        _, chosen = entity_selection(db, entity, doc_id=doc_id, author=author)
+        if not chosen:  # a name nothing answers to is an error, as in `show` and `--doc`
             raise no_entity(entity, doc_id)
+        out = _read_ids(db, [cid for cid, _, _ in chosen], author)
     elif doc_id is not None or limit is None:
         out = read(db, doc_id=doc_id, author=author)
     else:  # a page: read document by document, as far as the page needs
@@ -471,6 +548,28 @@ def claims(
     return _select(db, out, keep, limit, offset)
 
 
+def entity_claims(db: sqlite_utils.Database, entity: str, doc: str | None = None,
+                  author: bool = False, limit: int | None = None,
+                  offset: int = 0) -> tuple[list[Claim], int]:
+    """(rows `offset` to `offset + limit` of the claims by or about `entity`, flagged
+    and graded; how many there are in all): `report --entity`. Only the page is read
+    whole and graded."""
+    doc_id = store.get_document(db, doc).id if doc is not None else None
+    _, chosen = entity_selection(db, entity, doc_id=doc_id, author=author)
+    if not chosen:
+        raise no_entity(entity, doc_id)
+    ids = [cid for cid, _, _ in chosen][offset: None if limit is None else offset + limit]
+    return _select(db, _read_ids(db, ids, author), None, None, 0), len(chosen)
+
+
+def _read_ids(db: sqlite_utils.Database, ids: Sequence[str], author: bool) -> Iterator[Claim]:
+    """The claims of `ids` (in listing order), read a document at a time as far as
+    the caller pulls."""
+    wanted = set(ids)
+    for doc_id in dict.fromkeys(cid.rsplit(":", 1)[0] for cid in ids):
+        yield from (c for c in read(db, doc_id=doc_id, author=author) if c.id in wanted)
+
+
 def _stream(db: sqlite_utils.Database, author: bool) -> Iterator[Claim]:
     """Every claim in listing order, read one document at a time."""
     for doc_id in store.document_ids(db):
@@ -485,43 +584,38 @@ def _has_any(c: Claim) -> bool:
     return bool(c.flags)
 
 
-def entity_view(db: sqlite_utils.Database, name: str, author: bool = False) -> EntityView:
+def entity_view(db: sqlite_utils.Database, name: str, author: bool = False,
+                limit: int | None = None, offset: int = 0) -> EntityView:
     """Per document, the claims made by `name` and the claims about it, with chains
-    (the author's own statements in the body only with `author`). Only those claims
-    are flagged and graded."""
-    name_pattern(name)  # reject an empty name before the work
-    every = read(db, author=author)
-    m = _Matcher(db, name, every)
-    from claimtrack.entities import EntityMatcher  # the entity graph: aliases, folds, merges
-
-    g = EntityMatcher(db, name)
-    by_doc: dict[str, dict[str, Claim]] = defaultdict(dict)
-    for c in every:
-        by_doc[c.doc_id][c.id] = c
-    roles: dict[str, str] = {}
-    for c in every:
-        if m.by(c) or g.by(c):
-            roles[c.id] = "by"
-        elif m.about(c) or g.about(c):
-            roles[c.id] = "about"
-    if not roles:
+    (the author's own statements in the body only with `author`). Rows are claims in
+    the order shown (documents in listing order, each its claims by, then about);
+    `limit`/`offset` page them. Only the page is read whole, flagged and graded."""
+    g, chosen = entity_selection(db, name, author=author)
+    if not chosen:
         raise no_entity(name)
-    graded = {c.id: c for c in grade(db, [c for c in every if c.id in roles])}
+    rows: dict[str, tuple[list[str], list[str]]] = {}
+    for cid, doc_id, role in chosen:
+        rows.setdefault(doc_id, ([], []))[0 if role == "by" else 1].append(cid)
+    ordered = [(doc_id, cid, role) for doc_id, (by, about) in rows.items()
+               for role, ids in (("by", by), ("about", about)) for cid in ids]
+    page = ordered[offset: None if limit is None else offset + limit]
+    by_doc = {doc_id: {c.id: c for c in read(db, doc_id=doc_id, author=author)}
+              for doc_id in dict.fromkeys(d for d, _, _ in page)}
+    shown = [by_doc[d][cid] for d, cid, _ in page if cid in by_doc[d]]
+    graded = {c.id: c for c in grade(db, shown)}
     documents = []
-    for d in store.list_documents(db):
-        by: list[EntityClaim] = []
-        about: list[EntityClaim] = []
-        for c in by_doc[d.id].values():
-            role = roles.get(c.id)
-            if role is None:
+    for doc_id, claims in by_doc.items():
+        d = store.get_document(db, doc_id)
+        lists: dict[str, list[EntityClaim]] = {"by": [], "about": []}
+        for pd, cid, role in page:
+            if pd != doc_id or cid not in graded:
                 continue
             # chains read the static hops of the document's claims, graded or not
-            item = EntityClaim(claim=graded[c.id], chain=chain_of(c, by_doc[d.id]), via=g.via(c))
-            (by if role == "by" else about).append(item)
-        if by or about:
-            documents.append(
-                EntityDocument(id=d.id, title=d.title, origin=d.origin, by=by, about=about)
-            )
-    if not documents:
-        raise no_entity(name)
-    return EntityView(name=name, documents=documents, entity=g.entity)
+            c = claims[cid]
+            lists[role].append(EntityClaim(claim=graded[cid], chain=chain_of(c, claims),
+                                           via=g.via(c)))
+        if lists["by"] or lists["about"]:
+            documents.append(EntityDocument(id=d.id, title=d.title, origin=d.origin,
+                                            by=lists["by"], about=lists["about"]))
+    return EntityView(name=name, documents=documents, entity=g.entity,
+                      total_claims=len(ordered), total_documents=len(rows), offset=offset)

@@ -17,13 +17,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlite_utils
 from pydantic import ValidationError
 
 from claimtrack import store
+from claimtrack.entitystore import best_name
 from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.models import Alias, Claim, Mention, Span
 
@@ -248,6 +249,184 @@ def entity_key_docs(
     return list(db.conn.execute(
         "SELECT k.doc_id, d.added, k.phase, k.seq FROM entity_keys k "
         "JOIN documents d ON d.id = k.doc_id WHERE k.key = ?", (key,)))
+
+
+def entity_nodes_named(db: sqlite_utils.Database, key: str) -> list[tuple[str, str, str]] | None:
+    """(doc id, added, node JSON) of every stored entity node with this name key
+    (entity_nodes, indexed), or None where the database has no such table."""
+    try:
+        return list(db.conn.execute(
+            "SELECT n.doc_id, d.added, n.node FROM entity_nodes n "
+            "JOIN documents d ON d.id = n.doc_id WHERE n.key = ?", (key,)))
+    except sqlite3.OperationalError as e:
+        if _no_table(e):
+            return None
+        raise
+
+
+def entity_nodes_in(db: sqlite_utils.Database, doc_id: str,
+                    seqs: Sequence[int] | None = None) -> list[str]:
+    """The node JSON of a document's entity nodes (those of `seqs`, or all)."""
+    if seqs is None:
+        return [r[0] for r in db.conn.execute(
+            "SELECT node FROM entity_nodes WHERE doc_id = ? ORDER BY seq", (doc_id,))]
+    wanted = list(seqs)
+    return [r[0] for r in db.conn.execute(
+        f"SELECT node FROM entity_nodes WHERE doc_id = ? AND seq IN "
+        f"({', '.join('?' * len(wanted))}) ORDER BY seq", (doc_id, *wanted))]
+
+
+def entity_edges(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(doc id, added, edges JSON) of documents whose facts are stored a node a row
+    (migrations.split_entity_facts); a document missing here has none."""
+    out: list[tuple[str, str, str]] = []
+    ids = list(doc_ids)
+    for i in range(0, len(ids), 500):  # under SQLite's limit on parameters
+        part = ids[i : i + 500]
+        out.extend(db.conn.execute(
+            "SELECT f.doc_id, d.added, f.edges FROM entity_facts f JOIN documents d "
+            f"ON d.id = f.doc_id WHERE f.edges IS NOT NULL AND f.doc_id IN "
+            f"({', '.join('?' * len(part))})", part))
+    return out
+
+
+def _like(needle: str) -> str:
+    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def entity_candidates(
+    db: sqlite_utils.Database,
+    needles: Sequence[str] | None,
+    ids: Iterable[str] = (),
+    docs: Iterable[str] = (),
+    doc_id: str | None = None,
+    author: bool = False,
+) -> list[tuple]:
+    """(id, doc_id, source_entity, source_text, content_text, content_start,
+    content_end) of the claims that may be by or about a name, in listing order
+    (document added, seq): those whose source, resolved source or content holds one
+    of `needles` (ASCII words, case-insensitive; None: every claim), those of `ids`,
+    and every claim of `docs`. Of one document with `doc_id`; the author's own
+    statements only with `author`. A caller decides the roles from these few
+    columns and reads whole claims only for what it shows."""
+    base = ("SELECT c.id, c.doc_id, c.source_entity, c.source_text, c.content_text, "
+            "c.content_start, c.content_end, d.added, c.seq FROM claims c "
+            "JOIN documents d ON d.id = c.doc_id WHERE 1")
+    params: list = []
+    if not author:
+        base += " AND c.rule IS NOT ?"
+        params.append(AUTHOR_RULE)
+    if doc_id is not None:
+        base += " AND c.doc_id = ?"
+        params.append(doc_id)
+    found: dict[str, tuple] = {}
+    if needles is None:
+        queries = [(base, params)]
+    else:
+        queries = []
+        if needles:
+            cond = " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for _ in needles
+                               for col in ("c.source_entity", "c.source_text", "c.content_text"))
+            queries.append((f"{base} AND ({cond})",
+                            [*params, *(_like(n) for n in needles for _ in range(3))]))
+        for column, values in (("c.id", sorted(set(ids))), ("c.doc_id", sorted(set(docs)))):
+            for i in range(0, len(values), 500):  # under SQLite's limit on parameters
+                part = values[i : i + 500]
+                queries.append((f"{base} AND {column} IN ({', '.join('?' * len(part))})",
+                                [*params, *part]))
+    for sql, args in queries:
+        for row in db.conn.execute(sql, args):
+            found[row[0]] = row
+    return [r[:7] for r in sorted(found.values(), key=lambda r: (r[7], r[1], r[8]))]
+
+
+def person_mentions_like(db: sqlite_utils.Database, needle: str | None) -> list[tuple[str, str]]:
+    """(doc id, text) of PERSON mentions holding `needle` (ASCII, case-insensitive;
+    None: all)."""
+    sql = "SELECT doc_id, text FROM mentions WHERE label = 'PERSON'"
+    if needle is None:
+        return list(db.conn.execute(sql))
+    return list(db.conn.execute(sql + " AND text LIKE ? ESCAPE '\\'", (_like(needle),)))
+
+
+def components_usable(db: sqlite_utils.Database) -> bool:
+    """Can the stored entity components stand for the graph's entities? Not in a
+    database from before them, with components marked stale, a document whose facts
+    are missing, or a user's merge or split (replayed on the graph alone)."""
+    conn = db.conn
+    try:
+        stale = conn.execute("SELECT 1 FROM corpus_state WHERE key = "
+                             "'entity_components_stale'").fetchone()
+        conn.execute("SELECT comp FROM entity_nodes LIMIT 0").fetchall()
+    except sqlite3.OperationalError as e:
+        if _no_table(e) or "no such column" in str(e):
+            return False
+        raise
+    return not (stale or conn.execute("SELECT 1 FROM entity_decisions LIMIT 1").fetchone()
+                or documents_without_entity_facts(db))
+
+
+def component_nodes(db: sqlite_utils.Database, key: str | None = None,
+                    nodes: Sequence[tuple[str, int]] = ()) -> list[tuple[str, str, str]]:
+    """(doc id, added, node JSON) of every node in the components of a name key's
+    nodes, or of the nodes (doc id, seq) given (components_usable first)."""
+    sql = ("SELECT n.doc_id, d.added, n.node FROM entity_nodes n JOIN documents d "
+           "ON d.id = n.doc_id WHERE n.comp IN ")
+    if key is not None:
+        return list(db.conn.execute(
+            sql + "(SELECT comp FROM entity_nodes WHERE key = ?)", (key,)))
+    comps: set[str] = set()
+    for doc_id, seq in nodes:
+        row = db.conn.execute("SELECT comp FROM entity_nodes WHERE doc_id = ? AND seq = ?",
+                              (doc_id, seq)).fetchone()
+        if row is not None:
+            comps.add(row[0])
+    return list(_rows_in(db.conn, sql + "({marks})", sorted(comps)))
+
+
+def component_names(db: sqlite_utils.Database,
+                    claims: Sequence[Claim]) -> dict[str, tuple[str, str]] | None:
+    """claim id -> ("entity N", name) of the entity its source is, from the stored
+    entity components (store.py), for the claims whose source is one; None where
+    they cannot say it: a database from before them, components marked stale, a
+    document whose facts are missing, or a user's merge or split (those are replayed
+    on the graph alone)."""
+    conn = db.conn
+    if not components_usable(db):
+        return None
+    wanted = {c.id for c in claims}
+    docs = sorted({c.doc_id for c in claims})
+    comp_of: dict[str, str] = {}
+    for i in range(0, len(docs), 500):
+        part = docs[i : i + 500]
+        # the claims each node is the source of (its JSON's tenth entry)
+        for comp, cid in conn.execute(
+                "SELECT n.comp, j.value FROM entity_nodes n, json_each(n.node, '$[9]') j "
+                f"WHERE n.doc_id IN ({', '.join('?' * len(part))})", part):
+            if cid in wanted:
+                comp_of[cid] = comp
+    if any(comp is None for comp in comp_of.values()):
+        return None
+    comps = set(comp_of.values())
+    keys: dict[str, list] = {}
+    rows: Iterable[tuple[Any, ...]]
+    if len(comps) > 200:  # most of the corpus: one pass over every node
+        rows = conn.execute("SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
+                            "GROUP BY comp, key")
+    else:
+        rows = _rows_in(conn, "SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
+                              "WHERE comp IN ({marks}) GROUP BY comp, key", sorted(comps))
+    for comp, *row in rows:
+        if comp in comps:
+            keys.setdefault(comp, []).append(tuple(row))
+    names = {comp: best_name(keys[comp]) for comp in comps}
+    return {cid: (f"entity {comp}", names[comp]) for cid, comp in comp_of.items()}
+
+
+def _rows_in(conn: sqlite3.Connection, sql: str, values: Sequence[str]) -> Iterator[tuple]:
+    for i in range(0, len(values), 500):  # under SQLite's limit on parameters
+        part = values[i : i + 500]
+        yield from conn.execute(sql.format(marks=", ".join("?" * len(part))), part)
 
 
 def count_documents(db: sqlite_utils.Database) -> int:

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
+from pydantic import PrivateAttr
+
 from claimtrack.errors import DatabaseError
 from claimtrack.escape import for_json
 from claimtrack.models import Chain, Claim, Document, HeadlineMismatch, Record, Span
@@ -74,6 +76,17 @@ class Report(Record):
     extractor: str
     scope: ReportScope
     documents: list[ReportDocument]
+    # --entity: the claims by or about it in all (the report may hold one page); not
+    # part of the report's own output
+    _total: int | None = PrivateAttr(default=None)
+
+    @property
+    def total_claims(self) -> int | None:
+        return self._total
+
+    @total_claims.setter
+    def total_claims(self, value: int | None) -> None:
+        self._total = value
 
     @property
     def claim_count(self) -> int:

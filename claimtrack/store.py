@@ -17,8 +17,14 @@ from typing import Any
 import sqlite_utils
 
 from claimtrack.db import atomic, problem
+from claimtrack.entitystore import (
+    _join_components,
+    node_columns,
+    remove_entity_nodes,
+)
 from claimtrack.errors import AlreadyStoredError, DatabaseError, DocumentError, NotFoundError
 from claimtrack.extractor_names import AUTHOR_RULE
+from claimtrack.migrations import split_entity_facts
 from claimtrack.models import (
     Alias,
     Attribution,
@@ -234,6 +240,7 @@ def replace_extraction(
     with atomic(conn, f"could not re-extract {doc_id}"):
         if before is not None:
             before(conn, doc_id)
+        remove_entity_nodes(conn, [doc_id])  # before the claims go: their facts go too
         conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
         conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
         if aliases is not None:
@@ -259,6 +266,7 @@ def remove_documents(db: sqlite_utils.Database, doc_ids: Sequence[str],
         _require_doc(db, doc_id)
     with atomic(conn, "could not remove " + ", ".join(doc_ids)):
         state = before(conn, list(doc_ids)) if before is not None else None
+        remove_entity_nodes(conn, list(doc_ids))
         conn.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d in doc_ids])
         if after is not None:
             after(conn, state)
@@ -482,8 +490,19 @@ def write_entity_facts(conn: sqlite3.Connection, doc_id: str) -> None:
 
     db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
     facts = entities.stored_facts(db, doc_id)
+    text = facts.to_json()
+    nodes, edges = split_entity_facts(text)
+    remove_entity_nodes(conn, [doc_id])
     conn.execute("DELETE FROM entity_keys WHERE doc_id = ?", (doc_id,))
-    conn.execute("INSERT OR REPLACE INTO entity_facts (doc_id, facts) VALUES (?, ?)",
-                 (doc_id, facts.to_json()))
+    conn.execute("INSERT OR REPLACE INTO entity_facts (doc_id, facts, edges) VALUES (?, ?, ?)",
+                 (doc_id, text, edges))
+    conn.executemany(
+        "INSERT INTO entity_nodes (doc_id, seq, key, node, words, weight, safe, rank) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, seq, key, node, *node_columns(json.loads(node)))
+         for seq, key, node in nodes])
+    _join_components(conn, doc_id, json.loads(edges))
     conn.executemany("INSERT INTO entity_keys (key, doc_id, phase, seq) VALUES (?, ?, ?, ?)",
                      [(k, doc_id, phase, seq) for k, phase, seq in facts.name_keys()])
+
+

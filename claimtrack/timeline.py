@@ -193,8 +193,9 @@ def claim_timeline(db: sqlite_utils.Database, claim_id: str) -> list[Appearance]
 def _entity_clusters(db: sqlite_utils.Database, name: str) -> tuple[_Corpus, dict[str, str],
                                                                     list[str]]:
     """The claims by or about `name` (roles) and their clusters."""
-    every = readback.load_claims(db, author=True)
-    roles = queries.entity_roles(db, name, every)
+    # only the claims that can match are read, and only their few columns
+    _, chosen = queries.entity_selection(db, name, author=True)
+    roles = {cid: role for cid, _, role in chosen}
     if not roles:
         raise queries.no_entity(name)
     corpus = _Corpus(db)
@@ -208,15 +209,27 @@ def entity_timeline(db: sqlite_utils.Database, name: str, limit: int | None = No
     their first appearance), each in date order; and the number of clusters.
     `limit`: at most that many clusters (a cluster is never cut)."""
     corpus, roles, clusters = _entity_clusters(db, name)
-    groups = []
-    for cluster in clusters:
+    # clusters in the order of their first appearance, from ids and document dates
+    # alone: only the clusters shown are read whole
+    firsts = []
+    for cluster, ids in matchstore.members_by_cluster(db.conn, clusters).items():
+        firsts.append((min(_id_order(corpus, i) for i in ids), cluster))
+    firsts.sort()
+    shown: list[list[Appearance]] = []
+    for _, cluster in firsts:
+        if limit and len(shown) >= limit:
+            break
         seen, opposed = _cluster(corpus, cluster, None, roles)
         if seen:
-            rows = sorted(seen + opposed, key=lambda a: corpus.order(a.claim.id))
-            groups.append((corpus.order(seen[0].claim.id), cluster, rows))
-    groups.sort(key=lambda g: g[:2])
-    shown = groups[:limit] if limit else groups
-    return [a for _, _, rows in shown for a in rows], len(groups)
+            shown.append(sorted(seen + opposed, key=lambda a: corpus.order(a.claim.id)))
+    return [a for rows in shown for a in rows], len(firsts)
+
+
+def _id_order(corpus: _Corpus, claim_id: str) -> tuple:
+    """_Corpus.order of a claim from its id (DOC:SEQ) and its document, unread."""
+    doc_id, _, seq = claim_id.rpartition(":")
+    d = corpus.document(doc_id)
+    return (d.published or d.added.date(), d.added, d.id, int(seq))
 
 
 def entity_diff(db: sqlite_utils.Database, name: str, limit: int | None = None) -> EntityDiff:

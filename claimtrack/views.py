@@ -61,9 +61,10 @@ def _source_with_chain(item: EntityClaim) -> Text:
 
 
 def render_entity_view(view: EntityView, console: Console) -> None:
-    total = sum(len(d.by) + len(d.about) for d in view.documents)
-    console.print(_t(f"{view.name}: {_plural(total, 'claim')} in "
-                     f"{_plural(len(view.documents), 'document')}"))
+    shown = sum(len(d.by) + len(d.about) for d in view.documents)
+    total = max(view.total_claims, shown)  # a view built by hand may leave totals out
+    docs = max(view.total_documents, len(view.documents))
+    console.print(_t(f"{view.name}: {_plural(total, 'claim')} in {_plural(docs, 'document')}"))
     if view.entity is not None and view.entity.aliases:
         console.print(_t(f"entity {view.entity.name}, also: {', '.join(view.entity.aliases)}"))
     for d in view.documents:

@@ -216,3 +216,79 @@ def test_claims_and_show_agree_on_a_name_nothing_answers_to(db, name):
         assert result.stdout == ""
     kept = run_cli("claims", "--entity", "Belhadj", "--kind", "direct", "--json", db=db)
     assert kept.exit_code == 0  # filters past a name that answers may leave nothing
+
+
+def _reference_roles(db, name):
+    """The roles as reads decided them before they read only candidates: every claim
+    of the database through both matchers."""
+    from claimtrack import queries
+    from claimtrack.entities import EntityMatcher
+
+    every = queries.read(db)
+    m, g = queries._Matcher(db, name, every), EntityMatcher(db, name)
+    out = []
+    for c in every:
+        if m.by(c) or g.by(c):
+            out.append((c.id, c.doc_id, "by"))
+        elif m.about(c) or g.about(c):
+            out.append((c.id, c.doc_id, "about"))
+    return out
+
+
+def test_entity_selection_reads_candidates_and_finds_what_a_full_scan_finds(seeded_db,
+                                                                            tmp_path):
+    """The claims by or about a name, found from the SQL candidates, are those the
+    matchers find over every claim, for every name and surname the seeds hold, with a
+    merge and a split replayed."""
+    from claimtrack import entities, queries
+    from claimtrack.db import open_db
+
+    db_path = tmp_path / "copy.db"
+    db_path.write_bytes(seeded_db.read_bytes())
+    db = open_db(db_path)
+    names = {n.surface for n in entities._build(db, ()).nodes.values()}
+    names |= {n.split()[-1] for n in names} | {"al qaeda", "AL-QAEDA", "Belhadj's"}
+    for decisions in ((), (("merge", "Libya", "Tripoli"),
+                           ("split", "Belhadj", "Abu Abdullah Sadik"))):
+        for action, a, b in decisions:
+            entities.decide(db, action, a, b)
+        for name in sorted(names):
+            if not name.strip():
+                continue
+            entities._GRAPHS.clear()
+            want = _reference_roles(db, name)
+            entities._GRAPHS.clear()
+            assert queries.entity_selection(db, name)[1] == want, name
+
+
+def test_show_pages_its_claims_and_says_how_many_there_are(seeded_db):
+    whole = json.loads(run_cli("show", "--entity", "Belhadj", "--json", db=seeded_db).stdout)
+    rows = [(d["id"], role, e["claim"]["id"]) for d in whole["documents"]
+            for role in ("by", "about") for e in d[role]]
+    assert whole["total_claims"] == len(rows) >= 4 and whole["offset"] == 0
+    paged = []
+    for offset in range(0, len(rows), 3):
+        view = json.loads(run_cli("show", "--entity", "Belhadj", "--json", "--limit", "3",
+                                  "--offset", str(offset), db=seeded_db).stdout)
+        assert view["total_claims"] == len(rows) and view["offset"] == offset
+        paged += [(d["id"], role, e["claim"]["id"]) for d in view["documents"]
+                  for role in ("by", "about") for e in d[role]]
+    assert paged == rows
+    table = run_cli("show", "--entity", "Belhadj", "--limit", "2", db=seeded_db)
+    assert table.exit_code == 0
+    assert f"showing 1-2 of {len(rows)} claims" in table.stderr and "--offset 2" in table.stderr
+    assert f"{len(rows)} claims in" in table.stdout
+    assert "showing" not in run_cli("show", "--entity", "Belhadj", db=seeded_db).stderr
+
+
+def test_report_pages_the_claims_of_an_entity(seeded_db):
+    whole = run_cli("report", "--entity", "Belhadj", "--format", "json", db=seeded_db)
+    claims = [c["claim"]["id"] for d in json.loads(whole.stdout)["documents"]
+              for c in d["claims"]]
+    page = run_cli("report", "--entity", "Belhadj", "--format", "json", "--limit", "2",
+                   "--offset", "1", db=seeded_db)
+    assert page.exit_code == 0, page.stderr
+    assert [c["claim"]["id"] for d in json.loads(page.stdout)["documents"]
+            for c in d["claims"]] == claims[1:3]
+    assert f"claims 2-3 of {len(claims)}" in page.stderr
+    assert run_cli("report", "--limit", "2", db=seeded_db).exit_code == 2

@@ -21,6 +21,7 @@ from claimtrack.corpus import neardup
 from claimtrack.corpus.index import SHARED, prefix, size_bounds
 from claimtrack.corpus.origins import Appearance, trace
 from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
+from claimtrack.entitystore import rebuild_entity_components
 from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.provenance import relay_roots
 from claimtrack.similarity import normalise_name
@@ -269,6 +270,7 @@ def rematch(conn: sqlite3.Connection) -> int:
     ids = ms.all_document_ids(conn)
     for doc_id in ids:
         document_added(conn, doc_id)
+    rebuild_entity_components(conn)  # the entity components too (edits behind the store)
     return len(ids)
 
 
