@@ -120,3 +120,37 @@ def test_prefixes_meet_whenever_relate_relates(x, y):
         assert len(set(prefix(tx)) & set(prefix(ty))) >= SHARED
         lo, hi = size_bounds(len(tx))
         assert lo <= len(ty) <= hi
+
+
+# --- IDF weights, opposite predicates, units (issue 10 matching) ----------------------
+
+
+def test_rare_shared_words_weigh_more_than_common_ones():
+    from claimtrack.corpus.relate import weight, weighted_similarity
+
+    assert weight("smithsonian") > weight("said") > 0
+    # the same shapes (two of four tokens shared): sharing rare names weighs more
+    rare = weighted_similarity(frozenset({"smithsonian", "zimmerman", "said", "trump"}),
+                               frozenset({"smithsonian", "zimmerman", "clinton", "new"}))
+    common = weighted_similarity(frozenset({"said", "trump", "smithsonian", "zimmerman"}),
+                                 frozenset({"said", "trump", "auction", "firearm"}))
+    assert rare[0] > common[0] and rare[1] > common[1]
+    assert weighted_similarity(frozenset({"a1", "b1"}), frozenset({"a1", "b1"})) == (1.0, 1.0)
+
+
+def test_the_opposite_predicate_contradicts():
+    r = relate(C("the city of Greenfield will close its only hospital in June"),
+               C("the city of Greenfield will keep its only hospital open in June"))
+    assert r is not None and r.name == "contradicts"
+    assert "predicate: close vs open" in r.differences
+
+
+def test_a_part_of_a_content_carries_its_own_negation():
+    from claimtrack.corpus.relate import unit_comparable
+
+    whole = unit_comparable("this is not who we are", True, False, False, False)
+    part = unit_comparable("We have got to improve policing", False, False, False, True)
+    negated_part = unit_comparable("this is not who we are", False, False, False, False)
+    assert whole.sign == 1  # the whole keeps what the parser read
+    assert part.sign == 1  # the content's negation was elsewhere
+    assert negated_part.sign == -1
