@@ -327,6 +327,7 @@ def diff_claims(
                 continue
             related.append(RelatedPair(a_id=x.id, b_id=y.id, similarity=m.similarity,
                                        a_text=x.content.text, b_text=y.content.text))
+        units_given = units is not None
         if units is None:  # whole contents: the claim-level matches
             units = [UnitMatchRow(m.a, m.b, _hull(by_id.get(m.a)), _hull(by_id.get(m.b)),
                                   m.relation, m.similarity, m.wider, m.differences)
@@ -337,15 +338,24 @@ def diff_claims(
                 oriented.append((m, by_a[m.a], by_b[m.b], m.a_span, m.b_span, False))
             elif m.b in by_a and m.a in by_b:
                 oriented.append((m, by_a[m.b], by_b[m.a], m.b_span, m.a_span, True))
-        # Greedy by similarity, larger parts first; the key reads the stored (a < b)
-        # pair, so it is the same whichever document is A, and diff(b, a) mirrors
-        # diff(a, b). One-to-one on text: a part of a claim is used once, and no two
-        # pairs use overlapping parts of one claim.
+        # Greedy: two contents told the same whole first (a quotation both print is
+        # one claim, not its sentences), then by similarity weighted by how much the
+        # two parts tell together (the square root of their shared IDF weight), so a
+        # clause pair does not win over its sentence told as well. The key reads the
+        # stored (a < b) pair, so it is the same whichever document is A, and
+        # diff(b, a) mirrors diff(a, b). One-to-one on text: no two aligned pairs
+        # use overlapping parts of one claim.
         rank = {r: i for i, r in enumerate(ALIGNING)}
-        oriented.sort(key=lambda t: (-t[0].similarity, rank.get(t[0].relation, 9),
-                                     -(t[0].a_span[1] - t[0].a_span[0]
-                                       + t[0].b_span[1] - t[0].b_span[0]),
-                                     t[0].a, t[0].b, t[0].a_span, t[0].b_span))
+        whole = {c.id: (c.content.start, c.content.end) for c in (*claims_a, *claims_b)}
+
+        def order(t: tuple) -> tuple:
+            m = t[0]
+            both = (units_given and m.relation == "same" and whole.get(m.a) == m.a_span
+                    and whole.get(m.b) == m.b_span)
+            return (not both, -(m.similarity * (m.shared ** 0.5 if units_given else 1.0)),
+                    -m.similarity, rank.get(m.relation, 9), m.a, m.b, m.a_span, m.b_span)
+
+        oriented.sort(key=order)
         used: dict[str, list[tuple[int, int]]] = defaultdict(list)  # aligned parts
         said: set[tuple[str, str]] = set()  # one contradiction per pair of claims, its best
         for m, x, y, sx, sy, flipped in oriented:

@@ -165,27 +165,28 @@ class UnitMatchRow:
     similarity: float
     wider: str | None
     differences: tuple[str, ...]
+    shared: float = 0.0  # IDF weight of the tokens both units share
 
 
 def put_unit_matches(conn: sqlite3.Connection, rows: Iterable[UnitMatchRow]) -> None:
     conn.executemany(
         "INSERT OR REPLACE INTO match_units (a, b, a_start, a_end, b_start, b_end, relation, "
-        "similarity, wider, differences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "similarity, wider, differences, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(m.a, m.b, *m.a_span, *m.b_span, m.relation, round(m.similarity, 6), m.wider,
-          json.dumps(list(m.differences))) for m in rows])
+          json.dumps(list(m.differences)), round(m.shared, 6)) for m in rows])
 
 
 def unit_matches_between(conn: sqlite3.Connection, doc_a: str,
                          doc_b: str) -> list[UnitMatchRow]:
     rows = conn.execute(
         "SELECT m.a, m.b, m.a_start, m.a_end, m.b_start, m.b_end, m.relation, m.similarity, "
-        "m.wider, m.differences FROM match_units m "
+        "m.wider, m.differences, m.shared FROM match_units m "
         "JOIN claims ca ON ca.id = m.a JOIN claims cb ON cb.id = m.b "
         "WHERE (ca.doc_id = ? AND cb.doc_id = ?) OR (ca.doc_id = ? AND cb.doc_id = ?) "
         "ORDER BY m.a, m.b, m.a_start, m.a_end, m.b_start, m.b_end",
         (doc_a, doc_b, doc_b, doc_a))
     return [UnitMatchRow(r[0], r[1], (r[2], r[3]), (r[4], r[5]), r[6], r[7], r[8],
-                         tuple(json.loads(r[9]))) for r in rows]
+                         tuple(json.loads(r[9])), r[10]) for r in rows]
 
 
 # --- matches ------------------------------------------------------------------------

@@ -303,7 +303,7 @@ _V5 = (
     "a_end INTEGER NOT NULL, b_start INTEGER NOT NULL, b_end INTEGER NOT NULL, "
     "relation TEXT NOT NULL CHECK (relation IN ('same', 'more_specific', 'contradicts')), "
     "similarity REAL NOT NULL, wider TEXT CHECK (wider IN ('a', 'b')), "
-    "differences TEXT NOT NULL DEFAULT '[]', "
+    "differences TEXT NOT NULL DEFAULT '[]', shared REAL NOT NULL DEFAULT 0, "
     "PRIMARY KEY (a, b, a_start, a_end, b_start, b_end), CHECK (a < b)) WITHOUT ROWID",
     "CREATE INDEX match_units_b ON match_units (b)",
     # the matches stored so far were decided on whole contents: rebuild them

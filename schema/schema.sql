@@ -128,7 +128,7 @@ CREATE TABLE links (
     PRIMARY KEY (doc_id, seq)
 );
 
-CREATE TABLE match_units (a TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, b TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, a_start INTEGER NOT NULL, a_end INTEGER NOT NULL, b_start INTEGER NOT NULL, b_end INTEGER NOT NULL, relation TEXT NOT NULL CHECK (relation IN ('same', 'more_specific', 'contradicts')), similarity REAL NOT NULL, wider TEXT CHECK (wider IN ('a', 'b')), differences TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (a, b, a_start, a_end, b_start, b_end), CHECK (a < b)) WITHOUT ROWID;
+CREATE TABLE match_units (a TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, b TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, a_start INTEGER NOT NULL, a_end INTEGER NOT NULL, b_start INTEGER NOT NULL, b_end INTEGER NOT NULL, relation TEXT NOT NULL CHECK (relation IN ('same', 'more_specific', 'contradicts')), similarity REAL NOT NULL, wider TEXT CHECK (wider IN ('a', 'b')), differences TEXT NOT NULL DEFAULT '[]', shared REAL NOT NULL DEFAULT 0, PRIMARY KEY (a, b, a_start, a_end, b_start, b_end), CHECK (a < b)) WITHOUT ROWID;
 
 CREATE TABLE matches (
     a TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,

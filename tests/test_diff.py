@@ -485,31 +485,57 @@ def test_not_mentioning_is_shown_against_mentioning(tmp_path):
     assert "polarity: not said vs asserted" in md
 
 
-def test_aligned_pairs_carry_both_claims_with_their_aligned_parts(story):
-    db, ids = story
-    conn = sqlite3.connect(db)
-    texts = dict(conn.execute("SELECT id, text FROM documents"))
-    seen_part = False
-    for other in ("2-wire-copy.txt", "3-rewrite.txt", "4-confirmation.txt"):
-        d = diff_json(db, ids["1-original.txt"], ids[other])
-        assert d["aligned"]
-        for p in d["aligned"] + d["contradictions"]:
-            assert p["relation"] in ("same", "more_specific", "contradicts")
-            for side in ("a", "b"):
-                c = p[side]
-                assert c["id"].startswith(c["doc_id"] + ":")
-                span = c["content"]
-                assert texts[c["doc_id"]][span["start"]:span["end"]] == span["text"]
-                whole = p[f"whole_{side}"]
-                if whole is not None:  # a part: inside the claim's whole content
-                    seen_part = True
-                    assert whole["start"] <= span["start"] < span["end"] <= whole["end"]
-        # one-to-one on text: no two aligned pairs use overlapping parts of one claim
+def _check_pairs(d: dict, texts: dict[str, str]) -> int:
+    """Every pair carries both claims (id, doc_id, content as offsets into the stored
+    text); aligned pairs never use overlapping parts of one claim. Returns how many
+    sides show a part of a claim rather than all of it."""
+    parts = 0
+    for p in d["aligned"] + d["contradictions"]:
+        assert p["relation"] in ("same", "more_specific", "contradicts")
         for side in ("a", "b"):
-            used: dict[str, list[tuple[int, int]]] = {}
-            for p in d["aligned"]:
-                c = p[side]
-                s, e = c["content"]["start"], c["content"]["end"]
-                assert all(e <= s2 or e2 <= s for s2, e2 in used.get(c["id"], []))
-                used.setdefault(c["id"], []).append((s, e))
-    assert seen_part
+            c = p[side]
+            assert c["id"].startswith(c["doc_id"] + ":")
+            span = c["content"]
+            assert texts[c["doc_id"]][span["start"]:span["end"]] == span["text"]
+            whole = p[f"whole_{side}"]
+            if whole is not None:  # a part: inside the claim's whole content
+                parts += 1
+                assert whole["start"] <= span["start"] < span["end"] <= whole["end"]
+                assert (whole["start"], whole["end"]) != (span["start"], span["end"])
+    for side in ("a", "b"):
+        used: dict[str, list[tuple[int, int]]] = {}
+        for p in d["aligned"]:
+            c = p[side]
+            s, e = c["content"]["start"], c["content"]["end"]
+            assert all(e <= s2 or e2 <= s for s2, e2 in used.get(c["id"], []))
+            used.setdefault(c["id"], []).append((s, e))
+    return parts
+
+
+def test_aligned_pairs_carry_both_claims_with_their_aligned_parts(story, tmp_path):
+    db, ids = story
+    texts = dict(sqlite3.connect(db).execute("SELECT id, text FROM documents"))
+    for other in ("2-wire-copy.txt", "3-rewrite.txt", "4-confirmation.txt", "5-denial.txt"):
+        _check_pairs(diff_json(db, ids["1-original.txt"], ids[other]), texts)
+    # a quotation of two sentences, one of which the other account tells: that
+    # sentence is aligned, as a part of the quotation's claim
+    (tmp_path / "a.txt").write_text(
+        "Council weighs hospital sale\n\nGREENFIELD — \"The hospital has lost money for six "
+        "straight years. We cannot keep the doors open past the summer,\" Mayor Tom Harlan "
+        "said on Tuesday.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Hospital losses mount\n\nThe hospital had lost money for six straight years, state "
+        "records show. Nurses plan a protest outside city hall on Friday.\n", encoding="utf-8")
+    db2 = tmp_path / "parts.db"
+    assert run_cli("add", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), db=db2).exit_code == 0
+    texts = dict(sqlite3.connect(db2).execute("SELECT id, text FROM documents"))
+    a, b = sorted(texts, key=lambda i: "Council" not in texts[i])
+    d = diff_json(db2, a, b)
+    assert _check_pairs(d, texts) >= 1
+    (pair,) = d["aligned"]
+    assert pair["a"]["content"]["text"] == "The hospital has lost money for six straight years"
+    assert pair["relation"] == "same" and pair["whole_a"] is not None
+    assert d["contradictions"] == []  # "we cannot keep the doors open" denies nothing of B
+    mirrored = diff_json(db2, b, a)
+    assert [(p["a"]["content"], p["b"]["content"]) for p in mirrored["aligned"]] == [
+        (pair["b"]["content"], pair["a"]["content"])]

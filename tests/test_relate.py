@@ -145,12 +145,22 @@ def test_the_opposite_predicate_contradicts():
     assert "predicate: close vs open" in r.differences
 
 
-def test_a_part_of_a_content_carries_its_own_negation():
+def test_a_unit_carries_its_own_negation():
     from claimtrack.corpus.relate import unit_comparable
 
-    whole = unit_comparable("this is not who we are", True, False, False, False)
-    part = unit_comparable("We have got to improve policing", False, False, False, True)
-    negated_part = unit_comparable("this is not who we are", False, False, False, False)
-    assert whole.sign == 1  # the whole keeps what the parser read
-    assert part.sign == 1  # the content's negation was elsewhere
-    assert negated_part.sign == -1
+    assert unit_comparable("We have got to improve policing", False, False).sign == 1
+    assert unit_comparable("this is not who we are", False, False).sign == -1
+    assert unit_comparable("we won't leave", False, False).sign == -1
+    assert unit_comparable("this is not who we are", False, True).sign == 1  # denied negative
+    assert unit_comparable("Trump by name", True, False).sign == 0  # a negated cue
+
+
+def test_a_negation_elsewhere_in_a_longer_content_is_no_contradiction():
+    a = C("The hospital has lost money for six straight years. We can not keep the doors "
+          "open past the summer", content_negated=True)
+    b = C("The hospital had lost money for six straight years")
+    r = relate(a, b)
+    # told with another sign, it is not aligned either: only its first sentence is
+    # (a unit of its own, text/units.py)
+    assert r is not None and r.name == "related"
+    assert relate(C("The hospital has lost money for six straight years"), b).name == "same"

@@ -54,6 +54,7 @@ MIN_SHARED = 2  # tokens two contents must share (index.py relies on it: SHARED)
 # content does not contain itself into everything that names its people
 _FLOOR_WEIGHT = 8.0
 _FLOOR = 4  # the same floor in tokens, for the unweighted half
+POLAR_JACCARD = 0.5  # weighted Jaccard two contents need for their signs to oppose
 MIX = 1.0  # share of the IDF-weighted measure in the similarity (the rest: unweighted)
 MIN_TOKENS = 3  # "Clinton" alone is a shared name, not a shared claim
 _EXTRA = 2  # tokens the larger side must add to be "more specific"
@@ -93,21 +94,22 @@ class Relation:
     similarity: float
     wider: Literal["a", "b"] | None = None  # the more specific side, for more_specific
     differences: tuple[str, ...] = field(default=())
+    shared: float = 0.0  # IDF weight of the tokens both share (how much they tell together)
 
 
 _NEGATING = re.compile(r"\b(?:not|never|no|nor|nobody|nothing|neither|none)\b|n[’']t\b", re.I)
 
 
-def unit_comparable(text: str, whole: bool, cue_negated: bool, denial: bool,
-                    content_negated: bool, modality: tuple[str, ...] = ()) -> Comparable:
+def unit_comparable(text: str, cue_negated: bool, denial: bool,
+                    modality: tuple[str, ...] = ()) -> Comparable:
     """The Comparable of one matching unit of a claim (text/units.py). The cue's
-    stance (negated cue, denial, modality) holds for every unit; a negated content
-    was read by the parser for the whole content, so a part of it carries its own
-    negation only when its words say so ("this is not who we are" in one sentence
-    of a quotation does not negate the next)."""
-    negated = content_negated if whole else bool(_NEGATING.search(text))
+    stance (negated cue, denial, modality) holds for every unit; whether the unit's
+    own words negate is read from them ("not", "never", "n't", ...), the same way on
+    both sides: the parser's content_negated is about the whole content's main
+    clause, and read on one side against a part read on the other it made identical
+    quotations contradict ("not just a few wealthy contributors" in both)."""
     return Comparable(text=compared_text(text), cue_negated=cue_negated, denial=denial,
-                      content_negated=negated, modality=modality)
+                      content_negated=bool(_NEGATING.search(text)), modality=modality)
 
 
 @lru_cache(maxsize=1)
@@ -254,18 +256,26 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
     differences = tuple(_describe(a, b))
     small, large = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     close = sim >= SAME or contained >= CONTAINED
+    told = mass(common)
     if close:
-        opposite = a.sign * b.sign == -1 or (a.sign == 0) != (b.sign == 0)
+        # a sign only opposes the same proposition, of about the same extent (weighted
+        # Jaccard, not containment): contained in a longer content that negates
+        # something else ("X. We cannot Y"), X is not denied
+        signs = a.sign * b.sign == -1 or (a.sign == 0) != (b.sign == 0)
+        opposite = signs and (mass(common) >= POLAR_JACCARD * mass(ta | tb)
+                              and len(large) - len(small) <= _EXTRA)
+        if signs and not opposite:  # not told the same way: never aligned
+            return Relation("related", sim, differences=differences, shared=told)
         na, nb = numbers(a.text), numbers(b.text)
         da, db = dates(a.text), dates(b.text)
         if opposite or (na and nb and not na & nb) or (da and db and not da & db) \
                 or antonyms(ta - tb, tb - ta):
-            return Relation("contradicts", sim, differences=differences)
+            return Relation("contradicts", sim, differences=differences, shared=told)
     if sim >= SAME and len(large) - len(small) < _EXTRA:
-        return Relation("same", sim, differences=differences)
+        return Relation("same", sim, differences=differences, shared=told)
     if contained >= CONTAINED and len(large) - len(small) >= _EXTRA:
         wider: Literal["a", "b"] = "a" if large is ta else "b"
-        return Relation("more_specific", sim, wider=wider, differences=differences)
+        return Relation("more_specific", sim, wider=wider, differences=differences, shared=told)
     if sim >= SAME:
-        return Relation("same", sim, differences=differences)
-    return Relation("related", sim, differences=differences)
+        return Relation("same", sim, differences=differences, shared=told)
+    return Relation("related", sim, differences=differences, shared=told)

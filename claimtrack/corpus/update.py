@@ -43,11 +43,10 @@ def comparable(c: ms.ClaimRow) -> Comparable:
 
 
 def unit_comparable_of(c: ms.ClaimRow, u: ms.UnitRow, text: str | None) -> Comparable:
-    """Unit 0 is the whole content, compared as stored; a part is read from the text."""
-    if u.unit == 0 or text is None:
-        return comparable(c)
-    return unit_comparable(text[u.start:u.end], False, c.cue_negated, c.denial,
-                           c.content_negated, c.modality)
+    """Unit 0 is the whole content (its stored compared text); a part is read from
+    the stored text."""
+    said = c.compared if u.unit == 0 or text is None else text[u.start:u.end]
+    return unit_comparable(said, c.cue_negated, c.denial, c.modality)
 
 
 def claim_units(c: ms.ClaimRow, span: tuple[int, int], text: str) -> list[ms.UnitRow]:
@@ -100,6 +99,7 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     their_units = {cid: {x.unit: x for x in us}
                    for cid, us in ms.units_of(conn, sorted(wanted)).items()}
     texts: dict[str, str] = {}
+    seen: dict[tuple[str, int], tuple[Comparable, frozenset[str]]] = {}  # each unit read once
     per_pair: dict[tuple[str, str], list[tuple[Relation, ms.UnitRow, ms.UnitRow]]] = \
         defaultdict(list)
     for c, u, found in probes:
@@ -110,10 +110,12 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
             v = their_units.get(cid, {}).get(k)
             if o is None or v is None:
                 continue
-            if v.unit and o.doc_id not in texts:
-                texts[o.doc_id] = ms.document(conn, o.doc_id).text
-            ov = unit_comparable_of(o, v, texts.get(o.doc_id))
-            tv = frozenset(v.terms.split())
+            if (cid, k) not in seen:
+                if v.unit and o.doc_id not in texts:
+                    texts[o.doc_id] = ms.document(conn, o.doc_id).text
+                seen[cid, k] = (unit_comparable_of(o, v, texts.get(o.doc_id)),
+                                frozenset(v.terms.split()))
+            ov, tv = seen[cid, k]
             if c.id < o.id:
                 rel, key, pair = relate_tokens(cu, ov, tu, tv), (c.id, o.id), (u, v)
             else:
@@ -127,7 +129,7 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
         rel = found_rels[0][0]
         best.append(ms.MatchRow(a, b, rel.name, rel.similarity, rel.wider, rel.differences))
         unit_rows.extend(ms.UnitMatchRow(a, b, (x.start, x.end), (y.start, y.end), r.name,
-                                         r.similarity, r.wider, r.differences)
+                                         r.similarity, r.wider, r.differences, r.shared)
                          for r, x, y in found_rels if r.name != "related")
     ms.put_matches(conn, best)
     ms.put_unit_matches(conn, unit_rows)
