@@ -164,3 +164,11 @@ def test_a_negation_elsewhere_in_a_longer_content_is_no_contradiction():
     # (a unit of its own, text/units.py)
     assert r is not None and r.name == "related"
     assert relate(C("The hospital has lost money for six straight years"), b).name == "same"
+
+
+def test_yet_to_and_refused_to_negate_what_follows():
+    from claimtrack.corpus.relate import unit_comparable
+
+    assert unit_comparable("Trump has yet to endorse Paul Ryan", False, False).sign == -1
+    assert unit_comparable("Trump refused to endorse Paul Ryan", False, False).sign == -1
+    assert unit_comparable("Trump endorsed Paul Ryan on Friday", False, False).sign == 1

@@ -55,6 +55,7 @@ MIN_SHARED = 2  # tokens two contents must share (index.py relies on it: SHARED)
 _FLOOR_WEIGHT = 8.0
 _FLOOR = 4  # the same floor in tokens, for the unweighted half
 POLAR_JACCARD = 0.5  # weighted Jaccard two contents need for their signs to oppose
+POLAR_EXTENT = 2  # and at most this many tokens more on one side
 MIX = 1.0  # share of the IDF-weighted measure in the similarity (the rest: unweighted)
 MIN_TOKENS = 3  # "Clinton" alone is a shared name, not a shared claim
 _EXTRA = 2  # tokens the larger side must add to be "more specific"
@@ -97,7 +98,10 @@ class Relation:
     shared: float = 0.0  # IDF weight of the tokens both share (how much they tell together)
 
 
-_NEGATING = re.compile(r"\b(?:not|never|no|nor|nobody|nothing|neither|none)\b|n[’']t\b", re.I)
+# words that negate what follows them; "has yet to endorse", "refused to endorse" and
+# "declined to endorse" say he has not endorsed
+_NEGATING = re.compile(r"\b(?:not|never|no|nor|nobody|nothing|neither|none)\b|n[’']t\b"
+                       r"|\byet to\b|\b(?:refus|declin)(?:e|es|ed|ing) to\b", re.I)
 
 
 def unit_comparable(text: str, cue_negated: bool, denial: bool,
@@ -263,7 +267,7 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         # something else ("X. We cannot Y"), X is not denied
         signs = a.sign * b.sign == -1 or (a.sign == 0) != (b.sign == 0)
         opposite = signs and (mass(common) >= POLAR_JACCARD * mass(ta | tb)
-                              and len(large) - len(small) <= _EXTRA)
+                              and len(large) - len(small) <= POLAR_EXTENT)
         if signs and not opposite:  # not told the same way: never aligned
             return Relation("related", sim, differences=differences, shared=told)
         na, nb = numbers(a.text), numbers(b.text)
