@@ -33,6 +33,15 @@ def test_a_leading_phrase_is_cut_off_a_clause():
     assert "Sanders had breakfast in New York with Al Sharpton" in got
 
 
+def test_a_verb_coordinated_without_a_comma_is_a_clause_of_its_own():
+    got = parts("a foundation in his name is focusing on ending gun violence and "
+                "“has no comment on the actions of that man”")
+    assert "a foundation in his name is focusing on ending gun violence" in got
+    assert "has no comment on the actions of that man" in got
+    # a plain list of nouns is not split
+    assert len(parts("she bought apples and pears at the market")) == 1
+
+
 def test_short_contents_have_no_unit():
     assert units("Clinton said so") == []
     assert units("") == []

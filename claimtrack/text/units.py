@@ -28,7 +28,11 @@ _SENT = re.compile(r"(?<=[.?!])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])|[\"”�
 _CLAUSE = re.compile(
     r";\s+|\s+[―—–]\s+|\s+--\s+|(?<=[,.?!][”\x22])\s+(?=\w)"
     r"|,\s+(?=(?:but|and|or|while|whereas|although|though|because|after|before|when|as|"
-    r"which|who|where|since|so|yet|despite|saying|adding|according)\b)",
+    r"which|who|where|since|so|yet|despite|saying|adding|according)\b)"
+    # "X did A and would B", "X did A and “has no comment”": a verb coordinated
+    # without a comma opens a clause of its own
+    r"|\s+and\s+(?=[\x22“]?(?:has|have|had|is|are|was|were|will|would|can|could|did|"
+    r"does|do|still|also|then|it|he|she|they)\b)",
     re.I)
 _COMMA = re.compile(r"(?<=[”\x22])\s+(?=\w)|,\s+|;\s+|\s+[―—–]\s+|\s+--\s+|:\s+")
 MAX_SEGMENTS = 6
