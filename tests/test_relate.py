@@ -172,3 +172,20 @@ def test_yet_to_and_refused_to_negate_what_follows():
     assert unit_comparable("Trump has yet to endorse Paul Ryan", False, False).sign == -1
     assert unit_comparable("Trump refused to endorse Paul Ryan", False, False).sign == -1
     assert unit_comparable("Trump endorsed Paul Ryan on Friday", False, False).sign == 1
+
+
+def test_a_negated_clause_of_function_words_is_no_contradiction():
+    from claimtrack.corpus.relate import unit_comparable
+
+    # the core tokens are the same ("this is not who we are" is all function words),
+    # but the second text is longer by that clause: its "not" negates the clause
+    a = unit_comparable("Maybe I can, by speaking directly to white people, say, look",
+                        False, False)
+    b = unit_comparable("Maybe I can, by speaking directly to white people, say, look, "
+                        "this is not who we are", False, False)
+    r = relate(a, b)
+    assert r is not None and r.name != "contradicts"
+    # the same extent with the opposite sign still contradicts
+    r = relate(unit_comparable("Trump has yet to endorse House Speaker Paul Ryan", False, False),
+               unit_comparable("Trump endorsed House Speaker Paul Ryan", False, False))
+    assert r is not None and r.name == "contradicts"

@@ -56,6 +56,7 @@ _FLOOR_WEIGHT = 8.0
 _FLOOR = 4  # the same floor in tokens, for the unweighted half
 POLAR_JACCARD = 0.5  # weighted Jaccard two contents need for their signs to oppose
 POLAR_EXTENT = 2  # and at most this many tokens more on one side
+POLAR_WORDS = 3  # and at most this many words more, function words included
 MIX = 1.0  # share of the IDF-weighted measure in the similarity (the rest: unweighted)
 MIN_TOKENS = 3  # "Clinton" alone is a shared name, not a shared claim
 _EXTRA = 2  # tokens the larger side must add to be "more specific"
@@ -241,6 +242,21 @@ def _sign_word(c: Comparable) -> str:
     return "negated" if c.content_negated else "asserted"
 
 
+# words that carry a negation, not a content: left out when the extents of two
+# opposite-signed texts are compared
+_SIGN_WORDS = frozenset({"not", "no", "nor", "never", "t", "did", "does", "do", "has", "have",
+                         "had", "yet", "to", "refused", "refuses", "refuse", "declined",
+                         "declines", "decline"})
+
+
+def _extent(text: str) -> int:
+    """How many words a text has, its negating words left out. The core tokens
+    leave out function words, so "say, look" and "say, 'Look, this is not who we
+    are'" have the same core tokens; the second is longer by a whole clause, and
+    its "not" negates that clause, not the first text."""
+    return sum(1 for w in re.findall(r"\w+", text.casefold()) if w not in _SIGN_WORDS)
+
+
 def relate(a: Comparable, b: Comparable) -> Relation | None:
     """How `a` and `b` relate, or None when they are not about the same thing."""
     return relate_tokens(a, b, core_tokens(a.text), core_tokens(b.text))
@@ -267,7 +283,8 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         # something else ("X. We cannot Y"), X is not denied
         signs = a.sign * b.sign == -1 or (a.sign == 0) != (b.sign == 0)
         opposite = signs and (mass(common) >= POLAR_JACCARD * mass(ta | tb)
-                              and len(large) - len(small) <= POLAR_EXTENT)
+                              and len(large) - len(small) <= POLAR_EXTENT
+                              and abs(_extent(a.text) - _extent(b.text)) <= POLAR_WORDS)
         if signs and not opposite:  # not told the same way: never aligned
             return Relation("related", sim, differences=differences, shared=told)
         na, nb = numbers(a.text), numbers(b.text)
