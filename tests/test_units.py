@@ -42,6 +42,13 @@ def test_a_verb_coordinated_without_a_comma_is_a_clause_of_its_own():
     assert len(parts("she bought apples and pears at the market")) == 1
 
 
+def test_a_bare_name_is_no_unit_but_a_title_case_headline_is():
+    assert units("House Speaker Paul Ryan’s") == []
+    assert units("Sen. Elizabeth Warren of Massachusetts") != []  # "of": not all capitalised
+    headline = "Donald Trump Finally Endorses House Speaker Paul Ryan"
+    assert parts(headline) == [headline]
+
+
 def test_short_contents_have_no_unit():
     assert units("Clinton said so") == []
     assert units("") == []

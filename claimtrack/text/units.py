@@ -38,6 +38,11 @@ _COMMA = re.compile(r"(?<=[”\x22])\s+(?=\w)|,\s+|;\s+|\s+[―—–]\s+|\s+--\
 MAX_SEGMENTS = 6
 # Too short to be a proposition on its own: units with fewer words are not kept.
 MIN_WORDS = 4
+# A unit of at most this many words, every one capitalised, is a name ("House
+# Speaker Paul Ryan's", an object the extractor took for a content): no unit.
+# Headlines are longer.
+NAME_WORDS = 5
+_POSSESSIVE = frozenset({"s"})
 MAX_UNITS = 60  # a very long content keeps its first units (cost bound)
 _WORD = re.compile(r"\w+")
 
@@ -47,8 +52,11 @@ def _trim(text: str, s: int, e: int) -> Unit | None:
         s += 1
     while e > s and text[e - 1] in _EDGE:
         e -= 1
-    if len(_WORD.findall(text[s:e])) < MIN_WORDS:
+    words = _WORD.findall(text[s:e])
+    if len(words) < MIN_WORDS:
         return None
+    if len(words) <= NAME_WORDS and all(w[0].isupper() or w in _POSSESSIVE for w in words):
+        return None  # "House Speaker Paul Ryan's": a name, not a proposition
     return s, e
 
 
