@@ -31,14 +31,15 @@ import sqlite_utils
 from claimtrack import matchstore, readback, store
 from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.flags import DISTANCING, ENDORSING
-from claimtrack.matchstore import MatchRow
-from claimtrack.models import Claim, Document, Mention, Record
+from claimtrack.matchstore import MatchRow, UnitMatchRow
+from claimtrack.models import Claim, Document, Mention, Record, Span
 from claimtrack.similarity import cue_key, normalise_name, source_key
 
 # Entity types worth comparing; dates and numbers would swamp the list.
 _SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
-Aspect = Literal["source", "chain", "cue", "polarity", "modality", "numbers", "dates", "other"]
+Aspect = Literal["source", "chain", "cue", "polarity", "modality", "numbers", "dates",
+                 "predicate", "other"]
 PairRelation = Literal["same", "more_specific", "contradicts"]
 ALIGNING = ("same", "more_specific")  # in this order on equal similarity
 
@@ -55,7 +56,12 @@ class Difference(Record):
 
 
 class ClaimPair(Record):
-    """Two claims, one of each account, and how they relate (the stored match)."""
+    """Two claims, one of each account, and how they relate (the stored match).
+
+    Claims are compared by their matching units (text/units.py: the whole content,
+    its sentences and clauses): each side's `content` here is the part that aligns,
+    offsets into the stored text; `whole_a` / `whole_b` is that claim's full content
+    where the part is smaller (None when the whole content aligns)."""
 
     relation: PairRelation
     similarity: float
@@ -63,6 +69,8 @@ class ClaimPair(Record):
     a: Claim
     b: Claim
     differences: list[Difference]
+    whole_a: Span | None = None
+    whole_b: Span | None = None
 
 
 class RelatedPair(Record):
@@ -167,7 +175,7 @@ def _parse(said: str) -> Difference:
     """A stored difference ("polarity: asserted vs denied") as a record."""
     aspect, _, rest = said.partition(": ")
     x, sep, y = rest.partition(" vs ")
-    if aspect in ("polarity", "modality", "numbers", "dates") and sep:
+    if aspect in ("polarity", "modality", "numbers", "dates", "predicate") and sep:
         return Difference(aspect=aspect, a=x, b=y)  # type: ignore[arg-type]
     return Difference(aspect="other", a=said, b="")
 
@@ -267,6 +275,22 @@ def _self_pairs(cs: Sequence[Claim]) -> list[ClaimPair]:
     return [ClaimPair(relation="same", similarity=1.0, a=c, b=c, differences=[]) for c in cs]
 
 
+def _hull(c: Claim | None) -> tuple[int, int]:
+    return (c.content.start, c.content.end) if c is not None else (0, 0)
+
+
+def _overlaps(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> bool:
+    return any((span[0] < e and s < span[1]) or span == (s, e) for s, e in taken)
+
+
+def _part(side: str, c: Claim, span: tuple[int, int], text: str | None) -> dict:
+    """The claim as a pair shows it: its content narrowed to the aligned part."""
+    if span == (c.content.start, c.content.end) or text is None:
+        return {side: c}
+    part = Span.of(text, *span)
+    return {side: c.model_copy(update={"content": part}), f"whole_{side}": c.content}
+
+
 def diff_claims(
     a: Document,
     claims_a: Sequence[Claim],
@@ -276,9 +300,13 @@ def diff_claims(
     mentions_b: Sequence[Mention],
     matches: Sequence[MatchRow] = (),
     origins: Mapping[str, int] | None = None,
+    units: Sequence[UnitMatchRow] | None = None,
+    texts: tuple[str | None, str | None] = (None, None),
 ) -> DiffResult:
     """The diff of two already-loaded documents and the stored matches between
-    them (pure: no database). Claims include the author's statements."""
+    them (pure: no database). Claims include the author's statements. `units`: the
+    stored unit matches (aligned parts of contents); without them, the claim-level
+    matches align whole contents. `texts`: the stored texts of A and B (to show parts)."""
     by_a = {c.id: c for c in claims_a}
     by_b = {c.id: c for c in claims_b}
     pubs = (a.publisher, b.publisher)
@@ -288,40 +316,74 @@ def diff_claims(
     if a.id == b.id:  # matches are cross-document: a document is its own account
         aligned = _self_pairs(claims_a)
     else:
-        oriented = []
-        for m in matches:
-            if m.a in by_a and m.b in by_b:
-                oriented.append((m, by_a[m.a], by_b[m.b], False))
-            elif m.b in by_a and m.a in by_b:
-                oriented.append((m, by_a[m.b], by_b[m.a], True))
-        # Greedy by similarity; the key reads the stored (a < b) pair, so it is the
-        # same whichever document is A, and diff(b, a) mirrors diff(a, b).
-        rank = {r: i for i, r in enumerate(ALIGNING)}
-        oriented.sort(key=lambda t: (-t[0].similarity, rank.get(t[0].relation, 9),
-                                     t[0].a, t[0].b))
-        used_a: set[str] = set()
-        used_b: set[str] = set()
         by_id = {**by_a, **by_b}
-        for m, x, y, flipped in oriented:
-            if m.relation == "related":
-                related.append(RelatedPair(a_id=x.id, b_id=y.id, similarity=m.similarity,
-                                           a_text=x.content.text, b_text=y.content.text))
+        for m in matches:
+            if m.relation != "related":
                 continue
-            diffs = differences(x, y, by_id, m.differences, flipped, pubs)
-            if m.relation == "contradicts":
-                contradictions.append(ClaimPair(relation="contradicts", similarity=m.similarity,
-                                                a=x, b=y, differences=diffs))
-            elif x.id not in used_a and y.id not in used_b:
-                used_a.add(x.id)
-                used_b.add(y.id)
+            if m.a in by_a and m.b in by_b:
+                x, y = by_a[m.a], by_b[m.b]
+            elif m.b in by_a and m.a in by_b:
+                x, y = by_a[m.b], by_b[m.a]
+            else:
+                continue
+            related.append(RelatedPair(a_id=x.id, b_id=y.id, similarity=m.similarity,
+                                       a_text=x.content.text, b_text=y.content.text))
+        units_given = units is not None
+        if units is None:  # whole contents: the claim-level matches
+            units = [UnitMatchRow(m.a, m.b, _hull(by_id.get(m.a)), _hull(by_id.get(m.b)),
+                                  m.relation, m.similarity, m.wider, m.differences)
+                     for m in matches if m.relation != "related"]
+        oriented = []
+        for u in units:
+            if u.a in by_a and u.b in by_b:
+                oriented.append((u, by_a[u.a], by_b[u.b], u.a_span, u.b_span, False))
+            elif u.b in by_a and u.a in by_b:
+                oriented.append((u, by_a[u.b], by_b[u.a], u.b_span, u.a_span, True))
+        # Greedy: two contents told the same whole first (a quotation both print is
+        # one claim, not its sentences), then by similarity weighted by how much the
+        # two parts tell together (the square root of their shared IDF weight), so a
+        # clause pair does not win over its sentence told as well. The key reads the
+        # stored (a < b) pair, so it is the same whichever document is A, and
+        # diff(b, a) mirrors diff(a, b). One-to-one on text: no two aligned pairs
+        # use overlapping parts of one claim.
+        rank = {r: i for i, r in enumerate(ALIGNING)}
+        whole = {c.id: (c.content.start, c.content.end) for c in (*claims_a, *claims_b)}
+
+        def order(t: tuple) -> tuple:
+            m = t[0]
+            both = (units_given and m.relation == "same" and whole.get(m.a) == m.a_span
+                    and whole.get(m.b) == m.b_span)
+            return (not both, -(m.similarity * (m.shared ** 0.5 if units_given else 1.0)),
+                    -m.similarity, rank.get(m.relation, 9), m.a, m.b, m.a_span, m.b_span)
+
+        oriented.sort(key=order)
+        used: dict[str, list[tuple[int, int]]] = defaultdict(list)  # aligned parts
+        said: set[tuple[str, str]] = set()  # one contradiction per pair of claims, its best
+        for u, x, y, sx, sy, flipped in oriented:
+            if u.relation == "contradicts":
+                if (x.id, y.id) in said:
+                    continue
+                said.add((x.id, y.id))
+            elif _overlaps(sx, used[x.id]) or _overlaps(sy, used[y.id]):
+                continue
+            else:
+                used[x.id].append(sx)
+                used[y.id].append(sy)
+            diffs = differences(x, y, by_id, u.differences, flipped, pubs)
+            pair = {"similarity": u.similarity, "differences": diffs,
+                    **_part("a", x, sx, texts[0]), **_part("b", y, sy, texts[1])}
+            if u.relation == "contradicts":
+                contradictions.append(ClaimPair(relation="contradicts", **pair))
+            else:
                 wider = None
                 if m.wider is not None:  # stored for (m.a, m.b); A holds m.b when flipped
                     wider = {"a": "b", "b": "a"}[m.wider] if flipped else m.wider
-                aligned.append(ClaimPair(relation=m.relation, similarity=m.similarity,  # type: ignore[arg-type]
-                                         wider=wider, a=x, b=y, differences=diffs))  # type: ignore[arg-type]
+                aligned.append(ClaimPair(relation=m.relation, wider=wider,  # type: ignore[arg-type]
+                                         **pair))
     seq = {c.id: i for i, c in enumerate(claims_a)} | {c.id: i for i, c in enumerate(claims_b)}
-    aligned.sort(key=lambda p: (seq[p.a.id], seq[p.b.id]))
-    contradictions.sort(key=lambda p: (seq[p.a.id], seq[p.b.id]))
+    aligned.sort(key=lambda p: (seq[p.a.id], p.a.content.start, seq[p.b.id], p.b.content.start))
+    contradictions.sort(key=lambda p: (seq[p.a.id], p.a.content.start, seq[p.b.id],
+                                       p.b.content.start))
     related.sort(key=lambda p: (seq[p.a_id], seq[p.b_id]))
     paired_a = {p.a.id for p in aligned + contradictions}
     paired_b = {p.b.id for p in aligned + contradictions}
@@ -355,8 +417,10 @@ def diff_documents(db: sqlite_utils.Database, a: str, b: str) -> DiffResult:
     claims_b = claims_a if doc_b.id == doc_a.id else readback.load_claims(db, doc_b.id,
                                                                            author=True)
     mentions = readback.load_mentions(db, doc_a.id) | readback.load_mentions(db, doc_b.id)
-    matches = [] if doc_a.id == doc_b.id else matchstore.matches_between(db.conn, doc_a.id,
-                                                                         doc_b.id)
+    same = doc_a.id == doc_b.id
+    matches = [] if same else matchstore.matches_between(db.conn, doc_a.id, doc_b.id)
+    units = [] if same else matchstore.unit_matches_between(db.conn, doc_a.id, doc_b.id)
+    texts = (store.get_text(db, doc_a.id), store.get_text(db, doc_b.id))
     origins = cluster_origins(db.conn, [c.id for c in (*claims_a, *claims_b)])
     return diff_claims(doc_a, claims_a, mentions.get(doc_a.id, []), doc_b, claims_b,
-                       mentions.get(doc_b.id, []), matches, origins)
+                       mentions.get(doc_b.id, []), matches, origins, units, texts)

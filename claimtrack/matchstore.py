@@ -99,6 +99,96 @@ def candidates(conn: sqlite3.Connection, tokens: Sequence[str], lo: int, hi: int
     return sorted(r[0] for r in rows if not r[0].startswith(mine))
 
 
+# --- matching units (migration 5) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One matching unit of a claim (text/units.py): offsets into the stored text."""
+
+    claim_id: str
+    unit: int  # 0 = the whole content
+    start: int
+    end: int
+    terms: str  # core tokens, space-separated
+
+
+def content_spans(conn: sqlite3.Connection, doc_id: str) -> dict[str, tuple[int, int]]:
+    """claim id -> (content_start, content_end) of a document's claims."""
+    return {r[0]: (r[1], r[2]) for r in conn.execute(
+        "SELECT id, content_start, content_end FROM claims WHERE doc_id = ?", (doc_id,))}
+
+
+def put_units(conn: sqlite3.Connection, units: Iterable[UnitRow],
+              index: Iterable[tuple[str, str, int, int]]) -> None:
+    """Units, and their prefix-index rows (token, claim id, unit, size of its token set)."""
+    conn.executemany("INSERT OR REPLACE INTO claim_units (claim_id, unit, start, \"end\", terms)"
+                     " VALUES (?, ?, ?, ?, ?)",
+                     [(u.claim_id, u.unit, u.start, u.end, u.terms) for u in units])
+    conn.executemany("INSERT OR IGNORE INTO unit_terms (token, claim_id, unit, size) "
+                     "VALUES (?, ?, ?, ?)", index)
+
+
+def units_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[UnitRow]]:
+    """claim id -> its stored units, in unit order."""
+    out: dict[str, list[UnitRow]] = {}
+    rows = _rows_in(conn, "SELECT claim_id, unit, start, \"end\", terms FROM claim_units "
+                    "WHERE claim_id IN ({keys})", ids)
+    for r in sorted(rows):
+        out.setdefault(r[0], []).append(UnitRow(*r))
+    return out
+
+
+def unit_candidates(conn: sqlite3.Connection, tokens: Sequence[str], lo: int, hi: int,
+                    other_than: str, shared: int) -> list[tuple[str, int]]:
+    """(claim id, unit) of units of documents other than `other_than` indexed under at
+    least `shared` of `tokens`, with a token set of lo..hi tokens."""
+    if not tokens:
+        return []
+    marks = ",".join("?" * len(tokens))
+    rows = conn.execute(
+        f"SELECT claim_id, unit FROM unit_terms WHERE token IN ({marks}) AND size BETWEEN ? "
+        f"AND ? GROUP BY claim_id, unit HAVING count(*) >= ?", [*tokens, lo, hi, shared])
+    mine = f"{other_than}:"
+    return sorted((r[0], r[1]) for r in rows if not r[0].startswith(mine))
+
+
+@dataclass(frozen=True)
+class UnitMatchRow:
+    """A unit pair of two claims (a < b) that aligns or contradicts."""
+
+    a: str
+    b: str
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    relation: str
+    similarity: float
+    wider: str | None
+    differences: tuple[str, ...]
+    shared: float = 0.0  # IDF weight of the tokens both units share
+
+
+def put_unit_matches(conn: sqlite3.Connection, rows: Iterable[UnitMatchRow]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO match_units (a, b, a_start, a_end, b_start, b_end, relation, "
+        "similarity, wider, differences, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(m.a, m.b, *m.a_span, *m.b_span, m.relation, round(m.similarity, 6), m.wider,
+          json.dumps(list(m.differences)), round(m.shared, 6)) for m in rows])
+
+
+def unit_matches_between(conn: sqlite3.Connection, doc_a: str,
+                         doc_b: str) -> list[UnitMatchRow]:
+    rows = conn.execute(
+        "SELECT m.a, m.b, m.a_start, m.a_end, m.b_start, m.b_end, m.relation, m.similarity, "
+        "m.wider, m.differences, m.shared FROM match_units m "
+        "JOIN claims ca ON ca.id = m.a JOIN claims cb ON cb.id = m.b "
+        "WHERE (ca.doc_id = ? AND cb.doc_id = ?) OR (ca.doc_id = ? AND cb.doc_id = ?) "
+        "ORDER BY m.a, m.b, m.a_start, m.a_end, m.b_start, m.b_end",
+        (doc_a, doc_b, doc_b, doc_a))
+    return [UnitMatchRow(r[0], r[1], (r[2], r[3]), (r[4], r[5]), r[6], r[7], r[8],
+                         tuple(json.loads(r[9])), r[10]) for r in rows]
+
+
 # --- matches ------------------------------------------------------------------------
 
 
@@ -304,8 +394,8 @@ def all_document_ids(conn: sqlite3.Connection) -> list[str]:
 
 def clear_index(conn: sqlite3.Connection) -> None:
     """Forget every derived row (rematch rebuilds them)."""
-    for table in ("claim_terms", "matches", "within_matches", "clusters", "cluster_stats",
-                  "doc_bands", "doc_duplicates"):
+    for table in ("claim_terms", "claim_units", "unit_terms", "match_units", "matches",
+                  "within_matches", "clusters", "cluster_stats", "doc_bands", "doc_duplicates"):
         conn.execute(f"DELETE FROM {table}")
     conn.execute("UPDATE documents SET base_origin = NULL, origin_key = NULL, body_sig = NULL")
     conn.execute("DELETE FROM corpus_state WHERE key = 'needs_rematch'")

@@ -358,6 +358,33 @@ def _v6(conn: sqlite3.Connection) -> None:
     rebuild_entity_components(conn)
 
 
+_V7 = (
+    # Matching units (text/units.py): the clause-sized parts of a claim's content that
+    # are compared across documents, with their offsets into the stored text and
+    # their core tokens; the prefix-filter index is kept per unit.
+    "CREATE TABLE claim_units (claim_id TEXT NOT NULL REFERENCES claims (id) "
+    "ON DELETE CASCADE, unit INTEGER NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER "
+    "NOT NULL, terms TEXT NOT NULL, PRIMARY KEY (claim_id, unit)) WITHOUT ROWID",
+    "CREATE TABLE unit_terms (token TEXT NOT NULL, claim_id TEXT NOT NULL REFERENCES "
+    "claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, size INTEGER NOT NULL, "
+    "PRIMARY KEY (token, claim_id, unit)) WITHOUT ROWID",
+    "CREATE INDEX unit_terms_claim ON unit_terms (claim_id)",
+    # Every unit pair of two claims that aligns or contradicts (diff shows these);
+    # `matches` keeps one row per claim pair (the best unit pair) for clusters.
+    "CREATE TABLE match_units (a TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, "
+    "b TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, a_start INTEGER NOT NULL, "
+    "a_end INTEGER NOT NULL, b_start INTEGER NOT NULL, b_end INTEGER NOT NULL, "
+    "relation TEXT NOT NULL CHECK (relation IN ('same', 'more_specific', 'contradicts')), "
+    "similarity REAL NOT NULL, wider TEXT CHECK (wider IN ('a', 'b')), "
+    "differences TEXT NOT NULL DEFAULT '[]', shared REAL NOT NULL DEFAULT 0, "
+    "PRIMARY KEY (a, b, a_start, a_end, b_start, b_end), CHECK (a < b)) WITHOUT ROWID",
+    "CREATE INDEX match_units_b ON match_units (b)",
+    # the matches stored so far were decided on whole contents: rebuild them
+    "INSERT OR REPLACE INTO corpus_state (key, value) SELECT 'needs_rematch', '1' "
+    "WHERE EXISTS (SELECT 1 FROM documents)",
+)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
@@ -368,6 +395,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "cross-document index: stance, zones, matches, clusters, origins", _v4),
     Migration(5, "entity facts one node a row", _v5),
     Migration(6, "entity components", _v6),
+    Migration(7, "matching units: clause-level parts of contents, unit matches", _V7),
 ]
 
 LATEST = MIGRATIONS[-1].version

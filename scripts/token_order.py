@@ -5,8 +5,10 @@ Cross-document matching probes the index with each claim's rarest tokens
 found, and it must not depend on what a database holds (or the result would
 depend on the order documents were added in), so it is fixed: tokens by how
 many PolNeAR articles (outside the held-out fifth) contain them, commonest
-first; a token not listed counts as rarer than every listed one. Only counts
-are written, no text.
+first; a token not listed counts as rarer than every listed one. Beside each
+token its document frequency: the matcher weights shared tokens by IDF from this
+fixed table (relate.py), never from the database, for the same reason. Only
+counts are written, no text.
 
     python scripts/token_order.py [../shared/eval/polnear.jsonl]
 """
@@ -35,8 +37,9 @@ def main(path: str = "../shared/eval/polnear.jsonl") -> None:
             df.update(core_tokens(obj["text"]))
     common = sorted((t for t, c in df.items() if c >= MIN_DF), key=lambda t: (-df[t], t))
     out = Path(__file__).resolve().parents[1] / "claimtrack" / "data" / "token_order.json"
-    out.write_text(json.dumps({"version": 1, "documents": docs, "min_df": MIN_DF,
-                               "tokens": common}, ensure_ascii=False) + "\n", encoding="utf-8")
+    data = {"version": 2, "documents": docs, "min_df": MIN_DF, "tokens": common,
+            "df": [df[t] for t in common]}
+    out.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(common)} tokens from {docs} documents -> {out}")
 
 

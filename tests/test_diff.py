@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -355,12 +356,17 @@ def test_the_denial_is_a_contradiction(story):
     d = diff_json(db, ids["1-original.txt"], ids["5-denial.txt"])
     assert d["aligned"] == []
     assert d["contradictions"]
-    for p in d["contradictions"]:
+    denials = [p for p in d["contradictions"] if p["b"]["stance"]["denial"]]
+    assert denials
+    for p in denials:
         assert p["relation"] == "contradicts"
-        assert p["b"]["stance"]["denial"] and p["b"]["stance"]["polarity"] == -1
+        assert p["b"]["stance"]["polarity"] == -1
         said = {x["aspect"]: (x["a"], x["b"]) for x in p["differences"]}
         assert said["polarity"] == ("asserted", "denied")
         assert said["source"][0] == "(author: Associated Press)"  # stated as fact vs attributed
+    for p in d["contradictions"]:  # the rest: the headline "will stay open" vs "to close"
+        said = {x["aspect"]: (x["a"], x["b"]) for x in p["differences"]}
+        assert p["relation"] == "contradicts" and ("polarity" in said or "predicate" in said)
     denial = {p["b"]["id"] for p in d["contradictions"]}
     assert not denial & {c["id"] for c in d["only_in_b"]}
 
@@ -448,8 +454,9 @@ def test_diff_entity_across_documents(story):
     assert {a["doc_id"] for a in top["appearances"]} == {
         ids[n] for n in ("1-original.txt", "2-wire-copy.txt", "3-rewrite.txt",
                          "4-confirmation.txt")}
-    assert [a["doc_id"] for a in top["contradictions"]] == [ids["5-denial.txt"]]
-    assert top["contradictions"][0]["relation"] == "contradicts"
+    # the denial (and the denial's headline: "will stay open" against "to close")
+    assert {a["doc_id"] for a in top["contradictions"]} == {ids["5-denial.txt"]}
+    assert {a["relation"] for a in top["contradictions"]} == {"contradicts"}
     # the denial is shown as the cluster's contradiction, not again on its own
     assert all(ids["5-denial.txt"] not in {a["doc_id"] for a in c["appearances"]} for c in rest)
     limited = json.loads(run_cli("diff", "--entity", "Greenfield", "--limit", "1", "--json",
@@ -476,3 +483,59 @@ def test_not_mentioning_is_shown_against_mentioning(tmp_path):
     assert {"aspect": "polarity", "a": "not said", "b": "asserted"} in p["differences"]
     md = run_cli("diff", "a", "b", "--md", db=db).stdout
     assert "polarity: not said vs asserted" in md
+
+
+def _check_pairs(d: dict, texts: dict[str, str]) -> int:
+    """Every pair carries both claims (id, doc_id, content as offsets into the stored
+    text); aligned pairs never use overlapping parts of one claim. Returns how many
+    sides show a part of a claim rather than all of it."""
+    parts = 0
+    for p in d["aligned"] + d["contradictions"]:
+        assert p["relation"] in ("same", "more_specific", "contradicts")
+        for side in ("a", "b"):
+            c = p[side]
+            assert c["id"].startswith(c["doc_id"] + ":")
+            span = c["content"]
+            assert texts[c["doc_id"]][span["start"]:span["end"]] == span["text"]
+            whole = p[f"whole_{side}"]
+            if whole is not None:  # a part: inside the claim's whole content
+                parts += 1
+                assert whole["start"] <= span["start"] < span["end"] <= whole["end"]
+                assert (whole["start"], whole["end"]) != (span["start"], span["end"])
+    for side in ("a", "b"):
+        used: dict[str, list[tuple[int, int]]] = {}
+        for p in d["aligned"]:
+            c = p[side]
+            s, e = c["content"]["start"], c["content"]["end"]
+            assert all(e <= s2 or e2 <= s for s2, e2 in used.get(c["id"], []))
+            used.setdefault(c["id"], []).append((s, e))
+    return parts
+
+
+def test_aligned_pairs_carry_both_claims_with_their_aligned_parts(story, tmp_path):
+    db, ids = story
+    texts = dict(sqlite3.connect(db).execute("SELECT id, text FROM documents"))
+    for other in ("2-wire-copy.txt", "3-rewrite.txt", "4-confirmation.txt", "5-denial.txt"):
+        _check_pairs(diff_json(db, ids["1-original.txt"], ids[other]), texts)
+    # a quotation of two sentences, one of which the other account tells: that
+    # sentence is aligned, as a part of the quotation's claim
+    (tmp_path / "a.txt").write_text(
+        "Council weighs hospital sale\n\nGREENFIELD — \"The hospital has lost money for six "
+        "straight years. We cannot keep the doors open past the summer,\" Mayor Tom Harlan "
+        "said on Tuesday.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Hospital losses mount\n\nThe hospital had lost money for six straight years, state "
+        "records show. Nurses plan a protest outside city hall on Friday.\n", encoding="utf-8")
+    db2 = tmp_path / "parts.db"
+    assert run_cli("add", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), db=db2).exit_code == 0
+    texts = dict(sqlite3.connect(db2).execute("SELECT id, text FROM documents"))
+    a, b = sorted(texts, key=lambda i: "Council" not in texts[i])
+    d = diff_json(db2, a, b)
+    assert _check_pairs(d, texts) >= 1
+    (pair,) = d["aligned"]
+    assert pair["a"]["content"]["text"] == "The hospital has lost money for six straight years"
+    assert pair["relation"] == "same" and pair["whole_a"] is not None
+    assert d["contradictions"] == []  # "we cannot keep the doors open" denies nothing of B
+    mirrored = diff_json(db2, b, a)
+    assert [(p["a"]["content"], p["b"]["content"]) for p in mirrored["aligned"]] == [
+        (pair["b"]["content"], pair["a"]["content"])]

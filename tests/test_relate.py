@@ -120,3 +120,72 @@ def test_prefixes_meet_whenever_relate_relates(x, y):
         assert len(set(prefix(tx)) & set(prefix(ty))) >= SHARED
         lo, hi = size_bounds(len(tx))
         assert lo <= len(ty) <= hi
+
+
+# --- IDF weights, opposite predicates, units (issue 10 matching) ----------------------
+
+
+def test_rare_shared_words_weigh_more_than_common_ones():
+    from claimtrack.corpus.relate import weight, weighted_similarity
+
+    assert weight("smithsonian") > weight("said") > 0
+    # the same shapes (two of four tokens shared): sharing rare names weighs more
+    rare = weighted_similarity(frozenset({"smithsonian", "zimmerman", "said", "trump"}),
+                               frozenset({"smithsonian", "zimmerman", "clinton", "new"}))
+    common = weighted_similarity(frozenset({"said", "trump", "smithsonian", "zimmerman"}),
+                                 frozenset({"said", "trump", "auction", "firearm"}))
+    assert rare[0] > common[0] and rare[1] > common[1]
+    assert weighted_similarity(frozenset({"a1", "b1"}), frozenset({"a1", "b1"})) == (1.0, 1.0)
+
+
+def test_the_opposite_predicate_contradicts():
+    r = relate(C("the city of Greenfield will close its only hospital in June"),
+               C("the city of Greenfield will keep its only hospital open in June"))
+    assert r is not None and r.name == "contradicts"
+    assert "predicate: close vs open" in r.differences
+
+
+def test_a_unit_carries_its_own_negation():
+    from claimtrack.corpus.relate import unit_comparable
+
+    assert unit_comparable("We have got to improve policing", False, False).sign == 1
+    assert unit_comparable("this is not who we are", False, False).sign == -1
+    assert unit_comparable("we won't leave", False, False).sign == -1
+    assert unit_comparable("this is not who we are", False, True).sign == 1  # denied negative
+    assert unit_comparable("Trump by name", True, False).sign == 0  # a negated cue
+
+
+def test_a_negation_elsewhere_in_a_longer_content_is_no_contradiction():
+    a = C("The hospital has lost money for six straight years. We can not keep the doors "
+          "open past the summer", content_negated=True)
+    b = C("The hospital had lost money for six straight years")
+    r = relate(a, b)
+    # told with another sign, it is not aligned either: only its first sentence is
+    # (a unit of its own, text/units.py)
+    assert r is not None and r.name == "related"
+    assert relate(C("The hospital has lost money for six straight years"), b).name == "same"
+
+
+def test_yet_to_and_refused_to_negate_what_follows():
+    from claimtrack.corpus.relate import unit_comparable
+
+    assert unit_comparable("Trump has yet to endorse Paul Ryan", False, False).sign == -1
+    assert unit_comparable("Trump refused to endorse Paul Ryan", False, False).sign == -1
+    assert unit_comparable("Trump endorsed Paul Ryan on Friday", False, False).sign == 1
+
+
+def test_a_negated_clause_of_function_words_is_no_contradiction():
+    from claimtrack.corpus.relate import unit_comparable
+
+    # the core tokens are the same ("this is not who we are" is all function words),
+    # but the second text is longer by that clause: its "not" negates the clause
+    a = unit_comparable("Maybe I can, by speaking directly to white people, say, look",
+                        False, False)
+    b = unit_comparable("Maybe I can, by speaking directly to white people, say, look, "
+                        "this is not who we are", False, False)
+    r = relate(a, b)
+    assert r is not None and r.name != "contradicts"
+    # the same extent with the opposite sign still contradicts
+    r = relate(unit_comparable("Trump has yet to endorse House Speaker Paul Ryan", False, False),
+               unit_comparable("Trump endorsed House Speaker Paul Ryan", False, False))
+    assert r is not None and r.name == "contradicts"

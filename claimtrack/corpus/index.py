@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
-from claimtrack.corpus.relate import JACCARD_FLOOR, MIN_TOKENS
+from claimtrack.corpus.relate import JACCARD_FLOOR, MIN_SHARED, MIN_TOKENS
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +47,7 @@ def ordered(tokens: Iterable[str]) -> list[str]:
     return sorted(tokens, key=lambda t: (-ranks.get(t, unlisted), t))
 
 
-SHARED = 2  # prefix tokens a candidate must share (see above)
+SHARED = MIN_SHARED  # prefix tokens a candidate must share (see above)
 
 
 def prefix_length(n: int, floor: float = JACCARD_FLOOR) -> int:

@@ -20,12 +20,19 @@ from claimtrack import matchstore as ms
 from claimtrack.corpus import neardup
 from claimtrack.corpus.index import SHARED, prefix, size_bounds
 from claimtrack.corpus.origins import Appearance, trace
-from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
+from claimtrack.corpus.relate import (
+    Comparable,
+    Relation,
+    core_tokens,
+    relate_tokens,
+    unit_comparable,
+)
 from claimtrack.entitystore import rebuild_entity_components
 from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.provenance import relay_roots
 from claimtrack.similarity import normalise_name
 from claimtrack.text.compare import compared_text
+from claimtrack.text.units import units
 from claimtrack.zones import outlet_key
 
 CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one cluster
@@ -36,40 +43,97 @@ def comparable(c: ms.ClaimRow) -> Comparable:
                       content_negated=c.content_negated, modality=c.modality)
 
 
-def terms_of(c: ms.ClaimRow) -> frozenset[str]:
-    """A claim's core tokens: stored when it was indexed, else made from its text."""
-    return frozenset(c.terms.split()) if c.terms is not None else core_tokens(c.compared)
+def unit_comparable_of(c: ms.ClaimRow, u: ms.UnitRow, text: str | None) -> Comparable:
+    """Unit 0 is the whole content (its stored compared text); a part is read from
+    the stored text."""
+    said = c.compared if u.unit == 0 or text is None else text[u.start:u.end]
+    return unit_comparable(said, c.cue_negated, c.denial, c.modality)
 
 
-def index_claims(conn: sqlite3.Connection, claims: list[ms.ClaimRow]) -> None:
-    rows, terms = [], []
+def claim_units(c: ms.ClaimRow, span: tuple[int, int], text: str) -> list[ms.UnitRow]:
+    """A claim's matching units (text/units.py) with their core tokens: the whole
+    content (its stored compared text) first, then its sentences and clauses."""
+    out = []
+    for k, (s, e) in enumerate(units(text[span[0]:span[1]])):
+        start, end = span if k == 0 else (span[0] + s, span[0] + e)  # 0: the content as stored
+        toks = core_tokens(c.compared if k == 0 else compared_text(text[start:end]))
+        out.append(ms.UnitRow(c.id, k, start, end, " ".join(sorted(toks))))
+    return out
+
+
+def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow],
+                 text: str) -> dict[str, list[ms.UnitRow]]:
+    """Store each claim's units and index them under their prefix tokens."""
+    spans = ms.content_spans(conn, doc_id)
+    found: dict[str, list[ms.UnitRow]] = {}
+    rows: list[tuple[str, str, int, int]] = []
     for c in claims:
-        toks = core_tokens(c.compared)
-        terms.append((c.id, " ".join(sorted(toks))))
-        rows.extend((t, c.id, len(toks)) for t in prefix(toks))
-    ms.put_terms(conn, terms)
-    ms.index_terms(conn, rows)
+        found[c.id] = us = claim_units(c, spans[c.id], text)
+        for u in us:
+            toks = u.terms.split()
+            rows.extend((t, c.id, u.unit, len(toks)) for t in prefix(toks))
+    ms.put_units(conn, [u for us in found.values() for u in us], rows)
+    return found
 
 
-def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow]) -> None:
-    """Match a document's claims against those of every other stored document."""
-    found: list[ms.MatchRow] = []
+_RANK = {"contradicts": 0, "same": 1, "more_specific": 2, "related": 3}
+
+
+def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow],
+                 mine: dict[str, list[ms.UnitRow]], text: str) -> None:
+    """Match a document's claims, unit by unit, against the units of every other
+    stored document. Each claim pair keeps every unit pair that aligns or contradicts
+    (match_units, what diff shows) and its best unit pair as the claim-level match."""
+    probes = []
+    wanted: set[str] = set()
     for c in claims:
-        toks = core_tokens(c.compared)
-        probe = prefix(toks)
-        if not probe:
-            continue
-        lo, hi = size_bounds(len(toks))
-        others = ms.claims_by_id(conn, ms.candidates(conn, probe, lo, hi, other_than=doc_id,
-                                                     shared=SHARED))
-        for o in others:
-            a, b = (c, o) if c.id < o.id else (o, c)
-            ta, tb = (toks, terms_of(o)) if a is c else (terms_of(o), toks)
-            rel = relate_tokens(comparable(a), comparable(b), ta, tb)
+        for u in mine.get(c.id, []):
+            toks = u.terms.split()
+            probe = prefix(toks)
+            if not probe:
+                continue
+            lo, hi = size_bounds(len(toks))
+            found = ms.unit_candidates(conn, probe, lo, hi, other_than=doc_id, shared=SHARED)
+            probes.append((c, u, found))
+            wanted.update(cid for cid, _ in found)
+    others = {o.id: o for o in ms.claims_by_id(conn, sorted(wanted))}
+    their_units = {cid: {x.unit: x for x in us}
+                   for cid, us in ms.units_of(conn, sorted(wanted)).items()}
+    texts: dict[str, str] = {}
+    seen: dict[tuple[str, int], tuple[Comparable, frozenset[str]]] = {}  # each unit read once
+    per_pair: dict[tuple[str, str], list[tuple[Relation, ms.UnitRow, ms.UnitRow]]] = \
+        defaultdict(list)
+    for c, u, found in probes:
+        cu = unit_comparable_of(c, u, text)
+        tu = frozenset(u.terms.split())
+        for cid, k in found:
+            o = others.get(cid)
+            v = their_units.get(cid, {}).get(k)
+            if o is None or v is None:
+                continue
+            if (cid, k) not in seen:
+                if v.unit and o.doc_id not in texts:
+                    texts[o.doc_id] = ms.document(conn, o.doc_id).text
+                seen[cid, k] = (unit_comparable_of(o, v, texts.get(o.doc_id)),
+                                frozenset(v.terms.split()))
+            ov, tv = seen[cid, k]
+            if c.id < o.id:
+                rel, key, pair = relate_tokens(cu, ov, tu, tv), (c.id, o.id), (u, v)
+            else:
+                rel, key, pair = relate_tokens(ov, cu, tv, tu), (o.id, c.id), (v, u)
             if rel is not None:
-                found.append(ms.MatchRow(a.id, b.id, rel.name, rel.similarity, rel.wider,
-                                         rel.differences))
-    ms.put_matches(conn, found)
+                per_pair[key].append((rel, *pair))
+    best: list[ms.MatchRow] = []
+    unit_rows: list[ms.UnitMatchRow] = []
+    for (a, b), found_rels in sorted(per_pair.items()):
+        found_rels.sort(key=lambda t: (-t[0].similarity, _RANK[t[0].name], t[1].unit, t[2].unit))
+        rel = found_rels[0][0]
+        best.append(ms.MatchRow(a, b, rel.name, rel.similarity, rel.wider, rel.differences))
+        unit_rows.extend(ms.UnitMatchRow(a, b, (x.start, x.end), (y.start, y.end), r.name,
+                                         r.similarity, r.wider, r.differences, r.shared)
+                         for r, x, y in found_rels if r.name != "related")
+    ms.put_matches(conn, best)
+    ms.put_unit_matches(conn, unit_rows)
 
 
 def within_pairs(rows: Sequence[ms.WithinRow]) -> list[tuple[str, str]]:
@@ -225,9 +289,9 @@ def document_added(conn: sqlite3.Connection, doc_id: str) -> None:
     """Index, match, group and recluster a newly stored document (store.Derive)."""
     doc = ms.document(conn, doc_id)
     claims = ms.claims_of(conn, doc_id)
-    index_claims(conn, claims)
+    mine = index_claims(conn, doc_id, claims, doc.text)
     index_within(conn, doc_id)
-    match_claims(conn, doc_id, claims)
+    match_claims(conn, doc_id, claims, mine, doc.text)
     regrouped = link_duplicates(conn, doc_id, doc.text, base_origin(doc))
     seeds = [c.id for c in claims]
     seeds += _neighbours(conn, seeds)
@@ -239,9 +303,10 @@ def claims_replaced(conn: sqlite3.Connection, doc_id: str, touched: list[str]) -
     """After `reextract` swapped a document's claims: index and match the new ones and
     recluster what they touch and what the old ones touched (`touched`)."""
     claims = ms.claims_of(conn, doc_id)
-    index_claims(conn, claims)
+    text = ms.document(conn, doc_id).text
+    mine = index_claims(conn, doc_id, claims, text)
     index_within(conn, doc_id)
-    match_claims(conn, doc_id, claims)
+    match_claims(conn, doc_id, claims, mine, text)
     seeds = [c.id for c in claims]
     seeds += _neighbours(conn, seeds)
     recluster(conn, sorted(set(seeds) | set(touched)))

@@ -1,0 +1,99 @@
+"""Matching units: the clause-sized parts of a claim's content that are compared.
+
+Accounts of one story share propositions, not sentences: one outlet prints a
+quotation whole where the other splits it with "he said", an author's sentence
+joins two facts with ", but" where the other outlet tells one of them. So a
+content is compared as a few units: the whole of it, each of its sentences,
+and each clause of those (split at ";", dashes and a comma before a
+coordinating or subordinating word that opens a new clause). Every unit is a
+character range of the content (offsets relative to the content), so a diff can
+show exactly what aligned. Pure and regex-only (no parser: corpus/ never loads
+spaCy), deterministic, in document order, whole content first.
+"""
+
+from __future__ import annotations
+
+import re
+
+Unit = tuple[int, int]  # [start, end) relative to the content text
+
+# Edge characters a unit never starts or ends with.
+_EDGE = " \t\n\r\u00a0\"'“”‘’«»„,;:.!?()[]―—–-"
+# A sentence ends at . ? ! (and a closing quotation mark) before a space and a
+# capital letter, digit or opening quotation mark.
+_SENT = re.compile(r"(?<=[.?!])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])|[\"”’]\s+(?=[\"“‘][A-Z])")
+# Clause boundaries inside a sentence: a semicolon, a dash set off by spaces, or a
+# comma before a word that opens a clause. "X, Y and Z" lists are not split (no comma
+# rule for a bare "and" without one of the openers below after it).
+_CLAUSE = re.compile(
+    r";\s+|\s+[―—–]\s+|\s+--\s+|(?<=[,.?!][”\x22])\s+(?=\w)"
+    r"|,\s+(?=(?:but|and|or|while|whereas|although|though|because|after|before|when|as|"
+    r"which|who|where|since|so|yet|despite|saying|adding|according)\b)"
+    # "X did A and would B", "X did A and “has no comment”": a verb coordinated
+    # without a comma opens a clause of its own
+    r"|\s+and\s+(?=[\x22“]?(?:has|have|had|is|are|was|were|will|would|can|could|did|"
+    r"does|do|still|also|then|it|he|she|they)\b)",
+    re.I)
+_COMMA = re.compile(r"(?<=[”\x22])\s+(?=\w)|,\s+|;\s+|\s+[―—–]\s+|\s+--\s+|:\s+")
+MAX_SEGMENTS = 6
+# Too short to be a proposition on its own: units with fewer words are not kept.
+MIN_WORDS = 4
+# A unit of at most this many words, every one capitalised, is a name ("House
+# Speaker Paul Ryan's", an object the extractor took for a content): no unit.
+# Headlines are longer.
+NAME_WORDS = 5
+_POSSESSIVE = frozenset({"s"})
+MAX_UNITS = 60  # a very long content keeps its first units (cost bound)
+_WORD = re.compile(r"\w+")
+
+
+def _trim(text: str, s: int, e: int) -> Unit | None:
+    while s < e and text[s] in _EDGE:
+        s += 1
+    while e > s and text[e - 1] in _EDGE:
+        e -= 1
+    words = _WORD.findall(text[s:e])
+    if len(words) < MIN_WORDS:
+        return None
+    if len(words) <= NAME_WORDS and all(w[0].isupper() or w in _POSSESSIVE for w in words):
+        return None  # "House Speaker Paul Ryan's": a name, not a proposition
+    return s, e
+
+
+def _split(text: str, s: int, e: int, pattern: re.Pattern[str]) -> list[Unit]:
+    out, start = [], s
+    for m in pattern.finditer(text, s, e):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, e))
+    return out
+
+
+def units(text: str) -> list[Unit]:
+    """The units of a content: the whole (trimmed) first, then its sentences and their
+    clauses, each once, in order; a content with no part of MIN_WORDS words is one unit
+    (or none when even the whole is shorter)."""
+    whole = _trim(text, 0, len(text))
+    if whole is None:
+        return []
+    found: list[Unit] = [whole]
+    seen = {whole}
+    for ss, se in _split(text, *whole, _SENT):
+        sent = _trim(text, ss, se)
+        if sent is None:
+            continue
+        parts = [sent]
+        parts += [u for u in (_trim(text, cs, ce) for cs, ce in _split(text, *sent, _CLAUSE))
+                  if u is not None]
+        segs = _split(text, *sent, _COMMA)
+        if len(segs) <= MAX_SEGMENTS:
+            for i in range(len(segs)):
+                for j in range(i, len(segs)):
+                    u = _trim(text, segs[i][0], segs[j][1])
+                    if u is not None:
+                        parts.append(u)
+        for u in parts:
+            if u not in seen:
+                seen.add(u)
+                found.append(u)
+    return found[:MAX_UNITS]

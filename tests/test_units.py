@@ -1,0 +1,69 @@
+"""Matching units: the clause-sized parts of a content (text/units.py), on sentences we wrote."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimtrack.text.units import MAX_UNITS, MIN_WORDS, units
+
+
+def parts(text: str) -> list[str]:
+    return [text[s:e] for s, e in units(text)]
+
+
+def test_whole_first_then_sentences_and_clauses():
+    text = ("“I like Paul, but these are horrible times for our country,” Trump told the Post. "
+            "“We need very strong leadership.”")
+    got = parts(text)
+    assert got[0] == text.strip("“”.")  # the whole, edge punctuation trimmed
+    assert "We need very strong leadership" in got
+    assert "I like Paul, but these are horrible times for our country" in got
+    assert "but these are horrible times for our country" in got  # the clause after ","
+
+
+def test_a_quotation_split_by_its_cue_gives_the_quoted_part_alone():
+    got = parts("The unfairness of the tax laws is unbelievable,” Trump said Monday.")
+    assert "The unfairness of the tax laws is unbelievable" in got
+
+
+def test_a_leading_phrase_is_cut_off_a_clause():
+    got = parts("Wednesday morning, Sanders had breakfast in New York with Al Sharpton, "
+                "a civil rights activist")
+    assert "Sanders had breakfast in New York with Al Sharpton" in got
+
+
+def test_a_verb_coordinated_without_a_comma_is_a_clause_of_its_own():
+    got = parts("a foundation in his name is focusing on ending gun violence and "
+                "“has no comment on the actions of that man”")
+    assert "a foundation in his name is focusing on ending gun violence" in got
+    assert "has no comment on the actions of that man" in got
+    # a plain list of nouns is not split
+    assert len(parts("she bought apples and pears at the market")) == 1
+
+
+def test_a_bare_name_is_no_unit_but_a_title_case_headline_is():
+    assert units("House Speaker Paul Ryan’s") == []
+    assert units("Sen. Elizabeth Warren of Massachusetts") != []  # "of": not all capitalised
+    headline = "Donald Trump Finally Endorses House Speaker Paul Ryan"
+    assert parts(headline) == [headline]
+
+
+def test_short_contents_have_no_unit():
+    assert units("Clinton said so") == []
+    assert units("") == []
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab ,.;“”—X\n")), max_size=200))
+def test_units_are_ranges_of_the_text(text):
+    got = units(text)
+    assert len(got) == len(set(got)) <= MAX_UNITS
+    for s, e in got:
+        assert 0 <= s < e <= len(text)
+        assert len(text[s:e].split()) >= 1
+        assert text[s:e] == text[s:e].strip()
+    if got:
+        # the first unit is the whole content, every other one lies inside it
+        s0, e0 = got[0]
+        assert all(s0 <= s and e <= e0 for s, e in got)
+    assert all(len(__import__("re").findall(r"\w+", text[s:e])) >= MIN_WORDS for s, e in got)
