@@ -376,9 +376,9 @@ def diff_claims(
                 contradictions.append(ClaimPair(relation="contradicts", **pair))
             else:
                 wider = None
-                if m.wider is not None:  # stored for (m.a, m.b); A holds m.b when flipped
-                    wider = {"a": "b", "b": "a"}[m.wider] if flipped else m.wider
-                aligned.append(ClaimPair(relation=m.relation, wider=wider,  # type: ignore[arg-type]
+                if u.wider is not None:  # stored for (u.a, u.b); A holds u.b when flipped
+                    wider = {"a": "b", "b": "a"}[u.wider] if flipped else u.wider
+                aligned.append(ClaimPair(relation=u.relation, wider=wider,  # type: ignore[arg-type]
                                          **pair))
     seq = {c.id: i for i, c in enumerate(claims_a)} | {c.id: i for i, c in enumerate(claims_b)}
     aligned.sort(key=lambda p: (seq[p.a.id], p.a.content.start, seq[p.b.id], p.b.content.start))
