@@ -198,6 +198,67 @@ def apply_ruler(nlp: Language, doc: Doc) -> Doc:
     return doc
 
 
+class _RuleLemmas:
+    """The stock rule lemmatizer's answer (Lemmatizer.rule_lemmatize, spaCy 3.8),
+    with its per-POS word index as a set: spaCy keeps it as a list and tests
+    each candidate form's membership by a scan (~0.2 ms a word, paid once per
+    word, POS and morphology in every fresh process). Same tables, same order
+    of rules and exceptions, so the same lemma (a test checks every token of
+    the seeds and dev samples against the stock pipeline)."""
+
+    def __init__(self, lemmatizer: Lemmatizer) -> None:
+        self.base = lemmatizer.is_base_form
+        self.tables: dict[str, tuple[bool, frozenset[str], dict, list]] = {}
+        lookups = lemmatizer.lookups
+        self.index = lookups.get_table("lemma_index", {})
+        self.exc = lookups.get_table("lemma_exc", {})
+        self.rules = lookups.get_table("lemma_rules", {})
+
+    def _table(self, pos: str) -> tuple[bool, frozenset[str], dict, list]:
+        t = self.tables.get(pos)
+        if t is None:
+            index, exc, rules = self.index.get(pos), self.exc.get(pos), self.rules.get(pos)
+            t = self.tables[pos] = (any((index, exc, rules)), frozenset(index or ()),
+                                    exc or {}, rules or [])
+        return t
+
+    def __call__(self, token: Token) -> str:
+        string = token.text
+        univ_pos = token.pos_.lower()
+        if univ_pos in ("", "eol", "space") or self.base(token):
+            return string.lower()
+        known, index, exceptions, rules = self._table(univ_pos)
+        if not known:
+            return string if univ_pos == "propn" else string.lower()
+        orig, string = string, string.lower()
+        forms: list[str] = []
+        oov_forms: list[str] = []
+        for old, new in rules:
+            if string.endswith(old):
+                form = string[: len(string) - len(old)] + new
+                if not form:
+                    pass
+                elif form in index:
+                    forms.insert(0, form)
+                elif not form.isalpha():
+                    forms.append(form)
+                else:
+                    oov_forms.append(form)
+        forms = list(dict.fromkeys(forms))
+        for form in exceptions.get(string, []):
+            if form not in forms:
+                forms.insert(0, form)
+        return (forms or oov_forms or [orig])[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _rule_lemmas(nlp: Language) -> _RuleLemmas | None:
+    lemmatizer = cast("Lemmatizer", nlp.get_pipe("lemmatizer"))
+    # only the rule mode of the lemmatizer this code was written against
+    return _RuleLemmas(lemmatizer) if lemmatizer.mode == "rule" and type(
+        lemmatizer).__name__ == "EnglishLemmatizer" else None
+
+
 def fill_lemmas(nlp: Language, doc: Doc) -> Doc:
     """The lemmas the stock lemmatizer would set (it keeps any set earlier)."""
     if doc.has_annotation("LEMMA") and all(t.lemma for t in doc):
@@ -205,12 +266,15 @@ def fill_lemmas(nlp: Language, doc: Doc) -> Doc:
     arr = doc.to_array([ORTH, POS, MORPH, LEMMA])
     lemmas = arr[:, 3].copy()
     lemmatizer = cast("Lemmatizer", nlp.get_pipe("lemmatizer"))
+    fast = _rule_lemmas(nlp)
     strings = doc.vocab.strings
     for i in numpy.flatnonzero(lemmas == 0):
         key = (int(arr[i, 0]), int(arr[i, 1]), int(arr[i, 2]))
         lemma = _LEMMAS.get(key)
         if lemma is None:
-            lemma = _LEMMAS[key] = strings.add(lemmatizer.lemmatize(doc[int(i)])[0])
+            tok = doc[int(i)]
+            lemma = _LEMMAS[key] = strings.add(
+                fast(tok) if fast is not None else lemmatizer.lemmatize(tok)[0])
         lemmas[i] = lemma
     doc.from_array([LEMMA], cast("Ints2d", lemmas.reshape(-1, 1)))
     return doc
