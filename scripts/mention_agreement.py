@@ -4,8 +4,8 @@
 
 "Stored mentions" are what `claimtrack add` stores for a text: the `mentions`
 of extract_texts() (labels PERSON, ORG, GPE, NORP, LOC, FAC, EVENT). The
-reference is the stock pipeline run on the whole text as bare spaCy would
-(`nlp(text).ents`, the same labels). A mention agrees when its start, end and
+reference is the stock pipeline as spaCy ships it, run on the whole text as
+bare spaCy would (`spacy.load(...)`, `nlp(text).ents`, the same labels). A mention agrees when its start, end and
 label are the stock entity's; precision, recall and F1 over all mentions of
 the first N dev documents (all of dev by default), and the same with the
 label ignored. Issue 12 asks for F1 >= 0.97.
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from claimtrack.evalsplit import iter_split  # noqa: E402
 from claimtrack.extract import MENTION_LABELS, extract_texts  # noqa: E402
 from claimtrack.errors import ExtractError  # noqa: E402
-from claimtrack.nlp import get_nlp  # noqa: E402
+from claimtrack.nlp import load_stock  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "eval" / "polnear.jsonl"
 
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(ex, ExtractError):
             raise SystemExit(f"document {docs[i]['id']}: {ex}")
         ours.update((i, m.start, m.end, m.label) for m in ex.mentions)
-    nlp = get_nlp()
+    nlp = load_stock()  # spaCy as shipped, not claimtrack's pipeline
     stock = {(i, e.start_char, e.end_char, e.label_)
              for i, d in enumerate(nlp.pipe(texts, batch_size=8))
              for e in d.ents if e.label_ in MENTION_LABELS}
