@@ -168,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         parts.update(spawn([*common, "--child", "claimtrack-steps"])[0])
         stock = sum(v for k, v in parts.items() if k.startswith("stock "))
         ours = sum(v for k, v in parts.items() if k.startswith("claimtrack "))
-        print(f"CPU seconds by step, jobs 1, a fresh process each side (stock pipeline {stock:.2f} s, "
-              f"claimtrack {ours:.2f} s):")
+        print(f"CPU seconds by step, jobs 1, a fresh process each side "
+              f"(stock pipeline {stock:.2f} s, claimtrack {ours:.2f} s):")
         for k, v in parts.items():
             total = stock if k.startswith("stock ") else ours
             print(f"  {k:<58} {v:6.2f} {100 * v / total:5.1f}%")

@@ -5,8 +5,8 @@
 "Stored mentions" are what `claimtrack add` stores for a text: the `mentions`
 of extract_texts() (labels PERSON, ORG, GPE, NORP, LOC, FAC, EVENT). The
 reference is the stock pipeline as spaCy ships it, run on the whole text as
-bare spaCy would (`spacy.load(...)`, `nlp(text).ents`, the same labels). A mention agrees when its start, end and
-label are the stock entity's; precision, recall and F1 over all mentions of
+bare spaCy would (`spacy.load(...)`, `nlp(text).ents`, the same labels). A
+mention agrees when its start, end and label are the stock entity's; precision, recall and F1 over all mentions of
 the first N dev documents (all of dev by default), and the same with the
 label ignored. Issue 12 asks for F1 >= 0.97.
 """
@@ -14,16 +14,15 @@ label ignored. Issue 12 asks for F1 >= 0.97.
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from claimtrack.errors import ExtractError  # noqa: E402
 from claimtrack.evalsplit import iter_split  # noqa: E402
 from claimtrack.extract import MENTION_LABELS, extract_texts  # noqa: E402
-from claimtrack.errors import ExtractError  # noqa: E402
 from claimtrack.nlp import load_stock  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "eval" / "polnear.jsonl"
