@@ -7,8 +7,8 @@ of extract_texts() (labels PERSON, ORG, GPE, NORP, LOC, FAC, EVENT). The
 reference is the stock pipeline as spaCy ships it, run on the whole text as
 bare spaCy would (`spacy.load(...)`, `nlp(text).ents`, the same labels). A
 mention agrees when its start, end and label are the stock entity's;
-precision, recall and F1 over all mentions of the first N dev documents (all of dev by default), and the same with the
-label ignored. Issue 12 asks for F1 >= 0.97.
+precision, recall and F1 over all mentions of the first N dev documents
+(all of dev by default), and the same with the label ignored. Issue 12 asks for F1 >= 0.97.
 """
 
 from __future__ import annotations
