@@ -39,6 +39,7 @@ def load(reparse: bool, jobs: int):
         db = DocBin(store_user_data=False)
         for d in parse_texts((g["text"] for g in gold), n_process=jobs):
             db.add(d)
+        CACHE.parent.mkdir(exist_ok=True)
         CACHE.write_bytes(db.to_bytes())
     docs = list(DocBin().from_bytes(CACHE.read_bytes()).get_docs(nlp.vocab))
     return gold, docs

@@ -602,6 +602,38 @@ def test_cached_ruler_and_lemmas_equal_the_stock_pipeline(name):
     assert view(fast) == view(stock)
 
 
+POLNEAR = Path(__file__).parents[1] / ".." / "shared" / "eval" / "polnear.jsonl"
+
+
+def test_set_indexed_lemmas_equal_the_stock_rule_lemmatizer():
+    """fill_lemmas answers a new (word, POS, morphology) with _RuleLemmas, the
+    stock rule lemmatizer with its word index as a set: the same lemma for
+    every token of the seeds and of 30 dev PolNeAR texts (when present), and
+    for each of those words under every POS the tables know."""
+    import itertools
+
+    from claimtrack.evalsplit import iter_split
+    from claimtrack.extract import _RuleLemmas, prepare
+    from claimtrack.nlp import get_nlp
+
+    nlp = get_nlp()
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.md"))]
+    if POLNEAR.exists():
+        texts += [d["text"] for d in itertools.islice(iter_split(POLNEAR, "dev"), 30)]
+    ours = _RuleLemmas(lemmatizer)
+    seen = 0
+    for doc in nlp.pipe(prepare(nlp, t) for t in texts):
+        for tok in doc:
+            assert ours(tok) == lemmatizer.rule_lemmatize(tok)[0], (tok.text, tok.pos_)
+            seen += 1
+        for tok in doc[:300]:
+            for pos in ("NOUN", "VERB", "ADJ", "ADV", "PROPN", "X"):
+                tok.pos_ = pos
+                assert ours(tok) == lemmatizer.rule_lemmatize(tok)[0], (tok.text, pos)
+    assert seen > 1000
+
+
 # ---------------------------------------------------------------- round 2 (1.3.0)
 
 

@@ -169,6 +169,84 @@ def _rule_one(nlp: Language, tok: Token) -> tuple[int, ...]:
     return (*one.to_array(_SET).tolist()[0], one[0].tag_, one[0].dep_)
 
 
+def _rule_many(nlp: Language, toks: list[Token]) -> list[tuple]:
+    """_rule_one for many tokens with one run of the ruler: the tokens side by
+    side in one doc. Every rule tests the token's own attributes (LOWER, TAG,
+    DEP, IS_SPACE), so only a multi-token pattern could see a neighbour: a
+    token any of those patterns matches here is asked alone."""
+    one = Doc(nlp.vocab, words=[t.text for t in toks], spaces=[False] * len(toks))
+    for o, t in zip(one, toks, strict=True):
+        o.tag_, o.dep_ = t.tag_, t.dep_
+    matcher, _ = _multi(nlp)
+    near = {i for _, start, end in matcher(one) for i in range(start, end)}
+    one = nlp.get_pipe("attribute_ruler")(one)
+    arr = one.to_array(_SET).tolist()
+    return [_rule_one(nlp, t) if i in near else (*arr[i], one[i].tag_, one[i].dep_)
+            for i, t in enumerate(toks)]
+
+
+@functools.lru_cache(maxsize=1)
+def _pairs(nlp: Language) -> list[tuple[dict, dict]] | None:
+    """The multi-token rules' patterns as (first, second) token specs, or None
+    when one is of another shape (the matcher is then always run)."""
+    out = []
+    for p in _ruler(nlp).patterns:
+        if any(len(pattern) > 1 for pattern in p["patterns"]):
+            for pattern in p["patterns"]:
+                if len(pattern) != 2 or any("OP" in t for t in pattern):
+                    return None
+                out.append((pattern[0], pattern[1]))
+    return out
+
+
+def _spec_may_hold(spec: dict, values: dict[str, str]) -> bool:
+    """Whether a token with these LOWER, TAG and DEP may satisfy a Matcher token
+    spec: False only when a constraint of a form understood here fails."""
+    for attr, want in spec.items():
+        val = values.get(attr)
+        if val is None:
+            continue  # an attribute not modelled here: it may hold
+        if isinstance(want, str):
+            if val != want:
+                return False
+        elif isinstance(want, dict) and want and set(want) <= {"IN", "REGEX"}:
+            if "IN" in want and val not in want["IN"]:
+                return False
+            if "REGEX" in want and not re.search(want["REGEX"], val):
+                return False
+    return True
+
+
+_PAIR_BITS: dict[tuple, int] = {}  # (word key, tag, dep) -> bit 2k: first of pair k, 2k+1: second
+
+
+def _pair_bits(nlp: Language, key: tuple) -> int:
+    bits = _PAIR_BITS.get(key)
+    if bits is None:
+        pairs = _pairs(nlp) or []
+        strings = nlp.vocab.strings
+        w, tag, dep = key
+        values = {"LOWER": strings[w] if w else "",  # 0: a word no rule names
+                  "TAG": tag if isinstance(tag, str) else strings[tag],
+                  "DEP": dep if isinstance(dep, str) else strings[dep]}
+        bits = 0
+        for k, (first, second) in enumerate(pairs):
+            bits |= _spec_may_hold(first, values) << (2 * k)
+            bits |= _spec_may_hold(second, values) << (2 * k + 1)
+        _PAIR_BITS[key] = bits
+    return bits
+
+
+def _may_match_pair(nlp: Language, keys: list[tuple], hits: list[tuple]) -> bool:
+    """Whether some multi-token rule may match two neighbours of the doc (its
+    tags and dependencies as the ruler left them): exact when False."""
+    if _pairs(nlp) is None:
+        return True
+    bits = [_pair_bits(nlp, (k[0], h[3], h[4]) if k[3] else k[:3])
+            for k, h in zip(keys, hits, strict=True)]
+    return any(a & (b >> 1) & 0x5555555555555555 for a, b in zip(bits, bits[1:], strict=False))
+
+
 def apply_ruler(nlp: Language, doc: Doc) -> Doc:
     """What the stock attribute ruler sets on a tagged, parsed doc."""
     named, ruled = _NAMED, _RULED
@@ -176,18 +254,22 @@ def apply_ruler(nlp: Language, doc: Doc) -> Doc:
     for w, t, d, sp in doc.to_array(_KEY).tolist():
         k = named.get(w)
         keys.append((_word_key(nlp, w) if k is None else k, t, d, sp))
-    hits: list[tuple] = []
-    for i, key in enumerate(keys):  # Token objects only on a cache miss: they are not free
-        res = ruled.get(key)
-        if res is None:
-            res = ruled[key] = _rule_one(nlp, doc[i])
-        hits.append(res)
+    missing: dict[tuple[int, ...], int] = {}
+    for i, key in enumerate(keys):
+        if key not in ruled:
+            missing.setdefault(key, i)
+    if missing:  # Token objects only for keys not seen yet: they are not free
+        answers = _rule_many(nlp, [doc[i] for i in missing.values()])
+        ruled.update(zip(missing, answers, strict=True))
+    hits = [ruled[key] for key in keys]
     doc.from_array(_SET, cast("Ints2d", numpy.array([h[:3] for h in hits], dtype="uint64")))
     for i, (key, h) in enumerate(zip(keys, hits, strict=True)):
         if key[3]:  # the ruler re-tags whitespace
             tok = doc[i]
             tok.tag_, tok.dep_ = h[3], h[4]
     matcher, rules = _multi(nlp)
+    if not _may_match_pair(nlp, keys, hits):
+        return doc  # no two neighbours a multi-token rule could match: skip its matcher
     for m, start, _ in matcher(doc):
         index, attrs = rules[int(nlp.vocab.strings[m])]
         tok = doc[start + index]
@@ -198,6 +280,67 @@ def apply_ruler(nlp: Language, doc: Doc) -> Doc:
     return doc
 
 
+class _RuleLemmas:
+    """The stock rule lemmatizer's answer (Lemmatizer.rule_lemmatize, spaCy 3.8),
+    with its per-POS word index as a set: spaCy keeps it as a list and tests
+    each candidate form's membership by a scan (~0.2 ms a word, paid once per
+    word, POS and morphology in every fresh process). Same tables, same order
+    of rules and exceptions, so the same lemma (a test checks every token of
+    the seeds and dev samples against the stock pipeline)."""
+
+    def __init__(self, lemmatizer: Lemmatizer) -> None:
+        self.base = lemmatizer.is_base_form
+        self.tables: dict[str, tuple[bool, frozenset[str], dict, list]] = {}
+        lookups = lemmatizer.lookups
+        self.index = lookups.get_table("lemma_index", {})
+        self.exc = lookups.get_table("lemma_exc", {})
+        self.rules = lookups.get_table("lemma_rules", {})
+
+    def _table(self, pos: str) -> tuple[bool, frozenset[str], dict, list]:
+        t = self.tables.get(pos)
+        if t is None:
+            index, exc, rules = self.index.get(pos), self.exc.get(pos), self.rules.get(pos)
+            t = self.tables[pos] = (any((index, exc, rules)), frozenset(index or ()),
+                                    exc or {}, rules or [])
+        return t
+
+    def __call__(self, token: Token) -> str:
+        string = token.text
+        univ_pos = token.pos_.lower()
+        if univ_pos in ("", "eol", "space") or self.base(token):
+            return string.lower()
+        known, index, exceptions, rules = self._table(univ_pos)
+        if not known:
+            return string if univ_pos == "propn" else string.lower()
+        orig, string = string, string.lower()
+        forms: list[str] = []
+        oov_forms: list[str] = []
+        for old, new in rules:
+            if string.endswith(old):
+                form = string[: len(string) - len(old)] + new
+                if not form:
+                    pass
+                elif form in index:
+                    forms.insert(0, form)
+                elif not form.isalpha():
+                    forms.append(form)
+                else:
+                    oov_forms.append(form)
+        forms = list(dict.fromkeys(forms))
+        for form in exceptions.get(string, []):
+            if form not in forms:
+                forms.insert(0, form)
+        return (forms or oov_forms or [orig])[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _rule_lemmas(nlp: Language) -> _RuleLemmas | None:
+    lemmatizer = cast("Lemmatizer", nlp.get_pipe("lemmatizer"))
+    # only the rule mode of the lemmatizer this code was written against
+    return _RuleLemmas(lemmatizer) if lemmatizer.mode == "rule" and type(
+        lemmatizer).__name__ == "EnglishLemmatizer" else None
+
+
 def fill_lemmas(nlp: Language, doc: Doc) -> Doc:
     """The lemmas the stock lemmatizer would set (it keeps any set earlier)."""
     if doc.has_annotation("LEMMA") and all(t.lemma for t in doc):
@@ -205,12 +348,15 @@ def fill_lemmas(nlp: Language, doc: Doc) -> Doc:
     arr = doc.to_array([ORTH, POS, MORPH, LEMMA])
     lemmas = arr[:, 3].copy()
     lemmatizer = cast("Lemmatizer", nlp.get_pipe("lemmatizer"))
+    fast = _rule_lemmas(nlp)
     strings = doc.vocab.strings
     for i in numpy.flatnonzero(lemmas == 0):
         key = (int(arr[i, 0]), int(arr[i, 1]), int(arr[i, 2]))
         lemma = _LEMMAS.get(key)
         if lemma is None:
-            lemma = _LEMMAS[key] = strings.add(lemmatizer.lemmatize(doc[int(i)])[0])
+            tok = doc[int(i)]
+            lemma = _LEMMAS[key] = strings.add(
+                fast(tok) if fast is not None else lemmatizer.lemmatize(tok)[0])
         lemmas[i] = lemma
     doc.from_array([LEMMA], cast("Ints2d", lemmas.reshape(-1, 1)))
     return doc

@@ -6,6 +6,8 @@ from __future__ import annotations
 import bisect
 import re
 
+import numpy
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.tokens import Doc
 
 from claimtrack.extract.cues import Lexicon
@@ -84,7 +86,9 @@ def brackets_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def paragraph_sentences(doc: Doc) -> Doc:
     """A blank line always ends a sentence: headlines, bylines and block quotes
     have no final period, and the parser would otherwise run them together."""
-    for tok in doc[:-1]:
-        if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+    arr = doc.to_array([IS_SPACE, ORTH])  # a Token object only where one is set
+    strings = doc.vocab.strings
+    for i in numpy.flatnonzero(arr[:-1, 0]).tolist():
+        if "\n" in strings[int(arr[i, 1])]:
+            doc[i + 1].is_sent_start = True
     return doc

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
-from claimtrack.extract.spans import sentences
+from claimtrack.extract.spans import doc_text, sentences
 from claimtrack.models import Attribution
 from claimtrack.text.names import HONORIFICS, canonical_name
 
@@ -396,7 +396,7 @@ def inherit_sources(doc: Doc, attributions: list[Attribution], speakers: list[_S
             if sp.entity
             and sp.start < att.cue.start
             and 0 <= sent - sp.sent <= INHERIT_WINDOW
-            and "\n\n" not in doc.text[sp.start : att.cue.start]
+            and "\n\n" not in doc_text(doc)[sp.start : att.cue.start]
         ]
         if earlier:
             att.source_entity = max(earlier, key=lambda sp: sp.start).entity

@@ -15,6 +15,7 @@ import bisect
 import re
 from typing import Literal
 
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc, Token
 
 from claimtrack.extract.cues import Lexicon, load_lexicon
@@ -77,7 +78,7 @@ def _subject(tok: Token, depth: int = 0) -> list[Token] | None:
                 return [t for t in head.subtree if t.i < tok.left_edge.i or t.i == head.i]
             if c.i > tok.i:  # inverted: "..., says X" — the subject is the right-hand one
                 return list(c.subtree)
-            right = [d for d in tok.children if d.dep_ in _SUBJ and d.i > tok.i]
+            right = [d for d in tok.rights if d.dep_ in _SUBJ]
             return list((right[0] if right else c).subtree)
     for c in tok.children:
         if c.dep_ == "agent":
@@ -747,8 +748,10 @@ def _drop_near_duplicates(atts: list[Attribution], doc: Doc) -> list[Attribution
     both by its colon and by its verb), keep the speech one, then the one with a
     source, then the one from the surer rule, then the longer. A hop nested in a
     longer content shares less."""
-    starts = [t.idx for t in doc]
-    words = [not (t.is_punct or t.is_space) for t in doc]
+    # arrays, not a Token object per token of the doc
+    arr = doc.to_array([IDX, IS_PUNCT, IS_SPACE]).tolist()
+    starts = [r[0] for r in arr]
+    words = [not (r[1] or r[2]) for r in arr]
 
     def word_set(a: Attribution) -> frozenset[int]:
         out: set[int] = set()

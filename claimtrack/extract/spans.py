@@ -42,9 +42,10 @@ class Ctx:
 
     @classmethod
     def of(cls, doc: Doc, lex: Lexicon) -> Ctx:
-        quotes = find_quotes(doc.text, lex)
-        paras = paragraphs(doc.text)
-        return cls(doc, doc.text, lex, quotes, [q[0] for q in quotes], paras,
+        text = doc_text(doc)
+        quotes = find_quotes(text, lex)
+        paras = paragraphs(text)
+        return cls(doc, text, lex, quotes, [q[0] for q in quotes], paras,
                    [p[0] for p in paras])
 
     def quote_at(self, pos: int) -> Range | None:
@@ -70,6 +71,15 @@ class Ctx:
         t = self.doc[j]
         q = self.quote_at(t.idx)
         return q if q and q[1] == t.idx + len(t.text) else None
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, joined once per doc: spaCy joins every token's text on every
+    access (a Token object per token), and the rules ask for it several times."""
+    text = doc.user_data.get("claimtrack.text")
+    if text is None:
+        text = doc.user_data["claimtrack.text"] = doc.text
+    return text
 
 
 def sentences(doc: Doc) -> list:
