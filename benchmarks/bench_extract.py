@@ -62,7 +62,7 @@ def _cpu_self() -> float:
 
 def child(what: str, jobs: int, texts: list[str], batch_size: int) -> dict:
     """One timed run in this (fresh) process."""
-    from claimtrack.nlp import get_nlp, load_stock
+    from claimtrack.extract.nlp import get_nlp, load_stock
 
     nlp = load_stock() if what == "bare" else get_nlp()  # stock: spaCy as shipped (blis)
     nlp("warm up the pipeline")
@@ -84,7 +84,7 @@ def child(what: str, jobs: int, texts: list[str], batch_size: int) -> dict:
 def breakdown(side: str, texts: list[str], batch_size: int) -> dict[str, float]:
     """CPU seconds of each step of one side, jobs 1, in this (fresh) process."""
     from claimtrack.extract import SKIP, apply_ruler, extract_doc, fill_lemmas, prepare
-    from claimtrack.nlp import get_nlp, load_stock
+    from claimtrack.extract.nlp import get_nlp, load_stock
 
     nlp = load_stock() if side == "stock" else get_nlp()
     nlp("warm up the pipeline")

@@ -26,8 +26,8 @@ from spacy.tokens import DocBin  # noqa: E402
 
 from claimtrack.evalsplit import iter_split  # noqa: E402
 from claimtrack.extract import extract_doc, parse_texts  # noqa: E402
+from claimtrack.extract.nlp import get_nlp  # noqa: E402
 from claimtrack.jsonl import attribution_record  # noqa: E402
-from claimtrack.nlp import get_nlp  # noqa: E402
 
 CACHE = ROOT / "runs" / "dev.spacy"
 

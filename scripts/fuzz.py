@@ -406,7 +406,7 @@ def _outcomes(n: int, seed: int, jobs: int) -> Iterator[tuple[Outcome, bytes]]:
         for i, kind, raw, ext in _inputs(n, seed):
             yield _work(i, kind, raw, ext), raw
         return
-    from claimtrack.nlp import get_nlp
+    from claimtrack.extract.nlp import get_nlp
 
     get_nlp()  # forked workers share the loaded model
     chunk: list[tuple[int, str, bytes, str]] = []

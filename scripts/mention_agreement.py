@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from claimtrack.errors import ExtractError  # noqa: E402
 from claimtrack.evalsplit import iter_split  # noqa: E402
 from claimtrack.extract import MENTION_LABELS, extract_texts  # noqa: E402
-from claimtrack.nlp import load_stock  # noqa: E402
+from claimtrack.extract.nlp import load_stock  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "eval" / "polnear.jsonl"
 

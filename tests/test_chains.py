@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimtrack.extract.chains import link_chains
+from claimtrack.extract.nlp import get_nlp
 from claimtrack.models import Attribution, Span
-from claimtrack.nlp import get_nlp
 
 
 def span(text: str, part: str, after: str = "") -> Span:

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from claimtrack.extract import parse
 from claimtrack.extract.author import MAX_COVERED, RULE, author_statements
+from claimtrack.extract.nlp import get_nlp
 from claimtrack.extract.rules import find_attributions
-from claimtrack.nlp import get_nlp
 
 TITLE = "Council Votes To Close The Old Bridge."
 LEDE = "The city council voted on Tuesday to close the old river bridge to all traffic."

@@ -10,9 +10,9 @@ import pytest
 from conftest import BELHADJ, HAFTAR
 
 from claimtrack.extract import extract_text, extract_texts, pieces
+from claimtrack.extract.nlp import get_nlp
 from claimtrack.ingest import read_input
 from claimtrack.models import Extraction, Span
-from claimtrack.nlp import get_nlp
 
 # read only at a document's start: the concatenation has one start
 START_RULES = {"no_source", "headline_colon", "headline_says"}

@@ -590,7 +590,7 @@ def test_cached_ruler_and_lemmas_equal_the_stock_pipeline(name):
     """The extractor skips the attribute ruler and lemmatizer and fills their
     answers from caches: every token must come out as the stock pipeline has it."""
     from claimtrack.extract import parse, prepare
-    from claimtrack.nlp import get_nlp
+    from claimtrack.extract.nlp import get_nlp
 
     nlp = get_nlp()
     text = (SEEDS / name).read_text(encoding="utf-8") + "\n\nThey're gonna say y'all ain't done."
@@ -614,7 +614,7 @@ def test_set_indexed_lemmas_equal_the_stock_rule_lemmatizer():
 
     from claimtrack.evalsplit import iter_split
     from claimtrack.extract import _RuleLemmas, prepare
-    from claimtrack.nlp import get_nlp
+    from claimtrack.extract.nlp import get_nlp
 
     nlp = get_nlp()
     lemmatizer = nlp.get_pipe("lemmatizer")

@@ -10,8 +10,8 @@ import pytest
 from conftest import SEEDS
 
 from claimtrack.extract import extract_texts
+from claimtrack.extract.nlp import get_nlp
 from claimtrack.extract.tokens import RUN_CHARS, long_runs, tokenize
-from claimtrack.nlp import get_nlp
 
 _RUN = re.compile(r"\S+")
 

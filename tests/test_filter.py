@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from claimtrack.cli import cli
 from claimtrack.extract import EXTRACTORS, extract_text, parse
 from claimtrack.extract.filter import features, load_filter
-from claimtrack.nlp import get_nlp
+from claimtrack.extract.nlp import get_nlp
 
 TEXT = ("Officials said the bridge would reopen in May. Many residents seem to doubt it. "
         "“We have waited long enough,” said Ana Ruiz, who runs a bakery nearby.")

@@ -13,7 +13,7 @@ import sys
 
 from conftest import ROOT, run_cli
 
-FORBIDDEN = ("spacy", "thinc", "claimtrack.extract", "claimtrack.nlp")
+FORBIDDEN = ("spacy", "thinc", "claimtrack.extract")
 
 _PROBE = """
 import contextlib, io, json, sys

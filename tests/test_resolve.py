@@ -7,9 +7,9 @@ from conftest import HAFTAR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from claimtrack.extract.nlp import get_nlp
 from claimtrack.extract.resolve import canonical_name, resolve_sources
 from claimtrack.models import Attribution, Span
-from claimtrack.nlp import get_nlp
 
 
 def att(text: str, source: str, cue: str, content: str, after: str = "") -> Attribution:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from claimtrack.extract import extract_doc, parse
+from claimtrack.extract.nlp import get_nlp
 from claimtrack.extract.stance import stance
 from claimtrack.models import Stance
-from claimtrack.nlp import get_nlp
 from claimtrack.text.compare import compared_text
 
 

@@ -26,13 +26,13 @@ from claimtrack.extract.author import author_statements
 from claimtrack.extract.chains import link_chains
 from claimtrack.extract.cues import load_lexicon
 from claimtrack.extract.filter import load_filter
+from claimtrack.extract.nlp import get_nlp
 from claimtrack.extract.quotes import paragraph_sentences
 from claimtrack.extract.resolve import resolve_sources
 from claimtrack.extract.rules import find_attributions
 from claimtrack.extract.stance import compared_of, stance
 from claimtrack.extract.tokens import tokenize
 from claimtrack.models import Extraction, Mention, Span
-from claimtrack.nlp import get_nlp
 
 if TYPE_CHECKING:
     from spacy.pipeline import Lemmatizer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from claimtrack.nlp import get_nlp, load_stock
+from claimtrack.extract.nlp import get_nlp, load_stock
 
 ROOT = Path(__file__).parents[1]
 SEEDS = ROOT / "seeds"

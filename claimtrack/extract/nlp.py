@@ -6,7 +6,7 @@ these shapes (tokens x 96-288 by 288), which makes the two tok2vec networks
 (the shared one and the entity recogniser's own) about half of parsing. The
 arithmetic is the same float32 products summed in another order, so a label
 could in principle flip on a near tie; on the seeds and on dev PolNeAR every
-tag, head, dependency and entity equals the blis pipeline's (tests/test_nlp.py,
+tag, head, dependency and entity equals the blis pipeline's (tests/test_extract_nlp.py,
 scripts/mention_agreement.py). BLAS runs single-threaded in a process that
 loads the pipeline: `--jobs N` parallelises with processes, and a BLAS thread
 pool per worker would only compete with them for the cores.
