@@ -1,0 +1,208 @@
+"""Archive scale: `claimtrack add --records` at growing database sizes (issue 12).
+
+    python benchmarks/bench_scale.py [--sizes 1000,10000] [--jobs 1,2] [--workdir DIR]
+                                     [--sample 40]
+
+The corpus is recombined from PolNeAR dev texts (the held-out fifth is never read;
+nothing is written to the repo): each document joins runs of paragraphs of three
+articles, every sentence is used at most 3 times, and once the sentences run out the
+next "variant" of the corpus starts, in which every capitalised name (a capitalised
+word that does not open its sentence) and every number is substituted, consistently
+within a document. So a claim recurs in a few documents, as a story does, and a
+10,000-document corpus is not 10,000 copies of the same 580 articles' people.
+
+For each --jobs and each size (the smaller corpora are prefixes of the larger), a
+fresh database gets `claimtrack add --records FILE --jobs J` as a subprocess, as a user
+runs it: wall time, documents/s, peak RSS of the process and of its whole tree
+(psutil, sampled every 0.1 s). Then, on each size's database, the database size per
+1,000 documents, matches per claim, and the store-and-match part of `add` (parsing
+excluded): --sample further documents extracted once in this process and stored one
+by one, each with the cross-document update, on a copy of the database (mean ms per
+document). The target: store-and-match per document at the largest size within 1.3x
+of that at the smallest; peak RSS at the largest within 1.2x.
+
+Needs psutil (installed with claimtrack[dask]). At 10,000 documents this takes on the
+order of an hour on two cores: it is not run in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import zlib
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from bench_add_memory import measure  # noqa: E402
+from bench_reads import (  # noqa: E402
+    CORPUS,
+    PARAGRAPHS,
+    PIECES,
+    extract_sample,
+    paragraphs_of,
+    sentences,
+    store_and_match,
+)
+
+MAX_USES = 3
+PUBLISHERS = ("Reuters", "BBC", "Breitbart", "The New York Times", "Fox News", "AP",
+              "The Guardian", "Politico")
+_SURNAMES = ("Okafor", "Lindqvist", "Moreau", "Tanaka", "Haddad", "Novak", "Ibarra",
+             "Fitzgerald", "Chowdhury", "Kowalski", "Adeyemi", "Brennan", "Castellano",
+             "Dimitrov", "Esposito", "Farouk", "Gallagher", "Hartmann", "Iwu", "Jansen",
+             "Kaur", "Lombardi", "Mbeki", "Nakamura", "Oyelaran", "Petrov", "Quintero",
+             "Rahman", "Sorensen", "Tremblay", "Umarov", "Varga", "Whitfield", "Xu",
+             "Yilmaz", "Zamora")
+_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})*")
+_DIGITS = re.compile(r"\d+")
+
+
+def substitute(text: str, variant: int) -> str:
+    """Names and numbers replaced, the same way for the same word within `variant`
+    (variant 0: the text as it is)."""
+    if variant == 0:
+        return text
+
+    def name(m: re.Match[str]) -> str:
+        words = m.group().split()
+        return " ".join(_SURNAMES[zlib.crc32(f"{w}|{variant}".encode()) % len(_SURNAMES)]
+                        for w in words)
+
+    def number(m: re.Match[str]) -> str:
+        return str((int(m.group()) * (variant + 1) + variant) % (10 ** len(m.group())))
+
+    return _DIGITS.sub(number, _NAME.sub(name, text))
+
+
+def corpus(n: int, seed: int = 12) -> list[dict]:
+    """`n` records (id, title, published, publisher, text): see the module's docstring.
+    A sentence is used at most MAX_USES times over the whole corpus, counted after
+    substitution: a sentence with no name or number to change ("He declined to
+    comment.") is dropped from its paragraph once used up."""
+    articles = [[sentences(p) for p in paras] for paras in paragraphs_of(CORPUS)]
+    rng = random.Random(seed)
+    uses: Counter[str] = Counter()
+    subst: dict[tuple[int, int], list[list[str]]] = {}  # (article, variant) -> paragraphs
+
+    def paragraphs(a: int, variant: int) -> list[list[str]]:
+        if (a, variant) not in subst:
+            subst[(a, variant)] = [[substitute(x, variant) for x in p] for p in articles[a]]
+        return subst[(a, variant)]
+
+    out: list[dict] = []
+    variant = 0
+    while len(out) < n:
+        misses = 0
+        while len(out) < n and misses < 200:
+            picks = rng.sample(range(len(articles)), PIECES)
+            parts: list[str] = []
+            for k, a in enumerate(picks):
+                free = [kept for p in paragraphs(a, variant)
+                        if (kept := [x for x in p if uses[x] < MAX_USES])]
+                if len(free) < PARAGRAPHS[0]:
+                    break
+                run = rng.randint(*PARAGRAPHS)
+                start = 0 if k == 0 else rng.randrange(0, max(1, len(free) - run))
+                parts.extend(" ".join(p) for p in free[start : start + run])
+            else:
+                for p in parts:
+                    uses.update(sentences(p))
+                i = len(out)
+                out.append({"id": f"doc{i:06d}", "title": parts[0][:80],
+                            "published": f"{2015 + i % 3}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                            "publisher": PUBLISHERS[rng.randrange(len(PUBLISHERS))],
+                            "text": "\n\n".join(parts) + "\n"})
+                misses = 0
+                continue
+            misses += 1
+        variant += 1  # this variant's sentences are used up: names and numbers change
+        subst.clear()
+    return out
+
+
+def db_facts(db: Path) -> tuple[int, int, int]:
+    """(bytes, claims, matches) of a database (benchmarks may read SQL directly)."""
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the size of the data, not the log
+        claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
+        matches = conn.execute("SELECT count(*) FROM matches").fetchone()[0]
+    finally:
+        conn.close()
+    size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    return size, claims, matches
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--jobs", default="1,2")
+    ap.add_argument("--sample", type=int, default=40,
+                    help="documents stored one by one to time store-and-match")
+    ap.add_argument("--workdir", type=Path)
+    args = ap.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    records = corpus(sizes[-1] + args.sample)
+    for n in sizes:
+        path = work / f"records-{n}.jsonl"
+        if not path.exists():
+            with path.open("w", encoding="utf-8") as f:
+                for r in records[:n]:
+                    f.write(json.dumps(r) + "\n")
+    sample_dir = work / "sample"
+    sample_dir.mkdir(exist_ok=True)
+    for r in records[sizes[-1]:]:
+        (sample_dir / f"{r['id']}.txt").write_text(r["text"], encoding="utf-8")
+
+    exe = [sys.executable, "-c", "from claimtrack.cli import cli; cli()"]
+    print(f"{'jobs':>4} {'docs':>7} {'wall s':>8} {'docs/s':>7} {'main MiB':>9} "
+          f"{'tree MiB':>9} {'MB/1k docs':>10} {'claims':>9} {'matches/claim':>13}")
+    built: dict[int, Path] = {}
+    peaks: dict[tuple[int, int], int] = {}
+    for jobs in (int(j) for j in args.jobs.split(",")):
+        for n in sizes:
+            db = work / f"j{jobs}-{n}.db"
+            for p in work.glob(db.name + "*"):
+                p.unlink()
+            err = work / f"j{jobs}-{n}.err"
+            wall, main_rss, tree_rss, rc = measure(
+                [*exe, "add", "--records", str(work / f"records-{n}.jsonl"), "--jobs", str(jobs),
+                 "--db", str(db)], err)
+            if rc != 0:
+                sys.exit(f"add failed ({rc}): {err.read_text()[-400:]}")
+            size, claims, matches = db_facts(db)
+            peaks[(jobs, n)] = tree_rss
+            built[n] = db
+            print(f"{jobs:>4} {n:>7,} {wall:>8.1f} {n / wall:>7.1f} {main_rss / 2**20:>9.0f} "
+                  f"{tree_rss / 2**20:>9.0f} {size / 1e6 / n * 1000:>10.1f} {claims:>9,} "
+                  f"{matches / max(claims, 1):>13.2f}", flush=True)
+
+    sample = extract_sample(sample_dir)
+    per_doc = {}
+    for n, db in sorted(built.items()):
+        times = store_and_match(db, sample, work)
+        per_doc[n] = statistics.mean(times)
+        print(f"store-and-match per document at {n:,} stored: {per_doc[n] * 1000:.1f} ms "
+              f"(median {statistics.median(times) * 1000:.1f} ms, {len(times)} documents)")
+    lo, hi = sizes[0], sizes[-1]
+    print(f"growth {lo:,} -> {hi:,}: store-and-match x{per_doc[hi] / per_doc[lo]:.2f} "
+          "(target <= 1.3); peak tree RSS "
+          + ", ".join(f"--jobs {j} x{peaks[(j, hi)] / peaks[(j, lo)]:.2f}"
+                      for j in sorted({j for j, _ in peaks})) + " (target <= 1.2)")
+
+
+if __name__ == "__main__":
+    main()
