@@ -33,7 +33,8 @@ from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.flags import DISTANCING, ENDORSING
 from claimtrack.matchstore import MatchRow, UnitMatchRow
 from claimtrack.models import Claim, Document, Mention, Record, Span
-from claimtrack.similarity import cue_key, normalise_name, source_key
+from claimtrack.similarity import cue_key, source_key
+from claimtrack.text.names import normalise_name
 
 # Entity types worth comparing; dates and numbers would swamp the list.
 _SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})

@@ -19,6 +19,7 @@ from claimtrack.text.sourcephrase import (
     DOCUMENT_NOUNS,
     PASSIVE,
     PRONOUNS,
+    ROLE_NOUNS,
     WORD,
     WORK_AUTHORS,
     analyse,
@@ -83,6 +84,10 @@ W3C_SIGNALS: dict[str, str | None] = {
     "stale_source": None,
     "inherited_source": None,
 }
+
+# the codes that say a claim's source is anonymous: today's, and flag vocabulary v1's
+# `unnamed_source` (migration 2 renames stored ones; a record made before it may carry it)
+ANONYMOUS_FLAGS = frozenset({"anonymous_source", "unnamed_source"})
 
 # how many years older than the document a dated source may be before it is stale
 STALE_YEARS = 3
@@ -207,14 +212,11 @@ ENDORSING = frozenset(
     {"confirm", "reveal", "admit", "acknowledge", "concede", "disclose", "expose", "prove"}
     | {"uncover", "point"}  # "point out"
 )
-# people expected to be named unless there is a reason: insiders, not crowds ("lawmakers")
-INSIDER_NOUNS = frozenset(
-    {"official", "officials", "source", "sources", "insider", "insiders", "aide", "aides"}
-    | {"diplomat", "diplomats", "officer", "officers", "spokesman", "spokeswoman", "spokesperson"}
-    | {"staffer", "staffers", "employee", "employees", "adviser", "advisers", "advisor"}
-    | {"advisors", "investigator", "investigators", "agent", "agents", "operative", "operatives"}
-    | {"person", "people", "someone", "somebody", "confidant", "confidants", "associate"}
-    | {"associates", "negotiator", "negotiators", "commander", "commanders", "member"}
+# people expected to be named unless there is a reason: insiders, not crowds ("lawmakers",
+# "residents", "witnesses") and not a body's members
+INSIDER_NOUNS = ROLE_NOUNS - frozenset(
+    {"lawmaker", "lawmakers", "legislator", "legislators", "members", "resident", "residents"}
+    | {"spokespeople", "spokespersons", "witness", "witnesses"}
 )
 # the author's own hedges inside (or on) the claim
 _HEDGES = re.compile(
