@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field
 
 Kind = Literal["direct", "indirect", "mixed"]
 CueClass = Literal["speech", "other"]
@@ -385,3 +385,52 @@ class Reextracted(Record):
     def after(self) -> int:
         """claims after"""
         return self.document.claims
+
+
+# --- the provenance report (report.py builds it, report_render.py renders it) ---
+
+
+class ReportScope(Record):
+    """What the report was asked to cover."""
+
+    entity: str | None = None
+    documents: list[str] = []
+
+
+class ReportClaim(Record):
+    claim: Claim
+    chain: Chain
+    chain_text: str
+    quote: Span  # the content, cut from the stored text (with its fragments)
+    paragraph: Span  # the stretch of text the quote is shown in
+    # the author's identifications inside the quote ("author identifies X as Y"): entities.py
+    notes: list[str] = []
+
+
+class ReportDocument(Record):
+    document: Document
+    claims: list[ReportClaim]
+    # the headline credits another entity than the body's main speaker(s): entities.py
+    headline_vs_body: HeadlineMismatch | None = None
+
+
+class Report(Record):
+    generated: datetime
+    extractor: str
+    scope: ReportScope
+    documents: list[ReportDocument]
+    # --entity: the claims by or about it in all (the report may hold one page); not
+    # part of the report's own output
+    _total: int | None = PrivateAttr(default=None)
+
+    @property
+    def total_claims(self) -> int | None:
+        return self._total
+
+    @total_claims.setter
+    def total_claims(self, value: int | None) -> None:
+        self._total = value
+
+    @property
+    def claim_count(self) -> int:
+        return sum(len(d.claims) for d in self.documents)
