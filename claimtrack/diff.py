@@ -24,7 +24,6 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
 import sqlite_utils
 
@@ -32,94 +31,26 @@ from claimtrack import matchstore, readback, store
 from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.flags import DISTANCING, ENDORSING
 from claimtrack.matchstore import MatchRow, UnitMatchRow
-from claimtrack.models import Claim, Document, Mention, Record, Span
-from claimtrack.similarity import cue_key, normalise_name, source_key
+from claimtrack.models import (  # the diff records live in models.py; importable from here too
+    Claim,
+    ClaimPair,
+    Difference,
+    DiffResult,
+    Document,
+    Mention,
+    RelatedPair,
+    SharedEntity,
+    Sourcing,
+    SourcingProfile,
+    Span,
+)
+from claimtrack.similarity import cue_key, source_key
+from claimtrack.text.names import normalise_name
 
 # Entity types worth comparing; dates and numbers would swamp the list.
 _SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
-Aspect = Literal["source", "chain", "cue", "polarity", "modality", "numbers", "dates",
-                 "predicate", "other"]
-PairRelation = Literal["same", "more_specific", "contradicts"]
 ALIGNING = ("same", "more_specific")  # in this order on equal similarity
-
-
-class Difference(Record):
-    """One way the two sides of a pair differ: `a` is what A says, `b` what B says."""
-
-    aspect: Aspect
-    a: str
-    b: str
-
-    def said(self) -> str:
-        return f"{self.aspect}: {self.a} vs {self.b}"
-
-
-class ClaimPair(Record):
-    """Two claims, one of each account, and how they relate (the stored match).
-
-    Claims are compared by their matching units (text/units.py: the whole content,
-    its sentences and clauses): each side's `content` here is the part that aligns,
-    offsets into the stored text; `whole_a` / `whole_b` is that claim's full content
-    where the part is smaller (None when the whole content aligns)."""
-
-    relation: PairRelation
-    similarity: float
-    wider: Literal["a", "b"] | None = None  # more_specific: the side that tells more
-    a: Claim
-    b: Claim
-    differences: list[Difference]
-    whole_a: Span | None = None
-    whole_b: Span | None = None
-
-
-class RelatedPair(Record):
-    """Same people and words, not the same claim: shown as a hint, never counted."""
-
-    a_id: str
-    b_id: str
-    similarity: float
-    a_text: str
-    b_text: str
-
-
-class SharedEntity(Record):
-    name: str  # the most frequent surface form over both documents
-    label: str  # its most frequent NER label
-    count_a: int
-    count_b: int
-
-
-class SourcingProfile(Record):
-    """Each claim counts once in named/unnamed/vague/no_source; the rest overlap.
-    The author's own statements in the body are not counted (as in `claims`)."""
-
-    claims: int = 0
-    named: int = 0
-    unnamed: int = 0  # anonymous, faceless, or a cue with no stated source
-    vague: int = 0
-    no_source: int = 0  # the author's own assertions (headline, lede)
-    unresolved: int = 0  # cited source that cannot be followed
-    relayed: int = 0  # claims that reach the reader through another source (hops)
-    longest_chain: int = 0  # most sources between the reader and a claim
-    single_source: int = 0  # attributions with fewer than two independent origins (stored)
-
-
-class Sourcing(Record):
-    a: SourcingProfile
-    b: SourcingProfile
-
-
-class DiffResult(Record):
-    a: Document
-    b: Document
-    aligned: list[ClaimPair]  # same / more_specific, one-to-one, in A's order
-    contradictions: list[ClaimPair]
-    related: list[RelatedPair]
-    only_in_a: list[Claim]
-    only_in_b: list[Claim]
-    shared_entities: list[SharedEntity]
-    sourcing: Sourcing  # side by side, so the contrast is visible
 
 
 # --- what differs -----------------------------------------------------------------------

@@ -22,8 +22,9 @@ from rich.text import Text
 from claimtrack import extractor_names as names
 from claimtrack.errors import ClaimtrackError, InputError
 from claimtrack.jsonl import extract_jsonl, iter_objects
+from claimtrack.models import ErrorExample, EvalMetrics
 from claimtrack.output import shorten
-from claimtrack.scoring import ErrorExample, EvalMetrics, parse_only, score
+from claimtrack.scoring import parse_only, score
 
 EXTRACTORS = names.CHOICES
 

@@ -15,6 +15,20 @@ from datetime import date
 
 from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.models import Attribution, Flag, Link, Severity, SourceInfo, Span
+from claimtrack.text.sourcephrase import (
+    DOCUMENT_NOUNS,
+    PASSIVE,
+    PRONOUNS,
+    ROLE_NOUNS,
+    WORD,
+    WORK_AUTHORS,
+    analyse,
+    antecedent,
+    head_word,
+    is_hearsay,
+    is_named,
+    sentence_initial,
+)
 
 # code -> (explanation shown to the user, severity)
 FLAGS: dict[str, tuple[str, Severity]] = {
@@ -71,6 +85,10 @@ W3C_SIGNALS: dict[str, str | None] = {
     "inherited_source": None,
 }
 
+# the codes that say a claim's source is anonymous: today's, and flag vocabulary v1's
+# `unnamed_source` (migration 2 renames stored ones; a record made before it may carry it)
+ANONYMOUS_FLAGS = frozenset({"anonymous_source", "unnamed_source"})
+
 # how many years older than the document a dated source may be before it is stale
 STALE_YEARS = 3
 
@@ -89,161 +107,23 @@ def explained_flag(code: str, explanation: str) -> Flag:
 
 
 # ---- static rules: plain text only (no spaCy), so adding stays fast ----------
+# The source phrase itself is read by text/sourcephrase.py (shared with sourcetype.py).
+# a document source followed by what identifies it: "a study entitled ...", "a report by ..."
 
-# people whose job it is to speak or know: unnamed unless a name goes with them
-ROLE_NOUNS = frozenset(
-    {"official", "officials", "source", "sources", "insider", "insiders", "aide", "aides"}
-    | {"diplomat", "diplomats", "officer", "officers", "spokesman", "spokeswoman"}
-    | {"spokesperson", "spokespeople", "spokespersons", "person", "people", "member"}
-    | {"members"}
-    | {"staffer", "staffers", "employee", "employees", "adviser", "advisers", "advisor"}
-    | {"advisors", "investigator", "investigators", "agent", "agents", "operative"}
-    | {"operatives", "witness", "witnesses", "resident", "residents", "someone", "somebody"}
-    | {"confidant", "confidants", "associate", "associates", "lawmaker", "lawmakers"}
-    | {"legislator", "legislators", "negotiator", "negotiators", "commander", "commanders"}
-)
-# no identifiable agent at all: crowds, hearsay, quantifiers
-VAGUE_HEADS = frozenset(
-    {"reports", "rumours", "rumors", "rumour", "rumor", "media", "press", "critics"}
-    | {"experts", "observers", "analysts", "commentators", "pundits", "skeptics", "sceptics"}
-    | {"opponents", "supporters", "many", "some", "others", "most", "few", "several"}
-    | {"everyone", "everybody", "studies", "research", "scientists", "accounts"}
-    | {"word", "estimates", "speculation", "claims", "internet", "grapevine"}
-)
-# documents that need a title, an author or a link to be found again
-DOCUMENT_NOUNS = frozenset(
-    {"study", "report", "survey", "poll", "paper", "analysis", "investigation", "document"}
-    | {"memo", "dossier", "assessment", "review", "audit", "inquiry", "book", "article"}
-)
-# words that may be capitalised in a source without being a name
-_FUNCTION = frozenset(
-    {"the", "a", "an", "this", "that", "these", "those", "some", "many", "most", "several"}
-    | {"few", "other", "others", "various", "recent", "unnamed", "anonymous", "unidentified"}
-    | {"senior", "top", "former", "local", "one", "two", "three", "according", "to"}
-)
-_PRONOUNS = frozenset(
-    {"he", "she", "it", "they", "i", "we", "you", "him", "her", "them", "his", "its", "their"}
-    | {"this", "these", "those", "who", "whom", "which", "that", "one"}
-)
-# where the head noun phrase of a source ends: complements and relative clauses
-_HEAD_END = frozenset(
-    {"of", "for", "at", "in", "from", "with", "close", "familiar", "who", "that", "which"}
-    | {"on", "to", "within", "inside", "near", "by", "said", "says", ",", "(", "and"}
-)
-_WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*|\d+|,|\(")
-_PASSIVE = re.compile(
-    r"\b(?:it\s+)?(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been)"
-    r"\s+(?:(?:\w+ly|also|now|still|often|long|widely|generally)\s+)?$",
-    re.IGNORECASE,
-)
 _IDENTIFIED_AFTER = re.compile(
     r"^\s*,?\s*(?:entitled|titled|called|named|by|from|of|for|published|commissioned"
     r"|conducted|released|issued|led|produced|[\"\u201c\u00ab(])",
     re.IGNORECASE,
 )
-# participles that, in an agentless passive, pass on hearsay: "it is believed", "was reported"
-HEARSAY_PARTICIPLES = frozenset(
-    {"said", "reported", "believed", "thought", "alleged", "claimed", "rumored", "rumoured"}
-    | {"understood", "known", "expected", "estimated", "feared", "suspected", "considered"}
-    | {"told", "argued", "suggested", "predicted", "confirmed", "announced", "revealed"}
-)
-# sources that speak for a document: judged by that document's link
-WORK_AUTHORS = frozenset(
-    {"authors", "author", "researchers", "study", "report", "paper", "survey", "writers"}
-)
-_QUANTIFIERS = frozenset({"some", "many", "most", "few", "several", "other"})
-_DETERMINER = frozenset({"a", "an", "the", "some", "many", "several", "two", "three", "one"})
-
-
-def _hearsay(cue: str) -> bool:
-    words = cue.lower().split()
-    return bool(words) and words[-1] in HEARSAY_PARTICIPLES and "not" not in words
 
 
 def _quote(words: str) -> str:
     return "'" + re.sub(r"\s+", " ", words).strip() + "'"
 
 
-def _sentence_initial(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    return not before or before[-1] in '.!?:;"\u201c\u201d\n'
-
-
-def _named(words: list[str], initial: bool) -> bool:
-    """A capitalised word that is not a sentence-initial or known common word."""
-    for i, w in enumerate(words):
-        if (i == 0 and initial) or w.lower() in _FUNCTION or not w[:1].isupper():
-            continue
-        if w.lower() in ROLE_NOUNS | VAGUE_HEADS | DOCUMENT_NOUNS:
-            continue
-        return True
-    return False
-
-
-def _antecedent(text: str, start: int) -> tuple[str, int]:
-    """The noun phrase a relative pronoun points back to ("an official who ..."),
-    as (words, start offset); empty when it cannot be read off the text."""
-    before = text[max(0, start - 160) : start]
-    found = list(_WORD.finditer(before))
-    if not found or found[-1].group() == ",":
-        found = found[:-1]
-    picked: list[re.Match[str]] = []
-    for m in reversed(found[-8:]):
-        w = m.group().lower()
-        if w in _HEAD_END or w in ("(", ","):
-            break
-        picked.insert(0, m)
-        if w in _DETERMINER:
-            break
-    if not picked:
-        return "", start
-    lo = start - len(before) + picked[0].start()
-    return text[lo : start - len(before) + picked[-1].end()], lo
-
-
-def _head(words: list[str]) -> str:
-    """The last word before a complement or relative clause, lowercased."""
-    head = ""
-    for w in words:
-        if w.lower() in _HEAD_END and head:
-            break
-        head = w.lower()
-    return head
-
-
 def _sentence_start(text: str, pos: int) -> int:
     cut = max(text.rfind(m, 0, pos) for m in (". ", "! ", "? ", "\n"))
     return cut + 1 if cut >= 0 else 0
-
-
-def _analyse(words: list[str], initial: bool) -> tuple[str | None, str | None]:
-    """('vague_source' | 'anonymous_source' | None, 'document' head or None)."""
-    head_words: list[str] = []
-    for w in words:
-        if w.lower() in _HEAD_END and head_words:
-            break
-        head_words.append(w)
-    if not head_words:
-        return None, None
-    head = head_words[-1].lower()
-    rest = words[len(head_words) :]
-    if head in _QUANTIFIERS | {"others"} and [w.lower() for w in rest[:1]] == ["of"]:
-        # partitive: "some of the officials" is judged by "the officials"
-        return _analyse(rest[1:], initial=False)
-    document = head if head in DOCUMENT_NOUNS else None
-    crowd = head == "people" and any(w.lower() in _QUANTIFIERS for w in head_words)
-    if (head in VAGUE_HEADS or crowd) and not _named(words, initial):
-        return "vague_source", document
-    if head in ROLE_NOUNS and not _name_follows(words[len(head_words) :]):
-        return "anonymous_source", document
-    return None, document
-
-
-def _name_follows(rest: list[str]) -> bool:
-    """A name right after the role noun: "spokesman John Kirby", "aide, Ann Lee".
-    Names before it only qualify the role ("US officials")."""
-    rest = [w for w in rest if w != ","]
-    return bool(rest) and rest[0][:1].isupper() and rest[0].lower() not in _FUNCTION
 
 
 def _overlaps(span: Span, link: Link) -> bool:
@@ -259,36 +139,36 @@ def static_flags(att: Attribution, text: str, links: list[Link]) -> list[Flag]:
             # the body are the article's own account, matched across documents.
             return [] if att.rule == AUTHOR_RULE else [make_flag("no_source")]
         # an agentless passive: "it is believed", "was reported"
-        lead = _PASSIVE.search(text[max(0, att.cue.start - 24) : att.cue.start])
-        if lead and _hearsay(att.cue.text):
+        lead = PASSIVE.search(text[max(0, att.cue.start - 24) : att.cue.start])
+        if lead and is_hearsay(att.cue.text):
             return [make_flag("vague_source", _quote(lead.group() + att.cue.text))]
         return []
 
     if att.cue is not None and src.text.strip().lower() == "it":
         # "it is believed that": an expletive subject of a passive, not a pronoun
         between = text[src.end : att.cue.start]
-        passive = _PASSIVE.fullmatch(between.lstrip()) and _hearsay(att.cue.text)
+        passive = PASSIVE.fullmatch(between.lstrip()) and is_hearsay(att.cue.text)
         if att.cue.start >= src.end and passive:
             return [make_flag("vague_source", _quote(text[src.start : att.cue.end]))]
 
     flags: list[Flag] = []
     phrase, at = src.text, src.start
-    words = [m.group() for m in _WORD.finditer(phrase)]
-    if len(words) == 1 and words[0].lower() in _PRONOUNS:
+    words = [m.group() for m in WORD.finditer(phrase)]
+    if len(words) == 1 and words[0].lower() in PRONOUNS:
         if words[0].lower() not in ("who", "whom", "which", "that"):
             words = []  # a pronoun: whoever it is, resolve.py decides
         else:
-            phrase, at = _antecedent(text, src.start)
-            words = [m.group() for m in _WORD.finditer(phrase)]
+            phrase, at = antecedent(text, src.start)
+            words = [m.group() for m in WORD.finditer(phrase)]
     entity = att.source_entity
-    named_entity = entity is not None and _named(entity.split(), initial=False)
-    code, document = _analyse(words, _sentence_initial(text, at)) if words else (None, None)
+    named_entity = entity is not None and is_named(entity.split(), initial=False)
+    code, document = analyse(words, sentence_initial(text, at)) if words else (None, None)
     if code and not named_entity:
         flags.append(make_flag(code, _quote(phrase)))
 
     region = [src] if at == src.start else [src, Span.of(text, at, at + len(phrase))]
     dead = [lk for lk in links if lk.missing and any(_overlaps(r, lk) for r in region)]
-    if not dead and words and _head(words) in WORK_AUTHORS:
+    if not dead and words and head_word(words) in WORK_AUTHORS:
         # "In a 2007 [study](#) ..., the authors noted": their work's link is dead
         sentence = _sentence_start(text, src.start)
         dead = [
@@ -296,14 +176,14 @@ def static_flags(att: Attribution, text: str, links: list[Link]) -> list[Flag]:
             for lk in links
             if lk.missing
             and sentence <= lk.start < src.start
-            and _head(lk.text.split()) in DOCUMENT_NOUNS
+            and head_word(lk.text.split()) in DOCUMENT_NOUNS
         ]
     if dead:
         flags.append(make_flag("unresolved_reference", f"{_quote(dead[0].text)} links nowhere"))
     elif (
         document
         and words[0].lower() in ("a", "an", "one")
-        and not _named(words[1:], initial=False)
+        and not is_named(words[1:], initial=False)
         and not any(_overlaps(src, lk) for lk in links)
         and not _IDENTIFIED_AFTER.match(text[src.end : src.end + 40])
         and not named_entity
@@ -332,14 +212,11 @@ ENDORSING = frozenset(
     {"confirm", "reveal", "admit", "acknowledge", "concede", "disclose", "expose", "prove"}
     | {"uncover", "point"}  # "point out"
 )
-# people expected to be named unless there is a reason: insiders, not crowds ("lawmakers")
-INSIDER_NOUNS = frozenset(
-    {"official", "officials", "source", "sources", "insider", "insiders", "aide", "aides"}
-    | {"diplomat", "diplomats", "officer", "officers", "spokesman", "spokeswoman", "spokesperson"}
-    | {"staffer", "staffers", "employee", "employees", "adviser", "advisers", "advisor"}
-    | {"advisors", "investigator", "investigators", "agent", "agents", "operative", "operatives"}
-    | {"person", "people", "someone", "somebody", "confidant", "confidants", "associate"}
-    | {"associates", "negotiator", "negotiators", "commander", "commanders", "member"}
+# people expected to be named unless there is a reason: insiders, not crowds ("lawmakers",
+# "residents", "witnesses") and not a body's members
+INSIDER_NOUNS = ROLE_NOUNS - frozenset(
+    {"lawmaker", "lawmakers", "legislator", "legislators", "members", "resident", "residents"}
+    | {"spokespeople", "spokespersons", "witness", "witnesses"}
 )
 # the author's own hedges inside (or on) the claim
 _HEDGES = re.compile(
@@ -358,8 +235,8 @@ def _cue_lemma(att: Attribution) -> str:
 
 
 def _plural_head(phrase: str) -> str | None:
-    words = [m.group().lower() for m in _WORD.finditer(phrase)]
-    head = _head(words) if words else ""
+    words = [m.group().lower() for m in WORD.finditer(phrase)]
+    head = head_word(words) if words else ""
     return head if head in PLURAL_DOCUMENTS else None
 
 

@@ -3,6 +3,11 @@
 Every offset indexes the *stored* text of a document (after link markup is
 removed), Python-style, end exclusive. `--json` output is `model_dump()` of
 these records.
+
+Results live here too (add, reextract, the report, diff, eval), so the module that
+builds a record and the one that renders it both import it from below and never
+each other. Still outside (issue 11): the entity view (queries.py), grades and
+sources (grades.py), entity decisions (entities.py), timeline records (timeline.py).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field
 
 Kind = Literal["direct", "indirect", "mixed"]
 CueClass = Literal["speech", "other"]
@@ -385,3 +390,216 @@ class Reextracted(Record):
     def after(self) -> int:
         """claims after"""
         return self.document.claims
+
+
+# --- the provenance report (report.py builds it, report_render.py renders it) ---
+
+
+class ReportScope(Record):
+    """What the report was asked to cover."""
+
+    entity: str | None = None
+    documents: list[str] = []
+
+
+class ReportClaim(Record):
+    claim: Claim
+    chain: Chain
+    chain_text: str
+    quote: Span  # the content, cut from the stored text (with its fragments)
+    paragraph: Span  # the stretch of text the quote is shown in
+    # the author's identifications inside the quote ("author identifies X as Y"): entities.py
+    notes: list[str] = []
+
+
+class ReportDocument(Record):
+    document: Document
+    claims: list[ReportClaim]
+    # the headline credits another entity than the body's main speaker(s): entities.py
+    headline_vs_body: HeadlineMismatch | None = None
+
+
+class Report(Record):
+    generated: datetime
+    extractor: str
+    scope: ReportScope
+    documents: list[ReportDocument]
+    # --entity: the claims by or about it in all (the report may hold one page); not
+    # part of the report's own output
+    _total: int | None = PrivateAttr(default=None)
+
+    @property
+    def total_claims(self) -> int | None:
+        return self._total
+
+    @total_claims.setter
+    def total_claims(self, value: int | None) -> None:
+        self._total = value
+
+    @property
+    def claim_count(self) -> int:
+        return sum(len(d.claims) for d in self.documents)
+
+
+# --- diff: two accounts side by side (diff.py builds them, views.py shows them) ---
+
+Aspect = Literal["source", "chain", "cue", "polarity", "modality", "numbers", "dates",
+                 "predicate", "other"]
+PairRelation = Literal["same", "more_specific", "contradicts"]
+
+
+class Difference(Record):
+    """One way the two sides of a pair differ: `a` is what A says, `b` what B says."""
+
+    aspect: Aspect
+    a: str
+    b: str
+
+    def said(self) -> str:
+        return f"{self.aspect}: {self.a} vs {self.b}"
+
+
+class ClaimPair(Record):
+    """Two claims, one of each account, and how they relate (the stored match).
+
+    Claims are compared by their matching units (text/units.py: the whole content,
+    its sentences and clauses): each side's `content` here is the part that aligns,
+    offsets into the stored text; `whole_a` / `whole_b` is that claim's full content
+    where the part is smaller (None when the whole content aligns)."""
+
+    relation: PairRelation
+    similarity: float
+    wider: Literal["a", "b"] | None = None  # more_specific: the side that tells more
+    a: Claim
+    b: Claim
+    differences: list[Difference]
+    whole_a: Span | None = None
+    whole_b: Span | None = None
+
+
+class RelatedPair(Record):
+    """Same people and words, not the same claim: shown as a hint, never counted."""
+
+    a_id: str
+    b_id: str
+    similarity: float
+    a_text: str
+    b_text: str
+
+
+class SharedEntity(Record):
+    name: str  # the most frequent surface form over both documents
+    label: str  # its most frequent NER label
+    count_a: int
+    count_b: int
+
+
+class SourcingProfile(Record):
+    """Each claim counts once in named/unnamed/vague/no_source; the rest overlap.
+    The author's own statements in the body are not counted (as in `claims`)."""
+
+    claims: int = 0
+    named: int = 0
+    unnamed: int = 0  # anonymous, faceless, or a cue with no stated source
+    vague: int = 0
+    no_source: int = 0  # the author's own assertions (headline, lede)
+    unresolved: int = 0  # cited source that cannot be followed
+    relayed: int = 0  # claims that reach the reader through another source (hops)
+    longest_chain: int = 0  # most sources between the reader and a claim
+    single_source: int = 0  # attributions with fewer than two independent origins (stored)
+
+
+class Sourcing(Record):
+    a: SourcingProfile
+    b: SourcingProfile
+
+
+class DiffResult(Record):
+    a: Document
+    b: Document
+    aligned: list[ClaimPair]  # same / more_specific, one-to-one, in A's order
+    contradictions: list[ClaimPair]
+    related: list[RelatedPair]
+    only_in_a: list[Claim]
+    only_in_b: list[Claim]
+    shared_entities: list[SharedEntity]
+    sourcing: Sourcing  # side by side, so the contrast is visible
+
+
+# --- eval: claimtrack's own scorer (scoring.py, evaluate.py) ---
+
+
+class PRF(Record):
+    precision: float
+    recall: float
+    f1: float
+    tp: int
+    pred: int
+    gold: int
+
+
+class RecallBucket(Record):
+    """Overlap recall of the gold attributions with one label value."""
+
+    gold: int
+    recall: float
+    source_acc_given_match: float | None = None  # only for source=null / source=span
+
+
+class ScoreCounts(Record):
+    """How the inputs were read: nonzero values deserve a look."""
+
+    gold_docs_without_prediction: int = 0
+    pred_docs_not_in_gold: int = 0
+    pred_docs_with_other_text: int = 0
+    pred_without_content: int = 0
+    pred_relocated: int = 0
+    pred_unresolved: int = 0
+    gold_relocated: int = 0
+    gold_unresolved: int = 0
+
+
+class ErrorExample(Record):
+    """A missed gold attribution or a false alarm, with its surroundings and
+    the closest attribution on the other side (if any tokens overlap)."""
+
+    what: Literal["miss", "false_alarm"]
+    doc_id: str
+    start: int | None  # content hull in the gold text; None when unresolved
+    end: int | None
+    content: str
+    context_before: str
+    context_after: str
+    source: str | None
+    cue: str | None
+    kind: str | None = None
+    cue_class: str | None = None
+    other_content: str | None = None  # the closest counterpart (prediction for a miss)
+    other_source: str | None = None
+    other_cue: str | None = None
+    other_jaccard: float = 0.0
+
+
+class EvalMetrics(Record):
+    """Everything `claimtrack eval` reports; --json is its model_dump."""
+
+    extractor: str | None = None  # the option given ("rules"); None when scoring --pred
+    extractor_name: str | None = None  # the versioned extractor that produced the predictions
+    gold_path: str | None = None
+    pred_path: str | None = None
+    jaccard_threshold: float
+    only: list[str]
+    gold_docs: int
+    content_exact: PRF
+    content_overlap: PRF
+    content_and_source: PRF
+    source_lenient_acc: float
+    source_exact_acc: float
+    cue_lenient_acc: float
+    cue_exact_acc: float
+    matched_pairs: int
+    recall_by: dict[str, RecallBucket]
+    counts: ScoreCounts
+    errors_seed: int | None = None
+    misses: list[ErrorExample] = []
+    false_alarms: list[ErrorExample] = []

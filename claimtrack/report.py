@@ -15,11 +15,18 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import PrivateAttr
-
 from claimtrack.errors import DatabaseError
 from claimtrack.escape import for_json
-from claimtrack.models import Chain, Claim, Document, HeadlineMismatch, Record, Span
+from claimtrack.models import (
+    Chain,
+    Claim,
+    Document,
+    Report,
+    ReportClaim,
+    ReportDocument,
+    ReportScope,
+    Span,
+)
 from claimtrack.provenance import chain_of
 from claimtrack.readback import skip
 from claimtrack.report_render import render_html, render_markdown, render_prov
@@ -45,52 +52,6 @@ REPORT_FORMATS: tuple[ReportFormat, ...] = ("md", "html", "json", "prov-json", "
 # no blank lines does not put the whole article into every claim.
 MAX_PARAGRAPH = 1200
 CONTEXT = 300
-
-
-class ReportScope(Record):
-    """What the report was asked to cover."""
-
-    entity: str | None = None
-    documents: list[str] = []
-
-
-class ReportClaim(Record):
-    claim: Claim
-    chain: Chain
-    chain_text: str
-    quote: Span  # the content, cut from the stored text (with its fragments)
-    paragraph: Span  # the stretch of text the quote is shown in
-    # the author's identifications inside the quote ("author identifies X as Y"): entities.py
-    notes: list[str] = []
-
-
-class ReportDocument(Record):
-    document: Document
-    claims: list[ReportClaim]
-    # the headline credits another entity than the body's main speaker(s): entities.py
-    headline_vs_body: HeadlineMismatch | None = None
-
-
-class Report(Record):
-    generated: datetime
-    extractor: str
-    scope: ReportScope
-    documents: list[ReportDocument]
-    # --entity: the claims by or about it in all (the report may hold one page); not
-    # part of the report's own output
-    _total: int | None = PrivateAttr(default=None)
-
-    @property
-    def total_claims(self) -> int | None:
-        return self._total
-
-    @total_claims.setter
-    def total_claims(self, value: int | None) -> None:
-        self._total = value
-
-    @property
-    def claim_count(self) -> int:
-        return sum(len(d.claims) for d in self.documents)
 
 
 def _cut(text: str, span: Span, what: str, claim: Claim) -> Span:

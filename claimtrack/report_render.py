@@ -14,12 +14,10 @@ import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from claimtrack.escape import for_terminal, for_xml, map_strings
-from claimtrack.models import Claim, Span
+from claimtrack.models import Claim, Report, ReportClaim, ReportDocument, Span
 
-if TYPE_CHECKING:  # report.py imports this module; the types are only annotations here
+if TYPE_CHECKING:  # prov is imported where PROV is rendered; here only an annotation
     from prov.model import QualifiedName
-
-    from claimtrack.report import Report, ReportClaim, ReportDocument
 
 TITLE = "Provenance report"
 

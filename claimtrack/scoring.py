@@ -32,7 +32,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from claimtrack.errors import ClaimtrackError
-from claimtrack.models import Record
+from claimtrack.models import (  # the eval records live in models.py; importable from here too
+    PRF,
+    ErrorExample,
+    EvalMetrics,
+    RecallBucket,
+    ScoreCounts,
+)
 
 WORD = re.compile(r"\w+")
 CONTEXT_CHARS = 50  # either side of an error example's content (~100 in all)
@@ -41,85 +47,6 @@ Range = tuple[int, int]
 TokenSet = frozenset[Range]
 Only = Sequence[tuple[str, str]]
 ROLES = ("content", "source", "cue")
-
-
-# --- records -----------------------------------------------------------------
-
-
-class PRF(Record):
-    precision: float
-    recall: float
-    f1: float
-    tp: int
-    pred: int
-    gold: int
-
-
-class RecallBucket(Record):
-    """Overlap recall of the gold attributions with one label value."""
-
-    gold: int
-    recall: float
-    source_acc_given_match: float | None = None  # only for source=null / source=span
-
-
-class ScoreCounts(Record):
-    """How the inputs were read: nonzero values deserve a look."""
-
-    gold_docs_without_prediction: int = 0
-    pred_docs_not_in_gold: int = 0
-    pred_docs_with_other_text: int = 0
-    pred_without_content: int = 0
-    pred_relocated: int = 0
-    pred_unresolved: int = 0
-    gold_relocated: int = 0
-    gold_unresolved: int = 0
-
-
-class ErrorExample(Record):
-    """A missed gold attribution or a false alarm, with its surroundings and
-    the closest attribution on the other side (if any tokens overlap)."""
-
-    what: Literal["miss", "false_alarm"]
-    doc_id: str
-    start: int | None  # content hull in the gold text; None when unresolved
-    end: int | None
-    content: str
-    context_before: str
-    context_after: str
-    source: str | None
-    cue: str | None
-    kind: str | None = None
-    cue_class: str | None = None
-    other_content: str | None = None  # the closest counterpart (prediction for a miss)
-    other_source: str | None = None
-    other_cue: str | None = None
-    other_jaccard: float = 0.0
-
-
-class EvalMetrics(Record):
-    """Everything `claimtrack eval` reports; --json is its model_dump."""
-
-    extractor: str | None = None  # the option given ("rules"); None when scoring --pred
-    extractor_name: str | None = None  # the versioned extractor that produced the predictions
-    gold_path: str | None = None
-    pred_path: str | None = None
-    jaccard_threshold: float
-    only: list[str]
-    gold_docs: int
-    content_exact: PRF
-    content_overlap: PRF
-    content_and_source: PRF
-    source_lenient_acc: float
-    source_exact_acc: float
-    cue_lenient_acc: float
-    cue_exact_acc: float
-    matched_pairs: int
-    recall_by: dict[str, RecallBucket]
-    counts: ScoreCounts
-    errors_seed: int | None = None
-    misses: list[ErrorExample] = []
-    false_alarms: list[ErrorExample] = []
 
 
 # --- spans to token sets -----------------------------------------------------

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from claimtrack.models import Claim
+from claimtrack.text.names import normalise_name  # its home; importable from here as before
 
 # Threshold at which two contents read as the same claim (corpus/relate.py decides
 # relations with its own thresholds over these token sets). Chosen conservatively:
@@ -99,14 +100,6 @@ def content_similarity(a: str, b: str) -> float:
     if not ta and not tb:  # only stopwords/punctuation: compare the raw words
         return 1.0 if _WORD.findall(a.casefold()) == _WORD.findall(b.casefold()) else 0.0
     return set_similarity(ta, tb)
-
-
-def normalise_name(name: str) -> str:
-    """Fold spellings of one name together: 'Al-Qaeda' == 'al Qaeda', "Haftar's" == 'Haftar'."""
-    s = name.casefold().replace("\u2019", "'").replace(".", "")
-    s = re.sub(r"'s$", "", s.strip())
-    s = " ".join(_WORD.findall(s.replace("_", " ")))
-    return s.removeprefix("the ")
 
 
 def source_key(claim: Claim) -> str:

@@ -12,7 +12,7 @@ mentions (no parse of its own) and returns a SourceInfo:
 - inherited: the sentence has no source; the resolver carried one over;
 - dated: a year attached to the cited work ("a major 2007 study").
 
-The anonymous/vague judgement is flags.py's own (`_analyse`), so a source's
+The anonymous/vague judgement is flags.py's own (`analyse`), so a source's
 type and its flags never disagree.
 """
 
@@ -21,20 +21,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from claimtrack.flags import (
-    _PASSIVE,
-    _PRONOUNS,
-    _WORD,
-    DOCUMENT_NOUNS,
-    WORK_AUTHORS,
-    _analyse,
-    _antecedent,
-    _head,
-    _hearsay,
-    _named,
-    _sentence_initial,
-)
 from claimtrack.models import Attribution, Mention, SourceInfo, Span
+from claimtrack.text.sourcephrase import (
+    DOCUMENT_NOUNS,
+    PASSIVE,
+    PRONOUNS,
+    WORD,
+    WORK_AUTHORS,
+    analyse,
+    antecedent,
+    head_word,
+    is_hearsay,
+    is_named,
+    sentence_initial,
+)
 
 Sentences = list[tuple[int, int]]
 
@@ -142,7 +142,7 @@ def _sentence_of(pos: int, sentences: Sentences) -> tuple[int, int]:
 
 
 def _words(phrase: str) -> list[str]:
-    return [m.group() for m in _WORD.finditer(phrase)]
+    return [m.group() for m in WORD.finditer(phrase)]
 
 
 def _clean(phrase: str) -> str:
@@ -174,7 +174,7 @@ def _mention_label(span: Span | None, entity: str | None, mentions: list[Mention
 def _is_outlet(words: list[str]) -> bool:
     low = [w.lower().strip(".") for w in words]
     return any(w in OUTLET_NOUNS for w in low) and (
-        _named(words, initial=False) or _head(low) in OUTLET_NOUNS
+        is_named(words, initial=False) or head_word(low) in OUTLET_NOUNS
     )
 
 
@@ -321,7 +321,7 @@ def _work_before(text: str, pos: int, sentences: Sentences) -> str | None:
 
 def _work_source(phrase: str) -> bool:
     words = [w.lower() for w in _words(phrase)]
-    return bool(words) and (_head(words) in WORK_AUTHORS or _head(words) in DOCUMENT_HEADS)
+    return bool(words) and (head_word(words) in WORK_AUTHORS or head_word(words) in DOCUMENT_HEADS)
 
 
 def _inside_other_content(att: Attribution, others: list[Attribution] | None) -> bool:
@@ -350,7 +350,7 @@ def classify_source(
     words = _words(phrase)
     low = [w.lower() for w in words]
     if len(low) == 1 and low[0] in ("who", "whom", "which", "that"):
-        phrase, at = _antecedent(text, src.start)
+        phrase, at = antecedent(text, src.start)
         words = _words(phrase)
         low = [w.lower() for w in words]
     label = _mention_label(src, att.source_entity, mentions)
@@ -359,7 +359,7 @@ def classify_source(
     region = Span.of(text, min(at, src.start), max(src.end, at + len(phrase)))
     info = SourceInfo(type=stype)  # type: ignore[arg-type]
     info.descriptor = _descriptor(phrase, text, region, stype)
-    if stype == "document" and _head(low) in WORK_AUTHORS - DOCUMENT_HEADS:
+    if stype == "document" and head_word(low) in WORK_AUTHORS - DOCUMENT_HEADS:
         # "In a major 2007 study ..., the authors noted": whose authors
         work = _work_before(text, src.start, sentences)
         if work:
@@ -391,17 +391,17 @@ def _type(
                 att.source_entity.split(), label
             )
         return "self"
-    if len(low) == 1 and low[0] in _PRONOUNS:
-        if low[0] == "it" and att.cue is not None and _PASSIVE.fullmatch(
+    if len(low) == 1 and low[0] in PRONOUNS:
+        if low[0] == "it" and att.cue is not None and PASSIVE.fullmatch(
             text[att.source.end : att.cue.start].lstrip()  # type: ignore[union-attr]
-        ) and _hearsay(att.cue.text):
+        ) and is_hearsay(att.cue.text):
             return "vague_reference"  # "it is believed that"
         if att.source_entity:
             return _named_type(att.source_entity.split(), label)
         return "unknown"
-    code, _document = _analyse(words, _sentence_initial(text, at))
-    entity_named = att.source_entity is not None and _named(att.source_entity.split(), False)
-    head = _head(low)
+    code, _document = analyse(words, sentence_initial(text, at))
+    entity_named = att.source_entity is not None and is_named(att.source_entity.split(), False)
+    head = head_word(low)
     if code == "vague_source" and not entity_named:
         if head in {"reports", "rumours", "rumors", "rumour", "rumor", "word", "speculation"} | {
             "accounts", "claims", "estimates", "studies", "research", "media", "press",
@@ -411,11 +411,11 @@ def _type(
         return "vague_collective"
     if code == "anonymous_source" and not entity_named:
         return "anonymous"
-    named_outlet = _named(words, _sentence_initial(text, at)) and _is_outlet(words)
+    named_outlet = is_named(words, sentence_initial(text, at)) and _is_outlet(words)
     if (head in WORK_AUTHORS or head in DOCUMENT_HEADS) and not named_outlet:
         return "document"
-    if _named(words, _sentence_initial(text, at)) or entity_named or label:
-        return _named_type(words if _named(words, False) else (att.source_entity or "").split(),
+    if is_named(words, sentence_initial(text, at)) or entity_named or label:
+        return _named_type(words if is_named(words, False) else (att.source_entity or "").split(),
                            label)
     if head in OUTLET_NOUNS:
         return "outlet"
@@ -434,8 +434,8 @@ def _sourceless(att: Attribution, text: str, mentions: list[Mention]) -> SourceI
             type=_named_type(att.source_entity.split(), label),  # type: ignore[arg-type]
             inherited=True,
         )
-    lead = _PASSIVE.search(text[max(0, att.cue.start - 24) : att.cue.start])
+    lead = PASSIVE.search(text[max(0, att.cue.start - 24) : att.cue.start])
     cue = att.cue.text.strip().lower()
-    if (lead and _hearsay(att.cue.text)) or cue in ("reportedly", "allegedly", "purportedly"):
+    if (lead and is_hearsay(att.cue.text)) or cue in ("reportedly", "allegedly", "purportedly"):
         return SourceInfo(type="vague_reference", descriptor=_clean(att.cue.text))
     return SourceInfo(type="unknown")

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from claimtrack.markup import find_title
+from claimtrack.markup.metadata import find_title
 from claimtrack.models import Byline, Dateline, Span, WireKind, WireMarker, Zones
 
 # --- outlets -------------------------------------------------------------------

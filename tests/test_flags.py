@@ -443,3 +443,23 @@ def test_flags_come_in_vocabulary_order_once_each() -> None:
                 [link(text, "reports")])
     order = list(FLAGS)
     assert list(got) == sorted(got, key=order.index)
+
+
+def test_the_anonymous_flag_codes_have_one_meaning():
+    # credibility.py and grades.py still hold their own copies (issue 11): until they
+    # import flags.ANONYMOUS_FLAGS (or drop the name), they must not drift from it
+    from claimtrack import credibility, grades
+    from claimtrack.flags import ANONYMOUS_FLAGS
+
+    assert "anonymous_source" in FLAGS
+    for module in (credibility, grades):
+        assert getattr(module, "_ANONYMOUS_FLAGS", ANONYMOUS_FLAGS) == ANONYMOUS_FLAGS, module
+
+
+def test_insiders_are_role_nouns_less_the_crowds():
+    from claimtrack.flags import INSIDER_NOUNS
+    from claimtrack.text.sourcephrase import ROLE_NOUNS
+
+    assert INSIDER_NOUNS < ROLE_NOUNS
+    assert {"official", "aide", "spokesman"} <= INSIDER_NOUNS
+    assert not {"lawmakers", "residents", "witnesses"} & INSIDER_NOUNS

@@ -96,3 +96,11 @@ def test_similarity_is_symmetric_and_bounded(a, b):
     assert 0.0 <= s <= 1.0
     assert s == content_similarity(b, a)
     assert content_similarity(a, a) == 1.0
+
+
+def test_normalise_name_has_its_home_in_text_names():
+    from claimtrack import similarity
+    from claimtrack.text import names
+
+    assert similarity.normalise_name is names.normalise_name
+    assert names.normalise_name("The Al-Qaeda's") == names.normalise_name("al qaeda")

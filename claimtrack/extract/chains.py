@@ -24,8 +24,8 @@ from bisect import bisect_right
 from spacy.tokens import Doc, Token
 
 from claimtrack.extract.spans import sentences
-from claimtrack.flags import DOCUMENT_NOUNS, ROLE_NOUNS, VAGUE_HEADS
 from claimtrack.models import Attribution, Span
+from claimtrack.text.sourcephrase import DOCUMENT_NOUNS, ROLE_NOUNS, VAGUE_HEADS
 
 # cue words (lowercase, as written) of attributions that scope over a whole sentence
 SENTENCE_RELAYS: tuple[str, ...] = ("according to", "as reported by", "as cited by")

@@ -19,6 +19,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 _DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
 _EDGE_PUNCT = " \t\"'\u201c\u201d,;:()[]"
+_WORD = re.compile(r"\w+")
 
 
 def canonical_name(text: str) -> str:
@@ -32,3 +33,12 @@ def canonical_name(text: str) -> str:
         if stripped == name:
             return name
         name = stripped
+
+
+def normalise_name(name: str) -> str:
+    """A name folded for comparison, not display: 'Al-Qaeda' == 'al Qaeda',
+    "Haftar's" == 'Haftar' (casefolded words only; `canonical_name` keeps the case)."""
+    s = name.casefold().replace("\u2019", "'").replace(".", "")
+    s = re.sub(r"'s$", "", s.strip())
+    s = " ".join(_WORD.findall(s.replace("_", " ")))
+    return s.removeprefix("the ")
