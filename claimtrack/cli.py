@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -17,6 +17,9 @@ from claimtrack.errors import BatchError, ClaimtrackError, InputError, Interrupt
 from claimtrack.escape import for_terminal
 from claimtrack.ingest import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, parse_size
 from claimtrack.report import REPORT_FORMATS
+
+if TYPE_CHECKING:
+    from claimtrack.output import Format
 
 DB_HELP = "SQLite database file (env CLAIMTRACK_DB; default ./claimtrack.db)"
 
@@ -185,7 +188,7 @@ def dask_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @output_options
 @db_option
 def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str | None,
-        extractor: str, max_bytes: int, publisher: str | None, published: Any, fmt: str,
+        extractor: str, max_bytes: int, publisher: str | None, published: Any, fmt: Format,
         db_path: str) -> None:
     """Add documents: files, folders (recursive), globs, or - for stdin; and with
     --records, JSONL or CSV files of documents with their metadata.
@@ -201,7 +204,7 @@ def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str |
     if not paths and not records:
         raise click.UsageError("give documents to add (PATH... or - for stdin), or "
                                "--records FILE")
-    rows = RowWriter(fmt, ADD_COLUMNS)  # type: ignore[arg-type]
+    rows = RowWriter(fmt, ADD_COLUMNS)
 
     def said(event: api.AddEvent) -> None:
         # Printed as it happens, so a later failure or Ctrl-C never hides what
@@ -261,7 +264,7 @@ def rematch(db_path: str) -> None:
 @output_options
 @db_option
 @reads
-def docs(limit: int | None, offset: int, fmt: str, db_path: str) -> None:
+def docs(limit: int | None, offset: int, fmt: Format, db_path: str) -> None:
     """List stored documents."""
     from claimtrack.output import DOC_COLUMNS, emit
 
@@ -282,7 +285,7 @@ def docs(limit: int | None, offset: int, fmt: str, db_path: str) -> None:
 @db_option
 @reads
 def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | None,
-           cue_class: str | None, author: bool, limit: int | None, offset: int, fmt: str,
+           cue_class: str | None, author: bool, limit: int | None, offset: int, fmt: Format,
            db_path: str) -> None:
     """List claims with source, cue, content and flags."""
     from claimtrack.output import CLAIM_COLUMNS, emit
@@ -301,7 +304,7 @@ def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | No
 @db_option
 @reads
 def flags(doc: str | None, flag: str | None, author: bool, limit: int | None, offset: int,
-          fmt: str, db_path: str) -> None:
+          fmt: Format, db_path: str) -> None:
     """List flagged claims: anonymous, vague, unresolved or single sources, and why."""
     from claimtrack.output import FLAG_COLUMNS, emit
 
@@ -317,7 +320,7 @@ def flags(doc: str | None, flag: str | None, author: bool, limit: int | None, of
 @output_options
 @db_option
 @reads
-def show(entity: str, author: bool, limit: int | None, offset: int, fmt: str,
+def show(entity: str, author: bool, limit: int | None, offset: int, fmt: Format,
          db_path: str) -> None:
     """Everything said by or about an entity, by document, with chains and flags."""
     from claimtrack.output import TABLE_ROWS, emit_model, page_note
@@ -364,19 +367,21 @@ def diff(doc_a: str | None, doc_b: str | None, entity: str | None, limit: int | 
     if entity is not None:
         if doc_a or doc_b:
             raise click.UsageError("give two documents or --entity, not both")
-        result = api.diff_entity(db_path, entity, limit=limit or None)
-        to_md, table = entity_diff_markdown, render_entity_diff
-    else:
-        if not (doc_a and doc_b):
-            raise click.UsageError("give two documents (DOC_A DOC_B) or --entity NAME")
-        if limit is not None:
-            raise click.UsageError("--limit goes with --entity")
-        result = api.diff(db_path, doc_a, doc_b)
-        to_md, table = diff_markdown, render_diff
+        across = api.diff_entity(db_path, entity, limit=limit or None)
+        if fmt == "md":
+            click.echo(entity_diff_markdown(across), nl=False)
+        else:
+            emit_model(across, cast("Format", fmt), render_entity_diff)
+        return
+    if not (doc_a and doc_b):
+        raise click.UsageError("give two documents (DOC_A DOC_B) or --entity NAME")
+    if limit is not None:
+        raise click.UsageError("--limit goes with --entity")
+    result = api.diff(db_path, doc_a, doc_b)
     if fmt == "md":
-        click.echo(to_md(result), nl=False)  # type: ignore[arg-type]
+        click.echo(diff_markdown(result), nl=False)
     else:
-        emit_model(result, fmt, table)  # type: ignore[arg-type]
+        emit_model(result, cast("Format", fmt), render_diff)
 
 
 @cli.command()
@@ -387,7 +392,7 @@ def diff(doc_a: str | None, doc_b: str | None, entity: str | None, limit: int | 
 @output_options
 @db_option
 @reads
-def timeline(claim: str | None, entity: str | None, limit: int | None, fmt: str,
+def timeline(claim: str | None, entity: str | None, limit: int | None, fmt: Format,
              db_path: str) -> None:
     """The life of a claim: where it appeared, in date order, with source, stance and
     relation (same, more specific, contradicts), and whether each appearance is an
@@ -480,7 +485,7 @@ def extract(jsonl: str, jobs: int, dask: str | None, extractor: str, max_bytes: 
 @extractor_option
 @output_options
 @db_option
-def reextract(doc: str | None, jobs: int, extractor: str, fmt: str, db_path: str) -> None:
+def reextract(doc: str | None, jobs: int, extractor: str, fmt: Format, db_path: str) -> None:
     """Re-run extraction and flagging on stored documents with the current extractor.
 
     Claims and mentions are replaced; your merges and grades are kept.
@@ -491,7 +496,7 @@ def reextract(doc: str | None, jobs: int, extractor: str, fmt: str, db_path: str
 
     with progress_bar("re-extracting") as tick:
         done = api.reextract(db_path, doc=doc, progress=tick, jobs=jobs, extractor=extractor)
-    rows = RowWriter(fmt, REEXTRACT_COLUMNS)  # type: ignore[arg-type]
+    rows = RowWriter(fmt, REEXTRACT_COLUMNS)
     for r in done:
         rows.write(r)
     rows.close()
@@ -519,7 +524,7 @@ def reextract(doc: str | None, jobs: int, extractor: str, fmt: str, db_path: str
 @db_option
 @click.pass_context
 @reads
-def entities(ctx: click.Context, doc: str | None, limit: int | None, offset: int, fmt: str,
+def entities(ctx: click.Context, doc: str | None, limit: int | None, offset: int, fmt: Format,
              db_path: str) -> None:
     """List entities (people, organisations, places, anonymous sources) with counts.
 
@@ -546,7 +551,7 @@ def _decision_command(action: str, doc: str) -> Callable:
     @output_options
     @db_option
     @reads
-    def command(a: str, b: str, dry_run: bool, why: str | None, fmt: str, db_path: str) -> None:
+    def command(a: str, b: str, dry_run: bool, why: str | None, fmt: Format, db_path: str) -> None:
         from claimtrack.output import emit_model
         from claimtrack.views import render_decision
 
@@ -573,7 +578,7 @@ entities_split = _decision_command(
 @db_option
 @click.pass_context
 @reads
-def sources(ctx: click.Context, doc: str | None, limit: int | None, offset: int, fmt: str,
+def sources(ctx: click.Context, doc: str | None, limit: int | None, offset: int, fmt: Format,
             db_path: str) -> None:
     """List sources: type, documents, claims, reliability grade (A-F) and flags.
 
@@ -626,7 +631,7 @@ def sources_import(file: str, db_path: str) -> None:
 @output_options
 @db_option
 @reads
-def sources_log(name: str | None, limit: int | None, offset: int, fmt: str,
+def sources_log(name: str | None, limit: int | None, offset: int, fmt: Format,
                 db_path: str) -> None:
     """The grades log (who graded what, when, why), oldest first; or one source's."""
     from claimtrack.output import GRADE_LOG_COLUMNS, emit
@@ -641,7 +646,7 @@ def sources_log(name: str | None, limit: int | None, offset: int, fmt: str,
 @output_options
 @db_option
 @reads
-def sources_tags(doc: str | None, limit: int | None, offset: int, fmt: str,
+def sources_tags(doc: str | None, limit: int | None, offset: int, fmt: Format,
                  db_path: str) -> None:
     """Each claim's grade as MISP tags (taxonomy admiralty-scale)."""
     from claimtrack.output import TAG_COLUMNS, emit
@@ -671,7 +676,7 @@ def sources_tags(doc: str | None, limit: int | None, offset: int, fmt: str,
 @max_bytes_option
 @output_options
 def eval_cmd(gold: str, pred: str | None, extractor: str, only: tuple[str, ...], errors: int,
-             seed: int, threshold: float, jobs: int, max_bytes: int, fmt: str) -> None:
+             seed: int, threshold: float, jobs: int, max_bytes: int, fmt: Format) -> None:
     """Score the extractor on a gold JSONL file (../shared/eval/README.md's format).
 
     Precision/recall/F1 of contents (exact and overlap), source and cue accuracy,

@@ -143,7 +143,7 @@ def _hidden(name: str) -> bool:
 
 
 def _folder_docs(folder: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not _hidden(d)]  # also prunes .git, .venv
         found.extend(

@@ -171,7 +171,7 @@ def _sentence_end(doc: Doc, pos: int) -> int:
 
 
 def _ranges(attributions: list[Attribution]) -> list[Range]:
-    out = []
+    out: list[Range] = []
     for a in attributions:
         for part in (a.content, a.cue, a.source):
             if part is not None:
