@@ -396,14 +396,15 @@ _LISTED_FROM = ("documents", "claims", "mentions", "aliases", "links", "entity_d
                 "cluster_stats", "doc_duplicates")
 
 _V8 = (
-    # A listing of the whole corpus (`sources`, `entities`), computed once and kept
-    # row by row in its printed order, so a page is `rank >= offset LIMIT n`.
+    # A listing of the whole corpus (`sources`, `entities`, the claims by or about a
+    # name), computed once and kept row by row in its printed order, so a page is
+    # `rank >= offset LIMIT n` (readback.stored_listing).
     "CREATE TABLE listing_state (listing TEXT PRIMARY KEY, version TEXT NOT NULL, "
     "total INTEGER NOT NULL)",
     "CREATE TABLE listing_rows (listing TEXT NOT NULL, rank INTEGER NOT NULL, "
     "row TEXT NOT NULL, PRIMARY KEY (listing, rank)) WITHOUT ROWID",
     *(f"""CREATE TRIGGER listings_stale_{table}_{when.lower()} AFTER {when} ON {table}
-BEGIN DELETE FROM listing_state; END"""
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END"""
       for table in _LISTED_FROM for when in ("INSERT", "UPDATE", "DELETE")),
 )
 

@@ -44,6 +44,7 @@ report dated after the citing one, one document's two sources with one root).
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -460,22 +461,37 @@ def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = 
     from claimtrack.entities import EntityMatcher  # the entity graph: aliases, folds, merges
 
     g = EntityMatcher(db, name)
-    words = name.split()
-    texts = [name, *g.names()]
-    if len(words) >= 2 and len(words[-1]) >= 3:
-        texts.append(words[-1])  # _Matcher's surname
-    wanted = _needles(t for t in texts if t.strip())
-    rows = readback.entity_candidates(db, wanted, g.claim_ids(), g.identified_docs(),
-                                      doc_id=doc_id, author=author)
-    light = [_Light(*r) for r in rows]
-    m = _Matcher(db, name, light)
-    out = []
-    for c in light:
-        if m.by(c) or g.by(c):  # type: ignore[arg-type]
-            out.append((c.id, c.doc_id, "by"))
-        elif m.about(c) or g.about(c):  # type: ignore[arg-type]
-            out.append((c.id, c.doc_id, "about"))
-    return g, out
+
+    def select() -> list[tuple[str, str, str]]:
+        words = name.split()
+        texts = [name, *g.names()]
+        if len(words) >= 2 and len(words[-1]) >= 3:
+            texts.append(words[-1])  # _Matcher's surname
+        wanted = _needles(t for t in texts if t.strip())
+        rows = readback.entity_candidates(db, wanted, g.claim_ids(), g.identified_docs(),
+                                          doc_id=doc_id, author=author)
+        light = [_Light(*r) for r in rows]
+        m = _Matcher(db, name, light)
+        out = []
+        for c in light:
+            if m.by(c) or g.by(c):  # type: ignore[arg-type]
+                out.append((c.id, c.doc_id, "by"))
+            elif m.about(c) or g.about(c):  # type: ignore[arg-type]
+                out.append((c.id, c.doc_id, "about"))
+        return out
+
+    # stored as the listings are (migration 8): dropped by any write they read from
+    key = f"entity selection {int(author)} {doc_id or ''} {name}"
+    return g, readback.stored_listing(db, key, select, _selected, _dumped, None, 0)
+
+
+def _selected(row: str) -> tuple[str, str, str]:
+    cid, doc_id, role = json.loads(row)
+    return cid, doc_id, role
+
+
+def _dumped(row: tuple[str, str, str]) -> str:
+    return json.dumps(row, ensure_ascii=False)
 
 
 def no_entity(name: str, doc_id: str | None = None) -> NotFoundError:

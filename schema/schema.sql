@@ -260,118 +260,118 @@ CREATE TRIGGER entity_nodes_facts_delete AFTER DELETE ON entity_facts
 BEGIN DELETE FROM entity_nodes WHERE doc_id = OLD.doc_id; END;
 
 CREATE TRIGGER listings_stale_aliases_delete AFTER DELETE ON aliases
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_aliases_insert AFTER INSERT ON aliases
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_aliases_update AFTER UPDATE ON aliases
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_claims_delete AFTER DELETE ON claims
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_claims_insert AFTER INSERT ON claims
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_claims_update AFTER UPDATE ON claims
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_cluster_stats_delete AFTER DELETE ON cluster_stats
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_cluster_stats_insert AFTER INSERT ON cluster_stats
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_cluster_stats_update AFTER UPDATE ON cluster_stats
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_clusters_delete AFTER DELETE ON clusters
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_clusters_insert AFTER INSERT ON clusters
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_clusters_update AFTER UPDATE ON clusters
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_doc_duplicates_delete AFTER DELETE ON doc_duplicates
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_doc_duplicates_insert AFTER INSERT ON doc_duplicates
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_doc_duplicates_update AFTER UPDATE ON doc_duplicates
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_documents_delete AFTER DELETE ON documents
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_documents_insert AFTER INSERT ON documents
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_documents_update AFTER UPDATE ON documents
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_entity_decisions_delete AFTER DELETE ON entity_decisions
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_entity_decisions_insert AFTER INSERT ON entity_decisions
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_entity_decisions_update AFTER UPDATE ON entity_decisions
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_links_delete AFTER DELETE ON links
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_links_insert AFTER INSERT ON links
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_links_update AFTER UPDATE ON links
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_match_units_delete AFTER DELETE ON match_units
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_match_units_insert AFTER INSERT ON match_units
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_match_units_update AFTER UPDATE ON match_units
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_matches_delete AFTER DELETE ON matches
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_matches_insert AFTER INSERT ON matches
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_matches_update AFTER UPDATE ON matches
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_mentions_delete AFTER DELETE ON mentions
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_mentions_insert AFTER INSERT ON mentions
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_mentions_update AFTER UPDATE ON mentions
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_source_grades_delete AFTER DELETE ON source_grades
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_source_grades_insert AFTER INSERT ON source_grades
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_source_grades_update AFTER UPDATE ON source_grades
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_within_matches_delete AFTER DELETE ON within_matches
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_within_matches_insert AFTER INSERT ON within_matches
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;
 
 CREATE TRIGGER listings_stale_within_matches_update AFTER UPDATE ON within_matches
-BEGIN DELETE FROM listing_state; END;
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END;

@@ -112,3 +112,25 @@ def test_a_read_only_database_is_listed_without_storing(db):
     got = readback.stored_listing(ro, "sources", lambda: expected, int, str, None, 0)
     assert got == expected
     assert "sources" not in _stored(db)
+
+
+def test_an_entity_selection_is_stored_and_dropped_by_a_merge(db):
+    """queries.entity_selection (show, claims --entity, timeline, report) is stored too."""
+
+    def chosen(name):
+        return api.show_entity(db, name).model_dump()
+
+    before = chosen("Khalifa Haftar")
+    assert any(k.startswith("entity selection") for k in _stored(db))
+    assert chosen("Khalifa Haftar") == before
+    assert _fresh(db, lambda p: chosen("Khalifa Haftar")) == before
+    assert run_cli("entities", "merge", "Khalifa Haftar", "Ahmed Al-Mismari", db=db).exit_code == 0
+    assert _stored(db) == set()
+    merged = chosen("Khalifa Haftar")
+    assert merged["total_claims"] > before["total_claims"]
+    assert _fresh(db, lambda p: chosen("Khalifa Haftar")) == merged
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM listing_rows").fetchone()[0] > 0
+    run_cli("sources", "grade", "Khalifa Haftar", "C", "--why", "party to the war", db=db)
+    with sqlite3.connect(db) as conn:  # the rows go with the state, not only hidden
+        assert conn.execute("SELECT count(*) FROM listing_rows").fetchone()[0] == 0
