@@ -555,9 +555,7 @@ def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str |
 def sources(db_path: str | Path, doc: str | None = None, limit: int | None = None,
             offset: int = 0):
     """`claimtrack sources`: grades.SourceRow per source (of one document, or all)."""
-    from claimtrack.grades import list_sources, source_entities
-
-    from claimtrack.grades import SourceRow
+    from claimtrack.grades import SourceRow, list_sources, source_entities
 
     db = _existing(db_path)
 
