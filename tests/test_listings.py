@@ -17,8 +17,13 @@ from claimtrack import api, grades, readback
 
 @pytest.fixture
 def db(seeded_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded database, with no listing stored yet (reads of the
+    shared seeded database by other tests store theirs)."""
     copy = tmp_path / "claimtrack.db"
     shutil.copy(seeded_db, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DELETE FROM listing_state")
+        conn.execute("DELETE FROM listing_rows")
     return copy
 
 
