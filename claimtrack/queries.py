@@ -448,7 +448,8 @@ def _needles(names: Iterable[str]) -> list[str] | None:
 
 def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = None,
                      author: bool = False):
-    """(the entity matcher, [(claim id, doc id, "by" | "about")] in listing order) of
+    """(the entity matcher, built when called, [(claim id, doc id, "by" | "about")] in
+    listing order) of
     the claims by or about `name`, as `claims --entity`, `show`, `timeline --entity`
     and `report --entity` select them.
 
@@ -460,9 +461,16 @@ def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = 
     name_pattern(name)  # reject an empty name before the work
     from claimtrack.entities import EntityMatcher  # the entity graph: aliases, folds, merges
 
-    g = EntityMatcher(db, name)
+    built: list[EntityMatcher] = []
+
+    def matcher() -> EntityMatcher:
+        """The entity matcher, built once, only when a read needs it."""
+        if not built:
+            built.append(EntityMatcher(db, name))
+        return built[0]
 
     def select() -> list[tuple[str, str, str]]:
+        g = matcher()
         words = name.split()
         texts = [name, *g.names()]
         if len(words) >= 2 and len(words[-1]) >= 3:
@@ -482,7 +490,7 @@ def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = 
 
     # stored as the listings are (migration 8): dropped by any write they read from
     key = f"entity selection {int(author)} {doc_id or ''} {name}"
-    return g, readback.stored_listing(db, key, select, _selected, _dumped, None, 0)
+    return matcher, readback.stored_listing(db, key, select, _selected, _dumped, None, 0)
 
 
 def _selected(row: str) -> tuple[str, str, str]:
@@ -606,9 +614,15 @@ def entity_view(db: sqlite_utils.Database, name: str, author: bool = False,
     (the author's own statements in the body only with `author`). Rows are claims in
     the order shown (documents in listing order, each its claims by, then about);
     `limit`/`offset` page them. Only the page is read whole, flagged and graded."""
-    g, chosen = entity_selection(db, name, author=author)
+    from claimtrack.entities import EntityNotes
+
+    matcher, chosen = entity_selection(db, name, author=author)
     if not chosen:
         raise no_entity(name)
+    # the entity's record and identifications, stored like the selection: the graph
+    # of a frequent name is thousands of nodes, read only when they are not
+    g = readback.stored_listing(db, f"entity notes {name}", lambda: [matcher().notes()],
+                                EntityNotes.load, EntityNotes.dump, None, 0)[0]
     rows: dict[str, tuple[list[str], list[str]]] = {}
     for cid, doc_id, role in chosen:
         rows.setdefault(doc_id, ([], []))[0 if role == "by" else 1].append(cid)

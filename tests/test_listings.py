@@ -139,3 +139,13 @@ def test_an_entity_selection_is_stored_and_dropped_by_a_merge(db):
     run_cli("sources", "grade", "Khalifa Haftar", "C", "--why", "party to the war", db=db)
     with sqlite3.connect(db) as conn:  # the rows go with the state, not only hidden
         assert conn.execute("SELECT count(*) FROM listing_rows").fetchone()[0] == 0
+
+
+def test_show_entity_reads_its_notes_stored_the_same_as_built(db):
+    """The entity record and the author's identifications (`via`) come back stored."""
+    first = api.show_entity(db, "Abu Abdullah Sadik")
+    assert "entity notes Abu Abdullah Sadik" in _stored(db)
+    vias = [c.via for d in first.documents for c in d.by + d.about if c.via]
+    assert vias, "the seeds identify Sadik as Belhadj: some claim rests on it"
+    again = api.show_entity(db, "Abu Abdullah Sadik")
+    assert again.model_dump() == first.model_dump()
