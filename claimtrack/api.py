@@ -18,7 +18,7 @@ from typing import BinaryIO, TextIO, TypeVar
 
 from claimtrack import db as dbmod
 from claimtrack import extractor_names as names
-from claimtrack import queries, store
+from claimtrack import queries, readback, store
 from claimtrack.errors import (
     AlreadyStoredError,
     ClaimtrackError,
@@ -527,8 +527,15 @@ def entities(db_path: str | Path, doc: str | None = None, limit: int | None = No
              offset: int = 0):
     """Entity records (claimtrack.models.Entity), most claims first, then by name."""
     from claimtrack.entities import list_entities
+    from claimtrack.models import Entity
 
-    return page(list_entities(_existing(db_path), doc=doc), limit, offset)
+    db = _existing(db_path)
+    if doc is not None:
+        return page(list_entities(db, doc=doc), limit, offset)
+    page((), limit, offset)  # the same word on a bad --limit or --offset
+    return readback.stored_listing(db, "entities", lambda: list_entities(db),
+                                   Entity.model_validate_json, Entity.model_dump_json,
+                                   limit, offset)
 
 
 def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str | None = None,
@@ -548,12 +555,20 @@ def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str |
 def sources(db_path: str | Path, doc: str | None = None, limit: int | None = None,
             offset: int = 0):
     """`claimtrack sources`: grades.SourceRow per source (of one document, or all)."""
-    from claimtrack.grades import list_sources, source_entities
+    from claimtrack.grades import SourceRow, list_sources, source_entities
 
     db = _existing(db_path)
-    found = queries.claims(db, doc=doc)
-    return page(list_sources(db, found, with_ungraded=doc is None,
-                             entities=source_entities(db, found)), limit, offset)
+
+    def listing() -> list[SourceRow]:
+        found = queries.claims(db, doc=doc)
+        return list_sources(db, found, with_ungraded=doc is None,
+                            entities=source_entities(db, found))
+
+    if doc is not None:
+        return page(listing(), limit, offset)
+    page((), limit, offset)  # the same word on a bad --limit or --offset
+    return readback.stored_listing(db, "sources", listing, SourceRow.model_validate_json,
+                                   SourceRow.model_dump_json, limit, offset)
 
 
 def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,

@@ -1213,10 +1213,48 @@ class EntityMatcher:
 
     def via(self, c: Claim) -> str | None:
         """'author identifies X as Y' when the match rests on the author's identification."""
-        inside = self._aliases_in(c)
-        if inside:
-            return "; ".join(dict.fromkeys(describe(al) for al in inside))
-        return self._alias_note
+        return _via(self._aliases_in(c), self._alias_note)
+
+    def notes(self) -> EntityNotes:
+        """What `show --entity` says of the entity besides its claims, apart from the graph."""
+        return EntityNotes(self.entity, list(self._identifications), self._alias_note)
+
+
+def _via(inside: Sequence[Alias], note: str | None) -> str | None:
+    if inside:
+        return "; ".join(dict.fromkeys(describe(al) for al in inside))
+    return note
+
+
+@dataclass
+class EntityNotes:
+    """An EntityMatcher's entity record and what its `via` reads (the author's
+    identifications of the entity, by document, and the note for a query that names it
+    only through one), kept apart from the graph so a read can store them
+    (queries.entity_view)."""
+
+    entity: Entity | None
+    identifications: list[tuple[str, Alias]]
+    alias_note: str | None
+
+    def via(self, c: Claim) -> str | None:
+        """As EntityMatcher.via."""
+        return _via([al for doc_id, al in self.identifications
+                     if doc_id == c.doc_id and alias_in(c, al)], self.alias_note)
+
+    def dump(self) -> str:
+        return json.dumps({
+            "entity": self.entity.model_dump(mode="json") if self.entity else None,
+            "identifications": [[d, al.model_dump(mode="json")]
+                                for d, al in self.identifications],
+            "alias_note": self.alias_note}, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, text: str) -> EntityNotes:
+        data = json.loads(text)
+        entity = Entity.model_validate(data["entity"]) if data["entity"] is not None else None
+        return cls(entity, [(d, Alias.model_validate(al)) for d, al in data["identifications"]],
+                   data["alias_note"])
 
 
 # --- report --------------------------------------------------------------------------

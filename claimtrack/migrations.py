@@ -385,6 +385,30 @@ _V7 = (
 )
 
 
+# What the stored listings (readback.stored_listing) are computed from: a change to
+# any of these rows drops every stored listing, whatever wrote it (add, rm,
+# reextract, rematch, a merge or split, a grade), so no write path can forget to.
+# Not the term and unit tables (written with their claims), nor the entity facts,
+# nodes and components or corpus_state (derived from the rows below, and rewritten
+# by reads that rebuild them).
+_LISTED_FROM = ("documents", "claims", "mentions", "aliases", "links", "entity_decisions",
+                "source_grades", "matches", "match_units", "within_matches", "clusters",
+                "cluster_stats", "doc_duplicates")
+
+_V8 = (
+    # A listing of the whole corpus (`sources`, `entities`, the claims by or about a
+    # name), computed once and kept row by row in its printed order, so a page is
+    # `rank >= offset LIMIT n` (readback.stored_listing).
+    "CREATE TABLE listing_state (listing TEXT PRIMARY KEY, version TEXT NOT NULL, "
+    "total INTEGER NOT NULL)",
+    "CREATE TABLE listing_rows (listing TEXT NOT NULL, rank INTEGER NOT NULL, "
+    "row TEXT NOT NULL, PRIMARY KEY (listing, rank)) WITHOUT ROWID",
+    *(f"""CREATE TRIGGER listings_stale_{table}_{when.lower()} AFTER {when} ON {table}
+BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END"""
+      for table in _LISTED_FROM for when in ("INSERT", "UPDATE", "DELETE")),
+)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
@@ -396,6 +420,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "entity facts one node a row", _v5),
     Migration(6, "entity components", _v6),
     Migration(7, "matching units: clause-level parts of contents, unit matches", _V7),
+    Migration(8, "stored listings of sources and entities, dropped by any change", _V8),
 ]
 
 LATEST = MIGRATIONS[-1].version

@@ -44,6 +44,7 @@ report dated after the citing one, one document's two sources with one root).
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -447,7 +448,8 @@ def _needles(names: Iterable[str]) -> list[str] | None:
 
 def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = None,
                      author: bool = False):
-    """(the entity matcher, [(claim id, doc id, "by" | "about")] in listing order) of
+    """(the entity matcher, built when called, [(claim id, doc id, "by" | "about")] in
+    listing order) of
     the claims by or about `name`, as `claims --entity`, `show`, `timeline --entity`
     and `report --entity` select them.
 
@@ -459,23 +461,45 @@ def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = 
     name_pattern(name)  # reject an empty name before the work
     from claimtrack.entities import EntityMatcher  # the entity graph: aliases, folds, merges
 
-    g = EntityMatcher(db, name)
-    words = name.split()
-    texts = [name, *g.names()]
-    if len(words) >= 2 and len(words[-1]) >= 3:
-        texts.append(words[-1])  # _Matcher's surname
-    wanted = _needles(t for t in texts if t.strip())
-    rows = readback.entity_candidates(db, wanted, g.claim_ids(), g.identified_docs(),
-                                      doc_id=doc_id, author=author)
-    light = [_Light(*r) for r in rows]
-    m = _Matcher(db, name, light)
-    out = []
-    for c in light:
-        if m.by(c) or g.by(c):  # type: ignore[arg-type]
-            out.append((c.id, c.doc_id, "by"))
-        elif m.about(c) or g.about(c):  # type: ignore[arg-type]
-            out.append((c.id, c.doc_id, "about"))
-    return g, out
+    built: list[EntityMatcher] = []
+
+    def matcher() -> EntityMatcher:
+        """The entity matcher, built once, only when a read needs it."""
+        if not built:
+            built.append(EntityMatcher(db, name))
+        return built[0]
+
+    def select() -> list[tuple[str, str, str]]:
+        g = matcher()
+        words = name.split()
+        texts = [name, *g.names()]
+        if len(words) >= 2 and len(words[-1]) >= 3:
+            texts.append(words[-1])  # _Matcher's surname
+        wanted = _needles(t for t in texts if t.strip())
+        rows = readback.entity_candidates(db, wanted, g.claim_ids(), g.identified_docs(),
+                                          doc_id=doc_id, author=author)
+        light = [_Light(*r) for r in rows]
+        m = _Matcher(db, name, light)
+        out = []
+        for c in light:
+            if m.by(c) or g.by(c):  # type: ignore[arg-type]
+                out.append((c.id, c.doc_id, "by"))
+            elif m.about(c) or g.about(c):  # type: ignore[arg-type]
+                out.append((c.id, c.doc_id, "about"))
+        return out
+
+    # stored as the listings are (migration 8): dropped by any write they read from
+    key = f"entity selection {int(author)} {doc_id or ''} {name}"
+    return matcher, readback.stored_listing(db, key, select, _selected, _dumped, None, 0)
+
+
+def _selected(row: str) -> tuple[str, str, str]:
+    cid, doc_id, role = json.loads(row)
+    return cid, doc_id, role
+
+
+def _dumped(row: tuple[str, str, str]) -> str:
+    return json.dumps(row, ensure_ascii=False)
 
 
 def no_entity(name: str, doc_id: str | None = None) -> NotFoundError:
@@ -590,9 +614,15 @@ def entity_view(db: sqlite_utils.Database, name: str, author: bool = False,
     (the author's own statements in the body only with `author`). Rows are claims in
     the order shown (documents in listing order, each its claims by, then about);
     `limit`/`offset` page them. Only the page is read whole, flagged and graded."""
-    g, chosen = entity_selection(db, name, author=author)
+    from claimtrack.entities import EntityNotes
+
+    matcher, chosen = entity_selection(db, name, author=author)
     if not chosen:
         raise no_entity(name)
+    # the entity's record and identifications, stored like the selection: the graph
+    # of a frequent name is thousands of nodes, read only when they are not
+    g = readback.stored_listing(db, f"entity notes {name}", lambda: [matcher().notes()],
+                                EntityNotes.load, EntityNotes.dump, None, 0)[0]
     rows: dict[str, tuple[list[str], list[str]]] = {}
     for cid, doc_id, role in chosen:
         rows.setdefault(doc_id, ([], []))[0 if role == "by" else 1].append(cid)

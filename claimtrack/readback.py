@@ -431,3 +431,85 @@ def _rows_in(conn: sqlite3.Connection, sql: str, values: Sequence[str]) -> Itera
 
 def count_documents(db: sqlite_utils.Database) -> int:
     return int(db.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+
+# --- stored listings (migration 8) ---------------------------------------------------
+
+
+def _code_version() -> str:
+    """What the stored listings were computed by: the package's version and its
+    modules' sizes and times, so a changed rule never reads a listing it did not write."""
+    import hashlib
+    import os
+
+    import claimtrack
+
+    root = os.path.dirname(os.path.abspath(claimtrack.__file__))
+    h = hashlib.sha256(claimtrack.__version__.encode())
+    for folder, subs, files in os.walk(root):
+        subs[:] = sorted(d for d in subs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py") or name.endswith(".json"):
+                st = os.stat(os.path.join(folder, name))
+                h.update(f"{folder[len(root):]}/{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:16]
+
+
+def stored_listing(db: sqlite_utils.Database, listing: str, compute: Callable[[], Sequence[R]],
+                   load: Callable[[str], R], dump: Callable[[R], str],
+                   limit: int | None, offset: int) -> list[R]:
+    """Rows `offset` to `offset + limit` of a whole-corpus listing, read from its
+    stored rows (listing_rows, in printed order) when they are current; else
+    `compute()` it, store it, and page it. Any change to what listings are computed
+    from drops them (the migration's triggers). A listing whose computation skipped
+    a record (a SkippedRecord warning) is not stored, so every read says so again;
+    a database that cannot be written (read-only) is read as before."""
+    conn = db.conn
+    version = _code_version()
+    try:
+        state = conn.execute("SELECT version FROM listing_state WHERE listing = ?",
+                             (listing,)).fetchone()
+    except sqlite3.OperationalError as e:
+        if not _no_table(e):
+            raise
+        rows = list(compute())
+        return rows[offset : None if limit is None else offset + limit]
+    if state is not None and state[0] == version:
+        cur = conn.execute("SELECT row FROM listing_rows WHERE listing = ? AND rank >= ? "
+                           "ORDER BY rank LIMIT ?",
+                           (listing, offset, -1 if limit is None else limit))
+        return [load(r[0]) for r in cur]
+    before = conn.execute("PRAGMA data_version").fetchone()[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rows = list(compute())
+    for w in caught:  # said again, as if never caught
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if not any(issubclass(w.category, SkippedRecord) for w in caught):
+        _store_listing(conn, listing, version, before, [dump(r) for r in rows])
+    return rows[offset : None if limit is None else offset + limit]
+
+
+def _store_listing(conn: sqlite3.Connection, listing: str, version: str, before: int,
+                   rows: list[str]) -> None:
+    if conn.in_transaction:
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # read-only, or another writer holds it: not now
+        return
+    try:
+        # another connection committed since the rows were read: they may be stale
+        if conn.execute("PRAGMA data_version").fetchone()[0] != before:
+            conn.execute("ROLLBACK")
+            return
+        conn.execute("DELETE FROM listing_rows WHERE listing = ?", (listing,))
+        conn.executemany("INSERT INTO listing_rows (listing, rank, row) VALUES (?, ?, ?)",
+                         ((listing, i, r) for i, r in enumerate(rows)))
+        conn.execute("INSERT OR REPLACE INTO listing_state (listing, version, total) "
+                     "VALUES (?, ?, ?)", (listing, version, len(rows)))
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+

@@ -180,6 +180,7 @@ def antonyms(only_a: frozenset[str], only_b: frozenset[str]) -> bool:
     return any(_OPPOSITE.get(t, set()) & only_b for t in only_a)
 
 
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def numbers(text: str) -> frozenset[str]:
     """The numbers a text states, as digit strings ("five" -> "5", "1,200" -> "1200")."""
     found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
@@ -187,6 +188,7 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def dates(text: str) -> frozenset[str]:
     """Month and weekday names a text states ("May" only with a day number beside it)."""
     words = _WORD.findall(text.lower())
@@ -198,6 +200,7 @@ def dates(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def core_tokens(text: str) -> frozenset[str]:
     """The token set that is compared: negations out (the sign carries them),
     numbers and dates out (compared on their own)."""
@@ -262,17 +265,35 @@ def relate(a: Comparable, b: Comparable) -> Relation | None:
     return relate_tokens(a, b, core_tokens(a.text), core_tokens(b.text))
 
 
-def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
-                  tb: frozenset[str]) -> Relation | None:
-    """relate() with the core token sets already known (the index keeps them)."""
+def _measured(ta: frozenset[str], tb: frozenset[str]) -> tuple[float, float] | None:
+    """(similarity, containment) of two token sets that can relate; None when their
+    tokens alone rule any relation out (relate_tokens then returns None)."""
     if len(ta) < MIN_TOKENS or len(tb) < MIN_TOKENS:
         return None
-    common = ta & tb
-    if len(common) < MIN_SHARED or len(common) < JACCARD_FLOOR * len(ta | tb):
+    common = len(ta & tb)
+    if common < MIN_SHARED or common < JACCARD_FLOOR * (len(ta) + len(tb) - common):
         return None
     sim, contained = weighted_similarity(ta, tb)
     if sim < RELATED:
         return None
+    return sim, contained
+
+
+def could_relate(ta: frozenset[str], tb: frozenset[str]) -> bool:
+    """Whether relate_tokens can relate claims (units) with these core token sets:
+    exactly its tests on the tokens alone, so a caller can drop the candidates it
+    would reject before reading their claims and texts."""
+    return _measured(ta, tb) is not None
+
+
+def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
+                  tb: frozenset[str]) -> Relation | None:
+    """relate() with the core token sets already known (the index keeps them)."""
+    gate = _measured(ta, tb)
+    if gate is None:
+        return None
+    sim, contained = gate
+    common = ta & tb
     differences = tuple(_describe(a, b))
     small, large = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     close = sim >= SAME or contained >= CONTAINED

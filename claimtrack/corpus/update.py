@@ -24,6 +24,7 @@ from claimtrack.corpus.relate import (
     Comparable,
     Relation,
     core_tokens,
+    could_relate,
     relate_tokens,
     unit_comparable,
 )
@@ -96,9 +97,30 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
             found = ms.unit_candidates(conn, probe, lo, hi, other_than=doc_id, shared=SHARED)
             probes.append((c, u, found))
             wanted.update(cid for cid, _ in found)
-    others = {o.id: o for o in ms.claims_by_id(conn, sorted(wanted))}
     their_units = {cid: {x.unit: x for x in us}
                    for cid, us in ms.units_of(conn, sorted(wanted)).items()}
+    # Most candidates share two common words and nothing more: relate_tokens would
+    # reject them on their core tokens alone (could_relate is exactly its test), so
+    # they are dropped before their claims, texts and comparables are read. Which
+    # pairs relate does not change; what is read grows with what relates.
+    terms: dict[tuple[str, int], frozenset[str]] = {}
+    kept = []
+    wanted = set()
+    for c, u, found in probes:
+        tu = frozenset(u.terms.split())
+        near = []
+        for cid, k in found:
+            v = their_units.get(cid, {}).get(k)
+            if v is None:
+                continue
+            if (cid, k) not in terms:
+                terms[cid, k] = frozenset(v.terms.split())
+            if could_relate(tu, terms[cid, k]):
+                near.append((cid, k))
+        kept.append((c, u, near))
+        wanted.update(cid for cid, _ in near)
+    probes = kept
+    others = {o.id: o for o in ms.claims_by_id(conn, sorted(wanted))}
     texts: dict[str, str] = {}
     seen: dict[tuple[str, int], tuple[Comparable, frozenset[str]]] = {}  # each unit read once
     per_pair: dict[tuple[str, str], list[tuple[Relation, ms.UnitRow, ms.UnitRow]]] = \

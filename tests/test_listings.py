@@ -1,0 +1,151 @@
+"""Stored listings (migration 8): `sources` and `entities` of the whole corpus are
+computed once, kept in their printed order and paged by SQL; any change to what they
+are computed from drops them, so a read after a write is what a fresh computation says."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import warnings
+from pathlib import Path
+
+import pytest
+from conftest import HAFTAR, run_cli
+
+from claimtrack import api, grades, readback
+
+
+@pytest.fixture
+def db(seeded_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded database, with no listing stored yet (reads of the
+    shared seeded database by other tests store theirs)."""
+    copy = tmp_path / "claimtrack.db"
+    shutil.copy(seeded_db, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DELETE FROM listing_state")
+        conn.execute("DELETE FROM listing_rows")
+    return copy
+
+
+def _stored(db: Path) -> set[str]:
+    with sqlite3.connect(db) as conn:
+        return {r[0] for r in conn.execute("SELECT listing FROM listing_state")}
+
+
+def _fresh(db: Path, command) -> list:
+    """The listing computed now, whatever is stored."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM listing_state")
+    return command(db)
+
+
+def _dumped(rows) -> list[dict]:
+    return [r.model_dump() for r in rows]
+
+
+@pytest.mark.parametrize("command", [api.sources, api.entities])
+def test_a_stored_listing_is_what_a_fresh_computation_says_and_pages_alike(db, command):
+    first = command(db)
+    assert _stored(db) == {command.__name__}
+    again = command(db)
+    assert _dumped(again) == _dumped(first)
+    assert len(first) > 3
+    assert _dumped(command(db, limit=2, offset=1)) == _dumped(first[1:3])
+    assert _dumped(command(db, limit=0)) == []
+    assert _dumped(command(db, offset=len(first))) == []
+    assert _dumped(_fresh(db, command)) == _dumped(first)
+
+
+def test_a_stored_listing_is_read_not_computed(db, monkeypatch):
+    rows = api.sources(db)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(grades, "list_sources", fail)
+    assert _dumped(api.sources(db, limit=50)) == _dumped(rows[:50])
+
+
+def test_grades_merges_and_removals_drop_the_stored_listings(db, tmp_path):
+    api.sources(db)
+    api.entities(db)
+    run_cli("sources", "grade", "Khalifa Haftar", "C", "--why", "party to the war", db=db)
+    assert _stored(db) == set()
+    graded = {r.name: r for r in api.sources(db)}
+    assert graded["Khalifa Haftar"].reliability == "C"
+
+    api.entities(db)
+    merged = run_cli("entities", "merge", "Khalifa Haftar", "Ahmed Al-Mismari", db=db)
+    assert merged.exit_code == 0, merged.stderr
+    assert _stored(db) == set()
+    names = [e.name for e in api.entities(db)]
+    assert "Ahmed Al-Mismari" not in names
+    assert _dumped(api.entities(db)) == _dumped(_fresh(db, api.entities))
+
+    before = api.sources(db)
+    removed = run_cli("rm", HAFTAR.name, db=db)
+    assert removed.exit_code == 0, removed.stderr
+    assert _stored(db) == set()
+    after = api.sources(db)
+    assert sum(r.claims for r in after) < sum(r.claims for r in before)
+    assert _dumped(after) == _dumped(_fresh(db, api.sources))
+
+    # and adding it back is a change too
+    shutil.copy(HAFTAR, tmp_path / HAFTAR.name)
+    assert run_cli("add", str(tmp_path / HAFTAR.name), db=db).exit_code == 0
+    assert _stored(db) == set()
+    assert _dumped(api.sources(db)) == _dumped(before)
+
+
+def test_a_listing_that_skipped_a_record_is_not_stored(db):
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE claims SET flags = 'not json' WHERE rowid = "
+                     "(SELECT min(rowid) FROM claims)")
+    for _ in range(2):  # said on every read, not only the first
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            api.sources(db)
+        assert any(issubclass(w.category, readback.SkippedRecord) for w in caught)
+    assert "sources" not in _stored(db)
+
+
+def test_a_read_only_database_is_listed_without_storing(db):
+    import sqlite_utils
+
+    expected = [1, 2, 3]
+    ro = sqlite_utils.Database(sqlite3.connect(f"file:{db}?mode=ro", uri=True))
+    got = readback.stored_listing(ro, "sources", lambda: expected, int, str, None, 0)
+    assert got == expected
+    assert "sources" not in _stored(db)
+
+
+def test_an_entity_selection_is_stored_and_dropped_by_a_merge(db):
+    """queries.entity_selection (show, claims --entity, timeline, report) is stored too."""
+
+    def chosen(name):
+        return api.show_entity(db, name).model_dump()
+
+    before = chosen("Khalifa Haftar")
+    assert any(k.startswith("entity selection") for k in _stored(db))
+    assert chosen("Khalifa Haftar") == before
+    assert _fresh(db, lambda p: chosen("Khalifa Haftar")) == before
+    assert run_cli("entities", "merge", "Khalifa Haftar", "Ahmed Al-Mismari", db=db).exit_code == 0
+    assert _stored(db) == set()
+    merged = chosen("Khalifa Haftar")
+    assert merged["total_claims"] > before["total_claims"]
+    assert _fresh(db, lambda p: chosen("Khalifa Haftar")) == merged
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM listing_rows").fetchone()[0] > 0
+    run_cli("sources", "grade", "Khalifa Haftar", "C", "--why", "party to the war", db=db)
+    with sqlite3.connect(db) as conn:  # the rows go with the state, not only hidden
+        assert conn.execute("SELECT count(*) FROM listing_rows").fetchone()[0] == 0
+
+
+def test_show_entity_reads_its_notes_stored_the_same_as_built(db):
+    """The entity record and the author's identifications (`via`) come back stored."""
+    first = api.show_entity(db, "Abu Abdullah Sadik")
+    assert "entity notes Abu Abdullah Sadik" in _stored(db)
+    vias = [c.via for d in first.documents for c in d.by + d.about if c.via]
+    assert vias, "the seeds identify Sadik as Belhadj: some claim rests on it"
+    again = api.show_entity(db, "Abu Abdullah Sadik")
+    assert again.model_dump() == first.model_dump()
