@@ -14,7 +14,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 from claimtrack import db as dbmod
 from claimtrack import extractor_names as names
@@ -32,6 +32,16 @@ from claimtrack.models import AddOutcome, Claim, Document, Extraction, ParsedInp
 from claimtrack.records import RECORD_EXTENSIONS, Pending, Unit, count_records, iter_records
 
 Progress = Callable[[int, int], None]  # (done, total)
+
+if TYPE_CHECKING:  # records the library returns, imported where they are built (start-up)
+    import sqlite_utils
+
+    from claimtrack.entities import DecisionResult
+    from claimtrack.grades import ClaimTags, GradeEntry, GradeResult, ImportResult, SourceRow
+    from claimtrack.models import DiffResult, Entity, EvalMetrics, Report
+    from claimtrack.queries import EntityView
+    from claimtrack.timeline import EntityDiff
+
 T = TypeVar("T")
 
 
@@ -81,7 +91,7 @@ class AddEvent:
                           error=str(self.error) if self.error is not None else None)
 
 
-def _existing(db_path: str | Path):
+def _existing(db_path: str | Path) -> sqlite_utils.Database:
     """Open a database that must already exist (reading, re-extracting, deciding)."""
     return dbmod.open_db(db_path, create=False)
 
@@ -212,10 +222,10 @@ class _AddRun:
                  emit: Callable[[AddEvent], None], progress: Progress | None):
         self.db_path, self.total, self.emit, self.progress = db_path, total, emit, progress
         self.done = 0
-        self._db = None
+        self._db: sqlite_utils.Database | None = None
 
     @property
-    def db(self):
+    def db(self) -> sqlite_utils.Database:
         if self._db is None:
             self._db = dbmod.open_db(self.db_path)
             _rematch_if_needed(self._db)
@@ -279,7 +289,7 @@ def _new_documents(units: Iterable[Unit], given: dict, run: _AddRun) -> Iterator
         yield parsed.model_copy(update=given) if given else parsed
 
 
-def _rematch_if_needed(db) -> None:
+def _rematch_if_needed(db: sqlite_utils.Database) -> None:
     """A database from before the cross-document index gets it built once, first."""
     from claimtrack import matchstore
     from claimtrack.corpus.update import rematch
@@ -395,7 +405,7 @@ def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None
 
 
 def show_entity(db_path: str | Path, name: str, author: bool = False,
-                limit: int | None = None, offset: int = 0):
+                limit: int | None = None, offset: int = 0) -> EntityView:
     """`claimtrack show --entity X`: a queries.EntityView of the claims by or about X,
     rows `offset` to `offset + limit` of them (all with None)."""
     page((), limit, offset)  # reject a bad page before the work
@@ -403,14 +413,14 @@ def show_entity(db_path: str | Path, name: str, author: bool = False,
                                offset=offset)
 
 
-def diff(db_path: str | Path, a: str, b: str):
+def diff(db_path: str | Path, a: str, b: str) -> DiffResult:
     """`claimtrack diff A B`: a diff.DiffResult, read from the stored matches."""
     from claimtrack.diff import diff_documents
 
     return diff_documents(_existing(db_path), a, b)
 
 
-def diff_entity(db_path: str | Path, name: str, limit: int | None = None):
+def diff_entity(db_path: str | Path, name: str, limit: int | None = None) -> EntityDiff:
     """`claimtrack diff --entity X`: a timeline.EntityDiff of the claims by or about X
     that more than one document tells or that a claim contradicts."""
     from claimtrack.timeline import entity_diff
@@ -445,7 +455,7 @@ def timeline(db_path: str | Path, claim: str | None = None, entity: str | None =
 
 
 def report(db_path: str | Path, entity: str | None = None, doc: str | None = None,
-           limit: int | None = None, offset: int = 0):
+           limit: int | None = None, offset: int = 0) -> Report:
     """The provenance report over one document, or all, optionally about one entity;
     with an entity, `limit`/`offset` page its claims (the report's `total_claims`
     says how many there are)."""
@@ -524,7 +534,7 @@ def reextract(db_path: str | Path, doc: str | None = None, progress: Progress | 
 
 
 def entities(db_path: str | Path, doc: str | None = None, limit: int | None = None,
-             offset: int = 0):
+             offset: int = 0) -> list[Entity]:
     """Entity records (claimtrack.models.Entity), most claims first, then by name."""
     from claimtrack.entities import list_entities
     from claimtrack.models import Entity
@@ -539,7 +549,7 @@ def entities(db_path: str | Path, doc: str | None = None, limit: int | None = No
 
 
 def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str | None = None,
-                    dry_run: bool = False):
+                    dry_run: bool = False) -> DecisionResult:
     """`entities merge A B` (B becomes an alias of A) or `entities split A B`."""
     from claimtrack.entities import decide
 
@@ -553,7 +563,7 @@ def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str |
 
 
 def sources(db_path: str | Path, doc: str | None = None, limit: int | None = None,
-            offset: int = 0):
+            offset: int = 0) -> list[SourceRow]:
     """`claimtrack sources`: grades.SourceRow per source (of one document, or all)."""
     from claimtrack.grades import SourceRow, list_sources, source_entities
 
@@ -572,7 +582,7 @@ def sources(db_path: str | Path, doc: str | None = None, limit: int | None = Non
 
 
 def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,
-                 who: str | None = None):
+                 who: str | None = None) -> GradeResult:
     """`claimtrack sources grade NAME GRADE`: log a reliability grade; a GradeResult
     (the GradeEntry, and how many stored claims it applies to: 0 is worth a word)."""
     from claimtrack.grades import GradeResult, claims_graded_by
@@ -583,7 +593,7 @@ def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,
     return GradeResult(entry=entry, claims=claims_graded_by(queries.claims(db), entry.source))
 
 
-def import_sources(db_path: str | Path, path: str | Path):
+def import_sources(db_path: str | Path, path: str | Path) -> ImportResult:
     """`claimtrack sources import FILE`: every grade of a CSV/YAML file, or none."""
     from claimtrack.grades import import_sources as log_file
 
@@ -591,7 +601,7 @@ def import_sources(db_path: str | Path, path: str | Path):
 
 
 def grade_log(db_path: str | Path, name: str | None = None, limit: int | None = None,
-              offset: int = 0):
+              offset: int = 0) -> list[GradeEntry]:
     """`claimtrack sources log [NAME]`: the grades log, oldest first."""
     from claimtrack.grades import grade_log as read_log
 
@@ -599,7 +609,7 @@ def grade_log(db_path: str | Path, name: str | None = None, limit: int | None = 
 
 
 def source_tags(db_path: str | Path, doc: str | None = None, limit: int | None = None,
-                offset: int = 0):
+                offset: int = 0) -> list[ClaimTags]:
     """`claimtrack sources tags`: each claim's MISP admiralty-scale tags."""
     from claimtrack.grades import claim_tags
 
@@ -609,7 +619,7 @@ def source_tags(db_path: str | Path, doc: str | None = None, limit: int | None =
 # --- eval (issue 4): scoring the extractor on a researcher's gold file ---
 
 
-def evaluate(gold_path: str, **options):
+def evaluate(gold_path: str, **options: Any) -> EvalMetrics:
     """`claimtrack eval GOLD.jsonl`: no database; an EvalMetrics record.
     Options as claimtrack.evaluate.evaluate (pred_path, jobs, only, errors, ...)."""
     from claimtrack.evaluate import evaluate as run_eval
