@@ -149,13 +149,34 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     unit_rows: list[ms.UnitMatchRow] = []
     for (a, b), found_rels in sorted(per_pair.items()):
         found_rels.sort(key=lambda t: (-t[0].similarity, _RANK[t[0].name], t[1].unit, t[2].unit))
-        rel = found_rels[0][0]
+        rel = claim_relation(found_rels)
         best.append(ms.MatchRow(a, b, rel.name, rel.similarity, rel.wider, rel.differences))
         unit_rows.extend(ms.UnitMatchRow(a, b, (x.start, x.end), (y.start, y.end), r.name,
                                          r.similarity, r.wider, r.differences, r.shared)
                          for r, x, y in found_rels if r.name != "related")
     ms.put_matches(conn, best)
     ms.put_unit_matches(conn, unit_rows)
+
+
+def claim_relation(found: Sequence[tuple[Relation, ms.UnitRow, ms.UnitRow]]) -> Relation:
+    """The claim-level relation of two claims from their related unit pairs (best
+    first). Clusters, and so independent origins and corroboration, are built from
+    it: two claims tell the same claim only as wholes (unit 0 against unit 0). A
+    part told elsewhere ("Nevada and South Carolina" inside a sentence about
+    campaign stops; one clause of "A, and B") aligns in `diff` (match_units) but
+    does not join the claims' clusters: joined by parts, clusters chain through
+    shared fragments into one component of unrelated claims (at 1,000 recombined
+    documents, one cluster of 1,691 claims in 699 documents). A contradiction of a
+    part stays a contradiction (it joins nothing, it is reported); anything else
+    is `related`: shown, never counted."""
+    for rel, x, y in found:
+        if x.unit == 0 and y.unit == 0 and rel.name != "related":
+            return rel
+    for rel, _, _ in found:
+        if rel.name == "contradicts":
+            return rel
+    top = found[0][0]
+    return Relation("related", top.similarity, differences=top.differences)
 
 
 def within_pairs(rows: Sequence[ms.WithinRow]) -> list[tuple[str, str]]:
