@@ -278,6 +278,17 @@ def _folds(nodes: Sequence[_Node]) -> list[tuple[int, int]]:
     return edges
 
 
+
+
+def _adjacent(edges: list[tuple[int, int]]) -> dict[int, list[int]]:
+    """A document's fold and author-identification edges, both ways, by node."""
+    adj: dict[int, list[int]] = defaultdict(list)
+    for a, b in edges:
+        adj[a].append(b)
+        adj[b].append(a)
+    return adj
+
+
 @dataclass
 class DocFacts:
     """A document's part of the entity graph (_DocBuilder), as stored in entity_facts."""
@@ -316,11 +327,7 @@ class DocFacts:
         return [(k, phase, seq) for k, (phase, seq) in out.items()]
 
     def adjacent(self) -> dict[int, list[int]]:
-        adj: dict[int, list[int]] = defaultdict(list)
-        for a, b in self.folds + self.author:
-            adj[a].append(b)
-            adj[b].append(a)
-        return adj
+        return _adjacent(self.folds + self.author)
 
 
 def _node_of(doc_id: str, stored: list) -> _Node:
@@ -890,11 +897,7 @@ class _Partial:
         return [self.by_seq[k] for k in sorted(self.by_seq)]
 
     def adjacent(self) -> dict[int, list[int]]:
-        adj: dict[int, list[int]] = defaultdict(list)
-        for a, b in self.folds + self.author:
-            adj[a].append(b)
-            adj[b].append(a)
-        return adj
+        return _adjacent(self.folds + self.author)
 
 
 class _NodeClosure(_Closure):
