@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from claimtrack import extractor_names as names
+from claimtrack.batching import batched
 from claimtrack.errors import ClaimtrackError, ExtractError
 from claimtrack.models import Extraction
 
@@ -113,17 +114,6 @@ def extract_shard(texts: list[str], extractor: str) -> list[tuple[str, Any]]:
             for r in extract_texts(texts, jobs=1, extractor=extractor)]
 
 
-def _shards(texts: Iterable[str], size: int) -> Iterator[list[str]]:
-    shard: list[str] = []
-    for t in texts:
-        shard.append(t)
-        if len(shard) == size:
-            yield shard
-            shard = []
-    if shard:
-        yield shard
-
-
 def extract_on(client: Any, texts: Iterable[str], extractor: str = names.DEFAULT,
                shard_size: int = SHARD, window: int | None = None,
                ) -> Iterator[Extraction | ExtractError]:
@@ -137,7 +127,7 @@ def extract_on(client: Any, texts: Iterable[str], extractor: str = names.DEFAULT
     ours = worker_extractor(extractor)
     if window is None:
         window = 2 * max(1, sum(client.nthreads().values()))
-    source = _shards(texts, shard_size)
+    source = batched(texts, shard_size)
     pending: deque[tuple[Any, int]] = deque()
 
     def submit() -> None:

@@ -20,6 +20,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from claimtrack import extractor_names as names
+from claimtrack.batching import batched
 from claimtrack.errors import ClaimtrackError, ExtractError
 from claimtrack.extract import pieces, workers
 from claimtrack.extract.author import author_statements
@@ -456,17 +457,6 @@ def _extract_batch(texts: list[str], batch_size: int, extractor: str,
     return [_extract_one(t, extractor) if r is None else r for t, r in zip(texts, out, strict=True)]
 
 
-def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for t in texts:
-        batch.append(t)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def extract_texts(
     texts: Iterable[str], jobs: int = 1, batch_size: int = 8,
     extractor: str = DEFAULT_EXTRACTOR,
@@ -483,9 +473,9 @@ def extract_texts(
     _check(extractor)
     work = functools.partial(_extract_batch, batch_size=batch_size, extractor=extractor)
     if jobs <= 1:
-        for batch in _batches(texts, batch_size):
+        for batch in batched(texts, batch_size):
             yield from work(batch)
         return
     get_nlp()
-    for out in workers.run(work, _batches(texts, batch_size), jobs):
+    for out in workers.run(work, batched(texts, batch_size), jobs):
         yield from out
