@@ -49,9 +49,14 @@ def page(rows: Sequence[T], limit: int | None = None, offset: int = 0) -> list[T
     """Rows `offset` to `offset + limit` of a listing (all from `offset` when `limit`
     is None): `--limit N --offset K` of every listing command. Applied after every
     filter, so a page is a page of what the filters selected, in the listing's order."""
+    check_page(limit, offset)
+    return list(rows[offset : None if limit is None else offset + limit])
+
+
+def check_page(limit: int | None, offset: int) -> None:
+    """Refuse a bad `--limit`/`--offset` (before any work, where a read pages in SQL)."""
     if offset < 0 or (limit is not None and limit < 0):
         raise ClaimtrackError("--limit and --offset take a number >= 0")
-    return list(rows[offset : None if limit is None else offset + limit])
 
 
 @dataclass
@@ -391,7 +396,7 @@ def claims(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[Claim]:
-    page((), limit, offset)  # reject a bad page before the work
+    check_page(limit, offset)
     return queries.claims(_existing(db_path), doc=doc, entity=entity, flag=flag, kind=kind,
                           cue_class=cue_class, author=author, limit=limit, offset=offset)
 
@@ -399,7 +404,7 @@ def claims(
 def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None,
             author: bool = False, limit: int | None = None, offset: int = 0) -> list[Claim]:
     """Claims carrying at least one flag (or the named one)."""
-    page((), limit, offset)  # reject a bad page before the work
+    check_page(limit, offset)
     return queries.claims(_existing(db_path), doc=doc, flag=flag, author=author, flagged=True,
                           limit=limit, offset=offset)
 
@@ -408,7 +413,7 @@ def show_entity(db_path: str | Path, name: str, author: bool = False,
                 limit: int | None = None, offset: int = 0) -> EntityView:
     """`claimtrack show --entity X`: a queries.EntityView of the claims by or about X,
     rows `offset` to `offset + limit` of them (all with None)."""
-    page((), limit, offset)  # reject a bad page before the work
+    check_page(limit, offset)
     return queries.entity_view(_existing(db_path), name, author=author, limit=limit,
                                offset=offset)
 
@@ -461,7 +466,7 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
     says how many there are)."""
     from claimtrack.report import build_report
 
-    page((), limit, offset)  # reject a bad page before the work
+    check_page(limit, offset)
     db = _existing(db_path)
     if entity:
         # the query layer's "by or about" (entity graph included), as claims/show select;
@@ -542,7 +547,7 @@ def entities(db_path: str | Path, doc: str | None = None, limit: int | None = No
     db = _existing(db_path)
     if doc is not None:
         return page(list_entities(db, doc=doc), limit, offset)
-    page((), limit, offset)  # the same word on a bad --limit or --offset
+    check_page(limit, offset)
     return readback.stored_listing(db, "entities", lambda: list_entities(db),
                                    Entity.model_validate_json, Entity.model_dump_json,
                                    limit, offset)
@@ -576,7 +581,7 @@ def sources(db_path: str | Path, doc: str | None = None, limit: int | None = Non
 
     if doc is not None:
         return page(listing(), limit, offset)
-    page((), limit, offset)  # the same word on a bad --limit or --offset
+    check_page(limit, offset)
     return readback.stored_listing(db, "sources", listing, SourceRow.model_validate_json,
                                    SourceRow.model_dump_json, limit, offset)
 
