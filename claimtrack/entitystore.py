@@ -10,6 +10,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from claimtrack.inlist import rows_in
+
 # single-word names of these labels are one entity across documents (EntityGraph._same_names)
 SAFE_SINGLE = frozenset({"ORG", "GPE", "LOC"})
 
@@ -133,15 +135,9 @@ def _assign(conn: sqlite3.Connection, nodes: list[tuple[str, int, str, int]],
 
 
 def _doc_edges(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str, dict]:
-    out = {}
-    ids = list(doc_ids)
-    for i in range(0, len(ids), 500):
-        part = ids[i : i + 500]
-        for doc_id, edges in conn.execute(
-                f"SELECT doc_id, edges FROM entity_facts WHERE doc_id IN "
-                f"({', '.join('?' * len(part))}) AND edges IS NOT NULL", part):
-            out[doc_id] = json.loads(edges)
-    return out
+    return {doc_id: json.loads(edges) for doc_id, edges in rows_in(
+        conn, "SELECT doc_id, edges FROM entity_facts WHERE doc_id IN ({keys}) "
+        "AND edges IS NOT NULL", doc_ids)}
 
 
 def remove_entity_nodes(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> None:

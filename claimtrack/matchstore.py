@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-CHUNK = 500  # ids per IN (...) query: below SQLite's variable limit
+from claimtrack.inlist import chunks, rows_in
 
 
 @dataclass(frozen=True)
@@ -45,19 +45,6 @@ def _claim(row: tuple) -> ClaimRow:
                     tuple(m for m in (row[6] or "").split(",") if m), *row[7:])
 
 
-def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
-
-
-def _rows_in(conn: sqlite3.Connection, sql: str, keys: Iterable[str]) -> Iterator[tuple]:
-    """The rows of `sql` for every key, asked in chunks below SQLite's variable limit:
-    `sql` names the IN list `{keys}` (each occurrence gets the same chunk)."""
-    times = sql.count("{keys}")
-    for part in _chunks(sorted(set(keys))):
-        yield from conn.execute(sql.format(keys=",".join("?" * len(part))), list(part) * times)
-
-
 def claims_of(conn: sqlite3.Connection, doc_id: str) -> list[ClaimRow]:
     rows = conn.execute(f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.doc_id = ? ORDER BY c.seq",
                         (doc_id,))
@@ -65,7 +52,7 @@ def claims_of(conn: sqlite3.Connection, doc_id: str) -> list[ClaimRow]:
 
 
 def claims_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> list[ClaimRow]:
-    rows = _rows_in(conn, f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.id IN ({{keys}})", ids)
+    rows = rows_in(conn, f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.id IN ({{keys}})", ids)
     return sorted((_claim(r) for r in rows), key=lambda c: c.id)
 
 
@@ -132,7 +119,7 @@ def put_units(conn: sqlite3.Connection, units: Iterable[UnitRow],
 def units_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[UnitRow]]:
     """claim id -> its stored units, in unit order."""
     out: dict[str, list[UnitRow]] = {}
-    rows = _rows_in(conn, "SELECT claim_id, unit, start, \"end\", terms FROM claim_units "
+    rows = rows_in(conn, "SELECT claim_id, unit, start, \"end\", terms FROM claim_units "
                     "WHERE claim_id IN ({keys})", ids)
     for r in sorted(rows):
         out.setdefault(r[0], []).append(UnitRow(*r))
@@ -216,7 +203,7 @@ def _match(row: tuple) -> MatchRow:
 
 def matches_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[MatchRow]:
     """Every stored match touching any of `ids`, ordered."""
-    found = {(r[0], r[1]): r for r in _rows_in(
+    found = {(r[0], r[1]): r for r in rows_in(
         conn, "SELECT a, b, relation, similarity, wider, differences FROM matches "
         "WHERE a IN ({keys}) UNION SELECT a, b, relation, similarity, wider, differences "
         "FROM matches WHERE b IN ({keys})", ids)}
@@ -226,7 +213,7 @@ def matches_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[MatchRow]:
 def edges_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str, str]]:
     """(a, b, relation) of the matches touching any of `ids` that shape clusters or
     their stats: `related` pairs do neither, and on a large corpus they are most rows."""
-    return sorted(set(_rows_in(
+    return sorted(set(rows_in(
         conn, "SELECT a, b, relation FROM matches WHERE a IN ({keys}) AND relation != 'related' "
         "UNION SELECT a, b, relation FROM matches WHERE b IN ({keys}) "
         "AND relation != 'related'", ids)))
@@ -265,19 +252,19 @@ def appearances(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Appearing]
 
 
 def cluster_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
-    return {r[0] for r in _rows_in(
+    return {r[0] for r in rows_in(
         conn, "SELECT cluster FROM clusters WHERE claim_id IN ({keys})", ids)}
 
 
 def members(conn: sqlite3.Connection, clusters: Sequence[str]) -> list[str]:
-    return sorted(r[0] for r in _rows_in(
+    return sorted(r[0] for r in rows_in(
         conn, "SELECT claim_id FROM clusters WHERE cluster IN ({keys})", clusters))
 
 
 def members_by_cluster(conn: sqlite3.Connection, clusters: Sequence[str]) -> dict[str, list[str]]:
     """cluster -> its claim ids, for many clusters in one pass."""
     out: dict[str, list[str]] = {}
-    for cid, cluster in _rows_in(
+    for cid, cluster in rows_in(
             conn, "SELECT claim_id, cluster FROM clusters WHERE cluster IN ({keys})", clusters):
         out.setdefault(cluster, []).append(cid)
     return out
@@ -306,7 +293,7 @@ def replace_clusters(conn: sqlite3.Connection, old: Iterable[str],
                      clusters: Sequence[ClusterRow], members_: Sequence[MemberRow]) -> None:
     """Drop the listed clusters and write their replacements."""
     old = sorted(set(old) | {c.cluster for c in clusters})
-    for part in _chunks(old):
+    for part in chunks(old):
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM cluster_stats WHERE cluster IN ({marks})", list(part))
         conn.execute(f"DELETE FROM clusters WHERE cluster IN ({marks})", list(part))
@@ -364,7 +351,7 @@ def within_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, set[str
     """claim id -> the claims of its own document stored as telling the same claim
     (before the read-time independence test: queries.py), for `ids`."""
     out: dict[str, set[str]] = {}
-    for a, b in _rows_in(conn, "SELECT a, b FROM within_matches WHERE a IN ({keys}) "
+    for a, b in rows_in(conn, "SELECT a, b FROM within_matches WHERE a IN ({keys}) "
                          "UNION SELECT a, b FROM within_matches WHERE b IN ({keys})", ids):
         out.setdefault(a, set()).add(b)
         out.setdefault(b, set()).add(a)
@@ -444,7 +431,7 @@ def duplicate_group(conn: sqlite3.Connection, doc_id: str) -> list[str]:
 
 
 def base_origins(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str, str]:
-    rows = _rows_in(conn, "SELECT id, base_origin FROM documents WHERE id IN ({keys})", doc_ids)
+    rows = rows_in(conn, "SELECT id, base_origin FROM documents WHERE id IN ({keys})", doc_ids)
     return {r[0]: r[1] or f"doc:{r[0]}" for r in rows}
 
 
@@ -460,7 +447,7 @@ def set_origin_keys(conn: sqlite3.Connection, keys: dict[str, str]) -> list[str]
 
 
 def claim_ids_of(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[str]:
-    return sorted(r[0] for r in _rows_in(
+    return sorted(r[0] for r in rows_in(
         conn, "SELECT id FROM claims WHERE doc_id IN ({keys})", doc_ids))
 
 
@@ -500,14 +487,14 @@ def cluster_facts(conn: sqlite3.Connection,
     added to without the index, or waiting for `rematch`) is missing."""
     if ids is None:
         return {r[0]: _facts(r) for r in conn.execute(_FACTS)}
-    return {r[0]: _facts(r) for r in _rows_in(conn, _FACTS + " WHERE c.claim_id IN ({keys})",
+    return {r[0]: _facts(r) for r in rows_in(conn, _FACTS + " WHERE c.claim_id IN ({keys})",
                                                ids)}
 
 
 def document_origins(conn: sqlite3.Connection,
                      doc_ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
     """document id -> (its origin key, its publisher), as the index keyed it."""
-    rows = _rows_in(conn, "SELECT id, origin_key, publisher FROM documents WHERE id IN ({keys})",
+    rows = rows_in(conn, "SELECT id, origin_key, publisher FROM documents WHERE id IN ({keys})",
                     doc_ids)
     return {r[0]: (r[1] or f"doc:{r[0]}", r[2]) for r in rows}
 
@@ -517,14 +504,14 @@ def document_origins(conn: sqlite3.Connection,
 
 def member_rows(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, MemberRow]:
     """claim id -> its clusters row (cluster, root, relay, copy, circular)."""
-    rows = _rows_in(conn, "SELECT claim_id, cluster, root, relay, copy, circular FROM clusters "
+    rows = rows_in(conn, "SELECT claim_id, cluster, root, relay, copy, circular FROM clusters "
                     "WHERE claim_id IN ({keys})", ids)
     return {r[0]: MemberRow(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5]) for r in rows}
 
 
 def cluster_rows(conn: sqlite3.Connection, clusters: Sequence[str]) -> dict[str, ClusterRow]:
     """cluster name -> its stored figures (claims, documents, origins, contradicted_by)."""
-    rows = _rows_in(conn, "SELECT cluster, claims, documents, origins, contradicted_by "
+    rows = rows_in(conn, "SELECT cluster, claims, documents, origins, contradicted_by "
                     "FROM cluster_stats WHERE cluster IN ({keys})", clusters)
     return {r[0]: ClusterRow(r[0], r[1], r[2], tuple(json.loads(r[3])), tuple(json.loads(r[4])))
             for r in rows}
@@ -537,7 +524,7 @@ def doc_of_claim(conn: sqlite3.Connection, claim_id: str) -> str | None:
 
 def docs_of_claims(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
     """claim id -> document id."""
-    return dict(_rows_in(conn, "SELECT id, doc_id FROM claims WHERE id IN ({keys})", ids))
+    return dict(rows_in(conn, "SELECT id, doc_id FROM claims WHERE id IN ({keys})", ids))
 
 
 def voice_rows(conn: sqlite3.Connection,
@@ -545,7 +532,7 @@ def voice_rows(conn: sqlite3.Connection,
     """Every claim of `doc_ids` (by document, then seq), each with whether the author
     states it (no source and no cue): what the within-document independence test of
     a read needs (queries.py)."""
-    rows = _rows_in(conn, f"SELECT {_CLAIM_COLS}, c.source_start IS NULL AND c.cue_start IS NULL "
+    rows = rows_in(conn, f"SELECT {_CLAIM_COLS}, c.source_start IS NULL AND c.cue_start IS NULL "
                     f"FROM claims c WHERE c.doc_id IN ({{keys}}) ORDER BY c.doc_id, c.seq",
                     doc_ids)
     return [(_claim(r[:-1]), bool(r[-1])) for r in rows]

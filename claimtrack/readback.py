@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import sqlite_utils
@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from claimtrack import store
 from claimtrack.entitystore import best_name
 from claimtrack.extractor_names import AUTHOR_RULE
+from claimtrack.inlist import rows_in
 from claimtrack.models import Alias, Claim, Mention, Span
 
 T = TypeVar("T")
@@ -279,15 +280,9 @@ def entity_nodes_in(db: sqlite_utils.Database, doc_id: str,
 def entity_edges(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> list[tuple[str, str, str]]:
     """(doc id, added, edges JSON) of documents whose facts are stored a node a row
     (migrations.split_entity_facts); a document missing here has none."""
-    out: list[tuple[str, str, str]] = []
-    ids = list(doc_ids)
-    for i in range(0, len(ids), 500):  # under SQLite's limit on parameters
-        part = ids[i : i + 500]
-        out.extend(db.conn.execute(
-            "SELECT f.doc_id, d.added, f.edges FROM entity_facts f JOIN documents d "
-            f"ON d.id = f.doc_id WHERE f.edges IS NOT NULL AND f.doc_id IN "
-            f"({', '.join('?' * len(part))})", part))
-    return out
+    return list(rows_in(
+        db.conn, "SELECT f.doc_id, d.added, f.edges FROM entity_facts f JOIN documents d "
+        "ON d.id = f.doc_id WHERE f.edges IS NOT NULL AND f.doc_id IN ({keys})", doc_ids))
 
 
 def _like(needle: str) -> str:
@@ -381,7 +376,7 @@ def component_nodes(db: sqlite_utils.Database, key: str | None = None,
                               (doc_id, seq)).fetchone()
         if row is not None:
             comps.add(row[0])
-    return list(_rows_in(db.conn, sql + "({marks})", sorted(comps)))
+    return list(rows_in(db.conn, sql + "({keys})", comps))
 
 
 def component_names(db: sqlite_utils.Database,
@@ -414,19 +409,13 @@ def component_names(db: sqlite_utils.Database,
         rows = conn.execute("SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
                             "GROUP BY comp, key")
     else:
-        rows = _rows_in(conn, "SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
-                              "WHERE comp IN ({marks}) GROUP BY comp, key", sorted(comps))
+        rows = rows_in(conn, "SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
+                             "WHERE comp IN ({keys}) GROUP BY comp, key", comps)
     for comp, *row in rows:
         if comp in comps:
             keys.setdefault(comp, []).append(tuple(row))
     names = {comp: best_name(keys[comp]) for comp in comps}
     return {cid: (f"entity {comp}", names[comp]) for cid, comp in comp_of.items()}
-
-
-def _rows_in(conn: sqlite3.Connection, sql: str, values: Sequence[str]) -> Iterator[tuple]:
-    for i in range(0, len(values), 500):  # under SQLite's limit on parameters
-        part = values[i : i + 500]
-        yield from conn.execute(sql.format(marks=", ".join("?" * len(part))), part)
 
 
 def count_documents(db: sqlite_utils.Database) -> int:

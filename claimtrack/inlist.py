@@ -1,0 +1,26 @@
+"""Queries over many keys (`WHERE x IN (...)`) asked in chunks below SQLite's limit on
+bound variables: the one helper the store modules share (matchstore, readback,
+entitystore), below all of them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
+
+CHUNK = 500  # keys per IN (...) query: below SQLite's variable limit
+
+T = TypeVar("T")
+
+
+def chunks(keys: Sequence[T]) -> Iterator[Sequence[T]]:
+    for i in range(0, len(keys), CHUNK):
+        yield keys[i : i + CHUNK]
+
+
+def rows_in(conn: sqlite3.Connection, sql: str, keys: Iterable[str]) -> Iterator[tuple]:
+    """The rows of `sql` for every key (each once, in sorted order), asked in chunks:
+    `sql` names the IN list `{keys}` (each occurrence gets the same chunk)."""
+    times = sql.count("{keys}")
+    for part in chunks(sorted(set(keys))):
+        yield from conn.execute(sql.format(keys=",".join("?" * len(part))), list(part) * times)
