@@ -323,9 +323,9 @@ def extract_sample(folder: Path):
 
 def store_and_match(db: Path, sample, work: Path) -> list[float]:
     """Seconds per document to store and match each sample document, on a copy of `db`."""
-    from claimtrack import db as dbmod
-    from claimtrack import store
     from claimtrack.corpus.update import document_added
+    from claimtrack.store import db as dbmod
+    from claimtrack.store import documents as store
 
     copy = work / "match-copy.db"
     for suffix in ("", "-wal", "-shm"):

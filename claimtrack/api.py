@@ -16,9 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
-from claimtrack import db as dbmod
 from claimtrack import extractor_names as names
-from claimtrack import queries, readback, store
+from claimtrack import queries
 from claimtrack.errors import (
     AlreadyStoredError,
     ClaimtrackError,
@@ -30,6 +29,9 @@ from claimtrack.errors import (
 )
 from claimtrack.models import AddOutcome, Claim, Document, Extraction, ParsedInput, Reextracted
 from claimtrack.records import RECORD_EXTENSIONS, Pending, Unit, count_records, iter_records
+from claimtrack.store import db as dbmod
+from claimtrack.store import documents as store
+from claimtrack.store import readback
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -296,8 +298,8 @@ def _new_documents(units: Iterable[Unit], given: dict, run: _AddRun) -> Iterator
 
 def _rematch_if_needed(db: sqlite_utils.Database) -> None:
     """A database from before the cross-document index gets it built once, first."""
-    from claimtrack import matchstore
     from claimtrack.corpus.update import rematch
+    from claimtrack.store import matchstore
 
     if matchstore.needs_rematch(db.conn):
         with dbmod.atomic(db.conn, "could not build the cross-document index"):

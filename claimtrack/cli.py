@@ -64,7 +64,7 @@ def reads(f: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import warnings
 
-        from claimtrack.readback import SkippedRecord
+        from claimtrack.store.readback import SkippedRecord
 
         said: set[str] = set()
         show = warnings.showwarning

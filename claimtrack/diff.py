@@ -27,10 +27,8 @@ from collections.abc import Mapping, Sequence
 
 import sqlite_utils
 
-from claimtrack import matchstore, readback, store
 from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.flags import DISTANCING, ENDORSING
-from claimtrack.matchstore import MatchRow, UnitMatchRow
 from claimtrack.models import (  # the diff records live in models.py; importable from here too
     Claim,
     ClaimPair,
@@ -45,6 +43,9 @@ from claimtrack.models import (  # the diff records live in models.py; importabl
     Span,
 )
 from claimtrack.similarity import cue_key, source_key
+from claimtrack.store import documents as store
+from claimtrack.store import matchstore, readback
+from claimtrack.store.matchstore import MatchRow, UnitMatchRow
 from claimtrack.text.names import normalise_name
 
 # Entity types worth comparing; dates and numbers would swamp the list.

@@ -43,11 +43,12 @@ from typing import TYPE_CHECKING, Literal
 
 import sqlite_utils
 
-from claimtrack import readback, store
 from claimtrack.aliases import describe
-from claimtrack.entitystore import SAFE_SINGLE
 from claimtrack.errors import NotFoundError
 from claimtrack.models import Alias, Claim, Entity, HeadlineMismatch, Record
+from claimtrack.store import documents as store
+from claimtrack.store import readback
+from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.names import HONORIFICS, canonical_name
 
 if TYPE_CHECKING:

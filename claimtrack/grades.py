@@ -29,10 +29,10 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
-from claimtrack import readback
-from claimtrack.db import atomic
 from claimtrack.errors import ClaimtrackError, InputError, NotFoundError
 from claimtrack.models import Claim, Record, SourceType
+from claimtrack.store import readback
+from claimtrack.store.db import atomic
 from claimtrack.text.names import canonical_name
 
 GRADES = ("A", "B", "C", "D", "E", "F")
@@ -448,7 +448,8 @@ def source_entities(db: sqlite_utils.Database, claims: list[Claim]) -> dict[str,
     """claim id -> (group key, name) of the entity its source resolves to, with the
     user's merges and splits replayed (entities.py). Claims whose source is no entity
     (the author, a bare pronoun nobody resolved) are left out."""
-    from claimtrack import entities, readback
+    from claimtrack import entities
+    from claimtrack.store import readback
 
     # named from the stored components where they can say it: no graph at all
     stored = readback.component_names(db, claims)

@@ -52,13 +52,14 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from claimtrack import matchstore, readback, store
 from claimtrack.credibility import Against, Corroboration
 from claimtrack.errors import NotFoundError
 from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.flags import FLAGS, make_flag
 from claimtrack.models import Chain, Claim, Entity, Record
 from claimtrack.provenance import chain_of, relay_roots
+from claimtrack.store import documents as store
+from claimtrack.store import matchstore, readback
 
 KINDS = ("direct", "indirect", "mixed")
 # codes of flag vocabulary v1 that v2 renamed: old scripts keep working

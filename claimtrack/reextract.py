@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 import sqlite_utils
 
 from claimtrack import extractor_names as names
-from claimtrack import store
 from claimtrack.assess import assess
 from claimtrack.models import Alias, Document, Extraction, Reextracted
+from claimtrack.store import documents as store
 
 Progress = Callable[[int, int], None]  # (done, total)
 

@@ -28,8 +28,8 @@ from claimtrack.models import (
     Span,
 )
 from claimtrack.provenance import chain_of
-from claimtrack.readback import skip
 from claimtrack.report_render import render_html, render_markdown, render_prov
+from claimtrack.store.readback import skip
 
 __all__ = [
     "REPORT_FORMATS",

@@ -20,11 +20,13 @@ from typing import Literal
 import sqlite_utils
 from pydantic import Field
 
-from claimtrack import matchstore, queries, readback, store
+from claimtrack import queries
 from claimtrack.diff import relayers
 from claimtrack.errors import NotFoundError
-from claimtrack.matchstore import MatchRow, MemberRow
 from claimtrack.models import Claim, Document, Record
+from claimtrack.store import documents as store
+from claimtrack.store import matchstore, readback
+from claimtrack.store.matchstore import MatchRow, MemberRow
 
 TimelineRelation = Literal[
     "itself",  # the claim asked about (for --entity: the cluster's first appearance)

@@ -366,10 +366,10 @@ def _work(index: int, kind: str, raw: bytes, ext: str) -> Outcome:
 
 
 def _store(db, out: Outcome) -> None:
-    from claimtrack import store
     from claimtrack.aliases import find_aliases, quoted_spans
     from claimtrack.assess import assess
     from claimtrack.errors import DatabaseError
+    from claimtrack.store import documents as store
 
     parsed, extraction = out.parsed, out.extraction
     try:
@@ -468,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.out or Path(tempfile.mkdtemp(prefix="claimtrack-fuzz-"))
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    from claimtrack import db as dbmod
+    from claimtrack.store import db as dbmod
 
     db_path = out_dir / "fuzz.db"
     if db_path.exists():

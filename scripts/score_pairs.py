@@ -157,8 +157,8 @@ def build_db(db: Path, texts: dict[str, str], workdir: Path) -> dict[str, str]:
 
 
 def stored_text(db: Path, doc_id: str) -> str:
-    from claimtrack import db as dbmod
-    from claimtrack import store
+    from claimtrack.store import db as dbmod
+    from claimtrack.store import documents as store
 
     return store.get_text(dbmod.open_db(db, create=False), doc_id)
 

@@ -9,9 +9,10 @@ import time
 
 import pytest
 
-from claimtrack import api, store
-from claimtrack import db as dbmod
+from claimtrack import api
 from claimtrack.errors import DocumentError, ExtractError, InputError, Interrupted
+from claimtrack.store import db as dbmod
+from claimtrack.store import documents as store
 
 
 def write_docs(tmp_path, n: int) -> list[str]:

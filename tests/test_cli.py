@@ -169,7 +169,7 @@ def test_not_a_sqlite_database(tmp_path):
 
 
 def test_database_from_a_newer_claimtrack(tmp_path):
-    from claimtrack.db import open_db
+    from claimtrack.store.db import open_db
 
     db = tmp_path / "new.db"
     open_db(db).conn.close()
@@ -201,7 +201,7 @@ def test_batch_keeps_good_files_and_lists_bad_ones(tmp_path):
 
 
 def test_a_failure_mid_batch_keeps_the_added_lines(tmp_path, monkeypatch):
-    from claimtrack import store
+    from claimtrack.store import documents as store
 
     real = store.add_document
 
@@ -221,7 +221,7 @@ def test_a_failure_mid_batch_keeps_the_added_lines(tmp_path, monkeypatch):
 
 
 def test_ctrl_c_lists_what_was_stored_and_exits_130(tmp_path, monkeypatch):
-    from claimtrack import store
+    from claimtrack.store import documents as store
 
     real = store.add_document
 
@@ -243,7 +243,7 @@ def test_ctrl_c_lists_what_was_stored_and_exits_130(tmp_path, monkeypatch):
 
 def test_reading_commands_work_on_a_read_only_database(seeded_db, monkeypatch):
     # As root, permission bits stop nothing: force the path a read-only file takes.
-    monkeypatch.setattr("claimtrack.db._writable", lambda p: False)
+    monkeypatch.setattr("claimtrack.store.db._writable", lambda p: False)
     for command in (["docs"], ["claims"], ["flags"], ["entities"], ["sources"]):
         result = run_cli(*command, "--json", db=seeded_db)
         assert result.exit_code == 0, (command, result.stderr)
@@ -326,8 +326,8 @@ def test_diff_with_itself_is_empty(seeded_db):
 
 
 def test_report_quotes_slice_the_stored_text(seeded_db):
-    from claimtrack import db as dbmod
-    from claimtrack import store
+    from claimtrack.store import db as dbmod
+    from claimtrack.store import documents as store
 
     result = run_cli("report", "--format", "json", db=seeded_db)
     assert result.exit_code == 0, result.stderr

@@ -47,7 +47,7 @@ def reported(err: str, origin: str) -> str | None:
 
 @pytest.mark.timeout(400)
 def test_two_overlapping_adds_and_a_reader(tmp_path):
-    from claimtrack import db as dbmod
+    from claimtrack.store import db as dbmod
 
     paths = [str(p) for p in write_corpus(tmp_path / "docs", 16, SEED)]  # 18 documents
     assert len(paths) == 18

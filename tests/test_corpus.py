@@ -141,9 +141,10 @@ def read_time_within(db: Path) -> dict[str, set[str]]:
     stored: relate() over every pair of every document's claims, then the voices test."""
     from collections import defaultdict
 
-    from claimtrack import matchstore, queries
+    from claimtrack import queries
     from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
-    from claimtrack.db import open_db
+    from claimtrack.store import matchstore
+    from claimtrack.store.db import open_db
     from claimtrack.text.compare import compared_text
 
     handle = open_db(db)
@@ -193,8 +194,9 @@ def read_time_within(db: Path) -> dict[str, set[str]]:
 
 
 def stored_within(db: Path) -> dict[str, set[str]]:
-    from claimtrack import matchstore, queries
-    from claimtrack.db import open_db
+    from claimtrack import queries
+    from claimtrack.store import matchstore
+    from claimtrack.store.db import open_db
 
     handle = open_db(db)
     ids = [c.id for c in queries.read(handle)]

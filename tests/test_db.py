@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from claimtrack.db import open_db
 from claimtrack.errors import DatabaseError
-from claimtrack.migrations import LATEST, current_version
+from claimtrack.store.db import open_db
+from claimtrack.store.migrations import LATEST, current_version
 
 
 def test_creates_and_migrates(tmp_path):
@@ -84,7 +84,7 @@ def test_directory_is_refused(tmp_path):
 
 
 def test_locked_database(tmp_path, monkeypatch):
-    monkeypatch.setattr("claimtrack.db.BUSY_TIMEOUT", 0.1)
+    monkeypatch.setattr("claimtrack.store.db.BUSY_TIMEOUT", 0.1)
     path = tmp_path / "busy.db"
     holder = sqlite3.connect(path)
     holder.execute("BEGIN EXCLUSIVE")
@@ -127,7 +127,7 @@ def test_an_older_rollback_journal_database_becomes_wal(tmp_path):
 
 
 def test_busy_timeout_from_environment(monkeypatch):
-    from claimtrack.db import busy_timeout
+    from claimtrack.store.db import busy_timeout
 
     monkeypatch.delenv("CLAIMTRACK_BUSY_TIMEOUT", raising=False)
     assert busy_timeout() == 60.0
@@ -143,7 +143,7 @@ def test_lock_holder_is_named_only_when_the_os_knows(tmp_path):
     import sys
     from pathlib import Path
 
-    from claimtrack.db import lock_holder
+    from claimtrack.store.db import lock_holder
 
     if not Path("/proc/locks").exists():
         pytest.skip("no /proc/locks here")
@@ -159,7 +159,7 @@ def test_lock_holder_is_named_only_when_the_os_knows(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "held"
         assert lock_holder(path) == holder.pid
-        from claimtrack.db import _holder_text
+        from claimtrack.store.db import _holder_text
         said = _holder_text(path)
         assert said.startswith(f"process {holder.pid} (") and "\n" not in said
     finally:
@@ -193,7 +193,7 @@ def test_readonly_open_reads_and_never_writes(tmp_path):
 def test_unwritable_database_is_opened_read_only_for_reading(tmp_path, monkeypatch):
     path = tmp_path / "ro.db"
     _stored_db(path)
-    monkeypatch.setattr("claimtrack.db._writable", lambda p: False)
+    monkeypatch.setattr("claimtrack.store.db._writable", lambda p: False)
     db = open_db(path, create=False)
     assert db.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
     assert db.conn.execute("PRAGMA query_only").fetchone()[0] == 1
@@ -213,7 +213,7 @@ def test_readonly_older_schema_is_not_migrated(tmp_path):
 
 
 def test_wal_database_in_a_folder_without_shm_opens_immutable(tmp_path):
-    from claimtrack.db import _connect_ro
+    from claimtrack.store.db import _connect_ro
 
     path = tmp_path / "ro.db"
     _stored_db(path)

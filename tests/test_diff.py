@@ -15,9 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_corpus import ARTICLES, build, doc_ids
 
-from claimtrack import store
 from claimtrack.corpus.update import document_added
-from claimtrack.db import open_db
 from claimtrack.diff import (
     DiffResult,
     diff_claims,
@@ -26,7 +24,6 @@ from claimtrack.diff import (
     sourcing_profile,
 )
 from claimtrack.flags import make_flag
-from claimtrack.matchstore import MatchRow
 from claimtrack.models import (
     Attribution,
     Claim,
@@ -38,6 +35,9 @@ from claimtrack.models import (
     Span,
 )
 from claimtrack.similarity import normalise_name as normalise
+from claimtrack.store import documents as store
+from claimtrack.store.db import open_db
+from claimtrack.store.matchstore import MatchRow
 
 
 def at(text: str, phrase: str) -> Span:

@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimtrack import api, entities
-from claimtrack.db import open_db
 from claimtrack.entities import Decision, EntityGraph, name_key
 from claimtrack.errors import NotFoundError
 from claimtrack.models import Alias, Claim, SourceInfo, Span
+from claimtrack.store.db import open_db
 
 
 def claim(doc: str, seq: int, text: str, source: str | None, entity: str | None = None,
@@ -385,7 +385,7 @@ def test_entity_nodes_are_the_facts_a_node_a_row(db_path):
     """entity_nodes holds each stored node of entity_facts under its name key, and the
     edges row its folds, identifications and first named node; dropping the facts
     (a trigger, or rm) takes the node rows along."""
-    from claimtrack.migrations import split_entity_facts
+    from claimtrack.store.migrations import split_entity_facts
 
     db = open_db(db_path)
     facts = db.conn.execute("SELECT doc_id, facts, edges FROM entity_facts").fetchall()
@@ -416,7 +416,7 @@ def _partitions(db):
 
 
 def _check_components(db_path):
-    from claimtrack import readback
+    from claimtrack.store import readback
 
     db = open_db(db_path)
     stored, graph, whole = _partitions(db)
@@ -455,7 +455,7 @@ def test_stored_components_are_the_graphs_entities_as_documents_come_and_go(tmp_
 
 
 def test_an_edit_behind_the_store_marks_the_components_stale_until_rematch(db_path):
-    from claimtrack import readback
+    from claimtrack.store import readback
 
     db = open_db(db_path)
     claims = api.claims(db_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import BELHADJ, HAFTAR, SEEDS, run_cli
 
-from claimtrack.db import open_db
+from claimtrack.store.db import open_db
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +241,7 @@ def test_entity_selection_reads_candidates_and_finds_what_a_full_scan_finds(seed
     matchers find over every claim, for every name and surname the seeds hold, with a
     merge and a split replayed."""
     from claimtrack import entities, queries
-    from claimtrack.db import open_db
+    from claimtrack.store.db import open_db
 
     db_path = tmp_path / "copy.db"
     db_path.write_bytes(seeded_db.read_bytes())

@@ -201,8 +201,8 @@ def test_add_stores_valid_text_with_exact_offsets(fuzz_db, tmp_path_factory, raw
     docs = [d for d in result.added] + [d for _, d in result.unchanged]
     assert len(docs) == 1
     doc = docs[0]
-    from claimtrack import db as dbmod
-    from claimtrack import store
+    from claimtrack.store import db as dbmod
+    from claimtrack.store import documents as store
 
     db = dbmod.open_db(fuzz_db)
     try:

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimtrack import db as dbmod
 from claimtrack.errors import ClaimtrackError, InputError, NotFoundError
 from claimtrack.grades import (
     GRADES,
@@ -26,6 +25,7 @@ from claimtrack.grades import (
     source_name,
 )
 from claimtrack.models import Claim, Flag, SourceInfo, Span
+from claimtrack.store import db as dbmod
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import HAFTAR, run_cli
 
-from claimtrack import api, grades, readback
+from claimtrack import api, grades
+from claimtrack.store import readback
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from claimtrack import migrations
-from claimtrack.migrations import LATEST, MIGRATIONS, Migration, current_version, migrate
+from claimtrack.store import migrations
+from claimtrack.store.migrations import LATEST, MIGRATIONS, Migration, current_version, migrate
 
 
 def test_versions_are_numbered_in_order():
@@ -56,8 +56,8 @@ def test_callable_migration_runs_in_order(tmp_path, monkeypatch):
 
 
 def test_schema_file_matches_fresh_database():
-    """Fails when migrations change without `python -m claimtrack.migrations`."""
-    assert migrations.SCHEMA_FILE.exists(), "run `python -m claimtrack.migrations`"
+    """Fails when migrations change without `python -m claimtrack.store.migrations`."""
+    assert migrations.SCHEMA_FILE.exists(), "run `python -m claimtrack.store.migrations`"
     assert migrations.SCHEMA_FILE.read_text(encoding="utf-8") == migrations.fresh_schema()
 
 

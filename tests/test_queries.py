@@ -6,12 +6,13 @@ import hashlib
 
 import pytest
 
-from claimtrack import queries, store
+from claimtrack import queries
 from claimtrack.corpus.update import document_added
-from claimtrack.db import open_db
 from claimtrack.errors import NotFoundError
 from claimtrack.flags import make_flag
 from claimtrack.models import Attribution, Extraction, ParsedInput, SourceInfo, Span
+from claimtrack.store import documents as store
+from claimtrack.store.db import open_db
 
 
 def add(db, origin: str, text: str, atts: list[tuple], publisher: str | None = None,

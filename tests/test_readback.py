@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from claimtrack import readback
-from claimtrack.db import open_db
-from claimtrack.readback import SkippedRecord
+from claimtrack.store import readback
+from claimtrack.store.db import open_db
+from claimtrack.store.readback import SkippedRecord
 
 # the read commands; each must survive every damaged row below
 READS = [

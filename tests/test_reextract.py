@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import BELHADJ, HAFTAR, claims_json, run_cli
 
-from claimtrack import api, store
-from claimtrack import db as dbmod
+from claimtrack import api
 from claimtrack.errors import NotFoundError
+from claimtrack.store import db as dbmod
+from claimtrack.store import documents as store
 
 
 @pytest.fixture()

@@ -17,7 +17,6 @@ from prov.model import ProvDocument
 from claimtrack.errors import DatabaseError
 from claimtrack.flags import make_flag
 from claimtrack.models import Claim, Document, Span
-from claimtrack.readback import SkippedRecord
 from claimtrack.report import (
     REPORT_FORMATS,
     Report,
@@ -29,6 +28,7 @@ from claimtrack.report import (
     render_markdown,
     render_prov,
 )
+from claimtrack.store.readback import SkippedRecord
 
 TEXT = (
     "Tensions rose <script>alert('x')</script> in the east.\n\n"

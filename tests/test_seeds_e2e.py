@@ -143,8 +143,8 @@ def test_accused_and_self_citation_and_headline(haftar):
 
 
 def test_every_offset_points_at_its_text(seeded_db, docs):
-    from claimtrack import db as dbmod
-    from claimtrack import store
+    from claimtrack.store import db as dbmod
+    from claimtrack.store import documents as store
 
     conn = dbmod.open_db(seeded_db)
     for d in docs.values():

@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from claimtrack import store
-from claimtrack.db import open_db
 from claimtrack.errors import DatabaseError, NotFoundError
 from claimtrack.flags import make_flag
 from claimtrack.models import Attribution, Extraction, Link, Mention, ParsedInput, Span
+from claimtrack.store import documents as store
+from claimtrack.store.db import open_db
 
 TEXT = (
     "Ahmed Al-Mismari claimed that rivals met Al-Qaeda leaders, according to Libya Observer. "
@@ -256,7 +256,7 @@ def test_readers_name_unknown_documents(db):
 
 
 def test_locked_database_fails_cleanly(tmp_path, monkeypatch):
-    monkeypatch.setattr("claimtrack.db.BUSY_TIMEOUT", 0.1)
+    monkeypatch.setattr("claimtrack.store.db.BUSY_TIMEOUT", 0.1)
     path = tmp_path / "t.db"
     db = open_db(path)
     holder = sqlite3.connect(path)

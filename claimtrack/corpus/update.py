@@ -16,7 +16,6 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from claimtrack import matchstore as ms
 from claimtrack.corpus import neardup
 from claimtrack.corpus.index import SHARED, prefix, size_bounds
 from claimtrack.corpus.origins import Appearance, trace
@@ -28,10 +27,11 @@ from claimtrack.corpus.relate import (
     relate_tokens,
     unit_comparable,
 )
-from claimtrack.entitystore import rebuild_entity_components
 from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.provenance import relay_roots
 from claimtrack.similarity import normalise_name
+from claimtrack.store import matchstore as ms
+from claimtrack.store.entitystore import rebuild_entity_components
 from claimtrack.text.compare import compared_text
 from claimtrack.text.units import units
 from claimtrack.zones import outlet_key

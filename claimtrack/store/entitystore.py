@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from claimtrack.inlist import rows_in
+from claimtrack.store.inlist import rows_in
 
 # single-word names of these labels are one entity across documents (EntityGraph._same_names)
 SAFE_SINGLE = frozenset({"ORG", "GPE", "LOC"})

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from claimtrack.inlist import chunks, rows_in
+from claimtrack.store.inlist import chunks, rows_in
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import sqlite_utils
-from pydantic import ValidationError
 
-from claimtrack import store
-from claimtrack.entitystore import best_name
 from claimtrack.extractor_names import AUTHOR_RULE
-from claimtrack.inlist import rows_in
 from claimtrack.models import Alias, Claim, Mention, Span
+from claimtrack.store import documents as store
+from claimtrack.store.entitystore import best_name
+from claimtrack.store.inlist import rows_in
+from claimtrack.store.rows import SkippedRecord, convert, skip  # noqa: F401 - re-exported
+from claimtrack.store.rows import problem as row_problem
 
 T = TypeVar("T")
 R = TypeVar("R")  # a stored row: a dict or a tuple
@@ -35,35 +36,6 @@ R = TypeVar("R")  # a stored row: a dict or a tuple
 _JSON_COLUMNS = ("flags", "source_info", "source_fragments", "cue_fragments",
                  "content_fragments")
 _SPANS = ("source", "cue", "content")
-
-
-class SkippedRecord(UserWarning):
-    """A stored record a read could not use; the read went on without it."""
-
-
-def skip(what: str, why: str) -> None:
-    """Warn that `what` ("claim abc123:4") was left out of a read because `why`."""
-    warnings.warn(f"skipped {what}: {why}", SkippedRecord, stacklevel=2)
-
-
-def _problem(e: Exception) -> str:
-    """One line for what a conversion raised."""
-    if isinstance(e, ValidationError):
-        err = e.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "record"
-        return f"invalid {where}: {err['msg']}"
-    return f"unreadable ({type(e).__name__}: {e})" if str(e) else type(e).__name__
-
-
-def convert(rows: Iterable[R], make: Callable[[R], T], name: Callable[[R], str]) -> list[T]:
-    """`make(row)` for each row; a row it cannot convert is skipped with a warning."""
-    out = []
-    for row in rows:
-        try:
-            out.append(make(row))
-        except Exception as e:  # noqa: BLE001 - any damage to one row costs only that row
-            skip(name(row), _problem(e))
-    return out
 
 
 def _claim_problem(row: dict[str, Any]) -> str | None:
@@ -145,7 +117,7 @@ def read_claims(
                 claim = store._claim({k: v for k, v in row.items() if not k.startswith("_")})
                 problem = _fragments_inside(claim, row["_doc_chars"])
             except Exception as e:  # noqa: BLE001 - one damaged row costs only that row
-                problem = _problem(e)
+                problem = row_problem(e)
         if problem is not None:
             problems.append((what, problem + _REEXTRACT.format(doc=row.get("doc_id"))))
             continue

@@ -16,15 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
-from claimtrack.db import atomic, problem
-from claimtrack.entitystore import (
-    _join_components,
-    node_columns,
-    remove_entity_nodes,
-)
 from claimtrack.errors import AlreadyStoredError, DatabaseError, DocumentError, NotFoundError
 from claimtrack.extractor_names import AUTHOR_RULE
-from claimtrack.migrations import split_entity_facts
 from claimtrack.models import (
     Alias,
     Attribution,
@@ -39,6 +32,14 @@ from claimtrack.models import (
     Span,
     Stance,
 )
+from claimtrack.store.db import atomic, problem
+from claimtrack.store.entitystore import (
+    _join_components,
+    node_columns,
+    remove_entity_nodes,
+)
+from claimtrack.store.migrations import split_entity_facts
+from claimtrack.store.rows import convert
 from claimtrack.text.compare import compared_text
 
 # Work derived from a document's stored rows, run inside the transaction that writes them.
@@ -312,8 +313,6 @@ def find_by_sha(db: sqlite_utils.Database, sha256: str) -> Document | None:
 def list_documents(db: sqlite_utils.Database) -> list[Document]:
     """All documents, oldest first (ties by id), with their claim counts; a row that
     cannot be read back is left out with a warning (claimtrack.readback)."""
-    from claimtrack.readback import convert  # readback imports this module
-
     rows = _rows(db, f"SELECT {_DOC_COLUMNS} FROM documents d ORDER BY d.added, d.id")
     return convert(rows, _document, lambda r: f"document {r['id']}")
 

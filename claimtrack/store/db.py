@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlite_utils
 
 from claimtrack.errors import DatabaseError
-from claimtrack.migrations import LATEST, current_version, migrate
+from claimtrack.store.migrations import LATEST, current_version, migrate
 
 # Seconds a write waits for another process holding the write lock before the
 # document fails; CLAIMTRACK_BUSY_TIMEOUT overrides it. A minute covers a
