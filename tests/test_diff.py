@@ -539,3 +539,29 @@ def test_aligned_pairs_carry_both_claims_with_their_aligned_parts(story, tmp_pat
     mirrored = diff_json(db2, b, a)
     assert [(p["a"]["content"], p["b"]["content"]) for p in mirrored["aligned"]] == [
         (pair["b"]["content"], pair["a"]["content"])]
+
+
+def test_a_dated_two_word_claim_is_indexed_and_aligned(tmp_path):
+    """"reopen on Monday" / "reopen Monday": two core tokens and a date. The index
+    (prefix, size bounds) and the decision count the date alike, so the pair is found
+    whichever document came first, and another weekday is a contradiction."""
+    texts = {
+        "a.txt": "Bridge to reopen\n\nCity officials said the bridge will reopen on Monday.\n",
+        "b.txt": "Repairs done\n\nThe bridge will reopen Monday, a city spokeswoman said.\n",
+        "c.txt": "Delay\n\nThe bridge will reopen Tuesday, the transport department said.\n",
+    }
+    for order in (["a.txt", "b.txt", "c.txt"], ["c.txt", "b.txt", "a.txt"]):
+        folder = tmp_path / "-".join(order)
+        folder.mkdir()
+        db = folder / "claimtrack.db"
+        for name in order:
+            (folder / name).write_text(texts[name], encoding="utf-8")
+            assert run_cli("add", str(folder / name), db=db).exit_code == 0
+        ids = {Path(d["origin"]).name: d["id"]
+               for d in json.loads(run_cli("docs", "--json", db=db).stdout)}
+        same = diff_json(db, ids["a.txt"], ids["b.txt"])
+        assert [(p["relation"], p["a"]["content"]["text"], p["b"]["content"]["text"])
+                for p in same["aligned"]] == [
+            ("same", "the bridge will reopen on Monday", "The bridge will reopen Monday")]
+        other = diff_json(db, ids["a.txt"], ids["c.txt"])
+        assert [p["relation"] for p in other["contradictions"]] == ["contradicts"]

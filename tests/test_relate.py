@@ -67,6 +67,17 @@ def test_short_contents_never_match():
     assert relate(C("it is true"), C("it is true")) is None
 
 
+def test_a_date_counts_toward_the_size_of_a_content():
+    # two core tokens (bridge, reopen) and a date: a claim, told with or without "on"
+    r = relate(C("the bridge will reopen on Monday"), C("The bridge will reopen Monday"))
+    assert r is not None and r.name == "same"
+    r = relate(C("the bridge will reopen on Monday"), C("the bridge will reopen Tuesday"))
+    assert r is not None and r.name == "contradicts"
+    assert r.differences == ("dates: monday vs tuesday",)
+    # two core tokens and nothing else stay too short
+    assert relate(C("the bridge will reopen"), C("The bridge will reopen")) is None
+
+
 def test_modality_is_a_difference_not_a_contradiction():
     r = relate(C("the plant could close next year", modality=("could",)),
                C("the plant will close next year"))

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
-from claimtrack.corpus.relate import JACCARD_FLOOR, MIN_SHARED, MIN_TOKENS
+from claimtrack.corpus.relate import JACCARD_FLOOR, MIN_SHARED, MIN_TOKENS, MIN_TOKENS_DATED
 
 
 @lru_cache(maxsize=1)
@@ -54,14 +54,17 @@ def prefix_length(n: int, floor: float = JACCARD_FLOOR) -> int:
     return min(n, n - math.ceil(floor * n - 1e-9) + SHARED)
 
 
-def prefix(tokens: Iterable[str], floor: float = JACCARD_FLOOR) -> list[str]:
-    """The tokens a claim is indexed and probed under (none for too-short contents)."""
+def prefix(tokens: Iterable[str], floor: float = JACCARD_FLOOR,
+           least: int = MIN_TOKENS) -> list[str]:
+    """The tokens a claim is indexed and probed under (none for too-short contents;
+    `least`: relate.min_tokens of its text, 2 where it states a number or date)."""
     toks = ordered(tokens)
-    if len(toks) < MIN_TOKENS:
+    if len(toks) < least:
         return []
     return toks[: prefix_length(len(toks), floor)]
 
 
 def size_bounds(n: int, floor: float = JACCARD_FLOOR) -> tuple[int, int]:
-    """Token-set sizes a partner of an n-token claim can have at Jaccard >= floor."""
-    return max(MIN_TOKENS, math.ceil(floor * n - 1e-9)), math.floor(n / floor + 1e-9)
+    """Token-set sizes a partner of an n-token claim can have at Jaccard >= floor
+    (a partner stating a number or a date may have one token fewer than MIN_TOKENS)."""
+    return max(MIN_TOKENS_DATED, math.ceil(floor * n - 1e-9)), math.floor(n / floor + 1e-9)

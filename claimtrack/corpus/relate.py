@@ -59,6 +59,10 @@ POLAR_EXTENT = 2  # and at most this many tokens more on one side
 POLAR_WORDS = 3  # and at most this many words more, function words included
 MIX = 1.0  # share of the IDF-weighted measure in the similarity (the rest: unweighted)
 MIN_TOKENS = 3  # "Clinton" alone is a shared name, not a shared claim
+# ...but a number or a date counts toward it: "the bridge will reopen Monday" is two
+# core tokens and a date (numbers and dates leave the compared tokens, see core_tokens),
+# and it is a claim; without this it never matched "the bridge will reopen on Monday"
+MIN_TOKENS_DATED = 2
 _EXTRA = 2  # tokens the larger side must add to be "more specific"
 
 _NUMBER_WORDS = {
@@ -260,15 +264,24 @@ def _extent(text: str) -> int:
     return sum(1 for w in re.findall(r"\w+", text.casefold()) if w not in _SIGN_WORDS)
 
 
+def min_tokens(text: str) -> int:
+    """The fewest core tokens a unit of `text` needs to relate: one fewer when it
+    states a number or a date, which the core tokens leave out."""
+    return MIN_TOKENS_DATED if numbers(text) or dates(text) else MIN_TOKENS
+
+
 def relate(a: Comparable, b: Comparable) -> Relation | None:
     """How `a` and `b` relate, or None when they are not about the same thing."""
     return relate_tokens(a, b, core_tokens(a.text), core_tokens(b.text))
 
 
-def _measured(ta: frozenset[str], tb: frozenset[str]) -> tuple[float, float] | None:
+def _measured(ta: frozenset[str], tb: frozenset[str], min_a: int = MIN_TOKENS_DATED,
+              min_b: int = MIN_TOKENS_DATED) -> tuple[float, float] | None:
     """(similarity, containment) of two token sets that can relate; None when their
-    tokens alone rule any relation out (relate_tokens then returns None)."""
-    if len(ta) < MIN_TOKENS or len(tb) < MIN_TOKENS:
+    tokens alone rule any relation out (relate_tokens then returns None). `min_a` and
+    `min_b`: each side's fewest tokens (min_tokens of its text); without the texts,
+    the lower bound of any unit."""
+    if len(ta) < min_a or len(tb) < min_b:
         return None
     common = len(ta & tb)
     if common < MIN_SHARED or common < JACCARD_FLOOR * (len(ta) + len(tb) - common):
@@ -281,15 +294,16 @@ def _measured(ta: frozenset[str], tb: frozenset[str]) -> tuple[float, float] | N
 
 def could_relate(ta: frozenset[str], tb: frozenset[str]) -> bool:
     """Whether relate_tokens can relate claims (units) with these core token sets:
-    exactly its tests on the tokens alone, so a caller can drop the candidates it
-    would reject before reading their claims and texts."""
+    its tests on the tokens alone (the size test at its lowest, which the texts may
+    raise), so a caller can drop the candidates it would reject before reading their
+    claims and texts."""
     return _measured(ta, tb) is not None
 
 
 def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
                   tb: frozenset[str]) -> Relation | None:
     """relate() with the core token sets already known (the index keeps them)."""
-    gate = _measured(ta, tb)
+    gate = _measured(ta, tb, min_tokens(a.text), min_tokens(b.text))
     if gate is None:
         return None
     sim, contained = gate

@@ -24,6 +24,7 @@ from claimtrack.corpus.relate import (
     Relation,
     core_tokens,
     could_relate,
+    min_tokens,
     relate_tokens,
     unit_comparable,
 )
@@ -72,7 +73,8 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
         found[c.id] = us = claim_units(c, spans[c.id], text)
         for u in us:
             toks = u.terms.split()
-            rows.extend((t, c.id, u.unit, len(toks)) for t in prefix(toks))
+            least = min_tokens(unit_comparable_of(c, u, text).text)
+            rows.extend((t, c.id, u.unit, len(toks)) for t in prefix(toks, least=least))
     ms.put_units(conn, [u for us in found.values() for u in us], rows)
     return found
 
@@ -90,7 +92,7 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     for c in claims:
         for u in mine.get(c.id, []):
             toks = u.terms.split()
-            probe = prefix(toks)
+            probe = prefix(toks, least=min_tokens(unit_comparable_of(c, u, text).text))
             if not probe:
                 continue
             lo, hi = size_bounds(len(toks))

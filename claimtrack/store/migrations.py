@@ -421,6 +421,12 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "entity components", _v6),
     Migration(7, "matching units: clause-level parts of contents, unit matches", _V7),
     Migration(8, "stored listings of sources and entities, dropped by any change", _V8),
+    # A number or a date now counts toward a unit's size (corpus/relate.min_tokens):
+    # "the bridge will reopen Monday" is indexed and matched, where it was too short.
+    # The stored index lacks those units: the next `add` (or `rematch`) rebuilds it.
+    Migration(9, "index dated two-word units: rebuild the cross-document index", (
+        "INSERT OR REPLACE INTO corpus_state (key, value) SELECT 'needs_rematch', '1' "
+        "WHERE EXISTS (SELECT 1 FROM documents)",)),
 ]
 
 LATEST = MIGRATIONS[-1].version
