@@ -11,13 +11,6 @@ CREATE TABLE aliases (
     PRIMARY KEY (doc_id, start)
 );
 
-CREATE TABLE claim_terms (
-    token TEXT NOT NULL,
-    claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
-    size INTEGER NOT NULL,
-    PRIMARY KEY (token, claim_id)
-) WITHOUT ROWID;
-
 CREATE TABLE claim_units (claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, terms TEXT NOT NULL, PRIMARY KEY (claim_id, unit)) WITHOUT ROWID;
 
 CREATE TABLE claims (
@@ -173,7 +166,7 @@ CREATE TABLE source_grades (
     origin TEXT NOT NULL
 );
 
-CREATE TABLE unit_terms (token TEXT NOT NULL, claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (token, claim_id, unit)) WITHOUT ROWID;
+CREATE TABLE unit_terms (token TEXT NOT NULL, claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, size INTEGER NOT NULL, weight REAL NOT NULL DEFAULT 0, mass REAL NOT NULL DEFAULT 0, rest REAL NOT NULL DEFAULT 0, PRIMARY KEY (token, claim_id, unit)) WITHOUT ROWID;
 
 CREATE TABLE within_matches (
     a TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
@@ -181,8 +174,6 @@ CREATE TABLE within_matches (
     PRIMARY KEY (a, b),
     CHECK (a < b)
 ) WITHOUT ROWID;
-
-CREATE INDEX claim_terms_claim ON claim_terms (claim_id);
 
 CREATE INDEX claims_relayed_by ON claims (relayed_by);
 

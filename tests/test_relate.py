@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimtrack.corpus.relate import Comparable, dates, numbers, relate
@@ -121,11 +121,12 @@ _BIG_VOCAB = [*_VOCAB, "said", "trump", "clinton", "police", "bomb", "embassy", 
               "Monday", "12", "five"]
 
 
+@settings(max_examples=400)
 @given(st.lists(st.sampled_from(_BIG_VOCAB), min_size=0, max_size=25).map(" ".join),
        st.lists(st.sampled_from(_BIG_VOCAB), min_size=0, max_size=25).map(" ".join))
 def test_prefixes_meet_whenever_relate_relates(x, y):
-    from claimtrack.corpus.index import SHARED, prefix, size_bounds
-    from claimtrack.corpus.relate import core_tokens, min_tokens
+    from claimtrack.corpus.index import SCREEN, SHARED, prefix, screen, size_bounds
+    from claimtrack.corpus.relate import core_tokens, min_tokens, weight
 
     tx, ty = core_tokens(x), core_tokens(y)
     if relate(C(x), C(y)) is not None:
@@ -133,6 +134,10 @@ def test_prefixes_meet_whenever_relate_relates(x, y):
         assert len(set(px) & set(py)) >= SHARED
         lo, hi = size_bounds(len(tx))
         assert lo <= len(ty) <= hi
+        # the weight screen (matchstore.unit_candidates' HAVING) lets the pair through
+        (mx, rx), (my, ry) = screen(px, tx), screen(py, ty)
+        hit = sum(weight(t) for t in set(px) & set(py))
+        assert hit + rx + ry >= SCREEN * min(mx, my) - 1e-6
 
 
 # --- IDF weights, opposite predicates, units (issue 10 matching) ----------------------

@@ -58,6 +58,13 @@ POLAR_JACCARD = 0.5  # weighted Jaccard two contents need for their signs to opp
 POLAR_EXTENT = 2  # and at most this many tokens more on one side
 POLAR_WORDS = 3  # and at most this many words more, function words included
 MIX = 1.0  # share of the IDF-weighted measure in the similarity (the rest: unweighted)
+# No relation below this weighted containment of the lighter side. A pair relates as
+# same (sim >= SAME), more_specific (contained >= CONTAINED) or contradicts (either)
+# only above it, since sim <= contained (MIX = 1); below it, `related` said only that
+# two units share some words, and those pairs grow with the corpus. The index screens
+# candidates by it in SQL (index.py), so what a document is compared with stays near
+# what it relates to.
+CLOSE = 0.6
 MIN_TOKENS = 3  # "Clinton" alone is a shared name, not a shared claim
 # ...but a number or a date counts toward it: "the bridge will reopen Monday" is two
 # core tokens and a date (numbers and dates leave the compared tokens, see core_tokens),
@@ -139,7 +146,10 @@ def weight(token: str) -> float:
 
 
 def mass(tokens: frozenset[str]) -> float:
-    return sum(weight(t) for t in tokens)
+    """The tokens' summed weight, added in sorted order: a set's iteration order
+    changes with the process's string hashing, and a float sum with its order; two
+    processes must store and decide the same figures (tests/test_concurrency.py)."""
+    return sum(weight(t) for t in sorted(tokens))
 
 
 def weighted_similarity(ta: frozenset[str], tb: frozenset[str]) -> tuple[float, float]:
@@ -287,7 +297,7 @@ def _measured(ta: frozenset[str], tb: frozenset[str], min_a: int = MIN_TOKENS_DA
     if common < MIN_SHARED or common < JACCARD_FLOOR * (len(ta) + len(tb) - common):
         return None
     sim, contained = weighted_similarity(ta, tb)
-    if sim < RELATED:
+    if sim < RELATED or contained < CLOSE:
         return None
     return sim, contained
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from claimtrack.corpus import neardup
-from claimtrack.corpus.index import SHARED, prefix, size_bounds
+from claimtrack.corpus.index import SCREEN, SHARED, prefix, screen, size_bounds
 from claimtrack.corpus.origins import Appearance, trace
 from claimtrack.corpus.relate import (
     Comparable,
@@ -27,6 +27,7 @@ from claimtrack.corpus.relate import (
     min_tokens,
     relate_tokens,
     unit_comparable,
+    weight,
 )
 from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.provenance import relay_roots
@@ -68,13 +69,15 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     """Store each claim's units and index them under their prefix tokens."""
     spans = ms.content_spans(conn, doc_id)
     found: dict[str, list[ms.UnitRow]] = {}
-    rows: list[tuple[str, str, int, int]] = []
+    rows: list[ms.IndexRow] = []
     for c in claims:
         found[c.id] = us = claim_units(c, spans[c.id], text)
         for u in us:
             toks = u.terms.split()
-            least = min_tokens(unit_comparable_of(c, u, text).text)
-            rows.extend((t, c.id, u.unit, len(toks)) for t in prefix(toks, least=least))
+            head = prefix(toks, least=min_tokens(unit_comparable_of(c, u, text).text))
+            m, rest = screen(head, toks)
+            rows.extend(ms.IndexRow(t, c.id, u.unit, len(toks), weight(t), m, rest)
+                        for t in head)
     ms.put_units(conn, [u for us in found.values() for u in us], rows)
     return found
 
@@ -96,7 +99,9 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
             if not probe:
                 continue
             lo, hi = size_bounds(len(toks))
-            found = ms.unit_candidates(conn, probe, lo, hi, other_than=doc_id, shared=SHARED)
+            m, rest = screen(probe, toks)
+            found = ms.unit_candidates(conn, probe, lo, hi, other_than=doc_id, shared=SHARED,
+                                       mass=m, rest=rest, contained=SCREEN)
             probes.append((c, u, found))
             wanted.update(cid for cid, _ in found)
     their_units = {cid: {x.unit: x for x in us}

@@ -56,36 +56,6 @@ def claims_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> list[ClaimRow]
     return sorted((_claim(r) for r in rows), key=lambda c: c.id)
 
 
-# --- the term index -----------------------------------------------------------------
-
-
-def put_terms(conn: sqlite3.Connection, terms: Iterable[tuple[str, str]]) -> None:
-    """(claim id, its core tokens space-separated) pairs."""
-    conn.executemany("UPDATE claims SET terms = ? WHERE id = ?", [(t, c) for c, t in terms])
-
-
-def index_terms(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, int]]) -> None:
-    """(token, claim id, size of the claim's token set) rows."""
-    conn.executemany("INSERT OR IGNORE INTO claim_terms (token, claim_id, size) VALUES (?, ?, ?)",
-                     rows)
-
-
-def candidates(conn: sqlite3.Connection, tokens: Sequence[str], lo: int, hi: int,
-               other_than: str, shared: int = 1) -> list[str]:
-    """Ids of claims of documents other than `other_than` indexed under at least
-    `shared` of `tokens`, with a token set of lo..hi tokens."""
-    if not tokens:
-        return []
-    marks = ",".join("?" * len(tokens))
-    # claim ids are "<doc id>:<seq>": the document is told apart without a join
-    rows = conn.execute(
-        f"SELECT claim_id FROM claim_terms WHERE token IN ({marks}) AND size BETWEEN ? AND ? "
-        f"GROUP BY claim_id HAVING count(*) >= ?",
-        [*tokens, lo, hi, shared])
-    mine = f"{other_than}:"
-    return sorted(r[0] for r in rows if not r[0].startswith(mine))
-
-
 # --- matching units (migration 5) ----------------------------------------------------
 
 
@@ -106,14 +76,29 @@ def content_spans(conn: sqlite3.Connection, doc_id: str) -> dict[str, tuple[int,
         "SELECT id, content_start, content_end FROM claims WHERE doc_id = ?", (doc_id,))}
 
 
+@dataclass(frozen=True)
+class IndexRow:
+    """A unit indexed under one of its prefix tokens (corpus/index.py)."""
+
+    token: str
+    claim_id: str
+    unit: int
+    size: int  # tokens in the unit's token set
+    weight: float  # the token's IDF weight
+    mass: float  # the unit's whole weight
+    rest: float  # the weight of its tokens outside the prefix
+
+
 def put_units(conn: sqlite3.Connection, units: Iterable[UnitRow],
-              index: Iterable[tuple[str, str, int, int]]) -> None:
-    """Units, and their prefix-index rows (token, claim id, unit, size of its token set)."""
+              index: Iterable[IndexRow]) -> None:
+    """Units, and their prefix-index rows."""
     conn.executemany("INSERT OR REPLACE INTO claim_units (claim_id, unit, start, \"end\", terms)"
                      " VALUES (?, ?, ?, ?, ?)",
                      [(u.claim_id, u.unit, u.start, u.end, u.terms) for u in units])
-    conn.executemany("INSERT OR IGNORE INTO unit_terms (token, claim_id, unit, size) "
-                     "VALUES (?, ?, ?, ?)", index)
+    conn.executemany("INSERT OR IGNORE INTO unit_terms (token, claim_id, unit, size, weight, "
+                     "mass, rest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [(r.token, r.claim_id, r.unit, r.size, round(r.weight, 6),
+                       round(r.mass, 6), round(r.rest, 6)) for r in index])
 
 
 def units_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[UnitRow]]:
@@ -127,17 +112,25 @@ def units_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[Uni
 
 
 def unit_candidates(conn: sqlite3.Connection, tokens: Sequence[str], lo: int, hi: int,
-                    other_than: str, shared: int) -> list[tuple[str, int]]:
+                    other_than: str, shared: int, mass: float = 0.0, rest: float = 0.0,
+                    contained: float = 0.0) -> list[tuple[str, int]]:
     """(claim id, unit) of units of documents other than `other_than` indexed under at
-    least `shared` of `tokens`, with a token set of lo..hi tokens."""
+    least `shared` of `tokens`, with a token set of lo..hi tokens, whose shared prefix
+    weight, with both units' weight outside their prefixes (`rest`), can reach
+    `contained` times the lighter unit's `mass` (corpus/index.py: the weight screen).
+    The screen runs in SQL, so the many units that share two light words come back
+    as no rows at all."""
     if not tokens:
         return []
     marks = ",".join("?" * len(tokens))
+    # claim ids are "<doc id>:<seq>": the document's own units are the id range
+    # [doc:, doc;) (";" follows ":"), left out without a join
     rows = conn.execute(
         f"SELECT claim_id, unit FROM unit_terms WHERE token IN ({marks}) AND size BETWEEN ? "
-        f"AND ? GROUP BY claim_id, unit HAVING count(*) >= ?", [*tokens, lo, hi, shared])
-    mine = f"{other_than}:"
-    return sorted((r[0], r[1]) for r in rows if not r[0].startswith(mine))
+        f"AND ? AND NOT (claim_id >= ? AND claim_id < ?) GROUP BY claim_id, unit "
+        f"HAVING count(*) >= ? AND sum(weight) + ? + max(rest) >= ? * min(?, max(mass)) - 1e-3",
+        [*tokens, lo, hi, f"{other_than}:", f"{other_than};", shared, rest, contained, mass])
+    return sorted((r[0], r[1]) for r in rows)
 
 
 @dataclass(frozen=True)
@@ -381,7 +374,7 @@ def all_document_ids(conn: sqlite3.Connection) -> list[str]:
 
 def clear_index(conn: sqlite3.Connection) -> None:
     """Forget every derived row (rematch rebuilds them)."""
-    for table in ("claim_terms", "claim_units", "unit_terms", "match_units", "matches",
+    for table in ("claim_units", "unit_terms", "match_units", "matches",
                   "within_matches", "clusters", "cluster_stats", "doc_bands", "doc_duplicates"):
         conn.execute(f"DELETE FROM {table}")
     conn.execute("UPDATE documents SET base_origin = NULL, origin_key = NULL, body_sig = NULL")

@@ -385,6 +385,25 @@ _V7 = (
 )
 
 
+_V9 = (
+    # The weight screen (corpus/index.py): each prefix row carries its token's weight,
+    # its unit's weight and the weight of the unit's tokens outside the prefix, so the
+    # probe drops in SQL the candidates that share only light words. Rows stored
+    # before carry 0 and pass the screen (never a missed pair) until the rebuild.
+    "ALTER TABLE unit_terms ADD COLUMN weight REAL NOT NULL DEFAULT 0",
+    "ALTER TABLE unit_terms ADD COLUMN mass REAL NOT NULL DEFAULT 0",
+    "ALTER TABLE unit_terms ADD COLUMN rest REAL NOT NULL DEFAULT 0",
+    # the claim-level term index, unused since the units (migration 7) replaced it
+    "DROP TABLE claim_terms",
+    # A number or a date now counts toward a unit's size (corpus/relate.min_tokens):
+    # "the bridge will reopen Monday" is indexed and matched, where it was too short.
+    # The stored index lacks those units and weights: the next `add` (or `rematch`)
+    # rebuilds it.
+    "INSERT OR REPLACE INTO corpus_state (key, value) SELECT 'needs_rematch', '1' "
+    "WHERE EXISTS (SELECT 1 FROM documents)",
+)
+
+
 # What the stored listings (readback.stored_listing) are computed from: a change to
 # any of these rows drops every stored listing, whatever wrote it (add, rm,
 # reextract, rematch, a merge or split, a grade), so no write path can forget to.
@@ -421,12 +440,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "entity components", _v6),
     Migration(7, "matching units: clause-level parts of contents, unit matches", _V7),
     Migration(8, "stored listings of sources and entities, dropped by any change", _V8),
-    # A number or a date now counts toward a unit's size (corpus/relate.min_tokens):
-    # "the bridge will reopen Monday" is indexed and matched, where it was too short.
-    # The stored index lacks those units: the next `add` (or `rematch`) rebuilds it.
-    Migration(9, "index dated two-word units: rebuild the cross-document index", (
-        "INSERT OR REPLACE INTO corpus_state (key, value) SELECT 'needs_rematch', '1' "
-        "WHERE EXISTS (SELECT 1 FROM documents)",)),
+    Migration(9, "weights in the unit index; dated two-word units", _V9),
 ]
 
 LATEST = MIGRATIONS[-1].version
