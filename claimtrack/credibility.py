@@ -46,8 +46,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from claimtrack.grades import RELIABILITY, UNGRADED, GradeEntry, lookup, source_name
-from claimtrack.models import Claim, ClaimGrade
+from claimtrack.grades import RELIABILITY, UNGRADED, lookup, source_name
+from claimtrack.models import Claim, ClaimGrade, GradeEntry
 
 CREDIBILITY = {
     1: "confirmed by other sources",

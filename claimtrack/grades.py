@@ -30,9 +30,8 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from claimtrack.errors import ClaimtrackError, InputError, NotFoundError
-from claimtrack.models import Claim, Record, SourceType
-from claimtrack.store import readback
-from claimtrack.store.db import atomic
+from claimtrack.models import Claim, GradeEntry, Record, SourceType
+from claimtrack.store import grades as grades_log
 from claimtrack.text.names import canonical_name
 
 GRADES = ("A", "B", "C", "D", "E", "F")
@@ -48,18 +47,6 @@ RELIABILITY = {
 UNGRADED = "F"
 _G = TypeVar("_G")
 _SCALE = ", ".join(f"{g} {w}" for g, w in RELIABILITY.items())
-
-
-class GradeEntry(Record):
-    """One row of the grades log."""
-
-    id: int
-    source: str  # canonical name as graded
-    grade: str
-    why: str | None
-    who: str
-    at: datetime
-    origin: str  # "cli", or the sources file (path:line) it came from
 
 
 class GradeResult(Record):
@@ -136,35 +123,11 @@ def _who(who: str | None) -> str:
 # --- the log -----------------------------------------------------------------------
 
 
-def _entry(row: tuple) -> GradeEntry:
-    id_, source, grade, why, who, at, origin = row
-    return GradeEntry(
-        id=id_, source=source, grade=grade, why=why, who=who, at=datetime.fromisoformat(at),
-        origin=origin,
-    )
-
-
-_SELECT = "SELECT id, source, grade, why, who, at, origin FROM source_grades"
-
-
 def _append(
     db: sqlite_utils.Database, rows: list[tuple[str, str, str | None, str, str]]
 ) -> list[GradeEntry]:
     """Append (source, grade, why, who, origin) rows in one transaction: all or none."""
-    at = datetime.now(UTC).isoformat(timespec="microseconds")
-    conn = db.conn
-    ids = []
-    with atomic(conn, "could not log the grade"):
-        for source, grade, why, who, origin in rows:
-            cur = conn.execute(
-                "INSERT INTO source_grades (source, grade, why, who, at, origin) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (source, grade, why, who, at, origin),
-            )
-            ids.append(cur.lastrowid)
-    marks = ", ".join("?" for _ in ids)
-    found = conn.execute(f"{_SELECT} WHERE id IN ({marks}) ORDER BY id", ids).fetchall()
-    return [_entry(r) for r in found]
+    return grades_log.append(db, rows, datetime.now(UTC).isoformat(timespec="microseconds"))
 
 
 def _named(name: str) -> str:
@@ -193,9 +156,7 @@ def grade_source(
 def grade_log(db: sqlite_utils.Database, name: str | None = None) -> list[GradeEntry]:
     """The log, oldest first; with `name`, the entries of that name, of its tails and of
     the longer names it is the tail of ("Al-Mismari": also "Ahmed Al-Mismari")."""
-    # One damaged log row costs that entry (with a warning), never every read.
-    rows = readback.convert(db.conn.execute(f"{_SELECT} ORDER BY id").fetchall(), _entry,
-                            lambda r: f"grade log entry {r[0]}")
+    rows = grades_log.read(db)
     if name is None:
         return rows
     key = grade_key(name)

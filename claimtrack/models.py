@@ -526,6 +526,21 @@ class DiffResult(Record):
     sourcing: Sourcing  # side by side, so the contrast is visible
 
 
+# --- source reliability grades (grades.py logs them, store/grades.py stores them) ---
+
+
+class GradeEntry(Record):
+    """One row of the grades log."""
+
+    id: int
+    source: str  # canonical name as graded
+    grade: str
+    why: str | None
+    who: str
+    at: datetime
+    origin: str  # "cli", or the sources file (path:line) it came from
+
+
 # --- eval: claimtrack's own scorer (scoring.py, evaluate.py) ---
 
 

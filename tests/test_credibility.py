@@ -82,7 +82,7 @@ def test_credibility_follows_the_origins_and_never_the_sources_own_grade(grade, 
 def test_a_graded_surname_grades_the_full_name_and_the_reason_says_who_graded():
     from datetime import UTC, datetime
 
-    from claimtrack.grades import GradeEntry
+    from claimtrack.models import GradeEntry
 
     entry = GradeEntry(id=1, source="Al-Mismari", grade="B", why="long record", who="ana",
                        at=datetime(2026, 1, 2, tzinfo=UTC), origin="cli")
