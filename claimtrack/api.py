@@ -39,8 +39,8 @@ if TYPE_CHECKING:  # records the library returns, imported where they are built 
     import sqlite_utils
 
     from claimtrack.entities import DecisionResult
-    from claimtrack.grades import ClaimTags, GradeEntry, GradeResult, ImportResult, SourceRow
-    from claimtrack.models import DiffResult, Entity, EvalMetrics, Report
+    from claimtrack.grades import GradeResult, ImportResult, SourceRow
+    from claimtrack.models import ClaimTags, DiffResult, Entity, EvalMetrics, GradeEntry, Report
     from claimtrack.queries import EntityView
     from claimtrack.timeline import EntityDiff
 
@@ -618,7 +618,7 @@ def grade_log(db_path: str | Path, name: str | None = None, limit: int | None = 
 def source_tags(db_path: str | Path, doc: str | None = None, limit: int | None = None,
                 offset: int = 0) -> list[ClaimTags]:
     """`claimtrack sources tags`: each claim's MISP admiralty-scale tags."""
-    from claimtrack.grades import claim_tags
+    from claimtrack.misp import claim_tags
 
     return page(claim_tags(queries.claims(_existing(db_path), doc=doc)), limit, offset)
 

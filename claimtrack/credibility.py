@@ -47,6 +47,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from claimtrack.grades import RELIABILITY, UNGRADED, lookup, source_name
+from claimtrack.misp import misp_tags
 from claimtrack.models import Claim, ClaimGrade, GradeEntry
 
 CREDIBILITY = {
@@ -61,7 +62,6 @@ CREDIBILITY = {
 # cannot be judged; a second, independent one makes it probably true; a third
 # confirms it.
 BY_ORIGINS = {0: 6, 1: 6, 2: 2, 3: 1}
-MISP_TAXONOMY = "admiralty-scale"
 # The source's own hedges (models.Stance.modality) that make a claim less than an
 # assertion; "would" (reported "will"), "can", "must" and "plans to" do not.
 HEDGES = frozenset({"may", "might", "could", "if", "unless"})
@@ -92,14 +92,6 @@ class Corroboration:
     circular: str | None = None  # why its reporting goes in circles
     contradicted_by: tuple[Against, ...] = ()
     indexed: bool = True  # False: no clusters row yet (rematch)
-
-
-def misp_tags(reliability: str, credibility: int) -> list[str]:
-    """MISP taxonomy "admiralty-scale" machine tags."""
-    return [
-        f'{MISP_TAXONOMY}:source-reliability="{reliability.lower()}"',
-        f'{MISP_TAXONOMY}:information-credibility="{credibility}"',
-    ]
 
 
 # --- evidence ----------------------------------------------------------------------

@@ -32,7 +32,7 @@ import sqlite_utils
 from claimtrack.errors import ClaimtrackError, InputError, NotFoundError
 from claimtrack.models import Claim, GradeEntry, Record, SourceType
 from claimtrack.store import grades as grades_log
-from claimtrack.text.names import canonical_name
+from claimtrack.text.names import canonical_name, normalise_name
 
 GRADES = ("A", "B", "C", "D", "E", "F")
 # The Admiralty scale's own words for each reliability grade.
@@ -74,16 +74,6 @@ class SourceRow(Record):
     flags: dict[str, int]  # flag code -> claims of this source carrying it
 
 
-class ClaimTags(Record):
-    """A claim's Admiralty grade as MISP tags (taxonomy "admiralty-scale")."""
-
-    claim_id: str
-    source: str | None
-    reliability: str
-    credibility: int
-    tags: list[str]
-
-
 # --- names -------------------------------------------------------------------------
 
 
@@ -94,8 +84,6 @@ def canonical(name: str) -> str:
 
 def grade_key(name: str) -> str:
     """The comparison key of a source name (see module docstring)."""
-    from claimtrack.similarity import normalise_name
-
     return normalise_name(canonical(name))
 
 
@@ -496,24 +484,3 @@ def claims_graded_by(claims: list[Claim], name: str) -> int:
     matches them (lookup: the name or a surname it ends with)."""
     graded = {grade_key(name): True}
     return sum(1 for c in claims if lookup(graded, source_name(c)))
-
-
-def claim_tags(claims: list[Claim]) -> list[ClaimTags]:
-    """Each graded claim's MISP admiralty-scale tags."""
-    from claimtrack.credibility import misp_tags
-
-    out = []
-    for c in claims:
-        g = c.grade
-        if g is None:
-            continue
-        out.append(
-            ClaimTags(
-                claim_id=c.id,
-                source=source_name(c),
-                reliability=g.reliability,
-                credibility=g.credibility,
-                tags=g.tags or misp_tags(g.reliability, g.credibility),
-            )
-        )
-    return out

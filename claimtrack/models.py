@@ -541,6 +541,16 @@ class GradeEntry(Record):
     origin: str  # "cli", or the sources file (path:line) it came from
 
 
+class ClaimTags(Record):
+    """A claim's Admiralty grade as MISP tags (taxonomy "admiralty-scale", misp.py)."""
+
+    claim_id: str
+    source: str | None
+    reliability: str
+    credibility: int
+    tags: list[str]
+
+
 # --- eval: claimtrack's own scorer (scoring.py, evaluate.py) ---
 
 

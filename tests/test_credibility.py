@@ -19,9 +19,9 @@ from claimtrack.credibility import (
     Against,
     Corroboration,
     credibility,
-    misp_tags,
 )
 from claimtrack.grades import GRADES, grade_key
+from claimtrack.misp import misp_tags
 from claimtrack.models import Claim, Flag, SourceInfo, Span, Stance
 
 CONTENT = "the council held secret meetings with leaders of the militia in Tripoli"
