@@ -46,6 +46,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from claimtrack.flags import ANONYMOUS_FLAGS, DISTANCING_FLAGS
 from claimtrack.grades import RELIABILITY, UNGRADED, lookup, source_name
 from claimtrack.misp import misp_tags
 from claimtrack.models import Claim, ClaimGrade, GradeEntry
@@ -68,7 +69,6 @@ HEDGES = frozenset({"may", "might", "could", "if", "unless"})
 
 _ANONYMOUS_TYPES = frozenset({"anonymous"})
 _VAGUE_TYPES = frozenset({"vague_collective", "vague_reference"})
-_ANONYMOUS_FLAGS = frozenset({"anonymous_source", "unnamed_source"})
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def evidence(
     info = claim.source_info
     stype = info.type if info is not None else None
     anonymous = None
-    if stype in _ANONYMOUS_TYPES or (stype is None and _flag(claim, *_ANONYMOUS_FLAGS)):
+    if stype in _ANONYMOUS_TYPES or (stype is None and _flag(claim, *ANONYMOUS_FLAGS)):
         anonymous = _quoted(claim)
     vague = None
     if stype in _VAGUE_TYPES or _flag(claim, "vague_source"):
@@ -220,7 +220,7 @@ def evidence(
             )
     against = tuple(dict.fromkeys(f"'{a.source}'" for a in co.contradicted_by))
     against_origins = len({k for a in co.contradicted_by for k in a.origins})
-    distancing = _flag(claim, "distancing_cue", "hedged")
+    distancing = _flag(claim, *DISTANCING_FLAGS)
     return Evidence(
         origins=len(co.origins),
         origin_names=co.origins,
