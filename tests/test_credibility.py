@@ -21,7 +21,6 @@ from claimtrack.credibility import (
     credibility,
 )
 from claimtrack.grades import GRADES, grade_key
-from claimtrack.misp import misp_tags
 from claimtrack.models import Claim, Flag, SourceInfo, Span, Stance
 
 CONTENT = "the council held secret meetings with leaders of the militia in Tripoli"
@@ -190,12 +189,6 @@ def test_every_rule_is_documented_and_the_start_is_a_scale_grade():
     import claimtrack.credibility as cred
     table = inspect.getsource(cred).split("RULES: tuple[Rule, ...] = (")[1].split("\n)\n")[0]
     assert "reliability" not in table.replace("reliable_origin", "")
-
-
-def test_misp_tags():
-    assert misp_tags("B", 2) == [
-        'admiralty-scale:source-reliability="b"', 'admiralty-scale:information-credibility="2"'
-    ]
 
 
 # --- invariants ----------------------------------------------------------------------
