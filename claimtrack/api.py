@@ -27,7 +27,19 @@ from claimtrack.errors import (
     InputError,
     Interrupted,
 )
-from claimtrack.models import AddOutcome, Claim, Document, Extraction, ParsedInput, Reextracted
+from claimtrack.models import (
+    AddOutcome,
+    Claim,
+    ClaimTags,
+    Document,
+    Extraction,
+    GradeEntry,
+    GradeResult,
+    ImportResult,
+    ParsedInput,
+    Reextracted,
+    SourceRow,
+)
 from claimtrack.records import RECORD_EXTENSIONS, Pending, Unit, count_records, iter_records
 from claimtrack.store import db as dbmod
 from claimtrack.store import documents as store
@@ -39,7 +51,6 @@ if TYPE_CHECKING:  # records the library returns, imported where they are built 
     import sqlite_utils
 
     from claimtrack.entities import DecisionResult
-    from claimtrack.grades import ClaimTags, GradeEntry, GradeResult, ImportResult, SourceRow
     from claimtrack.models import DiffResult, Entity, EvalMetrics, Report
     from claimtrack.queries import EntityView
     from claimtrack.timeline import EntityDiff
@@ -571,8 +582,9 @@ def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str |
 
 def sources(db_path: str | Path, doc: str | None = None, limit: int | None = None,
             offset: int = 0) -> list[SourceRow]:
-    """`claimtrack sources`: grades.SourceRow per source (of one document, or all)."""
-    from claimtrack.grades import SourceRow, list_sources, source_entities
+    """`claimtrack sources`: a SourceRow per source (of one document, or all)."""
+    from claimtrack.sourceentities import source_entities
+    from claimtrack.sourcelisting import list_sources
 
     db = _existing(db_path)
 
@@ -592,7 +604,7 @@ def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,
                  who: str | None = None) -> GradeResult:
     """`claimtrack sources grade NAME GRADE`: log a reliability grade; a GradeResult
     (the GradeEntry, and how many stored claims it applies to: 0 is worth a word)."""
-    from claimtrack.grades import GradeResult, claims_graded_by
+    from claimtrack.grades import claims_graded_by
     from claimtrack.grades import grade_source as log_grade
 
     db = dbmod.open_db(db_path)
@@ -602,7 +614,7 @@ def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,
 
 def import_sources(db_path: str | Path, path: str | Path) -> ImportResult:
     """`claimtrack sources import FILE`: every grade of a CSV/YAML file, or none."""
-    from claimtrack.grades import import_sources as log_file
+    from claimtrack.gradefile import import_sources as log_file
 
     return log_file(dbmod.open_db(db_path), path)
 
@@ -618,7 +630,7 @@ def grade_log(db_path: str | Path, name: str | None = None, limit: int | None = 
 def source_tags(db_path: str | Path, doc: str | None = None, limit: int | None = None,
                 offset: int = 0) -> list[ClaimTags]:
     """`claimtrack sources tags`: each claim's MISP admiralty-scale tags."""
-    from claimtrack.grades import claim_tags
+    from claimtrack.misp import claim_tags
 
     return page(claim_tags(queries.claims(_existing(db_path), doc=doc)), limit, offset)
 

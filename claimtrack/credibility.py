@@ -46,8 +46,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from claimtrack.grades import RELIABILITY, UNGRADED, GradeEntry, lookup, source_name
-from claimtrack.models import Claim, ClaimGrade
+from claimtrack.flags import ANONYMOUS_FLAGS, DISTANCING_FLAGS
+from claimtrack.grades import RELIABILITY, UNGRADED, lookup, source_name
+from claimtrack.misp import misp_tags
+from claimtrack.models import Claim, ClaimGrade, GradeEntry
 
 CREDIBILITY = {
     1: "confirmed by other sources",
@@ -61,14 +63,12 @@ CREDIBILITY = {
 # cannot be judged; a second, independent one makes it probably true; a third
 # confirms it.
 BY_ORIGINS = {0: 6, 1: 6, 2: 2, 3: 1}
-MISP_TAXONOMY = "admiralty-scale"
 # The source's own hedges (models.Stance.modality) that make a claim less than an
 # assertion; "would" (reported "will"), "can", "must" and "plans to" do not.
 HEDGES = frozenset({"may", "might", "could", "if", "unless"})
 
 _ANONYMOUS_TYPES = frozenset({"anonymous"})
 _VAGUE_TYPES = frozenset({"vague_collective", "vague_reference"})
-_ANONYMOUS_FLAGS = frozenset({"anonymous_source", "unnamed_source"})
 
 
 @dataclass(frozen=True)
@@ -92,14 +92,6 @@ class Corroboration:
     circular: str | None = None  # why its reporting goes in circles
     contradicted_by: tuple[Against, ...] = ()
     indexed: bool = True  # False: no clusters row yet (rematch)
-
-
-def misp_tags(reliability: str, credibility: int) -> list[str]:
-    """MISP taxonomy "admiralty-scale" machine tags."""
-    return [
-        f'{MISP_TAXONOMY}:source-reliability="{reliability.lower()}"',
-        f'{MISP_TAXONOMY}:information-credibility="{credibility}"',
-    ]
 
 
 # --- evidence ----------------------------------------------------------------------
@@ -182,7 +174,7 @@ def evidence(
     info = claim.source_info
     stype = info.type if info is not None else None
     anonymous = None
-    if stype in _ANONYMOUS_TYPES or (stype is None and _flag(claim, *_ANONYMOUS_FLAGS)):
+    if stype in _ANONYMOUS_TYPES or (stype is None and _flag(claim, *ANONYMOUS_FLAGS)):
         anonymous = _quoted(claim)
     vague = None
     if stype in _VAGUE_TYPES or _flag(claim, "vague_source"):
@@ -228,7 +220,7 @@ def evidence(
             )
     against = tuple(dict.fromkeys(f"'{a.source}'" for a in co.contradicted_by))
     against_origins = len({k for a in co.contradicted_by for k in a.origins})
-    distancing = _flag(claim, "distancing_cue", "hedged")
+    distancing = _flag(claim, *DISTANCING_FLAGS)
     return Evidence(
         origins=len(co.origins),
         origin_names=co.origins,

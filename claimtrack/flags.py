@@ -88,6 +88,9 @@ W3C_SIGNALS: dict[str, str | None] = {
 # the codes that say a claim's source is anonymous: today's, and flag vocabulary v1's
 # `unnamed_source` (migration 2 renames stored ones; a record made before it may carry it)
 ANONYMOUS_FLAGS = frozenset({"anonymous_source", "unnamed_source"})
+# the codes that say the report keeps the claim at a distance: a distancing cue (a
+# DISTANCING lemma: "claimed", "alleged") or the author's own hedge ("reportedly")
+DISTANCING_FLAGS = frozenset({"distancing_cue", "hedged"})
 
 # how many years older than the document a dated source may be before it is stale
 STALE_YEARS = 3

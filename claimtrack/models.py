@@ -6,8 +6,8 @@ these records.
 
 Results live here too (add, reextract, the report, diff, eval), so the module that
 builds a record and the one that renders it both import it from below and never
-each other. Still outside (issue 11): the entity view (queries.py), grades and
-sources (grades.py), entity decisions (entities.py), timeline records (timeline.py).
+each other. Still outside (issue 11): the entity view (queries.py), entity
+decisions (entities.py), timeline records (timeline.py).
 """
 
 from __future__ import annotations
@@ -524,6 +524,59 @@ class DiffResult(Record):
     only_in_b: list[Claim]
     shared_entities: list[SharedEntity]
     sourcing: Sourcing  # side by side, so the contrast is visible
+
+
+# --- source reliability grades and sources (grades.py, gradefile.py, sourcelisting.py, misp.py) ---
+
+
+class GradeEntry(Record):
+    """One row of the grades log."""
+
+    id: int
+    source: str  # canonical name as graded
+    grade: str
+    why: str | None
+    who: str
+    at: datetime
+    origin: str  # "cli", or the sources file (path:line) it came from
+
+
+class GradeResult(Record):
+    """A grade just logged, and how many stored claims it applies to now (0: the
+    name is graded ahead, or misspelt)."""
+
+    entry: GradeEntry
+    claims: int
+
+
+class ImportResult(Record):
+    """A sources file logged (gradefile.py): its path and the entries, in file order."""
+
+    path: str
+    entries: list[GradeEntry]
+
+
+class SourceRow(Record):
+    """One source in `claimtrack sources` (sourcelisting.py): its claims, documents,
+    grade and flags."""
+
+    name: str
+    type: SourceType
+    documents: list[str]  # document ids, in load order
+    claims: int
+    reliability: str  # A-F; F when ungraded
+    why: str | None  # the latest grade's reason
+    flags: dict[str, int]  # flag code -> claims of this source carrying it
+
+
+class ClaimTags(Record):
+    """A claim's Admiralty grade as MISP tags (taxonomy "admiralty-scale", misp.py)."""
+
+    claim_id: str
+    source: str | None
+    reliability: str
+    credibility: int
+    tags: list[str]
 
 
 # --- eval: claimtrack's own scorer (scoring.py, evaluate.py) ---

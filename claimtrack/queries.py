@@ -243,7 +243,8 @@ def _graded(db: sqlite_utils.Database, cs: Sequence[Claim],
     """`cs` (corpus flags added) with their Admiralty grades. The grades log is read
     now, for these claims only: another origin's grade can change at any time."""
     from claimtrack.credibility import grade_claims
-    from claimtrack.grades import reliability, source_entities
+    from claimtrack.grades import reliability
+    from claimtrack.sourceentities import source_entities
 
     if not cs:
         return []

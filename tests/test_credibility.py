@@ -19,7 +19,6 @@ from claimtrack.credibility import (
     Against,
     Corroboration,
     credibility,
-    misp_tags,
 )
 from claimtrack.grades import GRADES, grade_key
 from claimtrack.models import Claim, Flag, SourceInfo, Span, Stance
@@ -82,7 +81,7 @@ def test_credibility_follows_the_origins_and_never_the_sources_own_grade(grade, 
 def test_a_graded_surname_grades_the_full_name_and_the_reason_says_who_graded():
     from datetime import UTC, datetime
 
-    from claimtrack.grades import GradeEntry
+    from claimtrack.models import GradeEntry
 
     entry = GradeEntry(id=1, source="Al-Mismari", grade="B", why="long record", who="ana",
                        at=datetime(2026, 1, 2, tzinfo=UTC), origin="cli")
@@ -190,12 +189,6 @@ def test_every_rule_is_documented_and_the_start_is_a_scale_grade():
     import claimtrack.credibility as cred
     table = inspect.getsource(cred).split("RULES: tuple[Rule, ...] = (")[1].split("\n)\n")[0]
     assert "reliability" not in table.replace("reliable_origin", "")
-
-
-def test_misp_tags():
-    assert misp_tags("B", 2) == [
-        'admiralty-scale:source-reliability="b"', 'admiralty-scale:information-credibility="2"'
-    ]
 
 
 # --- invariants ----------------------------------------------------------------------

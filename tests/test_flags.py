@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import ROOT
 
 from claimtrack.assess import assess
 from claimtrack.flags import FLAGS, W3C_SIGNALS, make_flag, static_flags
@@ -445,15 +446,21 @@ def test_flags_come_in_vocabulary_order_once_each() -> None:
     assert list(got) == sorted(got, key=order.index)
 
 
-def test_the_anonymous_flag_codes_have_one_meaning():
-    # credibility.py and grades.py still hold their own copies (issue 11): until they
-    # import flags.ANONYMOUS_FLAGS (or drop the name), they must not drift from it
-    from claimtrack import credibility, grades
-    from claimtrack.flags import ANONYMOUS_FLAGS
+def test_the_anonymous_and_distancing_flag_sets_have_one_home():
+    # credibility.py and sourcelisting.py read a claim's anonymity and distance off its
+    # flags: with flags.py's sets, not copies that could drift from the vocabulary
+    from claimtrack import credibility, sourcelisting
+    from claimtrack.flags import ANONYMOUS_FLAGS, DISTANCING_FLAGS
 
-    assert "anonymous_source" in FLAGS
-    for module in (credibility, grades):
-        assert getattr(module, "_ANONYMOUS_FLAGS", ANONYMOUS_FLAGS) == ANONYMOUS_FLAGS, module
+    assert ANONYMOUS_FLAGS - {"unnamed_source"} <= FLAGS.keys()  # v1's code, renamed
+    assert FLAGS.keys() >= DISTANCING_FLAGS
+    assert credibility.ANONYMOUS_FLAGS is sourcelisting.ANONYMOUS_FLAGS is ANONYMOUS_FLAGS
+    assert credibility.DISTANCING_FLAGS is DISTANCING_FLAGS
+    for path in (ROOT / "claimtrack").rglob("*.py"):
+        if path.name != "flags.py":
+            text = path.read_text(encoding="utf-8")
+            assert '"anonymous_source", "unnamed_source"' not in text, path
+            assert '"distancing_cue", "hedged"' not in text, path
 
 
 def test_insiders_are_role_nouns_less_the_crowds():

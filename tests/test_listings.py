@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import HAFTAR, run_cli
 
-from claimtrack import api, grades
+from claimtrack import api, sourcelisting
 from claimtrack.store import readback
 
 
@@ -63,7 +63,7 @@ def test_a_stored_listing_is_read_not_computed(db, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("computed again")
 
-    monkeypatch.setattr(grades, "list_sources", fail)
+    monkeypatch.setattr(sourcelisting, "list_sources", fail)
     assert _dumped(api.sources(db, limit=50)) == _dumped(rows[:50])
 
 
