@@ -38,9 +38,8 @@ Progress = Callable[[int, int], None]  # (done, total)
 if TYPE_CHECKING:  # records the library returns, imported where they are built (start-up)
     import sqlite_utils
 
-    from claimtrack.entities import DecisionResult
     from claimtrack.grades import ClaimTags, GradeEntry, GradeResult, ImportResult, SourceRow
-    from claimtrack.models import DiffResult, Entity, EvalMetrics, Report
+    from claimtrack.models import DecisionResult, DiffResult, Entity, EvalMetrics, Report
     from claimtrack.queries import EntityView
     from claimtrack.timeline import EntityDiff
 

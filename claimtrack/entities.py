@@ -39,15 +39,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from claimtrack.aliases import describe
 from claimtrack.errors import NotFoundError
-from claimtrack.models import Alias, Claim, Entity, HeadlineMismatch, Record
+from claimtrack.models import Alias, Claim, Decision, DecisionResult, Entity, HeadlineMismatch
+from claimtrack.models import EntityAction as Action
 from claimtrack.store import documents as store
 from claimtrack.store import readback
+from claimtrack.store.decisions import load_decisions, record_decision
 from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.names import HONORIFICS, canonical_name
 
@@ -67,7 +69,6 @@ PRONOUNS = frozenset(
 )
 _SPLIT = re.compile(r"[\s\-\u2010-\u2014]+")
 
-Action = Literal["merge", "split"]
 # entity types a headline's source must have for the headline-vs-body note
 NAMED_TYPES = frozenset({"person", "organization", "outlet"})
 LEDE_CLAIMS = 3  # the body's first attributed claims, where a headline's source is quoted
@@ -120,32 +121,6 @@ class _Node:
         return len(self.spans) + len(self.claims)
 
 
-class Decision(Record):
-    """One stored merge/split, as replayed."""
-
-    id: int
-    action: Action
-    a: str
-    b: str
-    who: str
-    at: str
-    why: str | None = None
-
-
-class DecisionResult(Record):
-    """What `claimtrack entities merge/split` did (or, with --dry-run, would do)."""
-
-    action: Action
-    a: str
-    b: str
-    dry_run: bool
-    written: bool
-    changed: bool
-    before: list[Entity]
-    after: list[Entity]
-    message: str
-
-
 # --- building ------------------------------------------------------------------------
 
 
@@ -169,14 +144,6 @@ class _UnionFind:
 def _is_pronoun(text: str) -> bool:
     words = [w.casefold() for w in re.findall(r"[\w']+", text)]
     return bool(words) and all(w in PRONOUNS for w in words)
-
-
-def _load_decisions(db: sqlite_utils.Database) -> list[Decision]:
-    cur = db.conn.execute("SELECT id, action, a, b, who, at, why FROM entity_decisions ORDER BY id")
-    names = [d[0] for d in cur.description]
-    rows = [dict(zip(names, r, strict=True)) for r in cur]
-    return readback.convert(rows, lambda r: Decision.model_validate(r, strict=True),
-                            lambda r: f"entity decision {r['id']}")
 
 
 class _DocBuilder:
@@ -770,7 +737,7 @@ def _build(db: sqlite_utils.Database, extra: Sequence[Decision]) -> EntityGraph:
     for f in facts:
         for n in f.nodes:
             n.order = _order(n, added[f.doc_id])
-    return EntityGraph.assembled(facts, [*_load_decisions(db), *extra],
+    return EntityGraph.assembled(facts, [*load_decisions(db), *extra],
                                  {d: () for d in added})
 
 
@@ -985,7 +952,7 @@ def _closure(db: sqlite_utils.Database, extra: Sequence[Decision] = ()) -> _Clos
     before they were: only the whole build covers it)."""
     if readback.entity_facts(db, []) is None or readback.documents_without_entity_facts(db):
         return None
-    decisions = [*_load_decisions(db), *extra]
+    decisions = [*load_decisions(db), *extra]
     if readback.entity_nodes_named(db, "") is None:  # a read-only file from before them
         return _Closure(db, decisions)
     return _NodeClosure(db, decisions)
@@ -1116,11 +1083,7 @@ def decide(
     )
     written = False
     if not dry_run:
-        with db.conn:
-            db.conn.execute(
-                "INSERT INTO entity_decisions (action, a, b, who, at, why) VALUES (?,?,?,?,?,?)",
-                (action, a, b, pending.who, now, why),
-            )
+        record_decision(db, pending)
         written = True
     return DecisionResult(action=action, a=a, b=b, dry_run=dry_run, written=written,
                           changed=changed, before=before, after=after, message=message)

@@ -7,7 +7,7 @@ these records.
 Results live here too (add, reextract, the report, diff, eval), so the module that
 builds a record and the one that renders it both import it from below and never
 each other. Still outside (issue 11): the entity view (queries.py), grades and
-sources (grades.py), entity decisions (entities.py), timeline records (timeline.py).
+sources (grades.py), timeline records (timeline.py).
 """
 
 from __future__ import annotations
@@ -359,6 +359,35 @@ class HeadlineMismatch(Record):
     body_speakers: list[str]  # "Ahmed Al-Mismari, spokesperson of Haftar's forces"
     via: list[str] = []  # who relays the body speakers: "Libya Observer"
     note: str
+
+
+EntityAction = Literal["merge", "split"]
+
+
+class Decision(Record):
+    """One stored merge/split (entity_decisions), as replayed on every entity read."""
+
+    id: int
+    action: EntityAction
+    a: str
+    b: str
+    who: str
+    at: str
+    why: str | None = None
+
+
+class DecisionResult(Record):
+    """What `claimtrack entities merge/split` did (or, with --dry-run, would do)."""
+
+    action: EntityAction
+    a: str
+    b: str
+    dry_run: bool
+    written: bool
+    changed: bool
+    before: list[Entity]
+    after: list[Entity]
+    message: str
 
 
 # --- results of the commands that write (`add --json`, `reextract --json`) ---
