@@ -8,6 +8,7 @@ import pytest
 
 from claimtrack import queries
 from claimtrack.corpus.update import document_added
+from claimtrack.entities import stored_facts
 from claimtrack.errors import NotFoundError
 from claimtrack.flags import make_flag
 from claimtrack.models import Attribution, Extraction, ParsedInput, SourceInfo, Span
@@ -56,6 +57,7 @@ def add(db, origin: str, text: str, atts: list[tuple], publisher: str | None = N
     return store.add_document(
         db, parsed, Extraction(extractor="t/1", attributions=attributions), flags,
         derive=document_added,  # the stored index, as `add` builds it
+        facts=stored_facts,
     ).id
 
 
