@@ -51,7 +51,7 @@ from claimtrack.store import documents as store
 from claimtrack.store import readback
 from claimtrack.store.decisions import load_decisions, record_decision
 from claimtrack.store.entitystore import SAFE_SINGLE
-from claimtrack.text.names import HONORIFICS, canonical_name
+from claimtrack.text.names import HONORIFICS, canonical_name, name_pattern
 
 if TYPE_CHECKING:
     from claimtrack.report import Report
@@ -1145,8 +1145,6 @@ class EntityMatcher:
         return None
 
     def _patterns(self, doc_id: str) -> list[re.Pattern[str]]:
-        from claimtrack.queries import name_pattern
-
         if doc_id not in self._names:
             names = {s for i in self.found for s in self.graph.names_in(i, doc_id)}
             self._names[doc_id] = [name_pattern(s) for s in sorted(names) if s.strip()]

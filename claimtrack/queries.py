@@ -53,6 +53,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from claimtrack.credibility import Against, Corroboration
+from claimtrack.entities import EntityMatcher, EntityNotes
 from claimtrack.errors import NotFoundError
 from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.flags import FLAGS, make_flag
@@ -60,6 +61,7 @@ from claimtrack.models import Chain, Claim, Entity, Record
 from claimtrack.provenance import chain_of, relay_roots
 from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
+from claimtrack.text.names import name_pattern
 
 KINDS = ("direct", "indirect", "mixed")
 # codes of flag vocabulary v1 that v2 renamed: old scripts keep working
@@ -311,18 +313,6 @@ def flagged_claims(db: sqlite_utils.Database, author: bool = False) -> list[Clai
 # --- filters -------------------------------------------------------------------------
 
 
-def name_pattern(name: str) -> re.Pattern[str]:
-    """Case-insensitive, whole-word match; spaces and hyphens in the name are interchangeable.
-
-    "Belhadj" finds "Abdelhakim Belhadj" and "Belhadj's", not "Belhadjes";
-    "Al Qaeda" finds "Al-Qaeda".
-    """
-    parts = [re.escape(p) for p in re.split(r"[\s\-\u2010-\u2014]+", name.strip()) if p]
-    if not parts:
-        raise NotFoundError("give a name to look for, e.g. --entity Belhadj")
-    return re.compile(r"(?<!\w)" + r"[\s\-\u2010-\u2014]+".join(parts) + r"(?!\w)", re.I)
-
-
 class _Matcher:
     """Claims by or about a name.
 
@@ -460,7 +450,6 @@ def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = 
     where the author identifies the entity. Whole claims are read later, only for
     what a read shows."""
     name_pattern(name)  # reject an empty name before the work
-    from claimtrack.entities import EntityMatcher  # the entity graph: aliases, folds, merges
 
     built: list[EntityMatcher] = []
 
@@ -615,8 +604,6 @@ def entity_view(db: sqlite_utils.Database, name: str, author: bool = False,
     (the author's own statements in the body only with `author`). Rows are claims in
     the order shown (documents in listing order, each its claims by, then about);
     `limit`/`offset` page them. Only the page is read whole, flagged and graded."""
-    from claimtrack.entities import EntityNotes
-
     matcher, chosen = entity_selection(db, name, author=author)
     if not chosen:
         raise no_entity(name)

@@ -14,6 +14,7 @@ from claimtrack.flags import make_flag
 from claimtrack.models import Attribution, Extraction, ParsedInput, SourceInfo, Span
 from claimtrack.store import documents as store
 from claimtrack.store.db import open_db
+from claimtrack.text.names import name_pattern
 
 
 def add(db, origin: str, text: str, atts: list[tuple], publisher: str | None = None,
@@ -300,7 +301,7 @@ def test_surname_stands_for_a_person_named_in_full(db):
     ],
 )
 def test_source_heads(source, is_by):
-    assert queries._heads_with(queries.name_pattern("Haftar"), source) is is_by
+    assert queries._heads_with(name_pattern("Haftar"), source) is is_by
 
 
 def test_source_naming_entity_without_being_it_is_about(db):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from claimtrack.errors import NotFoundError
+
 # words that are not part of a name's identity when matching surnames
 HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "sen", "rep", "gov", "gen"}
@@ -20,6 +22,8 @@ _DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECAS
 _POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
 _EDGE_PUNCT = " \t\"'\u201c\u201d,;:()[]"
 _WORD = re.compile(r"\w+")
+# what separates a name's words: spaces, hyphens and dashes ("Al Qaeda" is "Al-Qaeda")
+_SEPARATOR = r"[\s\-\u2010-\u2014]+"
 
 
 def canonical_name(text: str) -> str:
@@ -42,3 +46,15 @@ def normalise_name(name: str) -> str:
     s = re.sub(r"'s$", "", s.strip())
     s = " ".join(_WORD.findall(s.replace("_", " ")))
     return s.removeprefix("the ")
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """Case-insensitive, whole-word match; spaces and hyphens in the name are interchangeable.
+
+    "Belhadj" finds "Abdelhakim Belhadj" and "Belhadj's", not "Belhadjes";
+    "Al Qaeda" finds "Al-Qaeda".
+    """
+    parts = [re.escape(p) for p in re.split(_SEPARATOR, name.strip()) if p]
+    if not parts:
+        raise NotFoundError("give a name to look for, e.g. --entity Belhadj")
+    return re.compile(r"(?<!\w)" + _SEPARATOR.join(parts) + r"(?!\w)", re.I)
