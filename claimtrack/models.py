@@ -437,14 +437,15 @@ class ReportClaim(Record):
     chain_text: str
     quote: Span  # the content, cut from the stored text (with its fragments)
     paragraph: Span  # the stretch of text the quote is shown in
-    # the author's identifications inside the quote ("author identifies X as Y"): entities.py
+    # the identifications the author inserts in the quote ("author identifies X as Y"):
+    # entities/annotate.py
     notes: list[str] = []
 
 
 class ReportDocument(Record):
     document: Document
     claims: list[ReportClaim]
-    # the headline credits another entity than the body's main speaker(s): entities.py
+    # the headline credits another entity than the body's main speaker(s): entities/annotate.py
     headline_vs_body: HeadlineMismatch | None = None
 
 

@@ -71,7 +71,7 @@ RENAMED_FLAGS = {"unnamed_source": "anonymous_source"}
 class EntityClaim(Record):
     claim: Claim  # with static and corpus flags
     chain: Chain
-    via: str | None = None  # the match rests on an author's identification (entities.py)
+    via: str | None = None  # the match rests on an author's identification (claimtrack.entities)
 
 
 class EntityDocument(Record):
@@ -85,7 +85,7 @@ class EntityDocument(Record):
 class EntityView(Record):
     name: str
     documents: list[EntityDocument]
-    entity: Entity | None = None  # what the entity graph knows of the name (entities.py)
+    entity: Entity | None = None  # what the entity graph knows of the name (claimtrack.entities)
     # every claim by or about the name, in how many documents, and how many of them
     # come before this page (--offset): `documents` holds the page
     total_claims: int = 0
