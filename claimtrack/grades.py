@@ -20,7 +20,6 @@ import csv
 import getpass
 import io
 import os
-import re
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -34,6 +33,7 @@ from claimtrack.models import Claim, Record, SourceType
 from claimtrack.store import readback
 from claimtrack.store.db import atomic
 from claimtrack.text.names import canonical_name
+from claimtrack.text.sourcephrase import APPOSITION as _APPOSITION
 
 GRADES = ("A", "B", "C", "D", "E", "F")
 # The Admiralty scale's own words for each reliability grade.
@@ -415,8 +415,6 @@ def import_sources(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
 
 # --- the sources listing -----------------------------------------------------------
 
-# where a source phrase's name ends: "X, the spokesman", "X (LNA)", "X - the ..."
-_APPOSITION = re.compile(r"[,(;:\u2013\u2014\[]| - ")
 _NOT_NAMED: frozenset[str] = frozenset({"anonymous", "vague_collective", "vague_reference"})
 _ANONYMOUS_FLAGS = frozenset({"anonymous_source", "unnamed_source"})
 

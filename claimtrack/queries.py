@@ -62,6 +62,7 @@ from claimtrack.provenance import chain_of, relay_roots
 from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
 from claimtrack.text.names import name_pattern
+from claimtrack.text.sourcephrase import APPOSITION
 
 KINDS = ("direct", "indirect", "mixed")
 # codes of flag vocabulary v1 that v2 renamed: old scripts keep working
@@ -358,7 +359,6 @@ class _Matcher:
 
 
 _PREPOSITIONS = frozenset({"for", "of", "to", "from", "with", "by", "at", "in", "on", "about"})
-_APPOSITION = re.compile(r"[,(;:\u2013\u2014]| - ")
 _CONJUNCTION = re.compile(r"\s+(?:and|&)\s+", re.I)
 
 
@@ -369,7 +369,7 @@ def _heads_with(pat: re.Pattern[str], source: str) -> bool:
     and "Reuters and Haftar" are Haftar; "a spokesman for Haftar", "Haftar's
     forces" and "the Belhadj episode in Libya" are not.
     """
-    head = _APPOSITION.split(source, maxsplit=1)[0]
+    head = APPOSITION.split(source, maxsplit=1)[0]
     for part in _CONJUNCTION.split(head):
         part = part.strip().rstrip(".'\"\u2019\u201d")
         hits = list(pat.finditer(part))

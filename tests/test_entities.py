@@ -10,11 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimtrack import api, entities
-from claimtrack.entities import EntityGraph, name_key, reads
+from claimtrack.entities import EntityGraph, reads
 from claimtrack.entities.facts import node_of
 from claimtrack.errors import NotFoundError
 from claimtrack.models import Alias, Claim, Decision, SourceInfo, Span
 from claimtrack.store.db import open_db
+from claimtrack.text.names import name_key
 
 
 def claim(doc: str, seq: int, text: str, source: str | None, entity: str | None = None,

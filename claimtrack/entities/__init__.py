@@ -17,7 +17,7 @@ they follow re-extraction. One job a module, each importing only those above it 
 
 from claimtrack.entities.annotate import annotate_report, author_notes, headline_mismatch
 from claimtrack.entities.decisions import decide
-from claimtrack.entities.facts import DocFacts, document_facts, key_text, name_key, stored_facts
+from claimtrack.entities.facts import DocFacts, document_facts, key_text, stored_facts
 from claimtrack.entities.graph import EntityGraph
 from claimtrack.entities.matcher import EntityMatcher, EntityNotes
 from claimtrack.entities.reads import build, build_for_claims, build_for_name, list_entities
@@ -25,5 +25,5 @@ from claimtrack.entities.reads import build, build_for_claims, build_for_name, l
 __all__ = [
     "DocFacts", "EntityGraph", "EntityMatcher", "EntityNotes", "annotate_report", "author_notes",
     "build", "build_for_claims", "build_for_name", "decide", "document_facts", "headline_mismatch",
-    "key_text", "list_entities", "name_key", "stored_facts",
+    "key_text", "list_entities", "stored_facts",
 ]

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from claimtrack.entities.facts import name_key
 from claimtrack.entities.reads import build
 from claimtrack.errors import NotFoundError
 from claimtrack.models import Decision, DecisionResult
 from claimtrack.models import EntityAction as Action
 from claimtrack.store.decisions import record_decision
+from claimtrack.text.names import name_key
 
 
 def _who() -> str:

@@ -22,9 +22,7 @@ import sqlite_utils
 
 from claimtrack.models import Alias, Claim
 from claimtrack.store import readback
-from claimtrack.text.names import HONORIFICS, canonical_name
-
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+from claimtrack.text.names import NAME_LABELS, canonical_name, name_key
 
 # sources that are only these words refer to someone the resolver did not find
 PRONOUNS = frozenset(
@@ -32,13 +30,6 @@ PRONOUNS = frozenset(
     | {"herself", "itself", "themselves", "ourselves", "myself", "yourself", "this", "that"}
     | {"these", "those", "who", "whom", "which", "one"}
 )
-_SPLIT = re.compile(r"[\s\-\u2010-\u2014]+")
-
-
-def name_key(name: str) -> tuple[str, ...]:
-    """A name as compared: canonical, case-folded, hyphens as spaces, no honorifics."""
-    words = [w.casefold().strip(".") for w in _SPLIT.split(canonical_name(name))]
-    return tuple(w for w in words if w and w not in HONORIFICS)
 
 
 def contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:

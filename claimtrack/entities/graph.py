@@ -16,11 +16,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import overload
 
-from claimtrack.entities.facts import DocFacts, Node, NodeId, contains, document_facts, name_key
+from claimtrack.entities.facts import DocFacts, Node, NodeId, contains, document_facts
 from claimtrack.errors import NotFoundError
 from claimtrack.models import Alias, Claim, Decision, Entity
 from claimtrack.store.entitystore import SAFE_SINGLE
-from claimtrack.text.names import canonical_name
+from claimtrack.text.names import canonical_name, name_key
 
 # an entity's type from its names' NER labels, where no claim typed its source
 LABEL_TYPE = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place",

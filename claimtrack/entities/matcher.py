@@ -11,10 +11,9 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from claimtrack.aliases import alias_in, describe
-from claimtrack.entities.facts import name_key
 from claimtrack.entities.reads import build, build_for_name
 from claimtrack.models import Alias, Claim, Entity
-from claimtrack.text.names import name_pattern
+from claimtrack.text.names import name_key, name_pattern
 
 
 class EntityMatcher:

@@ -20,7 +20,6 @@ from claimtrack.entities.facts import (
     Node,
     adjacent_edges,
     key_text,
-    name_key,
     node_of,
     stored_facts,
 )
@@ -30,7 +29,7 @@ from claimtrack.store import documents as store
 from claimtrack.store import readback
 from claimtrack.store.decisions import load_decisions
 from claimtrack.store.entitystore import SAFE_SINGLE
-from claimtrack.text.names import canonical_name
+from claimtrack.text.names import canonical_name, name_key
 
 
 def _order(n: Node, added: str) -> tuple:
