@@ -52,11 +52,12 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from claimtrack.credibility import Against, Corroboration
+from claimtrack.credibility import Against, Corroboration, grade_claims
 from claimtrack.entities import EntityMatcher, EntityNotes
 from claimtrack.errors import NotFoundError
 from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.flags import FLAGS, make_flag
+from claimtrack.grades import reliability, source_entities
 from claimtrack.models import Chain, Claim, Entity, Record
 from claimtrack.provenance import chain_of, relay_roots
 from claimtrack.store import documents as store
@@ -245,9 +246,6 @@ def _graded(db: sqlite_utils.Database, cs: Sequence[Claim],
             facts: dict[str, Corroboration]) -> list[Claim]:
     """`cs` (corpus flags added) with their Admiralty grades. The grades log is read
     now, for these claims only: another origin's grade can change at any time."""
-    from claimtrack.credibility import grade_claims
-    from claimtrack.grades import reliability, source_entities
-
     if not cs:
         return []
     named = {cid: name for cid, (_, name) in source_entities(db, list(cs)).items()}
@@ -342,7 +340,9 @@ class _Matcher:
         return [self.full]
 
     def _hit(self, doc_id: str, text: str | None) -> bool:
-        return bool(text) and any(p.search(text) for p in self._patterns(doc_id))
+        if not text:
+            return False
+        return any(p.search(text) for p in self._patterns(doc_id))
 
     def by(self, c: Claim) -> bool:
         """The entity is the source: its resolved name, or the head of the source phrase."""
@@ -437,8 +437,9 @@ def _needles(names: Iterable[str]) -> list[str] | None:
     return sorted(chosen)
 
 
-def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = None,
-                     author: bool = False):
+def entity_selection(
+    db: sqlite_utils.Database, name: str, doc_id: str | None = None, author: bool = False
+) -> tuple[Callable[[], EntityMatcher], list[tuple[str, str, str]]]:
     """(the entity matcher, built when called, [(claim id, doc id, "by" | "about")] in
     listing order) of
     the claims by or about `name`, as `claims --entity`, `show`, `timeline --entity`

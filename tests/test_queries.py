@@ -431,11 +431,9 @@ def test_a_page_grades_only_its_rows(db, monkeypatch):
     single = [c for c in every if "single_source" in codes(c)]
     assert len(single) >= 2
     seen = _count_graded(monkeypatch)
-    import claimtrack.credibility as credibility
-
     graded: list[str] = []
-    real = credibility.grade_claims
-    monkeypatch.setattr(credibility, "grade_claims",
+    real = queries.grade_claims  # as queries calls it
+    monkeypatch.setattr(queries, "grade_claims",
                         lambda cs, *a, **k: graded.extend(c.id for c in cs) or real(cs, *a, **k))
     page = queries.claims(db, flag="single_source", limit=1, offset=1)
     assert page == single[1:2]
