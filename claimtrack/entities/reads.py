@@ -27,6 +27,7 @@ from claimtrack.entities.graph import EntityGraph
 from claimtrack.models import Alias, Claim, Decision, Entity
 from claimtrack.store import documents as store
 from claimtrack.store import readback
+from claimtrack.store.db import state
 from claimtrack.store.decisions import load_decisions
 from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.names import canonical_name, name_key
@@ -51,10 +52,8 @@ _GRAPHS: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple[int, int],
 
 
 def _cached(db: sqlite_utils.Database) -> dict:
-    """This database state's graphs: data_version moves when another connection
-    commits, total_changes when this one writes."""
-    conn = db.conn
-    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    """This database state's graphs (store.db.state)."""
+    stamp = state(db)
     hit = _GRAPHS.get(db)
     if hit is None or hit[0] != stamp:
         hit = (stamp, {})
