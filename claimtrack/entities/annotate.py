@@ -20,8 +20,6 @@ NAMED_TYPES = frozenset({"person", "organization", "outlet"})
 LEDE_CLAIMS = 3  # the body's first attributed claims, where a headline's source is quoted
 
 
-
-
 def author_notes(claim: Claim, aliases: Sequence[Alias]) -> list[str]:
     """The author's identifications inside a claim's content, stated as the author's:
     "author identifies Abu Abdullah Sadik as Abdelhakim Belhadj (not <source>'s words)"."""
@@ -35,8 +33,6 @@ def author_notes(claim: Claim, aliases: Sequence[Alias]) -> list[str]:
             if note not in out:  # "Darnah [Derna] ... Darnah [Derna]": said once
                 out.append(note)
     return out
-
-
 
 
 def _role_of(c: Claim) -> str | None:

@@ -33,6 +33,7 @@ PRONOUNS = frozenset(
 
 
 def contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+    """Is `small` a shorter run of `big`'s words ("belhadj" in "abdelhakim belhadj")?"""
     n = len(small)
     return 0 < n < len(big) and any(big[i : i + n] == small for i in range(len(big) - n + 1))
 
@@ -180,8 +181,6 @@ def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
         if [rank(p) for p in bigger].count(rank(best)) == 1:
             edges.append((small.seq, best.seq))
     return edges
-
-
 
 
 def adjacent_edges(edges: list[tuple[int, int]]) -> dict[int, list[int]]:

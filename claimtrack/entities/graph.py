@@ -27,8 +27,6 @@ LABEL_TYPE = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": 
               "FAC": "place"}
 
 
-
-
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[NodeId, NodeId] = {}
@@ -44,8 +42,6 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[rb] = ra
-
-
 
 
 class _Records(Sequence[Entity]):

@@ -41,8 +41,6 @@ def _order(n: Node, added: str) -> tuple:
     return (n.phase, n.doc_id, n.seq)
 
 
-
-
 # Graphs of a database state, per open database: one read asks for them more than
 # once (`show` and `sources` through the matcher and through source_entities; the
 # report per document). Keyed by what was asked: None for the whole graph.
@@ -387,8 +385,7 @@ def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> Enti
     return _extended(db, closure, start)
 
 
-
-
 def list_entities(db: sqlite_utils.Database, doc: str | None = None) -> list[Entity]:
+    """`claimtrack entities`: every entity, or those of one document (id, prefix or name)."""
     doc_id = store.get_document(db, doc).id if doc is not None else None
     return build(db).entities(doc_id)
