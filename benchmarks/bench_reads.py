@@ -324,6 +324,7 @@ def extract_sample(folder: Path):
 def store_and_match(db: Path, sample, work: Path) -> list[float]:
     """Seconds per document to store and match each sample document, on a copy of `db`."""
     from claimtrack.corpus.update import document_added
+    from claimtrack.entities import stored_facts
     from claimtrack.store import db as dbmod
     from claimtrack.store import documents as store
 
@@ -336,7 +337,8 @@ def store_and_match(db: Path, sample, work: Path) -> list[float]:
     try:
         for parsed, extraction, flags, aliases in sample:
             t0 = time.perf_counter()
-            store.add_document(handle, parsed, extraction, flags, aliases, derive=document_added)
+            store.add_document(handle, parsed, extraction, flags, aliases, derive=document_added,
+                               facts=stored_facts)
             times.append(time.perf_counter() - t0)
     finally:
         handle.close()

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
-from claimtrack.models import Alias, Attribution
+from claimtrack.models import Alias, Attribution, Claim
 from claimtrack.text.names import canonical_name
 
 # a capitalised word: "Abdelhakim", "Al-Mismari", "O'Neil", "Qa’ida", "St."
@@ -136,3 +136,9 @@ def quoted_spans(attributions: Iterable[Attribution]) -> list[tuple[int, int]]:
         for a in attributions
         if a.source is not None and a.kind in ("direct", "mixed")
     ]
+
+
+def alias_in(claim: Claim, alias: Alias) -> bool:
+    """Is the inserted bracket part of the claim's quote? The extractor cuts author
+    brackets out of quotes, so one right after the content ("Sadik [aka ...]") counts."""
+    return claim.content.start <= alias.start <= claim.content.end + 2

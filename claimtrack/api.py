@@ -50,8 +50,7 @@ Progress = Callable[[int, int], None]  # (done, total)
 if TYPE_CHECKING:  # records the library returns, imported where they are built (start-up)
     import sqlite_utils
 
-    from claimtrack.entities import DecisionResult
-    from claimtrack.models import DiffResult, Entity, EvalMetrics, Report
+    from claimtrack.models import DecisionResult, DiffResult, Entity, EvalMetrics, Report
     from claimtrack.queries import EntityView
     from claimtrack.timeline import EntityDiff
 
@@ -321,6 +320,7 @@ def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, extract: Extra
     from claimtrack.aliases import find_aliases, quoted_spans
     from claimtrack.assess import assess
     from claimtrack.corpus.update import document_added
+    from claimtrack.entities import stored_facts
 
     waiting: deque[ParsedInput] = deque()  # read, in extraction: as many as it has in hand
     first = next(docs, None)
@@ -345,7 +345,7 @@ def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, extract: Extra
                 flags = assess(extraction, parsed.text, parsed.links, parsed.published)
                 aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
                 doc = store.add_document(run.db, parsed, extraction, flags, aliases,
-                                         derive=document_added)
+                                         derive=document_added, facts=stored_facts)
             except AlreadyStoredError as e:  # another process stored it since we looked
                 run.settled(AddEvent("unchanged", origin, document=e.document))
             except DocumentError as e:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -33,6 +32,7 @@ from claimtrack.errors import ClaimtrackError, NotFoundError
 from claimtrack.models import Claim, GradeEntry
 from claimtrack.store import grades as grades_log
 from claimtrack.text.names import canonical_name, normalise_name
+from claimtrack.text.sourcephrase import APPOSITION as _APPOSITION
 
 GRADES = ("A", "B", "C", "D", "E", "F")
 # The Admiralty scale's own words for each reliability grade.
@@ -168,8 +168,6 @@ def lookup(grades: Mapping[str, _G], name: str | None) -> _G | None:
 
 # --- whose grade applies to a claim -----------------------------------------------
 
-# where a source phrase's name ends: "X, the spokesman", "X (LNA)", "X - the ..."
-_APPOSITION = re.compile(r"[,(;:\u2013\u2014\[]| - ")
 
 
 def source_name(claim: Claim) -> str | None:

@@ -6,8 +6,8 @@ these records.
 
 Results live here too (add, reextract, the report, diff, eval), so the module that
 builds a record and the one that renders it both import it from below and never
-each other. Still outside (issue 11): the entity view (queries.py), entity
-decisions (entities.py), timeline records (timeline.py).
+each other. Still outside (issue 11): the entity view (queries.py), timeline records
+(timeline.py).
 """
 
 from __future__ import annotations
@@ -361,6 +361,35 @@ class HeadlineMismatch(Record):
     note: str
 
 
+EntityAction = Literal["merge", "split"]
+
+
+class Decision(Record):
+    """One stored merge/split (entity_decisions), as replayed on every entity read."""
+
+    id: int
+    action: EntityAction
+    a: str
+    b: str
+    who: str
+    at: str
+    why: str | None = None
+
+
+class DecisionResult(Record):
+    """What `claimtrack entities merge/split` did (or, with --dry-run, would do)."""
+
+    action: EntityAction
+    a: str
+    b: str
+    dry_run: bool
+    written: bool
+    changed: bool
+    before: list[Entity]
+    after: list[Entity]
+    message: str
+
+
 # --- results of the commands that write (`add --json`, `reextract --json`) ---
 
 AddStatus = Literal["added", "unchanged", "failed"]
@@ -408,14 +437,15 @@ class ReportClaim(Record):
     chain_text: str
     quote: Span  # the content, cut from the stored text (with its fragments)
     paragraph: Span  # the stretch of text the quote is shown in
-    # the author's identifications inside the quote ("author identifies X as Y"): entities.py
+    # the identifications the author inserts in the quote ("author identifies X as Y"):
+    # entities/annotate.py
     notes: list[str] = []
 
 
 class ReportDocument(Record):
     document: Document
     claims: list[ReportClaim]
-    # the headline credits another entity than the body's main speaker(s): entities.py
+    # the headline credits another entity than the body's main speaker(s): entities/annotate.py
     headline_vs_body: HeadlineMismatch | None = None
 
 

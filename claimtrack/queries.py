@@ -52,14 +52,19 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from claimtrack.credibility import Against, Corroboration
+from claimtrack.credibility import Against, Corroboration, grade_claims
+from claimtrack.entities import EntityMatcher, EntityNotes
 from claimtrack.errors import NotFoundError
 from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.flags import FLAGS, make_flag
+from claimtrack.grades import reliability
 from claimtrack.models import Chain, Claim, Entity, Record
 from claimtrack.provenance import chain_of, relay_roots
+from claimtrack.sourceentities import source_entities
 from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
+from claimtrack.text.names import name_pattern
+from claimtrack.text.sourcephrase import APPOSITION
 
 KINDS = ("direct", "indirect", "mixed")
 # codes of flag vocabulary v1 that v2 renamed: old scripts keep working
@@ -69,7 +74,7 @@ RENAMED_FLAGS = {"unnamed_source": "anonymous_source"}
 class EntityClaim(Record):
     claim: Claim  # with static and corpus flags
     chain: Chain
-    via: str | None = None  # the match rests on an author's identification (entities.py)
+    via: str | None = None  # the match rests on an author's identification (claimtrack.entities)
 
 
 class EntityDocument(Record):
@@ -83,7 +88,7 @@ class EntityDocument(Record):
 class EntityView(Record):
     name: str
     documents: list[EntityDocument]
-    entity: Entity | None = None  # what the entity graph knows of the name (entities.py)
+    entity: Entity | None = None  # what the entity graph knows of the name (claimtrack.entities)
     # every claim by or about the name, in how many documents, and how many of them
     # come before this page (--offset): `documents` holds the page
     total_claims: int = 0
@@ -242,10 +247,6 @@ def _graded(db: sqlite_utils.Database, cs: Sequence[Claim],
             facts: dict[str, Corroboration]) -> list[Claim]:
     """`cs` (corpus flags added) with their Admiralty grades. The grades log is read
     now, for these claims only: another origin's grade can change at any time."""
-    from claimtrack.credibility import grade_claims
-    from claimtrack.grades import reliability
-    from claimtrack.sourceentities import source_entities
-
     if not cs:
         return []
     named = {cid: name for cid, (_, name) in source_entities(db, list(cs)).items()}
@@ -312,18 +313,6 @@ def flagged_claims(db: sqlite_utils.Database, author: bool = False) -> list[Clai
 # --- filters -------------------------------------------------------------------------
 
 
-def name_pattern(name: str) -> re.Pattern[str]:
-    """Case-insensitive, whole-word match; spaces and hyphens in the name are interchangeable.
-
-    "Belhadj" finds "Abdelhakim Belhadj" and "Belhadj's", not "Belhadjes";
-    "Al Qaeda" finds "Al-Qaeda".
-    """
-    parts = [re.escape(p) for p in re.split(r"[\s\-\u2010-\u2014]+", name.strip()) if p]
-    if not parts:
-        raise NotFoundError("give a name to look for, e.g. --entity Belhadj")
-    return re.compile(r"(?<!\w)" + r"[\s\-\u2010-\u2014]+".join(parts) + r"(?!\w)", re.I)
-
-
 class _Matcher:
     """Claims by or about a name.
 
@@ -352,7 +341,9 @@ class _Matcher:
         return [self.full]
 
     def _hit(self, doc_id: str, text: str | None) -> bool:
-        return bool(text) and any(p.search(text) for p in self._patterns(doc_id))
+        if not text:
+            return False
+        return any(p.search(text) for p in self._patterns(doc_id))
 
     def by(self, c: Claim) -> bool:
         """The entity is the source: its resolved name, or the head of the source phrase."""
@@ -369,7 +360,6 @@ class _Matcher:
 
 
 _PREPOSITIONS = frozenset({"for", "of", "to", "from", "with", "by", "at", "in", "on", "about"})
-_APPOSITION = re.compile(r"[,(;:\u2013\u2014]| - ")
 _CONJUNCTION = re.compile(r"\s+(?:and|&)\s+", re.I)
 
 
@@ -380,7 +370,7 @@ def _heads_with(pat: re.Pattern[str], source: str) -> bool:
     and "Reuters and Haftar" are Haftar; "a spokesman for Haftar", "Haftar's
     forces" and "the Belhadj episode in Libya" are not.
     """
-    head = _APPOSITION.split(source, maxsplit=1)[0]
+    head = APPOSITION.split(source, maxsplit=1)[0]
     for part in _CONJUNCTION.split(head):
         part = part.strip().rstrip(".'\"\u2019\u201d")
         hits = list(pat.finditer(part))
@@ -448,8 +438,9 @@ def _needles(names: Iterable[str]) -> list[str] | None:
     return sorted(chosen)
 
 
-def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = None,
-                     author: bool = False):
+def entity_selection(
+    db: sqlite_utils.Database, name: str, doc_id: str | None = None, author: bool = False
+) -> tuple[Callable[[], EntityMatcher], list[tuple[str, str, str]]]:
     """(the entity matcher, built when called, [(claim id, doc id, "by" | "about")] in
     listing order) of
     the claims by or about `name`, as `claims --entity`, `show`, `timeline --entity`
@@ -461,7 +452,6 @@ def entity_selection(db: sqlite_utils.Database, name: str, doc_id: str | None = 
     where the author identifies the entity. Whole claims are read later, only for
     what a read shows."""
     name_pattern(name)  # reject an empty name before the work
-    from claimtrack.entities import EntityMatcher  # the entity graph: aliases, folds, merges
 
     built: list[EntityMatcher] = []
 
@@ -616,8 +606,6 @@ def entity_view(db: sqlite_utils.Database, name: str, author: bool = False,
     (the author's own statements in the body only with `author`). Rows are claims in
     the order shown (documents in listing order, each its claims by, then about);
     `limit`/`offset` page them. Only the page is read whole, flagged and graded."""
-    from claimtrack.entities import EntityNotes
-
     matcher, chosen = entity_selection(db, name, author=author)
     if not chosen:
         raise no_entity(name)

@@ -34,6 +34,7 @@ def reextract_documents(
     A document the extractor fails on (extract_texts yields an ExtractError)
     keeps what is stored and carries the reason in `error`; the others go on."""
     from claimtrack.corpus.update import reextract_hooks
+    from claimtrack.entities import stored_facts
     from claimtrack.errors import ExtractError
     from claimtrack.extract import extract_texts
 
@@ -64,7 +65,7 @@ def reextract_documents(
         aliases = _aliases(text, extraction)
         before, derive = reextract_hooks()  # the cross-document index follows the new claims
         stored = store.replace_extraction(db, doc.id, extraction, flags, aliases,
-                                          before=before, derive=derive)
+                                          before=before, derive=derive, facts=stored_facts)
         out.append(Reextracted(document=stored, before=doc.claims,
                                previous_extractor=doc.extractor))
         if progress:

@@ -6,22 +6,17 @@ JSON/NL for these come from output.emit_model; this module only draws tables.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from claimtrack.diff import ClaimPair, DiffResult, cue_word, stance_word, who
 from claimtrack.escape import for_terminal
-from claimtrack.models import Claim
+from claimtrack.models import Claim, DecisionResult
 from claimtrack.output import Column, flatten, shorten
 from claimtrack.queries import EntityClaim, EntityView
 from claimtrack.report_render import _md, _md_line
 from claimtrack.timeline import Appearance, EntityDiff
-
-if TYPE_CHECKING:  # entities.py loads the resolver (spaCy): only for annotations here
-    from claimtrack.entities import DecisionResult
 
 CONTENT_WIDTH = 160
 

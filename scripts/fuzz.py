@@ -368,6 +368,7 @@ def _work(index: int, kind: str, raw: bytes, ext: str) -> Outcome:
 def _store(db, out: Outcome) -> None:
     from claimtrack.aliases import find_aliases, quoted_spans
     from claimtrack.assess import assess
+    from claimtrack.entities import stored_facts
     from claimtrack.errors import DatabaseError
     from claimtrack.store import documents as store
 
@@ -376,7 +377,7 @@ def _store(db, out: Outcome) -> None:
         flags = assess(extraction, parsed.text, parsed.links, parsed.published)
         aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
         if store.find_by_sha(db, parsed.sha256) is None:
-            store.add_document(db, parsed, extraction, flags, aliases)
+            store.add_document(db, parsed, extraction, flags, aliases, facts=stored_facts)
     except DatabaseError as e:
         if not one_line(e):
             out.crash = traceback.format_exc()

@@ -23,6 +23,7 @@ from claimtrack.diff import (
     shared_entities,
     sourcing_profile,
 )
+from claimtrack.entities import stored_facts
 from claimtrack.flags import make_flag
 from claimtrack.models import (
     Attribution,
@@ -62,7 +63,8 @@ def add(db, origin, text, atts, flags, ments):
         sha256=hashlib.sha256(text.encode()).hexdigest(),
     )
     ex = Extraction(extractor="t/1", attributions=atts, mentions=ments)
-    return store.add_document(db, parsed, ex, flags, derive=document_added).id
+    return store.add_document(db, parsed, ex, flags, derive=document_added,
+                              facts=stored_facts).id
 
 
 A = (
@@ -316,7 +318,8 @@ def test_seeds_smoke(tmp_path):
         parsed = read_input(str(path))
         ex = extract_text(parsed.text)
         flags = assess(ex, parsed.text, parsed.links, parsed.published)
-        ids.append(store.add_document(db, parsed, ex, flags, derive=document_added).id)
+        ids.append(store.add_document(db, parsed, ex, flags, derive=document_added,
+                                      facts=stored_facts).id)
     a, b = ids
     same = diff_documents(db, a, a)
     assert not same.only_in_a and not same.only_in_b

@@ -10,10 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimtrack import api, entities
-from claimtrack.entities import Decision, EntityGraph, name_key
+from claimtrack.entities import EntityGraph, reads
+from claimtrack.entities.facts import node_of
 from claimtrack.errors import NotFoundError
-from claimtrack.models import Alias, Claim, SourceInfo, Span
+from claimtrack.models import Alias, Claim, Decision, SourceInfo, Span
 from claimtrack.store.db import open_db
+from claimtrack.text.names import name_key
 
 
 def claim(doc: str, seq: int, text: str, source: str | None, entity: str | None = None,
@@ -327,9 +329,9 @@ def test_reads_build_only_the_entities_they_show_and_get_them_right(
         api.documents(db_path))
     for action, a, b in decisions:
         entities.decide(db, action, a, b)
-    whole = entities._build(db, ())
+    whole = reads._build(db, ())
     for node in list(whole.nodes.values()):
-        entities._GRAPHS.clear()
+        reads._GRAPHS.clear()
         part = entities.build_for_name(db, node.surface)
         got, want = part.find(node.surface), whole.find(node.surface)
         assert [part.records[i] for i in got] == [whole.records[i] for i in want]
@@ -337,7 +339,7 @@ def test_reads_build_only_the_entities_they_show_and_get_them_right(
             whole.author_identifications(i) for i in want]
     claims = [c for c in api.claims(db_path)]
     one = [c for c in claims if c.doc_id == claims[0].doc_id]
-    entities._GRAPHS.clear()
+    reads._GRAPHS.clear()
     part = entities.build_for_claims(db, one)
     for c in one:
         i, j = part.entity_of_claim(c.id), whole.entity_of_claim(c.id)
@@ -366,8 +368,8 @@ def test_one_shared_closure_gives_each_entity_as_the_whole_graph(seeded_db, tmp_
     db_path = tmp_path / "copy.db"
     db_path.write_bytes(seeded_db.read_bytes())
     db = open_db(db_path)
-    whole = entities._build(db, ())
-    entities._GRAPHS.clear()
+    whole = reads._build(db, ())
+    reads._GRAPHS.clear()
     for node in list(whole.nodes.values()):  # never cleared: the closure only grows
         part = entities.build_for_name(db, node.surface)
         got, want = part.find(node.surface), whole.find(node.surface)
@@ -408,9 +410,9 @@ def _partitions(db):
     """(the stored components, the whole graph's entities) as sets of node ids."""
     stored: dict[int, set] = {}
     for doc_id, comp, node in db.conn.execute("SELECT doc_id, comp, node FROM entity_nodes"):
-        n = entities._node_of(doc_id, json.loads(node))
+        n = node_of(doc_id, json.loads(node))
         stored.setdefault(comp, set()).add(n.id)
-    whole = entities._build(db, ())
+    whole = reads._build(db, ())
     return ({frozenset(g) for g in stored.values()},
             {frozenset(n.id for n in g) for g in whole.groups}, whole)
 

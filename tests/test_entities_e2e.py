@@ -241,12 +241,13 @@ def test_entity_selection_reads_candidates_and_finds_what_a_full_scan_finds(seed
     matchers find over every claim, for every name and surname the seeds hold, with a
     merge and a split replayed."""
     from claimtrack import entities, queries
+    from claimtrack.entities import reads
     from claimtrack.store.db import open_db
 
     db_path = tmp_path / "copy.db"
     db_path.write_bytes(seeded_db.read_bytes())
     db = open_db(db_path)
-    names = {n.surface for n in entities._build(db, ()).nodes.values()}
+    names = {n.surface for n in reads._build(db, ()).nodes.values()}
     names |= {n.split()[-1] for n in names} | {"al qaeda", "AL-QAEDA", "Belhadj's"}
     for decisions in ((), (("merge", "Libya", "Tripoli"),
                            ("split", "Belhadj", "Abu Abdullah Sadik"))):
@@ -255,9 +256,9 @@ def test_entity_selection_reads_candidates_and_finds_what_a_full_scan_finds(seed
         for name in sorted(names):
             if not name.strip():
                 continue
-            entities._GRAPHS.clear()
+            reads._GRAPHS.clear()
             want = _reference_roles(db, name)
-            entities._GRAPHS.clear()
+            reads._GRAPHS.clear()
             assert queries.entity_selection(db, name)[1] == want, name
 
 

@@ -8,11 +8,13 @@ import pytest
 
 from claimtrack import queries
 from claimtrack.corpus.update import document_added
+from claimtrack.entities import stored_facts
 from claimtrack.errors import NotFoundError
 from claimtrack.flags import make_flag
 from claimtrack.models import Attribution, Extraction, ParsedInput, SourceInfo, Span
 from claimtrack.store import documents as store
 from claimtrack.store.db import open_db
+from claimtrack.text.names import name_pattern
 
 
 def add(db, origin: str, text: str, atts: list[tuple], publisher: str | None = None,
@@ -56,6 +58,7 @@ def add(db, origin: str, text: str, atts: list[tuple], publisher: str | None = N
     return store.add_document(
         db, parsed, Extraction(extractor="t/1", attributions=attributions), flags,
         derive=document_added,  # the stored index, as `add` builds it
+        facts=stored_facts,
     ).id
 
 
@@ -298,7 +301,7 @@ def test_surname_stands_for_a_person_named_in_full(db):
     ],
 )
 def test_source_heads(source, is_by):
-    assert queries._heads_with(queries.name_pattern("Haftar"), source) is is_by
+    assert queries._heads_with(name_pattern("Haftar"), source) is is_by
 
 
 def test_source_naming_entity_without_being_it_is_about(db):
@@ -428,11 +431,9 @@ def test_a_page_grades_only_its_rows(db, monkeypatch):
     single = [c for c in every if "single_source" in codes(c)]
     assert len(single) >= 2
     seen = _count_graded(monkeypatch)
-    import claimtrack.credibility as credibility
-
     graded: list[str] = []
-    real = credibility.grade_claims
-    monkeypatch.setattr(credibility, "grade_claims",
+    real = queries.grade_claims  # as queries calls it
+    monkeypatch.setattr(queries, "grade_claims",
                         lambda cs, *a, **k: graded.extend(c.id for c in cs) or real(cs, *a, **k))
     page = queries.claims(db, flag="single_source", limit=1, offset=1)
     assert page == single[1:2]

@@ -11,6 +11,7 @@ import pytest
 from conftest import BELHADJ, HAFTAR, claims_json, run_cli
 
 from claimtrack import api
+from claimtrack.entities import stored_facts
 from claimtrack.errors import NotFoundError
 from claimtrack.store import db as dbmod
 from claimtrack.store import documents as store
@@ -122,7 +123,8 @@ def test_replace_extraction_is_all_or_nothing(db: Path) -> None:
     mentions = store.get_mentions(handle, doc_id)
     extraction = extract_text(store.get_text(handle, doc_id))
     with pytest.raises(ValueError, match="flag lists"):
-        store.replace_extraction(handle, doc_id, extraction, [[]])  # wrong length
+        store.replace_extraction(handle, doc_id, extraction, [[]],  # wrong length
+                                 facts=stored_facts)
     assert store.load_claims(handle, doc_id) == before
     assert store.get_mentions(handle, doc_id) == mentions
 

@@ -5,14 +5,19 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from datetime import date
+from functools import partial
 
 import pytest
 
+from claimtrack.entities import stored_facts
 from claimtrack.errors import DatabaseError, NotFoundError
 from claimtrack.flags import make_flag
 from claimtrack.models import Attribution, Extraction, Link, Mention, ParsedInput, Span
 from claimtrack.store import documents as store
 from claimtrack.store.db import open_db
+
+# as the library calls it: the entity facts computed above the store, handed down
+add_document = partial(store.add_document, facts=stored_facts)
 
 TEXT = (
     "Ahmed Al-Mismari claimed that rivals met Al-Qaeda leaders, according to Libya Observer. "
@@ -102,7 +107,7 @@ def test_roundtrip_offsets_fragments_flags(db):
             )
         ]
     )
-    doc = store.add_document(db, p, extraction(), FLAGS)
+    doc = add_document(db, p, extraction(), FLAGS)
     assert doc.id == p.sha256[:12]
     assert doc.claims == 4 and doc.chars == len(TEXT) and doc.extractor == "rules-test/1"
     assert store.get_text(db, doc.id) == TEXT
@@ -130,7 +135,7 @@ def test_roundtrip_offsets_fragments_flags(db):
 
 def test_document_metadata(db):
     p = parsed(published=date(2015, 3, 10), notes=["invalid UTF-8 replaced"])
-    doc = store.add_document(db, p, extraction(), FLAGS)
+    doc = add_document(db, p, extraction(), FLAGS)
     assert doc.published == date(2015, 3, 10)
     assert doc.added.tzinfo is not None
     assert store.find_by_sha(db, p.sha256) == doc
@@ -148,7 +153,7 @@ def test_failure_midway_writes_nothing(db, monkeypatch):
 
     monkeypatch.setattr(store, "_claim_row", explode)
     with pytest.raises(RuntimeError):
-        store.add_document(
+        add_document(
             db,
             parsed(links=[Link(start=0, end=5, text="Ahmed", target="x", missing=False)]),
             extraction(),
@@ -157,23 +162,23 @@ def test_failure_midway_writes_nothing(db, monkeypatch):
     for table in ("documents", "links", "mentions", "claims"):
         assert db.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
     monkeypatch.setattr(store, "_claim_row", real)
-    assert store.add_document(db, parsed(), extraction(), FLAGS).claims == 4  # still usable
+    assert add_document(db, parsed(), extraction(), FLAGS).claims == 4  # still usable
 
 
 def test_bad_input_rejected_before_writing(db):
     bad = extraction()
     bad.attributions[0].relayed_by = 9
     with pytest.raises(ValueError, match="relayed_by"):
-        store.add_document(db, parsed(), bad, FLAGS)
+        add_document(db, parsed(), bad, FLAGS)
     with pytest.raises(ValueError, match="flag lists"):
-        store.add_document(db, parsed(), extraction(), FLAGS[:2])
+        add_document(db, parsed(), extraction(), FLAGS[:2])
     assert store.list_documents(db) == []
 
 
 def test_duplicate_is_refused(db):
-    store.add_document(db, parsed(), extraction(), FLAGS)
+    add_document(db, parsed(), extraction(), FLAGS)
     with pytest.raises(DatabaseError, match="already stored"):
-        store.add_document(db, parsed(origin="copy.md"), extraction(), FLAGS)
+        add_document(db, parsed(origin="copy.md"), extraction(), FLAGS)
     assert len(store.list_documents(db)) == 1
 
 
@@ -184,7 +189,7 @@ def test_list_order_and_reopen(tmp_path):
     ids = []
     for i, t in enumerate(texts):
         ids.append(
-            store.add_document(
+            add_document(
                 db, parsed(t, origin=f"d{i}.txt"), Extraction(extractor="e", attributions=[]), []
             ).id
         )
@@ -195,9 +200,9 @@ def test_list_order_and_reopen(tmp_path):
 
 
 def test_load_claims_order_across_documents(db):
-    a = store.add_document(db, parsed(), extraction(), FLAGS)
+    a = add_document(db, parsed(), extraction(), FLAGS)
     t2 = TEXT + " More."
-    b = store.add_document(db, parsed(t2, origin="b.md"), extraction(t2), FLAGS)
+    b = add_document(db, parsed(t2, origin="b.md"), extraction(t2), FLAGS)
     ids = [c.id for c in store.load_claims(db)]
     assert ids == [f"{a.id}:{i}" for i in range(4)] + [f"{b.id}:{i}" for i in range(4)]
 
@@ -210,7 +215,7 @@ def _three_docs(db):
         ("/other/haftar.md", "Haftar denied it, a spokesman said."),
     ]:
         out.append(
-            store.add_document(
+            add_document(
                 db, parsed(text, origin=origin), Extraction(extractor="e", attributions=[]), []
             )
         )
@@ -263,12 +268,12 @@ def test_locked_database_fails_cleanly(tmp_path, monkeypatch):
     holder.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(DatabaseError, match="nothing was written"):
-            store.add_document(db, parsed(), extraction(), FLAGS)
+            add_document(db, parsed(), extraction(), FLAGS)
     finally:
         holder.rollback()
         holder.close()
     assert store.list_documents(db) == []
-    assert store.add_document(db, parsed(), extraction(), FLAGS).claims == 4
+    assert add_document(db, parsed(), extraction(), FLAGS).claims == 4
 
 
 def test_stored_by_another_connection_meanwhile_is_already_stored(tmp_path):
@@ -276,21 +281,21 @@ def test_stored_by_another_connection_meanwhile_is_already_stored(tmp_path):
 
     path = tmp_path / "t.db"
     mine, theirs = open_db(path), open_db(path)
-    stored = store.add_document(theirs, parsed(origin="theirs.md"), extraction(), FLAGS)
+    stored = add_document(theirs, parsed(origin="theirs.md"), extraction(), FLAGS)
     with pytest.raises(AlreadyStoredError, match="already stored") as info:
-        store.add_document(mine, parsed(), extraction(), FLAGS)
+        add_document(mine, parsed(), extraction(), FLAGS)
     assert info.value.document == stored
 
 
 def test_disk_full_fails_in_one_line_and_keeps_what_was_stored(db):
     from claimtrack.errors import DocumentError
 
-    first = store.add_document(db, parsed(), extraction(), FLAGS)
+    first = add_document(db, parsed(), extraction(), FLAGS)
     (pages,) = db.conn.execute("PRAGMA page_count").fetchone()
     db.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's SQLITE_FULL, as on a full disk
     big = TEXT + " More." * 2000
     with pytest.raises(DocumentError) as info:
-        store.add_document(db, parsed(big, origin="big.md"), extraction(big), FLAGS)
+        add_document(db, parsed(big, origin="big.md"), extraction(big), FLAGS)
     assert str(info.value) == (
         "big.md: disk full while storing (database or disk is full); "
         "free space and rerun (stored documents are kept)")
@@ -316,7 +321,7 @@ def test_add_document_reads_no_other_document(db, monkeypatch):
     _three_docs(db)
     monkeypatch.setattr(store, "list_documents", lambda db: pytest.fail("read them all"))
     t = "Another text: the mayor said so."
-    doc = store.add_document(db, parsed(t, origin="x.md"), Extraction(extractor="e",
+    doc = add_document(db, parsed(t, origin="x.md"), Extraction(extractor="e",
                                                                           attributions=[]), [])
     assert store.get_document(db, doc.id) == doc
     assert store.get_document(db, "x.md") == doc

@@ -24,9 +24,8 @@ from spacy.tokens import Doc, Token
 
 from claimtrack.extract.spans import doc_text, sentences
 from claimtrack.models import Attribution
-from claimtrack.text.names import HONORIFICS, canonical_name
+from claimtrack.text.names import SPEAKER_LABELS, canonical_name, resolver_key
 
-NAME_LABELS = frozenset({"PERSON", "ORG"})
 # named sources of these labels stand for themselves: never expanded into a longer name
 SELF_LABELS = frozenset({"GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
 SINGULAR_PERSON = frozenset({"he", "she", "him", "her", "himself", "herself"})
@@ -43,11 +42,6 @@ ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
 # how far back (in sentences) a previous speaker still counts for a pronoun
 SPEAKER_WINDOW = 6
 NEUTER_WINDOW = 2
-
-
-def _key(name: str) -> tuple[str, ...]:
-    words = [w.lower().rstrip(".") for w in canonical_name(name).split()]
-    return tuple(w for w in words if w and w not in HONORIFICS)
 
 
 def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
@@ -97,10 +91,11 @@ class _Resolver:
         self._found: dict[tuple[tuple[str, ...], bool], list[_Name]] = {}
         names = [
             _Name(
-                canonical_name(e.text), _key(e.text), e.label_, e.start_char, e.end_char, e.root.i
+                canonical_name(e.text), resolver_key(e.text), e.label_, e.start_char, e.end_char,
+                e.root.i,
             )
             for e in self.ents
-            if e.label_ in NAME_LABELS | {"GPE"} and _key(e.text)
+            if e.label_ in SPEAKER_LABELS | {"GPE"} and resolver_key(e.text)
         ]
         # the tagger often calls a bare surname ORG: it is a person when a person has it
         people = [n.key for n in names if n.label == "PERSON"]
@@ -167,7 +162,7 @@ class _Resolver:
     def full_name_label(self, name: str, label: str | None, at: int) -> tuple[str, str | None]:
         """full_name, with the label of the name it matched (a surname the tagger
         missed is still a person when the document names that person)."""
-        key = _key(name)
+        key = resolver_key(name)
         if label in SELF_LABELS or not key:
             return canonical_name(name), label
         person = label == "PERSON"
@@ -190,7 +185,7 @@ class _Resolver:
 
     def name_at(self, token: Token) -> tuple[str, str | None] | None:
         """The name whose head is `token`: an entity, or a run of proper nouns."""
-        if token.ent_type_ in NAME_LABELS | SELF_LABELS:
+        if token.ent_type_ in SPEAKER_LABELS | SELF_LABELS:
             ent = self._ent_of.get(token.i)
             if ent is not None:
                 return ent.text, self.label_at.get(ent.start_char, ent.label_)

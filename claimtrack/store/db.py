@@ -32,6 +32,14 @@ _WAL_WRITE_LOCK = 120  # in the -shm file
 _RESERVED_BYTE = 0x40000001  # in the database file (rollback journal)
 
 
+def state(db: sqlite_utils.Database) -> tuple[int, int]:
+    """What moves whenever the database's contents may have: data_version when another
+    connection commits, total_changes when this one writes (a cache of what was read
+    is good while it stays the same)."""
+    conn = db.conn
+    return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+
 def busy_timeout() -> float:
     raw = os.environ.get(BUSY_ENV)
     if raw:

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol
 
 import sqlite_utils
 
@@ -44,6 +44,21 @@ from claimtrack.text.compare import compared_text
 
 # Work derived from a document's stored rows, run inside the transaction that writes them.
 Derive = Callable[[sqlite3.Connection, str], None]
+
+
+class EntityFacts(Protocol):
+    """A document's part of the entity graph as the store writes it (entities.DocFacts)."""
+
+    def to_json(self) -> str: ...
+
+    def name_keys(self) -> list[tuple[str, int | None, int | None]]:
+        """(key, phase, seq of its first named node) per name key: entity_keys' rows."""
+        ...
+
+
+# A document's entity facts, computed from its rows just written (entities.stored_facts):
+# handed down by the caller, since what they are is decided above the store.
+FactsOf = Callable[[sqlite_utils.Database, str], EntityFacts]
 
 MIN_PREFIX = 4  # shortest id prefix accepted by get_document
 
@@ -143,12 +158,15 @@ def add_document(
     flags: list[list[Flag]],
     aliases: Sequence[Alias] = (),
     derive: Derive | None = None,
+    *,
+    facts: FactsOf,
 ) -> Document:
     """Store a document with its links, mentions and claims in one transaction.
 
-    `derive(conn, doc_id)` runs last inside that transaction: what is computed
-    from the stored rows (the cross-document index) is written with them or not
-    at all.
+    `facts(db, doc_id)` computes the document's entity facts from its rows just
+    written; they are stored with them. `derive(conn, doc_id)` runs last inside
+    that transaction: what is computed from the stored rows (the cross-document
+    index) is written with them or not at all.
 
     `flags[i]` are attribution i's static flags; `aliases` the identifications
     the text inserts (claimtrack.aliases.find_aliases). Raises AlreadyStoredError
@@ -190,7 +208,7 @@ def add_document(
             for seq, link in enumerate(parsed.links):
                 _insert(conn, "links", {"doc_id": doc_id, "seq": seq, **link.model_dump()})
             _insert_extraction(conn, doc_id, extraction, flags, aliases)
-            write_entity_facts(conn, doc_id)
+            write_entity_facts(conn, doc_id, facts)
             if derive is not None:
                 derive(conn, doc_id)
     except AlreadyStoredError:
@@ -226,10 +244,13 @@ def replace_extraction(
     aliases: Sequence[Alias] | None = None,
     before: Derive | None = None,
     derive: Derive | None = None,
+    *,
+    facts: FactsOf,
 ) -> Document:
     """Swap a stored document's claims and mentions (and aliases, when given) for a
     new extraction, in one transaction (`claimtrack reextract`); `before` and
-    `derive` run inside it, before the old claims go and after the new ones are in.
+    `derive` run inside it, before the old claims go and after the new ones are in;
+    `facts` computes the entity facts stored with the new ones (add_document).
 
     The user's entity decisions and source grades are keyed by names, not by
     claims, and are never touched. Nothing changes on any error.
@@ -247,7 +268,7 @@ def replace_extraction(
         if aliases is not None:
             conn.execute("DELETE FROM aliases WHERE doc_id = ?", (doc_id,))
         _insert_extraction(conn, doc_id, extraction, flags, aliases or ())
-        write_entity_facts(conn, doc_id)
+        write_entity_facts(conn, doc_id, facts)
         conn.execute(
             "UPDATE documents SET extractor = ? WHERE id = ?", (extraction.extractor, doc_id)
         )
@@ -482,13 +503,12 @@ def document_ids(db: sqlite_utils.Database) -> list[str]:
 # --- entity facts: each document's part of the entity graph (entities.DocFacts) ---
 
 
-def write_entity_facts(conn: sqlite3.Connection, doc_id: str) -> None:
-    """Store a document's entity facts, computed from its rows just written (inside
-    the caller's transaction): reads then build only the entities they show."""
-    from claimtrack import entities  # it reads through store: imported when first used
-
+def write_entity_facts(conn: sqlite3.Connection, doc_id: str, facts_of: FactsOf) -> None:
+    """Store a document's entity facts, computed by `facts_of` from its rows just
+    written (inside the caller's transaction): reads then build only the entities
+    they show."""
     db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
-    facts = entities.stored_facts(db, doc_id)
+    facts = facts_of(db, doc_id)
     text = facts.to_json()
     nodes, edges = split_entity_facts(text)
     remove_entity_nodes(conn, [doc_id])

@@ -170,7 +170,7 @@ def load_mentions(db: sqlite_utils.Database, doc_id: str | None = None) -> dict[
     return out
 
 
-# --- entity facts (entities.py): each document's part of the entity graph, stored at add
+# --- entity facts (claimtrack.entities): each document's part of the entity graph, stored at add
 
 
 def _no_table(e: sqlite3.OperationalError) -> bool:

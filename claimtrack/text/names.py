@@ -1,5 +1,7 @@
 """Names as entity keys: pure string helpers shared by the resolver (write time)
-and by every read that compares names (entities, aliases, grades).
+and by every read that compares names (entities, aliases, grades, queries). The one
+home of the name normalisers (`canonical_name`, `normalise_name`, `name_key`,
+`resolver_key`) and of the NER labels that make a name.
 
 No spaCy here: read commands import this, and a read must not pay for loading
 the parser (tests/test_imports.py holds that).
@@ -8,6 +10,14 @@ the parser (tests/test_imports.py holds that).
 from __future__ import annotations
 
 import re
+
+from claimtrack.errors import NotFoundError
+
+# spaCy's entity labels as plain strings, one meaning a set:
+# a mention that names an entity: the entity graph makes a node of it
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+# who can speak: the names the resolver expands a source to (it collects GPE too)
+SPEAKER_LABELS = frozenset({"PERSON", "ORG"})
 
 # words that are not part of a name's identity when matching surnames
 HONORIFICS = frozenset(
@@ -20,6 +30,9 @@ _DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECAS
 _POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
 _EDGE_PUNCT = " \t\"'\u201c\u201d,;:()[]"
 _WORD = re.compile(r"\w+")
+# what separates a name's words: spaces, hyphens and dashes ("Al Qaeda" is "Al-Qaeda")
+_SEPARATOR = r"[\s\-\u2010-\u2014]+"
+_SPLIT = re.compile(_SEPARATOR)
 
 
 def canonical_name(text: str) -> str:
@@ -42,3 +55,31 @@ def normalise_name(name: str) -> str:
     s = re.sub(r"'s$", "", s.strip())
     s = " ".join(_WORD.findall(s.replace("_", " ")))
     return s.removeprefix("the ")
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """A name as the entity graph compares it: canonical, case-folded, hyphens as
+    spaces, no honorifics ("Mr. Al-Mismari" -> ("al", "mismari"))."""
+    words = [w.casefold().strip(".") for w in _SPLIT.split(canonical_name(name))]
+    return tuple(w for w in words if w and w not in HONORIFICS)
+
+
+def resolver_key(name: str) -> tuple[str, ...]:
+    """A name as the resolver compares it within a document (a surname inside a full
+    name): canonical, lower-cased words split at spaces only, no honorifics. Not
+    name_key: the resolver's choices are stored with every claim (source_entity), so
+    its key changes only with the extractor's version."""
+    words = [w.lower().rstrip(".") for w in canonical_name(name).split()]
+    return tuple(w for w in words if w and w not in HONORIFICS)
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """Case-insensitive, whole-word match; spaces and hyphens in the name are interchangeable.
+
+    "Belhadj" finds "Abdelhakim Belhadj" and "Belhadj's", not "Belhadjes";
+    "Al Qaeda" finds "Al-Qaeda".
+    """
+    parts = [re.escape(p) for p in re.split(_SEPARATOR, name.strip()) if p]
+    if not parts:
+        raise NotFoundError("give a name to look for, e.g. --entity Belhadj")
+    return re.compile(r"(?<!\w)" + _SEPARATOR.join(parts) + r"(?!\w)", re.I)

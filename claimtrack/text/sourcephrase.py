@@ -52,6 +52,9 @@ HEAD_END = frozenset(
     {"of", "for", "at", "in", "from", "with", "close", "familiar", "who", "that", "which"}
     | {"on", "to", "within", "inside", "near", "by", "said", "says", ",", "(", "and"}
 )
+# where a source phrase's name ends: "X, the spokesman", "X (LNA)", "X - the ...",
+# "X [aka Y]" (the name is what comes before: queries' `by`, the sources listing)
+APPOSITION = re.compile(r"[,(;:\u2013\u2014\[]| - ")
 WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*|\d+|,|\(")
 PASSIVE = re.compile(
     r"\b(?:it\s+)?(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been)"

@@ -1,0 +1,274 @@
+"""A document's part of the entity graph: its name nodes and its own edges, as stored.
+
+Within a document each name is a node: "Belhadj" and "Abdelhakim Belhadj" are two
+nodes; a claim whose source the resolver named ("he" -> Abdelhakim Belhadj) counts for
+that name's node. A source that is a descriptor, not a name ("an unnamed US
+intelligence official"), is an anonymous node of its document only; bare pronouns
+nobody resolved are no one. The document's own edges are its folds (a surname, or any
+part, of a person named in full there) and the author's identifications ("Sadik [aka
+Abdelhakim Belhadj]"). All of it depends on that document alone, so it is computed when
+the document is written (stored_facts) and stored with it (entity_facts, entity_nodes).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from claimtrack.models import Alias, Claim
+from claimtrack.store import readback
+from claimtrack.text.names import NAME_LABELS, canonical_name, name_key
+
+# sources that are only these words refer to someone the resolver did not find
+PRONOUNS = frozenset(
+    {"i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "himself"}
+    | {"herself", "itself", "themselves", "ourselves", "myself", "yourself", "this", "that"}
+    | {"these", "those", "who", "whom", "which", "one"}
+)
+
+
+def contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+    """Is `small` a shorter run of `big`'s words ("belhadj" in "abdelhakim belhadj")?"""
+    n = len(small)
+    return 0 < n < len(big) and any(big[i : i + n] == small for i in range(len(big) - n + 1))
+
+
+# a node: (document id, anonymous, name key)
+NodeId = tuple[str, bool, tuple[str, ...]]
+
+
+@dataclass
+class Node:
+    doc_id: str
+    key: tuple[str, ...]
+    anonymous: bool
+    surfaces: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+    spans: set[tuple[int, int]] = field(default_factory=set)
+    claims: set[str] = field(default_factory=set)
+    alias_side: bool = False  # named by the author as another name's alias
+    identified: bool = False  # the name an author identifies others as
+    phase: int = 0  # made by a mention (0), a claim (1) or an alias (2)
+    seq: int = 0  # made as the document's seq-th node
+    item: int = 0  # by its item-th mention, claim or alias
+    order: tuple = ()  # where the whole-corpus build makes it (EntityGraph._assemble)
+
+    @property
+    def id(self) -> NodeId:
+        return (self.doc_id, self.anonymous, self.key)
+
+    @property
+    def label(self) -> str | None:
+        if self.labels["PERSON"]:
+            return "PERSON"
+        return self.labels.most_common(1)[0][0] if self.labels else None
+
+    @property
+    def surface(self) -> str:
+        return min(self.surfaces, key=lambda s: (-self.surfaces[s], -len(s), s))
+
+    @property
+    def weight(self) -> int:
+        return len(self.spans) + len(self.claims)
+
+
+def _is_pronoun(text: str) -> bool:
+    words = [w.casefold() for w in re.findall(r"[\w']+", text)]
+    return bool(words) and all(w in PRONOUNS for w in words)
+
+
+class _DocBuilder:
+    """One document's nodes and its own edges (folds, the author's identifications):
+    all that depends on that document alone, stored with it at write time."""
+
+    def __init__(self, doc_id: str):
+        self.doc_id = doc_id
+        self.nodes: dict[tuple, Node] = {}
+        self.phase = 0
+        self.item = 0
+
+    def named(self, text: str, label: str | None, count: bool = True) -> Node | None:
+        key = name_key(text)
+        if not key:
+            return None
+        node = self._node(False, key)
+        if count or not node.surfaces:
+            node.surfaces[canonical_name(text)] += 1
+        if label:
+            node.labels[label] += 1
+        return node
+
+    def _node(self, anonymous: bool, key: tuple[str, ...]) -> Node:
+        node = self.nodes.get((anonymous, key))
+        if node is None:
+            node = Node(self.doc_id, key, anonymous, phase=self.phase, seq=len(self.nodes),
+                         item=self.item)
+            self.nodes[(anonymous, key)] = node
+        return node
+
+    def claim(self, c: Claim) -> None:
+        if c.source is None:
+            return
+        info = c.source_info.type if c.source_info else None
+        if c.source_entity:
+            node = self.named(c.source_entity, None)
+        elif _is_pronoun(c.source.text) or info == "self":
+            return
+        else:
+            descriptor = canonical_name(c.source.text)
+            key = name_key(descriptor) or (descriptor.casefold(),)
+            # a name the resolver left as it was, else a descriptor of this document
+            node = self.nodes.get((False, key)) or self._node(True, key)
+            node.surfaces[descriptor] += 1
+        if node is None:
+            return
+        node.claims.add(c.id)
+        node.spans.add((c.source.start, c.source.end))
+        if info and info != "unknown":
+            node.types[info] += 1
+
+    def facts(
+        self,
+        mentions: Sequence[tuple[int, int, str, str]],
+        claims: Sequence[Claim],
+        aliases: Sequence[Alias],
+    ) -> DocFacts:
+        for self.item, (start, end, text, label) in enumerate(mentions):
+            # "MR." alone is a name NER tagged with nothing left once the
+            # honorific is dropped: no one to count it for
+            if label in NAME_LABELS and (node := self.named(text, label)):
+                node.spans.add((start, end))
+        self.phase = 1
+        for self.item, c in enumerate(claims):
+            self.claim(c)
+        self.phase = 2
+        author: list[tuple[int, int]] = []
+        for self.item, al in enumerate(aliases):
+            a = self.named(al.alias, None, count=False)
+            n = self.named(al.name, None, count=False)
+            if a is None or n is None or a is n:
+                continue
+            a.alias_side = True
+            n.identified = True
+            author.append((a.seq, n.seq))
+        nodes = list(self.nodes.values())
+        return DocFacts(self.doc_id, nodes, _folds(nodes), author, list(aliases))
+
+
+def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
+    """Within a document: a part of a person's full name is that person."""
+    named = [n for n in nodes if not n.anonymous]
+    people = [n for n in named if n.label == "PERSON" or n.types["person"]]
+    edges = []
+    for small in named:
+        if small.label not in (None, "PERSON", "ORG"):
+            continue
+        bigger = [p for p in people if contains(p.key, small.key)]
+        if not bigger:
+            continue
+
+        def rank(p: Node) -> tuple[int, int]:
+            return (len(p.key), p.weight)
+
+        best = max(bigger, key=rank)
+        # "Clinton" with two Clintons named alike: leave it alone
+        if [rank(p) for p in bigger].count(rank(best)) == 1:
+            edges.append((small.seq, best.seq))
+    return edges
+
+
+def adjacent_edges(edges: list[tuple[int, int]]) -> dict[int, list[int]]:
+    """A document's fold and author-identification edges, both ways, by node."""
+    adj: dict[int, list[int]] = defaultdict(list)
+    for a, b in edges:
+        adj[a].append(b)
+        adj[b].append(a)
+    return adj
+
+
+@dataclass
+class DocFacts:
+    """A document's part of the entity graph (_DocBuilder), as stored in entity_facts."""
+
+    doc_id: str
+    nodes: list[Node]  # in the order the document makes them (seq)
+    folds: list[tuple[int, int]]  # (small seq, full name seq)
+    author: list[tuple[int, int]]  # (alias seq, identified name seq)
+    aliases: list[Alias]
+
+    def to_json(self) -> str:
+        nodes = [[n.phase, n.seq, n.item, int(n.anonymous), list(n.key),
+                  list(n.surfaces.items()), list(n.labels.items()), list(n.types.items()),
+                  sorted(n.spans), sorted(n.claims), int(n.alias_side), int(n.identified)]
+                 for n in self.nodes]
+        return json.dumps({"nodes": nodes, "folds": self.folds, "author": self.author,
+                           "aliases": [a.model_dump() for a in self.aliases]},
+                          ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, doc_id: str, text: str) -> DocFacts:
+        data = json.loads(text)
+        nodes = [node_of(doc_id, n) for n in data["nodes"]]
+        return cls(doc_id, nodes, [(a, b) for a, b in data["folds"]],
+                   [(a, b) for a, b in data["author"]],
+                   [Alias(**a) for a in data["aliases"]])
+
+    def name_keys(self) -> list[tuple[str, int | None, int | None]]:
+        """(key, phase, seq of its first named node) per name key of the document:
+        entity_keys, the lookup that finds the documents a name's entity can reach."""
+        out: dict[str, tuple[int | None, int | None]] = {}
+        for n in self.nodes:
+            k = key_text(n.key)
+            if k not in out or (out[k][0] is None and not n.anonymous):
+                out[k] = (None, None) if n.anonymous else (n.phase, n.seq)
+        return [(k, phase, seq) for k, (phase, seq) in out.items()]
+
+    def adjacent(self) -> dict[int, list[int]]:
+        return adjacent_edges(self.folds + self.author)
+
+
+def node_of(doc_id: str, stored: list) -> Node:
+    """A node from its stored JSON entry (DocFacts.to_json, entity_nodes.node)."""
+    (phase, seq, item, anon, key, surfaces, labels, types, spans, claims, alias_side,
+     identified) = stored
+    return Node(doc_id, tuple(key), bool(anon), _counter(surfaces), _counter(labels),
+                 _counter(types), {(a, b) for a, b in spans}, set(claims), bool(alias_side),
+                 bool(identified), phase, seq, item)
+
+
+def _counter(pairs: list) -> Counter[str]:
+    """A Counter of stored (key, count) pairs, without Counter()'s generic update: a
+    read of a frequent name decodes tens of thousands of them."""
+    c: Counter[str] = Counter.__new__(Counter)  # an empty dict: Counter() adds nothing
+    dict.update(c, pairs)
+    return c
+
+
+def key_text(key: tuple[str, ...]) -> str:
+    return " ".join(key)
+
+
+def document_facts(
+    doc_id: str,
+    mentions: Sequence[tuple[int, int, str, str]],
+    claims: Sequence[Claim],
+    aliases: Sequence[Alias],
+) -> DocFacts:
+    """A document's entity nodes and own edges from its mentions (text order), claims
+    (seq order) and aliases (start order)."""
+    return _DocBuilder(doc_id).facts(mentions, claims, aliases)
+
+
+def stored_facts(db: sqlite_utils.Database, doc_id: str) -> DocFacts:
+    """A stored document's entity facts, computed from its rows (write time, and reads
+    of documents stored before entity_facts was)."""
+    mentions = [(m.start, m.end, m.text, m.label)
+                for m in readback.load_mentions(db, doc_id).get(doc_id, [])]
+    return document_facts(doc_id, mentions, readback.load_claims(db, doc_id),
+                          readback.load_aliases(db, doc_id).get(doc_id, []))

@@ -1,0 +1,125 @@
+"""show --entity's matcher: the claims by or about the entities a name refers to."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from claimtrack.aliases import alias_in, describe
+from claimtrack.entities.reads import build, build_for_name
+from claimtrack.models import Alias, Claim, Entity
+from claimtrack.text.names import name_key, name_pattern
+
+
+class EntityMatcher:
+    """Claims by or about the entities a name refers to, through the entity graph:
+    "Belhadj" finds what "Abdelhakim Belhadj" says, "he" resolved to him, and the
+    quote that calls him "Abu Abdullah Sadik [aka Abdelhakim Belhadj]", marked as
+    resting on the author's identification."""
+
+    def __init__(self, db: sqlite_utils.Database, name: str):
+        # only the entities the name can refer to: the documents they reach, not all
+        self.graph = build_for_name(db, name) if name.strip() else build(db)
+        self.found = self.graph.find(name) if name.strip() else []
+        self.entity: Entity | None = self.graph.records[self.found[0]] if self.found else None
+        self._names: dict[str, list[re.Pattern[str]]] = {}
+        # the author identifications of the found entities, by document: asked per claim
+        self._identifications = [x for i in self.found
+                                 for x in self.graph.author_identifications(i)]
+        self._identified: dict[str, list[Alias]] = defaultdict(list)
+        for doc_id, al in self._identifications:
+            self._identified[doc_id].append(al)
+        self._alias_note = self._queried_by_alias(name)
+
+    def _queried_by_alias(self, name: str) -> str | None:
+        """The query names the entity only through an author's identification."""
+        nodes = self.graph.nodes_named(name)
+        if not nodes or not all(n.alias_side and self.graph.only_via_author(n) for n in nodes):
+            return None
+        key = name_key(name)
+        for _, al in self._identifications:
+            if name_key(al.alias) == key:
+                return describe(al)
+        return None
+
+    def _patterns(self, doc_id: str) -> list[re.Pattern[str]]:
+        if doc_id not in self._names:
+            names = {s for i in self.found for s in self.graph.names_in(i, doc_id)}
+            self._names[doc_id] = [name_pattern(s) for s in sorted(names) if s.strip()]
+        return self._names[doc_id]
+
+    def names(self) -> list[str]:
+        """Every name `about` can look for, in any document (names_in's superset)."""
+        return sorted({s for i in self.found for n in self.graph.groups[i]
+                       if not n.anonymous for s in n.surfaces})
+
+    def claim_ids(self) -> set[str]:
+        """The claims `by` accepts: those whose source is a node of the entities."""
+        return {c for i in self.found for n in self.graph.groups[i] for c in n.claims}
+
+    def identified_docs(self) -> set[str]:
+        """The documents where the author identifies the entities (`about` there may
+        rest on an identification alone)."""
+        return set(self._identified)
+
+    def _aliases_in(self, c: Claim) -> list[Alias]:
+        return [al for al in self._identified.get(c.doc_id, ()) if alias_in(c, al)]
+
+    def by(self, c: Claim) -> bool:
+        return self.graph.entity_of_claim(c.id) in self.found
+
+    def about(self, c: Claim) -> bool:
+        texts = [c.content.text, c.source.text if c.source else ""]
+        return bool(self._aliases_in(c)) or any(
+            p.search(t) for p in self._patterns(c.doc_id) for t in texts if t
+        )
+
+    def via(self, c: Claim) -> str | None:
+        """'author identifies X as Y' when the match rests on the author's identification."""
+        return _via(self._aliases_in(c), self._alias_note)
+
+    def notes(self) -> EntityNotes:
+        """What `show --entity` says of the entity besides its claims, apart from the graph."""
+        return EntityNotes(self.entity, list(self._identifications), self._alias_note)
+
+
+def _via(inside: Sequence[Alias], note: str | None) -> str | None:
+    if inside:
+        return "; ".join(dict.fromkeys(describe(al) for al in inside))
+    return note
+
+
+@dataclass
+class EntityNotes:
+    """An EntityMatcher's entity record and what its `via` reads (the author's
+    identifications of the entity, by document, and the note for a query that names it
+    only through one), kept apart from the graph so a read can store them
+    (queries.entity_view)."""
+
+    entity: Entity | None
+    identifications: list[tuple[str, Alias]]
+    alias_note: str | None
+
+    def via(self, c: Claim) -> str | None:
+        """As EntityMatcher.via."""
+        return _via([al for doc_id, al in self.identifications
+                     if doc_id == c.doc_id and alias_in(c, al)], self.alias_note)
+
+    def dump(self) -> str:
+        return json.dumps({
+            "entity": self.entity.model_dump(mode="json") if self.entity else None,
+            "identifications": [[d, al.model_dump(mode="json")]
+                                for d, al in self.identifications],
+            "alias_note": self.alias_note}, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, text: str) -> EntityNotes:
+        data = json.loads(text)
+        entity = Entity.model_validate(data["entity"]) if data["entity"] is not None else None
+        return cls(entity, [(d, Alias.model_validate(al)) for d, al in data["identifications"]],
+                   data["alias_note"])
