@@ -166,7 +166,7 @@ CREATE TABLE source_grades (
     origin TEXT NOT NULL
 );
 
-CREATE TABLE unit_terms (token TEXT NOT NULL, claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, size INTEGER NOT NULL, weight REAL NOT NULL DEFAULT 0, mass REAL NOT NULL DEFAULT 0, rest REAL NOT NULL DEFAULT 0, PRIMARY KEY (token, claim_id, unit)) WITHOUT ROWID;
+CREATE TABLE unit_terms (token TEXT NOT NULL, claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, size INTEGER NOT NULL, weight INTEGER NOT NULL, mass INTEGER NOT NULL, rest INTEGER NOT NULL, head INTEGER NOT NULL, PRIMARY KEY (token, claim_id, unit)) WITHOUT ROWID;
 
 CREATE TABLE within_matches (
     a TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
@@ -200,6 +200,8 @@ CREATE INDEX matches_b ON matches (b);
 CREATE INDEX source_grades_source ON source_grades (source, id);
 
 CREATE INDEX unit_terms_claim ON unit_terms (claim_id);
+
+CREATE INDEX unit_terms_heads ON unit_terms (token, claim_id, unit, size, weight, mass, rest) WHERE head = 1;
 
 CREATE INDEX within_matches_b ON within_matches (b);
 

@@ -124,20 +124,21 @@ _BIG_VOCAB = [*_VOCAB, "said", "trump", "clinton", "police", "bomb", "embassy", 
 @settings(max_examples=400)
 @given(st.lists(st.sampled_from(_BIG_VOCAB), min_size=0, max_size=25).map(" ".join),
        st.lists(st.sampled_from(_BIG_VOCAB), min_size=0, max_size=25).map(" ".join))
-def test_prefixes_meet_whenever_relate_relates(x, y):
-    from claimtrack.corpus.index import SCREEN, SHARED, prefix, screen, size_bounds
-    from claimtrack.corpus.relate import core_tokens, min_tokens, weight
+def test_the_index_finds_whatever_relate_relates(x, y):
+    """corpus/index.py: the lighter unit's heads meet the other's tokens with at least
+    its bound in weight, and the sizes are within bounds, for every related pair."""
+    from claimtrack.corpus.index import heads, size_bounds
+    from claimtrack.corpus.relate import core_tokens, mass, min_tokens, weight
 
     tx, ty = core_tokens(x), core_tokens(y)
     if relate(C(x), C(y)) is not None:
-        px, py = prefix(tx, least=min_tokens(x)), prefix(ty, least=min_tokens(y))
-        assert len(set(px) & set(py)) >= SHARED
+        hx, hy = heads(tx, least=min_tokens(x)), heads(ty, least=min_tokens(y))
+        assert hx is not None and hy is not None
+        (light, h), other = ((tx, hx), ty) if mass(tx) <= mass(ty) else ((ty, hy), tx)
+        shared = sum(weight(t) for t in set(h.heads) & other)
+        assert shared >= h.bound - 1e-6
         lo, hi = size_bounds(len(tx))
         assert lo <= len(ty) <= hi
-        # the weight screen (matchstore.unit_candidates' HAVING) lets the pair through
-        (mx, rx), (my, ry) = screen(px, tx), screen(py, ty)
-        hit = sum(weight(t) for t in set(px) & set(py))
-        assert hit + rx + ry >= SCREEN * min(mx, my) - 1e-6
 
 
 # --- IDF weights, opposite predicates, units (issue 10 matching) ----------------------

@@ -1,84 +1,90 @@
-"""Which stored claims can relate to a claim: exact candidates without all pairs.
+"""Which stored units can relate to a unit: exact candidates without all pairs.
 
-Prefix filtering (Chaudhuri et al. 2006; Bayardo et al. 2007): with every token
-set sorted in one global order, two sets whose Jaccard is at least J share a
-token among the first ``n - ceil(J * n) + 1`` tokens of each. relate() never
-relates a pair below JACCARD_FLOOR, so indexing each claim under its prefix
-tokens and probing with the same prefix finds every pair it could relate, and
-nothing depends on which of the two came first: the pair is a candidate iff the
-two prefixes meet. The global order is fixed (data/token_order.json, rarest
-first), never taken from the database, so a database built in any order holds
-the same candidates; the order only makes the probe cheap, since rare tokens
-have short posting lists.
+relate() relates two units only when the tokens they share weigh at least
+SHARED_WEIGHT and at least CLOSE times the lighter unit's weight (IDF weights
+from the fixed table data/token_order.json, never from the database). Both tests
+bound what the lighter unit x can leave unshared: at most
+``slack(x) = min((1 - CLOSE) * mass(x), mass(x) - SHARED_WEIGHT)``. So x's
+*heads*, its heaviest tokens whose weight passes slack(x), must hold a shared
+token, and the shared heads weigh at least ``max(CLOSE * mass(x), SHARED_WEIGHT)
+- rest(x)``, where rest(x) is the weight of x's other tokens. A unit lighter
+than SHARED_WEIGHT relates to nothing and is not indexed.
 
-Prefixes are one token longer than that (SHARED = 2): then the two prefixes of
-any pair with at least two tokens in common share at least two (the first two
-common tokens in the global order lie in both), and relate() never relates a pair
-sharing fewer than two (three tokens each at Jaccard >= 0.25 need two in common).
-Asking for two shared prefix tokens drops the many candidates that share one
-common word ("trump") and nothing else.
+Every indexed unit is stored under all its tokens (`unit_terms`), its heads
+marked. A new unit u is probed twice (matchstore.unit_candidates), which covers
+each pair whichever of the two came first:
+- u the lighter: its heads against every stored token of units at least as
+  heavy, keeping those whose shared heads pass u's bound;
+- u the heavier: all its tokens against the stored heads of units at most as
+  heavy, keeping those whose shared heads pass their own bound.
+Heads are rare words with short posting lists, and the bound is checked in SQL,
+so most units sharing "trump" and "said" never leave SQLite. Heads run a little
+past the slack (HEAD_EXTRA of the unit's weight): more rows scanned, a tighter
+bound, fewer candidates read back. The size filter bounds the partner's token
+count (unweighted Jaccard >= JACCARD_FLOOR needs J*n <= m <= n/J).
 
-A length filter bounds the partner's size: Jaccard >= J needs J*n <= m <= n/J.
-
-A weight screen (relate.CLOSE) drops, in SQL, candidates whose shared prefix tokens
-are light: relate() relates only pairs whose shared weight is at least CLOSE times
-the lighter unit's weight, and the shared weight is at most the weight of the shared
-prefix tokens plus each unit's weight outside its prefix (the `rest`: its commonest,
-lightest tokens). Each prefix row stores its token's weight, its unit's weight and
-rest, so `sum(weight) + rest_u + rest_v >= CLOSE * min(mass_u, mass_v)` is a test
-every related pair passes (tests/test_relate.py checks it) and most pairs sharing
-"trump" and "said" fail. On the 1,000-document benchmark corpus it cut the candidates
-of 20 documents from 595,113 to 42,127 and missed none of the 14,850 that relate.
+Exactness is a property test (tests/test_relate.py); on the 1,000-document
+benchmark corpus the scheme found every one of the 11,398 pairs that relate for
+20 documents, scanning 4.4 million posting rows where the earlier prefix filter
+scanned 11.9 million.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
-from functools import lru_cache
-from importlib import resources
+from dataclasses import dataclass
 
 from claimtrack.corpus.relate import (
     CLOSE,
     JACCARD_FLOOR,
-    MIN_SHARED,
     MIN_TOKENS,
     MIN_TOKENS_DATED,
+    SHARED_WEIGHT,
     mass,
+    weight,
 )
 
+HEAD_EXTRA = 0.3  # heads run this share of the unit's weight past its slack
 
-@lru_cache(maxsize=1)
-def _ranks() -> dict[str, int]:
-    """token -> commonness rank (0 = commonest listed)."""
-    data = json.loads(resources.files("claimtrack").joinpath("data/token_order.json")
-                      .read_text(encoding="utf-8"))
-    return {t: i for i, t in enumerate(data["tokens"])}
-
-
-def ordered(tokens: Iterable[str]) -> list[str]:
-    """Rarest first: unlisted tokens before listed ones, listed by falling rank, ties by text."""
-    ranks = _ranks()
-    unlisted = len(ranks)
-    return sorted(tokens, key=lambda t: (-ranks.get(t, unlisted), t))
+# Weights are stored as integers in hundredths (compact rows); the bounds are then
+# loosened by BOUND_SLACK so a rounding never drops a pair.
+SCALE = 100
+BOUND_SLACK = 0.5
 
 
-SHARED = MIN_SHARED  # prefix tokens a candidate must share (see above)
+@dataclass(frozen=True)
+class Heads:
+    """What the index keeps of a unit: its heads, its weight, and the weight of the rest."""
+
+    heads: tuple[str, ...]
+    mass: float
+    rest: float
+
+    @property
+    def bound(self) -> float:
+        """The least weight of shared heads any unit relating to this one, as the
+        lighter of the two, shares with it."""
+        return max(CLOSE * self.mass, SHARED_WEIGHT) - self.rest
 
 
-def prefix_length(n: int, floor: float = JACCARD_FLOOR) -> int:
-    return min(n, n - math.ceil(floor * n - 1e-9) + SHARED)
-
-
-def prefix(tokens: Iterable[str], floor: float = JACCARD_FLOOR,
-           least: int = MIN_TOKENS) -> list[str]:
-    """The tokens a claim is indexed and probed under (none for too-short contents;
-    `least`: relate.min_tokens of its text, 2 where it states a number or date)."""
-    toks = ordered(tokens)
-    if len(toks) < least:
-        return []
-    return toks[: prefix_length(len(toks), floor)]
+def heads(tokens: Iterable[str], least: int = MIN_TOKENS,
+          extra: float = HEAD_EXTRA) -> Heads | None:
+    """A unit's heads (None for a unit that can relate to nothing: fewer tokens than
+    `least`, relate.min_tokens of its text, or lighter than SHARED_WEIGHT)."""
+    toks = frozenset(tokens)
+    m = mass(toks)
+    if len(toks) < least or m < SHARED_WEIGHT:
+        return None
+    slack = min((1 - CLOSE) * m, m - SHARED_WEIGHT) + extra * m
+    out: list[str] = []
+    took = 0.0
+    for t in sorted(toks, key=lambda t: (-weight(t), t)):  # heaviest first, ties by text
+        out.append(t)
+        took += weight(t)
+        if took > slack + 1e-9:
+            break
+    return Heads(tuple(out), m, max(m - took, 0.0))
 
 
 def size_bounds(n: int, floor: float = JACCARD_FLOOR) -> tuple[int, int]:
@@ -87,10 +93,6 @@ def size_bounds(n: int, floor: float = JACCARD_FLOOR) -> tuple[int, int]:
     return max(MIN_TOKENS_DATED, math.ceil(floor * n - 1e-9)), math.floor(n / floor + 1e-9)
 
 
-def screen(prefix_tokens: Iterable[str], tokens: Iterable[str]) -> tuple[float, float]:
-    """(mass, rest) of a unit: the weight of its tokens, and of those outside its prefix."""
-    toks = frozenset(tokens)
-    return mass(toks), mass(toks - frozenset(prefix_tokens))
-
-
-SCREEN = CLOSE  # the share of the lighter unit's weight a candidate pair must be able to share
+def scaled(x: float) -> int:
+    """A weight as stored: hundredths, rounded."""
+    return round(x * SCALE)

@@ -49,7 +49,7 @@ RELATED = 0.35
 # lets the index find every candidate without comparing all pairs (index.py).
 JACCARD_FLOOR = 0.25
 CONTAINED = 0.85  # share of the smaller side's tokens found in the larger one
-MIN_SHARED = 2  # tokens two contents must share (index.py relies on it: SHARED)
+MIN_SHARED = 2  # tokens two contents must share
 # containment's denominator floor, in IDF weight: about two rare tokens, so a short
 # content does not contain itself into everything that names its people
 _FLOOR_WEIGHT = 8.0
@@ -65,6 +65,13 @@ MIX = 1.0  # share of the IDF-weighted measure in the similarity (the rest: unwe
 # candidates by it in SQL (index.py), so what a document is compared with stays near
 # what it relates to.
 CLOSE = 0.6
+# Nor below this shared weight (IDF, data/token_order.json: the rarest words weigh
+# about 5.3, "trump" 0.35, "republican" 0.9): two units must share about one rare
+# word's weight or more. On the calibrate split of evalsets/polnear_pairs.json, 5
+# took precision from 18/23 to 18/22 at the same recall; 7 gave 18/20 but left
+# "Republican front-runner Donald Trump by name" (6.2) unable to match at all, and 8
+# lost recall. The index relies on it (index.py: lighter units are not indexed).
+SHARED_WEIGHT = 5.0
 MIN_TOKENS = 3  # "Clinton" alone is a shared name, not a shared claim
 # ...but a number or a date counts toward it: "the bridge will reopen Monday" is two
 # core tokens and a date (numbers and dates leave the compared tokens, see core_tokens),
@@ -297,7 +304,7 @@ def _measured(ta: frozenset[str], tb: frozenset[str], min_a: int = MIN_TOKENS_DA
     if common < MIN_SHARED or common < JACCARD_FLOOR * (len(ta) + len(tb) - common):
         return None
     sim, contained = weighted_similarity(ta, tb)
-    if sim < RELATED or contained < CLOSE:
+    if sim < RELATED or contained < CLOSE or mass(ta & tb) < SHARED_WEIGHT:
         return None
     return sim, contained
 

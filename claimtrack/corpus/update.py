@@ -17,9 +17,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from claimtrack.corpus import neardup
-from claimtrack.corpus.index import SCREEN, SHARED, prefix, screen, size_bounds
+from claimtrack.corpus.index import BOUND_SLACK, SCALE, heads, scaled, size_bounds
 from claimtrack.corpus.origins import Appearance, trace
 from claimtrack.corpus.relate import (
+    CLOSE,
+    SHARED_WEIGHT,
     Comparable,
     Relation,
     core_tokens,
@@ -66,7 +68,7 @@ def claim_units(c: ms.ClaimRow, span: tuple[int, int], text: str) -> list[ms.Uni
 
 def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow],
                  text: str) -> dict[str, list[ms.UnitRow]]:
-    """Store each claim's units and index them under their prefix tokens."""
+    """Store each claim's units and index them under their tokens (index.py)."""
     spans = ms.content_spans(conn, doc_id)
     found: dict[str, list[ms.UnitRow]] = {}
     rows: list[ms.IndexRow] = []
@@ -74,10 +76,13 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
         found[c.id] = us = claim_units(c, spans[c.id], text)
         for u in us:
             toks = u.terms.split()
-            head = prefix(toks, least=min_tokens(unit_comparable_of(c, u, text).text))
-            m, rest = screen(head, toks)
-            rows.extend(ms.IndexRow(t, c.id, u.unit, len(toks), weight(t), m, rest)
-                        for t in head)
+            h = heads(toks, least=min_tokens(unit_comparable_of(c, u, text).text))
+            if h is None:
+                continue  # it can relate to nothing
+            first = set(h.heads)
+            rows.extend(ms.IndexRow(t, c.id, u.unit, len(toks), scaled(weight(t)),
+                                    scaled(h.mass), scaled(h.rest), t in first)
+                        for t in toks)
     ms.put_units(conn, [u for us in found.values() for u in us], rows)
     return found
 
@@ -95,13 +100,13 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     for c in claims:
         for u in mine.get(c.id, []):
             toks = u.terms.split()
-            probe = prefix(toks, least=min_tokens(unit_comparable_of(c, u, text).text))
-            if not probe:
+            h = heads(toks, least=min_tokens(unit_comparable_of(c, u, text).text))
+            if h is None:
                 continue
             lo, hi = size_bounds(len(toks))
-            m, rest = screen(probe, toks)
-            found = ms.unit_candidates(conn, probe, lo, hi, other_than=doc_id, shared=SHARED,
-                                       mass=m, rest=rest, contained=SCREEN)
+            found = ms.unit_candidates(conn, h.heads, toks, lo, hi, other_than=doc_id,
+                                       mass=h.mass, bound=h.bound, close=CLOSE,
+                                       floor=SHARED_WEIGHT, scale=SCALE, slack=BOUND_SLACK)
             probes.append((c, u, found))
             wanted.update(cid for cid, _ in found)
     their_units = {cid: {x.unit: x for x in us}

@@ -78,15 +78,16 @@ def content_spans(conn: sqlite3.Connection, doc_id: str) -> dict[str, tuple[int,
 
 @dataclass(frozen=True)
 class IndexRow:
-    """A unit indexed under one of its prefix tokens (corpus/index.py)."""
+    """A unit indexed under one of its tokens (corpus/index.py). Weights in hundredths."""
 
     token: str
     claim_id: str
     unit: int
     size: int  # tokens in the unit's token set
-    weight: float  # the token's IDF weight
-    mass: float  # the unit's whole weight
-    rest: float  # the weight of its tokens outside the prefix
+    weight: int  # the token's IDF weight
+    mass: int  # the unit's whole weight
+    rest: int  # the weight of its tokens that are not heads
+    head: bool  # one of the unit's heads
 
 
 def put_units(conn: sqlite3.Connection, units: Iterable[UnitRow],
@@ -96,9 +97,9 @@ def put_units(conn: sqlite3.Connection, units: Iterable[UnitRow],
                      " VALUES (?, ?, ?, ?, ?)",
                      [(u.claim_id, u.unit, u.start, u.end, u.terms) for u in units])
     conn.executemany("INSERT OR IGNORE INTO unit_terms (token, claim_id, unit, size, weight, "
-                     "mass, rest) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     [(r.token, r.claim_id, r.unit, r.size, round(r.weight, 6),
-                       round(r.mass, 6), round(r.rest, 6)) for r in index])
+                     "mass, rest, head) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(r.token, r.claim_id, r.unit, r.size, r.weight, r.mass, r.rest,
+                       int(r.head)) for r in index])
 
 
 def units_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[UnitRow]]:
@@ -111,26 +112,44 @@ def units_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[Uni
     return out
 
 
-def unit_candidates(conn: sqlite3.Connection, tokens: Sequence[str], lo: int, hi: int,
-                    other_than: str, shared: int, mass: float = 0.0, rest: float = 0.0,
-                    contained: float = 0.0) -> list[tuple[str, int]]:
-    """(claim id, unit) of units of documents other than `other_than` indexed under at
-    least `shared` of `tokens`, with a token set of lo..hi tokens, whose shared prefix
-    weight, with both units' weight outside their prefixes (`rest`), can reach
-    `contained` times the lighter unit's `mass` (corpus/index.py: the weight screen).
-    The screen runs in SQL, so the many units that share two light words come back
-    as no rows at all."""
-    if not tokens:
-        return []
-    marks = ",".join("?" * len(tokens))
+def unit_candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[str],
+                    lo: int, hi: int, other_than: str, mass: float, bound: float,
+                    close: float, floor: float, scale: int,
+                    slack: float) -> list[tuple[str, int]]:
+    """(claim id, unit) of the units of other documents than `other_than`, of lo..hi
+    tokens, that can relate to a unit of these `heads` and `tokens` (corpus/index.py):
+    - as the lighter, its heads against every token of units at least as heavy,
+      whose shared heads weigh at least its `bound`;
+    - as the heavier, its tokens against the heads of units at most as heavy,
+      whose shared heads weigh at least their own bound, max(`close` * their mass,
+      `floor`) less their rest.
+    Stored weights are in 1/`scale`; `slack` (in weight) absorbs their rounding.
+    The bounds are checked in SQL: the many units that share two light words come
+    back as no rows at all."""
     # claim ids are "<doc id>:<seq>": the document's own units are the id range
     # [doc:, doc;) (";" follows ":"), left out without a join
-    rows = conn.execute(
-        f"SELECT claim_id, unit FROM unit_terms WHERE token IN ({marks}) AND size BETWEEN ? "
-        f"AND ? AND NOT (claim_id >= ? AND claim_id < ?) GROUP BY claim_id, unit "
-        f"HAVING count(*) >= ? AND sum(weight) + ? + max(rest) >= ? * min(?, max(mass)) - 1e-3",
-        [*tokens, lo, hi, f"{other_than}:", f"{other_than};", shared, rest, contained, mass])
-    return sorted((r[0], r[1]) for r in rows)
+    mine = (f"{other_than}:", f"{other_than};")
+    m, s = mass * scale, slack * scale
+    found: set[tuple[str, int]] = set()
+    if heads:
+        marks = ",".join("?" * len(heads))
+        found.update(conn.execute(
+            f"SELECT claim_id, unit FROM unit_terms WHERE token IN ({marks}) "
+            "AND size BETWEEN ? AND ? AND mass >= ? AND NOT (claim_id >= ? AND claim_id < ?) "
+            "GROUP BY claim_id, unit HAVING sum(weight) >= ?",
+            [*heads, lo, hi, m - s, *mine, bound * scale - s]))
+    if tokens:
+        marks = ",".join("?" * len(tokens))
+        found.update(conn.execute(
+            # the partial index of heads: the planner, without statistics, would take the
+            # primary key and read every posting of every token
+            f"SELECT claim_id, unit FROM unit_terms INDEXED BY unit_terms_heads "
+            f"WHERE head = 1 AND token IN ({marks}) "
+            "AND size BETWEEN ? AND ? AND mass <= ? AND NOT (claim_id >= ? AND claim_id < ?) "
+            "GROUP BY claim_id, unit HAVING sum(weight) >= "
+            "max(? * max(mass), ?) - max(rest) - ?",
+            [*tokens, lo, hi, m + s, *mine, close, floor * scale, s]))
+    return sorted(found)
 
 
 @dataclass(frozen=True)

@@ -386,19 +386,24 @@ _V7 = (
 
 
 _V9 = (
-    # The weight screen (corpus/index.py): each prefix row carries its token's weight,
-    # its unit's weight and the weight of the unit's tokens outside the prefix, so the
-    # probe drops in SQL the candidates that share only light words. Rows stored
-    # before carry 0 and pass the screen (never a missed pair) until the rebuild.
-    "ALTER TABLE unit_terms ADD COLUMN weight REAL NOT NULL DEFAULT 0",
-    "ALTER TABLE unit_terms ADD COLUMN mass REAL NOT NULL DEFAULT 0",
-    "ALTER TABLE unit_terms ADD COLUMN rest REAL NOT NULL DEFAULT 0",
+    # The unit index of corpus/index.py: every token of a unit that can relate, its
+    # heads marked, with the weights the probes bound in SQL (integers, hundredths),
+    # so a probe drops the units that share only light words before they reach
+    # Python. It replaces the prefix-filter rows of migration 7.
+    "DROP TABLE unit_terms",
+    "CREATE TABLE unit_terms (token TEXT NOT NULL, claim_id TEXT NOT NULL REFERENCES "
+    "claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, size INTEGER NOT NULL, "
+    "weight INTEGER NOT NULL, mass INTEGER NOT NULL, rest INTEGER NOT NULL, "
+    "head INTEGER NOT NULL, PRIMARY KEY (token, claim_id, unit)) WITHOUT ROWID",
+    "CREATE INDEX unit_terms_claim ON unit_terms (claim_id)",
+    # covering: a probe of heads reads the index alone
+    "CREATE INDEX unit_terms_heads ON unit_terms (token, claim_id, unit, size, weight, mass, "
+    "rest) WHERE head = 1",
     # the claim-level term index, unused since the units (migration 7) replaced it
     "DROP TABLE claim_terms",
-    # A number or a date now counts toward a unit's size (corpus/relate.min_tokens):
-    # "the bridge will reopen Monday" is indexed and matched, where it was too short.
-    # The stored index lacks those units and weights: the next `add` (or `rematch`)
-    # rebuilds it.
+    # A number or a date now counts toward a unit's size (corpus/relate.min_tokens), and
+    # two units must share SHARED_WEIGHT: the stored index and matches are rebuilt by
+    # the next `add` (or `rematch`).
     "INSERT OR REPLACE INTO corpus_state (key, value) SELECT 'needs_rematch', '1' "
     "WHERE EXISTS (SELECT 1 FROM documents)",
 )
