@@ -4,6 +4,7 @@ one seeded database per test session (spaCy loads once per process)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,45 @@ def polnear_path() -> Path:
     if not path.is_file():
         pytest.skip("../shared/eval/polnear.jsonl is absent")
     return path
+
+
+# --- model_free: tests that need no spaCy model ------------------------------------------
+# `pytest -m model_free` runs them (fast: no model is ever loaded). The marker is checked,
+# not trusted: in a test that carries it, loading a model fails the test. With
+# CLAIMTRACK_TEST_DENY_MODEL=1 every test is run that way, which finds the modules that
+# could carry it (tests/test_layers.py keeps the list honest).
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "model_free: needs no spaCy model (loading one fails the test)")
+    if os.environ.get("CLAIMTRACK_TEST_DENY_MODEL") == "1":  # from the start, fixtures too
+        _deny_models(pytest.MonkeyPatch())
+
+
+def _deny_models(monkeypatch) -> None:
+    import spacy
+
+    import claimtrack.extract as extract
+    from claimtrack.extract import nlp
+
+    monkeypatch.setattr(spacy, "load", _refuse_model)
+    for module, name in ((nlp, "get_nlp"), (nlp, "load_stock"), (extract, "get_nlp")):
+        monkeypatch.setattr(module, name, _refuse_model)
+
+
+def _refuse_model(*_args, **_kwargs):
+    raise AssertionError("this test is marked model_free but loaded a spaCy model")
+
+
+@pytest.fixture(autouse=True)
+def _model_free_guard(request, monkeypatch):
+    """In a model_free test, loading a model fails it (a session fixture built before
+    it, such as seeded_db, is caught by the check in tests/test_layers.py, which runs
+    them all with models denied from the start)."""
+    if request.node.get_closest_marker("model_free") is not None:
+        _deny_models(monkeypatch)
+    yield
 
 
 def run_cli(*args: str, db: Path | None = None, input: bytes | str | None = None):

@@ -1,8 +1,10 @@
-"""The import contracts in pyproject.toml ([tool.importlinter]) hold: the layers, no new import
-cycle (today's are listed there one by one, to be removed), spaCy only in extract/."""
+"""The layers hold: the import contracts in pyproject.toml ([tool.importlinter]: the layers, no
+import cycle, spaCy only in extract/), and SQL only in claimtrack/store/."""
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 
@@ -20,3 +22,47 @@ def test_import_contracts_are_kept():
                             text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout, result.stdout
+
+
+# a statement's first word, as the store writes them (upper case), and more after it
+# ("UPDATE" alone is a word zones.py knows, not a statement)
+_SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WITH|REPLACE|"
+                  r"BEGIN|COMMIT|ROLLBACK|VACUUM|ANALYZE|ATTACH)\s+\S")
+_RUNS_SQL = {"execute", "executemany", "executescript", "query"}
+
+
+def sql_outside_store() -> list[str]:
+    """Where a module outside claimtrack/store/ holds an SQL statement or runs one."""
+    found = []
+    package = ROOT / "claimtrack"
+    for path in sorted(package.rglob("*.py")):
+        if (package / "store") in path.parents:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}"
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and _SQL.match(node.value):
+                found.append(f"{where}: {node.value.strip()[:40]!r}")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in _RUNS_SQL:
+                found.append(f"{where}: .{node.func.attr}(...)")
+    return found
+
+
+def test_sql_only_in_the_store():
+    assert sql_outside_store() == []
+
+
+def test_the_sql_check_finds_sql(tmp_path, monkeypatch):
+    """The check above can fail: a module with a statement and a call is caught."""
+    import conftest
+
+    pkg = tmp_path / "claimtrack"
+    (pkg / "store").mkdir(parents=True)
+    (pkg / "store" / "ok.py").write_text('Q = "SELECT 1"\n')
+    (pkg / "bad.py").write_text('def f(conn):\n    return conn.execute("SELECT x FROM t")\n')
+    monkeypatch.setattr(conftest, "ROOT", tmp_path)
+    monkeypatch.setitem(globals(), "ROOT", tmp_path)
+    assert sql_outside_store() == ["claimtrack/bad.py:2: .execute(...)",
+                                   "claimtrack/bad.py:2: 'SELECT x FROM t'"]
