@@ -152,6 +152,7 @@ def weight(token: str) -> float:
     return idf.get(token, unlisted)
 
 
+@lru_cache(maxsize=65536)  # pure; a unit's set is weighed against many others
 def mass(tokens: frozenset[str]) -> float:
     """The tokens' summed weight, added in sorted order: a set's iteration order
     changes with the process's string hashing, and a float sum with its order; two
