@@ -245,7 +245,10 @@ class _AddRun:
     def db(self) -> sqlite_utils.Database:
         if self._db is None:
             self._db = dbmod.open_db(self.db_path)
-            _rematch_if_needed(self._db)
+            _rematch_if_needed(self._db, lambda n: self.emit(AddEvent(
+                "note", str(self.db_path),
+                note=f"rebuilding the cross-document index of {n} stored documents first "
+                     "(their matches were decided by an earlier version); once")))
         return self._db
 
     def settled(self, event: AddEvent | None = None) -> None:
@@ -306,12 +309,16 @@ def _new_documents(units: Iterable[Unit], given: dict, run: _AddRun) -> Iterator
         yield parsed.model_copy(update=given) if given else parsed
 
 
-def _rematch_if_needed(db: sqlite_utils.Database) -> None:
-    """A database from before the cross-document index gets it built once, first."""
+def _rematch_if_needed(db: sqlite_utils.Database,
+                       told: Callable[[int], None] | None = None) -> None:
+    """A database whose index an earlier version built (or none) gets it rebuilt once,
+    first; `told(n)` hears of it before the n documents are matched again."""
     from claimtrack.corpus.update import rematch
     from claimtrack.store import matchstore
 
     if matchstore.needs_rematch(db.conn):
+        if told is not None:
+            told(readback.count_documents(db))
         with dbmod.atomic(db.conn, "could not build the cross-document index"):
             rematch(db.conn)
 

@@ -114,6 +114,26 @@ def test_rematch_rebuilds_the_same_index(story_db, tmp_path):
     assert derived(db) == derived(story_db)
 
 
+def test_an_index_flagged_stale_is_rebuilt_by_the_next_add_which_says_so(story_db, tmp_path):
+    """A migration that changes how matches are decided flags the index (needs_rematch):
+    the next `add` rebuilds it first, says so on stderr, and ends where a fresh build of
+    the same documents ends."""
+    db, fresh = tmp_path / "a.db", tmp_path / "b.db"
+    build(db, [n for n in ARTICLES if n != "5-denial.txt"])
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM matches")  # what an older version decided, say nothing
+        conn.execute("INSERT INTO corpus_state (key, value) VALUES ('needs_rematch', '1')")
+    publisher, published = ARTICLES["5-denial.txt"]
+    result = run_cli("add", str(STORY / "5-denial.txt"), "--publisher", publisher,
+                     "--published", published, db=db)
+    assert result.exit_code == 0, result.stderr
+    assert "rebuilding the cross-document index of 4 stored documents" in result.stderr
+    build(fresh, ARTICLES)
+    assert derived(db) == derived(fresh)
+    again = run_cli("add", str(STORY / "5-denial.txt"), db=db)
+    assert "rebuilding" not in again.stderr  # once
+
+
 def test_not_mentioning_contradicts_mentioning(tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("Clinton speaks in Iowa\n\nClinton, a Democrat, did not mention Republican "
