@@ -365,11 +365,16 @@ _TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 
 
+# add's throughput on its summary line and progress bar ("(0.9 documents/s)"): a timing,
+# not an output; it flickered between runs of the same commit
+_RATE = re.compile(r"\d[\d,]*(?:\.\d+)? (documents?/s)")
+
+
 def normalise(text: str, work: Path) -> str:
     for folder, name in ((work.resolve(), "<WORK>"), (work, "<WORK>"),
                          (Path(tempfile.gettempdir()).resolve(), "<TMP>")):
         text = text.replace(str(folder), name)
-    return _TIME.sub("<TIME>", text)
+    return _RATE.sub(r"<RATE> \1", _TIME.sub("<TIME>", text))
 
 
 def flatten(out: dict, work: Path) -> str:

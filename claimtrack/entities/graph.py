@@ -21,27 +21,11 @@ from claimtrack.errors import NotFoundError
 from claimtrack.models import Alias, Claim, Decision, Entity
 from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.names import canonical_name, name_key
+from claimtrack.unionfind import UnionFind
 
 # an entity's type from its names' NER labels, where no claim typed its source
 LABEL_TYPE = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place",
               "FAC": "place"}
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[NodeId, NodeId] = {}
-
-    def find(self, x: NodeId) -> NodeId:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: NodeId, b: NodeId) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[rb] = ra
 
 
 class _Records(Sequence[Entity]):
@@ -199,7 +183,7 @@ class EntityGraph:
             for n in a_nodes[1:] + b_nodes:
                 if a_nodes:
                     user_edges.append((a_nodes[0].id, n.id, "user"))
-        uf = _UnionFind()
+        uf: UnionFind[NodeId] = UnionFind(keep="first")
         keys: dict[tuple, set[tuple[str, ...]]] = {}
         for nid, n in self.nodes.items():
             uf.find(nid)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from claimtrack.store.inlist import rows_in
+from claimtrack.unionfind import UnionFind
 
 # single-word names of these labels are one entity across documents (EntityGraph._same_names)
 SAFE_SINGLE = frozenset({"ORG", "GPE", "LOC"})
@@ -48,23 +49,6 @@ def best_name(keys: Iterable[tuple[int, int, str]]) -> str:
 # --- entity components: each node's connected component, kept as documents come and go
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[Any, Any] = {}
-
-    def find(self, x: Any) -> Any:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: Any, b: Any) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _edges(edges: dict) -> list[tuple[int, int]]:
     return [(a, b) for a, b in edges["folds"] + edges["author"]]
 
@@ -81,7 +65,7 @@ def _join_components(conn: sqlite3.Connection, doc_id: str, edges: dict) -> None
     join its own nodes; components joined through it become one, named by its first
     node. What a user's merge or split changes is not kept here: reads with
     decisions build the graph."""
-    u = _Union()
+    u: UnionFind[Any] = UnionFind(keep="min")
     rows = conn.execute("SELECT seq, key, safe FROM entity_nodes WHERE doc_id = ?",
                         (doc_id,)).fetchall()
     for seq, key, safe in rows:
@@ -111,7 +95,7 @@ def _assign(conn: sqlite3.Connection, nodes: list[tuple[str, int, str, int]],
             edges: dict[str, dict]) -> None:
     """Components of `nodes` ((doc id, seq, key, safe)) under their documents' edges
     and safe keys, each named by its first node, written back."""
-    u = _Union()
+    u: UnionFind[Any] = UnionFind(keep="min")
     first: dict[str, tuple] = {}
     for doc_id, seq, key, safe in nodes:
         u.find((doc_id, seq))
