@@ -409,6 +409,69 @@ _V9 = (
 )
 
 
+_V10 = (
+    # The claims by or about a name (`show`, `claims`, `timeline`, `report --entity`)
+    # are found through the words of their source, resolved source and content: a
+    # LIKE over every claim was a scan of the whole corpus on each name's first read.
+    # FTS5 (built into SQLite) keeps the words; its rows are numbered in
+    # claim_words_map, not by claims' rowid, which VACUUM may renumber (claims' key is
+    # text). Triggers keep both in step with claims, whatever path writes.
+    "CREATE VIRTUAL TABLE claim_words USING fts5(source_entity, source_text, content_text)",
+    "CREATE TABLE claim_words_map (claim_id TEXT PRIMARY KEY, word_row INTEGER NOT NULL "
+    "UNIQUE) WITHOUT ROWID",
+    "CREATE TRIGGER claim_words_insert AFTER INSERT ON claims BEGIN "
+    "INSERT INTO claim_words_map (claim_id, word_row) VALUES (new.id, "
+    "(SELECT coalesce(max(word_row), 0) + 1 FROM claim_words_map)); "
+    "INSERT INTO claim_words (rowid, source_entity, source_text, content_text) "
+    "SELECT word_row, new.source_entity, new.source_text, new.content_text "
+    "FROM claim_words_map WHERE claim_id = new.id; END",
+    "CREATE TRIGGER claim_words_delete BEFORE DELETE ON claims BEGIN "
+    "DELETE FROM claim_words WHERE rowid = "
+    "(SELECT word_row FROM claim_words_map WHERE claim_id = old.id); "
+    "DELETE FROM claim_words_map WHERE claim_id = old.id; END",
+    "CREATE TRIGGER claim_words_update AFTER UPDATE OF source_entity, source_text, "
+    "content_text ON claims BEGIN "
+    "UPDATE claim_words SET source_entity = new.source_entity, source_text = new.source_text, "
+    "content_text = new.content_text WHERE rowid = "
+    "(SELECT word_row FROM claim_words_map WHERE claim_id = old.id); END",
+    # the same for the person mentions a name's read looks through (readback
+    # .person_mentions_like): only PERSON mentions are indexed
+    "CREATE VIRTUAL TABLE person_words USING fts5(text)",
+    "CREATE TABLE person_words_map (doc_id TEXT NOT NULL, seq INTEGER NOT NULL, "
+    "word_row INTEGER NOT NULL UNIQUE, PRIMARY KEY (doc_id, seq)) WITHOUT ROWID",
+    "CREATE TRIGGER person_words_insert AFTER INSERT ON mentions WHEN new.label = 'PERSON' "
+    "BEGIN INSERT INTO person_words_map (doc_id, seq, word_row) VALUES (new.doc_id, new.seq, "
+    "(SELECT coalesce(max(word_row), 0) + 1 FROM person_words_map)); "
+    "INSERT INTO person_words (rowid, text) SELECT word_row, new.text FROM person_words_map "
+    "WHERE doc_id = new.doc_id AND seq = new.seq; END",
+    "CREATE TRIGGER person_words_delete BEFORE DELETE ON mentions WHEN old.label = 'PERSON' "
+    "BEGIN DELETE FROM person_words WHERE rowid = (SELECT word_row FROM person_words_map "
+    "WHERE doc_id = old.doc_id AND seq = old.seq); "
+    "DELETE FROM person_words_map WHERE doc_id = old.doc_id AND seq = old.seq; END",
+    # mentions are written and deleted, never updated (store/documents.py); one that is
+    # is dropped from the index and put back as it now is
+    "CREATE TRIGGER person_words_update AFTER UPDATE ON mentions BEGIN "
+    "DELETE FROM person_words WHERE rowid = (SELECT word_row FROM person_words_map "
+    "WHERE doc_id = old.doc_id AND seq = old.seq); "
+    "DELETE FROM person_words_map WHERE doc_id = old.doc_id AND seq = old.seq; "
+    "INSERT INTO person_words_map (doc_id, seq, word_row) SELECT new.doc_id, new.seq, "
+    "(SELECT coalesce(max(word_row), 0) + 1 FROM person_words_map) WHERE new.label = 'PERSON'; "
+    "INSERT INTO person_words (rowid, text) SELECT word_row, new.text FROM person_words_map "
+    "WHERE doc_id = new.doc_id AND seq = new.seq; END",
+    # the claims and person mentions stored before
+    "INSERT INTO person_words_map (doc_id, seq, word_row) "
+    "SELECT doc_id, seq, row_number() OVER (ORDER BY doc_id, seq) FROM mentions "
+    "WHERE label = 'PERSON'",
+    "INSERT INTO person_words (rowid, text) SELECT m.word_row, x.text FROM mentions x "
+    "JOIN person_words_map m ON m.doc_id = x.doc_id AND m.seq = x.seq",
+    "INSERT INTO claim_words_map (claim_id, word_row) "
+    "SELECT id, row_number() OVER (ORDER BY id) FROM claims",
+    "INSERT INTO claim_words (rowid, source_entity, source_text, content_text) "
+    "SELECT m.word_row, c.source_entity, c.source_text, c.content_text "
+    "FROM claims c JOIN claim_words_map m ON m.claim_id = c.id",
+)
+
+
 # What the stored listings (readback.stored_listing) are computed from: a change to
 # any of these rows drops every stored listing, whatever wrote it (add, rm,
 # reextract, rematch, a merge or split, a grade), so no write path can forget to.
@@ -446,6 +509,8 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "matching units: clause-level parts of contents, unit matches", _V7),
     Migration(8, "stored listings of sources and entities, dropped by any change", _V8),
     Migration(9, "weights in the unit index; dated two-word units", _V9),
+    Migration(10, "word indexes (FTS5) of claims' sources and contents, and of person names",
+              _V10),
 ]
 
 LATEST = MIGRATIONS[-1].version
@@ -494,11 +559,16 @@ def migrate(
 
 def dump_schema(conn: sqlite3.Connection) -> str:
     """The schema as deterministic SQL text: version, then tables, then indexes, then
-    triggers (which name tables), by name."""
+    triggers (which name tables), by name. A virtual table's own tables (FTS5's
+    `<name>_data`, `_idx`, ...) are left out: creating the virtual table creates them."""
     rows = conn.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
         "AND name NOT LIKE 'sqlite_%' ORDER BY type = 'trigger', type = 'index', name"
     ).fetchall()
+    virtual = [name for _, name, sql in rows if sql.upper().startswith("CREATE VIRTUAL TABLE")]
+    shadow = {f"{v}_{part}" for v in virtual
+              for part in ("data", "idx", "content", "docsize", "config")}
+    rows = [r for r in rows if r[1] not in shadow]
     out = [
         "-- Generated by `python -m claimtrack.store.migrations`: do not edit.",
         f"PRAGMA user_version = {current_version(conn)};",

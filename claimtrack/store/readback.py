@@ -15,6 +15,7 @@ guard and adds the checks a reader needs (offsets against the stored text).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -257,6 +258,9 @@ def entity_edges(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> list[tupl
         "ON d.id = f.doc_id WHERE f.edges IS NOT NULL AND f.doc_id IN ({keys})", doc_ids))
 
 
+_WORDY = re.compile(r"[A-Za-z0-9]")  # a needle FTS5 can look up: it has a word character
+
+
 def _like(needle: str) -> str:
     return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -291,7 +295,15 @@ def entity_candidates(
         queries = [(base, params)]
     else:
         queries = []
-        if needles:
+        if needles and all(_WORDY.search(n) for n in needles):
+            # the word index (migration 10): each needle as a phrase of its words, so
+            # "o'brien" finds "O'Brien"; every text holding the needle as a whole word
+            # (what the callers' name_pattern asks) holds the phrase
+            match = " OR ".join('"' + n.replace('"', '""') + '"' for n in needles)
+            queries.append((f"{base} AND c.id IN (SELECT m.claim_id FROM claim_words w "
+                            "JOIN claim_words_map m ON m.word_row = w.rowid "
+                            "WHERE claim_words MATCH ?)", [*params, match]))
+        elif needles:
             cond = " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for _ in needles
                                for col in ("c.source_entity", "c.source_text", "c.content_text"))
             queries.append((f"{base} AND ({cond})",
@@ -313,6 +325,12 @@ def person_mentions_like(db: sqlite_utils.Database, needle: str | None) -> list[
     sql = "SELECT doc_id, text FROM mentions WHERE label = 'PERSON'"
     if needle is None:
         return list(db.conn.execute(sql))
+    if _WORDY.search(needle):  # the word index (migration 10), as entity_candidates
+        return list(db.conn.execute(
+            "SELECT x.doc_id, x.text FROM person_words w JOIN person_words_map m "
+            "ON m.word_row = w.rowid JOIN mentions x ON x.doc_id = m.doc_id AND x.seq = m.seq "
+            "WHERE person_words MATCH ? ORDER BY x.doc_id, x.seq",
+            ('"' + needle.replace('"', '""') + '"',)))
     return list(db.conn.execute(sql + " AND text LIKE ? ESCAPE '\\'", (_like(needle),)))
 
 
