@@ -50,9 +50,15 @@ Progress = Callable[[int, int], None]  # (done, total)
 if TYPE_CHECKING:  # records the library returns, imported where they are built (start-up)
     import sqlite_utils
 
-    from claimtrack.models import DecisionResult, DiffResult, Entity, EvalMetrics, Report
-    from claimtrack.queries import EntityView
-    from claimtrack.timeline import EntityDiff
+    from claimtrack.models import (
+        DecisionResult,
+        DiffResult,
+        Entity,
+        EntityDiff,
+        EntityView,
+        EvalMetrics,
+        Report,
+    )
 
 T = TypeVar("T")
 
@@ -424,7 +430,7 @@ def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None
 
 def show_entity(db_path: str | Path, name: str, author: bool = False,
                 limit: int | None = None, offset: int = 0) -> EntityView:
-    """`claimtrack show --entity X`: a queries.EntityView of the claims by or about X,
+    """`claimtrack show --entity X`: an EntityView of the claims by or about X,
     rows `offset` to `offset + limit` of them (all with None)."""
     check_page(limit, offset)
     return queries.entity_view(_existing(db_path), name, author=author, limit=limit,
@@ -439,7 +445,7 @@ def diff(db_path: str | Path, a: str, b: str) -> DiffResult:
 
 
 def diff_entity(db_path: str | Path, name: str, limit: int | None = None) -> EntityDiff:
-    """`claimtrack diff --entity X`: a timeline.EntityDiff of the claims by or about X
+    """`claimtrack diff --entity X`: an EntityDiff of the claims by or about X
     that more than one document tells or that a claim contradicts."""
     from claimtrack.timeline import entity_diff
 
@@ -448,7 +454,7 @@ def diff_entity(db_path: str | Path, name: str, limit: int | None = None) -> Ent
 
 @dataclass
 class Timeline:
-    """`claimtrack timeline`: the appearances (timeline.Appearance), and how many
+    """`claimtrack timeline`: the appearances (models.Appearance), and how many
     clusters there are before `limit`."""
 
     appearances: list

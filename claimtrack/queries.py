@@ -58,7 +58,7 @@ from claimtrack.errors import NotFoundError
 from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.flags import FLAGS, make_flag
 from claimtrack.grades import reliability
-from claimtrack.models import Chain, Claim, Entity, Record
+from claimtrack.models import Claim, EntityClaim, EntityDocument, EntityView
 from claimtrack.provenance import chain_of, relay_roots
 from claimtrack.sourceentities import source_entities
 from claimtrack.store import documents as store
@@ -69,31 +69,6 @@ from claimtrack.text.sourcephrase import APPOSITION
 KINDS = ("direct", "indirect", "mixed")
 # codes of flag vocabulary v1 that v2 renamed: old scripts keep working
 RENAMED_FLAGS = {"unnamed_source": "anonymous_source"}
-
-
-class EntityClaim(Record):
-    claim: Claim  # with static and corpus flags
-    chain: Chain
-    via: str | None = None  # the match rests on an author's identification (claimtrack.entities)
-
-
-class EntityDocument(Record):
-    id: str
-    title: str | None
-    origin: str
-    by: list[EntityClaim]  # the entity is the source: resolved name, or heads the source phrase
-    about: list[EntityClaim]  # the content names it, or the source does without being it
-
-
-class EntityView(Record):
-    name: str
-    documents: list[EntityDocument]
-    entity: Entity | None = None  # what the entity graph knows of the name (claimtrack.entities)
-    # every claim by or about the name, in how many documents, and how many of them
-    # come before this page (--offset): `documents` holds the page
-    total_claims: int = 0
-    total_documents: int = 0
-    offset: int = 0
 
 
 # --- corpus flags --------------------------------------------------------------------

@@ -18,69 +18,14 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import sqlite_utils
-from pydantic import Field
 
 from claimtrack import queries
 from claimtrack.diff import relayers
 from claimtrack.errors import NotFoundError
-from claimtrack.models import Claim, Document, Record
+from claimtrack.models import Appearance, Claim, Document, EntityCluster, EntityDiff
 from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
 from claimtrack.store.matchstore import MatchRow, MemberRow
-
-TimelineRelation = Literal[
-    "itself",  # the claim asked about (for --entity: the cluster's first appearance)
-    "same",
-    "more_specific",  # this appearance tells all of the claim, and more
-    "less_specific",  # the claim tells all of this appearance, and more
-    "contradicts",
-    "in_cluster",  # no match with the claim itself: linked through other appearances
-]
-
-
-class Appearance(Record):
-    """One appearance of a claim in one document, with what the index knows of it."""
-
-    date: dt.date = Field(description="the document's publication date, else the day it "
-                                      "was added (see `dated`)")
-    dated: Literal["published", "added"]
-    doc_id: str
-    title: str | None
-    publisher: str | None
-    cluster: str
-    relation: TimelineRelation = Field(description="to the claim asked about (--claim) or to "
-                                                   "the cluster's first appearance (--entity)")
-    similarity: float | None = Field(None, description="of the stored match, where there is one")
-    root: str | None = Field(None, description="the independent origin it goes back to "
-                                               "(None: unresolved, counts zero)")
-    relay: bool = Field(False, description="passes on another appearance's report")
-    copied: bool = Field(False, description="in a copy of another document (wire copy, "
-                                            "near-duplicate body)")
-    circular: str | None = None
-    via: list[str] = Field(default=[], description="who passes it on in its document, "
-                                                   "nearest first")
-    entity_role: Literal["by", "about"] | None = Field(
-        None, description="--entity: the entity is the source (by) or is named (about)")
-    claim: Claim
-
-
-class EntityCluster(Record):
-    """One claim by or about an entity, as the documents tell it (diff --entity)."""
-
-    cluster: str
-    documents: int
-    origins: list[str] = Field(description="independent origins (stored)")
-    appearances: list[Appearance]  # date order; relation to the first appearance
-    contradictions: list[Appearance]
-
-
-class EntityDiff(Record):
-    name: str
-    clusters: list[EntityCluster]
-    total: int = Field(description="clusters before --limit")
-    single: int = Field(description="claims by or about the entity that one document alone "
-                                    "tells, uncontradicted (not listed)")
-
 
 # --- reading -------------------------------------------------------------------------
 
