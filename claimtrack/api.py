@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
+from claimtrack import entityselect, entityview, queries
 from claimtrack import extractor_names as names
-from claimtrack import queries
 from claimtrack.errors import (
     AlreadyStoredError,
     ClaimtrackError,
@@ -433,7 +433,7 @@ def show_entity(db_path: str | Path, name: str, author: bool = False,
     """`claimtrack show --entity X`: an EntityView of the claims by or about X,
     rows `offset` to `offset + limit` of them (all with None)."""
     check_page(limit, offset)
-    return queries.entity_view(_existing(db_path), name, author=author, limit=limit,
+    return entityview.entity_view(_existing(db_path), name, author=author, limit=limit,
                                offset=offset)
 
 
@@ -504,7 +504,7 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
         found = [c for d in docs for c in queries.claims(db, doc=d.id)]
         result = build_report(docs, texts, found)
     if entity and not result.documents and not offset:
-        raise queries.no_entity(entity, doc)
+        raise entityselect.no_entity(entity, doc)
     from claimtrack.entities import annotate_report  # author identifications, headline vs body
 
     return annotate_report(db, result)

@@ -556,7 +556,7 @@ class DiffResult(Record):
     sourcing: Sourcing  # side by side, so the contrast is visible
 
 
-# --- an entity's claims (queries.entity_view builds them, views.py shows them: `show --entity`) ---
+# --- an entity's claims (entityview.py builds them, views.py shows them: `show --entity`) ---
 
 
 class EntityClaim(Record):

@@ -19,8 +19,8 @@ from typing import Literal
 
 import sqlite_utils
 
-from claimtrack import queries
 from claimtrack.diff import relayers
+from claimtrack.entityselect import entity_selection, no_entity
 from claimtrack.errors import NotFoundError
 from claimtrack.models import Appearance, Claim, Document, EntityCluster, EntityDiff
 from claimtrack.store import documents as store
@@ -88,7 +88,7 @@ def _appearance(corpus: _Corpus, claim_id: str, cluster: str, relation: tuple[st
         root=member.root if member else None, relay=bool(member and member.relay),
         copied=bool(member and member.copy), circular=member.circular if member else None,
         via=relayers(c, corpus.by_doc[c.doc_id]), claim=c,
-        entity_role=role)  # type: ignore[arg-type]  # "by"/"about": queries.entity_roles
+        entity_role=role)  # type: ignore[arg-type]  # "by"/"about": entityselect.entity_selection
 
 
 def _cluster(corpus: _Corpus, cluster: str, reference: str | None,
@@ -141,10 +141,10 @@ def _entity_clusters(db: sqlite_utils.Database, name: str) -> tuple[_Corpus, dic
                                                                     list[str]]:
     """The claims by or about `name` (roles) and their clusters."""
     # only the claims that can match are read, and only their few columns
-    _, chosen = queries.entity_selection(db, name, author=True)
+    _, chosen = entity_selection(db, name, author=True)
     roles = {cid: role for cid, _, role in chosen}
     if not roles:
-        raise queries.no_entity(name)
+        raise no_entity(name)
     corpus = _Corpus(db)
     clusters = sorted({m.cluster for m in matchstore.member_rows(db.conn, list(roles)).values()})
     return corpus, roles, clusters

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from claimtrack import queries
+from claimtrack import corpusflags, entityselect, entityview, queries
 from claimtrack.corpus.update import document_added
 from claimtrack.entities import stored_facts
 from claimtrack.errors import NotFoundError
@@ -196,7 +196,7 @@ def test_filter_errors(db):
 def test_entity_view(db):
     a = add(db, "a.txt", A, A_ATTS)
     b = add(db, "b.txt", B, B_ATTS)
-    view = queries.entity_view(db, "Al-Mismari")
+    view = entityview.entity_view(db, "Al-Mismari")
     (doc,) = view.documents
     assert (doc.id, doc.title) == (a, "A.Txt")
     assert [e.claim.id for e in doc.by] == [f"{a}:0"]
@@ -206,7 +206,7 @@ def test_entity_view(db):
     assert chain.render().startswith(f"document {a} -> Libya Observer")
     assert "single_source" not in codes(doc.by[0].claim)
 
-    qaeda = queries.entity_view(db, "al-qaeda")
+    qaeda = entityview.entity_view(db, "al-qaeda")
     assert [d.id for d in qaeda.documents] == [a, b]
     assert all(not d.by for d in qaeda.documents)
 
@@ -218,8 +218,8 @@ def test_a_name_nothing_answers_to_is_the_same_error_in_claims_and_show(db, name
     with pytest.raises(NotFoundError) as listing:
         queries.claims(db, entity=name)
     with pytest.raises(NotFoundError) as view:
-        queries.entity_view(db, name)
-    assert str(listing.value) == str(view.value) == str(queries.no_entity(name))
+        entityview.entity_view(db, name)
+    assert str(listing.value) == str(view.value) == str(entityselect.no_entity(name))
     with pytest.raises(NotFoundError, match=f"in document {a}"):
         queries.claims(db, entity=name, doc="a")
     # a name that answers, with filters that leave nothing, is an empty result
@@ -229,9 +229,9 @@ def test_a_name_nothing_answers_to_is_the_same_error_in_claims_and_show(db, name
 def test_entity_view_not_found(db):
     add(db, "a.txt", A, A_ATTS)
     with pytest.raises(NotFoundError, match="claimtrack claims"):
-        queries.entity_view(db, "Gaddafi")
+        entityview.entity_view(db, "Gaddafi")
     with pytest.raises(NotFoundError):
-        queries.entity_view(db, "  ")
+        entityview.entity_view(db, "  ")
 
 
 def test_voice_already_in_the_relay_does_not_clear(db):
@@ -277,14 +277,14 @@ def test_surname_stands_for_a_person_named_in_full(db):
     b = add(
         db, "b.txt", "Aides said Belhadj resigned.", [("Aides", "said", "Belhadj resigned", None)]
     )
-    view = queries.entity_view(db, "Abdelhakim Belhadj")
+    view = entityview.entity_view(db, "Abdelhakim Belhadj")
     assert [d.id for d in view.documents] == [a]
     assert [e.claim.seq for e in view.documents[0].about] == [0]
     assert [c.id for c in queries.claims(db, entity="Abdelhakim Belhadj")] == [f"{a}:0"]
     assert {c.doc_id for c in queries.claims(db, entity="Belhadj")} == {a, b}
     # not for organisations: "New York Times" does not make "Times" match
     with pytest.raises(NotFoundError):
-        queries.entity_view(db, "New York Times")
+        entityview.entity_view(db, "New York Times")
 
 
 @pytest.mark.parametrize(
@@ -301,13 +301,13 @@ def test_surname_stands_for_a_person_named_in_full(db):
     ],
 )
 def test_source_heads(source, is_by):
-    assert queries._heads_with(name_pattern("Haftar"), source) is is_by
+    assert entityselect._heads_with(name_pattern("Haftar"), source) is is_by
 
 
 def test_source_naming_entity_without_being_it_is_about(db):
     text = "A spokesman for Haftar said the port is closed."
     d = add(db, "x.txt", text, [("A spokesman for Haftar", "said", "the port is closed", None)])
-    (doc,) = queries.entity_view(db, "Haftar").documents
+    (doc,) = entityview.entity_view(db, "Haftar").documents
     assert (doc.by, [e.claim.id for e in doc.about]) == ([], [f"{d}:0"])
 
 
@@ -397,10 +397,10 @@ def _count_graded(monkeypatch) -> list[str]:
     import claimtrack.credibility as credibility
 
     seen: list[str] = []
-    real_grade, real_co = credibility.credibility, queries.corroboration
+    real_grade, real_co = credibility.credibility, corpusflags.corroboration
     monkeypatch.setattr(credibility, "credibility",
                         lambda c, *a, **k: seen.append(c.id) or real_grade(c, *a, **k))
-    monkeypatch.setattr(queries, "corroboration",
+    monkeypatch.setattr(corpusflags, "corroboration",
                         lambda db, cs: seen.extend(c.id for c in cs) or real_co(db, cs))
     return seen
 
@@ -415,7 +415,7 @@ def test_show_grades_only_the_entitys_claims(db, monkeypatch):
         raise AssertionError("the whole corpus graded for one entity")
 
     monkeypatch.setattr(queries, "flagged_claims", refuse)
-    view = queries.entity_view(db, "Belhadj")
+    view = entityview.entity_view(db, "Belhadj")
     shown = {x.claim.id for d in view.documents for x in [*d.by, *d.about]}
     assert shown and len(shown) < len(every)
     assert set(seen) <= shown
@@ -432,8 +432,8 @@ def test_a_page_grades_only_its_rows(db, monkeypatch):
     assert len(single) >= 2
     seen = _count_graded(monkeypatch)
     graded: list[str] = []
-    real = queries.grade_claims  # as queries calls it
-    monkeypatch.setattr(queries, "grade_claims",
+    real = corpusflags.grade_claims  # as corpusflags calls it
+    monkeypatch.setattr(corpusflags, "grade_claims",
                         lambda cs, *a, **k: graded.extend(c.id for c in cs) or real(cs, *a, **k))
     page = queries.claims(db, flag="single_source", limit=1, offset=1)
     assert page == single[1:2]
