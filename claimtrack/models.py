@@ -160,7 +160,7 @@ class Extraction(Record):
     mentions: list[Mention] = []
 
 
-# --- document zones (zones.py reads them from the stored text) ---------------------
+# --- document zones (zones/ reads them from the stored text) ----------------------
 
 WireKind = Literal["dateline", "byline", "credit", "reporting_line", "copyright", "signoff"]
 

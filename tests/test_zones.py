@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 
 from claimtrack.evalsplit import is_held_out
 from claimtrack.markup import strip_markdown_links
-from claimtrack.models import Span
+from claimtrack.models import Span, Zones
 from claimtrack.zones import (
-    Zones,
     find_zones,
     is_wire_copy,
     origin_key,
