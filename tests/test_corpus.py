@@ -207,7 +207,7 @@ def stored_within(db: Path) -> dict[str, set[str]]:
 
 
 def test_within_document_pairs_are_stored_at_add_and_agree_with_the_read_time_ones(story_db):
-    # (the story's voices are one per document; test_queries has two in one)
+    # (the story's voices are one per document; test_corpusflags has two in one)
     assert stored_within(story_db) == read_time_within(story_db)
 
 
