@@ -9,6 +9,8 @@ from claimtrack import queries
 from claimtrack.store import documents as store
 from claimtrack.store.db import open_db
 
+pytestmark = pytest.mark.model_free
+
 
 @pytest.fixture
 def db(tmp_path):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from test_entities_graph import claim, mentions
 
 from claimtrack import entities
 from claimtrack.entities import EntityGraph
 from claimtrack.models import Alias, Span
+
+pytestmark = pytest.mark.model_free
 
 
 def test_author_notes_name_the_author_not_the_quoted_source():

@@ -218,6 +218,50 @@ def test_claims_and_show_agree_on_a_name_nothing_answers_to(db, name):
     assert kept.exit_code == 0  # filters past a name that answers may leave nothing
 
 
+def _reference_roles(db, name):
+    """The roles as reads decided them before they read only candidates: every claim
+    of the database through both matchers."""
+    from claimtrack import entityselect, queries
+    from claimtrack.entities import EntityMatcher
+
+    every = queries.read(db)
+    m, g = entityselect._Matcher(db, name, every), EntityMatcher(db, name)
+    out = []
+    for c in every:
+        if m.by(c) or g.by(c):
+            out.append((c.id, c.doc_id, "by"))
+        elif m.about(c) or g.about(c):
+            out.append((c.id, c.doc_id, "about"))
+    return out
+
+
+def test_entity_selection_reads_candidates_and_finds_what_a_full_scan_finds(seeded_db,
+                                                                            tmp_path):
+    """The claims by or about a name, found from the SQL candidates, are those the
+    matchers find over every claim, for every name and surname the seeds hold, with a
+    merge and a split replayed."""
+    from claimtrack import entities, entityselect
+    from claimtrack.entities import reads
+    from claimtrack.store.db import open_db
+
+    db_path = tmp_path / "copy.db"
+    db_path.write_bytes(seeded_db.read_bytes())
+    db = open_db(db_path)
+    names = {n.surface for n in reads._build(db, ()).nodes.values()}
+    names |= {n.split()[-1] for n in names} | {"al qaeda", "AL-QAEDA", "Belhadj's"}
+    for decisions in ((), (("merge", "Libya", "Tripoli"),
+                           ("split", "Belhadj", "Abu Abdullah Sadik"))):
+        for action, a, b in decisions:
+            entities.decide(db, action, a, b)
+        for name in sorted(names):
+            if not name.strip():
+                continue
+            reads._GRAPHS.clear()
+            want = _reference_roles(db, name)
+            reads._GRAPHS.clear()
+            assert entityselect.entity_selection(db, name)[1] == want, name
+
+
 def test_show_pages_its_claims_and_says_how_many_there_are(seeded_db):
     whole = json.loads(run_cli("show", "--entity", "Belhadj", "--json", db=seeded_db).stdout)
     rows = [(d["id"], role, e["claim"]["id"]) for d in whole["documents"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from claimtrack.entities import EntityGraph
 from claimtrack.models import Alias, Claim, Decision, SourceInfo, Span
 from claimtrack.text.names import name_key
+
+pytestmark = pytest.mark.model_free
 
 
 def claim(doc: str, seq: int, text: str, source: str | None, entity: str | None = None,

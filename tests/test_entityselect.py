@@ -10,6 +10,8 @@ from claimtrack.errors import NotFoundError
 from claimtrack.store.db import open_db
 from claimtrack.text.names import name_pattern
 
+pytestmark = pytest.mark.model_free
+
 
 @pytest.fixture
 def db(tmp_path):
@@ -81,47 +83,3 @@ def test_source_naming_entity_without_being_it_is_about(db):
     d = add(db, "x.txt", text, [("A spokesman for Haftar", "said", "the port is closed", None)])
     (doc,) = entityview.entity_view(db, "Haftar").documents
     assert (doc.by, [e.claim.id for e in doc.about]) == ([], [f"{d}:0"])
-
-
-def _reference_roles(db, name):
-    """The roles as reads decided them before they read only candidates: every claim
-    of the database through both matchers."""
-    from claimtrack import entityselect, queries
-    from claimtrack.entities import EntityMatcher
-
-    every = queries.read(db)
-    m, g = entityselect._Matcher(db, name, every), EntityMatcher(db, name)
-    out = []
-    for c in every:
-        if m.by(c) or g.by(c):
-            out.append((c.id, c.doc_id, "by"))
-        elif m.about(c) or g.about(c):
-            out.append((c.id, c.doc_id, "about"))
-    return out
-
-
-def test_entity_selection_reads_candidates_and_finds_what_a_full_scan_finds(seeded_db,
-                                                                            tmp_path):
-    """The claims by or about a name, found from the SQL candidates, are those the
-    matchers find over every claim, for every name and surname the seeds hold, with a
-    merge and a split replayed."""
-    from claimtrack import entities, entityselect
-    from claimtrack.entities import reads
-    from claimtrack.store.db import open_db
-
-    db_path = tmp_path / "copy.db"
-    db_path.write_bytes(seeded_db.read_bytes())
-    db = open_db(db_path)
-    names = {n.surface for n in reads._build(db, ()).nodes.values()}
-    names |= {n.split()[-1] for n in names} | {"al qaeda", "AL-QAEDA", "Belhadj's"}
-    for decisions in ((), (("merge", "Libya", "Tripoli"),
-                           ("split", "Belhadj", "Abu Abdullah Sadik"))):
-        for action, a, b in decisions:
-            entities.decide(db, action, a, b)
-        for name in sorted(names):
-            if not name.strip():
-                continue
-            reads._GRAPHS.clear()
-            want = _reference_roles(db, name)
-            reads._GRAPHS.clear()
-            assert entityselect.entity_selection(db, name)[1] == want, name

@@ -9,6 +9,8 @@ from claimtrack import entityview, queries
 from claimtrack.errors import NotFoundError
 from claimtrack.store.db import open_db
 
+pytestmark = pytest.mark.model_free
+
 
 @pytest.fixture
 def db(tmp_path):

@@ -8,7 +8,10 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.model_free
 
 LINT = (
     "import sys\n"

@@ -15,6 +15,8 @@ from claimtrack.models import Attribution, Extraction, ParsedInput, SourceInfo, 
 from claimtrack.store import documents as store
 from claimtrack.store.db import open_db
 
+pytestmark = pytest.mark.model_free
+
 
 def add(db, origin: str, text: str, atts: list[tuple], publisher: str | None = None,
         source_type: str | None = None) -> str:

@@ -10,6 +10,8 @@ from claimtrack.zones import (
     origin_key,
 )
 
+pytestmark = pytest.mark.model_free
+
 # --- bylines -------------------------------------------------------------------
 
 

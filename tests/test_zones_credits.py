@@ -12,6 +12,8 @@ from claimtrack.zones import (
     outlet_key,
 )
 
+pytestmark = pytest.mark.model_free
+
 # --- wire credits ----------------------------------------------------------------
 
 BODY = "Officials met on Tuesday to discuss the plan, the mayor said.\n\nThe plan costs $4 million."

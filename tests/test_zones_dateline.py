@@ -9,6 +9,8 @@ from claimtrack.zones import (
     is_wire_copy,
 )
 
+pytestmark = pytest.mark.model_free
+
 # --- datelines -----------------------------------------------------------------
 
 AP = (

@@ -17,6 +17,8 @@ from claimtrack.zones import (
     origin_key,
 )
 
+pytestmark = pytest.mark.model_free
+
 
 def spans(z: Zones) -> list[Span]:
     out = [z.headline, z.summary, z.lede]

@@ -14,6 +14,8 @@ from claimtrack.zones import (
     publisher_from_origin,
 )
 
+pytestmark = pytest.mark.model_free
+
 # --- publisher and outlets -------------------------------------------------------
 
 
