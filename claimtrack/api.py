@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
+from claimtrack import entityselect, entityview, queries
 from claimtrack import extractor_names as names
-from claimtrack import queries
 from claimtrack.errors import (
     AlreadyStoredError,
     ClaimtrackError,
@@ -50,9 +50,15 @@ Progress = Callable[[int, int], None]  # (done, total)
 if TYPE_CHECKING:  # records the library returns, imported where they are built (start-up)
     import sqlite_utils
 
-    from claimtrack.models import DecisionResult, DiffResult, Entity, EvalMetrics, Report
-    from claimtrack.queries import EntityView
-    from claimtrack.timeline import EntityDiff
+    from claimtrack.models import (
+        DecisionResult,
+        DiffResult,
+        Entity,
+        EntityDiff,
+        EntityView,
+        EvalMetrics,
+        Report,
+    )
 
 T = TypeVar("T")
 
@@ -431,10 +437,10 @@ def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None
 
 def show_entity(db_path: str | Path, name: str, author: bool = False,
                 limit: int | None = None, offset: int = 0) -> EntityView:
-    """`claimtrack show --entity X`: a queries.EntityView of the claims by or about X,
+    """`claimtrack show --entity X`: an EntityView of the claims by or about X,
     rows `offset` to `offset + limit` of them (all with None)."""
     check_page(limit, offset)
-    return queries.entity_view(_existing(db_path), name, author=author, limit=limit,
+    return entityview.entity_view(_existing(db_path), name, author=author, limit=limit,
                                offset=offset)
 
 
@@ -446,7 +452,7 @@ def diff(db_path: str | Path, a: str, b: str) -> DiffResult:
 
 
 def diff_entity(db_path: str | Path, name: str, limit: int | None = None) -> EntityDiff:
-    """`claimtrack diff --entity X`: a timeline.EntityDiff of the claims by or about X
+    """`claimtrack diff --entity X`: an EntityDiff of the claims by or about X
     that more than one document tells or that a claim contradicts."""
     from claimtrack.timeline import entity_diff
 
@@ -455,7 +461,7 @@ def diff_entity(db_path: str | Path, name: str, limit: int | None = None) -> Ent
 
 @dataclass
 class Timeline:
-    """`claimtrack timeline`: the appearances (timeline.Appearance), and how many
+    """`claimtrack timeline`: the appearances (models.Appearance), and how many
     clusters there are before `limit`."""
 
     appearances: list
@@ -505,7 +511,7 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
         found = [c for d in docs for c in queries.claims(db, doc=d.id)]
         result = build_report(docs, texts, found)
     if entity and not result.documents and not offset:
-        raise queries.no_entity(entity, doc)
+        raise entityselect.no_entity(entity, doc)
     from claimtrack.entities import annotate_report  # author identifications, headline vs body
 
     return annotate_report(db, result)

@@ -11,7 +11,7 @@ evidence for its claim. Grading a source therefore never changes the
 credibility of that source's own claims.
 
 Credibility comes from the evidence for the claim, read off the claim and the
-stored cross-document index (`Corroboration`, built by queries.corroboration
+stored cross-document index (`Corroboration`, built by corpusflags.corroboration
 from clusters and cluster_stats), by the rules of RULES top to bottom:
 
   * independent origins (the cluster's, plus independent voices within the
@@ -83,7 +83,7 @@ class Against:
 
 @dataclass(frozen=True)
 class Corroboration:
-    """The stored cross-document figures for one claim (queries.corroboration)."""
+    """The stored cross-document figures for one claim (corpusflags.corroboration)."""
 
     origins: tuple[str, ...] = ()  # independent origin keys, its own included
     within: tuple[str, ...] = ()  # of them, those found in its own document only
@@ -168,7 +168,7 @@ def evidence(
     entity: str | None = None,
 ) -> Evidence:
     """The evidence about `claim`. `co`: its stored cross-document figures
-    (queries.corroboration); `reliabilities` is keyed by grades.grade_key; `entity`:
+    (corpusflags.corroboration); `reliabilities` is keyed by grades.grade_key; `entity`:
     the name of the entity the source resolves to (grades.source_entities), looked
     up before the claim's own source name."""
     info = claim.source_info
@@ -406,7 +406,7 @@ def credibility(
     credibility from the evidence, the reasons (the reliability line, then one line
     per rule that looked at it) and MISP tags.
 
-    `co`: queries.corroboration; `reliabilities`: grades.reliability(db), keyed by
+    `co`: corpusflags.corroboration; `reliabilities`: grades.reliability(db), keyed by
     grades.grade_key.
     """
     return grade(evidence(claim, co, reliabilities, entity))
@@ -419,7 +419,7 @@ def grade_claims(
     entities: Mapping[str, str] | None = None,
 ) -> list[Claim]:
     """Copies of `claims` with `grade` set. `facts`: claim id -> its stored figures
-    (queries.corroboration); a claim missing there has no origin known.
+    (corpusflags.corroboration); a claim missing there has no origin known.
     `entities`: claim id -> the name of the entity its source resolves to."""
     entities = entities or {}
     return [

@@ -4,7 +4,7 @@ attribution (static flags, frozen at add time; see assess.py for the entry point
 
 Flags that depend on other documents (`single_source`, `circular_reporting`)
 are read from the stored cross-document index when claims are queried (see
-queries.py), so adding a document can clear them.
+corpusflags.py), so adding a document can clear them.
 The codes are claimtrack's own and stable; docs/flags.md has the table.
 """
 

@@ -4,14 +4,14 @@ Every offset indexes the *stored* text of a document (after link markup is
 removed), Python-style, end exclusive. `--json` output is `model_dump()` of
 these records.
 
-Results live here too (add, reextract, the report, diff, eval), so the module that
-builds a record and the one that renders it both import it from below and never
-each other. Still outside (issue 11): the entity view (queries.py), timeline records
-(timeline.py).
+Results live here too (add, reextract, the report, diff, the entity view, the
+timeline, eval), so the module that builds a record and the one that renders it both
+import it from below and never each other.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from typing import Literal
 
@@ -160,7 +160,7 @@ class Extraction(Record):
     mentions: list[Mention] = []
 
 
-# --- document zones (zones.py reads them from the stored text) ---------------------
+# --- document zones (zones/ reads them from the stored text) ----------------------
 
 WireKind = Literal["dateline", "byline", "credit", "reporting_line", "copyright", "signoff"]
 
@@ -554,6 +554,90 @@ class DiffResult(Record):
     only_in_b: list[Claim]
     shared_entities: list[SharedEntity]
     sourcing: Sourcing  # side by side, so the contrast is visible
+
+
+# --- an entity's claims (entityview.py builds them, views.py shows them: `show --entity`) ---
+
+
+class EntityClaim(Record):
+    claim: Claim  # with static and corpus flags
+    chain: Chain
+    via: str | None = None  # the match rests on an author's identification (claimtrack.entities)
+
+
+class EntityDocument(Record):
+    id: str
+    title: str | None
+    origin: str
+    by: list[EntityClaim]  # the entity is the source: resolved name, or heads the source phrase
+    about: list[EntityClaim]  # the content names it, or the source does without being it
+
+
+class EntityView(Record):
+    name: str
+    documents: list[EntityDocument]
+    entity: Entity | None = None  # what the entity graph knows of the name (claimtrack.entities)
+    # every claim by or about the name, in how many documents, and how many of them
+    # come before this page (--offset): `documents` holds the page
+    total_claims: int = 0
+    total_documents: int = 0
+    offset: int = 0
+
+
+# --- a claim's appearances in date order (timeline.py builds them: `timeline`, `diff --entity`) ---
+
+TimelineRelation = Literal[
+    "itself",  # the claim asked about (for --entity: the cluster's first appearance)
+    "same",
+    "more_specific",  # this appearance tells all of the claim, and more
+    "less_specific",  # the claim tells all of this appearance, and more
+    "contradicts",
+    "in_cluster",  # no match with the claim itself: linked through other appearances
+]
+
+
+class Appearance(Record):
+    """One appearance of a claim in one document, with what the index knows of it."""
+
+    date: dt.date = Field(description="the document's publication date, else the day it "
+                                         "was added (see `dated`)")
+    dated: Literal["published", "added"]
+    doc_id: str
+    title: str | None
+    publisher: str | None
+    cluster: str
+    relation: TimelineRelation = Field(description="to the claim asked about (--claim) or to "
+                                                   "the cluster's first appearance (--entity)")
+    similarity: float | None = Field(None, description="of the stored match, where there is one")
+    root: str | None = Field(None, description="the independent origin it goes back to "
+                                               "(None: unresolved, counts zero)")
+    relay: bool = Field(False, description="passes on another appearance's report")
+    copied: bool = Field(False, description="in a copy of another document (wire copy, "
+                                            "near-duplicate body)")
+    circular: str | None = None
+    via: list[str] = Field(default=[], description="who passes it on in its document, "
+                                                   "nearest first")
+    entity_role: Literal["by", "about"] | None = Field(
+        None, description="--entity: the entity is the source (by) or is named (about)")
+    claim: Claim
+
+
+class EntityCluster(Record):
+    """One claim by or about an entity, as the documents tell it (diff --entity)."""
+
+    cluster: str
+    documents: int
+    origins: list[str] = Field(description="independent origins (stored)")
+    appearances: list[Appearance]  # date order; relation to the first appearance
+    contradictions: list[Appearance]
+
+
+class EntityDiff(Record):
+    name: str
+    clusters: list[EntityCluster]
+    total: int = Field(description="clusters before --limit")
+    single: int = Field(description="claims by or about the entity that one document alone "
+                                    "tells, uncontradicted (not listed)")
 
 
 # --- source reliability grades and sources (grades.py, gradefile.py, sourcelisting.py, misp.py) ---

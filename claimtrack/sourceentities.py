@@ -1,7 +1,7 @@
 """Which entity each claim's source resolves to, with the user's merges and splits.
 
 Named from the stored entity components where they can say it, else from the entity
-graph of these claims' sources (entities.py). Read by the grading (queries.py) and by
+graph of these claims' sources (entities.py). Read by the grading (corpusflags.py) and by
 `claimtrack sources` (api.sources), so both name a source alike.
 """
 

@@ -18,69 +18,14 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import sqlite_utils
-from pydantic import Field
 
-from claimtrack import queries
 from claimtrack.diff import relayers
+from claimtrack.entityselect import entity_selection, no_entity
 from claimtrack.errors import NotFoundError
-from claimtrack.models import Claim, Document, Record
+from claimtrack.models import Appearance, Claim, Document, EntityCluster, EntityDiff
 from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
 from claimtrack.store.matchstore import MatchRow, MemberRow
-
-TimelineRelation = Literal[
-    "itself",  # the claim asked about (for --entity: the cluster's first appearance)
-    "same",
-    "more_specific",  # this appearance tells all of the claim, and more
-    "less_specific",  # the claim tells all of this appearance, and more
-    "contradicts",
-    "in_cluster",  # no match with the claim itself: linked through other appearances
-]
-
-
-class Appearance(Record):
-    """One appearance of a claim in one document, with what the index knows of it."""
-
-    date: dt.date = Field(description="the document's publication date, else the day it "
-                                      "was added (see `dated`)")
-    dated: Literal["published", "added"]
-    doc_id: str
-    title: str | None
-    publisher: str | None
-    cluster: str
-    relation: TimelineRelation = Field(description="to the claim asked about (--claim) or to "
-                                                   "the cluster's first appearance (--entity)")
-    similarity: float | None = Field(None, description="of the stored match, where there is one")
-    root: str | None = Field(None, description="the independent origin it goes back to "
-                                               "(None: unresolved, counts zero)")
-    relay: bool = Field(False, description="passes on another appearance's report")
-    copied: bool = Field(False, description="in a copy of another document (wire copy, "
-                                            "near-duplicate body)")
-    circular: str | None = None
-    via: list[str] = Field(default=[], description="who passes it on in its document, "
-                                                   "nearest first")
-    entity_role: Literal["by", "about"] | None = Field(
-        None, description="--entity: the entity is the source (by) or is named (about)")
-    claim: Claim
-
-
-class EntityCluster(Record):
-    """One claim by or about an entity, as the documents tell it (diff --entity)."""
-
-    cluster: str
-    documents: int
-    origins: list[str] = Field(description="independent origins (stored)")
-    appearances: list[Appearance]  # date order; relation to the first appearance
-    contradictions: list[Appearance]
-
-
-class EntityDiff(Record):
-    name: str
-    clusters: list[EntityCluster]
-    total: int = Field(description="clusters before --limit")
-    single: int = Field(description="claims by or about the entity that one document alone "
-                                    "tells, uncontradicted (not listed)")
-
 
 # --- reading -------------------------------------------------------------------------
 
@@ -143,7 +88,7 @@ def _appearance(corpus: _Corpus, claim_id: str, cluster: str, relation: tuple[st
         root=member.root if member else None, relay=bool(member and member.relay),
         copied=bool(member and member.copy), circular=member.circular if member else None,
         via=relayers(c, corpus.by_doc[c.doc_id]), claim=c,
-        entity_role=role)  # type: ignore[arg-type]  # "by"/"about": queries.entity_roles
+        entity_role=role)  # type: ignore[arg-type]  # "by"/"about": entityselect.entity_selection
 
 
 def _cluster(corpus: _Corpus, cluster: str, reference: str | None,
@@ -196,10 +141,10 @@ def _entity_clusters(db: sqlite_utils.Database, name: str) -> tuple[_Corpus, dic
                                                                     list[str]]:
     """The claims by or about `name` (roles) and their clusters."""
     # only the claims that can match are read, and only their few columns
-    _, chosen = queries.entity_selection(db, name, author=True)
+    _, chosen = entity_selection(db, name, author=True)
     roles = {cid: role for cid, _, role in chosen}
     if not roles:
-        raise queries.no_entity(name)
+        raise no_entity(name)
     corpus = _Corpus(db)
     clusters = sorted({m.cluster for m in matchstore.member_rows(db.conn, list(roles)).values()})
     return corpus, roles, clusters

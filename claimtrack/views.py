@@ -12,11 +12,9 @@ from rich.text import Text
 
 from claimtrack.diff import ClaimPair, DiffResult, cue_word, stance_word, who
 from claimtrack.escape import for_terminal
-from claimtrack.models import Claim, DecisionResult
+from claimtrack.models import Appearance, Claim, DecisionResult, EntityClaim, EntityDiff, EntityView
 from claimtrack.output import Column, flatten, shorten
-from claimtrack.queries import EntityClaim, EntityView
 from claimtrack.report_render import _md, _md_line
-from claimtrack.timeline import Appearance, EntityDiff
 
 CONTENT_WIDTH = 160
 

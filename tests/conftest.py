@@ -29,7 +29,7 @@ def polnear_path() -> Path:
 # `pytest -m model_free` runs them (fast: no model is ever loaded). The marker is checked,
 # not trusted: in a test that carries it, loading a model fails the test. With
 # CLAIMTRACK_TEST_DENY_MODEL=1 every test is run that way, which finds the modules that
-# could carry it (tests/test_layers.py keeps the list honest).
+# could carry it (tests/test_markers.py keeps the marker honest).
 
 
 def pytest_configure(config):
@@ -57,7 +57,7 @@ def _refuse_model(*_args, **_kwargs):
 @pytest.fixture(autouse=True)
 def _model_free_guard(request, monkeypatch):
     """In a model_free test, loading a model fails it (a session fixture built before
-    it, such as seeded_db, is caught by the check in tests/test_layers.py, which runs
+    it, such as seeded_db, is caught by the check in tests/test_markers.py, which runs
     them all with models denied from the start)."""
     if request.node.get_closest_marker("model_free") is not None:
         _deny_models(monkeypatch)

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from claimtrack.aliases import describe, find_aliases, quoted_spans
 from claimtrack.models import Attribution, Span
 
+pytestmark = pytest.mark.model_free
+
 
 def pairs(text: str, quoted=()) -> list[tuple[str, str]]:
     return [(a.alias, a.name) for a in find_aliases(text, quoted)]

@@ -157,11 +157,11 @@ def test_not_mentioning_contradicts_mentioning(tmp_path):
 
 
 def read_time_within(db: Path) -> dict[str, set[str]]:
-    """What `queries.within_document` computed on every read before the pairs were
+    """What `corpusflags.within_document` computed on every read before the pairs were
     stored: relate() over every pair of every document's claims, then the voices test."""
     from collections import defaultdict
 
-    from claimtrack import queries
+    from claimtrack import corpusflags, queries
     from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
     from claimtrack.store import matchstore
     from claimtrack.store.db import open_db
@@ -170,7 +170,7 @@ def read_time_within(db: Path) -> dict[str, set[str]]:
     handle = open_db(db)
     cs = queries.read(handle)
     docs = matchstore.document_origins(handle.conn, sorted({c.doc_id for c in cs}))
-    keys = {c.id: queries._key(queries._row(c), docs) for c in cs}
+    keys = {c.id: corpusflags._key(corpusflags._row(c), docs) for c in cs}
     by_doc: dict[str, list] = defaultdict(list)
     for c in cs:
         if not (c.source is None and c.cue is None) and c.rule not in ("no_source", "author"):
@@ -214,20 +214,20 @@ def read_time_within(db: Path) -> dict[str, set[str]]:
 
 
 def stored_within(db: Path) -> dict[str, set[str]]:
-    from claimtrack import queries
+    from claimtrack import corpusflags, queries
     from claimtrack.store import matchstore
     from claimtrack.store.db import open_db
 
     handle = open_db(db)
     ids = [c.id for c in queries.read(handle)]
     docs = matchstore.document_origins(handle.conn, sorted({i.split(":")[0] for i in ids}))
-    found, _ = queries.within_document(handle, ids, docs)
+    found, _ = corpusflags.within_document(handle, ids, docs)
     handle.close()
     return found
 
 
 def test_within_document_pairs_are_stored_at_add_and_agree_with_the_read_time_ones(story_db):
-    # (the story's voices are one per document; test_queries has two in one)
+    # (the story's voices are one per document; test_corpusflags has two in one)
     assert stored_within(story_db) == read_time_within(story_db)
 
 

@@ -11,6 +11,8 @@ from claimtrack.errors import DatabaseError
 from claimtrack.store.db import open_db
 from claimtrack.store.migrations import LATEST, current_version
 
+pytestmark = pytest.mark.model_free
+
 
 def test_creates_and_migrates(tmp_path):
     db = open_db(tmp_path / "new.db")

@@ -221,11 +221,11 @@ def test_claims_and_show_agree_on_a_name_nothing_answers_to(db, name):
 def _reference_roles(db, name):
     """The roles as reads decided them before they read only candidates: every claim
     of the database through both matchers."""
-    from claimtrack import queries
+    from claimtrack import entityselect, queries
     from claimtrack.entities import EntityMatcher
 
     every = queries.read(db)
-    m, g = queries._Matcher(db, name, every), EntityMatcher(db, name)
+    m, g = entityselect._Matcher(db, name, every), EntityMatcher(db, name)
     out = []
     for c in every:
         if m.by(c) or g.by(c):
@@ -240,7 +240,7 @@ def test_entity_selection_reads_candidates_and_finds_what_a_full_scan_finds(seed
     """The claims by or about a name, found from the SQL candidates, are those the
     matchers find over every claim, for every name and surname the seeds hold, with a
     merge and a split replayed."""
-    from claimtrack import entities, queries
+    from claimtrack import entities, entityselect
     from claimtrack.entities import reads
     from claimtrack.store.db import open_db
 
@@ -259,7 +259,7 @@ def test_entity_selection_reads_candidates_and_finds_what_a_full_scan_finds(seed
             reads._GRAPHS.clear()
             want = _reference_roles(db, name)
             reads._GRAPHS.clear()
-            assert queries.entity_selection(db, name)[1] == want, name
+            assert entityselect.entity_selection(db, name)[1] == want, name
 
 
 def test_show_pages_its_claims_and_says_how_many_there_are(seeded_db):

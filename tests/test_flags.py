@@ -11,6 +11,8 @@ from claimtrack.assess import assess
 from claimtrack.flags import FLAGS, W3C_SIGNALS, make_flag, static_flags
 from claimtrack.models import Attribution, Extraction, Link, Mention, Span
 
+pytestmark = pytest.mark.model_free
+
 
 def span(text: str, part: str) -> Span:
     i = text.index(part)

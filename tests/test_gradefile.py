@@ -15,6 +15,8 @@ from claimtrack.gradefile import import_sources
 from claimtrack.grades import GRADES, grade_key, grade_log
 from claimtrack.store import db as dbmod
 
+pytestmark = pytest.mark.model_free
+
 
 @pytest.fixture
 def db(tmp_path: Path):

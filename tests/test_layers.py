@@ -8,7 +8,10 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.model_free
 
 LINT = (
     "import sys\n"
@@ -25,7 +28,7 @@ def test_import_contracts_are_kept():
 
 
 # a statement's first word, as the store writes them (upper case), and more after it
-# ("UPDATE" alone is a word zones.py knows, not a statement)
+# ("UPDATE" alone is a word zones/ knows, not a statement)
 _SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WITH|REPLACE|"
                   r"BEGIN|COMMIT|ROLLBACK|VACUUM|ANALYZE|ATTACH)\s+\S")
 _RUNS_SQL = {"execute", "executemany", "executescript", "query"}

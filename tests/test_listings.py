@@ -121,7 +121,7 @@ def test_a_read_only_database_is_listed_without_storing(db):
 
 
 def test_an_entity_selection_is_stored_and_dropped_by_a_merge(db):
-    """queries.entity_selection (show, claims --entity, timeline, report) is stored too."""
+    """entityselect.entity_selection (show, claims --entity, timeline, report) is stored too."""
 
     def chosen(name):
         return api.show_entity(db, name).model_dump()

@@ -17,6 +17,8 @@ from claimtrack.markup import (
     strip_markdown_links,
 )
 
+pytestmark = pytest.mark.model_free
+
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
 

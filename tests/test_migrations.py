@@ -9,6 +9,8 @@ import pytest
 from claimtrack.store import migrations
 from claimtrack.store.migrations import LATEST, MIGRATIONS, Migration, current_version, migrate
 
+pytestmark = pytest.mark.model_free
+
 
 def test_versions_are_numbered_in_order():
     assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from claimtrack.misp import claim_tags, misp_tags
 from claimtrack.models import Claim, ClaimGrade, Span
+
+pytestmark = pytest.mark.model_free
 
 
 def test_misp_tags():

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import BELHADJ, HAFTAR
 
 from claimtrack.corpus import neardup as nd
+
+pytestmark = pytest.mark.model_free
 
 
 def test_an_edited_copy_is_a_near_duplicate_and_shares_a_band():

@@ -5,7 +5,11 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+import pytest
+
 from claimtrack.corpus.origins import Appearance, trace
+
+pytestmark = pytest.mark.model_free
 
 
 def A(cid: str, doc: str, origin: str, **kw) -> Appearance:  # noqa: N802 - a record literal

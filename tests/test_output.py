@@ -30,6 +30,8 @@ from claimtrack.output import (
     table_page,
 )
 
+pytestmark = pytest.mark.model_free
+
 TEXT = (
     'He said that the "talks", held in Geneva, would resume next week because both sides had '
     "agreed to a framework that negotiators described as workable and durable.\n"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.model_free
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import pairs_check  # noqa: E402

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 from rich.progress import Progress
 
 from claimtrack import progress
 from claimtrack.progress import RateColumn, progress_bar, rate
+
+pytestmark = pytest.mark.model_free
 
 
 def test_the_bar_shows_rate_and_eta_on_stderr(capsys, monkeypatch):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimtrack.corpus.relate import Comparable, dates, numbers, relate
+
+pytestmark = pytest.mark.model_free
 
 
 def C(text: str, **kw) -> Comparable:  # noqa: N802 - reads like a record literal

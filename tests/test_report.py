@@ -30,6 +30,8 @@ from claimtrack.report import (
 )
 from claimtrack.store.readback import SkippedRecord
 
+pytestmark = pytest.mark.model_free
+
 TEXT = (
     "Tensions rose <script>alert('x')</script> in the east.\n\n"
     "Ahmed Al-Mismari, the spokesperson, claimed that secret meetings were held in Tripoli,"

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from claimtrack.errors import ClaimtrackError
 from claimtrack.scoring import GoldText, jaccard, parse_only, prf, role_right, score
 
+pytestmark = pytest.mark.model_free
+
 SCORE_PY = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "score.py"
 
 TEXT = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +14,8 @@ from claimtrack.similarity import (
     stem,
     tokens,
 )
+
+pytestmark = pytest.mark.model_free
 
 
 def claim(seq: int, content: str, source: str | None = "Officials", cue: str = "say") -> Claim:

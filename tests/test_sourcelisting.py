@@ -12,6 +12,8 @@ from claimtrack.models import ClaimGrade, Flag, SourceInfo
 from claimtrack.sourcelisting import list_sources
 from claimtrack.store import db as dbmod
 
+pytestmark = pytest.mark.model_free
+
 
 @pytest.fixture
 def db(tmp_path: Path):

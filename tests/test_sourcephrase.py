@@ -5,6 +5,8 @@ import pytest
 
 from claimtrack.text.sourcephrase import WORD, analyse, antecedent, head_word, is_hearsay
 
+pytestmark = pytest.mark.model_free
+
 
 def _words(phrase: str) -> list[str]:
     return [m.group() for m in WORD.finditer(phrase)]

@@ -14,6 +14,8 @@ from claimtrack.sourcetype import (
     stated_roles,
 )
 
+pytestmark = pytest.mark.model_free
+
 
 def span(text: str, part: str) -> Span:
     i = text.index(part)

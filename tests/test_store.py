@@ -16,6 +16,8 @@ from claimtrack.models import Attribution, Extraction, Link, Mention, ParsedInpu
 from claimtrack.store import documents as store
 from claimtrack.store.db import open_db
 
+pytestmark = pytest.mark.model_free
+
 # as the library calls it: the entity facts computed above the store, handed down
 add_document = partial(store.add_document, facts=stored_facts)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from claimtrack.text.units import MAX_UNITS, MIN_WORDS, units
+
+pytestmark = pytest.mark.model_free
 
 
 def parts(text: str) -> list[str]:

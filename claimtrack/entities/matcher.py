@@ -99,7 +99,7 @@ class EntityNotes:
     """An EntityMatcher's entity record and what its `via` reads (the author's
     identifications of the entity, by document, and the note for a query that names it
     only through one), kept apart from the graph so a read can store them
-    (queries.entity_view)."""
+    (entityview.entity_view)."""
 
     entity: Entity | None
     identifications: list[tuple[str, Alias]]

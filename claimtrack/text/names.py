@@ -1,5 +1,5 @@
 """Names as entity keys: pure string helpers shared by the resolver (write time)
-and by every read that compares names (entities, aliases, grades, queries). The one
+and by every read that compares names (entities, aliases, grades, entityselect). The one
 home of the name normalisers (`canonical_name`, `normalise_name`, `name_key`,
 `resolver_key`) and of the NER labels that make a name.
 

@@ -53,7 +53,7 @@ HEAD_END = frozenset(
     | {"on", "to", "within", "inside", "near", "by", "said", "says", ",", "(", "and"}
 )
 # where a source phrase's name ends: "X, the spokesman", "X (LNA)", "X - the ...",
-# "X [aka Y]" (the name is what comes before: queries' `by`, the sources listing)
+# "X [aka Y]" (the name is what comes before: entityselect's `by`, the sources listing)
 APPOSITION = re.compile(r"[,(;:\u2013\u2014\[]| - ")
 WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*|\d+|,|\(")
 PASSIVE = re.compile(

@@ -1,0 +1,180 @@
+"""entities.graph: names folded into entity records, safe cross-document merges, decisions."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimtrack.entities import EntityGraph
+from claimtrack.models import Alias, Claim, Decision, SourceInfo, Span
+from claimtrack.text.names import name_key
+
+pytestmark = pytest.mark.model_free
+
+
+def claim(doc: str, seq: int, text: str, source: str | None, entity: str | None = None,
+          content: str | None = None, info: str | None = None, relayed_by: str | None = None
+          ) -> Claim:
+    s = text.index(source) if source else 0
+    body = content or text[-10:]
+    c = text.index(body)
+    return Claim(
+        id=f"{doc}:{seq}", doc_id=doc, seq=seq,
+        source=Span.of(text, s, s + len(source)) if source else None,
+        cue=None, content=Span.of(text, c, c + len(body)), kind="indirect", cue_class="speech",
+        cue_lemma=None, source_entity=entity, relayed_by=relayed_by, relation=None, rule=None,
+        extractor="t/1", source_info=SourceInfo(type=info) if info else None,
+    )
+
+
+def mentions(text: str, *names: tuple[str, str]) -> list[tuple[int, int, str, str]]:
+    out = []
+    for name, label in names:
+        i = text.index(name)
+        out.append((i, i + len(name), name, label))
+    return out
+
+
+def decision(i: int, action: str, a: str, b: str) -> Decision:
+    return Decision(id=i, action=action, a=a, b=b, who="t", at="2026-01-01T00:00:00")
+
+
+def by_name(graph: EntityGraph) -> dict[str, object]:
+    return {e.name: e for e in graph.entities()}
+
+
+T1 = "Belhadj said he was proud. Abdelhakim Belhadj leads them. An unnamed official said so."
+
+
+T2 = "Abdelhakim Belhadj denied it, an unnamed official said. Clinton spoke. NATO acted."
+
+
+T3 = "Clinton said no. NATO said yes."
+
+
+def graph(decisions=(), aliases=None) -> EntityGraph:
+    claims = [
+        claim("d1", 0, T1, "Belhadj", "Abdelhakim Belhadj", "he was proud"),
+        claim("d1", 1, T1, "An unnamed official", None, "so", info="anonymous"),
+        claim("d2", 0, T2, "an unnamed official", None, "Abdelhakim Belhadj denied it"),
+        claim("d3", 0, T3, "Clinton", "Clinton", "no"),
+        claim("d3", 1, T3, "NATO", "NATO", "yes"),
+    ]
+    ms = {
+        "d1": mentions(T1, ("Abdelhakim Belhadj", "PERSON"), ("Belhadj", "PERSON")),
+        "d2": mentions(T2, ("Abdelhakim Belhadj", "PERSON"), ("Clinton", "PERSON"),
+                       ("NATO", "ORG")),
+        "d3": mentions(T3, ("Clinton", "PERSON"), ("NATO", "ORG")),
+    }
+    return EntityGraph(claims, ms, aliases or {}, list(decisions), ["d1", "d2", "d3"])
+
+
+def test_surname_folds_and_full_names_merge_across_documents():
+    ents = by_name(graph())
+    belhadj = ents["Abdelhakim Belhadj"]
+    assert (belhadj.type, belhadj.documents, belhadj.claims_by) == ("person", 2, 1)
+    assert belhadj.aliases == ["Belhadj"]
+    # the claim's source span is the "Belhadj" mention: one reference, not two
+    assert belhadj.mentions == 3
+
+
+def test_anonymous_descriptors_never_merge_across_documents():
+    anon = [e for e in graph().entities() if e.anonymous]
+    assert [(e.name.casefold(), e.documents) for e in anon] == [
+        ("unnamed official", 1), ("unnamed official", 1)]
+    assert anon[0].type == "anonymous" or anon[1].type == "anonymous"
+
+
+def test_one_word_person_names_stay_apart_but_organisations_merge():
+    ents = graph().entities()
+    clintons = [e for e in ents if e.name == "Clinton"]
+    assert len(clintons) == 2  # which Clinton? not safe to say
+    (nato,) = [e for e in ents if e.name == "NATO"]
+    assert (nato.documents, nato.type) == (2, "organization")
+
+
+def test_stable_order_most_claims_first_then_name():
+    ents = graph().entities()
+    keys = [(-e.claims_by, -e.mentions, e.name.casefold()) for e in ents]
+    assert keys == sorted(keys)
+
+
+def test_user_merge_names_the_entity_and_split_undoes_it():
+    merged = graph([decision(1, "merge", "Clinton", "NATO")]).entities()
+    (both,) = [e for e in merged if "NATO" in e.aliases]
+    assert both.name == "Clinton" and both.documents == 2
+    assert both.claims_by == 2  # both Clintons and NATO: the user merged all named so
+    undone = graph([decision(1, "merge", "Clinton", "NATO"),
+                    decision(2, "split", "NATO", "Clinton")]).entities()
+    assert not any("NATO" in e.aliases for e in undone)
+    again = graph([decision(1, "split", "NATO", "Clinton"),
+                   decision(2, "merge", "NATO", "Clinton")]).entities()
+    assert any(e.name == "NATO" and "Clinton" in e.aliases for e in again)  # last one wins
+
+
+def test_split_refuses_an_automatic_fold():
+    ents = by_name(graph([decision(1, "split", "Abdelhakim Belhadj", "Belhadj")]))
+    assert ents["Abdelhakim Belhadj"].aliases == []
+    assert ents["Belhadj"].documents == 1
+
+
+def test_author_alias_links_names_as_the_authors_assertion():
+    text = T1 + " Abu Abdullah Sadik [aka Abdelhakim Belhadj] fought."
+    start = text.index("[aka")
+    al = Alias(start=start, end=text.index("]") + 1, name="Abdelhakim Belhadj",
+               alias="Abu Abdullah Sadik")
+    g = EntityGraph(
+        [claim("d1", 0, text, "Belhadj", "Abdelhakim Belhadj", "he was proud")],
+        {"d1": mentions(text, ("Abdelhakim Belhadj", "PERSON"), ("Abu Abdullah Sadik", "PERSON"))},
+        {"d1": [al]},
+    )
+    (e,) = [e for e in g.entities() if e.name == "Abdelhakim Belhadj"]
+    assert "Abu Abdullah Sadik" in e.aliases
+    assert e.identified_by_author == ["Abu Abdullah Sadik"]
+    assert g.find("Abu Abdullah Sadik") == g.find("Abdelhakim Belhadj")
+    split = EntityGraph(g_claims := [claim("d1", 0, text, "Belhadj", "Abdelhakim Belhadj",
+                                           "he was proud")],
+                        {"d1": mentions(text, ("Abdelhakim Belhadj", "PERSON"),
+                                        ("Abu Abdullah Sadik", "PERSON"))},
+                        {"d1": [al]},
+                        [decision(1, "split", "Abdelhakim Belhadj", "Abu Abdullah Sadik")])
+    assert g_claims and split.find("Abu Abdullah Sadik") != split.find("Abdelhakim Belhadj")
+
+
+def test_name_key():
+    assert name_key("the Pentagon’s") == ("pentagon",)
+    assert name_key("Al-Qaeda") == name_key("Al Qaeda") == ("al", "qaeda")
+    assert name_key("Sen. John McCain") == ("john", "mccain")
+
+
+def test_an_honorific_alone_is_no_one():
+    # "MR." in capitals: NER tags it, and nothing is left once the honorific goes (issue 9)
+    text = "MR. O'NEILL said the plan is dead. Crisis. \u201cMR."
+    g = EntityGraph([claim("d1", 0, text, "MR. O'NEILL", None, "the plan is dead")],
+                    {"d1": [(0, 3, "MR.", "PERSON"), (4, 11, "O'NEILL", "PERSON"),
+                            (len(text) - 3, len(text), "MR.", "GPE")]}, {})
+    assert [e.name for e in g.entities()] == ["MR. O'NEILL"]
+
+
+_NAMES = st.sampled_from(["Clinton", "NATO", "Abdelhakim Belhadj", "Belhadj",
+                          "an unnamed official", "Nobody Else"])
+
+
+@given(st.lists(st.tuples(st.sampled_from(["merge", "split"]), _NAMES, _NAMES), max_size=6))
+def test_decisions_never_lose_or_duplicate_claims(raw):
+    decisions = [decision(i, a, x, y) for i, (a, x, y) in enumerate(raw, 1)]
+    g = graph(decisions)
+    ents = g.entities()
+    assert sum(e.claims_by for e in ents) == 5  # every source-bearing claim, exactly once
+    assert sum(e.anonymous for e in ents) <= 2
+    assert len({id(x) for grp in g.groups for x in grp}) == len(g.nodes)
+    # the last decision about a pair of distinct names holds
+    last: dict[frozenset, str] = {}
+    for d in decisions:
+        if name_key(d.a) != name_key(d.b) and g.find(d.a) and g.find(d.b):
+            last[frozenset((name_key(d.a), name_key(d.b)))] = d.action
+    for d in decisions:
+        pair = frozenset((name_key(d.a), name_key(d.b)))
+        if last.get(pair) == "split":
+            assert not set(g.find(d.a)) & set(g.find(d.b))

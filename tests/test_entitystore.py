@@ -1,0 +1,126 @@
+"""store.entitystore: the stored entity nodes and components as documents come and go."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimtrack import api, entities
+from claimtrack.entities import reads
+from claimtrack.entities.facts import node_of
+from claimtrack.store.db import open_db
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text(
+        "Officials Deny Deal, Says Minister\n\n"
+        "Hassan Karimi, the spokesman of the ministry, said the talks failed. "
+        "Karimi said the deal was dead. He said talks would resume. "
+        "A senior official said on condition of anonymity that talks went well.\n",
+        encoding="utf-8",
+    )
+    b = tmp_path / "b.txt"
+    b.write_text(
+        "Hassan Karimi said the ministry would not comment. "
+        "A senior official said the ministry was divided.\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "t.db"
+    api.add(path, [str(a), str(b)])
+    return path
+
+
+def test_entity_nodes_are_the_facts_a_node_a_row(db_path):
+    """entity_nodes holds each stored node of entity_facts under its name key, and the
+    edges row its folds, identifications and first named node; dropping the facts
+    (a trigger, or rm) takes the node rows along."""
+    from claimtrack.store.migrations import split_entity_facts
+
+    db = open_db(db_path)
+    facts = db.conn.execute("SELECT doc_id, facts, edges FROM entity_facts").fetchall()
+    assert facts
+    for doc_id, text, edges in facts:
+        rows, want_edges = split_entity_facts(text)
+        got = db.conn.execute("SELECT seq, key, node FROM entity_nodes WHERE doc_id = ? "
+                              "ORDER BY seq", (doc_id,)).fetchall()
+        assert got == rows and edges == want_edges
+        stored = entities.DocFacts.from_json(doc_id, text)
+        assert [k for _, k, _ in got] == [entities.key_text(n.key) for n in stored.nodes]
+    doc = facts[0][0]
+    with db.conn:
+        db.conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc,))
+    assert db.conn.execute("SELECT count(*) FROM entity_nodes WHERE doc_id = ?",
+                           (doc,)).fetchone()[0] == 0
+
+
+def _partitions(db):
+    """(the stored components, the whole graph's entities) as sets of node ids."""
+    stored: dict[int, set] = {}
+    for doc_id, comp, node in db.conn.execute("SELECT doc_id, comp, node FROM entity_nodes"):
+        n = node_of(doc_id, json.loads(node))
+        stored.setdefault(comp, set()).add(n.id)
+    whole = reads._build(db, ())
+    return ({frozenset(g) for g in stored.values()},
+            {frozenset(n.id for n in g) for g in whole.groups}, whole)
+
+
+def _check_components(db_path):
+    from claimtrack.store import readback
+
+    db = open_db(db_path)
+    stored, graph, whole = _partitions(db)
+    assert stored == graph
+    claims = api.claims(db_path, author=True)
+    names = readback.component_names(db, claims)
+    assert names is not None
+    for c in claims:
+        i = whole.entity_of_claim(c.id)
+        assert names.get(c.id, (None, None))[1] == (None if i is None else whole.records[i].name)
+
+
+def test_stored_components_are_the_graphs_entities_as_documents_come_and_go(tmp_path):
+    """The components kept at add, rm and reextract are the whole graph's entities
+    (no user decision), whatever the order documents come in; the names read from
+    them are the records' names."""
+    import shutil
+
+    from conftest import SEEDS
+
+    files = sorted(SEEDS.glob("*.md"))
+    story = sorted((Path(__file__).parent / "fixtures" / "story").glob("*"))
+    for order in (files + story, list(reversed(story)) + files):
+        folder = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        db_path = folder / "c.db"
+        for f in order:
+            shutil.copy(f, folder / f.name)
+            api.add(db_path, [str(folder / f.name)])
+            _check_components(db_path)
+        docs = api.documents(db_path)
+        api.remove(db_path, [docs[len(docs) // 2].id])
+        _check_components(db_path)
+        api.reextract(db_path, doc=docs[0].id)
+        _check_components(db_path)
+
+
+def test_an_edit_behind_the_store_marks_the_components_stale_until_rematch(db_path):
+    from claimtrack.store import readback
+
+    db = open_db(db_path)
+    claims = api.claims(db_path)
+    assert readback.component_names(db, claims) is not None
+    doc = api.documents(db_path)[0].id
+    with db.conn:
+        db.conn.execute("DELETE FROM mentions WHERE doc_id = ? AND seq = 0", (doc,))
+    assert readback.component_names(db, claims) is None  # reads build the graph
+    api.reextract(db_path, doc=doc)
+    api.rematch(db_path)
+    db = open_db(db_path)
+    assert readback.component_names(db, api.claims(db_path)) is not None
+    _check_components(db_path)
+    entities.decide(db, "merge", "Hassan Karimi", "Karimi")
+    assert readback.component_names(db, api.claims(db_path)) is None  # decisions: the graph
