@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from claimtrack.unionfind import UnionFind
 
+pytestmark = pytest.mark.model_free
+
 
 def test_first_keeps_the_first_arguments_root():
     u: UnionFind[str] = UnionFind(keep="first")

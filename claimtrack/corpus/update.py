@@ -38,7 +38,7 @@ from claimtrack.store import matchstore as ms
 from claimtrack.store.entitystore import rebuild_entity_components
 from claimtrack.text.compare import compared_text
 from claimtrack.text.units import units
-from claimtrack.zones import outlet_key
+from claimtrack.zones.outlets import outlet_key
 
 CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one cluster
 
