@@ -87,3 +87,28 @@ def claims_json(db: Path, *args: str) -> list[dict]:
     result = run_cli("claims", "--json", *args, db=db)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
+
+
+@pytest.fixture
+def karimi_db(tmp_path) -> Path:
+    """Two short texts about Hassan Karimi and an anonymous official, added (the entity
+    graph's, its decisions' and the stored components' tests)."""
+    from claimtrack import api
+
+    a = tmp_path / "a.txt"
+    a.write_text(
+        "Officials Deny Deal, Says Minister\n\n"
+        "Hassan Karimi, the spokesman of the ministry, said the talks failed. "
+        "Karimi said the deal was dead. He said talks would resume. "
+        "A senior official said on condition of anonymity that talks went well.\n",
+        encoding="utf-8",
+    )
+    b = tmp_path / "b.txt"
+    b.write_text(
+        "Hassan Karimi said the ministry would not comment. "
+        "A senior official said the ministry was divided.\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "t.db"
+    api.add(path, [str(a), str(b)])
+    return path

@@ -9,51 +9,30 @@ from claimtrack.entities import reads
 from claimtrack.store.db import open_db
 
 
-@pytest.fixture
-def db_path(tmp_path):
-    a = tmp_path / "a.txt"
-    a.write_text(
-        "Officials Deny Deal, Says Minister\n\n"
-        "Hassan Karimi, the spokesman of the ministry, said the talks failed. "
-        "Karimi said the deal was dead. He said talks would resume. "
-        "A senior official said on condition of anonymity that talks went well.\n",
-        encoding="utf-8",
-    )
-    b = tmp_path / "b.txt"
-    b.write_text(
-        "Hassan Karimi said the ministry would not comment. "
-        "A senior official said the ministry was divided.\n",
-        encoding="utf-8",
-    )
-    path = tmp_path / "t.db"
-    api.add(path, [str(a), str(b)])
-    return path
-
-
-def test_entities_from_a_database(db_path):
-    ents = {e.name: e for e in api.entities(db_path)}
+def test_entities_from_a_database(karimi_db):
+    ents = {e.name: e for e in api.entities(karimi_db)}
     karimi = ents["Hassan Karimi"]
     # "Karimi said", "He said" fold into him; the same full name merges across documents
     assert karimi.documents == 2 and karimi.claims_by >= 2
     # never one entity across documents
-    anon = [e for e in api.entities(db_path) if "senior official" in e.name.casefold()]
+    anon = [e for e in api.entities(karimi_db) if "senior official" in e.name.casefold()]
     assert [(e.documents, e.anonymous) for e in anon] == [(1, True), (1, True)]
-    only_b = api.entities(db_path, doc="b")
+    only_b = api.entities(karimi_db, doc="b")
     assert all(e.documents == 1 for e in only_b)
     assert {e.name for e in only_b} >= {"Hassan Karimi"}
 
 
-def test_the_graph_is_built_once_per_database_state(db_path):
+def test_the_graph_is_built_once_per_database_state(karimi_db):
     """One read asks for the graph more than once; a write (here a merge, on this
     connection or another) gives a new one."""
-    db = open_db(db_path)
+    db = open_db(karimi_db)
     first = entities.build(db)
     assert entities.build(db) is first
     entities.decide(db, "merge", "Hassan Karimi", "senior official")
     after = entities.build(db)
     assert after is not first
     assert entities.build(db) is after
-    other = open_db(db_path)
+    other = open_db(karimi_db)
     entities.decide(other, "split", "Hassan Karimi", "senior official")
     assert entities.build(db) is not after
 
@@ -65,11 +44,11 @@ def test_reads_build_only_the_entities_they_show_and_get_them_right(
     """build_for_name / build_for_claims read only the stored facts of the documents
     the asked entities reach, and give the same records as the whole graph, for every
     name the graph has, with merges and splits replayed."""
-    db_path = tmp_path / "copy.db"
-    db_path.write_bytes(seeded_db.read_bytes())
-    db = open_db(db_path)
+    karimi_db = tmp_path / "copy.db"
+    karimi_db.write_bytes(seeded_db.read_bytes())
+    db = open_db(karimi_db)
     assert db.conn.execute("SELECT count(*) FROM entity_facts").fetchone()[0] == len(
-        api.documents(db_path))
+        api.documents(karimi_db))
     for action, a, b in decisions:
         entities.decide(db, action, a, b)
     whole = reads._build(db, ())
@@ -80,7 +59,7 @@ def test_reads_build_only_the_entities_they_show_and_get_them_right(
         assert [part.records[i] for i in got] == [whole.records[i] for i in want]
         assert [part.author_identifications(i) for i in got] == [
             whole.author_identifications(i) for i in want]
-    claims = [c for c in api.claims(db_path)]
+    claims = [c for c in api.claims(karimi_db)]
     one = [c for c in claims if c.doc_id == claims[0].doc_id]
     reads._GRAPHS.clear()
     part = entities.build_for_claims(db, one)
@@ -90,27 +69,27 @@ def test_reads_build_only_the_entities_they_show_and_get_them_right(
         assert i is None or part.records[i] == whole.records[j]
 
 
-def test_an_edit_outside_the_store_drops_the_documents_facts(db_path):
+def test_an_edit_outside_the_store_drops_the_documents_facts(karimi_db):
     """A claim changed behind the store's back: its document's facts go (a trigger) and
     reads compute that part from the rows again, so they never read stale facts."""
-    db = open_db(db_path)
-    doc = api.documents(db_path)[0].id
+    db = open_db(karimi_db)
+    doc = api.documents(karimi_db)[0].id
     with db.conn:
         db.conn.execute("UPDATE claims SET source_entity = 'Zed Quux' WHERE doc_id = ? "
                         "AND seq = (SELECT min(seq) FROM claims WHERE doc_id = ? "
                         "AND source_text IS NOT NULL)", (doc, doc))
     assert db.conn.execute("SELECT count(*) FROM entity_facts WHERE doc_id = ?",
                            (doc,)).fetchone()[0] == 0
-    assert [e.name for e in api.entities(db_path) if e.name == "Zed Quux"] == ["Zed Quux"]
-    assert entities.build_for_name(open_db(db_path), "Zed Quux").find("Zed Quux")
+    assert [e.name for e in api.entities(karimi_db) if e.name == "Zed Quux"] == ["Zed Quux"]
+    assert entities.build_for_name(open_db(karimi_db), "Zed Quux").find("Zed Quux")
 
 
 def test_one_shared_closure_gives_each_entity_as_the_whole_graph(seeded_db, tmp_path):
     """A read extends one closure (a name, then its page's sources, then a report's):
     every entity in the grown graph is still that of the whole build."""
-    db_path = tmp_path / "copy.db"
-    db_path.write_bytes(seeded_db.read_bytes())
-    db = open_db(db_path)
+    karimi_db = tmp_path / "copy.db"
+    karimi_db.write_bytes(seeded_db.read_bytes())
+    db = open_db(karimi_db)
     whole = reads._build(db, ())
     reads._GRAPHS.clear()
     for node in list(whole.nodes.values()):  # never cleared: the closure only grows
@@ -118,7 +97,7 @@ def test_one_shared_closure_gives_each_entity_as_the_whole_graph(seeded_db, tmp_
         got, want = part.find(node.surface), whole.find(node.surface)
         assert [part.records[i] for i in got] == [whole.records[i] for i in want]
         assert [part.name_of(i) for i in got] == [whole.records[i].name for i in want]
-    claims = api.claims(db_path)
+    claims = api.claims(karimi_db)
     part = entities.build_for_claims(db, claims[:5])
     for c in claims[:5]:
         i, j = part.entity_of_claim(c.id), whole.entity_of_claim(c.id)

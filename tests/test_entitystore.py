@@ -5,42 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from claimtrack import api, entities
 from claimtrack.entities import reads
 from claimtrack.entities.facts import node_of
 from claimtrack.store.db import open_db
 
 
-@pytest.fixture
-def db_path(tmp_path):
-    a = tmp_path / "a.txt"
-    a.write_text(
-        "Officials Deny Deal, Says Minister\n\n"
-        "Hassan Karimi, the spokesman of the ministry, said the talks failed. "
-        "Karimi said the deal was dead. He said talks would resume. "
-        "A senior official said on condition of anonymity that talks went well.\n",
-        encoding="utf-8",
-    )
-    b = tmp_path / "b.txt"
-    b.write_text(
-        "Hassan Karimi said the ministry would not comment. "
-        "A senior official said the ministry was divided.\n",
-        encoding="utf-8",
-    )
-    path = tmp_path / "t.db"
-    api.add(path, [str(a), str(b)])
-    return path
-
-
-def test_entity_nodes_are_the_facts_a_node_a_row(db_path):
+def test_entity_nodes_are_the_facts_a_node_a_row(karimi_db):
     """entity_nodes holds each stored node of entity_facts under its name key, and the
     edges row its folds, identifications and first named node; dropping the facts
     (a trigger, or rm) takes the node rows along."""
     from claimtrack.store.migrations import split_entity_facts
 
-    db = open_db(db_path)
+    db = open_db(karimi_db)
     facts = db.conn.execute("SELECT doc_id, facts, edges FROM entity_facts").fetchall()
     assert facts
     for doc_id, text, edges in facts:
@@ -68,13 +45,13 @@ def _partitions(db):
             {frozenset(n.id for n in g) for g in whole.groups}, whole)
 
 
-def _check_components(db_path):
+def _check_components(karimi_db):
     from claimtrack.store import readback
 
-    db = open_db(db_path)
+    db = open_db(karimi_db)
     stored, graph, whole = _partitions(db)
     assert stored == graph
-    claims = api.claims(db_path, author=True)
+    claims = api.claims(karimi_db, author=True)
     names = readback.component_names(db, claims)
     assert names is not None
     for c in claims:
@@ -95,32 +72,32 @@ def test_stored_components_are_the_graphs_entities_as_documents_come_and_go(tmp_
     for order in (files + story, list(reversed(story)) + files):
         folder = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
         folder.mkdir()
-        db_path = folder / "c.db"
+        karimi_db = folder / "c.db"
         for f in order:
             shutil.copy(f, folder / f.name)
-            api.add(db_path, [str(folder / f.name)])
-            _check_components(db_path)
-        docs = api.documents(db_path)
-        api.remove(db_path, [docs[len(docs) // 2].id])
-        _check_components(db_path)
-        api.reextract(db_path, doc=docs[0].id)
-        _check_components(db_path)
+            api.add(karimi_db, [str(folder / f.name)])
+            _check_components(karimi_db)
+        docs = api.documents(karimi_db)
+        api.remove(karimi_db, [docs[len(docs) // 2].id])
+        _check_components(karimi_db)
+        api.reextract(karimi_db, doc=docs[0].id)
+        _check_components(karimi_db)
 
 
-def test_an_edit_behind_the_store_marks_the_components_stale_until_rematch(db_path):
+def test_an_edit_behind_the_store_marks_the_components_stale_until_rematch(karimi_db):
     from claimtrack.store import readback
 
-    db = open_db(db_path)
-    claims = api.claims(db_path)
+    db = open_db(karimi_db)
+    claims = api.claims(karimi_db)
     assert readback.component_names(db, claims) is not None
-    doc = api.documents(db_path)[0].id
+    doc = api.documents(karimi_db)[0].id
     with db.conn:
         db.conn.execute("DELETE FROM mentions WHERE doc_id = ? AND seq = 0", (doc,))
     assert readback.component_names(db, claims) is None  # reads build the graph
-    api.reextract(db_path, doc=doc)
-    api.rematch(db_path)
-    db = open_db(db_path)
-    assert readback.component_names(db, api.claims(db_path)) is not None
-    _check_components(db_path)
+    api.reextract(karimi_db, doc=doc)
+    api.rematch(karimi_db)
+    db = open_db(karimi_db)
+    assert readback.component_names(db, api.claims(karimi_db)) is not None
+    _check_components(karimi_db)
     entities.decide(db, "merge", "Hassan Karimi", "Karimi")
-    assert readback.component_names(db, api.claims(db_path)) is None  # decisions: the graph
+    assert readback.component_names(db, api.claims(karimi_db)) is None  # decisions: the graph
