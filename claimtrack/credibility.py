@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from claimtrack.flags import ANONYMOUS_FLAGS, DISTANCING_FLAGS
 from claimtrack.grades import RELIABILITY, UNGRADED, lookup, source_name
 from claimtrack.misp import misp_tags
-from claimtrack.models import Claim, ClaimGrade, GradeEntry
+from claimtrack.models import ANONYMOUS_TYPES, VAGUE_TYPES, Claim, ClaimGrade, GradeEntry
 
 CREDIBILITY = {
     1: "confirmed by other sources",
@@ -67,8 +67,6 @@ BY_ORIGINS = {0: 6, 1: 6, 2: 2, 3: 1}
 # assertion; "would" (reported "will"), "can", "must" and "plans to" do not.
 HEDGES = frozenset({"may", "might", "could", "if", "unless"})
 
-_ANONYMOUS_TYPES = frozenset({"anonymous"})
-_VAGUE_TYPES = frozenset({"vague_collective", "vague_reference"})
 
 
 @dataclass(frozen=True)
@@ -174,10 +172,10 @@ def evidence(
     info = claim.source_info
     stype = info.type if info is not None else None
     anonymous = None
-    if stype in _ANONYMOUS_TYPES or (stype is None and _flag(claim, *ANONYMOUS_FLAGS)):
+    if stype in ANONYMOUS_TYPES or (stype is None and _flag(claim, *ANONYMOUS_FLAGS)):
         anonymous = _quoted(claim)
     vague = None
-    if stype in _VAGUE_TYPES or _flag(claim, "vague_source"):
+    if stype in VAGUE_TYPES or _flag(claim, "vague_source"):
         vague = f"vague source {_quoted(claim)}"
     elif unresolved := _flag(claim, "unresolved_reference"):
         vague = unresolved

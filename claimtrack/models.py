@@ -31,6 +31,11 @@ SourceType = Literal[
     "self",  # the author or outlet itself: "we reported", "this writer"
     "unknown",
 ]
+# The source types no one identifiable stands behind, in one place (credibility grades
+# them down, the sources listing gives them no grade, origins count them apart)
+ANONYMOUS_TYPES: frozenset[str] = frozenset({"anonymous"})
+VAGUE_TYPES: frozenset[str] = frozenset({"vague_collective", "vague_reference"})
+NOT_NAMED_TYPES: frozenset[str] = ANONYMOUS_TYPES | VAGUE_TYPES
 
 
 class Record(BaseModel):

@@ -13,9 +13,7 @@ import sqlite_utils
 
 from claimtrack.flags import ANONYMOUS_FLAGS
 from claimtrack.grades import UNGRADED, grade_key, lookup, reliability, source_name
-from claimtrack.models import Claim, SourceRow, SourceType
-
-_NOT_NAMED: frozenset[str] = frozenset({"anonymous", "vague_collective", "vague_reference"})
+from claimtrack.models import NOT_NAMED_TYPES, Claim, SourceRow, SourceType
 
 
 def source_type(claim: Claim) -> SourceType:
@@ -69,7 +67,7 @@ def list_sources(
             got = Counter(c.grade.reliability for c in cs if c.grade is not None)
             grade = min(got.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         else:
-            grade = entry.grade if entry is not None and kind not in _NOT_NAMED else UNGRADED
+            grade = entry.grade if entry is not None and kind not in NOT_NAMED_TYPES else UNGRADED
         rows.append(
             SourceRow(
                 name=name,

@@ -27,8 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-_UNNAMED = frozenset({"anonymous", "vague_collective"})
+from claimtrack.models import NOT_NAMED_TYPES
+
+# a vague reference ("reports say") cannot be traced at all, so it is kept apart from the
+# unnamed voices (an anonymous official, "officials"), which are one origin per outlet
 _UNTRACEABLE = frozenset({"vague_reference"})
+_UNNAMED = NOT_NAMED_TYPES - _UNTRACEABLE
 
 
 @dataclass(frozen=True)
