@@ -69,3 +69,64 @@ def test_the_sql_check_finds_sql(tmp_path, monkeypatch):
     monkeypatch.setitem(globals(), "ROOT", tmp_path)
     assert sql_outside_store() == ["claimtrack/bad.py:2: .execute(...)",
                                    "claimtrack/bad.py:2: 'SELECT x FROM t'"]
+
+
+def import_cycles(package: str = "claimtrack") -> list[list[str]]:
+    """Every group of modules that import each other in a circle, at any depth (the
+    contracts check the top level and some packages; this checks every module, imports
+    inside functions and under TYPE_CHECKING included, as grimp reads them)."""
+    import grimp
+
+    graph = grimp.build_graph(package)
+    mods = sorted(graph.modules)
+    edges = {m: sorted(x for x in graph.find_modules_directly_imported_by(m)
+                       if x.startswith(package)) for m in mods}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+    for root in mods:  # Tarjan's strongly connected components, iteratively
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = len(index)
+                stack.append(v)
+            if i < len(edges[v]):
+                work.append((v, i + 1))
+                w = edges[v][i]
+                if w not in index:
+                    work.append((w, 0))
+                elif w in stack:
+                    low[v] = min(low[v], index[w])
+                continue
+            for w in edges[v]:
+                if w in stack and low[w] < low[v]:
+                    low[v] = low[w]
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    comp.append(w)
+                    if w == v:
+                        break
+                if len(comp) > 1:
+                    cycles.append(sorted(comp))
+    return cycles
+
+
+def test_no_import_cycle_anywhere_in_the_package():
+    assert import_cycles() == []
+
+
+def test_the_cycle_check_finds_a_cycle(tmp_path, monkeypatch):
+    pkg = tmp_path / "knotted"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("def f():\n    from knotted import b\n")
+    (pkg / "b.py").write_text("from knotted import a\n")
+    (pkg / "c.py").write_text("from knotted import a\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert import_cycles("knotted") == [["knotted.a", "knotted.b"]]
