@@ -24,9 +24,9 @@ bound, fewer candidates read back. The size filter bounds the partner's token
 count (unweighted Jaccard >= JACCARD_FLOOR needs J*n <= m <= n/J).
 
 Exactness is a property test (tests/test_relate.py); on the 1,000-document
-benchmark corpus the scheme found every one of the 11,398 pairs that relate for
-20 documents, scanning 4.4 million posting rows where the earlier prefix filter
-scanned 11.9 million.
+benchmark corpus the scheme found every one of the 12,855 pairs that pass relate's
+token test for 20 documents, scanning 5.0 million posting rows where the earlier
+prefix filter scanned 11.9 million, and returned 71,705 candidates (595,113 before).
 """
 
 from __future__ import annotations
