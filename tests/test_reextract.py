@@ -15,6 +15,7 @@ from claimtrack.entities import stored_facts
 from claimtrack.errors import NotFoundError
 from claimtrack.store import db as dbmod
 from claimtrack.store import documents as store
+from claimtrack.store import readback
 
 
 @pytest.fixture()
@@ -62,7 +63,7 @@ def test_reextract_restores_current_flags_and_keeps_user_decisions(db: Path) -> 
     conn.commit()
     conn.close()
     before_user = _user_tables(db)
-    aliases = store.get_aliases(dbmod.open_db(db))
+    aliases = readback.load_aliases(dbmod.open_db(db))
     _age(db)
     assert all(c["source_info"] is None for c in claims_json(db))
 
@@ -78,7 +79,7 @@ def test_reextract_restores_current_flags_and_keeps_user_decisions(db: Path) -> 
     assert all(c["source_info"] is not None for c in again)
     assert all(not c["extractor"].startswith("old/") for c in again)
     assert _user_tables(db) == before_user
-    assert store.get_aliases(dbmod.open_db(db)) == aliases  # re-found from the same text
+    assert readback.load_aliases(dbmod.open_db(db)) == aliases  # re-found from the same text
     docs = api.documents(db)
     assert all(d.extractor != "old/0.1" for d in docs)
 

@@ -28,7 +28,7 @@ from claimtrack.models import Alias, Claim, Mention, Span
 from claimtrack.store import documents as store
 from claimtrack.store.entitystore import best_name
 from claimtrack.store.inlist import rows_in
-from claimtrack.store.rows import SkippedRecord, convert, skip  # noqa: F401 - re-exported
+from claimtrack.store.rows import SkippedRecord, convert, dict_rows, skip  # noqa: F401 - re-exported
 from claimtrack.store.rows import problem as row_problem
 
 T = TypeVar("T")
@@ -130,20 +130,15 @@ def read_claims(
 _REEXTRACT = " (`claimtrack reextract --doc {doc}` rebuilds it)"
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
-    cur = db.conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
 def load_aliases(db: sqlite_utils.Database, doc_id: str | None = None) -> dict[str, list[Alias]]:
-    """store.get_aliases, less the rows that cannot be read back (each warned of)."""
+    """Stored identifications (claimtrack.aliases) by document id, in text order; a row
+    that cannot be read back is left out, with a warning."""
     sql = 'SELECT doc_id, start, "end", name, alias, asserted_by FROM aliases'
     params: tuple = ()
     if doc_id is not None:
         sql += " WHERE doc_id = ?"
         params = (doc_id,)
-    rows = _rows(db, sql + " ORDER BY doc_id, start", params)
+    rows = dict_rows(db, sql + " ORDER BY doc_id, start", params)
     out: dict[str, list[Alias]] = {}
     for r in rows:
         found = convert([r], lambda r: Alias(**{k: v for k, v in r.items() if k != "doc_id"}),
@@ -161,7 +156,7 @@ def load_mentions(db: sqlite_utils.Database, doc_id: str | None = None) -> dict[
         sql += " WHERE doc_id = ?"
         params = (doc_id,)
     out: dict[str, list[Mention]] = {}
-    for r in _rows(db, sql + " ORDER BY doc_id, seq", params):
+    for r in dict_rows(db, sql + " ORDER BY doc_id, seq", params):
         found = convert(
             [r], lambda r: Mention.model_validate(
                 {k: r[k] for k in ("start", "end", "text", "label")}, strict=True),

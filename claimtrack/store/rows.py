@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import sqlite_utils
 from pydantic import ValidationError
 
 T = TypeVar("T")
@@ -45,3 +46,10 @@ def convert(rows: Iterable[R], make: Callable[[R], T], name: Callable[[R], str])
         except Exception as e:  # noqa: BLE001 - any damage to one row costs only that row
             skip(name(row), problem(e))
     return out
+
+
+def dict_rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+    """The rows of a query as dicts keyed by column name."""
+    cur = db.conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
