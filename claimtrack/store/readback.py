@@ -256,6 +256,11 @@ def entity_edges(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> list[tupl
 _WORDY = re.compile(r"[A-Za-z0-9]")  # a needle FTS5 can look up: it has a word character
 
 
+def _phrase(needle: str) -> str:
+    """An FTS5 phrase query for `needle`: its words, in order, next to each other."""
+    return '"' + needle.replace('"', '""') + '"'
+
+
 def _like(needle: str) -> str:
     return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -294,7 +299,7 @@ def entity_candidates(
             # the word index (migration 10): each needle as a phrase of its words, so
             # "o'brien" finds "O'Brien"; every text holding the needle as a whole word
             # (what the callers' name_pattern asks) holds the phrase
-            match = " OR ".join('"' + n.replace('"', '""') + '"' for n in needles)
+            match = " OR ".join(_phrase(n) for n in needles)
             queries.append((f"{base} AND c.id IN (SELECT m.claim_id FROM claim_words w "
                             "JOIN claim_words_map m ON m.word_row = w.rowid "
                             "WHERE claim_words MATCH ?)", [*params, match]))
@@ -325,7 +330,7 @@ def person_mentions_like(db: sqlite_utils.Database, needle: str | None) -> list[
             "SELECT x.doc_id, x.text FROM person_words w JOIN person_words_map m "
             "ON m.word_row = w.rowid JOIN mentions x ON x.doc_id = m.doc_id AND x.seq = m.seq "
             "WHERE person_words MATCH ? ORDER BY x.doc_id, x.seq",
-            ('"' + needle.replace('"', '""') + '"',)))
+            (_phrase(needle),)))
     return list(db.conn.execute(sql + " AND text LIKE ? ESCAPE '\\'", (_like(needle),)))
 
 
