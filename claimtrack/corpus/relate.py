@@ -301,11 +301,12 @@ def _measured(ta: frozenset[str], tb: frozenset[str], min_a: int = MIN_TOKENS_DA
     the lower bound of any unit."""
     if len(ta) < min_a or len(tb) < min_b:
         return None
-    common = len(ta & tb)
+    shared = ta & tb
+    common = len(shared)
     if common < MIN_SHARED or common < JACCARD_FLOOR * (len(ta) + len(tb) - common):
         return None
     sim, contained = weighted_similarity(ta, tb)
-    if sim < RELATED or contained < CLOSE or mass(ta & tb) < SHARED_WEIGHT:
+    if sim < RELATED or contained < CLOSE or mass(shared) < SHARED_WEIGHT:
         return None
     return sim, contained
 
