@@ -47,6 +47,7 @@ from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
 from claimtrack.store.matchstore import MatchRow, UnitMatchRow
 from claimtrack.text.names import normalise_name
+from claimtrack.text.units import sentence_units
 
 # Entity types worth comparing; dates and numbers would swamp the list.
 _SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -211,6 +212,41 @@ def _hull(c: Claim | None) -> tuple[int, int]:
     return (c.content.start, c.content.end) if c is not None else (0, 0)
 
 
+def _sentence_spans(c: Claim) -> frozenset[tuple[int, int]]:
+    """The spans (offsets into the stored text) of a content's sentences; the whole
+    content when it is one sentence."""
+    s = c.content.start
+    return frozenset((s + a, s + b) for a, b in sentence_units(c.content.text))
+
+
+def _by_sentence(oriented: list[tuple], whole: Mapping[str, tuple[int, int]]) -> list[tuple]:
+    """Two quotations told the same whole, of several sentences each, align sentence
+    by sentence where their sentences pair up: each sentence is a proposition of its
+    own, and a reader (or another account) may carry only one of them. The sentence
+    pairs (same, one-to-one, in the order given) take the whole pair's place when there
+    are two or more; otherwise the whole pair stays."""
+    out: list[tuple] = []
+    for t in oriented:
+        u, x, y, sx, sy, _ = t
+        if not (u.relation == "same" and whole.get(x.id) == sx and whole.get(y.id) == sy):
+            out.append(t)
+            continue
+        sent_x, sent_y = _sentence_spans(x), _sentence_spans(y)
+        if len(sent_x) < 2 and len(sent_y) < 2:
+            out.append(t)
+            continue
+        parts, used_x, used_y = [], set(), set()
+        for v in oriented:
+            if (v[1].id, v[2].id) != (x.id, y.id) or v[0].relation != "same":
+                continue
+            if v[3] in sent_x and v[4] in sent_y and v[3] not in used_x and v[4] not in used_y:
+                used_x.add(v[3])
+                used_y.add(v[4])
+                parts.append(v)
+        out.extend(parts if len(parts) >= 2 else [t])
+    return out
+
+
 def _overlaps(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> bool:
     return any((span[0] < e and s < span[1]) or span == (s, e) for s, e in taken)
 
@@ -289,6 +325,7 @@ def diff_claims(
                     -m.similarity, rank.get(m.relation, 9), m.a, m.b, m.a_span, m.b_span)
 
         oriented.sort(key=order)
+        oriented = _by_sentence(oriented, whole)
         used: dict[str, list[tuple[int, int]]] = defaultdict(list)  # aligned parts
         said: set[tuple[str, str]] = set()  # one contradiction per pair of claims, its best
         for u, x, y, sx, sy, flipped in oriented:

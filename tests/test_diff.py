@@ -568,3 +568,31 @@ def test_a_dated_two_word_claim_is_indexed_and_aligned(tmp_path):
             ("same", "the bridge will reopen on Monday", "The bridge will reopen Monday")]
         other = diff_json(db, ids["a.txt"], ids["c.txt"])
         assert [p["relation"] for p in other["contradictions"]] == ["contradicts"]
+
+
+def test_a_quotation_both_print_whole_aligns_sentence_by_sentence(tmp_path):
+    """Two accounts print the same two-sentence quotation: each sentence is a proposition
+    of its own, so the diff aligns them one by one (a third account may carry only
+    one), not as one pair of wholes; the mirror agrees."""
+    quote = ("\"The hospital has lost money for six straight years. We cannot keep the doors "
+             "open past the summer,\" Mayor Tom Harlan said")
+    (tmp_path / "a.txt").write_text(
+        f"Council weighs hospital sale\n\nGREENFIELD — {quote} on Tuesday.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        f"Hospital may close\n\nThe city council met on Tuesday. {quote} at the meeting.\n",
+        encoding="utf-8")
+    db = tmp_path / "q.db"
+    assert run_cli("add", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), db=db).exit_code == 0
+    texts = dict(sqlite3.connect(db).execute("SELECT id, text FROM documents"))
+    a, b = sorted(texts, key=lambda i: "GREENFIELD" not in texts[i])
+    d = diff_json(db, a, b)
+    _check_pairs(d, texts)
+    assert [(p["relation"], p["a"]["content"]["text"], p["b"]["content"]["text"])
+            for p in d["aligned"]] == [
+        ("same", "The hospital has lost money for six straight years",
+         "The hospital has lost money for six straight years"),
+        ("same", "We cannot keep the doors open past the summer",
+         "We cannot keep the doors open past the summer")]
+    mirrored = diff_json(db, b, a)
+    assert [(p["a"]["content"], p["b"]["content"]) for p in mirrored["aligned"]] == [
+        (p["b"]["content"], p["a"]["content"]) for p in d["aligned"]]

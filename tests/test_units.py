@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimtrack.text.units import MAX_UNITS, MIN_WORDS, units
+from claimtrack.text.units import MAX_UNITS, MIN_WORDS, sentence_units, units
 
 pytestmark = pytest.mark.model_free
 
@@ -70,3 +70,13 @@ def test_units_are_ranges_of_the_text(text):
         s0, e0 = got[0]
         assert all(s0 <= s and e <= e0 for s, e in got)
     assert all(len(__import__("re").findall(r"\w+", text[s:e])) >= MIN_WORDS for s, e in got)
+
+
+def test_sentence_units_are_the_sentences_or_the_one_sentence_whole():
+    text = "“The hospital has lost money for years. We cannot keep the doors open,” he said."
+    assert [text[s:e] for s, e in sentence_units(text)] == [
+        "The hospital has lost money for years", "We cannot keep the doors open,” he said"]
+    one = "The bridge was built in 1921 and carries about 4,000 cars a day."
+    assert [one[s:e] for s, e in sentence_units(one)] == [one.rstrip(".")]
+    assert sentence_units("Too short.") == []
+    assert set(sentence_units(text)) <= set(units(text))

@@ -97,3 +97,13 @@ def units(text: str) -> list[Unit]:
                 seen.add(u)
                 found.append(u)
     return found[:MAX_UNITS]
+
+
+def sentence_units(text: str) -> list[Unit]:
+    """The units of a content that are whole sentences (the whole content when it is
+    one sentence), as `units` finds them."""
+    whole = _trim(text, 0, len(text))
+    if whole is None:
+        return []
+    out = [u for u in (_trim(text, s, e) for s, e in _split(text, *whole, _SENT)) if u]
+    return out or [whole]
