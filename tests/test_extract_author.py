@@ -50,6 +50,20 @@ def test_headline_and_lede_keep_their_no_source_records():
     assert all(a.content.start > len(TITLE) + len(LEDE) for a in found)
 
 
+def test_a_lede_no_record_takes_is_read_as_a_body_sentence():
+    # an aside attributes part of the lede, so no_source leaves it; it is still the
+    # author's statement of the story's main event, and another outlet's report of
+    # that event has nothing to match unless it is kept
+    lede = ("The city council, which critics said was slow, voted on Tuesday to close the "
+            "old river bridge to all traffic after an inspection found deep cracks.")
+    text = "\n\n".join([TITLE, lede, "The bridge was built in 1921 and carries about "
+                         "4,000 cars a day."]) + "\n"
+    doc, atts, found = _run(text)
+    assert [a.content.text for a in atts if a.rule == "no_source"] == [TITLE.rstrip(".")]
+    assert [a.content.text for a in found] == [
+        lede.rstrip("."), "The bridge was built in 1921 and carries about 4,000 cars a day"]
+
+
 def test_quoted_sentence_is_not_the_authors():
     text = _article(
         "“The bridge has been unsafe for years and should have closed long ago,” "

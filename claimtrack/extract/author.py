@@ -9,12 +9,13 @@ Attribution with rule "author", no source, no cue, kind "indirect",
 cue_class "speech" and the sentence as its content (edge punctuation and
 spaces trimmed, offsets exact; the same trimming as the `no_source` records).
 
-The headline and the lede are not looked at: they keep their `no_source`
+The headline and the lede are not looked at when they keep their `no_source`
 records (layout.no_source_rule), which this module neither adds nor changes.
 The lede is the sentence no_source_rule takes for it (layout's
-`_first_claim_sentence`, imported so there is one definition), whether or
-not it turned out to be attributed; anything before it (bylines, datelines)
-is skipped too.
+`_first_claim_sentence`, imported so there is one definition); when no
+no_source record took it (an attribution overlapped it, which the filter may
+have dropped since), it is read as any body sentence. Anything before it
+(bylines, datelines) is skipped.
 
 What counts (each test is cheap, all are local to the sentence or its paragraph):
 - declarative: at least MIN_WORDS words, a finite verb (an imperative "Pay no
@@ -113,7 +114,12 @@ def author_statements(doc: Doc, attributions: list[Attribution]) -> list[Attribu
     body = ctx.paras[1][0]
     lede = _first_claim_sentence(ctx)
     if lede is not None:
-        body = max(body, _sentence_end(doc, lede[0]))
+        # the lede is the no_source record's; one no record takes (an attribution
+        # overlapped it, which the filter may since have dropped) is read as any
+        # body sentence: else it is nobody's, and another outlet's report of the
+        # story's main event finds nothing to match
+        taken = any(a.rule == "no_source" and a.content.start == lede[0] for a in attributions)
+        body = max(body, _sentence_end(doc, lede[0]) if taken else lede[0])
     covered = _ranges(attributions)
     quoted = [q for q in ctx.quotes if ctx.long_quote(q)]
     per_para: dict[int, int] = {}
