@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
 from claimtrack.aliases import alias_in, describe
-from claimtrack.entities.graph import EntityGraph
+from claimtrack.entities.facts import contains
+from claimtrack.entities.graph import LABEL_TYPE, EntityGraph
 from claimtrack.entities.reads import build_for_claims
 from claimtrack.models import Alias, Claim, HeadlineMismatch, Report
 from claimtrack.store import documents as store
@@ -47,11 +50,120 @@ def _role_of(c: Claim) -> str | None:
     return (info.interested_party or None) if info else None
 
 
+# an entity as a headline note holds it: the graph's group index, or a stored component
+EntityRef = int | str
+
+
+class _GraphEntities:
+    """What the headline note reads of an entity, from a built entity graph."""
+
+    def __init__(self, graph: EntityGraph):
+        self.graph = graph
+
+    def of_claim(self, claim_id: str) -> EntityRef | None:
+        return self.graph.entity_of_claim(claim_id)
+
+    def name(self, e: EntityRef) -> str:
+        return self.graph.records[_index(e)].name
+
+    def type(self, e: EntityRef) -> str:
+        return self.graph.records[_index(e)].type
+
+    def anonymous(self, e: EntityRef) -> bool:
+        return self.graph.records[_index(e)].anonymous
+
+    def tagged(self, e: EntityRef) -> bool:
+        return any(n.labels for n in self.graph.groups[_index(e)])
+
+    def same_person(self, a: EntityRef, b: EntityRef) -> bool:
+        return self.graph.same_person(_index(a), _index(b))
+
+
+def _index(e: EntityRef) -> int:
+    assert isinstance(e, int), e
+    return e
+
+
+@dataclass
+class _Profile:
+    name: str
+    type: str
+    anonymous: bool
+    tagged: bool
+    keys: set[str] = field(default_factory=set)  # the names' keys of its named nodes
+
+
+class _StoredEntities:
+    """The same reads from the stored entity components (readback.components_usable):
+    a few fields of each node of the components involved, never the entities built.
+    A frequent name's component grows with the corpus; building it whole did too
+    (report --entity took 2.2x as long at 1,000 documents as at 250)."""
+
+    def __init__(self, comp_of: dict[str, str], profiles: dict[str, _Profile]):
+        self.comp_of = comp_of
+        self.profiles = profiles
+
+    @classmethod
+    def read(cls, db: sqlite_utils.Database, claims: Sequence[Claim]) -> _StoredEntities | None:
+        if not readback.components_usable(db):
+            return None
+        comp_of = readback.claim_components(db, claims)
+        if comp_of is None:
+            return None
+        comps = set(comp_of.values())
+        names = readback.component_best_names(db, comps)
+        return cls(comp_of, {comp: _profile(names[comp], rows) for comp, rows
+                             in readback.component_profiles(db, comps).items()})
+
+    def of_claim(self, claim_id: str) -> EntityRef | None:
+        return self.comp_of.get(claim_id)
+
+    def name(self, e: EntityRef) -> str:
+        return self.profiles[str(e)].name
+
+    def type(self, e: EntityRef) -> str:
+        return self.profiles[str(e)].type
+
+    def anonymous(self, e: EntityRef) -> bool:
+        return self.profiles[str(e)].anonymous
+
+    def tagged(self, e: EntityRef) -> bool:
+        return self.profiles[str(e)].tagged
+
+    def same_person(self, a: EntityRef, b: EntityRef) -> bool:
+        ka = {tuple(k.split()) for k in self.profiles[str(a)].keys}
+        kb = {tuple(k.split()) for k in self.profiles[str(b)].keys}
+        return a == b or any(x == y or contains(x, y) or contains(y, x) for x in ka for y in kb)
+
+
+def _profile(name: str, rows: list[tuple]) -> _Profile:
+    """An entity's type, anonymity and keys as EntityGraph._record and same_person
+    read them, from its nodes' stored fields. Ties in the type go, as Counter's
+    most_common breaks them there, to the type met first in the graph's node order
+    (entities/reads._order: claims by when their document was added)."""
+    order = sorted(rows, key=lambda r: (1, r[1], r[0], r[3]) if r[2] == 1 else (r[2], r[0], r[3]))
+    types: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    for row in order:
+        types.update(dict(json.loads(row[7] or "[]")))
+        labels.update(dict(json.loads(row[6] or "[]")))
+    if types:
+        etype = types.most_common(1)[0][0]
+    else:
+        top = labels.most_common(1)[0][0] if labels else ""
+        etype = LABEL_TYPE.get(top, "unknown")
+    return _Profile(name=name, type=etype, anonymous=all(r[4] for r in rows),
+                    tagged=any(json.loads(r[6] or "[]") for r in rows),
+                    keys={r[5] for r in rows if not r[4]})
+
+
 def headline_mismatch(
-    graph: EntityGraph, claims: Sequence[Claim], text: str
+    graph: EntityGraph | _GraphEntities | _StoredEntities, claims: Sequence[Claim], text: str
 ) -> HeadlineMismatch | None:
     """When the title line credits a source that resolves to another entity than the
-    body's main speaker(s) (most claims of their own), say so; else None."""
+    body's main speaker(s) (most claims of their own), say so; else None. `graph`:
+    the entity graph, or the stored components read as one (_StoredEntities)."""
+    who = _GraphEntities(graph) if isinstance(graph, EntityGraph) else graph
     title_end = text.find("\n")
     title_end = len(text) if title_end == -1 else title_end
     head = [c for c in claims if c.source is not None and c.source.start < title_end]
@@ -59,52 +171,52 @@ def headline_mismatch(
     if not head or not body:
         return None
     relays = {c.relayed_by for c in body if c.relayed_by}
-    counts: Counter[int] = Counter()
+    counts: Counter[EntityRef] = Counter()
     for c in body:
-        i = graph.entity_of_claim(c.id)
+        i = who.of_claim(c.id)
         if i is not None and c.id not in relays:  # original speakers, not those relaying
             counts[i] += 1
     if not counts:
         return None
     top = max(counts.values())
-    main = sorted((i for i, n in counts.items() if n == top), key=lambda i: graph.records[i].name)
+    main = sorted((i for i, n in counts.items() if n == top), key=lambda i: who.name(i))
     h = head[0]
     assert h.source is not None
-    h_idx = graph.entity_of_claim(h.id)
+    h_idx = who.of_claim(h.id)
     # the headline credits someone named ("Pro-Russian Commander" -> Khalifa Haftar): not a
     # pronoun, a descriptor ("Report:") or a label the tagger took for one ("The Latest:")
     if (
         h_idx is None
-        or graph.records[h_idx].type not in NAMED_TYPES
-        or not any(n.labels for n in graph.groups[h_idx])  # never tagged as a name anywhere
+        or who.type(h_idx) not in NAMED_TYPES
+        or not who.tagged(h_idx)  # never tagged as a name anywhere
     ):
         return None
     if top < 2 or counts[h_idx] * 2 >= top:  # no main speaker, or the headline's is one
         return None
     # a lede that quotes the headline's source first ("Obama says ..." / "Obama on
     # Tuesday accused ...") follows its headline, whoever speaks most after
-    lede = [graph.entity_of_claim(c.id) for c in sorted(body, key=lambda c: c.content.start)
+    lede = [who.of_claim(c.id) for c in sorted(body, key=lambda c: c.content.start)
             if c.id not in relays][:LEDE_CLAIMS]
-    if any(i is not None and graph.same_person(h_idx, i) for i in lede):
+    if any(i is not None and who.same_person(h_idx, i) for i in lede):
         return None
-    main = [i for i in main if not graph.records[i].anonymous][:3]
-    if not main or any(graph.same_person(h_idx, i) for i in main):
+    main = [i for i in main if not who.anonymous(i)][:3]
+    if not main or any(who.same_person(h_idx, i) for i in main):
         return None
-    h_entity = graph.records[h_idx].name if h_idx is not None else h.source_entity
+    h_entity = who.name(h_idx) if h_idx is not None else h.source_entity
     by_id = {c.id: c for c in claims}
     speakers, via = [], []
     for i in main:
-        own = [c for c in body if graph.entity_of_claim(c.id) == i]
+        own = [c for c in body if who.of_claim(c.id) == i]
         role = next((r for c in own if (r := _role_of(c))), None)
-        name = graph.records[i].name
+        name = who.name(i)
         speakers.append(f"{name}, {role}" if role and role.casefold() != name.casefold() else name)
         for c in own:
             relay = by_id.get(c.relayed_by or "")
             if relay is not None and relay.source is not None:
-                j = graph.entity_of_claim(relay.id)
-                who = graph.records[j].name if j is not None else relay.source.text
-                if who not in via:
-                    via.append(who)
+                j = who.of_claim(relay.id)
+                via_who = who.name(j) if j is not None else relay.source.text
+                if via_who not in via:
+                    via.append(via_who)
     credited = h.source.text.strip()
     if h_entity and h_entity.casefold() != credited.casefold():
         credited += f" ({h_entity})"
@@ -122,12 +234,31 @@ def annotate_report(db: sqlite_utils.Database, report: Report) -> Report:
     # (entity_of_claim, their records and names; the documents' own identifications)
     claims_of = {rd.document.id: readback.load_claims(db, rd.document.id)
                  for rd in report.documents}
-    graph = build_for_claims(db, [c for cs in claims_of.values() for c in cs])
+    everyone = [c for cs in claims_of.values() for c in cs]
+    # the stored components where they stand for the entities (no user decision):
+    # what the notes read of them, never the entities built whole
+    who: EntityGraph | _StoredEntities | None = _StoredEntities.read(db, everyone)
+    if who is None:
+        graph = build_for_claims(db, everyone)
+        who, aliases_of = graph, graph.aliases
+    else:
+        aliases_of = _document_aliases(db, list(claims_of))
     for rd in report.documents:
         doc_id = rd.document.id
-        aliases = graph.aliases.get(doc_id, [])
+        aliases = aliases_of.get(doc_id, [])
         for rc in rd.claims:
             rc.notes = author_notes(rc.claim, aliases)
         claims = claims_of[doc_id]
-        rd.headline_vs_body = headline_mismatch(graph, claims, store.get_text(db, doc_id))
+        rd.headline_vs_body = headline_mismatch(who, claims, store.get_text(db, doc_id))
     return report
+
+
+def _document_aliases(db: sqlite_utils.Database, doc_ids: list[str]) -> dict[str, list[Alias]]:
+    """Each document's own identifications, as the entity graph holds them (its stored
+    facts' aliases)."""
+    out: dict[str, list[Alias]] = {}
+    for doc_id, _, edges in readback.entity_edges(db, doc_ids):
+        found = [Alias(**a) for a in json.loads(edges)["aliases"]]
+        if found:
+            out[doc_id] = found
+    return out

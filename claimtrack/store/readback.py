@@ -376,36 +376,67 @@ def component_names(db: sqlite_utils.Database,
     they cannot say it: a database from before them, components marked stale, a
     document whose facts are missing, or a user's merge or split (those are replayed
     on the graph alone)."""
-    conn = db.conn
     if not components_usable(db):
         return None
+    comp_of = claim_components(db, claims)
+    if comp_of is None:
+        return None
+    names = component_best_names(db, set(comp_of.values()))
+    return {cid: (f"entity {comp}", names[comp]) for cid, comp in comp_of.items()}
+
+
+def claim_components(db: sqlite_utils.Database,
+                     claims: Sequence[Claim]) -> dict[str, str] | None:
+    """claim id -> the stored entity component its source's node is in, for the claims
+    whose source is a node; None where a node has no component yet (call
+    components_usable first)."""
     wanted = {c.id for c in claims}
     docs = sorted({c.doc_id for c in claims})
     comp_of: dict[str, str] = {}
     for i in range(0, len(docs), 500):
         part = docs[i : i + 500]
         # the claims each node is the source of (its JSON's tenth entry)
-        for comp, cid in conn.execute(
+        for comp, cid in db.conn.execute(
                 "SELECT n.comp, j.value FROM entity_nodes n, json_each(n.node, '$[9]') j "
                 f"WHERE n.doc_id IN ({', '.join('?' * len(part))})", part):
             if cid in wanted:
                 comp_of[cid] = comp
     if any(comp is None for comp in comp_of.values()):
         return None
-    comps = set(comp_of.values())
+    return comp_of
+
+
+def component_best_names(db: sqlite_utils.Database, comps: set[str]) -> dict[str, str]:
+    """comp -> the name EntityGraph gives that entity (entitystore.best_name of its
+    keys' aggregated rows)."""
     keys: dict[str, list] = {}
     rows: Iterable[tuple[Any, ...]]
     if len(comps) > 200:  # most of the corpus: one pass over every node
-        rows = conn.execute("SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
-                            "GROUP BY comp, key")
+        rows = db.conn.execute("SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
+                               "GROUP BY comp, key")
     else:
-        rows = rows_in(conn, "SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
-                             "WHERE comp IN ({keys}) GROUP BY comp, key", comps)
+        rows = rows_in(db.conn, "SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
+                                "WHERE comp IN ({keys}) GROUP BY comp, key", comps)
     for comp, *row in rows:
         if comp in comps:
             keys.setdefault(comp, []).append(tuple(row))
-    names = {comp: best_name(keys[comp]) for comp in comps}
-    return {cid: (f"entity {comp}", names[comp]) for cid, comp in comp_of.items()}
+    return {comp: best_name(keys[comp]) for comp in comps}
+
+
+def component_profiles(db: sqlite_utils.Database, comps: set[str]
+                       ) -> dict[str, list[tuple[str, str, int, int, int, str, str, str]]]:
+    """comp -> (doc id, added, phase, seq, anonymous, key, labels JSON, types JSON) of
+    each of its nodes: the few fields of the node JSON an entity's type, its
+    anonymity and its names' keys are read from, without decoding whole nodes."""
+    out: dict[str, list] = {c: [] for c in comps}
+    for comp, *row in rows_in(
+            db.conn,
+            "SELECT n.comp, n.doc_id, d.added, json_extract(n.node, '$[0]'), n.seq, "
+            "json_extract(n.node, '$[3]'), n.key, json_extract(n.node, '$[6]'), "
+            "json_extract(n.node, '$[7]') FROM entity_nodes n JOIN documents d "
+            "ON d.id = n.doc_id WHERE n.comp IN ({keys})", comps):
+        out[comp].append(tuple(row))
+    return out
 
 
 def count_documents(db: sqlite_utils.Database) -> int:
