@@ -708,3 +708,18 @@ def test_issuer_of_a_statement_is_the_source():
     a = one(text, "saying")
     assert a.source.text == "The ferry company"
     assert "the pier would reopen in May" in a.content.text
+
+
+def test_said_before_adding_keeps_the_fronted_quotation_for_said():
+    """The parser hangs the quotation after "adding:" on "said": it is the adding's, and
+    the quotation before the speaker is what "said" reports (it was lost to a
+    near-duplicate of the adding's content, and the quote's own words taken for the
+    speaker)."""
+    text = ("Trump rallies in Wilmington\n\n\"If she gets to pick her judges, nothing you can "
+            "do folks,\" Trump said before adding: \"Though the Second Amendment people, maybe "
+            "there is, I don't know.\"\n")
+    said, added = one(text, "said"), one(text, "adding")
+    assert said.source is not None and said.source.text == "Trump"
+    assert said.content.text.strip('",') == ("If she gets to pick her judges, nothing you can "
+                                             "do folks")
+    assert added.content.text.startswith("\"Though the Second Amendment people")

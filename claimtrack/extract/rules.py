@@ -221,6 +221,15 @@ def _trailing_aside(t: Token, head: Token) -> bool:
     return t.dep_ == "relcl" and left.lower_ in _ASIDE_REL
 
 
+def _added(tok: Token, clause: Token) -> bool:
+    """Whether a form of "add" stands between the cue and a clause the parser hung on
+    it ("said before adding: ...", "said, adding ...", "said and added that ..."): the
+    clause is what was added, a report of its own (the rules take it for "add")."""
+    start = clause.left_edge.i
+    return start > tok.i and any(t.lemma_ == "add" and t.pos_ == "VERB"
+                                 for t in tok.doc[tok.i + 1 : start])
+
+
 def _said_quote(q: Range, ctx: Ctx) -> bool:
     """A quotation someone said, not a scare quote: more than a few words, or
     a few that open their sentence (“Absolutely,” he said)."""
@@ -397,6 +406,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
             continue
         # "wants to say": the saying is a report of its own, but what one
         # declines, refuses or plans to say is that verb's content
+        if d == "ccomp" and _added(tok, c):
+            continue  # "“A,” X said before adding: “B.”": B is the adding's, A this cue's
         if d == "ccomp" or (d == "xcomp" and (cls == "other" or not _is_cue_verb(c, lex))):
             content.update(_clause(c, lex))
             strong = True
