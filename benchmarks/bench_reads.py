@@ -90,29 +90,31 @@ def sentences(paragraph: str) -> list[str]:
     return [s for s in _SENTENCE.split(paragraph) if s.strip()]
 
 
-def recombine(articles: list[list[str]], n: int, seed: int) -> list[Recombined]:
+def recombine(articles: list[list[str]], n: int, seed: int,
+              uses: int = MAX_USES) -> list[Recombined]:
     """`n` documents, each runs of paragraphs of PIECES articles (the first gives the
     headline), every sentence used at most MAX_USES times over the whole corpus (issue
     12's rule): a claim recurs in a few documents, as a story does in real news, not in
     a share of all of them, so clusters and match candidates keep one size as the
     corpus grows. Names are kept: the people who recur across articles (the most
-    frequent one is in most documents) recur as often as in the source articles."""
+    frequent one is in most documents) recur as often as in the source articles.
+    `uses`: another cap (bench_match.py's filler, which no sample document reads)."""
     rng = random.Random(seed)
     split = [[sentences(p) for p in paras] for paras in articles]
-    uses: Counter[str] = Counter()
+    used: Counter[str] = Counter()
     docs: list[Recombined] = []
     seen: set[str] = set()
     tries = 0
     while len(docs) < n:
         tries += 1
         if tries > 1000 * n:
-            raise RuntimeError(f"only {len(docs)} documents fit the rule of {MAX_USES} "
+            raise RuntimeError(f"only {len(docs)} documents fit the rule of {uses} "
                                "uses per sentence: ask for fewer")
         picks = tuple(rng.sample(range(len(articles)), PIECES))
         parts: list[str] = []
         for k, a in enumerate(picks):
             free = [p for p, ss in zip(articles[a], split[a], strict=True)
-                    if all(uses[x] < MAX_USES for x in ss)]
+                    if all(used[x] < uses for x in ss)]
             if len(free) < PARAGRAPHS[0]:
                 break
             run = rng.randint(*PARAGRAPHS)
@@ -124,7 +126,7 @@ def recombine(articles: list[list[str]], n: int, seed: int) -> list[Recombined]:
                 continue
             seen.add(text)
             for p in parts:
-                uses.update(sentences(p))
+                used.update(sentences(p))
             docs.append(Recombined(f"doc{len(docs):05d}.txt", text, picks))
     return docs
 
