@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimtrack.corpus.relate import Comparable, dates, numbers, relate
+from claimtrack.corpus.relate import Comparable, asks, dates, numbers, relate
 
 pytestmark = pytest.mark.model_free
 
@@ -210,4 +210,37 @@ def test_a_negated_clause_of_function_words_is_no_contradiction():
     # the same extent with the opposite sign still contradicts
     r = relate(unit_comparable("Trump has yet to endorse House Speaker Paul Ryan", False, False),
                unit_comparable("Trump endorsed House Speaker Paul Ryan", False, False))
+    assert r is not None and r.name == "contradicts"
+
+
+def test_a_question_is_no_contradiction_of_a_statement():
+    """ "Will Gennifer Flowers be there?" asks what a headline states; it asserts
+    nothing, so it neither denies nor repeats it. Two outlets printing one question
+    ask the same thing."""
+    stated = C("Gennifer Flowers will not be at the debate on Monday")
+    asked = C("will Gennifer Flowers be at the debate on Monday", question=True)
+    r = relate(stated, asked)
+    assert r is not None and r.name == "related"
+    r = relate(asked, C("will Gennifer Flowers be at the debate on Monday", question=True))
+    assert r is not None and r.name == "same"
+
+
+def test_asks_reads_the_question_mark_after_or_inside_a_span():
+    text = 'He asked, “Will Gennifer Flowers be there?” She said no.'
+    unit = text.index("Will"), text.index("?")
+    assert asks(text, *unit)  # a unit leaves the "?" out
+    assert asks(text, unit[0], text.index("?") + 2)  # a content keeps it, and the quote
+    said = text.index("She"), len(text) - 1
+    assert not asks(text, *said)
+
+
+def test_another_number_in_a_longer_claim_is_no_contradiction():
+    """The same words and another number contradict only at about the same extent:
+    "a $15 minimum wage" is another proposal than raising it "from $7.25 to $12", not
+    its denial, nor the same claim."""
+    short = C("a $15 minimum wage")
+    longer = C("she favors raising the minimum wage from the current $7.25 to $12")
+    r = relate(short, longer)
+    assert r is None or r.name == "related"
+    r = relate(C("the state minimum wage rises to $15"), C("the state minimum wage rises to $12"))
     assert r is not None and r.name == "contradicts"

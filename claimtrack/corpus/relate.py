@@ -101,6 +101,7 @@ class Comparable:
     denial: bool = False
     content_negated: bool = False
     modality: tuple[str, ...] = ()
+    question: bool = False  # it asks ("will Flowers be there?"): it asserts nothing
 
     @property
     def sign(self) -> int:
@@ -124,7 +125,7 @@ _NEGATING = re.compile(r"\b(?:not|never|no|nor|nobody|nothing|neither|none)\b|n[
 
 
 def unit_comparable(text: str, cue_negated: bool, denial: bool,
-                    modality: tuple[str, ...] = ()) -> Comparable:
+                    modality: tuple[str, ...] = (), question: bool = False) -> Comparable:
     """The Comparable of one matching unit of a claim (text/units.py). The cue's
     stance (negated cue, denial, modality) holds for every unit; whether the unit's
     own words negate is read from them ("not", "never", "n't", ...), the same way on
@@ -132,7 +133,20 @@ def unit_comparable(text: str, cue_negated: bool, denial: bool,
     clause, and read on one side against a part read on the other it made identical
     quotations contradict ("not just a few wealthy contributors" in both)."""
     return Comparable(text=compared_text(text), cue_negated=cue_negated, denial=denial,
-                      content_negated=bool(_NEGATING.search(text)), modality=modality)
+                      content_negated=bool(_NEGATING.search(text)), modality=modality,
+                      question=question)
+
+
+_CLOSING = "\"'”’»)] \t"
+
+
+def asks(text: str, start: int, end: int) -> bool:
+    """Whether the span [start, end) of `text` is a question: it ends with "?", or a
+    "?" follows it (units leave their closing punctuation out), closing quotation
+    marks allowed in between."""
+    if text[start:end].rstrip(_CLOSING).endswith("?"):
+        return True
+    return text[end:end + 4].lstrip(_CLOSING).startswith("?")
 
 
 @lru_cache(maxsize=1)
@@ -341,11 +355,19 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
                               and abs(_extent(a.text) - _extent(b.text)) <= POLAR_WORDS)
         if signs and not opposite:  # not told the same way: never aligned
             return Relation("related", sim, differences=differences, shared=told)
+        if a.question != b.question:  # a question asks what the other states: no claim
+            return Relation("related", sim, differences=differences, shared=told)
         na, nb = numbers(a.text), numbers(b.text)
         da, db = dates(a.text), dates(b.text)
-        if opposite or (na and nb and not na & nb) or (da and db and not da & db) \
-                or antonyms(ta - tb, tb - ta):
+        # another number or date contradicts only the same proposition, of about the
+        # same extent, as a sign does: "a $15 minimum wage" inside a longer claim about
+        # "$7.25 to $12" is another proposal, not a denial (and not the same claim)
+        numbered = bool((na and nb and not na & nb) or (da and db and not da & db))
+        extent = mass(common) >= POLAR_JACCARD * mass(ta | tb)
+        if opposite or (numbered and extent) or antonyms(ta - tb, tb - ta):
             return Relation("contradicts", sim, differences=differences, shared=told)
+        if numbered:
+            return Relation("related", sim, differences=differences, shared=told)
     if sim >= SAME and len(large) - len(small) < _EXTRA:
         return Relation("same", sim, differences=differences, shared=told)
     if contained >= CONTAINED and len(large) - len(small) >= _EXTRA:

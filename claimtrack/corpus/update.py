@@ -23,6 +23,7 @@ from claimtrack.corpus.relate import (
     CLOSE,
     SHARED_WEIGHT,
     Comparable,
+    asks,
     Relation,
     core_tokens,
     could_relate,
@@ -50,9 +51,11 @@ def comparable(c: ms.ClaimRow) -> Comparable:
 
 def unit_comparable_of(c: ms.ClaimRow, u: ms.UnitRow, text: str | None) -> Comparable:
     """Unit 0 is the whole content (its stored compared text); a part is read from
-    the stored text."""
+    the stored text. Whether it asks is read from the stored text (None: unknown,
+    read as a statement)."""
     said = c.compared if u.unit == 0 or text is None else text[u.start:u.end]
-    return unit_comparable(said, c.cue_negated, c.denial, c.modality)
+    question = text is not None and asks(text, u.start, u.end)
+    return unit_comparable(said, c.cue_negated, c.denial, c.modality, question)
 
 
 def claim_units(c: ms.ClaimRow, span: tuple[int, int], text: str) -> list[ms.UnitRow]:
@@ -146,7 +149,7 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
             if o is None or v is None:
                 continue
             if (cid, k) not in seen:
-                if v.unit and o.doc_id not in texts:
+                if o.doc_id not in texts:  # a part's words, and whether a unit asks
                     texts[o.doc_id] = ms.document(conn, o.doc_id).text
                 seen[cid, k] = (unit_comparable_of(o, v, texts.get(o.doc_id)),
                                 frozenset(v.terms.split()))

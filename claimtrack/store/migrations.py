@@ -496,6 +496,16 @@ BEGIN DELETE FROM listing_state; DELETE FROM listing_rows; END"""
 )
 
 
+_V11 = (
+    # The decision step changed (corpus/relate.py): a question relates to no statement
+    # but as `related`, and another number or date contradicts only a statement of
+    # about the same extent. The matches stored so far were decided without it: the
+    # next `add` (or `rematch`) decides them again.
+    "INSERT OR REPLACE INTO corpus_state (key, value) SELECT 'needs_rematch', '1' "
+    "WHERE EXISTS (SELECT 1 FROM documents)",
+)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
@@ -511,6 +521,7 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "weights in the unit index; dated two-word units", _V9),
     Migration(10, "word indexes (FTS5) of claims' sources and contents, and of person names",
               _V10),
+    Migration(11, "questions and numbers in the decision step: matches decided again", _V11),
 ]
 
 LATEST = MIGRATIONS[-1].version
