@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimtrack.text.units import MAX_UNITS, MIN_WORDS, sentence_units, units
+from claimtrack.text.units import MAX_UNITS, MIN_WORDS, proposition_units, sentence_units, units
 
 pytestmark = pytest.mark.model_free
 
@@ -80,3 +80,16 @@ def test_sentence_units_are_the_sentences_or_the_one_sentence_whole():
     assert [one[s:e] for s, e in sentence_units(one)] == [one.rstrip(".")]
     assert sentence_units("Too short.") == []
     assert set(sentence_units(text)) <= set(units(text))
+
+
+def test_proposition_units_leave_out_mid_sentence_runs_of_segments():
+    text = ("The city of Greenfield will close its only hospital in June, leaving about 40,000 "
+            "residents without an emergency room, not far from the Dayton line.")
+    got = [text[s:e] for s, e in proposition_units(text)]
+    assert "The city of Greenfield will close its only hospital in June" in got
+    assert "not far from the Dayton line" not in got
+    assert "leaving about 40,000 residents without an emergency room" not in got
+    assert set(proposition_units(text)) <= set(units(text))
+    cut = "The fight over a nominee to the Supreme Court is, as ever, about the Senate."
+    assert "The fight over a nominee to the Supreme Court is" not in [
+        cut[s:e] for s, e in proposition_units(cut)]

@@ -218,8 +218,11 @@ def antonyms(only_a: frozenset[str], only_b: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def numbers(text: str) -> frozenset[str]:
-    """The numbers a text states, as digit strings ("five" -> "5", "1,200" -> "1200")."""
-    found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
+    """The numbers a text states, as digit strings ("five" -> "5", "1,200" -> "1200").
+    A run of ten digits or more with no separator is an identifier (a tweet's id in
+    embedded markup), not a quantity."""
+    found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)
+             if len(m.group()) < 10 or not m.group().isdigit()}
     found |= {_NUMBER_WORDS[w] for w in _WORD.findall(text.lower()) if w in _NUMBER_WORDS}
     return frozenset(found)
 

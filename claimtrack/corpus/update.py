@@ -38,7 +38,7 @@ from claimtrack.similarity import normalise_name
 from claimtrack.store import matchstore as ms
 from claimtrack.store.entitystore import rebuild_entity_components
 from claimtrack.text.compare import compared_text
-from claimtrack.text.units import units
+from claimtrack.text.units import proposition_units, units
 from claimtrack.zones.outlets import outlet_key
 
 CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one cluster
@@ -56,6 +56,21 @@ def unit_comparable_of(c: ms.ClaimRow, u: ms.UnitRow, text: str | None) -> Compa
     said = c.compared if u.unit == 0 or text is None else text[u.start:u.end]
     question = text is not None and asks(text, u.start, u.end)
     return unit_comparable(said, c.cue_negated, c.denial, c.modality, question)
+
+
+def stated(u: ms.UnitRow, units_of_claim: Sequence[ms.UnitRow], text: str | None) -> bool:
+    """Whether a unit states a proposition whole (text/units.proposition_units: the
+    content, a sentence or a clause of it; not a run of comma-separated segments). A
+    contradiction needs two: "they won't consider an Obama nominee to the Supreme
+    Court" denies nothing of "The fight over a nominee to the Supreme Court is". Read
+    only for the pairs relate() finds contradicting, from the stored text."""
+    if u.unit == 0:
+        return True
+    whole = next((x for x in units_of_claim if x.unit == 0), None)
+    if whole is None or text is None:
+        return False
+    found = proposition_units(text[whole.start:whole.end])
+    return (u.start - whole.start, u.end - whole.start) in found
 
 
 def claim_units(c: ms.ClaimRow, span: tuple[int, int], text: str) -> list[ms.UnitRow]:
@@ -158,6 +173,11 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                 rel, key, pair = relate_tokens(cu, ov, tu, tv), (c.id, o.id), (u, v)
             else:
                 rel, key, pair = relate_tokens(ov, cu, tv, tu), (o.id, c.id), (v, u)
+            if rel is not None and rel.name == "contradicts" and not (
+                    stated(u, mine[c.id], text)
+                    and stated(v, list(their_units[cid].values()), texts.get(o.doc_id))):
+                rel = Relation("related", rel.similarity, differences=rel.differences,
+                               shared=rel.shared)
             if rel is not None:
                 per_pair[key].append((rel, *pair))
     best: list[ms.MatchRow] = []

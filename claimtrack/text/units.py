@@ -107,3 +107,37 @@ def sentence_units(text: str) -> list[Unit]:
         return []
     out = [u for u in (_trim(text, s, e) for s, e in _split(text, *whole, _SENT)) if u]
     return out or [whole]
+
+
+def proposition_units(text: str) -> list[Unit]:
+    """The units of a content that state a proposition whole: the whole, its sentences,
+    the clauses `units` splits them into (at ";", a dash, a comma before "but",
+    "which", ...) and a sentence's opening runs of comma-separated segments ("The city
+    will close its hospital in June" of "..., leaving 40,000 residents without one"),
+    a clause or run only where it does not end on a function word. Not the other runs `units` adds for matching
+    ("not far from the Chappaqua, New York, residence", "including his unwillingness
+    to release his tax returns", "The fight over a nominee to the Supreme Court is"):
+    those may align, but are no statement to contradict."""
+    whole = _trim(text, 0, len(text))
+    if whole is None:
+        return []
+    found = [whole]
+    for ss, se in _split(text, *whole, _SENT):
+        sent = _trim(text, ss, se)
+        if sent is None:
+            continue
+        found.append(sent)
+        segs = _split(text, *sent, _COMMA)
+        runs = [_trim(text, segs[0][0], segs[j][1])
+                for j in range(len(segs) if len(segs) <= MAX_SEGMENTS else 0)]
+        for u in [*(_trim(text, cs, ce) for cs, ce in _split(text, *sent, _CLAUSE)), *runs]:
+            if u is not None and _WORD.findall(text[u[0]:u[1]])[-1].lower() not in _OPEN_ENDS:
+                found.append(u)
+    return list(dict.fromkeys(found))
+
+
+# words a statement does not end on: a run of segments ending here was cut mid-clause
+_OPEN_ENDS = frozenset({"is", "are", "was", "were", "be", "been", "being", "has", "have", "had",
+                        "will", "would", "can", "could", "may", "might", "should", "must",
+                        "do", "does", "did", "to", "of", "the", "a", "an", "and", "or", "but",
+                        "that", "in", "on", "at", "for", "with", "by", "from", "as"})
