@@ -114,10 +114,10 @@ def proposition_units(text: str) -> list[Unit]:
     the clauses `units` splits them into (at ";", a dash, a comma before "but",
     "which", ...) and a sentence's opening runs of comma-separated segments ("The city
     will close its hospital in June" of "..., leaving 40,000 residents without one"),
-    a clause or run only where it does not end on a function word. Not the other runs `units` adds for matching
-    ("not far from the Chappaqua, New York, residence", "including his unwillingness
-    to release his tax returns", "The fight over a nominee to the Supreme Court is"):
-    those may align, but are no statement to contradict."""
+    a clause or run only where it does not end on a function word. Not the other runs
+    `units` adds for matching ("not far from the Chappaqua, New York, residence",
+    "including his unwillingness to release his tax returns", "The fight over a nominee
+    to the Supreme Court is"): those may align, but are no statement to contradict."""
     whole = _trim(text, 0, len(text))
     if whole is None:
         return []
