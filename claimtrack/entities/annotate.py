@@ -86,7 +86,6 @@ def _index(e: EntityRef) -> int:
 
 @dataclass
 class _Profile:
-    name: str
     type: str
     anonymous: bool
     tagged: bool
@@ -94,49 +93,59 @@ class _Profile:
 
 
 class _StoredEntities:
-    """The same reads from the stored entity components (readback.components_usable):
-    a few fields of each node of the components involved, never the entities built.
-    A frequent name's component grows with the corpus; building it whole did too
-    (report --entity took 2.2x as long at 1,000 documents as at 250)."""
+    """The same reads from the stored entity components (readback.components_usable),
+    each read when the note first asks for it, for that entity alone: a few fields of
+    the nodes of its component, never the entities built. A frequent name's component
+    grows with the corpus, and most documents need none of it (no headline source, or
+    no main speaker); building the entities whole, report --entity took 2.2x as long at
+    1,000 documents as at 250."""
 
-    def __init__(self, comp_of: dict[str, str], profiles: dict[str, _Profile]):
+    def __init__(self, db: sqlite_utils.Database, comp_of: dict[str, str]):
+        self.db = db
         self.comp_of = comp_of
-        self.profiles = profiles
+        self.names: dict[str, str] = {}
+        self.profiles: dict[str, _Profile] = {}
 
     @classmethod
     def read(cls, db: sqlite_utils.Database, claims: Sequence[Claim]) -> _StoredEntities | None:
         if not readback.components_usable(db):
             return None
         comp_of = readback.claim_components(db, claims)
-        if comp_of is None:
-            return None
-        comps = set(comp_of.values())
-        names = readback.component_best_names(db, comps)
-        return cls(comp_of, {comp: _profile(names[comp], rows) for comp, rows
-                             in readback.component_profiles(db, comps).items()})
+        return None if comp_of is None else cls(db, comp_of)
 
     def of_claim(self, claim_id: str) -> EntityRef | None:
         return self.comp_of.get(claim_id)
 
     def name(self, e: EntityRef) -> str:
-        return self.profiles[str(e)].name
+        comp = str(e)
+        if comp not in self.names:
+            self.names.update(readback.component_best_names(self.db, {comp}))
+        return self.names[comp]
+
+    def _profile(self, e: EntityRef) -> _Profile:
+        comp = str(e)
+        if comp not in self.profiles:
+            self.profiles[comp] = _profile(readback.component_profiles(self.db, {comp})[comp])
+        return self.profiles[comp]
 
     def type(self, e: EntityRef) -> str:
-        return self.profiles[str(e)].type
+        return self._profile(e).type
 
     def anonymous(self, e: EntityRef) -> bool:
-        return self.profiles[str(e)].anonymous
+        return self._profile(e).anonymous
 
     def tagged(self, e: EntityRef) -> bool:
-        return self.profiles[str(e)].tagged
+        return self._profile(e).tagged
 
     def same_person(self, a: EntityRef, b: EntityRef) -> bool:
-        ka = {tuple(k.split()) for k in self.profiles[str(a)].keys}
-        kb = {tuple(k.split()) for k in self.profiles[str(b)].keys}
-        return a == b or any(x == y or contains(x, y) or contains(y, x) for x in ka for y in kb)
+        if a == b:
+            return True
+        ka = {tuple(k.split()) for k in self._profile(a).keys}
+        kb = {tuple(k.split()) for k in self._profile(b).keys}
+        return any(x == y or contains(x, y) or contains(y, x) for x in ka for y in kb)
 
 
-def _profile(name: str, rows: list[tuple]) -> _Profile:
+def _profile(rows: list[tuple]) -> _Profile:
     """An entity's type, anonymity and keys as EntityGraph._record and same_person
     read them, from its nodes' stored fields. Ties in the type go, as Counter's
     most_common breaks them there, to the type met first in the graph's node order
@@ -152,7 +161,7 @@ def _profile(name: str, rows: list[tuple]) -> _Profile:
     else:
         top = labels.most_common(1)[0][0] if labels else ""
         etype = LABEL_TYPE.get(top, "unknown")
-    return _Profile(name=name, type=etype, anonymous=all(r[4] for r in rows),
+    return _Profile(type=etype, anonymous=all(r[4] for r in rows),
                     tagged=any(json.loads(r[6] or "[]") for r in rows),
                     keys={r[5] for r in rows if not r[4]})
 
