@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimtrack.corpus.relate import Comparable, asks, dates, numbers, relate
+from claimtrack.corpus.relate import Comparable, asks, dates, numbers, quantities, relate
 
 pytestmark = pytest.mark.model_free
 
@@ -244,3 +244,15 @@ def test_another_number_in_a_longer_claim_is_no_contradiction():
     assert r is None or r.name == "related"
     r = relate(C("the state minimum wage rises to $15"), C("the state minimum wage rises to $12"))
     assert r is not None and r.name == "contradicts"
+
+
+def test_numbers_contradict_only_for_one_thing_counted():
+    """"12 civilians" against "five civilians" is one count told twice; "a margin of
+    error of three percentage points" against "of 4.5 points" counts different things
+    (two polls' margins): related, neither a contradiction nor the same claim."""
+    margins = relate(C("The new poll has a margin of error of three percentage points"),
+                     C("The Fox poll had a margin of error of 4.5 points"))
+    assert margins is not None and margins.name == "related"
+    assert quantities("the strike killed 12 civilians and $15 in 44% of cases") == {
+        ("civilian", "12"), ("$", "15"), ("%", "44")}
+    assert quantities("tweet 672157973804941312") == frozenset()

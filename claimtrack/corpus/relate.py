@@ -227,6 +227,38 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# a number and what it counts: "12 civilians", "$15", "0.4 percent", "3 points"
+_QUANTITY = re.compile(r"(\$\s?)?(\d[\d,]*(?:\.\d+)?|\b(?:" + "|".join(_NUMBER_WORDS) +
+                       r")\b)\s*(%|[A-Za-z]+)?", re.I)
+_PERCENT = frozenset({"%", "percent", "per", "pct"})
+
+
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
+def quantities(text: str) -> frozenset[tuple[str, str]]:
+    """(what it counts, the number) of each number a text states: the word after it
+    (stemmed; "%" and "percent" alike), "$" for an amount, "" for a bare number."""
+    out = set()
+    for m in _QUANTITY.finditer(text):
+        raw = m.group(2).lower()
+        value = _NUMBER_WORDS.get(raw, raw.replace(",", ""))
+        if value.isdigit() and len(value) >= 10:
+            continue  # an identifier (numbers() leaves it out too)
+        unit = (m.group(3) or "").lower()
+        unit = "%" if unit in _PERCENT else stem(unit) if unit else ""
+        out.add(("$" if m.group(1) else unit, value))
+    return frozenset(out)
+
+
+def _other_quantity(a: str, b: str) -> bool:
+    """Whether the two texts give another number for one thing they both count ("12
+    civilians" / "five civilians", "$15" / "$12"); "a margin of error of three
+    percentage points" and "4.5 points", or an index's level and its change, are not
+    one thing counted twice."""
+    qa, qb = quantities(a), quantities(b)
+    units = {u for u, _ in qa} & {u for u, _ in qb}
+    return any(not {v for u, v in qa if u == w} & {v for u, v in qb if u == w} for w in units)
+
+
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def dates(text: str) -> frozenset[str]:
     """Month and weekday names a text states ("May" only with a day number beside it)."""
@@ -366,8 +398,12 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         # same extent, as a sign does: "a $15 minimum wage" inside a longer claim about
         # "$7.25 to $12" is another proposal, not a denial (and not the same claim)
         numbered = bool((na and nb and not na & nb) or (da and db and not da & db))
+        # another number for the same thing counted ("12 civilians" / "five civilians");
+        # other numbers for different things ("a margin of three percentage points" /
+        # "4.5 points") are neither a contradiction nor the same claim
+        counted = bool(da and db and not da & db) or _other_quantity(a.text, b.text)
         extent = mass(common) >= POLAR_JACCARD * mass(ta | tb)
-        if opposite or (numbered and extent) or antonyms(ta - tb, tb - ta):
+        if opposite or (numbered and counted and extent) or antonyms(ta - tb, tb - ta):
             return Relation("contradicts", sim, differences=differences, shared=told)
         if numbered:
             return Relation("related", sim, differences=differences, shared=told)
