@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimtrack.corpus.relate import Comparable, asks, dates, numbers, quantities, relate
+from claimtrack.corpus.relate import (
+    Comparable,
+    asks,
+    dates,
+    negated_words,
+    numbers,
+    quantities,
+    relate,
+    unit_comparable,
+)
 
 pytestmark = pytest.mark.model_free
 
@@ -256,3 +265,18 @@ def test_numbers_contradict_only_for_one_thing_counted():
     assert quantities("the strike killed 12 civilians and $15 in 44% of cases") == {
         ("civilian", "12"), ("$", "15"), ("%", "44")}
     assert quantities("tweet 672157973804941312") == frozenset()
+
+
+def test_a_negation_of_what_only_one_side_says_is_no_contradiction():
+    """"a pragmatic figure, not a revolutionary one" negates "revolutionary", which the
+    other side never says: the signs differ over words only one side has."""
+    short = unit_comparable("part of her appeal is that she is a change agent, yes, but a "
+                            "pragmatic figure", False, False)
+    longer = unit_comparable("part of her appeal is that she is a change agent, yes, but a "
+                             "pragmatic figure, not a revolutionary one", False, False)
+    r = relate(short, longer)
+    assert r is None or r.name != "contradicts"
+    assert negated_words("the army did not shell the town") == {"shell"}
+    r = relate(unit_comparable("the army did not shell the town of Derna", False, False),
+               unit_comparable("the army shelled the town of Derna", False, False))
+    assert r is not None and r.name == "contradicts"

@@ -323,6 +323,36 @@ _SIGN_WORDS = frozenset({"not", "no", "nor", "never", "t", "did", "does", "do", 
                          "declines", "decline"})
 
 
+def _negates_shared(x: Comparable, y: Comparable, ty: frozenset[str]) -> bool:
+    """Whether x's own words negate something y says too: where x's sign comes from a
+    negation in its words (not from its cue) and the word each negation bears on is
+    one y lacks, the signs differ over what only x says ("a pragmatic figure, not a
+    revolutionary one" against "a pragmatic figure"): no contradiction of y."""
+    if x.content_negated == y.content_negated:
+        return True
+    borne = negated_words(x.text)
+    return not borne or bool(borne & ty)
+
+
+_BORNE_SKIP = frozenset({"a", "an", "the", "be", "been", "being", "is", "are", "was", "were",
+                         "to", "have", "has", "had", "do", "does", "did", "at", "all", "so",
+                         "very", "quite", "yet", "even", "ever", "only", "just", "that"})
+
+
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
+def negated_words(text: str) -> frozenset[str]:
+    """The (stemmed) word each negation of a text bears on: the first word after it
+    that is not a function word ("did not shell" -> "shell", "not a revolutionary
+    one" -> "revolutionary")."""
+    out: set[str] = set()
+    for m in _NEGATING.finditer(text):
+        for w in _WORD.findall(text[m.end():m.end() + 80].lower()):
+            if w not in _BORNE_SKIP:
+                out |= tokens(w)
+                break
+    return frozenset(out)
+
+
 def _extent(text: str) -> int:
     """How many words a text has, its negating words left out. The core tokens
     leave out function words, so "say, look" and "say, 'Look, this is not who we
@@ -387,7 +417,8 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         signs = a.sign * b.sign == -1 or (a.sign == 0) != (b.sign == 0)
         opposite = signs and (mass(common) >= POLAR_JACCARD * mass(ta | tb)
                               and len(large) - len(small) <= POLAR_EXTENT
-                              and abs(_extent(a.text) - _extent(b.text)) <= POLAR_WORDS)
+                              and abs(_extent(a.text) - _extent(b.text)) <= POLAR_WORDS
+                              and _negates_shared(a, b, tb) and _negates_shared(b, a, ta))
         if signs and not opposite:  # not told the same way: never aligned
             return Relation("related", sim, differences=differences, shared=told)
         if a.question != b.question:  # a question asks what the other states: no claim
