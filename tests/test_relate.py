@@ -280,3 +280,14 @@ def test_a_negation_of_what_only_one_side_says_is_no_contradiction():
     r = relate(unit_comparable("the army did not shell the town of Derna", False, False),
                unit_comparable("the army shelled the town of Derna", False, False))
     assert r is not None and r.name == "contradicts"
+
+
+def test_names_alone_shared_are_no_proposition_to_deny():
+    """Two contents sharing only names ("Puerto Rico") share no predicate: a denial of
+    one is no contradiction of the other."""
+    r = relate(C("the Puerto Rico debt deal", denial=True),
+               C("Florida, along with Puerto Rico"))
+    assert r is None or r.name != "contradicts"
+    r = relate(C("Gennifer Flowers will not be at the debate", content_negated=True),
+               C("Gennifer Flowers will be at the debate"))
+    assert r is not None and r.name == "contradicts"

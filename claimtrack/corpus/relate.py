@@ -323,6 +323,15 @@ _SIGN_WORDS = frozenset({"not", "no", "nor", "never", "t", "did", "does", "do", 
                          "declines", "decline"})
 
 
+def _names_only(common: frozenset[str], a: str, b: str) -> bool:
+    """Whether every token two texts share is a capitalised word in one of them: they
+    share names ("Puerto Rico debt deal" / "Florida, along with Puerto Rico"), not a
+    predicate, and there is no proposition for one to deny of the other."""
+    capital = {t for text in (a, b) for w in _WORD.findall(text) if w[0].isupper()
+               for t in tokens(w)}
+    return bool(common) and common <= capital
+
+
 def _negates_shared(x: Comparable, y: Comparable, ty: frozenset[str]) -> bool:
     """Whether x's own words negate something y says too: where x's sign comes from a
     negation in its words (not from its cue) and the word each negation bears on is
@@ -434,8 +443,11 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         # "4.5 points") are neither a contradiction nor the same claim
         counted = bool(da and db and not da & db) or _other_quantity(a.text, b.text)
         extent = mass(common) >= POLAR_JACCARD * mass(ta | tb)
-        if opposite or (numbered and counted and extent) or antonyms(ta - tb, tb - ta):
+        if (opposite or (numbered and counted and extent) or antonyms(ta - tb, tb - ta)) \
+                and not _names_only(common, a.text, b.text):
             return Relation("contradicts", sim, differences=differences, shared=told)
+        if opposite:  # the same names, nothing else in common: not one proposition
+            return Relation("related", sim, differences=differences, shared=told)
         if numbered:
             return Relation("related", sim, differences=differences, shared=told)
     if sim >= SAME and len(large) - len(small) < _EXTRA:
