@@ -501,8 +501,8 @@ _V11 = (
     # relates to no statement but as `related`, another number or date contradicts only
     # a statement of about the same extent (a number only for one thing counted), a
     # negation only of what both say, never over shared names alone, and only units
-    # that state a proposition whole contradict. The matches stored so far were decided without it: the next `add`
-    # (or `rematch`) decides them again.
+    # that state a proposition whole contradict. The matches stored so far were
+    # decided without it: the next `add` (or `rematch`) decides them again.
     "INSERT OR REPLACE INTO corpus_state (key, value) SELECT 'needs_rematch', '1' "
     "WHERE EXISTS (SELECT 1 FROM documents)",
 )
