@@ -291,3 +291,12 @@ def test_names_alone_shared_are_no_proposition_to_deny():
     r = relate(C("Gennifer Flowers will not be at the debate", content_negated=True),
                C("Gennifer Flowers will be at the debate"))
     assert r is not None and r.name == "contradicts"
+
+
+def test_a_negation_cut_off_at_the_end_of_a_unit_bears_on_nothing_said():
+    assert negated_words("their living costs were going up, their paychecks were not") == {""}
+    a = unit_comparable("their living costs were going up, their paychecks were not", False,
+                        False)
+    b = unit_comparable("their living costs were going up", False, False)
+    r = relate(a, b)
+    assert r is None or r.name != "contradicts"

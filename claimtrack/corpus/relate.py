@@ -352,13 +352,15 @@ _BORNE_SKIP = frozenset({"a", "an", "the", "be", "been", "being", "is", "are", "
 def negated_words(text: str) -> frozenset[str]:
     """The (stemmed) word each negation of a text bears on: the first word after it
     that is not a function word ("did not shell" -> "shell", "not a revolutionary
-    one" -> "revolutionary")."""
+    one" -> "revolutionary"); "" where a unit ends on it, cut before what it negates."""
     out: set[str] = set()
     for m in _NEGATING.finditer(text):
         for w in _WORD.findall(text[m.end():m.end() + 80].lower()):
             if w not in _BORNE_SKIP:
                 out |= tokens(w)
                 break
+        else:  # it ends the text ("... their paychecks were not"): what it bears on is cut off
+            out.add("")
     return frozenset(out)
 
 
