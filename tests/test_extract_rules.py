@@ -723,3 +723,12 @@ def test_said_before_adding_keeps_the_fronted_quotation_for_said():
     assert said.content.text.strip('",') == ("If she gets to pick her judges, nothing you can "
                                              "do folks")
     assert added.content.text.startswith("\"Though the Second Amendment people")
+
+
+def test_a_name_inside_the_quotation_is_not_its_speaker():
+    """The parser may give "said" two subjects, one inside the quotation before it:
+    the speaker is the one nearest the cue."""
+    text = ("Trump backs the speaker\n\n“And while I’m at it, I hold in the highest esteem Sen. "
+            "John McCain,” Trump said, “and I fully support him.”\n")
+    said = one(text, "said")
+    assert said.source is not None and said.source.text == "Trump"

@@ -79,7 +79,12 @@ def _subject(tok: Token, depth: int = 0) -> list[Token] | None:
             if c.i > tok.i:  # inverted: "..., says X" — the subject is the right-hand one
                 return list(c.subtree)
             right = [d for d in tok.rights if d.dep_ in _SUBJ]
-            return list((right[0] if right else c).subtree)
+            if right:
+                return list(right[0].subtree)
+            # two subjects on the left is a misparse of a quotation before its speaker
+            # ("“... Sen. John McCain,” Trump said"): the speaker is the one nearest the cue
+            left = [d for d in tok.lefts if d.dep_ in _SUBJ]
+            return list(left[-1].subtree)
     for c in tok.children:
         if c.dep_ == "agent":
             objs = [g for g in c.children if g.dep_ == "pobj"]
