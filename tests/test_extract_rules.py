@@ -732,3 +732,12 @@ def test_a_name_inside_the_quotation_is_not_its_speaker():
             "John McCain,” Trump said, “and I fully support him.”\n")
     said = one(text, "said")
     assert said.source is not None and said.source.text == "Trump"
+
+
+def test_all_told_is_a_sum_not_a_report():
+    text = ("Phone banking costs\n\nAll told, super PACs and other outside groups spent more than "
+            "$2.5 million on phone banking, robo-calls and other phone-related expenses.\n")
+    assert [a for a in atts(text) if a.cue and a.cue.text == "told"] == []
+    told = ("Party leaders met\n\nThey all told reporters that the party would back its "
+            "nominee.\n")
+    assert one(told, "told").content.text == "that the party would back its nominee"
