@@ -73,40 +73,47 @@ def units(text: str) -> list[Unit]:
     """The units of a content: the whole (trimmed) first, then its sentences and their
     clauses, each once, in order; a content with no part of MIN_WORDS words is one unit
     (or none when even the whole is shorter)."""
-    whole = _trim(text, 0, len(text))
-    if whole is None:
+    split = _sentences(text)
+    if split is None:
         return []
+    whole, sentences = split
     found: list[Unit] = [whole]
     seen = {whole}
-    for ss, se in _split(text, *whole, _SENT):
-        sent = _trim(text, ss, se)
-        if sent is None:
-            continue
-        parts = [sent]
-        parts += [u for u in (_trim(text, cs, ce) for cs, ce in _split(text, *sent, _CLAUSE))
-                  if u is not None]
+    for sent in sentences:
         segs = _split(text, *sent, _COMMA)
-        if len(segs) <= MAX_SEGMENTS:
-            for i in range(len(segs)):
-                for j in range(i, len(segs)):
-                    u = _trim(text, segs[i][0], segs[j][1])
-                    if u is not None:
-                        parts.append(u)
-        for u in parts:
-            if u not in seen:
+        runs = [_trim(text, segs[i][0], segs[j][1]) for i in range(len(segs))
+                for j in range(i, len(segs))] if len(segs) <= MAX_SEGMENTS else []
+        for u in [sent, *_clauses(text, sent), *runs]:
+            if u is not None and u not in seen:
                 seen.add(u)
                 found.append(u)
     return found[:MAX_UNITS]
 
 
+def _sentences(text: str) -> tuple[Unit, list[Unit]] | None:
+    """The whole content (trimmed) and its sentences long enough to be units; None for
+    a content shorter than one."""
+    whole = _trim(text, 0, len(text))
+    if whole is None:
+        return None
+    found = (_trim(text, s, e) for s, e in _split(text, *whole, _SENT))
+    return whole, [u for u in found if u is not None]
+
+
+def _clauses(text: str, sent: Unit) -> list[Unit]:
+    """The clauses of a sentence (at ";", a dash, a comma before "but", "which", ...)."""
+    return [u for u in (_trim(text, s, e) for s, e in _split(text, *sent, _CLAUSE))
+            if u is not None]
+
+
 def sentence_units(text: str) -> list[Unit]:
     """The units of a content that are whole sentences (the whole content when it is
     one sentence), as `units` finds them."""
-    whole = _trim(text, 0, len(text))
-    if whole is None:
+    split = _sentences(text)
+    if split is None:
         return []
-    out = [u for u in (_trim(text, s, e) for s, e in _split(text, *whole, _SENT)) if u]
-    return out or [whole]
+    whole, sentences = split
+    return sentences or [whole]
 
 
 def proposition_units(text: str) -> list[Unit]:
@@ -118,19 +125,17 @@ def proposition_units(text: str) -> list[Unit]:
     `units` adds for matching ("not far from the Chappaqua, New York, residence",
     "including his unwillingness to release his tax returns", "The fight over a nominee
     to the Supreme Court is"): those may align, but are no statement to contradict."""
-    whole = _trim(text, 0, len(text))
-    if whole is None:
+    split = _sentences(text)
+    if split is None:
         return []
+    whole, sentences = split
     found = [whole]
-    for ss, se in _split(text, *whole, _SENT):
-        sent = _trim(text, ss, se)
-        if sent is None:
-            continue
+    for sent in sentences:
         found.append(sent)
         segs = _split(text, *sent, _COMMA)
         runs = [_trim(text, segs[0][0], segs[j][1])
                 for j in range(len(segs) if len(segs) <= MAX_SEGMENTS else 0)]
-        for u in [*(_trim(text, cs, ce) for cs, ce in _split(text, *sent, _CLAUSE)), *runs]:
+        for u in [*_clauses(text, sent), *runs]:
             if u is not None and _WORD.findall(text[u[0]:u[1]])[-1].lower() not in _OPEN_ENDS:
                 found.append(u)
     return list(dict.fromkeys(found))
