@@ -218,13 +218,17 @@ def antonyms(only_a: frozenset[str], only_b: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def numbers(text: str) -> frozenset[str]:
-    """The numbers a text states, as digit strings ("five" -> "5", "1,200" -> "1200").
-    A run of ten digits or more with no separator is an identifier (a tweet's id in
-    embedded markup), not a quantity."""
+    """The numbers a text states, as digit strings ("five" -> "5", "1,200" -> "1200"),
+    identifiers left out (a tweet's id in embedded markup)."""
     found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)
-             if len(m.group()) < 10 or not m.group().isdigit()}
+             if not _identifier(m.group())}
     found |= {_NUMBER_WORDS[w] for w in _WORD.findall(text.lower()) if w in _NUMBER_WORDS}
     return frozenset(found)
+
+
+def _identifier(digits: str) -> bool:
+    """A run of ten digits or more with no separator: an identifier, not a quantity."""
+    return len(digits) >= 10 and digits.isdigit()
 
 
 # a number and what it counts: "12 civilians", "$15", "0.4 percent", "3 points"
@@ -241,8 +245,8 @@ def quantities(text: str) -> frozenset[tuple[str, str]]:
     for m in _QUANTITY.finditer(text):
         raw = m.group(2).lower()
         value = _NUMBER_WORDS.get(raw, raw.replace(",", ""))
-        if value.isdigit() and len(value) >= 10:
-            continue  # an identifier (numbers() leaves it out too)
+        if _identifier(raw):
+            continue
         unit = (m.group(3) or "").lower()
         unit = "%" if unit in _PERCENT else stem(unit) if unit else ""
         out.add(("$" if m.group(1) else unit, value))
