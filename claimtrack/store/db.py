@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlite_utils
 
 from claimtrack.errors import DatabaseError
+from claimtrack.store import postings
 from claimtrack.store.migrations import LATEST, current_version, migrate
 
 # Seconds a write waits for another process holding the write lock before the
@@ -296,16 +297,25 @@ def _db_path(conn: sqlite3.Connection) -> str | None:
 
 
 @contextmanager
-def atomic(conn: sqlite3.Connection, failed: str) -> Iterator[None]:
+def atomic(conn: sqlite3.Connection, failed: str, *,
+           only_adds: bool = False) -> Iterator[None]:
     """One write transaction: all of it or nothing. SQLite errors become a
-    DatabaseError starting with `failed` (the original stays as __cause__)."""
+    DatabaseError starting with `failed` (the original stays as __cause__).
+    `only_adds`: the transaction deletes no index rows, so the process's cached
+    posting lists (store/postings.py) stay good; they are dropped otherwise, and
+    whenever it rolls back."""
     if conn.in_transaction:  # never fold our writes into a caller's pending work
         conn.commit()
+    if not only_adds:
+        postings.forget(conn)
+    written = conn.total_changes
     try:
         begin_immediate(conn, _db_path(conn))
         yield
         conn.execute("COMMIT")
     except BaseException as e:
+        if conn.total_changes != written:  # what the cache took from this transaction goes
+            postings.forget(conn)
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         if isinstance(e, sqlite3.Error):

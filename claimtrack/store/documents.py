@@ -182,7 +182,7 @@ def add_document(
     added = datetime.now(UTC)
     conn = db.conn
     try:
-        with atomic(conn, f"could not store {parsed.origin}"):
+        with atomic(conn, f"could not store {parsed.origin}", only_adds=True):
             # Checked under the write lock: another `add` may have stored it meanwhile.
             existing = find_by_sha(db, parsed.sha256)
             if existing is not None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from claimtrack.store import postings
 from claimtrack.store.inlist import chunks, rows_in
 
 
@@ -96,10 +97,14 @@ def put_units(conn: sqlite3.Connection, units: Iterable[UnitRow],
     conn.executemany("INSERT OR REPLACE INTO claim_units (claim_id, unit, start, \"end\", terms)"
                      " VALUES (?, ?, ?, ?, ?)",
                      [(u.claim_id, u.unit, u.start, u.end, u.terms) for u in units])
-    conn.executemany("INSERT OR IGNORE INTO unit_terms (token, claim_id, unit, size, weight, "
-                     "mass, rest, head) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                     [(r.token, r.claim_id, r.unit, r.size, r.weight, r.mass, r.rest,
-                       int(r.head)) for r in index])
+    rows = [(r.token, r.claim_id, r.unit, r.size, r.weight, r.mass, r.rest, int(r.head))
+            for r in index]
+    cur = conn.executemany("INSERT OR IGNORE INTO unit_terms (token, claim_id, unit, size, "
+                           "weight, mass, rest, head) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    if cur.rowcount == len(rows):
+        postings.appended(conn, rows)
+    else:  # a row was there already: the cached lists cannot tell which
+        postings.forget(conn)
 
 
 def units_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[UnitRow]]:
@@ -125,9 +130,25 @@ def unit_candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequ
       `floor`) less their rest.
     Stored weights are in 1/`scale`; `slack` (in weight) absorbs their rounding.
     The bounds are checked in SQL: the many units that share two light words come
-    back as no rows at all."""
+    back as no rows at all. A process that stores many documents answers from its
+    cached posting lists (store/postings.py), the same answer."""
     # claim ids are "<doc id>:<seq>": the document's own units are the id range
     # [doc:, doc;) (";" follows ":"), left out without a join
+    mine = (f"{other_than}:", f"{other_than};")
+    m, s = mass * scale, slack * scale
+    cached = postings.candidates(conn, heads, tokens, lo, hi, mine, m, s, bound * scale - s,
+                                 close, floor * scale)
+    if cached is not None:
+        return cached
+    return sql_unit_candidates(conn, heads, tokens, lo, hi, other_than, mass, bound, close,
+                               floor, scale, slack)
+
+
+def sql_unit_candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[str],
+                        lo: int, hi: int, other_than: str, mass: float, bound: float,
+                        close: float, floor: float, scale: int,
+                        slack: float) -> list[tuple[str, int]]:
+    """unit_candidates in SQL alone (what the cache of store/postings.py must equal)."""
     mine = (f"{other_than}:", f"{other_than};")
     m, s = mass * scale, slack * scale
     found: set[tuple[str, int]] = set()
@@ -393,6 +414,7 @@ def all_document_ids(conn: sqlite3.Connection) -> list[str]:
 
 def clear_index(conn: sqlite3.Connection) -> None:
     """Forget every derived row (rematch rebuilds them)."""
+    postings.forget(conn)
     for table in ("claim_units", "unit_terms", "match_units", "matches",
                   "within_matches", "clusters", "cluster_stats", "doc_bands", "doc_duplicates"):
         conn.execute(f"DELETE FROM {table}")
