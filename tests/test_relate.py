@@ -300,3 +300,76 @@ def test_a_negation_cut_off_at_the_end_of_a_unit_bears_on_nothing_said():
     b = unit_comparable("their living costs were going up", False, False)
     r = relate(a, b)
     assert r is None or r.name != "contradicts"
+
+
+def _rel(a: str, b: str):
+    return relate(unit_comparable(a, False, False), unit_comparable(b, False, False))
+
+
+def test_words_that_only_look_like_a_negation_negate_nothing():
+    """"No. 1", a tag question, the condition of "if not" (all from the benchmark
+    corpus, where each made a stored contradiction)."""
+    for text in ("still the No. 1 force in Spain", "Khan made the ultimate sacrifice in his "
+                 "family, didn't he?", "If not, they are supposed to be eligible for overtime"):
+        assert not unit_comparable(text, False, False).content_negated, text
+    r = _rel("Khan made the ultimate sacrifice in his family",
+             "Khan made the ultimate sacrifice in his family, didn't he?")
+    assert r is not None and r.name != "contradicts"
+
+
+def test_a_negation_bears_on_nothing_past_punctuation():
+    """"“No,” replied Zucker" answers something not said; "isn't just about me --"
+    negates nothing about what follows the dash."""
+    assert negated_words("“No,” replied Jeff Zucker, President of CNN Worldwide") == {""}
+    r = _rel("“No,” replied Jeff Zucker, President of CNN Worldwide",
+             "replied Jeff Zucker, President of CNN Worldwide")
+    assert r is None or r.name != "contradicts"
+    r = _rel("This isn't just about me -- it's about my friends, my family and everyone who "
+             "comes from a background similar to mine",
+             "it's about my friends, my family and everyone who comes from a background "
+             "similar to mine, anywhere in the world")
+    assert r is None or r.name != "contradicts"
+
+
+def test_a_condition_or_an_infinitive_alone_asserts_nothing():
+    cut = "If your principles involve giving Hillary control of the Supreme Court"
+    assert unit_comparable(cut, False, False).question
+    assert unit_comparable("to say the words radical Islam", False, False).question
+    assert not unit_comparable(cut + ", they are not principles", False, False).question
+    r = _rel(cut, cut + ", they are not principles")
+    assert r is None or r.name != "contradicts"
+
+
+def test_the_rest_must_agree_for_a_contradiction():
+    """Each side's own words count, not the difference of lengths: each of these adds
+    a clause of its own, and the negation is in the clause the other lacks."""
+    r = _rel("Despite months -- even years -- preparing global investors for the smallest "
+             "possible increase in borrowing rates",
+             "preparing global investors for the smallest possible increase in borrowing "
+             "rates, markets are not prepared")
+    assert r is None or r.name != "contradicts"
+    r = _rel("She did receive some emails with classified markings",
+             "she neither sent nor received emails marked classified")
+    assert r is not None and r.name == "contradicts"
+
+
+def test_other_numbers_contradict_only_where_the_rest_agrees():
+    """Two polls' margins and sample sizes, a rate at two times: other measures, not
+    one told two ways."""
+    r = relate(C("Out of 542 registered Republican primary voters, the margin of error is "
+                 "plus or minus 4.21 percentage points"),
+               C("Among the 578 likely Republican primary voters surveyed, the margin of "
+                 "error is plus or minus 4.1 percentage points"))
+    assert r is None or r.name == "related"
+    r = relate(C("the unemployment rate began the year at 4.9 percent"),
+               C("While the official unemployment rate is 4.7 percent"))
+    assert r is None or r.name == "related"
+    r = relate(C("there had been 3,210 shooting victims"),
+               C("one shooting may have more than one victim"))
+    assert r is None or r.name != "contradicts"
+
+
+def test_an_opposite_verb_elsewhere_is_neither_a_contradiction_nor_the_same():
+    r = relate(C("they were only leaning toward Cruz, or simply opposed to Trump"),
+               C("he is leaning toward supporting Trump"))
+    assert r is None or r.name == "related"

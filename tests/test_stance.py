@@ -34,6 +34,9 @@ def _only(sentence: str) -> Stance:
         ("He said there were no casualties.", False, False, True, -1),
         ("“We will never surrender,” the rebel commander said.", False, False, True, -1),
         ("The minister denied that the army had not paid the soldiers.", False, True, True, 1),
+        ("The minister denied the allegations of torture.", False, True, False, -1),
+        # refusing a thing is no denial of anything said
+        ("The court denied class-action status to the employees.", False, False, False, 1),
     ],
 )
 def test_polarity(sentence, cue_negated, denial, content_negated, polarity):

@@ -56,7 +56,7 @@ _FLOOR_WEIGHT = 8.0
 _FLOOR = 4  # the same floor in tokens, for the unweighted half
 POLAR_JACCARD = 0.5  # weighted Jaccard two contents need for their signs to oppose
 POLAR_EXTENT = 2  # and at most this many tokens more on one side
-POLAR_WORDS = 3  # and at most this many words more, function words included
+POLAR_WORDS = 3  # and at most this many words only one side has, function words included
 MIX = 1.0  # share of the IDF-weighted measure in the similarity (the rest: unweighted)
 # No relation below this weighted containment of the lighter side. A pair relates as
 # same (sim >= SAME), more_specific (contained >= CONTAINED) or contradicts (either)
@@ -101,7 +101,8 @@ class Comparable:
     denial: bool = False
     content_negated: bool = False
     modality: tuple[str, ...] = ()
-    question: bool = False  # it asks ("will Flowers be there?"): it asserts nothing
+    # it asserts nothing: it asks ("will Flowers be there?"), or is a condition alone
+    question: bool = False
 
     @property
     def sign(self) -> int:
@@ -122,6 +123,27 @@ class Relation:
 # "declined to endorse" say he has not endorsed
 _NEGATING = re.compile(r"\b(?:not|never|no|nor|nobody|nothing|neither|none)\b|n[’']t\b"
                        r"|\byet to\b|\b(?:refus|declin)(?:e|es|ed|ing) to\b", re.I)
+# ...and words that look like one and negate nothing the text states: "the No. 1
+# force", a tag question ("Khan made the ultimate sacrifice, didn't he?"), the
+# condition of "if not, they are eligible" and of "whether or not"
+_NOT_NEGATING = re.compile(
+    r"\bno\.\s*\d"
+    r"|,\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|wo|ca)"
+    r"n[’']t\s+(?:he|she|it|they|we|you|i|there|that)\b\W*(?:\?|$)"
+    r"|\b(?:if|or)\s+not\b", re.I)
+
+
+def negations(text: str) -> list[re.Match[str]]:
+    """The negating words of a text (_NEGATING), those inside _NOT_NEGATING left out."""
+    spans = [m.span() for m in _NOT_NEGATING.finditer(text)]
+    return [m for m in _NEGATING.finditer(text)
+            if not any(s <= m.start() < e for s, e in spans)]
+
+
+# a condition alone ("If your principles involve giving Hillary control of the Supreme
+# Court"), cut before its main clause, or an infinitive alone (what someone is urged or
+# pledges "to say", "to release his tax returns"): the unit asserts nothing
+_CONDITION = re.compile(r"^\W*(?:(?:if|unless)\b[^,;:]*$|to\s+[a-z]+\b)", re.I)
 
 
 def unit_comparable(text: str, cue_negated: bool, denial: bool,
@@ -133,8 +155,8 @@ def unit_comparable(text: str, cue_negated: bool, denial: bool,
     clause, and read on one side against a part read on the other it made identical
     quotations contradict ("not just a few wealthy contributors" in both)."""
     return Comparable(text=compared_text(text), cue_negated=cue_negated, denial=denial,
-                      content_negated=bool(_NEGATING.search(text)), modality=modality,
-                      question=question)
+                      content_negated=bool(negations(text)), modality=modality,
+                      question=question or bool(_CONDITION.match(text.strip())))
 
 
 _CLOSING = "\"'”’»)] \t"
@@ -254,12 +276,18 @@ def quantities(text: str) -> frozenset[tuple[str, str]]:
 
 
 def _other_quantity(a: str, b: str) -> bool:
-    """Whether the two texts give another number for one thing they both count ("12
-    civilians" / "five civilians", "$15" / "$12"); "a margin of error of three
-    percentage points" and "4.5 points", or an index's level and its change, are not
-    one thing counted twice."""
+    """Whether the two texts count the same things and give another number for one
+    of them ("12 civilians" / "five civilians", "$15" / "$12"). "a margin of error of
+    three percentage points" and "4.5 points", or an index's level and its change, are
+    not one thing counted twice; nor are two counts of which each text has one the
+    other lacks: "542 registered voters ... 4.21 percentage points" and "578 likely
+    voters ... 4.1 percentage points" are two polls, "3,210 shooting victims" and "one
+    shooting may have more than one victim" two measures, "$19 a day" and "after 14
+    years, $21.22 an hour" two workers."""
     qa, qb = quantities(a), quantities(b)
-    units = {u for u, _ in qa} & {u for u, _ in qb}
+    units = {u for u, _ in qa}
+    if units != {u for u, _ in qb}:
+        return False
     return any(not {v for u, v in qa if u == w} & {v for u, v in qb if u == w} for w in units)
 
 
@@ -322,9 +350,13 @@ def _sign_word(c: Comparable) -> str:
 
 # words that carry a negation, not a content: left out when the extents of two
 # opposite-signed texts are compared
-_SIGN_WORDS = frozenset({"not", "no", "nor", "never", "t", "did", "does", "do", "has", "have",
-                         "had", "yet", "to", "refused", "refuses", "refuse", "declined",
-                         "declines", "decline"})
+_SIGN_WORDS = frozenset({"not", "no", "nor", "never", "neither", "none", "nobody", "nothing",
+                         "t", "did", "does", "do", "has", "have", "had", "yet", "to",
+                         "refused", "refuses", "refuse", "refusing", "declined", "declines",
+                         "decline", "declining",
+                         # what "\w+" leaves of "didn't", "won't", ... before the "t"
+                         "didn", "doesn", "don", "isn", "aren", "wasn", "weren", "hasn",
+                         "haven", "hadn", "won", "wouldn", "couldn", "shouldn", "ca", "cannot"})
 
 
 def _names_only(common: frozenset[str], a: str, b: str) -> bool:
@@ -334,6 +366,20 @@ def _names_only(common: frozenset[str], a: str, b: str) -> bool:
     capital = {t for text in (a, b) for w in _WORD.findall(text) if w[0].isupper()
                for t in tokens(w)}
     return bool(common) and common <= capital
+
+
+def _own_names(a: str, b: str) -> bool:
+    """Whether either text names someone or something the other does not: a
+    capitalised word past the first whose stem the other text lacks (months and
+    weekdays aside, compared as dates)."""
+    def stems(text: str) -> set[str]:
+        return {stem(w.casefold()) for w in _WORD.findall(text)}
+
+    def names(text: str) -> set[str]:
+        words = _WORD.findall(text)[1:]
+        return {stem(w.casefold()) for w in words
+                if w[0].isupper() and w.casefold() not in _TOLD_APART}
+    return bool(names(a) - stems(b) or names(b) - stems(a))
 
 
 def _negates_shared(x: Comparable, y: Comparable, ty: frozenset[str]) -> bool:
@@ -352,28 +398,47 @@ _BORNE_SKIP = frozenset({"a", "an", "the", "be", "been", "being", "is", "are", "
                          "very", "quite", "yet", "even", "ever", "only", "just", "that"})
 
 
+# where what a negation bears on must have come: "isn't just about me -- it's about
+# my friends" negates nothing about the friends
+_SCOPE_END = re.compile(r"[,;:.!?()\u2013\u2014]|--")
+
+
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def negated_words(text: str) -> frozenset[str]:
-    """The (stemmed) word each negation of a text bears on: the first word after it
-    that is not a function word ("did not shell" -> "shell", "not a revolutionary
-    one" -> "revolutionary"); "" where a unit ends on it, cut before what it negates."""
+    """The (stemmed) word each negation of a text bears on: the first content word
+    after it, before any punctuation ("did not shell" -> "shell", "not a revolutionary
+    one" -> "revolutionary"); "" where there is none: the unit ends on the negation,
+    cut before what it negates ("their paychecks were not"), or punctuation closes it
+    first ("“No,” replied Zucker": it answers something not said)."""
     out: set[str] = set()
-    for m in _NEGATING.finditer(text):
-        for w in _WORD.findall(text[m.end():m.end() + 80].lower()):
-            if w not in _BORNE_SKIP:
-                out |= tokens(w)
+    for m in negations(text):
+        rest = text[m.end():m.end() + 80]
+        cut = _SCOPE_END.search(rest)
+        borne: frozenset[str] = frozenset()
+        for w in _WORD.findall((rest[:cut.start()] if cut else rest).lower()):
+            if w not in _BORNE_SKIP and (borne := tokens(w)):
                 break
-        else:  # it ends the text ("... their paychecks were not"): what it bears on is cut off
-            out.add("")
+        out |= borne or {""}
     return frozenset(out)
 
 
-def _extent(text: str) -> int:
-    """How many words a text has, its negating words left out. The core tokens
-    leave out function words, so "say, look" and "say, 'Look, this is not who we
-    are'" have the same core tokens; the second is longer by a whole clause, and
-    its "not" negates that clause, not the first text."""
-    return sum(1 for w in re.findall(r"\w+", text.casefold()) if w not in _SIGN_WORDS)
+def _extra_words(a: str, b: str) -> int:
+    """How many words one text has and the other lacks (each word stemmed, so
+    "shell" / "shelled" are one; negating words left out). The core tokens leave
+    out function words, so "say, look" and "say, 'Look, this is not who we are'"
+    have the same core tokens; the second is longer by a whole clause, and its "not"
+    negates that clause. Counted on both sides, not as a difference of lengths: in
+    "Despite months -- even years -- preparing investors for an increase" and
+    "preparing investors for an increase, markets are not prepared" each adds its
+    own clause, and the "not" negates the one the other lacks."""
+    def words(text: str) -> set[str]:
+        return {stem(w) for w in re.findall(r"\w+", text.casefold())
+                if w not in _SIGN_WORDS and w not in _TOLD_APART and not w[0].isdigit()}
+    return len(words(a) ^ words(b))
+
+
+# compared on their own (numbers, dates), never as words one side has
+_TOLD_APART = frozenset(_NUMBER_WORDS) | frozenset(_MONTHS) | frozenset(_WEEKDAYS)
 
 
 def min_tokens(text: str) -> int:
@@ -432,7 +497,7 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         signs = a.sign * b.sign == -1 or (a.sign == 0) != (b.sign == 0)
         opposite = signs and (mass(common) >= POLAR_JACCARD * mass(ta | tb)
                               and len(large) - len(small) <= POLAR_EXTENT
-                              and abs(_extent(a.text) - _extent(b.text)) <= POLAR_WORDS
+                              and _extra_words(a.text, b.text) <= POLAR_WORDS
                               and _negates_shared(a, b, tb) and _negates_shared(b, a, ta))
         if signs and not opposite:  # not told the same way: never aligned
             return Relation("related", sim, differences=differences, shared=told)
@@ -448,13 +513,20 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         # other numbers for different things ("a margin of three percentage points" /
         # "4.5 points") are neither a contradiction nor the same claim
         counted = bool(da and db and not da & db) or _other_quantity(a.text, b.text)
-        extent = mass(common) >= POLAR_JACCARD * mass(ta | tb)
-        if (opposite or (numbered and counted and extent) or antonyms(ta - tb, tb - ta)) \
+        # ...where the rest agrees: the same words but for the numbers and dates
+        extent = (mass(common) >= POLAR_JACCARD * mass(ta | tb)
+                  and _extra_words(a.text, b.text) <= POLAR_WORDS)
+        # an opposite verb about the same people: "they were leaning toward Cruz, or
+        # simply opposed to Trump" is not denied by "he is leaning toward supporting
+        # Trump", nor "opposes pay freezes" by "Clinton supports pay raises"
+        against = antonyms(ta - tb, tb - ta)
+        opposed = against and not _own_names(a.text, b.text)
+        if (opposite or (numbered and counted and extent) or opposed) \
                 and not _names_only(common, a.text, b.text):
             return Relation("contradicts", sim, differences=differences, shared=told)
-        if opposite:  # the same names, nothing else in common: not one proposition
-            return Relation("related", sim, differences=differences, shared=told)
-        if numbered:
+        # the same names, nothing else in common: not one proposition; opposite verbs
+        # or other numbers: never the same claim
+        if opposite or against or numbered:
             return Relation("related", sim, differences=differences, shared=told)
     if sim >= SAME and len(large) - len(small) < _EXTRA:
         return Relation("same", sim, differences=differences, shared=told)

@@ -28,6 +28,22 @@ DENIAL_LEMMAS = frozenset({
     "deny", "dispute", "refute", "rebut", "reject", "contest", "disavow", "repudiate",
     "contradict", "dismiss", "debunk", "disprove",
 })
+# ...but only of a proposition: a clause ("denied that the army shelled the town"), a
+# pronoun ("denied it") or a noun that stands for one ("denied the allegations",
+# "rejected the idea", "denied any wrongdoing"). "The court denied class-action status
+# to the employees" and "Sanders rejected a move that may trigger opposition" refuse a
+# thing or an act: they assert no negation of anything said.
+CLAIM_NOUNS = frozenset({
+    "allegation", "accusation", "claim", "charge", "report", "rumor", "rumour", "story",
+    "suggestion", "assertion", "idea", "notion", "premise", "characterization",
+    "characterisation", "account", "statement", "wrongdoing", "involvement", "responsibility",
+    "knowledge", "existence", "link", "connection", "finding", "conclusion", "assessment",
+    "figure", "number", "estimate", "analysis", "theory", "narrative", "speculation",
+    "impression", "assumption", "contention", "insinuation", "implication", "interpretation",
+    "version", "description", "portrayal", "depiction", "comparison", "fact", "truth",
+    "validity", "authenticity", "accuracy", "veracity", "wrong", "guilt", "role", "part",
+    "reporting", "coverage", "article", "testimony", "poll", "data", "result", "evidence",
+})
 # Auxiliaries that hedge ("will" is tense, not a hedge, and stays out).
 MODAL_WORDS = frozenset({"may", "might", "could", "can", "would", "should", "must", "ca"})
 # "plans to X": a head verb whose infinitive complement is an intention, not a fact.
@@ -90,6 +106,13 @@ def _modality(tokens: list[Token]) -> set[str]:
     return found
 
 
+def _propositional(head: Token) -> bool:
+    """Whether a content head stands for a proposition (see CLAIM_NOUNS)."""
+    if head.pos_ in ("VERB", "AUX", "PRON"):
+        return True
+    return head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in CLAIM_NOUNS
+
+
 def compared_of(att: Attribution) -> str:
     return compared_text(" ".join(p.text for p in att.content.pieces()))
 
@@ -108,14 +131,18 @@ def stance(doc: Doc, att: Attribution) -> Stance:
     content_negated = False
     modal: set[str] = set()
     pieces = att.content.pieces()
+    all_heads: list[Token] = []
     for piece in pieces:
         span = doc.char_span(piece.start, piece.end, alignment_mode="expand")
         if span is None or not len(span):
             continue
         heads = _content_heads(span)
+        all_heads.extend(heads)
         if any(_negated(h) or _negative_argument(h) for h in heads):
             content_negated = True
         modal |= _modality(heads)
+    if denial and all_heads and not any(_propositional(h) for h in all_heads):
+        denial = False
     if cue_tok is not None:
         modal |= {m for m in _modality([cue_tok]) if not m.endswith(" to")}
     return Stance(cue_negated=cue_negated, denial=denial, content_negated=content_negated,

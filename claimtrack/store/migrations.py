@@ -508,6 +508,18 @@ _V11 = (
 )
 
 
+_V12 = (
+    # The decision step changed again (corpus/relate.py): "No. 1", a tag question
+    # ("didn't he?"), "if not" and a negation that punctuation closes negate nothing
+    # shared; a condition or an infinitive alone asserts nothing; another number or
+    # date, or an opposite verb, contradicts only where the rest agrees (the words one
+    # side alone has, counted on both sides) and numbers only for the same things
+    # counted. The stored matches were decided without it: decided again.
+    "INSERT OR REPLACE INTO corpus_state (key, value) SELECT 'needs_rematch', '1' "
+    "WHERE EXISTS (SELECT 1 FROM documents)",
+)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
@@ -524,6 +536,8 @@ MIGRATIONS: list[Migration] = [
     Migration(10, "word indexes (FTS5) of claims' sources and contents, and of person names",
               _V10),
     Migration(11, "questions and numbers in the decision step: matches decided again", _V11),
+    Migration(12, "negations, conditions and agreeing rest in the decision step: matches "
+              "decided again", _V12),
 ]
 
 LATEST = MIGRATIONS[-1].version
