@@ -741,3 +741,16 @@ def test_all_told_is_a_sum_not_a_report():
     told = ("Party leaders met\n\nThey all told reporters that the party would back its "
             "nominee.\n")
     assert one(told, "told").content.text == "that the party would back its nominee"
+
+
+def test_two_coordinated_predicates_are_not_a_report_of_the_first():
+    """The parser hangs "Clinton supports X" on "opposes" as its clausal complement:
+    the first predicate is not what the second reports, and its subject is the
+    second's too."""
+    text = ("Clinton on federal pay\n\nClinton supports \"appropriate pay raises,\" opposes "
+            "\"across-the-board arbitrary pay freezes\" and recalled the three-year freeze "
+            "on basic federal pay rates.\n")
+    opposes = one(text, "opposes")
+    assert opposes.source is not None and opposes.source.text == "Clinton"
+    assert "supports" not in opposes.content.text
+    assert opposes.content.text.startswith("\"across-the-board")

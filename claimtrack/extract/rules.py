@@ -397,6 +397,18 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
             source = _source_span(speaker, ctx)
             return Cand("verb_inverted", cls, lemma, [(tok.idx, tok.idx + len(tok.text))],
                         source, [q])
+    # "Clinton supports pay raises, opposes pay freezes": a clause with its own subject
+    # before a cue with none, the cue going on with an object of its own, is the first
+    # of two predicates the parser hung on the second; it is not what the second
+    # reports, and its subject is the second's too. ("The hospital lost money, state
+    # records show": the cue ends the sentence, and the clause is what it reports.)
+    sibling = None if subj is not None or not any(
+        c.dep_ in ("dobj", "prep", "ccomp", "xcomp") and c.i > tok.i for c in tok.children
+    ) else next((c for c in tok.children if c.dep_ == "ccomp" and c.i < tok.i
+                 and not ctx.quote_at(c.idx) and any(x.dep_ == "nsubj" for x in c.children)),
+                None)
+    if sibling is not None:
+        subj = list(next(x for x in sibling.children if x.dep_ == "nsubj").subtree)
     shared = subj is not None and not any(t.head.i == tok.i for t in subj)
     subj_ids = {t.i for t in subj} if subj else set()
     prt = [c for c in tok.children if c.dep_ == "prt"]
@@ -413,6 +425,8 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         # declines, refuses or plans to say is that verb's content
         if d == "ccomp" and _added(tok, c):
             continue  # "“A,” X said before adding: “B.”": B is the adding's, A this cue's
+        if sibling is not None and c.i == sibling.i:
+            continue
         if d == "ccomp" or (d == "xcomp" and (cls == "other" or not _is_cue_verb(c, lex))):
             content.update(_clause(c, lex))
             strong = True
