@@ -101,7 +101,8 @@ class Comparable:
     denial: bool = False
     content_negated: bool = False
     modality: tuple[str, ...] = ()
-    # it asserts nothing: it asks ("will Flowers be there?"), or is a condition alone
+    # it asserts nothing: it asks ("will Flowers be there?"), or is a condition or an
+    # infinitive alone (_CONDITION)
     question: bool = False
 
     @property
@@ -142,8 +143,9 @@ def negations(text: str) -> list[re.Match[str]]:
 
 # a condition alone ("If your principles involve giving Hillary control of the Supreme
 # Court"), cut before its main clause, or an infinitive alone (what someone is urged or
-# pledges "to say", "to release his tax returns"): the unit asserts nothing
-_CONDITION = re.compile(r"^\W*(?:(?:if|unless)\b[^,;:]*$|to\s+[a-z]+\b)", re.I)
+# pledges "to say", "to release his tax returns"), with no clause after a comma ("To
+# date, 40 people died" asserts): the unit asserts nothing
+_CONDITION = re.compile(r"^\W*(?:if|unless|to\s+[a-z]+)\b[^,;:]*$", re.I)
 
 
 def unit_comparable(text: str, cue_negated: bool, denial: bool,
@@ -348,8 +350,8 @@ def _sign_word(c: Comparable) -> str:
     return "negated" if c.content_negated else "asserted"
 
 
-# words that carry a negation, not a content: left out when the extents of two
-# opposite-signed texts are compared
+# words that carry a negation, not a content: left out when the words one side alone
+# has are counted (_extra_words)
 _SIGN_WORDS = frozenset({"not", "no", "nor", "never", "neither", "none", "nobody", "nothing",
                          "t", "did", "does", "do", "has", "have", "had", "yet", "to",
                          "refused", "refuses", "refuse", "refusing", "declined", "declines",
@@ -422,6 +424,10 @@ def negated_words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# compared on their own (numbers, dates), never as words one side has
+_TOLD_APART = frozenset(_NUMBER_WORDS) | frozenset(_MONTHS) | frozenset(_WEEKDAYS)
+
+
 def _extra_words(a: str, b: str) -> int:
     """How many words one text has and the other lacks (each word stemmed, so
     "shell" / "shelled" are one; negating words left out). The core tokens leave
@@ -436,9 +442,6 @@ def _extra_words(a: str, b: str) -> int:
                 if w not in _SIGN_WORDS and w not in _TOLD_APART and not w[0].isdigit()}
     return len(words(a) ^ words(b))
 
-
-# compared on their own (numbers, dates), never as words one side has
-_TOLD_APART = frozenset(_NUMBER_WORDS) | frozenset(_MONTHS) | frozenset(_WEEKDAYS)
 
 
 def min_tokens(text: str) -> int:
@@ -518,7 +521,7 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
                   and _extra_words(a.text, b.text) <= POLAR_WORDS)
         # an opposite verb about the same people: "they were leaning toward Cruz, or
         # simply opposed to Trump" is not denied by "he is leaning toward supporting
-        # Trump", nor "opposes pay freezes" by "Clinton supports pay raises"
+        # Trump"
         against = antonyms(ta - tb, tb - ta)
         opposed = against and not _own_names(a.text, b.text)
         if (opposite or (numbered and counted and extent) or opposed) \

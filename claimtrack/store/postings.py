@@ -12,8 +12,8 @@ SQL, probe by probe, on documents stored one after another).
 
 Lists are loaded from the second document a process stores on: loading a list
 costs about two SQL probes of it, so a single `add` of one document asks SQL
-alone, as before (at 1,000 stored documents, one document stored with the cache
-took 1.6 times as long as without). What the cache holds is what the
+alone, as before (loading from the first document on made one document stored
+alone 1.6 times slower at 1,000 stored documents). What the cache holds is what the
 transaction would read, or it is dropped:
 - when another connection has committed (PRAGMA data_version moves);
 - when a write transaction of this connection rolls back after writing, or is
