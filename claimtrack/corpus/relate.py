@@ -437,10 +437,13 @@ def _extra_words(a: str, b: str) -> int:
     "Despite months -- even years -- preparing investors for an increase" and
     "preparing investors for an increase, markets are not prepared" each adds its
     own clause, and the "not" negates the one the other lacks."""
-    def words(text: str) -> set[str]:
-        return {stem(w) for w in re.findall(r"\w+", text.casefold())
-                if w not in _SIGN_WORDS and w not in _TOLD_APART and not w[0].isdigit()}
-    return len(words(a) ^ words(b))
+    return len(_stemmed_words(a) ^ _stemmed_words(b))
+
+
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
+def _stemmed_words(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in re.findall(r"\w+", text.casefold())
+                     if w not in _SIGN_WORDS and w not in _TOLD_APART and not w[0].isdigit())
 
 
 
@@ -517,14 +520,14 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         # "4.5 points") are neither a contradiction nor the same claim
         counted = bool(da and db and not da & db) or _other_quantity(a.text, b.text)
         # ...where the rest agrees: the same words but for the numbers and dates
-        extent = (mass(common) >= POLAR_JACCARD * mass(ta | tb)
-                  and _extra_words(a.text, b.text) <= POLAR_WORDS)
+        extent = numbered and counted and (mass(common) >= POLAR_JACCARD * mass(ta | tb)
+                                           and _extra_words(a.text, b.text) <= POLAR_WORDS)
         # an opposite verb about the same people: "they were leaning toward Cruz, or
         # simply opposed to Trump" is not denied by "he is leaning toward supporting
         # Trump"
         against = antonyms(ta - tb, tb - ta)
         opposed = against and not _own_names(a.text, b.text)
-        if (opposite or (numbered and counted and extent) or opposed) \
+        if (opposite or extent or opposed) \
                 and not _names_only(common, a.text, b.text):
             return Relation("contradicts", sim, differences=differences, shared=told)
         # the same names, nothing else in common: not one proposition; opposite verbs
