@@ -114,7 +114,6 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     stored document. Each claim pair keeps every unit pair that aligns or contradicts
     (match_units, what diff shows) and its best unit pair as the claim-level match."""
     probes = []
-    wanted: set[str] = set()
     for c in claims:
         for u in mine.get(c.id, []):
             toks = u.terms.split()
@@ -126,21 +125,27 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                                        mass=h.mass, bound=h.bound, close=CLOSE,
                                        floor=SHARED_WEIGHT, scale=SCALE, slack=BOUND_SLACK)
             probes.append((c, u, found))
-            wanted.update(cid for cid, _ in found)
-    their_units = {cid: {x.unit: x for x in us}
-                   for cid, us in ms.units_of(conn, sorted(wanted)).items()}
+    # the candidates' units alone; a claim's other units are read only where a
+    # contradiction needs its whole content (stated)
+    their = ms.units_at(conn, [key for _, _, found in probes for key in found])
+    wholes: dict[str, list[ms.UnitRow]] = {}
+
+    def units_of_claim(cid: str) -> list[ms.UnitRow]:
+        if cid not in wholes:
+            wholes[cid] = ms.units_of(conn, [cid]).get(cid, [])
+        return wholes[cid]
     # Most candidates share two common words and nothing more: relate_tokens would
     # reject them on their core tokens alone (could_relate is exactly its test), so
     # they are dropped before their claims, texts and comparables are read. Which
     # pairs relate does not change; what is read grows with what relates.
     terms: dict[tuple[str, int], frozenset[str]] = {}
     kept = []
-    wanted = set()
+    wanted: set[str] = set()
     for c, u, found in probes:
         tu = frozenset(u.terms.split())
         near = []
         for cid, k in found:
-            v = their_units.get(cid, {}).get(k)
+            v = their.get((cid, k))
             if v is None:
                 continue
             if (cid, k) not in terms:
@@ -160,7 +165,7 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
         tu = frozenset(u.terms.split())
         for cid, k in found:
             o = others.get(cid)
-            v = their_units.get(cid, {}).get(k)
+            v = their.get((cid, k))
             if o is None or v is None:
                 continue
             if (cid, k) not in seen:
@@ -175,7 +180,7 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                 rel, key, pair = relate_tokens(ov, cu, tv, tu), (o.id, c.id), (v, u)
             if rel is not None and rel.name == "contradicts" and not (
                     stated(u, mine[c.id], text)
-                    and stated(v, list(their_units[cid].values()), texts.get(o.doc_id))):
+                    and stated(v, units_of_claim(cid), texts.get(o.doc_id))):
                 rel = Relation("related", rel.similarity, differences=rel.differences,
                                shared=rel.shared)
             if rel is not None:

@@ -117,6 +117,21 @@ def units_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[Uni
     return out
 
 
+def units_at(conn: sqlite3.Connection,
+             keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], UnitRow]:
+    """(claim id, unit) -> that stored unit, for the keys stored (a candidate's unit,
+    not every unit of its claim)."""
+    out: dict[tuple[str, int], UnitRow] = {}
+    for part in chunks(sorted(set(keys))):
+        values = ",".join("(?, ?)" for _ in part)
+        for r in conn.execute(
+                f"WITH k (c, u) AS (VALUES {values}) SELECT claim_id, unit, start, \"end\", "
+                "terms FROM k JOIN claim_units ON claim_id = k.c AND unit = k.u",
+                [x for key in part for x in key]):
+            out[r[0], r[1]] = UnitRow(*r)
+    return out
+
+
 def unit_candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[str],
                     lo: int, hi: int, other_than: str, mass: float, bound: float,
                     close: float, floor: float, scale: int,
