@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,17 +92,26 @@ def probes_of(db: Path, file: Path, monkeypatch) -> list[tuple]:
     return calls
 
 
-def test_another_connection_committing_empties_the_cache(tmp_path, monkeypatch):
+@contextmanager
+def cached(db: Path, stored: int, monkeypatch) -> Iterator[tuple[sqlite3.Connection, list]]:
+    """A connection to `db` (the first `stored` FILES in it) whose cache holds the lists
+    that adding the next file probes, and those probes."""
     monkeypatch.setattr(postings, "LOAD_FROM", 1)
-    db = tmp_path / "two.db"
-    api.add(db, [str(f) for f in FILES[:2]])
-    probes = probes_of(db, FILES[2], monkeypatch)
+    api.add(db, [str(f) for f in FILES[:stored]])
+    probes = probes_of(db, FILES[stored], monkeypatch)
     handle = dbmod.open_db(db)
     try:
-        conn = handle.conn
         for args, kw in probes:  # fill the cache on this connection
-            ms.unit_candidates(conn, *args, **kw)
-        assert postings.current(conn).lists
+            ms.unit_candidates(handle.conn, *args, **kw)
+        assert postings.current(handle.conn).lists
+        yield handle.conn, probes
+    finally:
+        handle.close()
+
+
+def test_another_connection_committing_empties_the_cache(tmp_path, monkeypatch):
+    db = tmp_path / "two.db"
+    with cached(db, 2, monkeypatch) as (conn, probes):
         # another process commits (in this one, another connection would take the cache)
         subprocess.run([claimtrack_exe(), "add", *map(str, FILES[3:5]), "--db", str(db)],
                        check=True, capture_output=True)
@@ -114,21 +125,10 @@ def test_another_connection_committing_empties_the_cache(tmp_path, monkeypatch):
         later = {i for (i,) in conn.execute("SELECT id FROM documents ORDER BY added DESC LIMIT 2")}
         assert any(cid.split(":")[0] in later
                    for args, kw in probes for cid, _ in ms.unit_candidates(conn, *args, **kw))
-    finally:
-        handle.close()
 
 
 def test_a_write_that_rolls_back_or_deletes_drops_the_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(postings, "LOAD_FROM", 1)
-    db = tmp_path / "drop.db"
-    api.add(db, [str(f) for f in FILES[:3]])
-    probes = probes_of(db, FILES[3], monkeypatch)
-    handle = dbmod.open_db(db)
-    try:
-        conn = handle.conn
-        for args, kw in probes:
-            ms.unit_candidates(conn, *args, **kw)
-        assert postings.current(conn).lists
+    with cached(tmp_path / "drop.db", 3, monkeypatch) as (conn, probes):
         with pytest.raises(RuntimeError), dbmod.atomic(conn, "test", only_adds=True):
             conn.execute("INSERT INTO corpus_state (key, value) VALUES ('x', '1')")
             raise RuntimeError("a document fails after writing")
@@ -138,5 +138,3 @@ def test_a_write_that_rolls_back_or_deletes_drops_the_cache(tmp_path, monkeypatc
         with dbmod.atomic(conn, "test"):  # may delete: dropped on entry
             pass
         assert postings.current(conn).lists == {}
-    finally:
-        handle.close()
