@@ -373,3 +373,27 @@ def test_an_opposite_verb_elsewhere_is_neither_a_contradiction_nor_the_same():
     r = relate(C("they were only leaning toward Cruz, or simply opposed to Trump"),
                C("he is leaning toward supporting Trump"))
     assert r is None or r.name == "related"
+
+
+def test_a_negation_in_a_clause_the_other_side_does_not_tell_is_no_contradiction():
+    """One side is the other and a clause more, and the negation stands in that clause:
+    it shares one word with the other side ("prepar", "vote", "shoot"), not the clause."""
+    for short, longer in [
+        ("Despite months -- even years -- preparing global investors for the smallest "
+         "possible increase in money borrowing rates",
+         "Despite months -- even years -- preparing global investors for the smallest "
+         "possible increase in money borrowing rates, markets are not prepared for the fallout"),
+        ("I implore those patriotic Americans that would probably vote for Donald Trump in "
+         "November",
+         "I implore those patriotic Americans that would probably vote for Donald Trump in "
+         "November, I appeal to them not to vote for hatred"),
+        ("more information about the fatal shooting of Keith Lamont Scott while chanting, "
+         "\"Hands up",
+         "more information about the fatal shooting of Keith Lamont Scott while chanting, "
+         "\"Hands up, don't shoot.\""),
+    ]:
+        r = _rel(short, longer)
+        assert r is None or r.name != "contradicts", longer
+    r = _rel("the governor did not attend the meeting in Tripoli",
+             "the governor attended the meeting in Tripoli")
+    assert r is not None and r.name == "contradicts"

@@ -391,8 +391,17 @@ def _negates_shared(x: Comparable, y: Comparable, ty: frozenset[str]) -> bool:
     revolutionary one" against "a pragmatic figure"): no contradiction of y."""
     if x.content_negated == y.content_negated:
         return True
-    borne = negated_words(x.text)
-    return not borne or bool(borne & ty)
+    found = _negated_clauses(x.text)
+    return not found or any(borne & ty and _told(clause, ty) for borne, clause in found)
+
+
+def _told(clause: frozenset[str], ty: frozenset[str]) -> bool:
+    """Whether the other side tells the clause a negation stands in: two or more of its
+    content words and at least half of them. "Despite months preparing investors for an
+    increase" does not tell "markets are not prepared for the fallout", the clause
+    "..., markets are not prepared" adds: the two share "prepar" alone."""
+    shared = len(clause & ty)
+    return shared >= 2 and 2 * shared >= len(clause)
 
 
 _BORNE_SKIP = frozenset({"a", "an", "the", "be", "been", "being", "is", "are", "was", "were",
@@ -400,9 +409,32 @@ _BORNE_SKIP = frozenset({"a", "an", "the", "be", "been", "being", "is", "are", "
                          "very", "quite", "yet", "even", "ever", "only", "just", "that"})
 
 
-# where what a negation bears on must have come: "isn't just about me -- it's about
-# my friends" negates nothing about the friends
+# what closes the clause a negation stands in, and where what it bears on must have
+# come: "isn't just about me -- it's about my friends" negates nothing about the friends
 _SCOPE_END = re.compile(r"[,;:.!?()\u2013\u2014]|--")
+
+
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
+def _negated_clauses(text: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """(what it bears on, the content words of its clause) for each negation of a
+    text; the borne word is negated_words'."""
+    out = []
+    for m in negations(text):
+        starts = [e.end() for e in _SCOPE_END.finditer(text, 0, m.start())]
+        end = _SCOPE_END.search(text, m.end())
+        clause = tokens(text[starts[-1] if starts else 0:end.start() if end else len(text)])
+        out.append((_borne(text, m), clause))
+    return tuple(out)
+
+
+def _borne(text: str, m: re.Match[str]) -> frozenset[str]:
+    """The stemmed word negation `m` bears on, {""} where there is none (negated_words)."""
+    rest = text[m.end():m.end() + 80]
+    cut = _SCOPE_END.search(rest)
+    for w in _WORD.findall((rest[:cut.start()] if cut else rest).lower()):
+        if w not in _BORNE_SKIP and (borne := tokens(w)):
+            return borne
+    return frozenset({""})
 
 
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others
@@ -412,16 +444,7 @@ def negated_words(text: str) -> frozenset[str]:
     one" -> "revolutionary"); "" where there is none: the unit ends on the negation,
     cut before what it negates ("their paychecks were not"), or punctuation closes it
     first ("“No,” replied Zucker": it answers something not said)."""
-    out: set[str] = set()
-    for m in negations(text):
-        rest = text[m.end():m.end() + 80]
-        cut = _SCOPE_END.search(rest)
-        borne: frozenset[str] = frozenset()
-        for w in _WORD.findall((rest[:cut.start()] if cut else rest).lower()):
-            if w not in _BORNE_SKIP and (borne := tokens(w)):
-                break
-        out |= borne or {""}
-    return frozenset(out)
+    return frozenset(w for m in negations(text) for w in _borne(text, m))
 
 
 # compared on their own (numbers, dates), never as words one side has
