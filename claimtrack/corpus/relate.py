@@ -395,6 +395,17 @@ def _negates_shared(x: Comparable, y: Comparable, ty: frozenset[str]) -> bool:
     return not found or any(borne & ty and _told(clause, ty) for borne, clause in found)
 
 
+def _counts_told(text: str, ty: frozenset[str]) -> bool:
+    """Whether every clause of `text` stating a number or a date is told by the other
+    side (_told): two cuts of "Female troops backed Clinton 51 percent to 24 percent,
+    while male troops backed Trump, 57 percent to 22 percent" share the words of the
+    clause between the numbers, not the clauses the numbers stand in."""
+    for clause in _SCOPE_END.split(text):
+        if (numbers(clause) or dates(clause)) and not _told(core_tokens(clause), ty):
+            return False
+    return True
+
+
 def _told(clause: frozenset[str], ty: frozenset[str]) -> bool:
     """Whether the other side tells the clause a negation stands in: two or more of its
     content words and at least half of them. "Despite months preparing investors for an
@@ -544,7 +555,9 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         counted = bool(da and db and not da & db) or _other_quantity(a.text, b.text)
         # ...where the rest agrees: the same words but for the numbers and dates
         extent = numbered and counted and (mass(common) >= POLAR_JACCARD * mass(ta | tb)
-                                           and _extra_words(a.text, b.text) <= POLAR_WORDS)
+                                           and _extra_words(a.text, b.text) <= POLAR_WORDS
+                                           and _counts_told(a.text, tb)
+                                           and _counts_told(b.text, ta))
         # an opposite verb about the same people: "they were leaning toward Cruz, or
         # simply opposed to Trump" is not denied by "he is leaning toward supporting
         # Trump"
