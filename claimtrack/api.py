@@ -319,10 +319,10 @@ def _rematch_if_needed(db: sqlite_utils.Database,
                        told: Callable[[int], None] | None = None) -> None:
     """A database whose index an earlier version built (or none) gets it rebuilt once,
     first; `told(n)` hears of it before the n documents are matched again."""
-    from claimtrack.corpus.update import rematch
+    from claimtrack.corpus.update import DECISIONS, rematch
     from claimtrack.store import matchstore
 
-    if matchstore.needs_rematch(db.conn):
+    if matchstore.needs_rematch(db.conn, DECISIONS):
         if told is not None:
             told(readback.count_documents(db))
         with dbmod.atomic(db.conn, "could not build the cross-document index"):

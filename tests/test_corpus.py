@@ -134,6 +134,29 @@ def test_an_index_flagged_stale_is_rebuilt_by_the_next_add_which_says_so(story_d
     assert "rebuilding" not in again.stderr  # once
 
 
+def test_an_index_decided_by_other_rules_is_rebuilt_by_the_next_add(tmp_path):
+    """The rules that decided the stored matches are recorded (corpus/update.DECISIONS):
+    a first add records them, without rebuilding anything; an index decided by other
+    rules (or by rules that recorded none) is rebuilt by the next add, once."""
+    from claimtrack.corpus.update import DECISIONS
+
+    db = tmp_path / "a.db"
+    first = run_cli("add", str(STORY / "1-original.txt"), db=db)
+    assert first.exit_code == 0 and "rebuilding" not in first.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT value FROM corpus_state WHERE key = 'decisions'"
+                            ).fetchone() == (DECISIONS,)
+        conn.execute("UPDATE corpus_state SET value = 'older rules' WHERE key = 'decisions'")
+    result = run_cli("add", str(STORY / "2-wire-copy.txt"), db=db)
+    assert "rebuilding the cross-document index of 1 stored documents" in result.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT value FROM corpus_state WHERE key = 'decisions'"
+                            ).fetchone() == (DECISIONS,)
+        conn.execute("DELETE FROM corpus_state WHERE key = 'decisions'")  # none recorded
+    assert "rebuilding" in run_cli("add", str(STORY / "3-rewrite.txt"), db=db).stderr
+    assert "rebuilding" not in run_cli("add", str(STORY / "4-confirmation.txt"), db=db).stderr
+
+
 def test_not_mentioning_contradicts_mentioning(tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("Clinton speaks in Iowa\n\nClinton, a Democrat, did not mention Republican "

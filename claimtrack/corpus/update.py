@@ -43,6 +43,12 @@ from claimtrack.zones.outlets import outlet_key
 
 CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one cluster
 
+# The rules the stored matches are decided by. Bump it with any change to relate.py,
+# index.py, text/units.py or this module that changes what is stored: the next `add`
+# rebuilds an index decided by other rules (api._rematch_if_needed), no migration
+# needed. 2026-11-27: negations, conditions, clauses and counts (relate.py).
+DECISIONS = "2026-11-27.1"
+
 
 def comparable(c: ms.ClaimRow) -> Comparable:
     return Comparable(text=c.compared, cue_negated=c.cue_negated, denial=c.denial,
@@ -371,6 +377,8 @@ def _neighbours(conn: sqlite3.Connection, ids: list[str]) -> list[str]:
 def document_added(conn: sqlite3.Connection, doc_id: str) -> None:
     """Index, match, group and recluster a newly stored document (store.Derive)."""
     doc = ms.document(conn, doc_id)
+    if ms.decisions_of(conn) is None and ms.only_document(conn, doc_id):
+        ms.set_decisions(conn, DECISIONS)  # the first document: its index, these rules
     claims = ms.claims_of(conn, doc_id)
     mine = index_claims(conn, doc_id, claims, doc.text)
     index_within(conn, doc_id)
@@ -419,6 +427,7 @@ def rematch(conn: sqlite3.Connection) -> int:
     for doc_id in ids:
         document_added(conn, doc_id)
     rebuild_entity_components(conn)  # the entity components too (edits behind the store)
+    ms.set_decisions(conn, DECISIONS)
     return len(ids)
 
 

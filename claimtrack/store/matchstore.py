@@ -437,9 +437,33 @@ def clear_index(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM corpus_state WHERE key = 'needs_rematch'")
 
 
-def needs_rematch(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM corpus_state WHERE key = 'needs_rematch'").fetchone() \
-        is not None
+def needs_rematch(conn: sqlite3.Connection, decisions: str) -> bool:
+    """Whether the stored index must be rebuilt: a migration flagged it, or it was
+    decided by other rules than `decisions` (corpus/update.DECISIONS), or by rules
+    that recorded none (an index built before they were recorded). An empty
+    database needs nothing."""
+    if conn.execute("SELECT 1 FROM corpus_state WHERE key = 'needs_rematch'").fetchone():
+        return True
+    row = conn.execute("SELECT value FROM corpus_state WHERE key = 'decisions'").fetchone()
+    if row is not None and row[0] == decisions:
+        return False
+    return conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+
+
+def set_decisions(conn: sqlite3.Connection, decisions: str) -> None:
+    """Record the rules the stored index is decided by (corpus/update.DECISIONS)."""
+    conn.execute("INSERT OR REPLACE INTO corpus_state (key, value) VALUES ('decisions', ?)",
+                 (decisions,))
+
+
+def only_document(conn: sqlite3.Connection, doc_id: str) -> bool:
+    """Whether `doc_id` is the one stored document."""
+    return [r[0] for r in conn.execute("SELECT id FROM documents LIMIT 2")] == [doc_id]
+
+
+def decisions_of(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM corpus_state WHERE key = 'decisions'").fetchone()
+    return None if row is None else str(row[0])
 
 
 def put_document_origin(conn: sqlite3.Connection, doc_id: str, base_key: str,
