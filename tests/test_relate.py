@@ -404,3 +404,13 @@ def test_numbers_in_clauses_the_other_side_does_not_tell_are_no_contradiction():
     r = relate(C("Clinton 51 percent to 24 percent, while male troops backed Trump"),
                C("while male troops backed Trump, 57 percent to 22 percent"))
     assert r is None or r.name == "related"
+
+
+def test_a_point_or_comma_inside_a_number_closes_no_clause():
+    """"4.9 percent" is one number in one clause, not "...to 4" and "9 percent"."""
+    r = relate(C("the jobless rate in Ohio fell to 4.9 percent last month"),
+               C("the jobless rate in Ohio fell to 5.1 percent last month"))
+    assert r is not None and r.name == "contradicts"
+    r = relate(C("the strike in Aleppo killed 1,200 civilians"),
+               C("the strike in Aleppo killed 900 civilians"))
+    assert r is not None and r.name == "contradicts"

@@ -421,8 +421,9 @@ _BORNE_SKIP = frozenset({"a", "an", "the", "be", "been", "being", "is", "are", "
 
 
 # what closes the clause a negation stands in, and where what it bears on must have
-# come: "isn't just about me -- it's about my friends" negates nothing about the friends
-_SCOPE_END = re.compile(r"[,;:.!?()\u2013\u2014]|--")
+# come: "isn't just about me -- it's about my friends" negates nothing about the friends.
+# A comma or a point inside a number ("1,200", "4.21") closes nothing.
+_SCOPE_END = re.compile(r"[,.](?!\d)|[;:!?()\u2013\u2014]|--")
 
 
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others
@@ -448,14 +449,13 @@ def _borne(text: str, m: re.Match[str]) -> frozenset[str]:
     return frozenset({""})
 
 
-@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def negated_words(text: str) -> frozenset[str]:
     """The (stemmed) word each negation of a text bears on: the first content word
     after it, before any punctuation ("did not shell" -> "shell", "not a revolutionary
     one" -> "revolutionary"); "" where there is none: the unit ends on the negation,
     cut before what it negates ("their paychecks were not"), or punctuation closes it
     first ("“No,” replied Zucker": it answers something not said)."""
-    return frozenset(w for m in negations(text) for w in _borne(text, m))
+    return frozenset(w for borne, _ in _negated_clauses(text) for w in borne)
 
 
 # compared on their own (numbers, dates), never as words one side has

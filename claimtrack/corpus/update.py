@@ -46,8 +46,9 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # The rules the stored matches are decided by. Bump it with any change to relate.py,
 # index.py, text/units.py or this module that changes what is stored: the next `add`
 # rebuilds an index decided by other rules (api._rematch_if_needed), no migration
-# needed. 2026-11-27: negations, conditions, clauses and counts (relate.py).
-DECISIONS = "2026-11-27.1"
+# needed. 2026-11-27: negations, conditions, clauses and counts (relate.py); .2: a
+# comma or a point inside a number closes no clause.
+DECISIONS = "2026-11-27.2"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
