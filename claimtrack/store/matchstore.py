@@ -147,10 +147,7 @@ def unit_candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequ
     The bounds are checked in SQL: the many units that share two light words come
     back as no rows at all. A process that stores many documents answers from its
     cached posting lists (store/postings.py), the same answer."""
-    # claim ids are "<doc id>:<seq>": the document's own units are the id range
-    # [doc:, doc;) (";" follows ":"), left out without a join
-    mine = (f"{other_than}:", f"{other_than};")
-    m, s = mass * scale, slack * scale
+    mine, m, s = _probe_terms(other_than, mass, slack, scale)
     cached = postings.candidates(conn, heads, tokens, lo, hi, mine, m, s, bound * scale - s,
                                  close, floor * scale)
     if cached is not None:
@@ -159,13 +156,20 @@ def unit_candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequ
                                floor, scale, slack)
 
 
+def _probe_terms(other_than: str, mass: float, slack: float,
+                 scale: int) -> tuple[tuple[str, str], float, float]:
+    """The probe's own document as a claim-id range, its mass and slack as stored.
+    Claim ids are "<doc id>:<seq>": the document's own units are the id range
+    [doc:, doc;) (";" follows ":"), left out without a join."""
+    return (f"{other_than}:", f"{other_than};"), mass * scale, slack * scale
+
+
 def sql_unit_candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[str],
                         lo: int, hi: int, other_than: str, mass: float, bound: float,
                         close: float, floor: float, scale: int,
                         slack: float) -> list[tuple[str, int]]:
     """unit_candidates in SQL alone (what the cache of store/postings.py must equal)."""
-    mine = (f"{other_than}:", f"{other_than};")
-    m, s = mass * scale, slack * scale
+    mine, m, s = _probe_terms(other_than, mass, slack, scale)
     found: set[tuple[str, int]] = set()
     if heads:
         marks = ",".join("?" * len(heads))
@@ -428,8 +432,8 @@ def all_document_ids(conn: sqlite3.Connection) -> list[str]:
 
 
 def clear_index(conn: sqlite3.Connection) -> None:
-    """Forget every derived row (rematch rebuilds them)."""
-    postings.forget(conn)
+    """Forget every derived row (rematch rebuilds them). Inside db.atomic, which drops
+    the process's cached posting lists for any transaction that may delete."""
     for table in ("claim_units", "unit_terms", "match_units", "matches",
                   "within_matches", "clusters", "cluster_stats", "doc_bands", "doc_duplicates"):
         conn.execute(f"DELETE FROM {table}")
@@ -444,8 +448,7 @@ def needs_rematch(conn: sqlite3.Connection, decisions: str) -> bool:
     database needs nothing."""
     if conn.execute("SELECT 1 FROM corpus_state WHERE key = 'needs_rematch'").fetchone():
         return True
-    row = conn.execute("SELECT value FROM corpus_state WHERE key = 'decisions'").fetchone()
-    if row is not None and row[0] == decisions:
+    if decisions_of(conn) == decisions:
         return False
     return conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
 
