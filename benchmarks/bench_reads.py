@@ -2,29 +2,32 @@
 
     python benchmarks/bench_reads.py [--sizes 250,500,1000] [--repeat 7] [--jobs 2]
 
-Builds one database in a temporary folder (never in the repo) from PolNeAR dev
-texts recombined: each document joins runs of paragraphs of three articles, each
-sentence used at most 3 times in the corpus (issue 12), so the same people,
-quotations and claims recur across documents and clusters form, but a claim recurs
-in a few documents, not in a share of all of them. The database grows stage by
-stage (`claimtrack add` of the new files each time), and at each size in --sizes
-every read command below runs as a subprocess, the whole command a user types
-(interpreter start-up included), --repeat times after one warm-up run: p50 and p95
-of those runs. `claimtrack --version` is the start-up baseline, timed right before
-each run of each command; "above" is a run less its baseline run (p50 and p95 of
-those differences), so a shared machine's changing load does not drift between
-the two. `lines` counts what the command printed on stdout, so a growth can be
-read against the rows printed. Commands that accept --limit get `--limit 50`; a command the
-branch lacks is skipped. A command whose warm-up takes longer than --slow seconds
-is run fewer times (shown in the `runs` column), so a slow branch still finishes.
-The warm-up is the first read after the database was written: `first ms` shows it
-(what a read stores for the next ones, migration 8's listings, is computed there).
-Commands run with compiled bytecode, as an installed claimtrack does (_env).
+Builds one database in a temporary folder (never in the repo) from PolNeAR dev texts
+recombined: each document joins runs of paragraphs of three articles, each sentence used
+at most 3 times in the corpus (issue 12), so the same people, quotations and claims
+recur across documents and clusters form, but a claim recurs in a few documents, not in
+a share of all of them. The database grows stage by stage (`claimtrack add` of the new
+files each time, a snapshot kept at each size), then every read command below runs as a
+subprocess on a copy of each size's database, the whole command a user types
+(interpreter start-up included), --repeat times after one warm-up run: p50 and p95 of
+those runs. The runs go in rounds, each round every command at every size, so the sizes
+are timed side by side, not minutes apart: on a shared machine the load drifts, and a
+drift between the sizes read as growth (the bar is a ratio between sizes). `claimtrack
+--version` is the start-up baseline, timed right before each run of each command;
+"above" is a run less its baseline run (p50 and p95 of those differences). `lines`
+counts what the command printed on stdout, so a growth can be read against the rows
+printed. Commands that accept --limit get `--limit 50`; a command the branch lacks is
+skipped. A command whose warm-up takes longer than --slow seconds is run fewer times
+(shown in the `runs` column), so a slow branch still finishes. The warm-up is the first
+read after the database was written: `first ms` shows it (what a read stores for the
+next ones, migration 8's listings, is computed there). Commands run with compiled
+bytecode, as an installed claimtrack does (_env).
 
 Also the store-and-match part of `add` (parsing excluded): store.add_document with
 derive=corpus.update.document_added on --match-docs documents extracted once in
 this process, timed on a copy of the database at each of --match-sizes stored
-documents (per document: the mean).
+documents, the sizes alternating for --match-rounds rounds (per document: the mean
+of the round with the lowest).
 
 Targets (issue 10): with --limit 50, `show --entity` (most frequent person),
 `claims --flag` and `diff` p95 < 300 ms above start-up at the largest size; no
@@ -218,29 +221,6 @@ class Timing:
 BASELINE = ["--version"]
 
 
-def measure(label: str, args: list[str], size: int, repeat: int, slow: float,
-            timeout: float) -> Timing:
-    """One warm-up, then `repeat` rounds of the start-up baseline and the command
-    back to back (fewer rounds for a command slower than `slow`)."""
-    t = Timing(label, size)
-    warm = timed_run(args, timeout)
-    if warm is None:
-        t.timed_out = True
-        return t
-    t.lines, t.first = warm[1], warm[0]
-    n = repeat if warm[0] <= slow else max(2, min(repeat, int(4 * slow / warm[0])))
-    for _ in range(n):
-        base = timed_run(BASELINE, timeout) if args != BASELINE else None
-        x = timed_run(args, timeout)
-        if x is None:
-            t.timed_out = True
-            break
-        t.runs.append(x[0])
-        if base is not None:
-            t.above.append(x[0] - base[0])
-    return t
-
-
 def _commands() -> set[str]:
     from claimtrack.cli import cli
 
@@ -347,6 +327,83 @@ def store_and_match(db: Path, sample, work: Path) -> list[float]:
     return times
 
 
+def time_matching(snapshots: dict[int, Path], sizes: list[int], sample: list, work: Path,
+                  rounds: int) -> dict[int, list[float]]:
+    """Store-and-match at each size, the sizes alternating round by round (a shared
+    machine's load drifts over minutes: timed one size after the other, the drift
+    would read as growth); per size, the round with the lowest mean."""
+    best: dict[int, list[float]] = {}
+    for r in range(rounds if sample else 0):
+        for size in (sizes if r % 2 == 0 else sizes[::-1]):
+            times = store_and_match(snapshots[size], sample, work)
+            print(f"  store-and-match at {size}, round {r + 1}: "
+                  f"{statistics.mean(times) * 1000:.0f} ms/doc", file=sys.stderr)
+            if size not in best or statistics.mean(times) < statistics.mean(best[size]):
+                best[size] = times
+    return best
+
+
+def time_reads(snapshots: dict[int, Path], sizes: list[int], corpus: list[Recombined],
+               present: set[str], work: Path, args: argparse.Namespace) -> list[Timing]:
+    """Every read command at every size, on a copy of each size's database: one warm-up
+    each (the first read after the write), then --repeat rounds in which every size
+    and command runs once, each right after its start-up baseline, the sizes in turn,
+    so the figures of two sizes are taken minutes apart no more than those of two
+    commands."""
+    if not sizes:
+        return []
+    dbs = {}
+    for size in sizes:
+        dbs[size] = work / f"read-{size}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(dbs[size]) + suffix).unlink(missing_ok=True)
+        shutil.copy(snapshots[size], dbs[size])
+    subjects = choose_subjects(dbs[sizes[0]], corpus)
+    print(f"  subjects: {subjects}", file=sys.stderr)
+    plan: list[tuple[Timing, list[str]]] = [
+        (Timing("claimtrack --version", size), ["--version"]) for size in sizes]
+    limited: dict[str, bool] = {}
+    for label, cmd in read_commands(subjects, present):
+        if cmd[0] not in limited:
+            limited[cmd[0]] = _takes_limit(cmd[0])
+        # `diff A B` pages nothing (its --limit counts `diff --entity` clusters)
+        limit = limited[cmd[0]] and not (cmd[0] == "diff" and "--entity" not in cmd)
+        for size in sizes:
+            t = Timing(label, size, limited=limit)
+            plan.append((t, [*cmd, *(["--limit", str(LIMIT)] if limit else []),
+                             "--db", str(dbs[size])]))
+    rounds: dict[int, int] = {}
+    for i, (t, full) in enumerate(plan):
+        warm = timed_run(full, args.timeout)
+        if warm is None:
+            t.timed_out = True
+            rounds[i] = 0
+            continue
+        t.lines, t.first = warm[1], warm[0]
+        rounds[i] = args.repeat if warm[0] <= args.slow else \
+            max(2, min(args.repeat, int(4 * args.slow / warm[0])))
+    for r in range(args.repeat):
+        order = sorted(range(len(plan)), key=lambda i: (plan[i][0].size != sizes[r % len(sizes)],
+                                                        i))
+        for i in order:
+            t, full = plan[i]
+            if r >= rounds[i] or t.timed_out:
+                continue
+            base = timed_run(BASELINE, args.timeout) if full != BASELINE else None
+            x = timed_run(full, args.timeout)
+            if x is None:
+                t.timed_out = True
+                continue
+            t.runs.append(x[0])
+            if base is not None:
+                t.above.append(x[0] - base[0])
+    for t, _ in plan:
+        print(f"  {t.size:>5} {t.command:<40} p50 {_ms(t.p50)} ms  p95 {_ms(t.p95)} ms, "
+              f"above start-up p50 {_ms(t.above50)} ms  p95 {_ms(t.above95)} ms "
+              f"({len(t.runs)} runs, {t.lines} lines)", file=sys.stderr)
+    return sorted((t for t, _ in plan), key=lambda t: t.size)
+
+
 # --- the run ---------------------------------------------------------------------------
 
 
@@ -362,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--match-docs", type=int, default=20,
                     help="documents stored and matched at each match size")
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--match-rounds", type=int, default=2,
+                    help="store-and-match rounds, the sizes alternating (best mean counts)")
     ap.add_argument("--jobs", type=int, default=2, help="parser processes for building")
     ap.add_argument("--slow", type=float, default=5.0,
                     help="a warm-up slower than this many seconds gets fewer runs")
@@ -407,56 +466,27 @@ def main(argv: list[str] | None = None) -> int:
           f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
     present = _commands()
-    limited: dict[str, bool] = {}
-    subjects: Subjects | None = None
     timings: list[Timing] = []
     matching: dict[int, list[float]] = {}
     stored = 0
     try:
-        for size in stages:
+        for size in stages:  # build: one database, a snapshot at every size
             stage = work / f"stage-{size}"
             stage.mkdir(exist_ok=True)
             for d in corpus[stored:size]:
                 (stage / d.name).write_text(d.text, encoding="utf-8")
-            if reuse:  # kept from an earlier run: migrated by the first command that opens it
-                for suffix in ("-wal", "-shm"):
-                    Path(str(db) + suffix).unlink(missing_ok=True)
-                shutil.copy(snapshots[size], db)
-                print(f"reusing {snapshots[size]}", file=sys.stderr)
-            else:
-                t0 = time.perf_counter()
-                claimtrack("add", str(stage), "--jobs", str(args.jobs), "--db", str(db))
-                print(f"stored {size} documents (+{size - stored} in "
-                      f"{time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-                if args.workdir:  # `add` checkpointed the WAL: one self-contained file
-                    shutil.copy(db, snapshots[size])
             stored = size
-            if args.build_only:
+            if reuse:  # kept from an earlier run: migrated by the first command that opens it
+                print(f"reusing {snapshots[size]}", file=sys.stderr)
                 continue
-            if size in match_sizes and sample:
-                matching[size] = store_and_match(db, sample, work)
-                print(f"  store-and-match at {size}: "
-                      f"{statistics.mean(matching[size]) * 1000:.0f} ms/doc", file=sys.stderr)
-            if size not in sizes:
-                continue
-            if subjects is None:
-                subjects = choose_subjects(db, corpus)
-                print(f"  subjects: {subjects}", file=sys.stderr)
-            base = measure("claimtrack --version", ["--version"], size, args.repeat,
-                           args.slow, args.timeout)
-            timings.append(base)
-            for label, cmd in read_commands(subjects, present):
-                if cmd[0] not in limited:
-                    limited[cmd[0]] = _takes_limit(cmd[0])
-                # `diff A B` pages nothing (its --limit counts `diff --entity` clusters)
-                limit = limited[cmd[0]] and not (cmd[0] == "diff" and "--entity" not in cmd)
-                full = [*cmd, *(["--limit", str(LIMIT)] if limit else []), "--db", str(db)]
-                t = measure(label, full, size, args.repeat, args.slow, args.timeout)
-                t.limited = limit
-                timings.append(t)
-                print(f"  {size:>5} {label:<40} p50 {_ms(t.p50)} ms  p95 {_ms(t.p95)} ms, "
-                      f"above start-up p50 {_ms(t.above50)} ms  p95 {_ms(t.above95)} ms "
-                      f"({len(t.runs)} runs, {t.lines} lines)", file=sys.stderr)
+            t0 = time.perf_counter()
+            claimtrack("add", str(stage), "--jobs", str(args.jobs), "--db", str(db))
+            print(f"stored {size} documents (+{len(list(stage.iterdir()))} in "
+                  f"{time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+            shutil.copy(db, snapshots[size])  # `add` checkpointed the WAL: one file
+        if not args.build_only:
+            matching = time_matching(snapshots, match_sizes, sample, work, args.match_rounds)
+            timings = time_reads(snapshots, sizes, corpus, present, work, args)
     finally:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
