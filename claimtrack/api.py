@@ -427,6 +427,26 @@ def claims(
                           cue_class=cue_class, author=author, limit=limit, offset=offset)
 
 
+def claims_stream(
+    db_path: str | Path,
+    doc: str | None = None,
+    entity: str | None = None,
+    flag: str | None = None,
+    kind: str | None = None,
+    cue_class: str | None = None,
+    author: bool = False,
+    offset: int = 0,
+    flagged: bool = False,
+) -> Iterator[Claim]:
+    """claims() (flagged(), with `flagged`) of every page from `offset` on, as they are
+    read: memory holds a chunk of claims, not the corpus. The arguments are checked at
+    the call."""
+    check_page(None, offset)
+    return queries.claims_stream(_existing(db_path), doc=doc, entity=entity, flag=flag,
+                                 kind=kind, cue_class=cue_class, author=author,
+                                 flagged=flagged, offset=offset)
+
+
 def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None,
             author: bool = False, limit: int | None = None, offset: int = 0) -> list[Claim]:
     """Claims carrying at least one flag (or the named one)."""
@@ -597,20 +617,17 @@ def sources(db_path: str | Path, doc: str | None = None, limit: int | None = Non
             offset: int = 0) -> list[SourceRow]:
     """`claimtrack sources`: a SourceRow per source (of one document, or all)."""
     from claimtrack.sourceentities import source_entities
-    from claimtrack.sourcelisting import list_sources
+    from claimtrack.sourcelisting import corpus_sources, list_sources
 
     db = _existing(db_path)
-
-    def listing() -> list[SourceRow]:
-        found = queries.claims(db, doc=doc)
-        return list_sources(db, found, with_ungraded=doc is None,
-                            entities=source_entities(db, found))
-
     if doc is not None:
-        return page(listing(), limit, offset)
+        found = queries.claims(db, doc=doc)
+        return page(list_sources(db, found, with_ungraded=False,
+                                 entities=source_entities(db, found)), limit, offset)
     check_page(limit, offset)
-    return readback.stored_listing(db, "sources", listing, SourceRow.model_validate_json,
-                                   SourceRow.model_dump_json, limit, offset)
+    return readback.stored_listing(db, "sources", lambda: corpus_sources(db),
+                                   SourceRow.model_validate_json, SourceRow.model_dump_json,
+                                   limit, offset)
 
 
 def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 import click
@@ -19,6 +19,7 @@ from claimtrack.ingest import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, parse_size
 from claimtrack.report import REPORT_FORMATS
 
 if TYPE_CHECKING:
+    from claimtrack.models import Claim
     from claimtrack.output import Format
 
 DB_HELP = "SQLite database file (env CLAIMTRACK_DB; default ./claimtrack.db)"
@@ -288,10 +289,15 @@ def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | No
            cue_class: str | None, author: bool, limit: int | None, offset: int, fmt: Format,
            db_path: str) -> None:
     """List claims with source, cue, content and flags."""
-    from claimtrack.output import CLAIM_COLUMNS, emit
+    from claimtrack.output import CLAIM_COLUMNS, STREAMED, emit
 
-    found = api.claims(db_path, doc=doc, entity=entity, flag=flag, kind=kind, cue_class=cue_class,
-                       author=author, limit=limit, offset=offset)
+    found: Iterable[Claim]
+    if limit is None and fmt in STREAMED:  # an archive's every claim: a chunk in memory
+        found = api.claims_stream(db_path, doc=doc, entity=entity, flag=flag, kind=kind,
+                                  cue_class=cue_class, author=author, offset=offset)
+    else:
+        found = api.claims(db_path, doc=doc, entity=entity, flag=flag, kind=kind,
+                           cue_class=cue_class, author=author, limit=limit, offset=offset)
     emit(found, fmt, CLAIM_COLUMNS, title="claims", paged=limit is not None, offset=offset)
 
 
@@ -306,9 +312,15 @@ def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | No
 def flags(doc: str | None, flag: str | None, author: bool, limit: int | None, offset: int,
           fmt: Format, db_path: str) -> None:
     """List flagged claims: anonymous, vague, unresolved or single sources, and why."""
-    from claimtrack.output import FLAG_COLUMNS, emit
+    from claimtrack.output import FLAG_COLUMNS, STREAMED, emit
 
-    found = api.flagged(db_path, doc=doc, flag=flag, author=author, limit=limit, offset=offset)
+    found: Iterable[Claim]
+    if limit is None and fmt in STREAMED:
+        found = api.claims_stream(db_path, doc=doc, flag=flag, author=author, offset=offset,
+                                  flagged=True)
+    else:
+        found = api.flagged(db_path, doc=doc, flag=flag, author=author, limit=limit,
+                            offset=offset)
     emit(found, fmt, FLAG_COLUMNS, title="flagged claims", paged=limit is not None,
          offset=offset)
 

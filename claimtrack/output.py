@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -135,7 +135,7 @@ def _emit_table(
     make_console(out).print(table)
 
 
-def _emit_csv(rows: Sequence[BaseModel], columns: Sequence[Column], out: TextIO) -> None:
+def _emit_csv(rows: Iterable[BaseModel], columns: Sequence[Column], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.header for c in columns])
     for row in rows:
@@ -176,8 +176,13 @@ def page_note(shown: int, total: int, offset: int, title: str) -> None:
     make_console(stderr=True).print(Text(note, style="dim"))
 
 
+# the formats `emit` writes a row at a time, so a listing can hand it an iterator
+# (claims of a whole archive) and memory never holds every row
+STREAMED = ("nl", "csv")
+
+
 def emit(
-    rows: Sequence[BaseModel],
+    rows: Iterable[BaseModel],
     fmt: Format,
     columns: Sequence[Column],
     title: str | None = None,
@@ -190,22 +195,26 @@ def emit(
 
     A table with `paged=False` (no --limit given) prints at most TABLE_ROWS rows
     and says on stderr how many there are (table_page); JSON, CSV and NL print every
-    row they are given (scripts)."""
+    row they are given (scripts). NL and CSV write each row as it comes (STREAMED:
+    `rows` may be an iterator); a table and JSON take them all first."""
     # Resolved at call time so click's CliRunner, which swaps sys.stdout, sees it.
     stream = out if out is not None else sys.stdout
-    note = None
-    if fmt == "table":
-        rows, note = table_page(rows, title, paged, offset)
-    if fmt == "json":
-        stream.write(for_json(json.dumps(_rows_json(rows), indent=2, ensure_ascii=False)) + "\n")
-    elif fmt == "nl":
-        for obj in _rows_json(rows):
-            line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    if fmt == "nl":
+        for row in rows:
+            line = json.dumps(row.model_dump(mode="json"), ensure_ascii=False,
+                              separators=(",", ":"))
             stream.write(for_json(line) + "\n")
-    elif fmt == "csv":
+        return
+    if fmt == "csv":
         _emit_csv(rows, columns, stream)
+        return
+    listed: Sequence[BaseModel] = list(rows)
+    if fmt == "json":
+        stream.write(for_json(json.dumps(_rows_json(listed), indent=2, ensure_ascii=False))
+                     + "\n")
     elif fmt == "table":
-        _emit_table(rows, columns, title, stream)
+        listed, note = table_page(listed, title, paged, offset)
+        _emit_table(listed, columns, title, stream)
         if note:  # after the table, where the eye is when it ends
             make_console(stderr=True).print(Text(note, style="dim"))
     else:

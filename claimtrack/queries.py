@@ -71,6 +71,18 @@ def _select(db: sqlite_utils.Database, cs: Iterable[Claim],
     return corpusflags.graded(db, page, kept)
 
 
+# claims flagged and graded at a time by a read that runs through the whole corpus
+# (`sources`, `claims --nl` of everything): memory holds one chunk and what the read
+# keeps of it, not every claim
+CHUNK = 2000
+
+
+def graded_chunks(db: sqlite_utils.Database, author: bool = False) -> Iterator[list[Claim]]:
+    """Every claim with static and corpus flags and its grade, in listing order, a
+    list per CHUNK claims."""
+    return _graded_steps(db, _stream(db, author), None, 0)
+
+
 def flagged_claims(db: sqlite_utils.Database, author: bool = False) -> list[Claim]:
     """Every claim of the database with static and corpus flags and its Admiralty
     grade (credibility.py), in load order. Costs the whole corpus: listings page
@@ -101,6 +113,42 @@ def claims(
     offset + limit of what the filters select (api.page). Only the rows returned
     are graded, and corpus flags are looked up only as far as the page needs.
     """
+    out, keep = _filtered(db, doc, entity, flag, kind, cue_class, author, flagged,
+                          whole=limit is None)
+    if limit is None:
+        return [c for cs in _graded_steps(db, out, keep, offset) for c in cs]
+    return _select(db, out, keep, limit, offset)
+
+
+def claims_stream(
+    db: sqlite_utils.Database,
+    doc: str | None = None,
+    entity: str | None = None,
+    flag: str | None = None,
+    kind: str | None = None,
+    cue_class: str | None = None,
+    author: bool = False,
+    flagged: bool = False,
+    offset: int = 0,
+) -> Iterator[Claim]:
+    """claims() without a limit, as an iterator: the claims are read a document at a
+    time and flagged and graded CHUNK at a time, so memory holds one chunk, not the
+    corpus (`claims --nl/--csv` of a whole archive). The arguments are checked now,
+    before the first claim is asked for (a bad flag or name is an error, not an
+    empty stream)."""
+    out, keep = _filtered(db, doc, entity, flag, kind, cue_class, author, flagged,
+                          whole=False)
+    return (c for cs in _graded_steps(db, out, keep, offset) for c in cs)
+
+
+def _filtered(
+    db: sqlite_utils.Database, doc: str | None, entity: str | None, flag: str | None,
+    kind: str | None, cue_class: str | None, author: bool, flagged: bool, whole: bool,
+) -> tuple[Iterable[Claim], Callable[[Claim], bool] | None]:
+    """(the claims the static filters keep, lazily where it can; the test of their
+    corpus flags, None when there is none): the arguments checked at once. `whole`:
+    read every claim in one query (a caller that keeps them all) rather than a
+    document at a time."""
     flag = RENAMED_FLAGS.get(flag, flag) if flag is not None else None
     if flag is not None and flag not in FLAGS:
         raise NotFoundError(f"unknown flag '{flag}': choose one of {', '.join(FLAGS)}")
@@ -117,9 +165,9 @@ def claims(
         if not chosen:  # a name nothing answers to is an error, as in `show` and `--doc`
             raise no_entity(entity, doc_id)
         out = _read_ids(db, [cid for cid, _, _ in chosen], author)
-    elif doc_id is not None or limit is None:
+    elif doc_id is not None or whole:
         out = read(db, doc_id=doc_id, author=author)
-    else:  # a page: read document by document, as far as the page needs
+    else:  # read document by document, as far as the caller pulls
         out = _stream(db, author)
     if kind is not None:
         out = (c for c in out if c.kind == kind)
@@ -136,7 +184,25 @@ def claims(
         out = (c for c in out if any(f.code == flag for f in c.flags))
     if flagged:
         keep = _has(flag) if flag is not None else _has_any
-    return _select(db, out, keep, limit, offset)
+    return out, keep
+
+
+def _graded_steps(db: sqlite_utils.Database, cs: Iterable[Claim],
+                  keep: Callable[[Claim], bool] | None, offset: int) -> Iterator[list[Claim]]:
+    """Of `cs`, with their corpus flags, those `keep` accepts (all when None) from the
+    `offset`-th on, graded, a list per CHUNK claims of `cs`. A claim's flags and grade
+    are looked up by its id alone: the steps do not change them."""
+    it = iter(cs)
+    skip = offset
+    while step := list(itertools.islice(it, CHUNK)):
+        facts = corpusflags.corroboration(db, step)
+        picked = [c for c in corpusflags.with_corpus_flags(step, facts)
+                  if keep is None or keep(c)]
+        if skip:
+            gone = min(skip, len(picked))
+            picked, skip = picked[gone:], skip - gone
+        if picked:
+            yield corpusflags.graded(db, picked, facts)
 
 
 def entity_claims(db: sqlite_utils.Database, entity: str, doc: str | None = None,

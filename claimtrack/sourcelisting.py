@@ -8,12 +8,16 @@ latest grade logged for the name or a surname it ends with (grades.lookup).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 
 import sqlite_utils
 
+from claimtrack import queries
 from claimtrack.flags import ANONYMOUS_FLAGS
 from claimtrack.grades import UNGRADED, grade_key, lookup, reliability, source_name
-from claimtrack.models import NOT_NAMED_TYPES, Claim, SourceRow, SourceType
+from claimtrack.models import NOT_NAMED_TYPES, Claim, GradeEntry, SourceRow, SourceType
+from claimtrack.sourceentities import source_entities
+from claimtrack.store import readback
 
 
 def source_type(claim: Claim) -> SourceType:
@@ -25,58 +29,119 @@ def source_type(claim: Claim) -> SourceType:
     return "unknown"
 
 
+class _Group:
+    """What the listing keeps of one source's claims as they stream past."""
+
+    def __init__(self) -> None:
+        self.names: Counter[str] = Counter()
+        self.types: Counter[SourceType] = Counter()
+        self.documents: dict[str, None] = {}  # in order of first claim
+        self.claims = 0
+        self.all_graded = True
+        self.grades: Counter[str] = Counter()
+        self.first_entry: GradeEntry | None = None  # the first claim's name with a grade
+        self.flags: Counter[str] = Counter()
+
+    def add(self, c: Claim, name: str, grades: dict[str, GradeEntry]) -> None:
+        self.names[name] += 1
+        self.types[source_type(c)] += 1
+        self.documents.setdefault(c.doc_id, None)
+        self.claims += 1
+        if c.grade is None:
+            self.all_graded = False
+        else:
+            self.grades[c.grade.reliability] += 1
+        if self.first_entry is None:
+            self.first_entry = lookup(grades, source_name(c))
+        self.flags.update(f.code for f in c.flags)
+
+
 def list_sources(
     db: sqlite_utils.Database,
-    claims: list[Claim],
+    claims: Iterable[Claim],
     with_ungraded: bool = True,
-    entities: dict[str, tuple[str, str]] | None = None,
+    entities: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[SourceRow]:
     """`claims` (flagged and graded) grouped by source: by entity where `entities`
     (source_entities) resolves one, else by name. Graded names that no listed source
     carries are listed too when `with_ungraded`. Order: most claims first, then name."""
+    return source_rows(db, [(claims, entities or {})], with_ungraded)
+
+
+def corpus_sources(db: sqlite_utils.Database) -> list[SourceRow]:
+    """Every source of the database, from its claims read and graded a chunk at a time
+    (queries.graded_chunks): memory holds one chunk and the rows, not the corpus. Where
+    the stored entity components cannot name the sources (a user's merge or split,
+    an old database), the entity graph of every claim's source is built at once, as
+    the entities of one chunk would not group with another's."""
+    if readback.components_usable(db):
+        try:
+            return source_rows(db, ((cs, _stored_entities(db, cs))
+                                    for cs in queries.graded_chunks(db)), True)
+        except _Unnamed:
+            pass
+    found = queries.claims(db)
+    return list_sources(db, found, True, source_entities(db, found))
+
+
+class _Unnamed(Exception):
+    """A chunk's sources could not be named from the stored components."""
+
+
+def _stored_entities(db: sqlite_utils.Database,
+                     cs: list[Claim]) -> dict[str, tuple[str, str]]:
+    named = readback.component_names(db, cs)
+    if named is None:
+        raise _Unnamed
+    return named
+
+
+def source_rows(
+    db: sqlite_utils.Database,
+    chunks: Iterable[tuple[Iterable[Claim], Mapping[str, tuple[str, str]]]],
+    with_ungraded: bool,
+) -> list[SourceRow]:
+    """list_sources over (claims, their entities) chunks, keeping per source only what
+    its row needs."""
     grades = reliability(db)
-    entities = entities or {}
-    groups: dict[str, list[Claim]] = {}
-    names: dict[str, Counter[str]] = {}
-    for c in claims:
-        if c.id in entities:
-            key, name = entities[c.id]
-        else:
-            found = source_name(c)
-            if found is None:
-                continue
-            key, name = f"name {grade_key(found)}", found
-        groups.setdefault(key, []).append(c)
-        names.setdefault(key, Counter())[name] += 1
+    groups: dict[str, _Group] = {}
+    for claims, entities in chunks:
+        for c in claims:
+            if c.id in entities:
+                key, name = entities[c.id]
+            else:
+                found = source_name(c)
+                if found is None:
+                    continue
+                key, name = f"name {grade_key(found)}", found
+            if key not in groups:
+                groups[key] = _Group()
+            groups[key].add(c, name, grades)
     rows = []
     used: set[str] = set()  # graded names that cover a listed source
-    for key, cs in groups.items():
+    for g in groups.values():
         # the most frequent spelling, the longest on ties ("Ahmed Al-Mismari")
-        name = max(names[key].items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
-        types = Counter(source_type(c) for c in cs)
-        typed = Counter({t: n for t, n in types.items() if t != "unknown"})
+        name = max(g.names.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
+        typed = Counter({t: n for t, n in g.types.items() if t != "unknown"})
         kind = max(typed.items(), key=lambda kv: (kv[1], kv[0]))[0] if typed else "unknown"
-        entry = lookup(grades, name)
-        for c in cs:
-            entry = entry or lookup(grades, source_name(c))
+        entry = lookup(grades, name) or g.first_entry
         if entry is not None:
             used.add(grade_key(entry.source))
         grade: str
-        if all(c.grade is not None for c in cs):
+        if g.all_graded:
             # what the claims were graded with (credibility.py): the listing agrees
-            got = Counter(c.grade.reliability for c in cs if c.grade is not None)
-            grade = min(got.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            grade = min(g.grades.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         else:
             grade = entry.grade if entry is not None and kind not in NOT_NAMED_TYPES else UNGRADED
         rows.append(
             SourceRow(
                 name=name,
                 type=kind,
-                documents=list(dict.fromkeys(c.doc_id for c in cs)),
-                claims=len(cs),
+                documents=list(g.documents),
+                claims=g.claims,
                 reliability=grade,
                 why=entry.why if entry is not None and grade != UNGRADED else None,
-                flags=dict(sorted(Counter(f.code for c in cs for f in c.flags).items())),
+                flags=dict(sorted(g.flags.items())),
             )
         )
     if with_ungraded:

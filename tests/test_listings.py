@@ -4,6 +4,9 @@ are computed from drops them, so a read after a write is what a fresh computatio
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
 import sqlite3
 import warnings
@@ -12,7 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import HAFTAR, run_cli
 
-from claimtrack import api, sourcelisting
+from claimtrack import api, corpusflags, queries, sourcelisting
+from claimtrack.errors import NotFoundError
 from claimtrack.store import readback
 
 
@@ -63,8 +67,49 @@ def test_a_stored_listing_is_read_not_computed(db, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("computed again")
 
+    monkeypatch.setattr(sourcelisting, "corpus_sources", fail)
     monkeypatch.setattr(sourcelisting, "list_sources", fail)
     assert _dumped(api.sources(db, limit=50)) == _dumped(rows[:50])
+
+
+def _whole(db: Path) -> list:
+    """The sources listing from every claim read and graded at once (the reference)."""
+    from claimtrack.sourceentities import source_entities
+    from claimtrack.store import db as dbmod
+
+    handle = dbmod.open_db(db)
+    found = queries.claims(handle)
+    return sourcelisting.list_sources(handle, found, True, source_entities(handle, found))
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 100_000])
+def test_sources_read_a_chunk_at_a_time_list_what_all_claims_at_once_do(db, monkeypatch, chunk):
+    # a claim's corpus flags, grade and entity are looked up by its id, so chunks
+    # as small as one document give the rows of the whole corpus at once
+    monkeypatch.setattr(queries, "CHUNK", chunk)
+    for name, grade in (("Haftar", "C"), ("Tass", "E")):  # Tass: graded, in no text
+        assert run_cli("sources", "grade", name, grade, "--why", "x", db=db).exit_code == 0
+    seen: list[int] = []
+    real = queries.graded_chunks
+
+    def counted(*args, **kwargs):
+        for cs in real(*args, **kwargs):
+            seen.append(len(cs))
+            yield cs
+
+    monkeypatch.setattr(queries, "graded_chunks", counted)
+    rows = _fresh(db, api.sources)
+    assert _dumped(rows) == _dumped(_whole(db))
+    assert any(r.reliability == "C" for r in rows) and rows[-1].name == "Tass"
+    assert (len(seen) > 2) == (chunk < 100) and sum(seen) >= len(rows)
+
+
+def test_sources_after_a_merge_group_every_claim_at_once(db, monkeypatch):
+    # a user's merge is replayed on the entity graph, whose entities one chunk's
+    # claims alone would number apart from another's: the whole corpus at once
+    monkeypatch.setattr(queries, "CHUNK", 1)
+    assert run_cli("entities", "merge", "Khalifa Haftar", "Ahmed Al-Mismari", db=db).exit_code == 0
+    assert _dumped(_fresh(db, api.sources)) == _dumped(_whole(db))
 
 
 def test_grades_merges_and_removals_drop_the_stored_listings(db, tmp_path):
@@ -150,3 +195,55 @@ def test_show_entity_reads_its_notes_stored_the_same_as_built(db):
     assert vias, "the seeds identify Sadik as Belhadj: some claim rests on it"
     again = api.show_entity(db, "Abu Abdullah Sadik")
     assert again.model_dump() == first.model_dump()
+
+
+# --- listings written as they are read (--nl/--csv without --limit) ---
+
+
+@pytest.mark.parametrize("command", [["claims"], ["flags"], ["claims", "--flag", "single_source"],
+                                     ["claims", "--author", "--offset", "5"]])
+def test_nl_and_csv_stream_the_rows_json_lists(db, monkeypatch, command):
+    monkeypatch.setattr(queries, "CHUNK", 3)  # many chunks, some with no row kept
+    listed = run_cli(*command, "--json", db=db)
+    assert listed.exit_code == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert len(rows) > 3
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole listing held in memory")
+
+    monkeypatch.setattr(api, "claims", whole)  # --nl and --csv pull from claims_stream
+    monkeypatch.setattr(api, "flagged", whole)
+    streamed = run_cli(*command, "--nl", db=db)
+    assert streamed.exit_code == 0, streamed.stderr
+    assert [json.loads(line) for line in streamed.stdout.splitlines()] == rows
+    table = run_cli(*command, "--csv", db=db)
+    assert table.exit_code == 0, table.stderr
+    ids = [r["id"] for r in csv.DictReader(io.StringIO(table.stdout))]
+    assert ids == [r["id"] for r in rows]
+
+
+def test_a_stream_reads_and_grades_only_as_far_as_it_is_pulled(db, monkeypatch):
+    monkeypatch.setattr(queries, "CHUNK", 2)
+    calls: list[int] = []
+    real = corpusflags.corroboration
+
+    def counted(handle, cs):
+        calls.append(len(cs))
+        return real(handle, cs)
+
+    monkeypatch.setattr(corpusflags, "corroboration", counted)
+    stream = api.claims_stream(db)
+    assert calls == []  # nothing read before the first row is asked for
+    first = next(stream)
+    assert calls == [2] and first.grade is not None
+    assert len(list(stream)) == len(api.claims(db)) - 1
+
+
+def test_a_stream_checks_its_arguments_when_called(db):
+    with pytest.raises(NotFoundError):
+        api.claims_stream(db, flag="no_such_flag")
+    with pytest.raises(NotFoundError):
+        api.claims_stream(db, entity="Nobody Of That Name")
+    bad = run_cli("claims", "--nl", "--flag", "no_such_flag", db=db)
+    assert bad.exit_code == 1 and bad.stdout == "" and "unknown flag" in bad.stderr

@@ -14,10 +14,13 @@ guard and adds the checks a reader needs (offsets against the stored text).
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import re
 import sqlite3
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -26,6 +29,7 @@ import sqlite_utils
 from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.models import Alias, Claim, Mention, Span
 from claimtrack.store import documents as store
+from claimtrack.store.db import state
 from claimtrack.store.entitystore import best_name
 from claimtrack.store.inlist import rows_in
 from claimtrack.store.rows import SkippedRecord, convert, dict_rows, skip  # noqa: F401 - re-exported
@@ -406,21 +410,39 @@ def claim_components(db: sqlite_utils.Database,
     return comp_of
 
 
+# comp -> its entity's name, per open database and state (store.db.state): a read that
+# names the sources of the whole corpus a chunk of claims at a time asks for the same
+# large components (the most quoted people) in every chunk
+_NAMES: weakref.WeakKeyDictionary[sqlite_utils.Database,
+                                  tuple[tuple[int, int], dict[str, str], list[bool]]] = (
+    weakref.WeakKeyDictionary())
+
+
 def component_best_names(db: sqlite_utils.Database, comps: set[str]) -> dict[str, str]:
     """comp -> the name EntityGraph gives that entity (entitystore.best_name of its
     keys' aggregated rows)."""
-    keys: dict[str, list] = {}
-    rows: Iterable[tuple[Any, ...]]
-    if len(comps) > 200:  # most of the corpus: one pass over every node
+    stamp = state(db)
+    hit = _NAMES.get(db)
+    if hit is None or hit[0] != stamp:
+        hit = _NAMES[db] = (stamp, {}, [False])
+    names, whole = hit[1], hit[2]
+    missing = comps - names.keys()
+    if len(missing) > 200 and not whole[0]:
+        # most of the corpus: one pass over every node names every component, a
+        # component's rows at a time
         rows = db.conn.execute("SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
-                               "GROUP BY comp, key")
-    else:
-        rows = rows_in(db.conn, "SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
-                                "WHERE comp IN ({keys}) GROUP BY comp, key", comps)
-    for comp, *row in rows:
-        if comp in comps:
+                               "WHERE comp IS NOT NULL GROUP BY comp, key ORDER BY comp")
+        for comp, group in itertools.groupby(rows, key=operator.itemgetter(0)):
+            names[comp] = best_name([tuple(row[1:]) for row in group])
+        whole[0] = True
+    elif missing:
+        keys: dict[str, list] = {}
+        for comp, *row in rows_in(db.conn, "SELECT comp, words, sum(weight), max(rank) "
+                                  "FROM entity_nodes WHERE comp IN ({keys}) GROUP BY comp, key",
+                                  missing):
             keys.setdefault(comp, []).append(tuple(row))
-    return {comp: best_name(keys[comp]) for comp in comps}
+        names.update((comp, best_name(rows)) for comp, rows in keys.items())
+    return {comp: names[comp] for comp in comps}
 
 
 def component_profiles(db: sqlite_utils.Database, comps: set[str]
