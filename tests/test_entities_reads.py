@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
 import pytest
+from conftest import run_cli
 
 from claimtrack import api, entities
 from claimtrack.entities import reads
+from claimtrack.evalsplit import iter_split
+from claimtrack.store import readback
 from claimtrack.store.db import open_db
 
 
@@ -103,3 +109,45 @@ def test_one_shared_closure_gives_each_entity_as_the_whole_graph(seeded_db, tmp_
         i, j = part.entity_of_claim(c.id), whole.entity_of_claim(c.id)
         assert (i is None) == (j is None)
         assert i is None or part.records[i] == whole.records[j]
+
+
+def _listing_db(seeded_db, tmp_path, polnear: Path | None = None) -> Path:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(seeded_db.read_bytes())
+    if polnear is not None:  # articles that share their people: entities across documents
+        folder = tmp_path / "texts"
+        folder.mkdir()
+        for i, doc in enumerate(itertools.islice(iter_split(polnear, "dev"), 12)):
+            (folder / f"dev{i}.txt").write_text(doc["text"], encoding="utf-8")
+        assert run_cli("add", str(folder), db=copy).exit_code == 0
+    return copy
+
+
+@pytest.mark.parametrize("batch", [1, 40, 1_000_000])
+def test_the_entities_listing_built_a_batch_of_components_at_a_time_is_the_whole_graphs(
+        seeded_db, tmp_path, monkeypatch, batch, request):
+    polnear = request.getfixturevalue("polnear_path") if batch == 40 else None
+    db = open_db(_listing_db(seeded_db, tmp_path, polnear))
+    whole = reads._build(db, ()).entities()
+    monkeypatch.setattr(reads, "BATCH_NODES", batch)
+    asked: list[int] = []
+    real = readback.component_nodes
+
+    def counted(*args, **kwargs):
+        rows = real(*args, **kwargs)
+        asked.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(readback, "component_nodes", counted)
+    reads._GRAPHS.clear()
+    assert reads.corpus_entities(db) == whole
+    assert (len(asked) > 1) == (batch < 1_000_000) and sum(asked) == len(reads._build(db, ()).nodes)
+    if polnear is not None:  # the same person across documents, as one entity
+        assert any(e.documents > 2 for e in whole)
+
+
+def test_the_entities_listing_after_a_merge_is_the_whole_graphs(seeded_db, tmp_path):
+    db = open_db(_listing_db(seeded_db, tmp_path))
+    entities.decide(db, "merge", "Libya", "Tripoli")
+    reads._GRAPHS.clear()
+    assert reads.corpus_entities(db) == reads._build(db, ()).entities()

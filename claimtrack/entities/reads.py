@@ -387,5 +387,38 @@ def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> Enti
 
 def list_entities(db: sqlite_utils.Database, doc: str | None = None) -> list[Entity]:
     """`claimtrack entities`: every entity, or those of one document (id, prefix or name)."""
-    doc_id = store.get_document(db, doc).id if doc is not None else None
-    return build(db).entities(doc_id)
+    if doc is None:
+        return corpus_entities(db)
+    return build(db).entities(store.get_document(db, doc).id)
+
+
+# nodes of stored components built into one graph at a time by corpus_entities
+BATCH_NODES = 10_000
+
+
+def corpus_entities(db: sqlite_utils.Database) -> list[Entity]:
+    """Every entity (build(db).entities()), built from the stored components a batch
+    of about BATCH_NODES nodes at a time, each component whole, its records kept and
+    its nodes dropped: memory holds a batch and the records, not the whole graph.
+    Where the components cannot stand for the entities (readback.components_usable:
+    a user's merge or split, an old database), the whole graph is built."""
+    sizes = readback.component_sizes(db) if readback.components_usable(db) else None
+    if not sizes or sizes[0][0] is None or not isinstance(_closure(db), _NodeClosure):
+        return build(db).entities()
+    found: list[tuple[tuple, Entity]] = []
+    batch: list[str] = []
+    held = 0
+    for i, (comp, n) in enumerate(sizes):
+        batch.append(comp)  # type: ignore[arg-type]  # None was ruled out above
+        held += n
+        if held < BATCH_NODES and i + 1 < len(sizes):
+            continue
+        closure = _NodeClosure(db, [])
+        closure._take(readback.component_nodes(db, comps=batch), set())
+        graph = closure.graph()
+        # ties in the whole graph's order: by each entity's first node
+        found.extend((g[0].order, graph.records[j]) for j, g in enumerate(graph.groups))
+        batch, held = [], 0
+    found.sort(key=lambda x: (-x[1].claims_by, -x[1].mentions, x[1].name.casefold(),
+                              x[1].name, x[0]))
+    return [e for _, e in found]

@@ -355,16 +355,27 @@ def components_usable(db: sqlite_utils.Database) -> bool:
                 or documents_without_entity_facts(db))
 
 
+def component_sizes(db: sqlite_utils.Database) -> list[tuple[str | None, int]]:
+    """(component, its nodes) of every stored entity component, in component order;
+    a node not yet in one (None) would come first."""
+    return list(db.conn.execute(
+        "SELECT comp, count(*) FROM entity_nodes GROUP BY comp ORDER BY comp"))
+
+
 def component_nodes(db: sqlite_utils.Database, key: str | None = None,
-                    nodes: Sequence[tuple[str, int]] = ()) -> list[tuple[str, str, str]]:
+                    nodes: Sequence[tuple[str, int]] = (),
+                    comps: Iterable[str] = ()) -> list[tuple[str, str, str]]:
     """(doc id, added, node JSON) of every node in the components of a name key's
-    nodes, or of the nodes (doc id, seq) given (components_usable first)."""
+    nodes, of the nodes (doc id, seq) given, or of the components `comps`
+    (components_usable first)."""
     sql = ("SELECT n.doc_id, d.added, n.node FROM entity_nodes n JOIN documents d "
            "ON d.id = n.doc_id WHERE n.comp IN ")
     if key is not None:
         return list(db.conn.execute(
             sql + "(SELECT comp FROM entity_nodes WHERE key = ?)", (key,)))
-    comps: set[str] = set()
+    if comps:
+        return list(rows_in(db.conn, sql + "({keys})", comps))
+    comps = set()
     for doc_id, seq in nodes:
         row = db.conn.execute("SELECT comp FROM entity_nodes WHERE doc_id = ? AND seq = ?",
                               (doc_id, seq)).fetchone()
