@@ -289,10 +289,10 @@ def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | No
            cue_class: str | None, author: bool, limit: int | None, offset: int, fmt: Format,
            db_path: str) -> None:
     """List claims with source, cue, content and flags."""
-    from claimtrack.output import CLAIM_COLUMNS, STREAMED, emit
+    from claimtrack.output import CLAIM_COLUMNS, emit
 
     found: Iterable[Claim]
-    if limit is None and fmt in STREAMED:  # an archive's every claim: a chunk in memory
+    if limit is None:  # every claim of an archive, maybe: a chunk in memory at a time
         found = api.claims_stream(db_path, doc=doc, entity=entity, flag=flag, kind=kind,
                                   cue_class=cue_class, author=author, offset=offset)
     else:
@@ -312,10 +312,10 @@ def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | No
 def flags(doc: str | None, flag: str | None, author: bool, limit: int | None, offset: int,
           fmt: Format, db_path: str) -> None:
     """List flagged claims: anonymous, vague, unresolved or single sources, and why."""
-    from claimtrack.output import FLAG_COLUMNS, STREAMED, emit
+    from claimtrack.output import FLAG_COLUMNS, emit
 
     found: Iterable[Claim]
-    if limit is None and fmt in STREAMED:
+    if limit is None:
         found = api.claims_stream(db_path, doc=doc, flag=flag, author=author, offset=offset,
                                   flagged=True)
     else:

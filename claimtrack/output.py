@@ -9,6 +9,7 @@ CSV show the chosen columns, in the order the rows were given.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -158,11 +159,13 @@ def table_page(
     how many rows came before `rows` (--offset), so the note counts from there."""
     if paged or len(rows) <= TABLE_ROWS:
         return rows, None
-    total = offset + len(rows)
+    return rows[:TABLE_ROWS], _table_note(offset + len(rows), title, offset)
+
+
+def _table_note(total: int, title: str | None, offset: int) -> str:
     shown = f"{TABLE_ROWS}" if offset == 0 else f"{offset + 1:,}-{offset + TABLE_ROWS:,}"
-    note = (f"showing {shown} of {total:,} {title or 'rows'}: use --limit/--offset, "
+    return (f"showing {shown} of {total:,} {title or 'rows'}: use --limit/--offset, "
             "or --json/--csv for all")
-    return rows[:TABLE_ROWS], note
 
 
 def page_note(shown: int, total: int, offset: int, title: str) -> None:
@@ -174,11 +177,6 @@ def page_note(shown: int, total: int, offset: int, title: str) -> None:
     more = f"; next: --offset {offset + shown}" if offset + shown < total else ""
     note = f"showing {span} of {total:,} {title}: use --limit/--offset{more}, or --json for all"
     make_console(stderr=True).print(Text(note, style="dim"))
-
-
-# the formats `emit` writes a row at a time, so a listing can hand it an iterator
-# (claims of a whole archive) and memory never holds every row
-STREAMED = ("nl", "csv")
 
 
 def emit(
@@ -195,8 +193,10 @@ def emit(
 
     A table with `paged=False` (no --limit given) prints at most TABLE_ROWS rows
     and says on stderr how many there are (table_page); JSON, CSV and NL print every
-    row they are given (scripts). NL and CSV write each row as it comes (STREAMED:
-    `rows` may be an iterator); a table and JSON take them all first."""
+    row they are given (scripts). `rows` may be an iterator (a listing of a whole
+    archive): NL, CSV and JSON write each row as it comes, and a table without --limit
+    keeps its first TABLE_ROWS rows and counts the rest, so memory never holds them
+    all."""
     # Resolved at call time so click's CliRunner, which swaps sys.stdout, sees it.
     stream = out if out is not None else sys.stdout
     if fmt == "nl":
@@ -204,21 +204,40 @@ def emit(
             line = json.dumps(row.model_dump(mode="json"), ensure_ascii=False,
                               separators=(",", ":"))
             stream.write(for_json(line) + "\n")
-        return
-    if fmt == "csv":
+    elif fmt == "csv":
         _emit_csv(rows, columns, stream)
-        return
-    listed: Sequence[BaseModel] = list(rows)
-    if fmt == "json":
-        stream.write(for_json(json.dumps(_rows_json(listed), indent=2, ensure_ascii=False))
-                     + "\n")
+    elif fmt == "json":
+        _emit_json(rows, stream)
     elif fmt == "table":
-        listed, note = table_page(listed, title, paged, offset)
+        note = None
+        if isinstance(rows, Sequence):
+            listed, note = table_page(rows, title, paged, offset)
+        elif paged:
+            listed = list(rows)
+        else:
+            it = iter(rows)
+            listed = list(itertools.islice(it, TABLE_ROWS))
+            more = sum(1 for _ in it)
+            if more:
+                note = _table_note(offset + len(listed) + more, title, offset)
         _emit_table(listed, columns, title, stream)
         if note:  # after the table, where the eye is when it ends
             make_console(stderr=True).print(Text(note, style="dim"))
     else:
         raise ValueError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _emit_json(rows: Iterable[BaseModel], out: TextIO) -> None:
+    """The rows as one JSON array, byte for byte json.dumps(list, indent=2), written a
+    row at a time (a string value holds no raw "\\n", so indenting at each "\\n" is
+    safe; textwrap would also break at the other line separators a string may hold)."""
+    first = True
+    for row in rows:
+        text = json.dumps(row.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        indented = "\n".join("  " + line for line in text.split("\n"))
+        out.write(("[\n" if first else ",\n") + for_json(indented))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 class RowWriter:

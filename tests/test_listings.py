@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import HAFTAR, run_cli
 
-from claimtrack import api, corpusflags, queries, sourcelisting
+from claimtrack import api, corpusflags, output, queries, sourcelisting
 from claimtrack.errors import NotFoundError
 from claimtrack.store import readback
 
@@ -197,30 +197,37 @@ def test_show_entity_reads_its_notes_stored_the_same_as_built(db):
     assert again.model_dump() == first.model_dump()
 
 
-# --- listings written as they are read (--nl/--csv without --limit) ---
+# --- listings written as they are read (no --limit: maybe a whole archive) ---
 
 
 @pytest.mark.parametrize("command", [["claims"], ["flags"], ["claims", "--flag", "single_source"],
                                      ["claims", "--author", "--offset", "5"]])
-def test_nl_and_csv_stream_the_rows_json_lists(db, monkeypatch, command):
+def test_every_format_writes_the_listing_as_it_is_read(db, monkeypatch, command):
     monkeypatch.setattr(queries, "CHUNK", 3)  # many chunks, some with no row kept
-    listed = run_cli(*command, "--json", db=db)
+    # the reference: one page holding every row, read and graded as a list
+    listed = run_cli(*command, "--json", "--limit", "100000", db=db)
     assert listed.exit_code == 0, listed.stderr
     rows = json.loads(listed.stdout)
-    assert len(rows) > 3
+    assert len(rows) > 6
 
     def whole(*args, **kwargs):
         raise AssertionError("the whole listing held in memory")
 
-    monkeypatch.setattr(api, "claims", whole)  # --nl and --csv pull from claims_stream
+    monkeypatch.setattr(api, "claims", whole)  # without --limit: claims_stream
     monkeypatch.setattr(api, "flagged", whole)
-    streamed = run_cli(*command, "--nl", db=db)
+    streamed = run_cli(*command, "--json", db=db)
     assert streamed.exit_code == 0, streamed.stderr
-    assert [json.loads(line) for line in streamed.stdout.splitlines()] == rows
+    assert streamed.stdout == listed.stdout  # byte for byte json.dumps(rows, indent=2)
+    lines = run_cli(*command, "--nl", db=db)
+    assert [json.loads(line) for line in lines.stdout.splitlines()] == rows
     table = run_cli(*command, "--csv", db=db)
-    assert table.exit_code == 0, table.stderr
-    ids = [r["id"] for r in csv.DictReader(io.StringIO(table.stdout))]
-    assert ids == [r["id"] for r in rows]
+    assert [r["id"] for r in csv.DictReader(io.StringIO(table.stdout))] == [
+        r["id"] for r in rows]
+    monkeypatch.setattr(output, "TABLE_ROWS", 4)  # the first rows shown, the rest counted
+    shown = run_cli(*command, db=db)
+    assert shown.exit_code == 0, shown.stderr
+    offset = 5 if "--offset" in command else 0
+    assert f"of {offset + len(rows):,} " in " ".join(shown.stderr.split())
 
 
 def test_a_stream_reads_and_grades_only_as_far_as_it_is_pulled(db, monkeypatch):

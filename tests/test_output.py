@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from rich.console import Console
 
 from claimtrack.errors import ClaimtrackError
+from claimtrack.escape import for_json
 from claimtrack.flags import make_flag
 from claimtrack.models import Claim, Document, Span
 from claimtrack.output import (
@@ -358,3 +359,20 @@ def test_row_writer_streams_nl_before_close():
     writer = RowWriter("nl", ADD_COLUMNS, out=out)
     writer.write(_outcomes()[0])
     assert json.loads(out.getvalue())["document"]["id"] == "abc"
+
+
+class _Row(BaseModel):
+    text: str
+    n: int
+    items: list[str]
+
+
+@given(st.lists(st.builds(_Row, text=st.text(), n=st.integers(),
+                          items=st.lists(st.text(max_size=5), max_size=3)), max_size=4))
+def test_json_written_a_row_at_a_time_is_the_array_json_dumps_writes(rows):
+    # any string, line and paragraph separators included: only "\n" ends a JSON line
+    out = io.StringIO()
+    emit(iter(rows), "json", [], out=out)
+    want = json.dumps([r.model_dump(mode="json") for r in rows], indent=2, ensure_ascii=False)
+    assert json.loads(out.getvalue()) == [r.model_dump(mode="json") for r in rows]
+    assert out.getvalue() == for_json(want) + "\n"
