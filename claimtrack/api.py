@@ -639,7 +639,9 @@ def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,
 
     db = dbmod.open_db(db_path)
     entry = log_grade(db, name, grade, why, who=who)
-    return GradeResult(entry=entry, claims=claims_graded_by(queries.claims(db), entry.source))
+    # which claims a name covers turns on their sources alone: read as stored, a
+    # document at a time, never flagged or graded
+    return GradeResult(entry=entry, claims=claims_graded_by(queries.stored(db), entry.source))
 
 
 def import_sources(db_path: str | Path, path: str | Path) -> ImportResult:
@@ -662,7 +664,8 @@ def source_tags(db_path: str | Path, doc: str | None = None, limit: int | None =
     """`claimtrack sources tags`: each claim's MISP admiralty-scale tags."""
     from claimtrack.misp import claim_tags
 
-    return page(claim_tags(queries.claims(_existing(db_path), doc=doc)), limit, offset)
+    check_page(limit, offset)  # one tag row a claim: the page of claims is the page of rows
+    return claim_tags(queries.claims(_existing(db_path), doc=doc, limit=limit, offset=offset))
 
 
 # --- eval (issue 4): scoring the extractor on a researcher's gold file ---

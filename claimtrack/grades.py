@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -184,7 +184,7 @@ def source_name(claim: Claim) -> str | None:
     return name or None
 
 
-def claims_graded_by(claims: list[Claim], name: str) -> int:
+def claims_graded_by(claims: Iterable[Claim], name: str) -> int:
     """How many of `claims` a grade of `name` applies to, matched as the listing
     matches them (lookup: the name or a surname it ends with)."""
     graded = {grade_key(name): True}

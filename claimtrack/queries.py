@@ -227,6 +227,12 @@ def _read_ids(db: sqlite_utils.Database, ids: Sequence[str], author: bool) -> It
         yield from (c for c in read(db, doc_id=doc_id, author=author) if c.id in wanted)
 
 
+def stored(db: sqlite_utils.Database, author: bool = False) -> Iterator[Claim]:
+    """Every claim as stored (static flags only, no grade), in listing order, read a
+    document at a time: for a count over the corpus that needs no corpus flag."""
+    return _stream(db, author)
+
+
 def _stream(db: sqlite_utils.Database, author: bool) -> Iterator[Claim]:
     """Every claim in listing order, read one document at a time."""
     for doc_id in store.document_ids(db):

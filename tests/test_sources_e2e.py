@@ -193,3 +193,23 @@ def test_sources_follow_the_users_entity_merges_and_grades_follow_the_entity(db)
     assert rows["Khalifa Haftar"]["claims"] == haftar + mismari
     assert rows["Khalifa Haftar"]["reliability"] == "C"
     assert mismari_collaboration(db)["grade"]["reliability"] == "C"  # graded through the entity
+
+
+def test_a_grade_counts_and_tags_page_without_grading_the_corpus(db, monkeypatch):
+    from claimtrack import api, corpusflags
+    from claimtrack.grades import claims_graded_by
+
+    want = claims_graded_by(api.claims(db), "Al-Mismari")
+    assert want > 0
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("graded the whole corpus")
+
+    with monkeypatch.context() as m:
+        m.setattr(corpusflags, "graded", refuse)  # which claims a name covers: no grade
+        assert api.grade_source(db, "Al-Mismari", "D", "a party").claims == want
+    every = api.claims(db)
+    tags = api.source_tags(db)
+    assert [t.claim_id for t in tags] == [c.id for c in every]
+    assert api.source_tags(db, limit=3, offset=2) == tags[2:5]
+    assert api.source_tags(db, offset=len(tags) - 1) == tags[-1:]
