@@ -148,6 +148,7 @@ def negations(text: str) -> list[re.Match[str]]:
 _CONDITION = re.compile(r"^\W*(?:if|unless|to\s+[a-z]+)\b[^,;:]*$", re.I)
 
 
+@lru_cache(maxsize=16384)  # pure; a bulk add compares the same stored units again and again
 def unit_comparable(text: str, cue_negated: bool, denial: bool,
                     modality: tuple[str, ...] = (), question: bool = False) -> Comparable:
     """The Comparable of one matching unit of a claim (text/units.py). The cue's
