@@ -80,7 +80,7 @@ CHUNK = 2000
 def graded_chunks(db: sqlite_utils.Database, author: bool = False) -> Iterator[list[Claim]]:
     """Every claim with static and corpus flags and its grade, in listing order, a
     list per CHUNK claims."""
-    return _graded_steps(db, _stream(db, author), None, 0)
+    return _graded_steps(db, stored(db, author), None, 0)
 
 
 def flagged_claims(db: sqlite_utils.Database, author: bool = False) -> list[Claim]:
@@ -133,7 +133,7 @@ def claims_stream(
 ) -> Iterator[Claim]:
     """claims() without a limit, as an iterator: the claims are read a document at a
     time and flagged and graded CHUNK at a time, so memory holds one chunk, not the
-    corpus (`claims --nl/--csv` of a whole archive). The arguments are checked now,
+    corpus (`claims` of a whole archive, in any format). The arguments are checked now,
     before the first claim is asked for (a bad flag or name is an error, not an
     empty stream)."""
     out, keep = _filtered(db, doc, entity, flag, kind, cue_class, author, flagged,
@@ -168,7 +168,7 @@ def _filtered(
     elif doc_id is not None or whole:
         out = read(db, doc_id=doc_id, author=author)
     else:  # read document by document, as far as the caller pulls
-        out = _stream(db, author)
+        out = stored(db, author)
     if kind is not None:
         out = (c for c in out if c.kind == kind)
     if cue_class is not None:
@@ -228,13 +228,8 @@ def _read_ids(db: sqlite_utils.Database, ids: Sequence[str], author: bool) -> It
 
 
 def stored(db: sqlite_utils.Database, author: bool = False) -> Iterator[Claim]:
-    """Every claim as stored (static flags only, no grade), in listing order, read a
-    document at a time: for a count over the corpus that needs no corpus flag."""
-    return _stream(db, author)
-
-
-def _stream(db: sqlite_utils.Database, author: bool) -> Iterator[Claim]:
-    """Every claim in listing order, read one document at a time."""
+    """Every claim as stored (static flags only, no grade), in listing order, read one
+    document at a time: a page, a chunk, or a count that needs no corpus flag."""
     for doc_id in store.document_ids(db):
         yield from read(db, doc_id=doc_id, author=author)
 
