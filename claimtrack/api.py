@@ -14,7 +14,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar, Unpack
 
 from claimtrack import entityselect, entityview, queries
 from claimtrack import extractor_names as names
@@ -427,24 +427,13 @@ def claims(
                           cue_class=cue_class, author=author, limit=limit, offset=offset)
 
 
-def claims_stream(
-    db_path: str | Path,
-    doc: str | None = None,
-    entity: str | None = None,
-    flag: str | None = None,
-    kind: str | None = None,
-    cue_class: str | None = None,
-    author: bool = False,
-    offset: int = 0,
-    flagged: bool = False,
-) -> Iterator[Claim]:
-    """claims() (flagged(), with `flagged`) of every page from `offset` on, as they are
-    read: memory holds a chunk of claims, not the corpus. The arguments are checked at
-    the call."""
+def claims_stream(db_path: str | Path, offset: int = 0,
+                  **filters: Unpack[queries.Filters]) -> Iterator[Claim]:
+    """claims() (flagged(), with `flagged=True`) of every page from `offset` on, as
+    they are read: memory holds a chunk of claims, not the corpus. The arguments are
+    checked at the call."""
     check_page(None, offset)
-    return queries.claims_stream(_existing(db_path), doc=doc, entity=entity, flag=flag,
-                                 kind=kind, cue_class=cue_class, author=author,
-                                 flagged=flagged, offset=offset)
+    return queries.claims_stream(_existing(db_path), offset, **filters)
 
 
 def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None,

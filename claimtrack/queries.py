@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypedDict, Unpack
 
 import sqlite_utils
 
@@ -120,24 +121,30 @@ def claims(
     return _select(db, out, keep, limit, offset)
 
 
-def claims_stream(
-    db: sqlite_utils.Database,
-    doc: str | None = None,
-    entity: str | None = None,
-    flag: str | None = None,
-    kind: str | None = None,
-    cue_class: str | None = None,
-    author: bool = False,
-    flagged: bool = False,
-    offset: int = 0,
-) -> Iterator[Claim]:
+class Filters(TypedDict, total=False):
+    """claims()'s filters, for the functions that take them as they are."""
+
+    doc: str | None
+    entity: str | None
+    flag: str | None
+    kind: str | None
+    cue_class: str | None
+    author: bool
+    flagged: bool
+
+
+def claims_stream(db: sqlite_utils.Database, offset: int = 0,
+                  **filters: Unpack[Filters]) -> Iterator[Claim]:
     """claims() without a limit, as an iterator: the claims are read a document at a
     time and flagged and graded CHUNK at a time, so memory holds one chunk, not the
     corpus (`claims` of a whole archive, in any format). The arguments are checked now,
     before the first claim is asked for (a bad flag or name is an error, not an
     empty stream)."""
-    out, keep = _filtered(db, doc, entity, flag, kind, cue_class, author, flagged,
-                          whole=False)
+    f = Filters(doc=None, entity=None, flag=None, kind=None, cue_class=None, author=False,
+                flagged=False)
+    f.update(filters)
+    out, keep = _filtered(db, f["doc"], f["entity"], f["flag"], f["kind"], f["cue_class"],
+                          f["author"], f["flagged"], whole=False)
     return (c for cs in _graded_steps(db, out, keep, offset) for c in cs)
 
 
