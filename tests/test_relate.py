@@ -222,6 +222,35 @@ def test_a_negated_clause_of_function_words_is_no_contradiction():
     assert r is not None and r.name == "contradicts"
 
 
+def test_the_same_words_about_other_people_are_never_one_claim():
+    from claimtrack.corpus.relate import unit_comparable
+
+    def rel(a: str, b: str) -> str | None:
+        r = relate(unit_comparable(a, False, False), unit_comparable(b, False, False))
+        return r.name if r else None
+
+    # a template's two arrests, two candidates' wins: related, neither same nor denied
+    assert rel("Police arrested John Smith on charges of burglary in Springfield",
+               "Police arrested Maria Lopez on charges of burglary in Springfield") == "related"
+    assert rel("Hillary Clinton won the Nevada caucuses by five points",
+               "Bernie Sanders won the Nevada caucuses by five points") == "related"
+    assert rel("Senator Elizabeth Warren said the bill would lift millions out of poverty",
+               "Senator Bernie Sanders said the bill would lift millions out of poverty") \
+        == "related"
+    # one person, named in full on one side only, or with a title
+    assert rel("Clinton won the Nevada caucuses by five points",
+               "Hillary Clinton won the Nevada caucuses on Saturday by five points") \
+        in ("same", "more_specific")
+    assert rel("Mrs. Clinton won the Nevada caucuses by five points",
+               "Hillary Clinton won the Nevada caucuses by five points") == "same"
+    # a capitalised word alone is no actor: a sentence's first word, an adjective
+    assert rel("Although the Second Amendment people, maybe there is",
+               "Though the Second Amendment people, maybe there is") == "same"
+    # a headline in title case names nobody apart
+    assert rel("Donald Trump Claims The Shackles Have Now Been Taken Off His Campaign",
+               "Trump Says The Shackles Are Off His Campaign Now") in ("same", "more_specific")
+
+
 def test_a_question_is_no_contradiction_of_a_statement():
     """ "Will Gennifer Flowers be there?" asks what a headline states; it asserts
     nothing, so it neither denies nor repeats it. Two outlets printing one question

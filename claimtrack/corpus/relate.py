@@ -37,7 +37,7 @@ from importlib import resources
 from typing import Literal
 
 from claimtrack.models import polarity
-from claimtrack.similarity import NEGATIONS, stem, tokens
+from claimtrack.similarity import NEGATIONS, STOPWORDS, stem, tokens
 from claimtrack.text.compare import compared_text
 
 RelationName = Literal["same", "more_specific", "contradicts", "related"]
@@ -385,6 +385,47 @@ def _own_names(a: str, b: str) -> bool:
     return bool(names(a) - stems(b) or names(b) - stems(a))
 
 
+# a run of capitalised words: a name ("Hillary Clinton", "Nevada", "Mrs. Clinton")
+_NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
+TITLE_CASE = 0.8  # a text with this share of its words capitalised is a headline's
+
+
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
+def _name_heads(text: str) -> frozenset[str]:
+    """The stem of the last word of each run of two or more capitalised words
+    (stopwords, months and weekdays aside): the word a full name is known by ("Warren"
+    of "Senator Elizabeth Warren", "Clinton" of "Mrs. Clinton"). A capitalised word
+    alone is left out: it may open a sentence ("Although"), be an adjective
+    ("Republican") or a surname told in full elsewhere. A title-case text (a headline)
+    has none."""
+    words = [w for w in _WORD.findall(text) if w.casefold() not in STOPWORDS]
+    if words and sum(w[0].isupper() for w in words) >= TITLE_CASE * len(words) > 1:
+        return frozenset()
+    heads = set()
+    for m in _NAME_RUN.finditer(text):
+        # whole words, hyphens and possessives kept: "Indiana-born", "Mexican-American"
+        # and "Trump’s" are one word each
+        kept = [w for w in m.group().split()
+                if (first := _WORD.findall(w)) and first[0].casefold() not in STOPWORDS
+                and first[0].casefold() not in _TOLD_APART]
+        if len(kept) >= 2:  # one capitalised word may open a sentence or be "Republican"
+            heads.add(stem(_WORD.findall(kept[-1])[0].casefold()))
+    return frozenset(heads)
+
+
+def _other_actors(a: str, b: str) -> bool:
+    """Whether each text names someone or something the other does not mention at
+    all (_name_heads): "Hillary Clinton won the Nevada caucuses" and "Bernie Sanders
+    won the Nevada caucuses" tell of two people, as do "Senator Elizabeth Warren
+    said" and "Senator Bernie Sanders said"; "Clinton won Nevada" and "Hillary
+    Clinton won Nevada on Saturday" of one ("Mrs. Clinton" too). Surnames alone
+    ("Clinton won" / "Sanders won") are not told apart."""
+    def stems(text: str) -> set[str]:
+        return {stem(w.casefold()) for w in _WORD.findall(text)}
+
+    return bool(_name_heads(a) - stems(b)) and bool(_name_heads(b) - stems(a))
+
+
 def _negates_shared(x: Comparable, y: Comparable, ty: frozenset[str]) -> bool:
     """Whether x's own words negate something y says too: where x's sign comes from a
     negation in its words (not from its cue) and the word each negation bears on is
@@ -531,6 +572,10 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
     small, large = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     close = sim >= SAME or contained >= CONTAINED
     told = mass(common)
+    if close and _other_actors(a.text, b.text):
+        # the same words about other people: never one claim (a template's two
+        # arrests, two candidates' wins), and no denial of each other either
+        return Relation("related", sim, differences=differences, shared=told)
     if close:
         # a sign only opposes the same proposition, of about the same extent (weighted
         # Jaccard, not containment): contained in a longer content that negates

@@ -47,8 +47,9 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # index.py, text/units.py or this module that changes what is stored: the next `add`
 # rebuilds an index decided by other rules (api._rematch_if_needed), no migration
 # needed. 2026-11-27: negations, conditions, clauses and counts (relate.py); .2: a
-# comma or a point inside a number closes no clause.
-DECISIONS = "2026-11-27.2"
+# comma or a point inside a number closes no clause; .3: the same words about other
+# people are `related` (relate._other_actors).
+DECISIONS = "2026-11-27.3"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
