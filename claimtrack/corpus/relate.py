@@ -375,14 +375,11 @@ def _own_names(a: str, b: str) -> bool:
     """Whether either text names someone or something the other does not: a
     capitalised word past the first whose stem the other text lacks (months and
     weekdays aside, compared as dates)."""
-    def stems(text: str) -> set[str]:
-        return {stem(w.casefold()) for w in _WORD.findall(text)}
-
     def names(text: str) -> set[str]:
         words = _WORD.findall(text)[1:]
         return {stem(w.casefold()) for w in words
                 if w[0].isupper() and w.casefold() not in _TOLD_APART}
-    return bool(names(a) - stems(b) or names(b) - stems(a))
+    return bool(names(a) - _stems(b) or names(b) - _stems(a))
 
 
 # a run of capitalised words: a name ("Hillary Clinton", "Nevada", "Mrs. Clinton")
@@ -420,10 +417,12 @@ def _other_actors(a: str, b: str) -> bool:
     said" and "Senator Bernie Sanders said"; "Clinton won Nevada" and "Hillary
     Clinton won Nevada on Saturday" of one ("Mrs. Clinton" too). Surnames alone
     ("Clinton won" / "Sanders won") are not told apart."""
-    def stems(text: str) -> set[str]:
-        return {stem(w.casefold()) for w in _WORD.findall(text)}
+    return bool(_name_heads(a) - _stems(b)) and bool(_name_heads(b) - _stems(a))
 
-    return bool(_name_heads(a) - stems(b)) and bool(_name_heads(b) - stems(a))
+
+def _stems(text: str) -> set[str]:
+    """The stems of every word of a text."""
+    return {stem(w.casefold()) for w in _WORD.findall(text)}
 
 
 def _negates_shared(x: Comparable, y: Comparable, ty: frozenset[str]) -> bool:
