@@ -44,7 +44,7 @@ report dated after the citing one, one document's two sources with one root).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import sqlite_utils
 
@@ -203,18 +203,21 @@ def with_corpus_flags(cs: Sequence[Claim], facts: dict[str, Corroboration]) -> l
     return out
 
 
-def graded(db: sqlite_utils.Database, cs: Sequence[Claim],
-           facts: dict[str, Corroboration]) -> list[Claim]:
+def graded(db: sqlite_utils.Database, cs: Sequence[Claim], facts: dict[str, Corroboration],
+           entities: Mapping[str, tuple[str, str]] | None = None) -> list[Claim]:
     """`cs` (corpus flags added) with their Admiralty grades. The grades log is read
-    now, for these claims only: another origin's grade can change at any time."""
+    now, for these claims only: another origin's grade can change at any time.
+    `entities`: source_entities(db, cs), where the caller has it already."""
     if not cs:
         return []
-    named = {cid: name for cid, (_, name) in source_entities(db, list(cs)).items()}
+    found = source_entities(db, list(cs)) if entities is None else entities
+    named = {cid: name for cid, (_, name) in found.items()}
     return grade_claims(cs, facts, reliability(db), named)
 
 
-def grade(db: sqlite_utils.Database, cs: Sequence[Claim]) -> list[Claim]:
+def grade(db: sqlite_utils.Database, cs: Sequence[Claim],
+          entities: Mapping[str, tuple[str, str]] | None = None) -> list[Claim]:
     """Copies of `cs` with corpus flags and the Admiralty grade (credibility.py), from
     the stored index: nothing is compared across the corpus, and only `cs` is read."""
     facts = corroboration(db, cs)
-    return graded(db, with_corpus_flags(cs, facts), facts)
+    return graded(db, with_corpus_flags(cs, facts), facts, entities)

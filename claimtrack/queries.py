@@ -78,10 +78,16 @@ def _select(db: sqlite_utils.Database, cs: Iterable[Claim],
 CHUNK = 2000
 
 
-def graded_chunks(db: sqlite_utils.Database, author: bool = False) -> Iterator[list[Claim]]:
+def graded_chunks(db: sqlite_utils.Database, author: bool = False) -> Iterator[
+        tuple[list[Claim], dict[str, tuple[str, str]] | None]]:
     """Every claim with static and corpus flags and its grade, in listing order, a
-    list per CHUNK claims."""
-    return _graded_steps(db, stored(db, author), None, 0)
+    list per CHUNK claims, each with the entities of its claims' sources as the stored
+    components name them (readback.component_names: None where they cannot, and the
+    grades then named them from the entity graph of that chunk)."""
+    it = iter(stored(db, author))
+    while step := list(itertools.islice(it, CHUNK)):
+        named = readback.component_names(db, step)
+        yield corpusflags.grade(db, step, named), named
 
 
 def flagged_claims(db: sqlite_utils.Database, author: bool = False) -> list[Claim]:

@@ -76,8 +76,8 @@ def corpus_sources(db: sqlite_utils.Database) -> list[SourceRow]:
     the entities of one chunk would not group with another's."""
     if readback.components_usable(db):
         try:
-            return source_rows(db, ((cs, _stored_entities(db, cs))
-                                    for cs in queries.graded_chunks(db)), True)
+            return source_rows(db, (_named(cs, named) for cs, named in queries.graded_chunks(db)),
+                               True)
         except _Unnamed:
             pass
     found = queries.claims(db)
@@ -88,12 +88,11 @@ class _Unnamed(Exception):
     """A chunk's sources could not be named from the stored components."""
 
 
-def _stored_entities(db: sqlite_utils.Database,
-                     cs: list[Claim]) -> dict[str, tuple[str, str]]:
-    named = readback.component_names(db, cs)
+def _named(cs: list[Claim], named: dict[str, tuple[str, str]] | None
+           ) -> tuple[list[Claim], dict[str, tuple[str, str]]]:
     if named is None:
         raise _Unnamed
-    return named
+    return cs, named
 
 
 def source_rows(

@@ -93,9 +93,9 @@ def test_sources_read_a_chunk_at_a_time_list_what_all_claims_at_once_do(db, monk
     real = queries.graded_chunks
 
     def counted(*args, **kwargs):
-        for cs in real(*args, **kwargs):
+        for cs, named in real(*args, **kwargs):
             seen.append(len(cs))
-            yield cs
+            yield cs, named
 
     monkeypatch.setattr(queries, "graded_chunks", counted)
     rows = _fresh(db, api.sources)

@@ -521,7 +521,6 @@ def _stemmed_words(text: str) -> frozenset[str]:
                      if w not in _SIGN_WORDS and w not in _TOLD_APART and not w[0].isdigit())
 
 
-
 def min_tokens(text: str) -> int:
     """The fewest core tokens a unit of `text` needs to relate: one fewer when it
     states a number or a date, which the core tokens leave out."""

@@ -402,8 +402,9 @@ def corpus_entities(db: sqlite_utils.Database) -> list[Entity]:
     its nodes dropped: memory holds a batch and the records, not the whole graph.
     Where the components cannot stand for the entities (readback.components_usable:
     a user's merge or split, an old database), the whole graph is built."""
+    # usable components imply the node table and every document's facts: a node closure
     sizes = readback.component_sizes(db) if readback.components_usable(db) else None
-    if not sizes or sizes[0][0] is None or not isinstance(_closure(db), _NodeClosure):
+    if not sizes or sizes[0][0] is None:
         return build(db).entities()
     found: list[tuple[tuple, Entity]] = []
     batch: list[str] = []

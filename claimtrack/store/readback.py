@@ -364,7 +364,7 @@ def component_sizes(db: sqlite_utils.Database) -> list[tuple[str | None, int]]:
 
 def component_nodes(db: sqlite_utils.Database, key: str | None = None,
                     nodes: Sequence[tuple[str, int]] = (),
-                    comps: Iterable[str] = ()) -> list[tuple[str, str, str]]:
+                    comps: Sequence[str] = ()) -> list[tuple[str, str, str]]:
     """(doc id, added, node JSON) of every node in the components of a name key's
     nodes, of the nodes (doc id, seq) given, or of the components `comps`
     (components_usable first)."""
@@ -375,13 +375,13 @@ def component_nodes(db: sqlite_utils.Database, key: str | None = None,
             sql + "(SELECT comp FROM entity_nodes WHERE key = ?)", (key,)))
     if comps:
         return list(rows_in(db.conn, sql + "({keys})", comps))
-    comps = set()
+    of_nodes: set[str] = set()
     for doc_id, seq in nodes:
         row = db.conn.execute("SELECT comp FROM entity_nodes WHERE doc_id = ? AND seq = ?",
                               (doc_id, seq)).fetchone()
         if row is not None:
-            comps.add(row[0])
-    return list(rows_in(db.conn, sql + "({keys})", comps))
+            of_nodes.add(row[0])
+    return list(rows_in(db.conn, sql + "({keys})", of_nodes))
 
 
 def component_names(db: sqlite_utils.Database,
