@@ -15,9 +15,10 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from claimtrack.corpus import neardup
-from claimtrack.corpus.index import BOUND_SLACK, SCALE, heads, scaled, size_bounds
+from claimtrack.corpus.index import BOUND_SLACK, SCALE, Heads, heads, scaled, size_bounds
 from claimtrack.corpus.origins import Appearance, trace
 from claimtrack.corpus.relate import (
     CLOSE,
@@ -92,11 +93,21 @@ def claim_units(c: ms.ClaimRow, span: tuple[int, int], text: str) -> list[ms.Uni
     return out
 
 
+@dataclass(frozen=True)
+class Indexed:
+    """A document's claims as index_claims stored them: each claim's units, and the
+    heads of each unit that can relate to anything (what match_claims probes with)."""
+
+    units: dict[str, list[ms.UnitRow]]
+    heads: dict[tuple[str, int], Heads]
+
+
 def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow],
-                 text: str) -> dict[str, list[ms.UnitRow]]:
+                 text: str) -> Indexed:
     """Store each claim's units and index them under their tokens (index.py)."""
     spans = ms.content_spans(conn, doc_id)
     found: dict[str, list[ms.UnitRow]] = {}
+    probes: dict[tuple[str, int], Heads] = {}
     rows: list[ms.IndexRow] = []
     for c in claims:
         found[c.id] = us = claim_units(c, spans[c.id], text)
@@ -105,29 +116,31 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
             h = heads(toks, least=min_tokens(unit_comparable_of(c, u, text).text))
             if h is None:
                 continue  # it can relate to nothing
+            probes[c.id, u.unit] = h
             first = set(h.heads)
             rows.extend(ms.IndexRow(t, c.id, u.unit, len(toks), scaled(weight(t)),
                                     scaled(h.mass), scaled(h.rest), t in first)
                         for t in toks)
     ms.put_units(conn, [u for us in found.values() for u in us], rows)
-    return found
+    return Indexed(found, probes)
 
 
 _RANK = {"contradicts": 0, "same": 1, "more_specific": 2, "related": 3}
 
 
 def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow],
-                 mine: dict[str, list[ms.UnitRow]], text: str) -> None:
+                 indexed: Indexed, text: str) -> None:
     """Match a document's claims, unit by unit, against the units of every other
     stored document. Each claim pair keeps every unit pair that aligns or contradicts
     (match_units, what diff shows) and its best unit pair as the claim-level match."""
+    mine = indexed.units
     probes = []
     for c in claims:
         for u in mine.get(c.id, []):
-            toks = u.terms.split()
-            h = heads(toks, least=min_tokens(unit_comparable_of(c, u, text).text))
+            h = indexed.heads.get((c.id, u.unit))
             if h is None:
                 continue
+            toks = u.terms.split()
             lo, hi = size_bounds(len(toks))
             found = ms.unit_candidates(conn, h.heads, toks, lo, hi, other_than=doc_id,
                                        mass=h.mass, bound=h.bound, close=CLOSE,
