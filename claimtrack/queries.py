@@ -90,13 +90,6 @@ def graded_chunks(db: sqlite_utils.Database, author: bool = False) -> Iterator[
         yield corpusflags.grade(db, step, named), named
 
 
-def flagged_claims(db: sqlite_utils.Database, author: bool = False) -> list[Claim]:
-    """Every claim of the database with static and corpus flags and its Admiralty
-    grade (credibility.py), in load order. Costs the whole corpus: listings page
-    through `claims` instead."""
-    return corpusflags.grade(db, read(db, author=author))
-
-
 def claims(
     db: sqlite_utils.Database,
     doc: str | None = None,
