@@ -27,7 +27,7 @@ from claimtrack.entities.graph import EntityGraph
 from claimtrack.models import Alias, Claim, Decision, Entity
 from claimtrack.store import documents as store
 from claimtrack.store import readback
-from claimtrack.store.db import state
+from claimtrack.store.db import StateCache, per_state
 from claimtrack.store.decisions import load_decisions
 from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.names import canonical_name, name_key
@@ -44,19 +44,12 @@ def _order(n: Node, added: str) -> tuple:
 # Graphs of a database state, per open database: one read asks for them more than
 # once (`show` and `sources` through the matcher and through source_entities; the
 # report per document). Keyed by what was asked: None for the whole graph.
-_GRAPHS: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple[int, int], dict]] = (
-    weakref.WeakKeyDictionary()
-)
+_GRAPHS: StateCache = weakref.WeakKeyDictionary()
 
 
 def _cached(db: sqlite_utils.Database) -> dict:
-    """This database state's graphs (store.db.state)."""
-    stamp = state(db)
-    hit = _GRAPHS.get(db)
-    if hit is None or hit[0] != stamp:
-        hit = (stamp, {})
-        _GRAPHS[db] = hit
-    return hit[1]
+    """This database state's graphs (store.db.per_state)."""
+    return per_state(db, _GRAPHS)
 
 
 def build(db: sqlite_utils.Database, extra: Sequence[Decision] = ()) -> EntityGraph:

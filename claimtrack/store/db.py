@@ -11,6 +11,7 @@ import os
 import sqlite3
 import time
 import urllib.parse
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +40,21 @@ def state(db: sqlite_utils.Database) -> tuple[int, int]:
     is good while it stays the same)."""
     conn = db.conn
     return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+
+# What reads keep per open database while its state (above) stays the same: one read
+# asks for the same graphs and names more than once. Each caller has its own registry.
+StateCache = weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[tuple[int, int], dict]]
+
+
+def per_state(db: sqlite_utils.Database, registry: StateCache) -> dict:
+    """The dict `registry` keeps for this database's current state: an empty one once
+    the state has moved."""
+    stamp = state(db)
+    hit = registry.get(db)
+    if hit is None or hit[0] != stamp:
+        hit = registry[db] = (stamp, {})
+    return hit[1]
 
 
 def busy_timeout() -> float:

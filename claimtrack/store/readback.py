@@ -29,7 +29,7 @@ import sqlite_utils
 from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.models import Alias, Claim, Mention, Span
 from claimtrack.store import documents as store
-from claimtrack.store.db import state
+from claimtrack.store.db import StateCache, per_state
 from claimtrack.store.entitystore import best_name
 from claimtrack.store.inlist import rows_in
 from claimtrack.store.rows import SkippedRecord, convert, dict_rows, skip  # noqa: F401 - re-exported
@@ -421,31 +421,26 @@ def claim_components(db: sqlite_utils.Database,
     return comp_of
 
 
-# comp -> its entity's name, per open database and state (store.db.state): a read that
-# names the sources of the whole corpus a chunk of claims at a time asks for the same
-# large components (the most quoted people) in every chunk
-_NAMES: weakref.WeakKeyDictionary[sqlite_utils.Database,
-                                  tuple[tuple[int, int], dict[str, str], list[bool]]] = (
-    weakref.WeakKeyDictionary())
+# comp -> its entity's name, per open database and state: a read that names the sources
+# of the whole corpus a chunk of claims at a time asks for the same large components
+# (the most quoted people) in every chunk
+_NAMES: StateCache = weakref.WeakKeyDictionary()
 
 
 def component_best_names(db: sqlite_utils.Database, comps: set[str]) -> dict[str, str]:
     """comp -> the name EntityGraph gives that entity (entitystore.best_name of its
     keys' aggregated rows)."""
-    stamp = state(db)
-    hit = _NAMES.get(db)
-    if hit is None or hit[0] != stamp:
-        hit = _NAMES[db] = (stamp, {}, [False])
-    names, whole = hit[1], hit[2]
+    kept = per_state(db, _NAMES)
+    names: dict[str, str] = kept.setdefault("names", {})
     missing = comps - names.keys()
-    if len(missing) > 200 and not whole[0]:
+    if len(missing) > 200 and not kept.get("whole"):
         # most of the corpus: one pass over every node names every component, a
         # component's rows at a time
         rows = db.conn.execute("SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
                                "WHERE comp IS NOT NULL GROUP BY comp, key ORDER BY comp")
         for comp, group in itertools.groupby(rows, key=operator.itemgetter(0)):
             names[comp] = best_name([tuple(row[1:]) for row in group])
-        whole[0] = True
+        kept["whole"] = True
     elif missing:
         keys: dict[str, list] = {}
         for comp, *row in rows_in(db.conn, "SELECT comp, words, sum(weight), max(rank) "
