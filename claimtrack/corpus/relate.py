@@ -417,12 +417,17 @@ def _other_actors(a: str, b: str) -> bool:
     said" and "Senator Bernie Sanders said"; "Clinton won Nevada" and "Hillary
     Clinton won Nevada on Saturday" of one ("Mrs. Clinton" too). Surnames alone
     ("Clinton won" / "Sanders won") are not told apart."""
-    return bool(_name_heads(a) - _stems(b)) and bool(_name_heads(b) - _stems(a))
+    heads_a = _name_heads(a)
+    if not heads_a:
+        return False
+    heads_b = _name_heads(b)
+    return bool(heads_b) and bool(heads_a - _stems(b)) and bool(heads_b - _stems(a))
 
 
-def _stems(text: str) -> set[str]:
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
+def _stems(text: str) -> frozenset[str]:
     """The stems of every word of a text."""
-    return {stem(w.casefold()) for w in _WORD.findall(text)}
+    return frozenset(stem(w.casefold()) for w in _WORD.findall(text))
 
 
 def _negates_shared(x: Comparable, y: Comparable, ty: frozenset[str]) -> bool:
