@@ -169,6 +169,13 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
             )
 
 
+def _database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """sqlite-utils' wrapper without its plugins: loading them scans every installed
+    distribution's entry points (~30 ms on each command), and a plugin would add its
+    SQL functions to our connection; claimtrack uses none."""
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
 def _use_wal(conn: sqlite3.Connection, path: Path) -> None:
     """Switch to WAL once (it persists in the file). NORMAL sync is safe with
     WAL: a crash or SIGKILL loses no committed transaction, only power loss
@@ -218,7 +225,7 @@ def _open_readonly(path: Path) -> sqlite_utils.Database:
     except BaseException:
         conn.close()
         raise
-    return sqlite_utils.Database(conn)
+    return _database(conn)
 
 
 def open_db(path: str | Path, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
@@ -248,7 +255,7 @@ def open_db(path: str | Path, create: bool = True, readonly: bool = False) -> sq
         _check_ours(conn, path)
         _use_wal(conn, path)
         migrate(conn, begin=lambda c: begin_immediate(c, path))
-        return sqlite_utils.Database(conn)
+        return _database(conn)
     except DatabaseError:
         if conn is not None:
             conn.close()
