@@ -596,3 +596,33 @@ def test_a_quotation_both_print_whole_aligns_sentence_by_sentence(tmp_path):
     mirrored = diff_json(db, b, a)
     assert [(p["a"]["content"], p["b"]["content"]) for p in mirrored["aligned"]] == [
         (p["b"]["content"], p["a"]["content"]) for p in d["aligned"]]
+
+
+def test_one_sentence_told_the_same_whole_stores_one_unit_pair(tmp_path):
+    """Two accounts print the same one-sentence quotation, clauses and all: `diff`
+    aligns the wholes (their parts would overlap what is aligned), so the parts are
+    neither decided nor stored: one unit pair, the wholes' (there were 19)."""
+    quote = ('"The hospital will close in June; the nurses will move to the county clinic, '
+             'but the doctors will stay," Mayor Tom Harlan')
+    (tmp_path / "a.txt").write_text(
+        f"Hospital to close\n\nGREENFIELD — {quote} said.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        f"Valley loses its hospital\n\n{quote} told reporters on Tuesday.\n", encoding="utf-8")
+    db = tmp_path / "one.db"
+    assert run_cli("add", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), db=db).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        texts = dict(conn.execute("SELECT id, text FROM documents"))
+        parts = conn.execute("SELECT count(*) FROM claim_units WHERE unit > 0").fetchone()[0]
+        rows = conn.execute("SELECT a, b, a_start, a_end, b_start, b_end, relation "
+                            "FROM match_units").fetchall()
+        wholes = {r[0]: (r[1], r[2]) for r in conn.execute(
+            "SELECT id, content_start, content_end FROM claims")}
+    assert parts >= 8  # each quotation's clauses could align on their own
+    assert len(rows) == 1
+    ((a, b, a_start, a_end, b_start, b_end, relation),) = rows
+    assert relation == "same" and wholes[a] == (a_start, a_end) and wholes[b] == (b_start, b_end)
+    a_doc, b_doc = sorted(texts, key=lambda i: "GREENFIELD" not in texts[i])
+    d = diff_json(db, a_doc, b_doc)
+    _check_pairs(d, texts)
+    assert [(p["relation"], p["whole_a"], p["whole_b"]) for p in d["aligned"]] == [
+        ("same", None, None)]
