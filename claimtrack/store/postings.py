@@ -170,10 +170,12 @@ def candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[
     cache = current(conn)
     if mine != cache.doc:
         cache.doc, cache.docs = mine, cache.docs + 1
-    # a head's whole list; another token's head rows, or its whole list if held
-    needed = {(t, True) for t in heads}
-    needed |= {(t, (t, True) in needed or (t, True) in cache.lists) for t in tokens}
-    missing = sorted(k for k in needed if k not in cache.lists)
+    # a head's whole list; another token's head rows alone, or its whole list if held
+    wanted = {t: True for t in heads}
+    for t in tokens:
+        wanted.setdefault(t, (t, True) in cache.lists)
+    needed = sorted(wanted.items())
+    missing = [k for k in needed if k not in cache.lists]
     if missing:
         if cache.docs < LOAD_FROM:
             return None
@@ -184,17 +186,17 @@ def candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[
             return None
     import numpy as np
 
-    lists = {k: cache.postings(k) for k in sorted(needed)}
+    lists = {t: cache.postings((t, whole)) for t, whole in needed}
     found: set[int] = set()
     if heads:  # as the lighter: its heads against every token of units at least as heavy
-        a = np.concatenate([lists[t, True] for t in heads])
+        a = np.concatenate([lists[t] for t in heads])
         a = a[(a[:, MASS] >= m - s) & (a[:, SIZE] >= lo) & (a[:, SIZE] <= hi)]
         if len(a):
             keys, inv = np.unique(a[:, KEY], return_inverse=True)
             sums = np.bincount(inv, weights=a[:, WEIGHT])
             found.update(keys[sums >= bound].tolist())
     if tokens:  # as the heavier: its tokens against the heads of units at most as heavy
-        a = np.concatenate([lists[k] for k in sorted(needed) if k[0] in set(tokens)])
+        a = np.concatenate([lists[t] for t in tokens])
         a = a[(a[:, HEAD] == 1) & (a[:, MASS] <= m + s) & (a[:, SIZE] >= lo)
               & (a[:, SIZE] <= hi)]
         if len(a):
