@@ -184,6 +184,24 @@ def test_workers_of_a_killed_parent_exit() -> None:
         while time.monotonic() < deadline and any(_alive(k) for k in kids):
             time.sleep(0.1)
         assert not [k for k in kids if _alive(k)], "workers outlived their killed parent"
+        # a worker that finished its batch after the parent died says nothing
+        assert proc.stderr is not None and "Traceback" not in proc.stderr.read().decode()
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_a_worker_whose_parent_is_gone_returns_quietly() -> None:
+    """The parent sent a batch and died (its end of the pipe closed) while the worker
+    parsed it: the answer cannot be sent, and the worker ends without a traceback
+    (it wrote one per worker on the terminal of a killed `add --jobs 2`)."""
+    ctx = workers._context()
+    parent, child = ctx.Pipe()
+    other, _ = ctx.Pipe()
+    parent.send((0, ["a text"]))
+    parent.close()
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        workers._serve(child, other, lambda batch: [len(t) for t in batch])
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -57,10 +57,22 @@ def _serve(conn: Connection, inherited: Connection, fn: Callable[[Batch], Result
         if job is None:
             return
         seq, batch = job
+        answer: tuple[int, Results | None, str | None]
         try:
-            conn.send((seq, fn(batch), None))
+            answer = (seq, fn(batch), None)
         except Exception as e:  # fn catches per text; this is a last resort
-            conn.send((seq, None, f"{type(e).__name__}: {e}".splitlines()[0]))
+            answer = (seq, None, _line(e))
+        try:
+            conn.send(answer)
+        except OSError:  # the parent died (a kill) while this batch was parsed: nobody
+            return       # is there to answer, and a traceback would land on its terminal
+        except Exception as e:  # an answer that cannot be sent (pickled)
+            with contextlib.suppress(OSError):
+                conn.send((seq, None, _line(e)))
+
+
+def _line(e: Exception) -> str:
+    return f"{type(e).__name__}: {e}".splitlines()[0]
 
 
 def death(exitcode: int | None) -> str:
