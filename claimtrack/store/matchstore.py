@@ -266,9 +266,10 @@ def edges_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, st
     """(a, b, relation) of the matches touching any of `ids` that shape clusters or
     their stats: `related` pairs do neither, and on a large corpus they are most rows."""
     return sorted(set(rows_in(
-        conn, "SELECT a, b, relation FROM matches WHERE a IN ({keys}) AND relation != 'related' "
-        "UNION SELECT a, b, relation FROM matches WHERE b IN ({keys}) "
-        "AND relation != 'related'", ids)))
+        conn, "SELECT a, b, relation FROM matches INDEXED BY matches_edges_a "
+        "WHERE a IN ({keys}) AND relation != 'related' "
+        "UNION SELECT a, b, relation FROM matches INDEXED BY matches_edges_b "
+        "WHERE b IN ({keys}) AND relation != 'related'", ids)))
 
 
 def matches_between(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> list[MatchRow]:
