@@ -50,6 +50,9 @@ class Column:
     max_width: int | None = None
     justify: Justify = "left"
     shorten: int | None = None
+    # the table leaves the column out on a terminal narrower than this (CSV and JSON
+    # keep it): squeezed below its fixed-width neighbours it would print empty
+    wider_than: int | None = None
 
 
 def flatten(value: Any) -> str:
@@ -109,6 +112,13 @@ def _emit_table(
         what = f"{title}: " if title else ""
         make_console(stderr=True).print(Text(f"{what}(no rows)", style="dim"))
         return
+    console = make_console(out)
+    left = [c.header for c in columns if c.wider_than is not None and console.width <= c.wider_than]
+    if left:  # on stderr, as all talk: stdout stays the table
+        make_console(stderr=True).print(Text(
+            f"left out at {console.width} columns: {', '.join(left)} "
+            "(a wider terminal, --csv or --json show them)", style="dim"))
+        columns = [c for c in columns if c.header not in left]
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in columns:
         table.add_column(
@@ -133,7 +143,7 @@ def _emit_table(
             # and no control character of a document reaches the terminal (escape.py).
             cells.append(Text(for_terminal(cell)))
         table.add_row(*cells)
-    make_console(out).print(table)
+    console.print(table)
 
 
 def _emit_csv(rows: Iterable[BaseModel], columns: Sequence[Column], out: TextIO) -> None:

@@ -262,16 +262,19 @@ TIMELINE_COLUMNS = (
 )
 
 # The terminal has less room: the claim id goes under its content, the cluster
-# (one per --claim; the grouping shows it for --entity) is left to CSV and JSON.
+# (one per --claim; the grouping shows it for --entity) is left to CSV and JSON. Widths
+# are maxima, so a narrow terminal folds every column (fixed widths left the others
+# none: an 80-column terminal printed the source empty); under 120 columns stance and
+# origin are left out, to keep the source readable.
 TIMELINE_TABLE = (
     Column("date", lambda a: a.date, width=10),  # an ISO date is never folded
-    Column("document", _document_cell, width=14),
+    Column("document", _document_cell, max_width=14),
     Column("source", source_cell, max_width=20),
-    Column("stance", lambda a: stance_cell(a.claim), max_width=10),
-    Column("relation", lambda a: a.relation, width=13),
-    Column("origin", lambda a: origin_cell(a, short=True), max_width=18),
+    Column("stance", lambda a: stance_cell(a.claim), max_width=10, wider_than=119),
+    Column("relation", lambda a: a.relation, max_width=13),
+    Column("origin", lambda a: origin_cell(a, short=True), max_width=18, wider_than=119),
     Column("content", lambda a: f"{shorten(a.claim.content.text, 90)}\n{a.claim.id}",
-           width=34),
+           max_width=34),
 )
 
 

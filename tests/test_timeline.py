@@ -92,6 +92,28 @@ def test_table_and_csv(story, monkeypatch):
         r["claim"] for r in rows]
 
 
+def test_a_narrow_terminal_keeps_the_source(story, monkeypatch):
+    """At 80 columns the table's fixed widths left the source, stance and origin columns
+    no room (they printed empty): the source is kept, folded; stance and origin are left
+    out, and stderr says so; a wide terminal shows all seven."""
+    db, ids = story
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = run_cli("timeline", "--claim", the_rewrites_claim(ids), db=db)
+    assert narrow.exit_code == 0, narrow.stderr
+    header = next(line for line in narrow.stdout.splitlines() if "date" in line)
+    assert [h.strip() for h in header.strip("┃ ").split("┃")] == [
+        "date", "document", "source", "relation", "content"]
+    assert "Ruiz" in narrow.stdout  # the denier (Mark Ruiz), on the last row
+    assert "left out at 80 columns: stance, origin" in narrow.stderr
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+    monkeypatch.setenv("COLUMNS", "160")
+    wide = run_cli("timeline", "--claim", the_rewrites_claim(ids), db=db)
+    header = next(line for line in wide.stdout.splitlines() if "date" in line)
+    assert [h.strip() for h in header.strip("┃ ").split("┃")] == [
+        "date", "document", "source", "stance", "relation", "origin", "content"]
+    assert "denies" in wide.stdout and "left out" not in wide.stderr
+
+
 def test_entity_timeline_groups_by_cluster(story):
     db, ids = story
     rows = timeline_json(db, "--entity", "Harlan")
