@@ -47,7 +47,7 @@ from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
 from claimtrack.store.matchstore import MatchRow, UnitMatchRow
 from claimtrack.text.names import normalise_name
-from claimtrack.text.units import sentence_units
+from claimtrack.text.units import one_sentence, sentence_units
 
 # Entity types worth comparing; dates and numbers would swamp the list.
 _SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -231,10 +231,10 @@ def _by_sentence(oriented: list[tuple], whole: Mapping[str, tuple[int, int]]) ->
         if not (u.relation == "same" and whole.get(x.id) == sx and whole.get(y.id) == sy):
             out.append(t)
             continue
-        sent_x, sent_y = _sentence_spans(x), _sentence_spans(y)
-        if len(sent_x) < 2 and len(sent_y) < 2:
+        if one_sentence(x.content.text) and one_sentence(y.content.text):
             out.append(t)
             continue
+        sent_x, sent_y = _sentence_spans(x), _sentence_spans(y)
         parts, used_x, used_y = [], set(), set()
         for v in oriented:
             if (v[1].id, v[2].id) != (x.id, y.id) or v[0].relation != "same":

@@ -39,7 +39,7 @@ from claimtrack.similarity import normalise_name
 from claimtrack.store import matchstore as ms
 from claimtrack.store.entitystore import rebuild_entity_components
 from claimtrack.text.compare import compared_text
-from claimtrack.text.units import proposition_units, sentence_units, units
+from claimtrack.text.units import one_sentence, proposition_units, units
 from claimtrack.zones.outlets import outlet_key
 
 CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one cluster
@@ -246,7 +246,7 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
 
 def _one_sentence(text: str | None, u: ms.UnitRow) -> bool:
     """Whether a whole content (unit 0) is one sentence, as diff reads it."""
-    return text is not None and len(sentence_units(text[u.start:u.end])) < 2
+    return text is not None and one_sentence(text[u.start:u.end])
 
 
 def claim_relation(found: Sequence[tuple[Relation, ms.UnitRow, ms.UnitRow]]) -> Relation:

@@ -106,6 +106,13 @@ def _clauses(text: str, sent: Unit) -> list[Unit]:
             if u is not None]
 
 
+def one_sentence(text: str) -> bool:
+    """Whether a content reads as one sentence (at most one sentence unit). diff aligns
+    two such contents told the same as wholes, never sentence by sentence, so matching
+    (corpus/update.match_claims) need not decide their parts: both ask this."""
+    return len(sentence_units(text)) < 2
+
+
 def sentence_units(text: str) -> list[Unit]:
     """The units of a content that are whole sentences (the whole content when it is
     one sentence), as `units` finds them."""
