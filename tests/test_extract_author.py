@@ -81,6 +81,16 @@ def test_sentence_carrying_a_said_attribution_is_not_the_authors():
         "Engineers found deep cracks in two of the three main supports last spring"]
 
 
+def test_a_one_sentence_paragraph_full_of_names_is_no_heading():
+    # capitalised names made it "Title Case" and it was dropped as a heading: the
+    # lede of a story about four politicians then had nothing to match elsewhere
+    named = ("Republican presidential nominee Donald Trump on Friday visited House "
+             "Speaker Paul Ryan, Senator John McCain and Senator Kelly Ayotte in "
+             "Green Bay, Wisconsin.")
+    text = _article(named, "What Happens To The Ferry Service Next Year Is Unclear.")
+    assert _texts(text) == [named.rstrip(".")]
+
+
 def test_questions_headings_boilerplate_and_captions_are_not_statements():
     text = _article(
         "Who will pay for the new bridge that the council wants to build?",

@@ -220,8 +220,12 @@ def _furniture(para: str, sent: str) -> bool:
 
 
 def _title_case(s: SpacySpan) -> bool:
-    """Most longer words capitalised: a heading, not a sentence."""
-    words = [t.text for t in s if t.is_alpha and len(t.text) > 3]
+    """Most longer words capitalised: a heading, not a sentence. Words inside named
+    entities do not count: a name is capitalised in any sentence, and a one-sentence
+    lede naming four people ("Republican presidential nominee Donald Trump on
+    Friday endorsed the re-election of House Speaker Paul Ryan (R-Wis.), Sen. John
+    McCain ...") is no heading; a heading capitalises its other words too."""
+    words = [t.text for t in s if t.is_alpha and len(t.text) > 3 and not t.ent_type]
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
