@@ -488,6 +488,29 @@ def test_not_mentioning_is_shown_against_mentioning(tmp_path):
     assert "polarity: not said vs asserted" in md
 
 
+def test_an_endorsement_not_yet_made_contradicts_the_endorsement(tmp_path):
+    """A cue whose content is its object is compared with its source and cue: "has yet
+    to endorse Ryan's re-election bid" against a headline "Finally Endorses ... Ryan"."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Donald Trump Finally Endorses House Speaker Paul Ryan\n\nThe crowd in "
+                 "Green Bay cheered for a long time on Friday night.\n", encoding="utf-8")
+    b.write_text("Pence Backs Ryan With Trump's Blessing\n\nWhile Republican presidential "
+                 "nominee Donald Trump has yet to endorse House Speaker Paul Ryan’s "
+                 "re-election bid, his running mate has.\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert run_cli("add", str(a), str(b), db=db).exit_code == 0
+    d = diff_json(db, "a", "b")
+    (p,) = d["contradictions"]
+    assert p["a"]["content"]["text"] == "Donald Trump Finally Endorses House Speaker Paul Ryan"
+    # what was compared: the clause from the source's name to the object
+    assert p["b"]["content"]["text"] == ("Donald Trump has yet to endorse House Speaker "
+                                         "Paul Ryan’s")
+    assert p["b"]["cue_lemma"] == "endorse" and p["whole_b"]["text"] == "House Speaker Paul Ryan’s"
+    assert {"aspect": "polarity", "a": "asserted", "b": "negated"} in p["differences"]
+    texts = dict(sqlite3.connect(db).execute("SELECT id, text FROM documents"))
+    assert _check_pairs(d, texts) == 1
+
+
 def _check_pairs(d: dict, texts: dict[str, str]) -> int:
     """Every pair carries both claims (id, doc_id, content as offsets into the stored
     text); aligned pairs never use overlapping parts of one claim. Returns how many
@@ -501,9 +524,12 @@ def _check_pairs(d: dict, texts: dict[str, str]) -> int:
             span = c["content"]
             assert texts[c["doc_id"]][span["start"]:span["end"]] == span["text"]
             whole = p[f"whole_{side}"]
-            if whole is not None:  # a part: inside the claim's whole content
+            if whole is not None:  # a part: inside the claim's whole content, or for
+                # a content that is its cue's object, the clause from source to content
                 parts += 1
-                assert whole["start"] <= span["start"] < span["end"] <= whole["end"]
+                first = min([whole["start"]] + [c[k]["start"] for k in ("source", "cue")
+                                                if c.get(k)])
+                assert first <= span["start"] < span["end"] <= whole["end"]
                 assert (whole["start"], whole["end"]) != (span["start"], span["end"])
     for side in ("a", "b"):
         used: dict[str, list[tuple[int, int]]] = {}

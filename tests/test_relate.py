@@ -322,6 +322,24 @@ def test_names_alone_shared_are_no_proposition_to_deny():
     assert r is not None and r.name == "contradicts"
 
 
+def test_a_headlines_capitals_are_no_names():
+    """A headline capitalises its verb too ("Finally Endorses"): read as names, the two
+    shared "Endorses" as a name and nothing for one to deny of the other."""
+    headline = unit_comparable("Donald Trump Finally Endorses House Speaker Paul Ryan", False,
+                               False)
+    not_yet = unit_comparable("Donald Trump has yet to endorse House Speaker Paul Ryan’s",
+                              False, False)
+    r = relate(headline, not_yet)
+    assert r is not None and r.name == "contradicts"
+    assert r.differences == ("polarity: asserted vs negated",)
+    # in a sentence, the capitals are names: no predicate shared, nothing denied
+    r = relate(unit_comparable("Puerto Rico Governor Alejandro Garcia Padilla did not sign "
+                               "the debt deal", False, False),
+               unit_comparable("Puerto Rico Governor Alejandro Garcia Padilla met the Florida "
+                               "delegation", False, False))
+    assert r is None or r.name != "contradicts"
+
+
 def test_a_negation_cut_off_at_the_end_of_a_unit_bears_on_nothing_said():
     assert negated_words("their living costs were going up, their paychecks were not") == {""}
     a = unit_comparable("their living costs were going up, their paychecks were not", False,

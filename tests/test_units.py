@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimtrack.text.units import MAX_UNITS, MIN_WORDS, proposition_units, sentence_units, units
+from claimtrack.text.units import (
+    MAX_UNITS,
+    MIN_WORDS,
+    proposition_span,
+    proposition_units,
+    sentence_units,
+    units,
+)
 
 pytestmark = pytest.mark.model_free
 
@@ -50,6 +57,46 @@ def test_a_bare_name_is_no_unit_but_a_title_case_headline_is():
     assert units("Sen. Elizabeth Warren of Massachusetts") != []  # "of": not all capitalised
     headline = "Donald Trump Finally Endorses House Speaker Paul Ryan"
     assert parts(headline) == [headline]
+
+
+def _at(text: str, part: str) -> tuple[int, int]:
+    start = text.index(part)
+    return start, start + len(part)
+
+
+def test_an_object_or_infinitive_content_is_stated_with_its_source_and_cue():
+    text = ("While Republican presidential nominee Donald Trump has yet to endorse House "
+            "Speaker Paul Ryan’s re-election bid, Pence has.")
+    source, cue = _at(text, "Republican presidential nominee Donald Trump"), _at(text, "endorse")
+    content = _at(text, "House Speaker Paul Ryan’s")
+    got = proposition_span("verb_object", source, cue, content, text)
+    assert text[slice(*got)] == ("Republican presidential nominee Donald Trump has yet to "
+                                 "endorse House Speaker Paul Ryan’s")
+    # from the source's name on: the descriptor is one outlet's, not the proposition's
+    got = proposition_span("verb_object", source, cue, content, text, "Donald Trump")
+    assert text[slice(*got)] == "Donald Trump has yet to endorse House Speaker Paul Ryan’s"
+    # an infinitive content says nothing without its cue ("refused to")
+    text = "On Monday, Trump refused to endorse Ryan, in a tit-for-tat play on words."
+    got = proposition_span("verb_clause", _at(text, "Trump"), _at(text, "refused"),
+                           _at(text, "to endorse Ryan, in a tit-for-tat play on words"), text)
+    assert text[slice(*got)] == "Trump refused to endorse Ryan, in a tit-for-tat play on words"
+
+
+def test_a_clausal_content_or_a_distant_cue_keeps_the_content_alone():
+    text = "Trump said that he would endorse Ryan."
+    content = _at(text, "that he would endorse Ryan")
+    assert proposition_span("verb_clause", _at(text, "Trump"), _at(text, "said"), content,
+                            text) == content
+    # the source after its content, or a line away: the content alone
+    text = "Ryan's re-election bid, Trump endorsed on Friday."
+    content = _at(text, "Ryan's re-election bid")
+    assert proposition_span("verb_object", _at(text, "Trump"), _at(text, "endorsed"), content,
+                            text) == content
+    text = "Trump\n\nendorsed Ryan's re-election bid."
+    content = _at(text, "Ryan's re-election bid")
+    assert proposition_span("verb_object", _at(text, "Trump"), _at(text, "endorsed"), content,
+                            text) == content
+    assert proposition_span("verb_object", None, None, content, text) == content
 
 
 def test_short_contents_have_no_unit():

@@ -366,8 +366,10 @@ def _names_only(common: frozenset[str], a: str, b: str) -> bool:
     """Whether every token two texts share is a capitalised word in one of them: they
     share names ("Puerto Rico debt deal" / "Florida, along with Puerto Rico"), not a
     predicate, and there is no proposition for one to deny of the other."""
-    capital = {t for text in (a, b) for w in _WORD.findall(text) if w[0].isupper()
-               for t in tokens(w)}
+    # a headline capitalises its verbs too ("Donald Trump Finally Endorses House
+    # Speaker Paul Ryan"): its capitals say nothing of what is a name
+    capital = {t for text in (a, b) if not _title_case(text)
+               for w in _WORD.findall(text) if w[0].isupper() for t in tokens(w)}
     return bool(common) and common <= capital
 
 
@@ -388,6 +390,13 @@ TITLE_CASE = 0.8  # a text with this share of its words capitalised is a headlin
 
 
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others
+def _title_case(text: str) -> bool:
+    """Whether a text capitalises most of its words, function words aside: a headline's."""
+    words = [w for w in _WORD.findall(text) if w.casefold() not in STOPWORDS]
+    return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE * len(words) > 1
+
+
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def _name_heads(text: str) -> frozenset[str]:
     """The stem of the last word of each run of two or more capitalised words
     (stopwords, months and weekdays aside): the word a full name is known by ("Warren"
@@ -395,8 +404,7 @@ def _name_heads(text: str) -> frozenset[str]:
     alone is left out: it may open a sentence ("Although"), be an adjective
     ("Republican") or a surname told in full elsewhere. A title-case text (a headline)
     has none."""
-    words = [w for w in _WORD.findall(text) if w.casefold() not in STOPWORDS]
-    if words and sum(w[0].isupper() for w in words) >= TITLE_CASE * len(words) > 1:
+    if _title_case(text):
         return frozenset()
     heads = set()
     for m in _NAME_RUN.finditer(text):

@@ -39,7 +39,7 @@ from claimtrack.similarity import normalise_name
 from claimtrack.store import matchstore as ms
 from claimtrack.store.entitystore import rebuild_entity_components
 from claimtrack.text.compare import compared_text
-from claimtrack.text.units import one_sentence, proposition_units, units
+from claimtrack.text.units import one_sentence, proposition_span, proposition_units, units
 from claimtrack.zones.outlets import outlet_key
 
 CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one cluster
@@ -53,7 +53,10 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # parts of two one-sentence claims told the same whole (match_claims): a database
 # decided before keeps those rows, which no read shows (diff aligns the wholes), and
 # rebuilding a 3,000-document index for them would cost its user half an hour.
-DECISIONS = "2026-11-27.3"
+# .4: an object or infinitive content is stated from its source's name on
+# (text/units.proposition_span), and a headline's capitals are no names (relate.py):
+# both change what `diff` shows.
+DECISIONS = "2026-11-27.4"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
@@ -108,7 +111,8 @@ class Indexed:
 def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow],
                  text: str) -> Indexed:
     """Store each claim's units and index them under their tokens (index.py)."""
-    spans = ms.content_spans(conn, doc_id)
+    spans = {cid: proposition_span(x.rule, x.source, x.cue, x.content, text, x.source_entity)
+             for cid, x in ms.claim_spans(conn, doc_id).items()}
     found: dict[str, list[ms.UnitRow]] = {}
     probes: dict[tuple[str, int], Heads] = {}
     rows: list[ms.IndexRow] = []

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from spacy.pipeline import Lemmatizer
     from thinc.types import Ints2d
 
-_RULES_VERSION = "1.12.0"
+_RULES_VERSION = "1.13.0"
 # the lexicon's and the filter's versions are part of the names: editing
 # cues.json or retraining filter.json changes output
 RULES = f"claimtrack-rules/{_RULES_VERSION}+cues.{load_lexicon().version}"
@@ -387,9 +387,10 @@ def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = T
     # are matched across documents but are no attribution, so the attributions'
     # order, ids and relays stay what they were without them.
     attributions += author_statements(doc, attributions)
+    text = doc.text
     for a in attributions:
         a.stance = stance(doc, a)
-        a.compared = compared_of(a)
+        a.compared = compared_of(a, text)
     return Extraction(extractor=EXTRACTORS[extractor], attributions=attributions,
                       mentions=_mentions(doc))
 

@@ -21,7 +21,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from claimtrack.models import Attribution, Stance
+from claimtrack.models import Span as AttSpan
 from claimtrack.text.compare import compared_text
+from claimtrack.text.units import proposition_span
 
 # Cue lemmas whose subject asserts the opposite of the content.
 DENIAL_LEMMAS = frozenset({
@@ -113,8 +115,21 @@ def _propositional(head: Token) -> bool:
     return head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in CLAIM_NOUNS
 
 
-def compared_of(att: Attribution) -> str:
-    return compared_text(" ".join(p.text for p in att.content.pieces()))
+def compared_of(att: Attribution, text: str | None = None) -> str:
+    """The compared text of a claim: its content, but for a cue whose content is its
+    object, the clause from the source on (text/units.proposition_span; `text` is
+    the document's, None: the content alone)."""
+    content = " ".join(p.text for p in att.content.pieces())
+    if text is not None:
+        span = proposition_span(att.rule, _range(att.source), _range(att.cue),
+                                (att.content.start, att.content.end), text, att.source_entity)
+        if span[0] < att.content.start:
+            content = text[span[0]:att.content.start] + content
+    return compared_text(content)
+
+
+def _range(span: AttSpan | None) -> tuple[int, int] | None:
+    return None if span is None else (span.start, span.end)
 
 
 def stance(doc: Doc, att: Attribution) -> Stance:

@@ -71,10 +71,27 @@ class UnitRow:
     terms: str  # core tokens, space-separated
 
 
-def content_spans(conn: sqlite3.Connection, doc_id: str) -> dict[str, tuple[int, int]]:
-    """claim id -> (content_start, content_end) of a document's claims."""
-    return {r[0]: (r[1], r[2]) for r in conn.execute(
-        "SELECT id, content_start, content_end FROM claims WHERE doc_id = ?", (doc_id,))}
+@dataclass(frozen=True)
+class ClaimSpans:
+    """Where a stored claim's parts lie in its document's text (None: no such part)."""
+
+    rule: str | None
+    source: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    content: tuple[int, int]
+    source_entity: str | None
+
+
+def _pair(start: int | None, end: int | None) -> tuple[int, int] | None:
+    return None if start is None or end is None else (start, end)
+
+
+def claim_spans(conn: sqlite3.Connection, doc_id: str) -> dict[str, ClaimSpans]:
+    """claim id -> the rule, spans and source entity of each of a document's claims."""
+    return {r[0]: ClaimSpans(r[1], _pair(r[2], r[3]), _pair(r[4], r[5]), (r[6], r[7]), r[8])
+            for r in conn.execute(
+                "SELECT id, rule, source_start, source_end, cue_start, cue_end, content_start, "
+                "content_end, source_entity FROM claims WHERE doc_id = ?", (doc_id,))}
 
 
 @dataclass(frozen=True)

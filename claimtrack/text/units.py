@@ -153,3 +153,40 @@ _OPEN_ENDS = frozenset({"is", "are", "was", "were", "be", "been", "being", "has"
                         "will", "would", "can", "could", "may", "might", "should", "must",
                         "do", "does", "did", "to", "of", "the", "a", "an", "and", "or", "but",
                         "that", "in", "on", "at", "for", "with", "by", "from", "as"})
+
+
+# Rules whose content is the object of the cue ("Trump endorsed Ryan's re-election
+# bid", "X criticised the ban"): the content alone is a noun phrase, no proposition.
+OBJECT_RULES = frozenset({"verb_object"})
+# ...and an infinitive content, whose cue says what becomes of it: "refused to
+# endorse Ryan" states the opposite of "endorsed Ryan", "plans to" a plan
+_INFINITIVE = re.compile(r"[\"“‘']?to\s+[a-z]", re.I)
+_PROPOSITION_GAP = 120  # characters from the source's start to the content's at most
+
+
+def proposition_span(rule: str | None, source: Unit | None, cue: Unit | None,
+                     content: Unit, text: str, name: str | None = None) -> Unit:
+    """What a claim states, as a character range of `text`: its content, but for a
+    cue whose content is its object, the clause from the source (or the cue) to the
+    content's end ("Donald Trump has yet to endorse House Speaker Paul Ryan's",
+    "Trump refused to endorse Ryan"):
+    another outlet tells that event as a sentence of its own, and "X has yet to
+    endorse Y" states the opposite of "X endorsed Y". Only where source, cue and
+    content come in that order, close, in one line (a source after its content, or a
+    paragraph away, keeps the content alone). `name`: the source's entity; where the
+    source spells it out, the clause starts there, without the descriptor before it
+    ("Republican presidential nominee Donald Trump"), which one outlet prints and
+    another does not."""
+    if cue is None or not cue[1] <= content[0]:
+        return content
+    if rule not in OBJECT_RULES and not _INFINITIVE.match(text, content[0]):
+        return content
+    start = cue[0]
+    if source is not None and source[1] <= cue[0]:
+        start = source[0]
+        at = text.rfind(name, *source) if name else -1
+        if at >= 0:
+            start = at
+    if content[0] - start > _PROPOSITION_GAP or "\n" in text[start:content[0]]:
+        return content
+    return start, content[1]
