@@ -370,6 +370,9 @@ _TIME = re.compile(
 _RATE = re.compile(r"\d[\d,]*(?:\.\d+)? (documents?/s)")
 
 
+_RULES = re.compile(r"(claimtrack-(?:filtered|rules))/\d+\.\d+\.\d+")
+
+
 def normalise(text: str, work: Path) -> str:
     for folder, name in ((work.resolve(), "<WORK>"), (work, "<WORK>"),
                          (Path(tempfile.gettempdir()).resolve(), "<TMP>")):
@@ -435,6 +438,9 @@ def main() -> int:
     ap.add_argument("--show-polnear-diff", action="store_true",
                     help="print PolNeAR differences as text (your terminal only)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--any-rules-version", action="store_true",
+                    help="read the extractor's rules version as equal on both sides (a "
+                         "bumped version alone then changes nothing)")
     ap.add_argument("--render", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--corpora", default="seeds,polnear", help=argparse.SUPPRESS)
@@ -476,6 +482,9 @@ def main() -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    if args.any_rules_version:
+        outputs = {side: {n: _RULES.sub(r"\1/<RULES>", t) for n, t in out.items()}
+                   for side, out in outputs.items()}
     head = outputs["head"]
     recorded = json.loads(DIGESTS.read_text(encoding="utf-8")) if DIGESTS.is_file() else None
     if args.head_only:
