@@ -99,6 +99,14 @@ def test_a_clausal_content_or_a_distant_cue_keeps_the_content_alone():
     assert proposition_span("verb_object", None, None, content, text) == content
 
 
+def test_an_abbreviation_ends_no_sentence():
+    text = ("He turns to contests in Nevada on Feb. 20 and South Carolina on Feb. 27. Sen. "
+            "John McCain and George W. Bush met in the U.S. Senate on Monday. It rained.")
+    assert [text[s:e] for s, e in sentence_units(text)] == [
+        "He turns to contests in Nevada on Feb. 20 and South Carolina on Feb. 27",
+        "Sen. John McCain and George W. Bush met in the U.S. Senate on Monday"]
+
+
 def test_short_contents_have_no_unit():
     assert units("Clinton said so") == []
     assert units("") == []

@@ -54,8 +54,8 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # decided before keeps those rows, which no read shows (diff aligns the wholes), and
 # rebuilding a 3,000-document index for them would cost its user half an hour.
 # .4: an object or infinitive content is stated from its source's name on
-# (text/units.proposition_span), and a headline's capitals are no names (relate.py):
-# both change what `diff` shows.
+# (text/units.proposition_span), a headline's capitals are no names (relate.py), an
+# abbreviation ends no sentence ("on Feb. 20"): all change what `diff` shows.
 DECISIONS = "2026-11-27.4"
 
 

@@ -25,6 +25,12 @@ _SENT = re.compile(r"(?<=[.?!])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])|[\"”�
 # Clause boundaries inside a sentence: a semicolon, a dash set off by spaces, or a
 # comma before a word that opens a clause. "X, Y and Z" lists are not split (no comma
 # rule for a bare "and" without one of the openers below after it).
+# ...which an abbreviation before it does not end: months, titles, an initial, "U.S."
+# (far more often "the U.S. Senate" than a sentence ending in it)
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|"
+    r"Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Prof|Rev|St|Ft|Mt|Jr|Sr|No|Nos|Vol|vs|U\.S|U\.N|U\.K)|"
+    r"(?<![\w.])[A-Z])\.$")
 _CLAUSE = re.compile(
     r";\s+|\s+[―—–]\s+|\s+--\s+|(?<=[,.?!][”\x22])\s+(?=\w)"
     r"|,\s+(?=(?:but|and|or|while|whereas|although|though|because|after|before|when|as|"
@@ -96,8 +102,22 @@ def _sentences(text: str) -> tuple[Unit, list[Unit]] | None:
     whole = _trim(text, 0, len(text))
     if whole is None:
         return None
-    found = (_trim(text, s, e) for s, e in _split(text, *whole, _SENT))
+    found = (_trim(text, s, e) for s, e in _sentence_spans(text, *whole))
     return whole, [u for u in found if u is not None]
+
+
+def _sentence_spans(text: str, s: int, e: int) -> list[Unit]:
+    """[s, e) cut at sentence ends, but not after an abbreviation that a number or a
+    name follows ("on Feb. 20", "Sen. John McCain", "George W. Bush")."""
+    out: list[Unit] = []
+    start = s
+    for m in _SENT.finditer(text, s, e):
+        if _ABBREVIATION.search(text, start, m.start()):
+            continue
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, e))
+    return out
 
 
 def _clauses(text: str, sent: Unit) -> list[Unit]:
