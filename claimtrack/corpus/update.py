@@ -53,10 +53,11 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # parts of two one-sentence claims told the same whole (match_claims): a database
 # decided before keeps those rows, which no read shows (diff aligns the wholes), and
 # rebuilding a 3,000-document index for them would cost its user half an hour.
-# .4: an object or infinitive content is stated from its source's name on
+# .5 (.4 was f56ab1a's, reverted by 990e249: a database built there carries it): an
+# object or infinitive content is stated from its source's name on
 # (text/units.proposition_span), a headline's capitals are no names (relate.py), an
 # abbreviation ends no sentence ("on Feb. 20"): all change what `diff` shows.
-DECISIONS = "2026-11-27.4"
+DECISIONS = "2026-11-27.5"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
