@@ -27,6 +27,9 @@ from claimtrack.text.names import name_pattern
 KINDS = ("direct", "indirect", "mixed")
 # codes of flag vocabulary v1 that v2 renamed: old scripts keep working
 RENAMED_FLAGS = {"unnamed_source": "anonymous_source"}
+# flags a read computes from the stored cross-document index (corpusflags.py), never
+# stored with the claim
+CORPUS_FLAGS = frozenset({"single_source", "circular_reporting"})
 
 
 def read(db: sqlite_utils.Database, doc_id: str | None = None,
@@ -173,8 +176,10 @@ def _filtered(
         out = _read_ids(db, [cid for cid, _, _ in chosen], author)
     elif doc_id is not None or whole:
         out = read(db, doc_id=doc_id, author=author)
-    else:  # read document by document, as far as the caller pulls
-        out = stored(db, author)
+    else:  # read document by document, as far as the caller pulls; a static flag
+        # reads only the documents that store it (corpus flags are never stored)
+        static = flag if flag is not None and flag not in CORPUS_FLAGS else None
+        out = stored(db, author, static)
     if kind is not None:
         out = (c for c in out if c.kind == kind)
     if cue_class is not None:
@@ -233,10 +238,14 @@ def _read_ids(db: sqlite_utils.Database, ids: Sequence[str], author: bool) -> It
         yield from (c for c in read(db, doc_id=doc_id, author=author) if c.id in wanted)
 
 
-def stored(db: sqlite_utils.Database, author: bool = False) -> Iterator[Claim]:
+def stored(db: sqlite_utils.Database, author: bool = False,
+           flag: str | None = None) -> Iterator[Claim]:
     """Every claim as stored (static flags only, no grade), in listing order, read one
-    document at a time: a page, a chunk, or a count that needs no corpus flag."""
-    for doc_id in store.document_ids(db):
+    document at a time: a page, a chunk, or a count that needs no corpus flag. With
+    `flag` (a static flag's code), only the documents whose stored flags name it are
+    read (the claims are not narrowed here)."""
+    ids = store.document_ids(db) if flag is None else store.document_ids_flagged(db, flag)
+    for doc_id in ids:
         yield from read(db, doc_id=doc_id, author=author)
 
 

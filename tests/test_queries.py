@@ -180,3 +180,26 @@ def test_a_page_grades_only_its_rows(db, monkeypatch):
     assert set(seen) == {c.id for c in every[:2]}  # no filter on flags: only the page
     assert queries.claims(db, flagged=True, limit=2, offset=1) == \
         [c for c in every if c.flags][1:3]
+
+
+def test_a_static_flag_reads_only_the_documents_that_store_it(db, monkeypatch):
+    """A page of a rare flag read every document's claims to find a few; a static flag
+    (stored with the claim) is looked up in SQL first, and only its documents are read."""
+    a = add(db, "a.txt", A, A_ATTS)
+    b = add(db, "b.txt", B, B_ATTS)
+    c = add(db, "c.txt", A.replace("Libya Observer", "Tripoli Post"), A_ATTS[2:])
+    every = queries.claims(db)
+    read_docs: list = []
+    real_read = queries.read
+    monkeypatch.setattr(queries, "read",
+                        lambda db, doc_id=None, author=False: read_docs.append(doc_id)
+                        or real_read(db, doc_id=doc_id, author=author))
+    got = queries.claims(db, flag="no_source", limit=50)
+    assert got == [x for x in every if "no_source" in codes(x)]
+    assert {x.doc_id for x in got} == {a, c} and read_docs == [a, c]  # b carries none
+    read_docs.clear()
+    assert queries.claims(db, flag="hedged", limit=50) == [] and read_docs == []
+    # a corpus flag is never stored: every document is read, as before
+    assert [x.id for x in queries.claims(db, flag="single_source", limit=50)] == \
+        [x.id for x in every if "single_source" in codes(x)]
+    assert read_docs == [a, b, c]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any, Protocol
@@ -480,6 +480,19 @@ def document_ids(db: sqlite_utils.Database) -> list[str]:
     """Every document id in listing order (added, id): a read that pages can read
     their claims one document at a time and stop when the page is full."""
     return _ids_where(db, "1", ())
+
+
+def document_ids_flagged(db: sqlite_utils.Database, code: str) -> Iterator[str]:
+    """The ids of the documents with a claim whose stored (static) flags name `code`, in
+    listing order, read as far as the caller pulls: a page of a rare flag reads the
+    claims of the documents that carry it, not of every document. The test is on the
+    flags' JSON text (`"code"` quoted), a superset the caller narrows by the parsed
+    flags."""
+    cur = db.conn.execute(
+        "SELECT d.id FROM documents d WHERE EXISTS (SELECT 1 FROM claims c WHERE "
+        "c.doc_id = d.id AND instr(c.flags, ?)) ORDER BY d.added, d.id", (json.dumps(code),))
+    for (doc_id,) in cur:
+        yield doc_id
 
 
 # --- entity facts: each document's part of the entity graph (entities.DocFacts) ---
