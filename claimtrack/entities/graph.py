@@ -342,6 +342,22 @@ class EntityGraph:
         full, local = self._names[index]
         return sorted(full | local.get(doc_id, set()), key=lambda s: (-len(s), s))
 
+    def names_by_document(self, indexes: Sequence[int]) -> tuple[set[str], dict[str, set[str]]]:
+        """names_in of several entities at once: (their full names, found in every
+        document; their names by document), so that the names of entity i in document d
+        are full | by_doc[d] for the union. One pass over their nodes, where names_in
+        asked per entity and document."""
+        full: set[str] = set()
+        local: dict[str, set[str]] = defaultdict(set)
+        for index in indexes:
+            for n in self.groups[index]:
+                if n.anonymous:
+                    continue
+                local[n.doc_id].update(n.surfaces)
+                if len(n.key) >= 2 and not n.alias_side:
+                    full.update(n.surfaces)
+        return full, dict(local)
+
     def author_identifications(self, index: int) -> list[tuple[str, Alias]]:
         """(doc id, alias) for the author identifications that tie this entity together."""
         group = {n.id for n in self.groups[index]}
