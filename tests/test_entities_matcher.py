@@ -11,11 +11,11 @@ from claimtrack.text.names import name_pattern
 
 pytestmark = pytest.mark.model_free
 
-# words that overlap, differ in case, carry apostrophes and dots, and a few letters whose
-# case rules are not ASCII's (the long s, the Kelvin sign, a dotted capital I)
+# words that overlap, differ in case, carry apostrophes and dots, curly quotes, and the
+# letters whose case rules are not ASCII's (the long s, the Kelvin sign, a dotted capital I)
 _WORDS = ["Trump", "trump", "Donald", "DONALD", "Al", "Qaeda", "O'Brien", "U.S.", "Jr.",
-          "Mc", "Donalds", "ſtone", "\u212aelly", "İstanbul", "Belhadj", "x"]
-_SEPS = [" ", "-", ", ", "'s ", ". ", "  ", "\n"]
+          "Mc", "Donalds", "Café", "stone", "Kelly", "Istanbul", "ſtone", "\u212aelly", "İstanbul", "Belhadj", "x"]
+_SEPS = [" ", "-", ", ", "'s ", "’s ", " “", "” ", ". ", "  ", "\n"]
 
 
 def _text(words: list[str], seps: list[str]) -> str:
@@ -41,3 +41,7 @@ def test_a_name_is_found_only_as_whole_words():
     assert names.search("Mr. O'Brien's office")
     assert not names.search("Donald Trumpet and Al Qaedas")
     assert not names.search("Brien")
+    # letters beyond ASCII that re.I folds to an ASCII one: the patterns match them
+    for name, text in (("stone", "ſtone said"), ("Kelly", "\u212aelly said"),
+                       ("Istanbul", "İstanbul"), ("Istanbul", "ıstanbul")):
+        assert _Names([name]).search(text) and name_pattern(name).search(text)

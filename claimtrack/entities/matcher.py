@@ -100,15 +100,19 @@ class EntityMatcher:
 
 
 _WORD = re.compile(r"\w+")
+# the only letters beyond ASCII that re.I matches to an ASCII letter (every code point
+# tried: dotted and dotless i, the long s, the Kelvin sign); a text without them names
+# an ASCII name only where its words, lower-cased, spell the name's
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 class _Names:
     """Whether a text names any of `names` where its name_pattern would match
     (case-insensitive, whole words, spaces and hyphens alike). A match starts at a
-    word that is the name's first word, so in ASCII text a name is tried only where
-    its first word stands (a dict look-up per word of the text), not searched for
-    along the whole text; text or names beyond ASCII, whose case rules re.I alone
-    knows, are searched with every pattern, as before."""
+    word that is the name's first word, so an ASCII name is tried only where its
+    first word stands (a dict look-up per word of the text), not searched for along
+    the whole text; names beyond ASCII, and text with a letter re.I folds to ASCII
+    (_FOLDS_TO_ASCII), are searched with every pattern, as before."""
 
     def __init__(self, names: Sequence[str]) -> None:
         self.patterns = [name_pattern(s) for s in names]
@@ -121,7 +125,7 @@ class _Names:
             self.by_first[first.group().lower()].append(p)
 
     def search(self, text: str) -> bool:
-        if self.by_first is None or not text.isascii():
+        if self.by_first is None or _FOLDS_TO_ASCII.search(text):
             return any(p.search(text) for p in self.patterns)
         for m in _WORD.finditer(text):
             tried = self.by_first.get(m.group().lower())
