@@ -574,8 +574,10 @@ def reextract(db_path: str | Path, doc: str | None = None, progress: Progress | 
 
 
 def entities(db_path: str | Path, doc: str | None = None, limit: int | None = None,
-             offset: int = 0) -> list[Entity]:
-    """Entity records (claimtrack.models.Entity), most claims first, then by name."""
+             offset: int = 0, progress: Progress | None = None) -> list[Entity]:
+    """Entity records (claimtrack.models.Entity), most claims first, then by name.
+    `progress(done, total)` hears of the entity nodes built when the whole-corpus
+    listing is computed (the first read after a write), never when it is read back."""
     from claimtrack.entities import list_entities
     from claimtrack.models import Entity
 
@@ -583,7 +585,7 @@ def entities(db_path: str | Path, doc: str | None = None, limit: int | None = No
     if doc is not None:
         return page(list_entities(db, doc=doc), limit, offset)
     check_page(limit, offset)
-    return readback.stored_listing(db, "entities", lambda: list_entities(db),
+    return readback.stored_listing(db, "entities", lambda: list_entities(db, progress=progress),
                                    Entity.model_validate_json, Entity.model_dump_json,
                                    limit, offset)
 
@@ -603,8 +605,10 @@ def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str |
 
 
 def sources(db_path: str | Path, doc: str | None = None, limit: int | None = None,
-            offset: int = 0) -> list[SourceRow]:
-    """`claimtrack sources`: a SourceRow per source (of one document, or all)."""
+            offset: int = 0, progress: Progress | None = None) -> list[SourceRow]:
+    """`claimtrack sources`: a SourceRow per source (of one document, or all).
+    `progress(done, total)` hears of the claims graded when the whole-corpus listing is
+    computed (the first read after a write), never when it is read back."""
     from claimtrack.sourceentities import source_entities
     from claimtrack.sourcelisting import corpus_sources, list_sources
 
@@ -614,7 +618,7 @@ def sources(db_path: str | Path, doc: str | None = None, limit: int | None = Non
         return page(list_sources(db, found, with_ungraded=False,
                                  entities=source_entities(db, found)), limit, offset)
     check_page(limit, offset)
-    return readback.stored_listing(db, "sources", lambda: corpus_sources(db),
+    return readback.stored_listing(db, "sources", lambda: corpus_sources(db, progress),
                                    SourceRow.model_validate_json, SourceRow.model_dump_json,
                                    limit, offset)
 

@@ -546,10 +546,13 @@ def entities(ctx: click.Context, doc: str | None, limit: int | None, offset: int
     if ctx.invoked_subcommand is not None:
         return
     from claimtrack.output import emit
+    from claimtrack.progress import progress_when_asked
     from claimtrack.views import ENTITY_COLUMNS
 
-    emit(api.entities(db_path, doc=doc, limit=limit, offset=offset), fmt, ENTITY_COLUMNS,
-         title="entities", paged=limit is not None, offset=offset)
+    # the first read after a write builds every entity: a bar then, nothing otherwise
+    with progress_when_asked("entities: building the listing", unit="nodes") as tick:
+        found = api.entities(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
+    emit(found, fmt, ENTITY_COLUMNS, title="entities", paged=limit is not None, offset=offset)
 
 
 def _decision_command(action: str, doc: str) -> Callable:
@@ -599,9 +602,12 @@ def sources(ctx: click.Context, doc: str | None, limit: int | None, offset: int,
     if ctx.invoked_subcommand is not None:
         return
     from claimtrack.output import SOURCE_COLUMNS, emit
+    from claimtrack.progress import progress_when_asked
 
-    emit(api.sources(db_path, doc=doc, limit=limit, offset=offset), fmt, SOURCE_COLUMNS,
-         title="sources", paged=limit is not None, offset=offset)
+    # the first read after a write grades every claim: a bar then, nothing otherwise
+    with progress_when_asked("sources: grading every claim", unit="claims") as tick:
+        found = api.sources(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
+    emit(found, fmt, SOURCE_COLUMNS, title="sources", paged=limit is not None, offset=offset)
 
 
 @sources.command("grade")

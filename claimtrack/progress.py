@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from rich.console import Console
 from rich.progress import (
@@ -72,4 +72,21 @@ def progress_bar(label: str, force: bool | None = None, unit: str = "documents",
         bar.update(task, completed=done)
 
     with bar:
+        yield tick
+
+
+@contextmanager
+def progress_when_asked(label: str, force: bool | None = None, unit: str = "documents",
+                        ) -> Iterator[Tick]:
+    """progress_bar, shown only from the first tick: a read that answers from what is
+    stored never ticks and shows nothing; one that computes over the corpus (the
+    first read of a listing after a write) shows its bar."""
+    with ExitStack() as stack:
+        shown: list[Tick] = []
+
+        def tick(done: int, total: int | None = None) -> None:
+            if not shown:
+                shown.append(stack.enter_context(progress_bar(label, force, unit)))
+            shown[0](done, total)
+
         yield tick

@@ -8,7 +8,7 @@ latest grade logged for the name or a surname it ends with (grades.lookup).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import sqlite_utils
 
@@ -68,16 +68,26 @@ def list_sources(
     return source_rows(db, [(claims, entities or {})], with_ungraded)
 
 
-def corpus_sources(db: sqlite_utils.Database) -> list[SourceRow]:
+def corpus_sources(db: sqlite_utils.Database,
+                   progress: Callable[[int, int], None] | None = None) -> list[SourceRow]:
     """Every source of the database, from its claims read and graded a chunk at a time
     (queries.graded_chunks): memory holds one chunk and the rows, not the corpus. Where
     the stored entity components cannot name the sources (a user's merge or split,
     an old database), the entity graph of every claim's source is built at once, as
     the entities of one chunk would not group with another's."""
     if readback.components_usable(db):
+        total = readback.count_claims(db) if progress is not None else 0
+        done = 0
+
+        def told(cs: list[Claim]) -> list[Claim]:
+            nonlocal done
+            done += len(cs)
+            if progress is not None:
+                progress(min(done, total), total)
+            return cs
         try:
-            return source_rows(db, (_named(cs, named) for cs, named in queries.graded_chunks(db)),
-                               True)
+            return source_rows(db, (_named(told(cs), named)
+                                    for cs, named in queries.graded_chunks(db)), True)
         except _Unnamed:
             pass
     found = queries.claims(db)

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.model_free
 # words that overlap, differ in case, carry apostrophes and dots, curly quotes, and the
 # letters whose case rules are not ASCII's (the long s, the Kelvin sign, a dotted capital I)
 _WORDS = ["Trump", "trump", "Donald", "DONALD", "Al", "Qaeda", "O'Brien", "U.S.", "Jr.",
-          "Mc", "Donalds", "Café", "stone", "Kelly", "Istanbul", "ſtone", "\u212aelly", "İstanbul", "Belhadj", "x"]
+          "Mc", "Donalds", "Café", "stone", "Kelly", "Istanbul", "ſtone", "\u212aelly",
+          "İstanbul", "Belhadj", "x"]
 _SEPS = [" ", "-", ", ", "'s ", "’s ", " “", "” ", ". ", "  ", "\n"]
 
 

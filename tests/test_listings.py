@@ -72,6 +72,17 @@ def test_a_stored_listing_is_read_not_computed(db, monkeypatch):
     assert _dumped(api.sources(db, limit=50)) == _dumped(rows[:50])
 
 
+@pytest.mark.parametrize("command", [api.sources, api.entities])
+def test_progress_is_told_while_a_listing_is_computed_never_when_read_back(db, command):
+    ticks: list[tuple[int, int]] = []
+    command(db, limit=2, progress=lambda done, total: ticks.append((done, total)))
+    assert ticks and ticks[-1][0] == ticks[-1][1] > 0  # all of them, at the end
+    assert [d for d, _ in ticks] == sorted(d for d, _ in ticks)
+    ticks.clear()
+    command(db, limit=2, progress=lambda done, total: ticks.append((done, total)))
+    assert ticks == []  # the stored listing, read back
+
+
 def _whole(db: Path) -> list:
     """The sources listing from every claim read and graded at once (the reference)."""
     from claimtrack.sourceentities import source_entities

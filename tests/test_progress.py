@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from claimtrack import progress
-from claimtrack.progress import RateColumn, progress_bar, rate
+from claimtrack.progress import RateColumn, progress_bar, progress_when_asked, rate
 
 pytestmark = pytest.mark.model_free
 
@@ -48,3 +48,16 @@ def test_no_bar_off_a_terminal(capsys):
     with progress_bar("adding") as tick:  # pytest's stderr is no terminal
         tick(1, 2)
     assert capsys.readouterr().err == ""
+
+
+def test_a_bar_when_asked_shows_only_from_its_first_tick(monkeypatch):
+    err = io.StringIO()
+    monkeypatch.setattr(progress, "Console", lambda stderr: Console(file=err, width=150,
+                                                                    force_terminal=True))
+    with progress_when_asked("sources: grading every claim", force=True, unit="claims"):
+        pass  # a listing read back from the database: it never ticks
+    assert err.getvalue() == ""
+    with progress_when_asked("sources: grading every claim", force=True, unit="claims") as tick:
+        for done in range(0, 2001, 500):
+            tick(done, 2000)
+    assert "grading every claim" in err.getvalue() and "2000/2000" in err.getvalue()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import sqlite_utils
 
@@ -378,10 +378,12 @@ def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> Enti
     return _extended(db, closure, start)
 
 
-def list_entities(db: sqlite_utils.Database, doc: str | None = None) -> list[Entity]:
-    """`claimtrack entities`: every entity, or those of one document (id, prefix or name)."""
+def list_entities(db: sqlite_utils.Database, doc: str | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> list[Entity]:
+    """`claimtrack entities`: every entity, or those of one document (id, prefix or name).
+    `progress(done, total)`: the entity nodes built so far, of all (whole corpus only)."""
     if doc is None:
-        return corpus_entities(db)
+        return corpus_entities(db, progress)
     return build(db).entities(store.get_document(db, doc).id)
 
 
@@ -389,7 +391,8 @@ def list_entities(db: sqlite_utils.Database, doc: str | None = None) -> list[Ent
 BATCH_NODES = 10_000
 
 
-def corpus_entities(db: sqlite_utils.Database) -> list[Entity]:
+def corpus_entities(db: sqlite_utils.Database,
+                    progress: Callable[[int, int], None] | None = None) -> list[Entity]:
     """Every entity (build(db).entities()), built from the stored components a batch
     of about BATCH_NODES nodes at a time, each component whole, its records kept and
     its nodes dropped: memory holds a batch and the records, not the whole graph.
@@ -401,7 +404,8 @@ def corpus_entities(db: sqlite_utils.Database) -> list[Entity]:
         return build(db).entities()
     found: list[tuple[tuple, Entity]] = []
     batch: list[str] = []
-    held = 0
+    held = done = 0
+    total = sum(n for _, n in sizes)
     for i, (comp, n) in enumerate(sizes):
         batch.append(comp)  # type: ignore[arg-type]  # None was ruled out above
         held += n
@@ -412,6 +416,9 @@ def corpus_entities(db: sqlite_utils.Database) -> list[Entity]:
         graph = closure.graph()
         # ties in the whole graph's order: by each entity's first node
         found.extend((g[0].order, graph.records[j]) for j, g in enumerate(graph.groups))
+        done += held
+        if progress is not None:
+            progress(done, total)
         batch, held = [], 0
     found.sort(key=lambda x: (-x[1].claims_by, -x[1].mentions, x[1].name.casefold(),
                               x[1].name, x[0]))

@@ -471,6 +471,12 @@ def count_documents(db: sqlite_utils.Database) -> int:
     return int(db.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
 
+def count_claims(db: sqlite_utils.Database) -> int:
+    """The claims a whole-corpus listing reads (the author's statements aside)."""
+    return int(db.conn.execute("SELECT count(*) FROM claims WHERE rule IS NOT ?",
+                               (AUTHOR_RULE,)).fetchone()[0])
+
+
 # --- stored listings (migration 8) ---------------------------------------------------
 
 
