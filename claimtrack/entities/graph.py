@@ -330,15 +330,7 @@ class EntityGraph:
         if not hasattr(self, "_names"):
             self._names: dict[int, tuple[set[str], dict[str, set[str]]]] = {}
         if index not in self._names:  # the full names, and the names by document, once
-            full: set[str] = set()
-            local: dict[str, set[str]] = defaultdict(set)
-            for n in self.groups[index]:
-                if n.anonymous:
-                    continue
-                local[n.doc_id].update(n.surfaces)
-                if len(n.key) >= 2 and not n.alias_side:
-                    full.update(n.surfaces)
-            self._names[index] = (full, local)
+            self._names[index] = self.names_by_document([index])
         full, local = self._names[index]
         return sorted(full | local.get(doc_id, set()), key=lambda s: (-len(s), s))
 
