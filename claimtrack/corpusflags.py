@@ -179,6 +179,11 @@ def _origins_text(co: Corroboration) -> str:
     return f"carried by {docs}, {n} independent {word} ({named}{within})"
 
 
+# the flags with_corpus_flags adds at read time: never stored with the claim, which
+# stores its static flags only (queries.py looks a static flag up in SQL)
+CORPUS_FLAGS = frozenset({"single_source", "circular_reporting"})
+
+
 def may_be_single(c: Claim) -> bool:
     return not _is_authorial(c) and c.rule not in UNSOURCED_RULES
 

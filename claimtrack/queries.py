@@ -27,9 +27,6 @@ from claimtrack.text.names import name_pattern
 KINDS = ("direct", "indirect", "mixed")
 # codes of flag vocabulary v1 that v2 renamed: old scripts keep working
 RENAMED_FLAGS = {"unnamed_source": "anonymous_source"}
-# flags a read computes from the stored cross-document index (corpusflags.py), never
-# stored with the claim
-CORPUS_FLAGS = frozenset({"single_source", "circular_reporting"})
 
 
 def read(db: sqlite_utils.Database, doc_id: str | None = None,
@@ -178,7 +175,7 @@ def _filtered(
         out = read(db, doc_id=doc_id, author=author)
     else:  # read document by document, as far as the caller pulls; a static flag
         # reads only the documents that store it (corpus flags are never stored)
-        static = flag if flag is not None and flag not in CORPUS_FLAGS else None
+        static = flag if flag is not None and flag not in corpusflags.CORPUS_FLAGS else None
         out = stored(db, author, static)
     if kind is not None:
         out = (c for c in out if c.kind == kind)

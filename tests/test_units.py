@@ -97,6 +97,11 @@ def test_a_clausal_content_or_a_distant_cue_keeps_the_content_alone():
     assert proposition_span("verb_object", _at(text, "Trump"), _at(text, "endorsed"), content,
                             text) == content
     assert proposition_span("verb_object", None, None, content, text) == content
+    # a quoted sentence that opens on "To" is no infinitive
+    text = "Trump said “To those who doubt us: we will win.”"
+    content = _at(text, "“To those who doubt us: we will win.”")
+    assert proposition_span("verb_clause", _at(text, "Trump"), _at(text, "said"), content,
+                            text) == content
 
 
 def test_an_abbreviation_ends_no_sentence():

@@ -22,15 +22,15 @@ _EDGE = " \t\n\r\u00a0\"'“”‘’«»„,;:.!?()[]―—–-"
 # A sentence ends at . ? ! (and a closing quotation mark) before a space and a
 # capital letter, digit or opening quotation mark.
 _SENT = re.compile(r"(?<=[.?!])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])|[\"”’]\s+(?=[\"“‘][A-Z])")
-# Clause boundaries inside a sentence: a semicolon, a dash set off by spaces, or a
-# comma before a word that opens a clause. "X, Y and Z" lists are not split (no comma
-# rule for a bare "and" without one of the openers below after it).
 # ...which an abbreviation before it does not end: months, titles, an initial, "U.S."
 # (far more often "the U.S. Senate" than a sentence ending in it)
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|"
     r"Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Prof|Rev|St|Ft|Mt|Jr|Sr|No|Nos|Vol|vs|U\.S|U\.N|U\.K)|"
     r"(?<![\w.])[A-Z])\.$")
+# Clause boundaries inside a sentence: a semicolon, a dash set off by spaces, or a
+# comma before a word that opens a clause. "X, Y and Z" lists are not split (no comma
+# rule for a bare "and" without one of the openers below after it).
 _CLAUSE = re.compile(
     r";\s+|\s+[―—–]\s+|\s+--\s+|(?<=[,.?!][”\x22])\s+(?=\w)"
     r"|,\s+(?=(?:but|and|or|while|whereas|although|though|because|after|before|when|as|"
@@ -180,18 +180,18 @@ _OPEN_ENDS = frozenset({"is", "are", "was", "were", "be", "been", "being", "has"
 OBJECT_RULES = frozenset({"verb_object"})
 # ...and an infinitive content, whose cue says what becomes of it: "refused to
 # endorse Ryan" states the opposite of "endorsed Ryan", "plans to" a plan
-_INFINITIVE = re.compile(r"[\"“‘']?to\s+[a-z]", re.I)
+_INFINITIVE = re.compile(r"[\"“‘']?to\s+[a-z]")  # lower case: "“To those who ...”" is a sentence
 _PROPOSITION_GAP = 120  # characters from the source's start to the content's at most
 
 
 def proposition_span(rule: str | None, source: Unit | None, cue: Unit | None,
                      content: Unit, text: str, name: str | None = None) -> Unit:
     """What a claim states, as a character range of `text`: its content, but for a
-    cue whose content is its object, the clause from the source (or the cue) to the
-    content's end ("Donald Trump has yet to endorse House Speaker Paul Ryan's",
-    "Trump refused to endorse Ryan"):
-    another outlet tells that event as a sentence of its own, and "X has yet to
-    endorse Y" states the opposite of "X endorsed Y". Only where source, cue and
+    cue whose content is its object or an infinitive, the clause from the source (or
+    the cue) to the content's end ("Donald Trump has yet to endorse House Speaker Paul
+    Ryan's", "Trump refused to endorse Ryan"): another outlet tells that event as a
+    sentence of its own, and "X has yet to endorse Y" states the opposite of "X
+    endorsed Y". Only where source, cue and
     content come in that order, close, in one line (a source after its content, or a
     paragraph away, keeps the content alone). `name`: the source's entity; where the
     source spells it out, the clause starts there, without the descriptor before it
