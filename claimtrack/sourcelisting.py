@@ -7,17 +7,21 @@ latest grade logged for the name or a surname it ends with (grades.lookup).
 
 from __future__ import annotations
 
+import json
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
 import sqlite_utils
 
-from claimtrack import queries
+from claimtrack import corpusflags, queries
 from claimtrack.flags import ANONYMOUS_FLAGS
 from claimtrack.grades import UNGRADED, grade_key, lookup, reliability, source_name
 from claimtrack.models import NOT_NAMED_TYPES, Claim, GradeEntry, SourceRow, SourceType
 from claimtrack.sourceentities import source_entities
+from claimtrack.store import documents as store
 from claimtrack.store import readback
+from claimtrack.store.readback import SkippedRecord
 
 
 def source_type(claim: Claim) -> SourceType:
@@ -55,6 +59,23 @@ class _Group:
             self.first_entry = lookup(grades, source_name(c))
         self.flags.update(f.code for f in c.flags)
 
+    def dump(self) -> list:
+        """One document's group as stored (source_parts): no grade entry, as a share is
+        only kept where no source is graded (corpus_sources)."""
+        return [dict(self.names), dict(self.types), self.claims, self.all_graded,
+                dict(self.grades), dict(self.flags)]
+
+    def merge(self, doc_id: str, stored: list) -> None:
+        """Add one document's stored group (dump), the documents in listing order."""
+        names, types, claims, all_graded, grades, flags = stored
+        self.names.update(names)
+        self.types.update(types)
+        self.documents.setdefault(doc_id, None)
+        self.claims += claims
+        self.all_graded = self.all_graded and all_graded
+        self.grades.update(grades)
+        self.flags.update(flags)
+
 
 def list_sources(
     db: sqlite_utils.Database,
@@ -76,6 +97,11 @@ def corpus_sources(db: sqlite_utils.Database,
     an old database), the entity graph of every claim's source is built at once, as
     the entities of one chunk would not group with another's."""
     if readback.components_usable(db):
+        if not reliability(db):  # no source graded: a document's share is its own
+            try:
+                return _from_shares(db, progress)
+            except _Unnamed:
+                pass
         total = readback.count_claims(db) if progress is not None else 0
         done = 0
 
@@ -98,6 +124,61 @@ class _Unnamed(Exception):
     """A chunk's sources could not be named from the stored components."""
 
 
+def _from_shares(db: sqlite_utils.Database,
+                 progress: Callable[[int, int], None] | None) -> list[SourceRow]:
+    """corpus_sources as the sum of each document's share (its claims grouped by
+    source, flagged and graded as corpus_sources does), the shares stored across
+    writes (source_parts: migration 14 and matchstore.replace_clusters drop a
+    document's share with what it is computed from) and only the missing ones
+    computed. Only where no source is graded, so a claim's row figures are its own
+    document's and its cluster's; an entity's name, which any document naming it can
+    change, is read now (readback.component_best_names). Raises _Unnamed where a
+    document's sources cannot be named from the stored components."""
+    version = readback.listing_version()
+    before = readback.data_version(db)
+    stored = readback.source_parts(db, version)
+    if stored is None:
+        raise _Unnamed
+    ids = store.document_ids(db)
+    groups: dict[str, _Group] = {}
+    computed: dict[str, str] = {}
+    for n, doc_id in enumerate(ids, 1):
+        part = stored.get(doc_id)
+        if part is None:
+            part, clean = _share(db, doc_id)
+            if clean:  # else a claim it could not read: warned, computed again next time
+                computed[doc_id] = part
+        for key, group in json.loads(part):
+            groups.setdefault(key, _Group()).merge(doc_id, group)
+        if progress is not None:
+            progress(n, len(ids))
+    readback.store_source_parts(db, version, before, computed)
+    comps = {key.removeprefix("entity ") for key in groups if key.startswith("entity ")}
+    best = readback.component_best_names(db, comps)
+    for key, g in groups.items():
+        if key.startswith("entity "):  # one name per entity: the name it has now
+            g.names = Counter({best[key.removeprefix("entity ")]: g.claims})
+    return _rows(groups, {}, True)
+
+
+def _share(db: sqlite_utils.Database, doc_id: str) -> tuple[str, bool]:
+    """One document's claims grouped by source (JSON of (key, _Group.dump) pairs), and
+    whether reading them skipped no record (a share that did is not stored, so the
+    warning is said again on every read)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        claims = queries.read(db, doc_id=doc_id)
+    for w in caught:  # said again, as if never caught
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    named = readback.component_names(db, claims)
+    if named is None:
+        raise _Unnamed
+    groups: dict[str, _Group] = {}
+    _group(groups, corpusflags.grade(db, claims, named), named, {})
+    part = json.dumps([[key, g.dump()] for key, g in groups.items()])
+    return part, not any(issubclass(w.category, SkippedRecord) for w in caught)
+
+
 def _named(cs: list[Claim], named: dict[str, tuple[str, str]] | None
            ) -> tuple[list[Claim], dict[str, tuple[str, str]]]:
     if named is None:
@@ -115,17 +196,30 @@ def source_rows(
     grades = reliability(db)
     groups: dict[str, _Group] = {}
     for claims, entities in chunks:
-        for c in claims:
-            if c.id in entities:
-                key, name = entities[c.id]
-            else:
-                found = source_name(c)
-                if found is None:
-                    continue
-                key, name = f"name {grade_key(found)}", found
-            if key not in groups:
-                groups[key] = _Group()
-            groups[key].add(c, name, grades)
+        _group(groups, claims, entities, grades)
+    return _rows(groups, grades, with_ungraded)
+
+
+def _group(groups: dict[str, _Group], claims: Iterable[Claim],
+           entities: Mapping[str, tuple[str, str]], grades: dict[str, GradeEntry]) -> None:
+    """Add `claims` to their sources' groups: by entity where `entities` names one,
+    else by name (a claim with neither is no source's)."""
+    for c in claims:
+        if c.id in entities:
+            key, name = entities[c.id]
+        else:
+            found = source_name(c)
+            if found is None:
+                continue
+            key, name = f"name {grade_key(found)}", found
+        if key not in groups:
+            groups[key] = _Group()
+        groups[key].add(c, name, grades)
+
+
+def _rows(groups: Mapping[str, _Group], grades: dict[str, GradeEntry],
+          with_ungraded: bool) -> list[SourceRow]:
+    """The listing's rows of the groups, most claims first, then by name."""
     rows = []
     used: set[str] = set()  # graded names that cover a listed source
     for g in groups.values():

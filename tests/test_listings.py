@@ -123,6 +123,50 @@ def test_sources_after_a_merge_group_every_claim_at_once(db, monkeypatch):
     assert _dumped(_fresh(db, api.sources)) == _dumped(_whole(db))
 
 
+def _shares(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("SELECT doc_id, part FROM source_parts"))
+
+
+STORY = Path(__file__).parent / "fixtures" / "story"
+
+
+def test_sources_keep_each_documents_share_across_writes(db, tmp_path, monkeypatch):
+    """The first `sources` after a write sums every document's stored share and
+    computes only the shares the write dropped: the document's own, and those of the
+    documents whose claims a changed cluster flags otherwise (single_source goes when
+    a second origin comes). At every step it lists what all claims at once list."""
+    first = api.sources(db)
+    assert _dumped(first) == _dumped(_whole(db))
+    seeds = _shares(db)
+    assert len(seeds) == 2
+    computed: list[str] = []
+    real = sourcelisting._share
+    monkeypatch.setattr(sourcelisting, "_share",
+                        lambda db, doc_id: computed.append(doc_id) or real(db, doc_id))
+    added: list[str] = []
+    for path in sorted(STORY.glob("*.txt")):  # a report, its copy, a rewrite, ...
+        shutil.copy(path, tmp_path / path.name)
+        assert run_cli("add", str(tmp_path / path.name), db=db).exit_code == 0
+        computed.clear()
+        assert _dumped(api.sources(db)) == _dumped(_whole(db)), path.name
+        new = set(_shares(db)) - set(seeds) - set(added)
+        assert len(new) == 1 and new <= set(computed)  # the document added, computed once
+        assert not set(seeds) & set(computed)  # the seeds' shares were read, not computed
+        added += new
+    assert {k: v for k, v in _shares(db).items() if k in seeds} == seeds
+    # the story's claims corroborate one another: some earlier share was recomputed
+    # along the way, and the listing still agrees with the whole computation
+    removed = run_cli("rm", added[0], db=db)
+    assert removed.exit_code == 0, removed.stderr
+    assert _dumped(api.sources(db)) == _dumped(_whole(db))
+    assert added[0] not in _shares(db)
+    # a grade: no share is kept (a graded source's row turns on other documents)
+    run_cli("sources", "grade", "Khalifa Haftar", "C", "--why", "party to the war", db=db)
+    assert _shares(db) == {}
+    assert _dumped(api.sources(db)) == _dumped(_whole(db)) and _shares(db) == {}
+
+
 def test_grades_merges_and_removals_drop_the_stored_listings(db, tmp_path):
     api.sources(db)
     api.entities(db)

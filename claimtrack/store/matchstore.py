@@ -361,8 +361,18 @@ class MemberRow:
 
 def replace_clusters(conn: sqlite3.Connection, old: Iterable[str],
                      clusters: Sequence[ClusterRow], members_: Sequence[MemberRow]) -> None:
-    """Drop the listed clusters and write their replacements."""
+    """Drop the listed clusters and write their replacements; drop the stored shares of
+    the sources listing (source_parts) of the documents whose claims they now flag
+    otherwise (_flagging)."""
     old = sorted(set(old) | {c.cluster for c in clusters})
+    before = _flagging_of(conn, old)
+    origins = {c.cluster: c.origins for c in clusters}
+    after = {m.claim_id: _flagging(origins.get(m.cluster, ()), m.circular) for m in members_}
+    changed = {cid for cid in before.keys() | after.keys() if before.get(cid) != after.get(cid)}
+    docs = sorted({cid.rsplit(":", 1)[0] for cid in changed})
+    for part in chunks(docs):
+        conn.execute(f"DELETE FROM source_parts WHERE doc_id IN ({','.join('?' * len(part))})",
+                     list(part))
     for part in chunks(old):
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM cluster_stats WHERE cluster IN ({marks})", list(part))
@@ -377,6 +387,27 @@ def replace_clusters(conn: sqlite3.Connection, old: Iterable[str],
         "VALUES (?, ?, ?, ?, ?)",
         [(c.cluster, c.claims, c.documents, json.dumps(list(c.origins)),
           json.dumps(list(c.contradicted_by))) for c in clusters])
+
+
+def _flagging(origins: Iterable[str], circular: str | None) -> tuple:
+    """What of a claim's cluster its corpus flags turn on (corpusflags.with_corpus_flags):
+    `single_source` on fewer than two independent origins, its own and those of the
+    claims of its document telling it (which are that document's too), so the origins
+    themselves only while they are fewer than two; `circular_reporting` on `circular`."""
+    found = frozenset(origins)
+    return (found if len(found) < 2 else "2+", circular)
+
+
+def _flagging_of(conn: sqlite3.Connection, clusters: Sequence[str]) -> dict[str, tuple]:
+    """claim id -> _flagging, for the members of the stored `clusters`."""
+    out: dict[str, tuple] = {}
+    for part in chunks(clusters):
+        for cid, circular, origins in conn.execute(
+                "SELECT c.claim_id, c.circular, s.origins FROM clusters c LEFT JOIN "
+                f"cluster_stats s ON s.cluster = c.cluster WHERE c.cluster IN "
+                f"({','.join('?' * len(part))})", list(part)):
+            out[cid] = _flagging(json.loads(origins) if origins else (), circular)
+    return out
 
 
 # --- within one document: the same claim from two voices ------------------------------
@@ -452,8 +483,8 @@ def all_document_ids(conn: sqlite3.Connection) -> list[str]:
 def clear_index(conn: sqlite3.Connection) -> None:
     """Forget every derived row (rematch rebuilds them). Inside db.atomic, which drops
     the process's cached posting lists for any transaction that may delete."""
-    for table in ("claim_units", "unit_terms", "match_units", "matches",
-                  "within_matches", "clusters", "cluster_stats", "doc_bands", "doc_duplicates"):
+    for table in ("claim_units", "unit_terms", "match_units", "matches", "within_matches",
+                  "clusters", "cluster_stats", "doc_bands", "doc_duplicates", "source_parts"):
         conn.execute(f"DELETE FROM {table}")
     conn.execute("UPDATE documents SET base_origin = NULL, origin_key = NULL, body_sig = NULL")
     conn.execute("DELETE FROM corpus_state WHERE key = 'needs_rematch'")

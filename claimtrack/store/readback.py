@@ -21,7 +21,7 @@ import re
 import sqlite3
 import warnings
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import sqlite_utils
@@ -532,6 +532,52 @@ def stored_listing(db: sqlite_utils.Database, listing: str, compute: Callable[[]
     if not any(issubclass(w.category, SkippedRecord) for w in caught):
         _store_listing(conn, listing, version, before, [dump(r) for r in rows])
     return rows[offset : None if limit is None else offset + limit]
+
+
+def listing_version() -> str:
+    """The version stored listings and their shares carry (_code_version)."""
+    return _code_version()
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """SQLite's count of commits by other connections: what a read that stores what it
+    computed compares before storing it."""
+    return int(db.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def source_parts(db: sqlite_utils.Database, version: str) -> dict[str, str] | None:
+    """doc id -> its stored share of the sources listing (JSON), computed by this
+    `version`; None where the database has no such table (read-only, from before it)."""
+    try:
+        return dict(db.conn.execute("SELECT doc_id, part FROM source_parts WHERE version = ?",
+                                    (version,)))
+    except sqlite3.OperationalError as e:
+        if _no_table(e):
+            return None
+        raise
+
+
+def store_source_parts(db: sqlite_utils.Database, version: str, before: int,
+                       parts: Mapping[str, str]) -> None:
+    """Keep the shares a read computed, unless another connection wrote since `before`
+    (data_version: they may be stale) or the database cannot be written now."""
+    conn = db.conn
+    if not parts or conn.in_transaction:
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # read-only, or another writer holds it: not now
+        return
+    try:
+        if conn.execute("PRAGMA data_version").fetchone()[0] != before:
+            conn.execute("ROLLBACK")
+            return
+        conn.executemany("INSERT OR REPLACE INTO source_parts (doc_id, version, part) "
+                         "VALUES (?, ?, ?)", ((d, version, p) for d, p in parts.items()))
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 def _store_listing(conn: sqlite3.Connection, listing: str, version: str, before: int,
