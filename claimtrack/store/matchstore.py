@@ -363,11 +363,11 @@ def replace_clusters(conn: sqlite3.Connection, old: Iterable[str],
                      clusters: Sequence[ClusterRow], members_: Sequence[MemberRow]) -> None:
     """Drop the listed clusters and write their replacements; drop the stored shares of
     the sources listing (source_parts) of the documents whose claims they now flag
-    otherwise (_flagging)."""
+    otherwise (_flagging_of)."""
     old = sorted(set(old) | {c.cluster for c in clusters})
     before = _flagging_of(conn, old)
-    origins = {c.cluster: c.origins for c in clusters}
-    after = {m.claim_id: _flagging(origins.get(m.cluster, ()), m.circular) for m in members_}
+    told = {c.cluster: _told(c.origins) for c in clusters}
+    after = {m.claim_id: (told.get(m.cluster, frozenset()), m.circular) for m in members_}
     changed = {cid for cid in before.keys() | after.keys() if before.get(cid) != after.get(cid)}
     docs = sorted({cid.rsplit(":", 1)[0] for cid in changed})
     for part in chunks(docs):
@@ -389,24 +389,29 @@ def replace_clusters(conn: sqlite3.Connection, old: Iterable[str],
           json.dumps(list(c.contradicted_by))) for c in clusters])
 
 
-def _flagging(origins: Iterable[str], circular: str | None) -> tuple:
-    """What of a claim's cluster its corpus flags turn on (corpusflags.with_corpus_flags):
-    `single_source` on fewer than two independent origins, its own and those of the
-    claims of its document telling it (which are that document's too), so the origins
-    themselves only while they are fewer than two; `circular_reporting` on `circular`."""
+def _told(origins: Iterable[str]) -> frozenset[str] | str:
+    """What of a cluster's origins its members' corpus flags turn on
+    (corpusflags.with_corpus_flags): `single_source` on fewer than two independent
+    origins, a claim's cluster's and those of the claims of its document telling it
+    (which are that document's too), so the origins themselves only while they are
+    fewer than two. A member's flags turn on (_told, its `circular`)."""
     found = frozenset(origins)
-    return (found if len(found) < 2 else "2+", circular)
+    return found if len(found) < 2 else "2+"
 
 
 def _flagging_of(conn: sqlite3.Connection, clusters: Sequence[str]) -> dict[str, tuple]:
-    """claim id -> _flagging, for the members of the stored `clusters`."""
+    """claim id -> what its corpus flags turn on (_told of its cluster, its `circular`),
+    for the members of the stored `clusters` (each cluster's origins read once: the
+    largest has thousands of members)."""
     out: dict[str, tuple] = {}
     for part in chunks(clusters):
-        for cid, circular, origins in conn.execute(
-                "SELECT c.claim_id, c.circular, s.origins FROM clusters c LEFT JOIN "
-                f"cluster_stats s ON s.cluster = c.cluster WHERE c.cluster IN "
-                f"({','.join('?' * len(part))})", list(part)):
-            out[cid] = _flagging(json.loads(origins) if origins else (), circular)
+        marks = ",".join("?" * len(part))
+        told = {c: _told(json.loads(o)) for c, o in conn.execute(
+            f"SELECT cluster, origins FROM cluster_stats WHERE cluster IN ({marks})", list(part))}
+        for cid, cluster, circular in conn.execute(
+                f"SELECT claim_id, cluster, circular FROM clusters WHERE cluster IN ({marks})",
+                list(part)):
+            out[cid] = (told.get(cluster, frozenset()), circular)
     return out
 
 
