@@ -22,13 +22,13 @@ from claimtrack.store import readback
 
 @pytest.fixture
 def db(seeded_db: Path, tmp_path: Path) -> Path:
-    """A private copy of the seeded database, with no listing stored yet (reads of the
-    shared seeded database by other tests store theirs)."""
+    """A private copy of the seeded database, with no listing, share or entity record
+    stored yet (reads of the shared seeded database by other tests store theirs)."""
     copy = tmp_path / "claimtrack.db"
     shutil.copy(seeded_db, copy)
     with sqlite3.connect(copy) as conn:
-        conn.execute("DELETE FROM listing_state")
-        conn.execute("DELETE FROM listing_rows")
+        for table in ("listing_state", "listing_rows", "source_parts", "entity_rows"):
+            conn.execute(f"DELETE FROM {table}")
     return copy
 
 
@@ -165,6 +165,53 @@ def test_sources_keep_each_documents_share_across_writes(db, tmp_path, monkeypat
     run_cli("sources", "grade", "Khalifa Haftar", "C", "--why", "party to the war", db=db)
     assert _shares(db) == {}
     assert _dumped(api.sources(db)) == _dumped(_whole(db)) and _shares(db) == {}
+
+
+def _whole_entities(db: Path) -> list:
+    """Every entity from the whole graph built at once (the reference)."""
+    from claimtrack.entities.reads import build
+    from claimtrack.store import db as dbmod
+
+    return build(dbmod.open_db(db)).entities()
+
+
+def _entity_rows(db: Path) -> dict[tuple[str, int], str]:
+    with sqlite3.connect(db) as conn:
+        return {(c, j): r for c, j, r in conn.execute("SELECT comp, j, row FROM entity_rows")}
+
+
+def test_entities_keep_each_components_records_across_writes(db, tmp_path, monkeypatch):
+    """The first `entities` after a write sorts the stored records of the components
+    no write touched and builds only the others; at every step it lists what the
+    whole graph built at once lists."""
+    from claimtrack.entities import reads
+
+    assert _dumped(api.entities(db)) == _dumped(_whole_entities(db))
+    kept = _entity_rows(db)
+    assert kept
+    built: list[int] = []
+    real = reads._NodeClosure._take
+    monkeypatch.setattr(reads._NodeClosure, "_take",
+                        lambda self, rows, keys: built.append(len(rows)) or real(self, rows, keys))
+    added = []
+    for path in sorted(STORY.glob("*.txt")):
+        shutil.copy(path, tmp_path / path.name)
+        assert run_cli("add", str(tmp_path / path.name), db=db).exit_code == 0
+        built.clear()
+        assert _dumped(api.entities(db)) == _dumped(_whole_entities(db)), path.name
+        with sqlite3.connect(db) as conn:
+            nodes = conn.execute("SELECT count(*) FROM entity_nodes").fetchone()[0]
+        assert 0 < sum(built) < nodes  # some components built again, not all of them
+        added.append(path.name)
+    seeds = {k: v for k, v in kept.items() if k in _entity_rows(db)}
+    assert seeds  # the seeds' own people kept their records through the story
+    removed = run_cli("rm", added[0], db=db)
+    assert removed.exit_code == 0, removed.stderr
+    assert _dumped(api.entities(db)) == _dumped(_whole_entities(db))
+    merged = run_cli("entities", "merge", "Khalifa Haftar", "Ahmed Al-Mismari", db=db)
+    assert merged.exit_code == 0, merged.stderr
+    assert _entity_rows(db) == {}
+    assert _dumped(api.entities(db)) == _dumped(_whole_entities(db))
 
 
 def test_grades_merges_and_removals_drop_the_stored_listings(db, tmp_path):

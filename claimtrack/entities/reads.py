@@ -396,13 +396,24 @@ def corpus_entities(db: sqlite_utils.Database,
     """Every entity (build(db).entities()), built from the stored components a batch
     of about BATCH_NODES nodes at a time, each component whole, its records kept and
     its nodes dropped: memory holds a batch and the records, not the whole graph.
-    Where the components cannot stand for the entities (readback.components_usable:
-    a user's merge or split, an old database), the whole graph is built."""
+    A component's records are stored (entity_rows, migration 15) and kept across
+    writes until its nodes, or a node sharing a name key with them, change: only the
+    other components are built. Where the components cannot stand for the entities
+    (readback.components_usable: a user's merge or split, an old database), the
+    whole graph is built."""
     # usable components imply the node table and every document's facts: a node closure
     sizes = readback.component_sizes(db) if readback.components_usable(db) else None
     if not sizes or sizes[0][0] is None:
         return build(db).entities()
+    version = readback.listing_version()
+    before = readback.data_version(db)
+    kept = readback.entity_rows(db, version)
     found: list[tuple[tuple, Entity]] = []
+    if kept:
+        found.extend((tuple(json.loads(sort)), Entity.model_validate_json(row))
+                     for comp, _ in sizes for sort, row in kept.get(comp, ()))  # type: ignore[arg-type]
+        sizes = [(comp, n) for comp, n in sizes if comp not in kept]
+    built: list[tuple[str, int, str, str]] = []
     batch: list[str] = []
     held = done = 0
     total = sum(n for _, n in sizes)
@@ -414,12 +425,20 @@ def corpus_entities(db: sqlite_utils.Database,
         closure = _NodeClosure(db, [])
         closure._take(readback.component_nodes(db, comps=batch), set())
         graph = closure.graph()
-        # ties in the whole graph's order: by each entity's first node
-        found.extend((g[0].order, graph.records[j]) for j, g in enumerate(graph.groups))
+        comp_of = readback.node_components(db, batch) if kept is not None else {}
+        js: dict[str, int] = {}
+        for j, g in enumerate(graph.groups):
+            # ties in the whole graph's order: by each entity's first node
+            found.append((g[0].order, graph.records[j]))
+            if kept is not None:  # stored as its component's j-th record
+                c = comp_of[g[0].doc_id, g[0].seq]
+                js[c] = js.get(c, -1) + 1
+                built.append((c, js[c], json.dumps(g[0].order), graph.records[j].model_dump_json()))
         done += held
         if progress is not None:
             progress(done, total)
         batch, held = [], 0
+    readback.store_entity_rows(db, version, before, built)
     found.sort(key=lambda x: (-x[1].claims_by, -x[1].mentions, x[1].name.casefold(),
                               x[1].name, x[0]))
     return [e for _, e in found]

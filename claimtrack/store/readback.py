@@ -561,8 +561,43 @@ def store_source_parts(db: sqlite_utils.Database, version: str, before: int,
                        parts: Mapping[str, str]) -> None:
     """Keep the shares a read computed, unless another connection wrote since `before`
     (data_version: they may be stale) or the database cannot be written now."""
+    _store_kept(db, before, "INSERT OR REPLACE INTO source_parts (doc_id, version, part) "
+                "VALUES (?, ?, ?)", [(d, version, p) for d, p in parts.items()])
+
+
+def entity_rows(db: sqlite_utils.Database, version: str) -> dict[str, list[tuple[str, str]]] | None:
+    """comp -> the (sort key JSON, Entity JSON) of its stored entity records, computed by
+    this `version`, in their order; None where the database has no such table."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    try:
+        for comp, sort, row in db.conn.execute(
+                "SELECT comp, sort, row FROM entity_rows WHERE version = ? ORDER BY comp, j",
+                (version,)):
+            out.setdefault(comp, []).append((sort, row))
+    except sqlite3.OperationalError as e:
+        if _no_table(e):
+            return None
+        raise
+    return out
+
+
+def node_components(db: sqlite_utils.Database, comps: Sequence[str]) -> dict[tuple[str, int], str]:
+    """(doc id, seq) -> comp of every node of the components `comps`."""
+    return {(d, s): c for d, s, c in rows_in(
+        db.conn, "SELECT doc_id, seq, comp FROM entity_nodes WHERE comp IN ({keys})", comps)}
+
+
+def store_entity_rows(db: sqlite_utils.Database, version: str, before: int,
+                      rows: Sequence[tuple[str, int, str, str]]) -> None:
+    """Keep the (comp, j, sort, row) records a read built, unless another connection
+    wrote since `before` (data_version) or the database cannot be written now."""
+    _store_kept(db, before, "INSERT OR REPLACE INTO entity_rows (comp, j, version, sort, row) "
+                "VALUES (?, ?, ?, ?, ?)", [(c, j, version, s, r) for c, j, s, r in rows])
+
+
+def _store_kept(db: sqlite_utils.Database, before: int, sql: str, rows: Sequence[tuple]) -> None:
     conn = db.conn
-    if not parts or conn.in_transaction:
+    if not rows or conn.in_transaction:
         return
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -570,10 +605,9 @@ def store_source_parts(db: sqlite_utils.Database, version: str, before: int,
         return
     try:
         if conn.execute("PRAGMA data_version").fetchone()[0] != before:
-            conn.execute("ROLLBACK")
+            conn.execute("ROLLBACK")  # another connection wrote: they may be stale
             return
-        conn.executemany("INSERT OR REPLACE INTO source_parts (doc_id, version, part) "
-                         "VALUES (?, ?, ?)", ((d, version, p) for d, p in parts.items()))
+        conn.executemany(sql, rows)
         conn.execute("COMMIT")
     except sqlite3.OperationalError:
         if conn.in_transaction:
