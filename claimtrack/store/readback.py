@@ -596,26 +596,26 @@ def store_entity_rows(db: sqlite_utils.Database, version: str, before: int,
 
 
 def _store_kept(db: sqlite_utils.Database, before: int, sql: str, rows: Sequence[tuple]) -> None:
-    conn = db.conn
-    if not rows or conn.in_transaction:
-        return
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:  # read-only, or another writer holds it: not now
-        return
-    try:
-        if conn.execute("PRAGMA data_version").fetchone()[0] != before:
-            conn.execute("ROLLBACK")  # another connection wrote: they may be stale
-            return
-        conn.executemany(sql, rows)
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+    if rows:
+        _write_unchanged(db.conn, before, lambda conn: conn.executemany(sql, rows))
 
 
 def _store_listing(conn: sqlite3.Connection, listing: str, version: str, before: int,
                    rows: list[str]) -> None:
+    def write(conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM listing_rows WHERE listing = ?", (listing,))
+        conn.executemany("INSERT INTO listing_rows (listing, rank, row) VALUES (?, ?, ?)",
+                         ((listing, i, r) for i, r in enumerate(rows)))
+        conn.execute("INSERT OR REPLACE INTO listing_state (listing, version, total) "
+                     "VALUES (?, ?, ?)", (listing, version, len(rows)))
+    _write_unchanged(conn, before, write)
+
+
+def _write_unchanged(conn: sqlite3.Connection, before: int,
+                     write: Callable[[sqlite3.Connection], object]) -> None:
+    """`write` what a read computed, in a transaction of its own, unless another
+    connection committed since the read began (data_version `before`: it may be
+    stale) or the database cannot be written now (read-only, another writer)."""
     if conn.in_transaction:
         return
     try:
@@ -623,15 +623,10 @@ def _store_listing(conn: sqlite3.Connection, listing: str, version: str, before:
     except sqlite3.OperationalError:  # read-only, or another writer holds it: not now
         return
     try:
-        # another connection committed since the rows were read: they may be stale
         if conn.execute("PRAGMA data_version").fetchone()[0] != before:
             conn.execute("ROLLBACK")
             return
-        conn.execute("DELETE FROM listing_rows WHERE listing = ?", (listing,))
-        conn.executemany("INSERT INTO listing_rows (listing, rank, row) VALUES (?, ?, ?)",
-                         ((listing, i, r) for i, r in enumerate(rows)))
-        conn.execute("INSERT OR REPLACE INTO listing_state (listing, version, total) "
-                     "VALUES (?, ?, ?)", (listing, version, len(rows)))
+        write(conn)
         conn.execute("COMMIT")
     except sqlite3.OperationalError:
         if conn.in_transaction:
