@@ -449,13 +449,17 @@ def corpus_entities(db: sqlite_utils.Database,
         graph = closure.graph()
         comp_of = readback.node_components(db, batch) if kept is not None else {}
         js: dict[str, int] = {}
+        rows: list[tuple[str, int, str, str]] | None = [] if kept is not None else None
         for j, g in enumerate(graph.groups):
             # ties in the whole graph's order: by each entity's first node
             found.append((g[0].order, graph.records[j]))
-            if kept is not None:  # stored as its component's j-th record
-                c = comp_of[g[0].doc_id, g[0].seq]
+            c = comp_of.get((g[0].doc_id, g[0].seq))
+            if c is None:  # a record no component owns: keep none of the batch's
+                rows = None
+            elif rows is not None:  # stored as its component's j-th record
                 js[c] = js.get(c, -1) + 1
-                built.append((c, js[c], json.dumps(g[0].order), graph.records[j].model_dump_json()))
+                rows.append((c, js[c], json.dumps(g[0].order), graph.records[j].model_dump_json()))
+        built.extend(rows or ())
         done += held
         if progress is not None:
             progress(done, total)
