@@ -52,7 +52,7 @@ from claimtrack.credibility import Against, Corroboration, grade_claims
 from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.flags import make_flag
 from claimtrack.grades import reliability
-from claimtrack.models import Claim
+from claimtrack.models import CORROBORATING_ORIGINS, Claim
 from claimtrack.provenance import relay_roots
 from claimtrack.sourceentities import source_entities
 from claimtrack.store import matchstore
@@ -195,7 +195,7 @@ def with_corpus_flags(cs: Sequence[Claim], facts: dict[str, Corroboration]) -> l
     for c in cs:
         co = facts.get(c.id) or Corroboration()
         extra = []
-        if may_be_single(c) and len(co.origins) < 2:
+        if may_be_single(c) and len(co.origins) < CORROBORATING_ORIGINS:
             detail = _origins_text(co)
             if not co.indexed:
                 detail += "; not in the cross-document index yet: run `claimtrack rematch`"

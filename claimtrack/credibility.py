@@ -49,7 +49,14 @@ from dataclasses import dataclass
 from claimtrack.flags import ANONYMOUS_FLAGS, DISTANCING_FLAGS
 from claimtrack.grades import RELIABILITY, UNGRADED, lookup, source_name
 from claimtrack.misp import misp_tags
-from claimtrack.models import ANONYMOUS_TYPES, VAGUE_TYPES, Claim, ClaimGrade, GradeEntry
+from claimtrack.models import (
+    ANONYMOUS_TYPES,
+    CORROBORATING_ORIGINS,
+    VAGUE_TYPES,
+    Claim,
+    ClaimGrade,
+    GradeEntry,
+)
 
 CREDIBILITY = {
     1: "confirmed by other sources",
@@ -383,7 +390,7 @@ def grade(e: Evidence) -> ClaimGrade:
         if rule.applies(e):
             c = min(6, max(1, rule.effect(c, e)))
             reasons.append(rule.reason(e))
-    if e.origins < 2:
+    if e.origins < CORROBORATING_ORIGINS:
         c = max(c, 2)
     reasons.append(f"credibility {c}: {CREDIBILITY[c]}")
     return ClaimGrade(

@@ -96,6 +96,12 @@ class SourceInfo(Record):
     dated: int | None = Field(default=None, description="year the cited source is dated")
 
 
+# independent origins a claim needs to be corroborated: below them it is `single_source`
+# (corpusflags), never credibility 1 (credibility), and a cluster's change of them is
+# what the kept sources shares are dropped for (store/matchstore.replace_clusters)
+CORROBORATING_ORIGINS = 2
+
+
 def polarity(cue_negated: bool, denial: bool, content_negated: bool) -> int:
     """The sign of what a source asserts: 0 when its cue is negated ("X did not say"),
     else +1, flipped by a denial and again by a negated content."""

@@ -8,7 +8,6 @@ latest grade logged for the name or a surname it ends with (grades.lookup).
 from __future__ import annotations
 
 import json
-import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
@@ -21,7 +20,6 @@ from claimtrack.models import NOT_NAMED_TYPES, Claim, GradeEntry, SourceRow, Sou
 from claimtrack.sourceentities import source_entities
 from claimtrack.store import documents as store
 from claimtrack.store import readback
-from claimtrack.store.readback import SkippedRecord
 
 
 def source_type(claim: Claim) -> SourceType:
@@ -98,10 +96,9 @@ def corpus_sources(db: sqlite_utils.Database,
     the entities of one chunk would not group with another's."""
     if readback.components_usable(db):
         if not reliability(db):  # no source graded: a document's share is its own
-            try:
-                return _from_shares(db, progress)
-            except _Unnamed:
-                pass
+            summed = _from_shares(db, progress)
+            if summed is not None:
+                return summed
         total = readback.count_claims(db) if progress is not None else 0
         done = 0
 
@@ -125,27 +122,31 @@ class _Unnamed(Exception):
 
 
 def _from_shares(db: sqlite_utils.Database,
-                 progress: Callable[[int, int], None] | None) -> list[SourceRow]:
+                 progress: Callable[[int, int], None] | None) -> list[SourceRow] | None:
     """corpus_sources as the sum of each document's share (its claims grouped by
     source, flagged and graded as corpus_sources does), the shares stored across
     writes (source_parts: migration 14 and matchstore.replace_clusters drop a
     document's share with what it is computed from) and only the missing ones
     computed. Only where no source is graded, so a claim's row figures are its own
     document's and its cluster's; an entity's name, which any document naming it can
-    change, is read now (readback.component_best_names). Raises _Unnamed where a
-    document's sources cannot be named from the stored components."""
+    change, is read now (readback.component_best_names). None where the shares cannot
+    be kept (no table) or a document's sources cannot be named from the stored
+    components: the caller reads the corpus a chunk at a time, as before."""
     version = readback.listing_version()
     before = readback.data_version(db)
     stored = readback.source_parts(db, version)
     if stored is None:
-        raise _Unnamed
+        return None
     ids = store.document_ids(db)
     groups: dict[str, _Group] = {}
     computed: dict[str, str] = {}
     for n, doc_id in enumerate(ids, 1):
         part = stored.get(doc_id)
         if part is None:
-            part, clean = _share(db, doc_id)
+            try:
+                part, clean = _share(db, doc_id)
+            except _Unnamed:
+                return None
             if clean:  # else a claim it could not read: warned, computed again next time
                 computed[doc_id] = part
         for key, group in json.loads(part):
@@ -165,18 +166,13 @@ def _share(db: sqlite_utils.Database, doc_id: str) -> tuple[str, bool]:
     """One document's claims grouped by source (JSON of (key, _Group.dump) pairs), and
     whether reading them skipped no record (a share that did is not stored, so the
     warning is said again on every read)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        claims = queries.read(db, doc_id=doc_id)
-    for w in caught:  # said again, as if never caught
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    claims, clean = readback.computed_clean(lambda: queries.read(db, doc_id=doc_id))
     named = readback.component_names(db, claims)
     if named is None:
         raise _Unnamed
     groups: dict[str, _Group] = {}
     _group(groups, corpusflags.grade(db, claims, named), named, {})
-    part = json.dumps([[key, g.dump()] for key, g in groups.items()])
-    return part, not any(issubclass(w.category, SkippedRecord) for w in caught)
+    return json.dumps([[key, g.dump()] for key, g in groups.items()]), clean
 
 
 def _named(cs: list[Claim], named: dict[str, tuple[str, str]] | None

@@ -39,7 +39,7 @@ def state(db: sqlite_utils.Database) -> tuple[int, int]:
     connection commits, total_changes when this one writes (a cache of what was read
     is good while it stays the same)."""
     conn = db.conn
-    return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+    return postings.data_version(conn), conn.total_changes
 
 
 # What reads keep per open database while its state (above) stays the same: one read

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from claimtrack.models import CORROBORATING_ORIGINS
 from claimtrack.store import postings
 from claimtrack.store.inlist import chunks, rows_in
 
@@ -392,11 +393,12 @@ def replace_clusters(conn: sqlite3.Connection, old: Iterable[str],
 def _told(origins: Iterable[str]) -> frozenset[str] | str:
     """What of a cluster's origins its members' corpus flags turn on
     (corpusflags.with_corpus_flags): `single_source` on fewer than two independent
-    origins, a claim's cluster's and those of the claims of its document telling it
-    (which are that document's too), so the origins themselves only while they are
-    fewer than two. A member's flags turn on (_told, its `circular`)."""
+    origins (models.CORROBORATING_ORIGINS), a claim's cluster's and those of the claims
+    of its document telling it (which are that document's too), so the origins
+    themselves only while they are fewer. A member's flags turn on (_told, its
+    `circular`)."""
     found = frozenset(origins)
-    return found if len(found) < 2 else "2+"
+    return found if len(found) < CORROBORATING_ORIGINS else "enough"
 
 
 def _flagging_of(conn: sqlite3.Connection, clusters: Sequence[str]) -> dict[str, tuple]:

@@ -58,7 +58,7 @@ class Postings:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.version = _data_version(conn)
+        self.version = data_version(conn)
         self.claim_keys: dict[str, int] = {}
         self.claims: list[str] = []
         # by (token, whole): whole lists, or the head rows alone; in use order, least
@@ -134,7 +134,9 @@ class Postings:
 _cache: Postings | None = None
 
 
-def _data_version(conn: sqlite3.Connection) -> int:
+def data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's count of commits by other connections (PRAGMA data_version): what moves
+    when another process writes, for every cache of what was read."""
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
@@ -142,7 +144,7 @@ def current(conn: sqlite3.Connection) -> Postings:
     """The cache for `conn`, started again if another connection has committed since."""
     global _cache
     if _cache is None or _cache.conn is not conn or len(_cache.claims) > MAX_CLAIMS \
-            or _cache.version != _data_version(conn):
+            or _cache.version != data_version(conn):
         _cache = Postings(conn)
     return _cache
 

@@ -14,6 +14,7 @@ guard and adds the checks a reader needs (offsets against the stored text).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import operator
@@ -32,6 +33,7 @@ from claimtrack.store import documents as store
 from claimtrack.store.db import StateCache, per_state
 from claimtrack.store.entitystore import best_name
 from claimtrack.store.inlist import rows_in
+from claimtrack.store.postings import data_version as data_version_of
 from claimtrack.store.rows import SkippedRecord, convert, dict_rows, skip  # noqa: F401 - re-exported
 from claimtrack.store.rows import problem as row_problem
 
@@ -480,7 +482,8 @@ def count_claims(db: sqlite_utils.Database) -> int:
 # --- stored listings (migration 8) ---------------------------------------------------
 
 
-def _code_version() -> str:
+@functools.lru_cache(maxsize=1)  # a walk of the package: once a process
+def listing_version() -> str:
     """What the stored listings were computed by: the package's version and its
     modules' sizes and times, so a changed rule never reads a listing it did not write."""
     import hashlib
@@ -499,6 +502,18 @@ def _code_version() -> str:
     return h.hexdigest()[:16]
 
 
+def computed_clean(compute: Callable[[], R]) -> tuple[R, bool]:
+    """compute(), its warnings said again as if never caught, and whether it skipped no
+    record (a SkippedRecord warning): what a read keeps for the next ones only when
+    clean, so every read says the warning again."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = compute()
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return value, not any(issubclass(w.category, SkippedRecord) for w in caught)
+
+
 def stored_listing(db: sqlite_utils.Database, listing: str, compute: Callable[[], Sequence[R]],
                    load: Callable[[str], R], dump: Callable[[R], str],
                    limit: int | None, offset: int) -> list[R]:
@@ -509,7 +524,7 @@ def stored_listing(db: sqlite_utils.Database, listing: str, compute: Callable[[]
     a record (a SkippedRecord warning) is not stored, so every read says so again;
     a database that cannot be written (read-only) is read as before."""
     conn = db.conn
-    version = _code_version()
+    version = listing_version()
     try:
         state = conn.execute("SELECT version FROM listing_state WHERE listing = ?",
                              (listing,)).fetchone()
@@ -523,26 +538,17 @@ def stored_listing(db: sqlite_utils.Database, listing: str, compute: Callable[[]
                            "ORDER BY rank LIMIT ?",
                            (listing, offset, -1 if limit is None else limit))
         return [load(r[0]) for r in cur]
-    before = conn.execute("PRAGMA data_version").fetchone()[0]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        rows = list(compute())
-    for w in caught:  # said again, as if never caught
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if not any(issubclass(w.category, SkippedRecord) for w in caught):
+    before = data_version_of(conn)
+    rows, clean = computed_clean(lambda: list(compute()))
+    if clean:
         _store_listing(conn, listing, version, before, [dump(r) for r in rows])
     return rows[offset : None if limit is None else offset + limit]
 
 
-def listing_version() -> str:
-    """The version stored listings and their shares carry (_code_version)."""
-    return _code_version()
-
-
 def data_version(db: sqlite_utils.Database) -> int:
-    """SQLite's count of commits by other connections: what a read that stores what it
-    computed compares before storing it."""
-    return int(db.conn.execute("PRAGMA data_version").fetchone()[0])
+    """What a read that stores what it computed compares before storing it
+    (postings.data_version: commits by other connections)."""
+    return data_version_of(db.conn)
 
 
 def source_parts(db: sqlite_utils.Database, version: str) -> dict[str, str] | None:
@@ -623,7 +629,7 @@ def _write_unchanged(conn: sqlite3.Connection, before: int,
     except sqlite3.OperationalError:  # read-only, or another writer holds it: not now
         return
     try:
-        if conn.execute("PRAGMA data_version").fetchone()[0] != before:
+        if data_version_of(conn) != before:
             conn.execute("ROLLBACK")
             return
         write(conn)
