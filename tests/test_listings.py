@@ -356,3 +356,47 @@ def test_a_stream_checks_its_arguments_when_called(db):
         api.claims_stream(db, entity="Nobody Of That Name")
     bad = run_cli("claims", "--nl", "--flag", "no_such_flag", db=db)
     assert bad.exit_code == 1 and bad.stdout == "" and "unknown flag" in bad.stderr
+
+
+def test_a_marked_name_key_leaves_out_the_records_of_every_component_holding_it(db, tmp_path):
+    """Migration 16: a node written marks its name key; the kept records of the
+    components holding a node of that key are not read, the next `entities` builds
+    them again, keeps them and clears the marks."""
+    from claimtrack.store import db as dbmod
+
+    whole = _dumped(api.entities(db))
+    version = readback.listing_version()
+    with sqlite3.connect(db) as conn:
+        key, comp = conn.execute(
+            "SELECT key, comp FROM entity_nodes WHERE key LIKE '%haftar%' AND comp IS NOT NULL "
+            "LIMIT 1").fetchone()
+        holding = {r[0] for r in conn.execute(
+            "SELECT DISTINCT comp FROM entity_nodes WHERE key = ?", (key,))}
+        assert conn.execute("SELECT count(*) FROM entity_stale_keys").fetchone()[0] == 0
+        conn.execute("INSERT INTO entity_stale_keys (key) VALUES (?)", (key,))
+    handle = dbmod.open_db(db)
+    try:
+        kept = readback.entity_rows(handle, version)
+    finally:
+        handle.close()
+    assert kept and comp in _entity_comps(db)
+    assert not holding & set(kept)  # left out, though their rows are still there
+    assert set(_entity_comps(db)) - holding <= set(kept)
+    assert _dumped(_fresh(db, api.entities)) == whole  # the stored listing set aside
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM entity_stale_keys").fetchone()[0] == 0
+    assert comp in _entity_comps(db)
+
+    story = tmp_path / "story.txt"
+    story.write_text("Khalifa Haftar said his forces would hold Tripoli, according to "
+                     "a spokesman.\n", encoding="utf-8")
+    assert run_cli("add", str(story), db=db).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM entity_stale_keys").fetchone()[0] > 0
+    assert _dumped(api.entities(db)) == _dumped(_whole_entities(db))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM entity_stale_keys").fetchone()[0] == 0
+
+
+def _entity_comps(db: Path) -> set[str]:
+    return {c for c, _ in _entity_rows(db)}

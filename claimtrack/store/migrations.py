@@ -593,6 +593,29 @@ BEGIN DELETE FROM entity_rows; END""",
 )
 
 
+_V16 = (
+    # Migration 15's node triggers dropped, on every node written, the records of every
+    # component holding a node of the same name key: a subquery over all the nodes of
+    # that key ("trump": thousands at 1,000 documents), run for each node inserted and
+    # for each node renamed when components join. It cost 28 ms of each document
+    # stored at 1,000 documents (2 at 100) and grew with the corpus. A node written now
+    # drops its own component's records (two primary-key deletes) and marks its name
+    # key; the read that uses kept records leaves out the components holding a marked
+    # key's nodes (readback.entity_rows), and the read that stores records again drops
+    # those components' old records and clears the marks in one guarded transaction
+    # (readback.store_entity_rows). A component that stops holding a key loses a node
+    # or a node moves out of it, which drops its records directly.
+    *(f"DROP TRIGGER entity_rows_nodes_{when}" for when in ("insert", "update", "delete")),
+    "CREATE TABLE entity_stale_keys (key TEXT PRIMARY KEY) WITHOUT ROWID",
+    *(f"""CREATE TRIGGER entity_rows_nodes_{when.lower()} AFTER {when} ON entity_nodes
+BEGIN {' '.join(
+        f"DELETE FROM entity_rows WHERE comp = {row}.comp; "
+        f"INSERT OR IGNORE INTO entity_stale_keys (key) VALUES ({row}.key);" for row in rows)} END"""
+      for when, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
+                         ("DELETE", ("OLD",)))),
+)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
@@ -614,6 +637,8 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "partial indexes of the matches that shape clusters", _V13),
     Migration(14, "each document's share of the sources listing, kept across writes", _V14),
     Migration(15, "each entity component's records, kept across writes", _V15),
+    Migration(16, "name keys marked, not their components' records dropped, as nodes change",
+              _V16),
 ]
 
 LATEST = MIGRATIONS[-1].version

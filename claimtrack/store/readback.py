@@ -573,12 +573,14 @@ def store_source_parts(db: sqlite_utils.Database, version: str, before: int,
 
 def entity_rows(db: sqlite_utils.Database, version: str) -> dict[str, list[tuple[str, str]]] | None:
     """comp -> the (sort key JSON, Entity JSON) of its stored entity records, computed by
-    this `version`, in their order; None where the database has no such table."""
+    this `version`, in their order; None where the database has no such table. A
+    component holding a node of a name key marked since (migration 16) has none: the
+    order the graph joins same-name nodes in may have changed its records."""
     out: dict[str, list[tuple[str, str]]] = {}
     try:
         for comp, sort, row in db.conn.execute(
-                "SELECT comp, sort, row FROM entity_rows WHERE version = ? ORDER BY comp, j",
-                (version,)):
+                f"SELECT comp, sort, row FROM entity_rows WHERE version = ? "
+                f"AND comp NOT IN ({_STALE_COMPONENTS}) ORDER BY comp, j", (version,)):
             out.setdefault(comp, []).append((sort, row))
     except sqlite3.OperationalError as e:
         if _no_table(e):
@@ -593,12 +595,24 @@ def node_components(db: sqlite_utils.Database, comps: Sequence[str]) -> dict[tup
         db.conn, "SELECT doc_id, seq, comp FROM entity_nodes WHERE comp IN ({keys})", comps)}
 
 
+# the components holding a node of a name key marked since the records were kept
+_STALE_COMPONENTS = ("SELECT n.comp FROM entity_stale_keys s JOIN entity_nodes n "
+                     "ON n.key = s.key WHERE n.comp IS NOT NULL")
+
+
 def store_entity_rows(db: sqlite_utils.Database, version: str, before: int,
                       rows: Sequence[tuple[str, int, str, str]]) -> None:
     """Keep the (comp, j, sort, row) records a read built, unless another connection
-    wrote since `before` (data_version) or the database cannot be written now."""
-    _store_kept(db, before, "INSERT OR REPLACE INTO entity_rows (comp, j, version, sort, row) "
-                "VALUES (?, ?, ?, ?, ?)", [(c, j, version, s, r) for c, j, s, r in rows])
+    wrote since `before` (data_version) or the database cannot be written now. The
+    read built every component entity_rows left out, so the marked keys are cleared
+    and the left-out components' old records dropped (those the read built replace
+    them; one it could not keep is built again by the next read)."""
+    def write(conn: sqlite3.Connection) -> None:
+        conn.execute(f"DELETE FROM entity_rows WHERE comp IN ({_STALE_COMPONENTS})")
+        conn.execute("DELETE FROM entity_stale_keys")
+        conn.executemany("INSERT OR REPLACE INTO entity_rows (comp, j, version, sort, row) "
+                         "VALUES (?, ?, ?, ?, ?)", [(c, j, version, s, r) for c, j, s, r in rows])
+    _write_unchanged(db.conn, before, write)
 
 
 def _store_kept(db: sqlite_utils.Database, before: int, sql: str, rows: Sequence[tuple]) -> None:
