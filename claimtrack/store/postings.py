@@ -71,11 +71,14 @@ class Postings:
         self.held = 0
 
     def key(self, claim_id: str, unit: int) -> int:
+        return self._number(claim_id) * _UNITS + unit
+
+    def _number(self, claim_id: str) -> int:
         k = self.claim_keys.get(claim_id)
         if k is None:
             k = self.claim_keys[claim_id] = len(self.claims)
             self.claims.append(claim_id)
-        return k * _UNITS + unit
+        return k
 
     def name(self, key: int) -> tuple[str, int]:
         return self.claims[key // _UNITS], key % _UNITS
@@ -86,14 +89,20 @@ class Postings:
         rows = self.conn.execute(
             "SELECT claim_id, unit, size, weight, mass, rest, head FROM unit_terms "
             "WHERE token = ?" + ("" if whole else " AND head = 1"), (token,)).fetchall()
-        if any(r[1] >= _UNITS for r in rows):
-            self.uncached.add(token)
-            return
         arr = np.empty((len(rows), 6), dtype=np.int32)
         if rows:
             cids, units, *cols = zip(*rows, strict=True)
-            key = self.key
-            arr[:, KEY] = [key(c, u) for c, u in zip(cids, units, strict=True)]
+            if max(units) >= _UNITS:
+                self.uncached.add(token)
+                return
+            # a claim's key looked up in one pass (most are known from earlier lists),
+            # the unknown ones numbered after; a method call per row cost 0.4 s of
+            # 7 s storing 20 documents at 1,000 stored
+            known = self.claim_keys
+            ks = [known.get(c, -1) for c in cids]
+            if -1 in ks:
+                ks = [k if k >= 0 else self._number(c) for k, c in zip(ks, cids, strict=True)]
+            arr[:, KEY] = np.array(ks, dtype=np.int64) * _UNITS + np.array(units, dtype=np.int64)
             arr[:, SIZE:] = np.array(cols, dtype=np.int32).T
         self.lists[token, whole] = arr
         self.held += len(rows)
