@@ -400,3 +400,32 @@ def test_a_marked_name_key_leaves_out_the_records_of_every_component_holding_it(
 
 def _entity_comps(db: Path) -> set[str]:
     return {c for c, _ in _entity_rows(db)}
+
+
+def test_component_names_are_kept_and_dropped_with_their_nodes(db, tmp_path):
+    """Migration 17: the first `sources` keeps every entity component's name; a
+    document joining a component drops that component's name alone, and the listing
+    after it is what a computation from nothing kept says."""
+    api.sources(db)
+    with sqlite3.connect(db) as conn:
+        kept = dict(conn.execute("SELECT comp, name FROM component_names"))
+        comps = {r[0] for r in conn.execute(
+            "SELECT DISTINCT comp FROM entity_nodes WHERE comp IS NOT NULL")}
+        haftar = conn.execute("SELECT comp FROM component_names WHERE name = ?",
+                              ("Khalifa Haftar",)).fetchone()[0]
+    assert kept and set(kept) <= comps  # the sources' components named
+    story = tmp_path / "story.txt"
+    story.write_text("Khalifa Haftar said his forces would hold Tripoli.\n", encoding="utf-8")
+    assert run_cli("add", str(story), db=db).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        left = dict(conn.execute("SELECT comp, name FROM component_names"))
+        joined = {r[0] for r in conn.execute(
+            "SELECT comp FROM entity_nodes WHERE doc_id = (SELECT id FROM documents "
+            "WHERE origin LIKE '%story.txt')")}
+    assert haftar in joined and haftar not in left
+    assert {c: n for c, n in kept.items() if c not in joined} == left
+    listed = _dumped(api.sources(db))
+    with sqlite3.connect(db) as conn:
+        for table in ("component_names", "source_parts"):
+            conn.execute(f"DELETE FROM {table}")
+    assert _dumped(_fresh(db, api.sources)) == listed

@@ -435,22 +435,50 @@ def component_best_names(db: sqlite_utils.Database, comps: set[str]) -> dict[str
     kept = per_state(db, _NAMES)
     names: dict[str, str] = kept.setdefault("names", {})
     missing = comps - names.keys()
+    if missing and not kept.get("stored"):  # the names kept across writes (migration 17)
+        kept["stored"] = True
+        names.update(_stored_names(db))
+        missing = comps - names.keys()
+    if not missing:
+        return {comp: names[comp] for comp in comps}
+    fresh: dict[str, str] = kept.setdefault("fresh", {})  # computed, not yet kept
     if len(missing) > 200 and not kept.get("whole"):
         # most of the corpus: one pass over every node names every component, a
         # component's rows at a time
         rows = db.conn.execute("SELECT comp, words, sum(weight), max(rank) FROM entity_nodes "
                                "WHERE comp IS NOT NULL GROUP BY comp, key ORDER BY comp")
         for comp, group in itertools.groupby(rows, key=operator.itemgetter(0)):
-            names[comp] = best_name([tuple(row[1:]) for row in group])
+            if comp not in names:
+                names[comp] = fresh[comp] = best_name([tuple(row[1:]) for row in group])
         kept["whole"] = True
-    elif missing:
+    else:
         keys: dict[str, list] = {}
         for comp, *row in rows_in(db.conn, "SELECT comp, words, sum(weight), max(rank) "
                                   "FROM entity_nodes WHERE comp IN ({keys}) GROUP BY comp, key",
                                   missing):
             keys.setdefault(comp, []).append(tuple(row))
-        names.update((comp, best_name(rows)) for comp, rows in keys.items())
+        for comp, found in keys.items():
+            names[comp] = fresh[comp] = best_name(found)
     return {comp: names[comp] for comp in comps}
+
+
+def store_component_names(db: sqlite_utils.Database, before: int) -> None:
+    """Keep the names component_best_names computed in this state of the database, in
+    one write at the end of the read (unless another connection wrote since `before`,
+    read before the names were)."""
+    fresh = per_state(db, _NAMES).pop("fresh", {})
+    _store_kept(db, before, "INSERT OR REPLACE INTO component_names (comp, name) VALUES (?, ?)",
+                list(fresh.items()))
+
+
+def _stored_names(db: sqlite_utils.Database) -> dict[str, str]:
+    """comp -> its kept name (none where the database has no such table)."""
+    try:
+        return dict(db.conn.execute("SELECT comp, name FROM component_names"))
+    except sqlite3.OperationalError as e:
+        if _no_table(e):
+            return {}
+        raise
 
 
 def component_profiles(db: sqlite_utils.Database, comps: set[str]
