@@ -360,7 +360,7 @@ def test_a_stream_checks_its_arguments_when_called(db):
 
 def test_a_marked_name_key_leaves_out_the_records_of_every_component_holding_it(db, tmp_path):
     """Migration 16: a node written marks its name key; the kept records of the
-    components holding a node of that key are not read, the next `entities` builds
+    components holding a safe node of that key are not read, the next `entities` builds
     them again, keeps them and clears the marks."""
     from claimtrack.store import db as dbmod
 
@@ -369,9 +369,9 @@ def test_a_marked_name_key_leaves_out_the_records_of_every_component_holding_it(
     with sqlite3.connect(db) as conn:
         key, comp = conn.execute(
             "SELECT key, comp FROM entity_nodes WHERE key LIKE '%haftar%' AND comp IS NOT NULL "
-            "LIMIT 1").fetchone()
-        holding = {r[0] for r in conn.execute(
-            "SELECT DISTINCT comp FROM entity_nodes WHERE key = ?", (key,))}
+            "AND safe = 1 LIMIT 1").fetchone()
+        holding = {r[0] for r in conn.execute(  # its safe nodes': they join by name
+            "SELECT DISTINCT comp FROM entity_nodes WHERE key = ? AND safe = 1", (key,))}
         assert conn.execute("SELECT count(*) FROM entity_stale_keys").fetchone()[0] == 0
         conn.execute("INSERT INTO entity_stale_keys (key) VALUES (?)", (key,))
     handle = dbmod.open_db(db)
