@@ -610,7 +610,8 @@ _V16 = (
     *(f"""CREATE TRIGGER entity_rows_nodes_{when.lower()} AFTER {when} ON entity_nodes
 BEGIN {' '.join(
         f"DELETE FROM entity_rows WHERE comp = {row}.comp; "
-        f"INSERT OR IGNORE INTO entity_stale_keys (key) VALUES ({row}.key);" for row in rows)} END"""
+        f"INSERT OR IGNORE INTO entity_stale_keys (key) VALUES ({row}.key);"
+        for row in rows)} END"""
       for when, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
                          ("DELETE", ("OLD",)))),
 )
@@ -627,7 +628,8 @@ _V17 = (
 BEGIN {' '.join(
         f"DELETE FROM entity_rows WHERE comp = {row}.comp; "
         f"DELETE FROM component_names WHERE comp = {row}.comp; "
-        f"INSERT OR IGNORE INTO entity_stale_keys (key) VALUES ({row}.key);" for row in rows)} END"""
+        f"INSERT OR IGNORE INTO entity_stale_keys (key) VALUES ({row}.key);"
+        for row in rows)} END"""
       for when, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
                          ("DELETE", ("OLD",)))),
 )
