@@ -579,12 +579,16 @@ def entities(db_path: str | Path, doc: str | None = None, limit: int | None = No
     `progress(done, total)` hears of the entity nodes built when the whole-corpus
     listing is computed (the first read after a write), never when it is read back."""
     from claimtrack.entities import list_entities
+    from claimtrack.entities.reads import entities_page
     from claimtrack.models import Entity
 
     db = _existing(db_path)
     if doc is not None:
         return page(list_entities(db, doc=doc), limit, offset)
     check_page(limit, offset)
+    paged = entities_page(db, limit, offset, progress)
+    if paged is not None:
+        return paged
     return readback.stored_listing(db, "entities", lambda: list_entities(db, progress=progress),
                                    Entity.model_validate_json, Entity.model_dump_json,
                                    limit, offset)

@@ -51,7 +51,9 @@ def _dumped(rows) -> list[dict]:
 @pytest.mark.parametrize("command", [api.sources, api.entities])
 def test_a_stored_listing_is_what_a_fresh_computation_says_and_pages_alike(db, command):
     first = command(db)
-    assert _stored(db) == {command.__name__}
+    # sources keeps its listing whole; entities its records, each with its place
+    assert _stored(db) == ({"sources"} if command is api.sources else set())
+    assert (command is api.sources) == (_entity_rows(db) == {})
     again = command(db)
     assert _dumped(again) == _dumped(first)
     assert len(first) > 3
@@ -429,3 +431,61 @@ def test_component_names_are_kept_and_dropped_with_their_nodes(db, tmp_path):
         for table in ("component_names", "source_parts"):
             conn.execute(f"DELETE FROM {table}")
     assert _dumped(_fresh(db, api.sources)) == listed
+
+
+def test_entities_pages_are_slices_of_the_listing_built_in_memory(db, tmp_path):
+    """Migration 18: a page of `entities` is an ORDER BY on the kept records' ranks;
+    every page is the slice of the listing built and sorted in memory, before and
+    after documents come (ties of equal counts and names included)."""
+    from claimtrack.entities import reads
+    from claimtrack.store import db as dbmod
+
+    def in_memory() -> list[dict]:
+        handle = dbmod.open_db(db)
+        try:
+            return _dumped(reads.corpus_entities(handle))
+        finally:
+            handle.close()
+
+    tied = []
+    for step in range(4):
+        whole = in_memory()
+        assert _dumped(api.entities(db)) == whole == _dumped(_whole_entities(db))
+        for limit, offset in ((1, 0), (3, 2), (50, 5), (None, 7), (2, len(whole) - 1)):
+            assert _dumped(api.entities(db, limit=limit, offset=offset)) == \
+                whole[offset:None if limit is None else offset + limit], (step, limit, offset)
+        counts = [(e["claims_by"], e["mentions"], e["name"]) for e in whole]
+        tied.append(len(set(counts)) < len(counts))
+        story = sorted(STORY.glob("*.txt"))[step]
+        shutil.copy(story, tmp_path / story.name)
+        assert run_cli("add", str(tmp_path / story.name), db=db).exit_code == 0
+    assert any(tied)  # equal counts and names: the first node's place breaks the tie
+
+
+def test_listing_rank_sorts_as_the_listing_does():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from claimtrack.entities.reads import listing_rank
+    from claimtrack.models import Entity
+
+    names = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FF), min_size=1,
+                    max_size=6)
+    orders = st.one_of(
+        st.tuples(st.sampled_from([0, 2]), st.text("0123456789abcdef", min_size=12,
+                                                     max_size=12), st.integers(0, 10**6)),
+        st.tuples(st.just(1), st.sampled_from(["2026-11-27T08:31:16+00:00",
+                                               "2026-11-27T08:31:16.562423+00:00",
+                                               "2026-11-27T08:31:17+00:00"]),
+                  st.text("0123456789abcdef", min_size=12, max_size=12), st.integers(0, 10**6)))
+    records = st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), names, orders)
+
+    @given(st.lists(records, min_size=2, max_size=8))
+    def check(rows):
+        es = [(Entity(name=n, type="person", claims_by=c, mentions=m), o) for c, m, n, o in rows]
+        by_key = sorted(es, key=lambda x: (-x[0].claims_by, -x[0].mentions,
+                                           x[0].name.casefold(), x[0].name, x[1]))
+        by_rank = sorted(es, key=lambda x: listing_rank(*x))
+        assert [listing_rank(*x) for x in by_key] == [listing_rank(*x) for x in by_rank]
+
+    check()

@@ -419,10 +419,10 @@ def corpus_entities(db: sqlite_utils.Database,
     of about BATCH_NODES nodes at a time, each component whole, its records kept and
     its nodes dropped: memory holds a batch and the records, not the whole graph.
     A component's records are stored (entity_rows, migration 15) and kept across
-    writes until its nodes, or a node sharing a name key with them, change: only the
-    other components are built. Where the components cannot stand for the entities
-    (readback.components_usable: a user's merge or split, an old database), the
-    whole graph is built."""
+    writes until its nodes, or a safe node sharing a name key with them, change: only
+    the other components are built. Where the components cannot stand for the
+    entities (readback.components_usable: a user's merge or split, an old database),
+    the whole graph is built."""
     # usable components imply the node table and every document's facts: a node closure
     sizes = readback.component_sizes(db) if readback.components_usable(db) else None
     if not sizes or sizes[0][0] is None:
@@ -435,36 +435,96 @@ def corpus_entities(db: sqlite_utils.Database,
         found.extend((tuple(json.loads(sort)), Entity.model_validate_json(row))
                      for comp, _ in sizes for sort, row in kept.get(comp, ()))  # type: ignore[arg-type]
         sizes = [(comp, n) for comp, n in sizes if comp not in kept]
-    built: list[tuple[str, int, str, str]] = []
+    built, rows, _ = _build_components(db, sizes, kept is not None,  # type: ignore[arg-type]
+                                       progress)
+    found.extend(built)
+    readback.store_entity_rows(db, version, before, rows)
+    found.sort(key=lambda x: (-x[1].claims_by, -x[1].mentions, x[1].name.casefold(),
+                              x[1].name, x[0]))
+    return [e for _, e in found]
+
+
+def entities_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
+                  progress: Callable[[int, int], None] | None = None) -> list[Entity] | None:
+    """A page of corpus_entities read from the kept records in SQL (each stores its
+    place in the listing, listing_rank: migration 18), after building and keeping
+    those of the components with none: the first read after a write builds what the
+    write changed and reads one page, instead of decoding and sorting every record.
+    None where the records cannot all be kept (components not usable, an old or
+    read-only database, another writer, a record no component owns): the caller
+    lists them in memory (corpus_entities)."""
+    if not readback.components_usable(db):
+        return None
+    version = readback.listing_version()
+    before = readback.data_version(db)
+    missing = readback.components_without_records(db, version)
+    if missing is None or (missing and missing[0][0] is None):
+        return None
+    if missing:
+        _, rows, complete = _build_components(db, missing, True,  # type: ignore[arg-type]
+                                              progress)
+        if not readback.store_entity_rows(db, version, before, rows) or not complete:
+            return None
+    return [Entity.model_validate_json(r)
+            for r in readback.entity_rows_page(db, version, offset, limit)]
+
+
+def listing_rank(e: Entity, order: tuple) -> str:
+    """Text that sorts as corpus_entities sorts (most claims, most mentions, name
+    case-folded, name, the first node's place in the whole graph's order): counts
+    as the complement of a fixed width, fields parted by a character below any in a
+    name, so a name sorts before the longer names it begins."""
+    place = SEP.join(f"{x:010d}" if isinstance(x, int) else str(x) for x in order)
+    return SEP.join((f"{RANK_MAX - e.claims_by:010d}", f"{RANK_MAX - e.mentions:010d}",
+                     e.name.casefold(), e.name, place))
+
+
+SEP = "\x01"
+RANK_MAX = 9_999_999_999
+
+
+def _build_components(db: sqlite_utils.Database, sizes: list[tuple[str, int]], keep: bool,
+                      progress: Callable[[int, int], None] | None
+                      ) -> tuple[list[tuple[tuple, Entity]],
+                                 list[tuple[str, int, str, str, str]], bool]:
+    """The entity records of the components `sizes` names, built a batch of about
+    BATCH_NODES nodes at a time (with their place in the whole graph's order); with
+    `keep`, their rows to store (comp, j, sort JSON, Entity JSON, listing rank); and
+    whether every record has its row (a record no component owns makes its batch keep
+    none)."""
+    found: list[tuple[tuple, Entity]] = []
+    built: list[tuple[str, int, str, str, str]] = []
+    complete = True
     batch: list[str] = []
     held = done = 0
     total = sum(n for _, n in sizes)
     for i, (comp, n) in enumerate(sizes):
-        batch.append(comp)  # type: ignore[arg-type]  # None was ruled out above
+        batch.append(comp)
         held += n
         if held < BATCH_NODES and i + 1 < len(sizes):
             continue
         closure = _NodeClosure(db, [])
         closure._take(readback.component_nodes(db, comps=batch), set())
         graph = closure.graph()
-        comp_of = readback.node_components(db, batch) if kept is not None else {}
+        comp_of = readback.node_components(db, batch) if keep else {}
         js: dict[str, int] = {}
-        rows: list[tuple[str, int, str, str]] | None = [] if kept is not None else None
+        rows: list[tuple[str, int, str, str, str]] | None = [] if keep else None
         for j, g in enumerate(graph.groups):
             # ties in the whole graph's order: by each entity's first node
-            found.append((g[0].order, graph.records[j]))
+            record = graph.records[j]
+            found.append((g[0].order, record))
             c = comp_of.get((g[0].doc_id, g[0].seq))
             if c is None:  # a record no component owns: keep none of the batch's
                 rows = None
             elif rows is not None:  # stored as its component's j-th record
                 js[c] = js.get(c, -1) + 1
-                rows.append((c, js[c], json.dumps(g[0].order), graph.records[j].model_dump_json()))
+                rows.append((c, js[c], json.dumps(g[0].order), record.model_dump_json(),
+                             listing_rank(record, g[0].order)))
+        if rows is None:
+            complete = False
         built.extend(rows or ())
         done += held
         if progress is not None:
             progress(done, total)
         batch, held = [], 0
-    readback.store_entity_rows(db, version, before, built)
-    found.sort(key=lambda x: (-x[1].claims_by, -x[1].mentions, x[1].name.casefold(),
-                              x[1].name, x[0]))
-    return [e for _, e in found]
+    return found, built, complete

@@ -635,19 +635,45 @@ _STALE_COMPONENTS = ("SELECT n.comp FROM entity_stale_keys s JOIN entity_nodes n
                      "ON n.key = s.key WHERE n.safe = 1 AND n.comp IS NOT NULL")
 
 
+def components_without_records(db: sqlite_utils.Database,
+                               version: str) -> list[tuple[str | None, int]] | None:
+    """(component, its nodes) of the stored components with no current record kept
+    (entity_rows of this `version`, not left out by a marked key), in component order;
+    None where the database has no such table."""
+    try:
+        return list(db.conn.execute(
+            "SELECT comp, count(*) FROM entity_nodes WHERE comp IS NULL OR comp NOT IN "
+            f"(SELECT comp FROM entity_rows WHERE version = ? AND comp NOT IN "
+            f"({_STALE_COMPONENTS})) GROUP BY comp ORDER BY comp", (version,)))
+    except sqlite3.OperationalError as e:
+        if _no_table(e):
+            return None
+        raise
+
+
+def entity_rows_page(db: sqlite_utils.Database, version: str, offset: int,
+                     limit: int | None) -> list[str]:
+    """The Entity JSON of the kept records, in listing order (their rank), a page."""
+    return [r[0] for r in db.conn.execute(
+        "SELECT row FROM entity_rows WHERE version = ? ORDER BY rank LIMIT ? OFFSET ?",
+        (version, -1 if limit is None else limit, offset))]
+
+
 def store_entity_rows(db: sqlite_utils.Database, version: str, before: int,
-                      rows: Sequence[tuple[str, int, str, str]]) -> None:
+                      rows: Sequence[tuple[str, int, str, str, str]]) -> bool:
     """Keep the (comp, j, sort, row) records a read built, unless another connection
     wrote since `before` (data_version) or the database cannot be written now. The
     read built every component entity_rows left out, so the marked keys are cleared
     and the left-out components' old records dropped (those the read built replace
-    them; one it could not keep is built again by the next read)."""
+    them; one it could not keep is built again by the next read). Rows are (comp, j,
+    sort, row, rank). Whether they were written."""
     def write(conn: sqlite3.Connection) -> None:
         conn.execute(f"DELETE FROM entity_rows WHERE comp IN ({_STALE_COMPONENTS})")
         conn.execute("DELETE FROM entity_stale_keys")
-        conn.executemany("INSERT OR REPLACE INTO entity_rows (comp, j, version, sort, row) "
-                         "VALUES (?, ?, ?, ?, ?)", [(c, j, version, s, r) for c, j, s, r in rows])
-    _write_unchanged(db.conn, before, write)
+        conn.executemany("INSERT OR REPLACE INTO entity_rows (comp, j, version, sort, row, rank) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         [(c, j, version, s, r, k) for c, j, s, r, k in rows])
+    return _write_unchanged(db.conn, before, write)
 
 
 def _store_kept(db: sqlite_utils.Database, before: int, sql: str, rows: Sequence[tuple]) -> None:
@@ -667,23 +693,26 @@ def _store_listing(conn: sqlite3.Connection, listing: str, version: str, before:
 
 
 def _write_unchanged(conn: sqlite3.Connection, before: int,
-                     write: Callable[[sqlite3.Connection], object]) -> None:
+                     write: Callable[[sqlite3.Connection], object]) -> bool:
     """`write` what a read computed, in a transaction of its own, unless another
     connection committed since the read began (data_version `before`: it may be
-    stale) or the database cannot be written now (read-only, another writer)."""
+    stale) or the database cannot be written now (read-only, another writer).
+    Whether it was written."""
     if conn.in_transaction:
-        return
+        return False
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError:  # read-only, or another writer holds it: not now
-        return
+        return False
     try:
         if data_version_of(conn) != before:
             conn.execute("ROLLBACK")
-            return
+            return False
         write(conn)
         conn.execute("COMMIT")
     except sqlite3.OperationalError:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        return False
+    return True
 
