@@ -614,7 +614,7 @@ def sources(db_path: str | Path, doc: str | None = None, limit: int | None = Non
     `progress(done, total)` hears of the claims graded when the whole-corpus listing is
     computed (the first read after a write), never when it is read back."""
     from claimtrack.sourceentities import source_entities
-    from claimtrack.sourcelisting import corpus_sources, list_sources
+    from claimtrack.sourcelisting import corpus_sources, list_sources, sources_page
 
     db = _existing(db_path)
     if doc is not None:
@@ -622,6 +622,9 @@ def sources(db_path: str | Path, doc: str | None = None, limit: int | None = Non
         return page(list_sources(db, found, with_ungraded=False,
                                  entities=source_entities(db, found)), limit, offset)
     check_page(limit, offset)
+    paged = sources_page(db, limit, offset, progress)
+    if paged is not None:
+        return paged
     return readback.stored_listing(db, "sources", lambda: corpus_sources(db, progress),
                                    SourceRow.model_validate_json, SourceRow.model_dump_json,
                                    limit, offset)

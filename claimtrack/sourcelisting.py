@@ -8,6 +8,7 @@ latest grade logged for the name or a surname it ends with (grades.lookup).
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 
 import sqlite_utils
@@ -166,13 +167,72 @@ def _from_shares(db: sqlite_utils.Database,
         if progress is not None:
             progress(n, len(ids))
     readback.store_source_parts(db, version, before, computed)
+    _name_entities(db, groups, before)
+    return _rows(groups, {}, True)
+
+
+def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
+                 progress: Callable[[int, int], None] | None = None) -> list[SourceRow] | None:
+    """A page of corpus_sources from the kept shares in SQL (one row a source and
+    document, migration 19): the missing shares computed and kept first, then the
+    sources' totals summed by a GROUP BY, and only the sources the page can hold (all
+    those with at least as many claims as the page's last row: ties are ordered by
+    name) merged from their rows and ordered as _from_shares orders them. The first
+    read after a write merges a page's sources, not every document's share. None
+    where that cannot be done (a graded source, unusable components, an old or
+    read-only database, another writer, a record skipped): the caller computes the
+    listing in memory, which says any warning once."""
+    if not readback.components_usable(db) or reliability(db):
+        return None
+    version = readback.listing_version()
+    before = readback.data_version(db)
+    have = readback.source_part_ids(db, version)
+    if have is None:
+        return None
+    ids = store.document_ids(db)
+    missing = [d for d in ids if d not in have]
+    if missing:
+        computed: dict[str, str] = {}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for n, doc_id in enumerate(missing, 1):
+                try:
+                    part, clean = _share(db, doc_id)
+                except _Unnamed:
+                    return None
+                if not clean:  # the in-memory listing says it, once
+                    return None
+                computed[doc_id] = part
+                if progress is not None:
+                    progress(n, len(missing))
+        if not readback.store_source_parts(db, version, before, computed):
+            return None
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    totals = sorted(readback.source_totals(db, version), key=lambda kv: -kv[1])
+    end = None if limit is None else offset + limit
+    if end == 0:
+        return []
+    edge = totals[end - 1][1] if end is not None and end < len(totals) else 0
+    keys = [k for k, n in totals if n >= edge]
+    place = {d: i for i, d in enumerate(ids)}
+    groups: dict[str, _Group] = {}
+    # in the order _from_shares first sees each source: by document, then within its share
+    for doc_id, _, key, data in sorted(readback.source_share_rows(db, version, keys),
+                                       key=lambda r: (place[r[0]], r[1])):
+        groups.setdefault(key, _Group()).merge(doc_id, json.loads(data))
+    _name_entities(db, groups, before)
+    return _rows(groups, {}, True)[offset:end]
+
+
+def _name_entities(db: sqlite_utils.Database, groups: Mapping[str, _Group], before: int) -> None:
+    """One name per entity's group: the name its component has now (kept)."""
     comps = {key.removeprefix("entity ") for key in groups if key.startswith("entity ")}
     best = readback.component_best_names(db, comps)
     readback.store_component_names(db, before)
     for key, g in groups.items():
-        if key.startswith("entity "):  # one name per entity: the name it has now
+        if key.startswith("entity "):
             g.names = {best[key.removeprefix("entity ")]: g.claims}
-    return _rows(groups, {}, True)
 
 
 def _share(db: sqlite_utils.Database, doc_id: str) -> tuple[str, bool]:

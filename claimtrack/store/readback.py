@@ -32,7 +32,7 @@ from claimtrack.models import Alias, Claim, Mention, Span
 from claimtrack.store import documents as store
 from claimtrack.store.db import StateCache, per_state
 from claimtrack.store.entitystore import best_name
-from claimtrack.store.inlist import rows_in
+from claimtrack.store.inlist import chunks, rows_in
 from claimtrack.store.postings import data_version as data_version_of
 from claimtrack.store.rows import SkippedRecord, convert, dict_rows, skip  # noqa: F401 - re-exported
 from claimtrack.store.rows import problem as row_problem
@@ -592,11 +592,56 @@ def source_parts(db: sqlite_utils.Database, version: str) -> dict[str, str] | No
 
 
 def store_source_parts(db: sqlite_utils.Database, version: str, before: int,
-                       parts: Mapping[str, str]) -> None:
-    """Keep the shares a read computed, unless another connection wrote since `before`
-    (data_version: they may be stale) or the database cannot be written now."""
-    _store_kept(db, before, "INSERT OR REPLACE INTO source_parts (doc_id, version, part) "
-                "VALUES (?, ?, ?)", [(d, version, p) for d, p in parts.items()])
+                       parts: Mapping[str, str]) -> bool:
+    """Keep the shares a read computed (JSON lists of [source key, group] pairs), and
+    each one row a source (migration 19), unless another connection wrote since
+    `before` (data_version: they may be stale) or the database cannot be written now.
+    Whether they were kept."""
+    if not parts:
+        return True
+
+    def write(conn: sqlite3.Connection) -> None:
+        conn.executemany("INSERT OR REPLACE INTO source_parts (doc_id, version, part) "
+                         "VALUES (?, ?, ?)", [(d, version, p) for d, p in parts.items()])
+        rows: list[tuple[str, int, str, str, int, str]] = []
+        for d, p in parts.items():
+            conn.execute("DELETE FROM source_share_rows WHERE doc_id = ?", (d,))
+            rows.extend((d, seq, key, version, group[2], json.dumps(group))
+                        for seq, (key, group) in enumerate(json.loads(p)))
+        conn.executemany("INSERT INTO source_share_rows (doc_id, seq, key, version, claims, "
+                         "data) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    return _write_unchanged(db.conn, before, write)
+
+
+def source_part_ids(db: sqlite_utils.Database, version: str) -> set[str] | None:
+    """The documents whose share of the sources listing is kept, computed by this
+    `version`; None where the database keeps no shares one row a source."""
+    try:
+        db.conn.execute("SELECT 1 FROM source_share_rows LIMIT 0").fetchall()
+        return {r[0] for r in db.conn.execute(
+            "SELECT doc_id FROM source_parts WHERE version = ?", (version,))}
+    except sqlite3.OperationalError as e:
+        if _no_table(e):
+            return None
+        raise
+
+
+def source_totals(db: sqlite_utils.Database, version: str) -> list[tuple[str, int]]:
+    """(source key, its claims) summed over the kept shares of this `version`."""
+    return list(db.conn.execute("SELECT key, sum(claims) FROM source_share_rows "
+                                "WHERE version = ? GROUP BY key", (version,)))
+
+
+def source_share_rows(db: sqlite_utils.Database, version: str,
+                      keys: Iterable[str]) -> list[tuple[str, int, str, str]]:
+    """(doc id, seq, key, group JSON) of the kept share rows of these source keys."""
+    out: list[tuple[str, int, str, str]] = []
+    wanted = sorted(set(keys))
+    for part in chunks(wanted):
+        out.extend(db.conn.execute(
+            f"SELECT doc_id, seq, key, data FROM source_share_rows WHERE version = ? "
+            f"AND key IN ({','.join('?' * len(part))})", (version, *part)))
+    return out
 
 
 def entity_rows(db: sqlite_utils.Database, version: str) -> dict[str, list[tuple[str, str]]] | None:
