@@ -26,6 +26,7 @@ class EntityMatcher:
         # only the entities the name can refer to: the documents they reach, not all
         self.graph = build_for_name(db, name) if name.strip() else build(db)
         self.found = self.graph.find(name) if name.strip() else []
+        self._found = set(self.found)  # `by` asks per claim (1,086 entities for "Trump")
         self.entity: Entity | None = self.graph.records[self.found[0]] if self.found else None
         self._names: dict[str, list[_Names]] = {}
         self._by_doc: tuple[frozenset[str], dict[str, set[str]], list[_Names]] | None = None
@@ -82,7 +83,7 @@ class EntityMatcher:
         return [al for al in self._identified.get(c.doc_id, ()) if alias_in(c, al)]
 
     def by(self, c: Claim) -> bool:
-        return self.graph.entity_of_claim(c.id) in self.found
+        return self.graph.entity_of_claim(c.id) in self._found
 
     def about(self, c: Claim) -> bool:
         texts = [c.content.text, c.source.text if c.source else ""]
