@@ -622,12 +622,21 @@ def sources(db_path: str | Path, doc: str | None = None, limit: int | None = Non
         return page(list_sources(db, found, with_ungraded=False,
                                  entities=source_entities(db, found)), limit, offset)
     check_page(limit, offset)
-    paged = sources_page(db, limit, offset, progress)
-    if paged is not None:
-        return paged
-    return readback.stored_listing(db, "sources", lambda: corpus_sources(db, progress),
-                                   SourceRow.model_validate_json, SourceRow.model_dump_json,
-                                   limit, offset)
+
+    def listed(limit: int | None, offset: int) -> list[SourceRow]:
+        paged = sources_page(db, limit, offset, progress)
+        if paged is not None:
+            return paged
+        return readback.stored_listing(db, "sources", lambda: corpus_sources(db, progress),
+                                       SourceRow.model_validate_json,
+                                       SourceRow.model_dump_json, limit, offset)
+    if limit is None:
+        return listed(None, offset)
+    # a page is kept as printed until a write: the most quoted sources' rows are merged
+    # from one share row per document that quotes them (thousands for the most frequent)
+    return readback.stored_listing(db, f"sources page {offset} {limit}",
+                                   lambda: listed(limit, offset), SourceRow.model_validate_json,
+                                   SourceRow.model_dump_json, None, 0)
 
 
 def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,

@@ -174,11 +174,12 @@ def _from_shares(db: sqlite_utils.Database,
 def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
                  progress: Callable[[int, int], None] | None = None) -> list[SourceRow] | None:
     """A page of corpus_sources from the kept shares in SQL (one row a source and
-    document, migration 19): the missing shares computed and kept first, then the
-    sources' totals summed by a GROUP BY, and only the sources the page can hold (all
-    those with at least as many claims as the page's last row: ties are ordered by
-    name) merged from their rows and ordered as _from_shares orders them. The first
-    read after a write merges a page's sources, not every document's share. None
+    document, migration 19): the missing shares computed and kept first (unless every
+    share is marked kept, migration 20), then the sources' totals read where triggers
+    keep them, and only the sources the page can hold (all those with at least as many
+    claims as the page's last row: ties are ordered by name) merged from their rows and
+    ordered as _from_shares orders them. A read merges a page's sources, not every
+    document's share. None
     where that cannot be done (a graded source, unusable components, an old or
     read-only database, another writer, a record skipped): the caller computes the
     listing in memory, which says any warning once."""
@@ -186,12 +187,11 @@ def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
         return None
     version = readback.listing_version()
     before = readback.data_version(db)
-    have = readback.source_part_ids(db, version)
-    if have is None:
-        return None
-    ids = store.document_ids(db)
-    missing = [d for d in ids if d not in have]
-    if missing:
+    if not readback.listing_marked(db, readback.SHARES_KEPT, version):
+        have = readback.source_part_ids(db, version)
+        if have is None:
+            return None
+        missing = [d for d in store.document_ids(db) if d not in have]
         computed: dict[str, str] = {}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -205,21 +205,18 @@ def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
                 computed[doc_id] = part
                 if progress is not None:
                     progress(n, len(missing))
-        if not readback.store_source_parts(db, version, before, computed):
+        if not readback.store_source_parts(db, version, before, computed, complete=True):
             return None
         for w in caught:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    totals = sorted(readback.source_totals(db, version), key=lambda kv: -kv[1])
     end = None if limit is None else offset + limit
     if end == 0:
         return []
-    edge = totals[end - 1][1] if end is not None and end < len(totals) else 0
-    keys = [k for k, n in totals if n >= edge]
-    place = {d: i for i, d in enumerate(ids)}
+    rows = readback.source_share_rows(db, version, readback.source_keys_for(db, version, end))
+    place = readback.document_places(db, {r[0] for r in rows})
     groups: dict[str, _Group] = {}
     # in the order _from_shares first sees each source: by document, then within its share
-    for doc_id, _, key, data in sorted(readback.source_share_rows(db, version, keys),
-                                       key=lambda r: (place[r[0]], r[1])):
+    for doc_id, _, key, data in sorted(rows, key=lambda r: (place[r[0]], r[1])):
         groups.setdefault(key, _Group()).merge(doc_id, json.loads(data))
     _name_entities(db, groups, before)
     return _rows(groups, {}, True)[offset:end]

@@ -52,8 +52,10 @@ def _dumped(rows) -> list[dict]:
 def test_a_stored_listing_is_what_a_fresh_computation_says_and_pages_alike(db, command):
     first = command(db)
     # neither keeps its listing whole: sources keeps each document's share one row a
-    # source, entities each component's records, each row with its place
-    assert _stored(db) == set()
+    # source, entities each component's records, each row with its place; each marks
+    # that it keeps all of them (migration 20)
+    assert _stored(db) == ({readback.SHARES_KEPT} if command is api.sources
+                           else {readback.RECORDS_KEPT})
     with sqlite3.connect(db) as conn:
         shares = conn.execute("SELECT count(*) FROM source_share_rows").fetchone()[0]
     assert (command is api.sources) == (shares > 0) == (_entity_rows(db) == {})
@@ -517,9 +519,48 @@ def test_sources_pages_are_slices_of_the_listing_computed_in_memory(db, tmp_path
             assert _dumped(api.sources(db, limit=limit, offset=offset)) == \
                 whole[offset:None if limit is None else offset + limit], (step, limit, offset)
         assert in_memory() == whole
+        with sqlite3.connect(db) as conn:  # the totals the triggers keep are the rows' sums
+            kept = set(conn.execute("SELECT version, key, claims FROM source_totals"))
+            summed = set(conn.execute("SELECT version, key, sum(claims) FROM "
+                                      "source_share_rows GROUP BY version, key"))
+        assert kept == summed and kept
         counts = [r["claims"] for r in whole]
         tied.append(len(set(counts)) < len(counts))
         story = sorted(STORY.glob("*.txt"))[step]
         shutil.copy(story, tmp_path / story.name)
         assert run_cli("add", str(tmp_path / story.name), db=db).exit_code == 0
     assert all(tied)  # a page ending inside a run of equal counts
+
+
+def test_a_read_marked_complete_computes_no_share_and_builds_no_record(db, tmp_path, monkeypatch):
+    """Migration 20: once every share and every record is kept (marked), a read pages
+    them without looking for missing ones; what drops a share or a record, or marks a
+    name key, drops the mark."""
+    from claimtrack.entities import reads
+
+    sources, entities = _dumped(api.sources(db)), _dumped(api.entities(db))
+    assert _stored(db) == {readback.SHARES_KEPT, readback.RECORDS_KEPT}
+
+    def fail(*args, **kwargs):
+        raise AssertionError("looked for what is missing")
+
+    with monkeypatch.context() as m:
+        m.setattr(sourcelisting, "_share", fail)
+        m.setattr(readback, "components_without_records", fail)
+        m.setattr(reads, "_build_components", fail)
+        assert _dumped(api.sources(db, limit=3, offset=1)) == sources[1:4]
+        assert _dumped(api.entities(db, limit=3, offset=1)) == entities[1:4]
+    story = sorted(STORY.glob("*.txt"))[0]
+    shutil.copy(story, tmp_path / story.name)
+    assert run_cli("add", str(tmp_path / story.name), db=db).exit_code == 0
+    assert _stored(db) == set()
+    api.sources(db)
+    api.entities(db)
+    assert _stored(db) == {readback.SHARES_KEPT, readback.RECORDS_KEPT}
+    api.sources(db, limit=2)  # a page kept as printed
+    assert "sources page 0 2" in _stored(db)
+    with sqlite3.connect(db) as conn:  # a share dropped alone (a cluster's change does it)
+        conn.execute("DELETE FROM source_parts WHERE doc_id = (SELECT min(doc_id) "
+                     "FROM source_parts)")
+        conn.execute("DELETE FROM entity_rows WHERE comp = (SELECT min(comp) FROM entity_rows)")
+    assert _stored(db) == set()

@@ -591,13 +591,34 @@ def source_parts(db: sqlite_utils.Database, version: str) -> dict[str, str] | No
         raise
 
 
+SHARES_KEPT = "sources shares"  # listing_state's mark: every document's share is kept
+RECORDS_KEPT = "entities records"  # every entity component's records are kept
+
+
+def listing_marked(db: sqlite_utils.Database, mark: str, version: str) -> bool:
+    """Whether listing_state holds `mark` for this `version` (migration 20: dropped by
+    whatever drops a share or a record, or marks a name key)."""
+    try:
+        return db.conn.execute("SELECT 1 FROM listing_state WHERE listing = ? AND version = ?",
+                               (mark, version)).fetchone() is not None
+    except sqlite3.OperationalError as e:
+        if _no_table(e):
+            return False
+        raise
+
+
+def _mark(conn: sqlite3.Connection, mark: str, version: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO listing_state (listing, version, total) "
+                 "VALUES (?, ?, 0)", (mark, version))
+
+
 def store_source_parts(db: sqlite_utils.Database, version: str, before: int,
-                       parts: Mapping[str, str]) -> bool:
+                       parts: Mapping[str, str], complete: bool = False) -> bool:
     """Keep the shares a read computed (JSON lists of [source key, group] pairs), and
     each one row a source (migration 19), unless another connection wrote since
-    `before` (data_version: they may be stale) or the database cannot be written now.
-    Whether they were kept."""
-    if not parts:
+    `before` (data_version: they may be stale) or the database cannot be written now;
+    with `complete`, mark every document's share kept. Whether it was written."""
+    if not parts and not complete:
         return True
 
     def write(conn: sqlite3.Connection) -> None:
@@ -610,6 +631,8 @@ def store_source_parts(db: sqlite_utils.Database, version: str, before: int,
                         for seq, (key, group) in enumerate(json.loads(p)))
         conn.executemany("INSERT INTO source_share_rows (doc_id, seq, key, version, claims, "
                          "data) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        if complete:
+            _mark(conn, SHARES_KEPT, version)
     return _write_unchanged(db.conn, before, write)
 
 
@@ -626,10 +649,24 @@ def source_part_ids(db: sqlite_utils.Database, version: str) -> set[str] | None:
         raise
 
 
-def source_totals(db: sqlite_utils.Database, version: str) -> list[tuple[str, int]]:
-    """(source key, its claims) summed over the kept shares of this `version`."""
-    return list(db.conn.execute("SELECT key, sum(claims) FROM source_share_rows "
-                                "WHERE version = ? GROUP BY key", (version,)))
+def source_keys_for(db: sqlite_utils.Database, version: str, end: int | None) -> list[str]:
+    """The source keys a listing's first `end` rows (all where None) can hold: every
+    source with at least as many claims as the end-th most (ties are ordered by name,
+    so all of them), from the totals kept by triggers (source_totals, migration 20)."""
+    edge = 0
+    if end is not None:
+        row = db.conn.execute("SELECT claims FROM source_totals WHERE version = ? "
+                              "ORDER BY claims DESC LIMIT 1 OFFSET ?", (version, end - 1)
+                              ).fetchone()
+        edge = 0 if row is None else row[0]
+    return [r[0] for r in db.conn.execute(
+        "SELECT key FROM source_totals WHERE version = ? AND claims >= ?", (version, edge))]
+
+
+def document_places(db: sqlite_utils.Database, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """doc id -> its (added, id): the listing order of documents (store.document_ids)."""
+    return {r[1]: (r[0], r[1]) for r in rows_in(
+        db.conn, "SELECT added, id FROM documents WHERE id IN ({keys})", ids)}
 
 
 def source_share_rows(db: sqlite_utils.Database, version: str,
@@ -705,19 +742,23 @@ def entity_rows_page(db: sqlite_utils.Database, version: str, offset: int,
 
 
 def store_entity_rows(db: sqlite_utils.Database, version: str, before: int,
-                      rows: Sequence[tuple[str, int, str, str, str]]) -> bool:
+                      rows: Sequence[tuple[str, int, str, str, str]],
+                      complete: bool = False) -> bool:
     """Keep the (comp, j, sort, row) records a read built, unless another connection
     wrote since `before` (data_version) or the database cannot be written now. The
     read built every component entity_rows left out, so the marked keys are cleared
     and the left-out components' old records dropped (those the read built replace
     them; one it could not keep is built again by the next read). Rows are (comp, j,
-    sort, row, rank). Whether they were written."""
+    sort, row, rank); with `complete`, every component's records are kept now (marked).
+    Whether they were written."""
     def write(conn: sqlite3.Connection) -> None:
         conn.execute(f"DELETE FROM entity_rows WHERE comp IN ({_STALE_COMPONENTS})")
         conn.execute("DELETE FROM entity_stale_keys")
         conn.executemany("INSERT OR REPLACE INTO entity_rows (comp, j, version, sort, row, rank) "
                          "VALUES (?, ?, ?, ?, ?, ?)",
                          [(c, j, version, s, r, k) for c, j, s, r, k in rows])
+        if complete:
+            _mark(conn, RECORDS_KEPT, version)
     return _write_unchanged(db.conn, before, write)
 
 
