@@ -179,10 +179,9 @@ def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
     keep them, and only the sources the page can hold (all those with at least as many
     claims as the page's last row: ties are ordered by name) merged from their rows and
     ordered as _from_shares orders them. A read merges a page's sources, not every
-    document's share. None
-    where that cannot be done (a graded source, unusable components, an old or
-    read-only database, another writer, a record skipped): the caller computes the
-    listing in memory, which says any warning once."""
+    document's share. None where that cannot be done (a graded source, unusable
+    components, an old or read-only database, another writer, a record skipped): the
+    caller computes the listing in memory, which says any warning once."""
     if not readback.components_usable(db) or reliability(db):
         return None
     version = readback.listing_version()
