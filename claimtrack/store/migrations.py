@@ -593,6 +593,22 @@ BEGIN DELETE FROM entity_rows; END""",
 )
 
 
+def _node_triggers(kept: tuple[str, ...]) -> tuple[str, ...]:
+    """Migrations 16 and 17: entity_nodes' triggers, made again, that drop what the
+    tables `kept` hold of a written node's component and mark its name key."""
+    drops = " ".join(f"DELETE FROM {table} WHERE comp = {{row}}.comp;" for table in kept)
+    return (
+        *(f"DROP TRIGGER entity_rows_nodes_{when}" for when in ("insert", "update", "delete")),
+        *(f"""CREATE TRIGGER entity_rows_nodes_{when.lower()} AFTER {when} ON entity_nodes
+BEGIN {' '.join(
+            drops.format(row=row) + " "
+            f"INSERT OR IGNORE INTO entity_stale_keys (key) VALUES ({row}.key);"
+            for row in rows)} END"""
+          for when, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
+                             ("DELETE", ("OLD",)))),
+    )
+
+
 _V16 = (
     # Migration 15's node triggers dropped, on every node written, the records of every
     # component holding a node of the same name key: a subquery over all the nodes of
@@ -605,15 +621,8 @@ _V16 = (
     # those components' old records and clears the marks in one guarded transaction
     # (readback.store_entity_rows). A component that stops holding a key loses a node
     # or a node moves out of it, which drops its records directly.
-    *(f"DROP TRIGGER entity_rows_nodes_{when}" for when in ("insert", "update", "delete")),
     "CREATE TABLE entity_stale_keys (key TEXT PRIMARY KEY) WITHOUT ROWID",
-    *(f"""CREATE TRIGGER entity_rows_nodes_{when.lower()} AFTER {when} ON entity_nodes
-BEGIN {' '.join(
-        f"DELETE FROM entity_rows WHERE comp = {row}.comp; "
-        f"INSERT OR IGNORE INTO entity_stale_keys (key) VALUES ({row}.key);"
-        for row in rows)} END"""
-      for when, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
-                         ("DELETE", ("OLD",)))),
+    *_node_triggers(("entity_rows",)),
 )
 
 
@@ -623,15 +632,7 @@ _V17 = (
     # component's name is a function of its own nodes, so it is kept, dropped with
     # them as migration 16 drops its records.
     "CREATE TABLE component_names (comp TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID",
-    *(f"DROP TRIGGER entity_rows_nodes_{when}" for when in ("insert", "update", "delete")),
-    *(f"""CREATE TRIGGER entity_rows_nodes_{when.lower()} AFTER {when} ON entity_nodes
-BEGIN {' '.join(
-        f"DELETE FROM entity_rows WHERE comp = {row}.comp; "
-        f"DELETE FROM component_names WHERE comp = {row}.comp; "
-        f"INSERT OR IGNORE INTO entity_stale_keys (key) VALUES ({row}.key);"
-        for row in rows)} END"""
-      for when, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
-                         ("DELETE", ("OLD",)))),
+    *_node_triggers(("entity_rows", "component_names")),
 )
 
 
