@@ -244,8 +244,8 @@ class _NodeClosure(_Closure):
     def named(self, key: tuple[str, ...]) -> list[Node]:
         found = self.by_key.get(key)
         if found is None:
-            if key not in self.key_docs:
-                self.key_docs[key] = readback.entity_key_docs(self.db, key_text(key))
+            if key not in self.key_docs:  # only where the build first meets it (graph)
+                self.key_docs[key] = readback.entity_key_first(self.db, key_text(key))
             rows = readback.entity_nodes_named(self.db, key_text(key)) or []
             self.load(d for d, _, _ in rows)
             found = self.by_key[key] = [self._put(d, json.loads(node)) for d, _, node in rows]
@@ -269,7 +269,7 @@ class _NodeClosure(_Closure):
         nodes = [self._put(d, json.loads(node)) for d, _, node in rows]
         for k in {n.key for n in nodes} | keys:
             if k not in self.key_docs:
-                self.key_docs[k] = readback.entity_key_docs(self.db, key_text(k))
+                self.key_docs[k] = readback.entity_key_first(self.db, key_text(k))
         self.seen.update(n.id for n in nodes)
         return nodes
 

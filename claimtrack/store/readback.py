@@ -226,6 +226,21 @@ def entity_key_docs(
         "JOIN documents d ON d.id = k.doc_id WHERE k.key = ?", (key,)))
 
 
+def entity_key_first(
+    db: sqlite_utils.Database, key: str
+) -> list[tuple[str, str, int | None, int | None]]:
+    """entity_key_docs' row of the document whose first named node of this key comes
+    first in the whole-corpus build's order (reads._order: the phase, then for claims
+    the document's added time, then document id and seq), alone: all a graph asks of
+    the rows (where it first meets the name), without sending thousands of them over
+    for a frequent name."""
+    return list(db.conn.execute(
+        "SELECT k.doc_id, d.added, k.phase, k.seq FROM entity_keys k "
+        "JOIN documents d ON d.id = k.doc_id WHERE k.key = ? AND k.phase IS NOT NULL "
+        "ORDER BY k.phase, CASE WHEN k.phase = 1 THEN d.added ELSE '' END, k.doc_id, k.seq "
+        "LIMIT 1", (key,)))
+
+
 def entity_nodes_named(db: sqlite_utils.Database, key: str) -> list[tuple[str, str, str]] | None:
     """(doc id, added, node JSON) of every stored entity node with this name key
     (entity_nodes, indexed), or None where the database has no such table."""
