@@ -297,8 +297,11 @@ class EntityGraph:
             hits = {i for i, e in enumerate(self.records)
                     if folded in {e.name.casefold(), *(a.casefold() for a in e.aliases)}}
         # ties in the order the graph makes its entities (its first node's): the same
-        # in a graph of only some entities as in the whole one
-        return sorted(hits, key=lambda i: (-self.records[i].claims_by, self.records[i].name, i))
+        # in a graph of only some entities as in the whole one. The record's claims_by
+        # and name without building the records: "Trump" hits 1,086 entities at 3,000
+        # documents, and a record reads every node of its entity.
+        return sorted(hits, key=lambda i: (-sum(len(n.claims) for n in self.groups[i]),
+                                           self.name_of(i), i))
 
     def require(self, name: str) -> list[int]:
         if not name.strip():
