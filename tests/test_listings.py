@@ -564,3 +564,34 @@ def test_a_read_marked_complete_computes_no_share_and_builds_no_record(db, tmp_p
                      "FROM source_parts)")
         conn.execute("DELETE FROM entity_rows WHERE comp = (SELECT min(comp) FROM entity_rows)")
     assert _stored(db) == set()
+
+
+def test_migrations_19_and_20_fill_the_share_rows_and_totals_from_the_kept_shares(db):
+    """A database kept shares before migration 19: the migrations explode them into the
+    rows a read writes, and sum the totals the triggers would keep."""
+    from claimtrack.store import db as dbmod
+    from claimtrack.store.migrations import LATEST
+
+    api.sources(db)
+
+    def rows() -> tuple[list, list]:
+        with sqlite3.connect(db) as conn:
+            shares = sorted((d, s, k, v, c, json.loads(x)) for d, s, k, v, c, x in conn.execute(
+                "SELECT doc_id, seq, key, version, claims, data FROM source_share_rows"))
+            totals = sorted(conn.execute("SELECT version, key, claims FROM source_totals"))
+        return shares, totals
+
+    written = rows()
+    assert written[0] and written[1]
+    with sqlite3.connect(db) as conn:  # as it was at migration 18, its shares kept
+        for name in ("source_totals_rows_insert", "source_totals_rows_delete",
+                     "source_share_rows_parts_delete", "listing_marks_parts_delete",
+                     "listing_marks_records_delete", "listing_marks_keys_insert"):
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("DROP TABLE source_totals")
+        conn.execute("DROP TABLE source_share_rows")
+        conn.execute("PRAGMA user_version = 18")
+    dbmod.open_db(db).conn.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert rows() == written
