@@ -1,4 +1,4 @@
-"""The first read after a write: what migrations 14 and 15 keep across writes.
+"""The first read after a write: what migrations 14 to 20 keep across writes.
 
     python benchmarks/bench_first_read.py --db DB --texts FOLDER [--adds 5] [--repeat 2]
 
