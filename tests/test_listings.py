@@ -595,3 +595,22 @@ def test_migrations_19_and_20_fill_the_share_rows_and_totals_from_the_kept_share
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     assert rows() == written
+
+
+@pytest.mark.parametrize("command", [api.sources, api.entities])
+def test_a_read_only_database_with_nothing_kept_pages_as_a_writable_one(db, tmp_path,
+                                                                         monkeypatch, command):
+    """Nothing can be kept: the page paths give up and the listing is computed in
+    memory, the same rows as on a database that keeps them."""
+    copy = tmp_path / "writable.db"
+    shutil.copy(db, copy)
+    expected = [_dumped(command(copy, limit=limit, offset=offset))
+                for limit, offset in ((2, 0), (3, 1), (None, 0))]
+    monkeypatch.setattr("claimtrack.store.db._writable", lambda p: False)
+    got = [_dumped(command(db, limit=limit, offset=offset))
+           for limit, offset in ((2, 0), (3, 1), (None, 0))]
+    assert got == expected and expected[2]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM source_parts").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM entity_rows").fetchone()[0] == 0
+    assert _stored(db) == set()
