@@ -450,9 +450,8 @@ def component_best_names(db: sqlite_utils.Database, comps: set[str]) -> dict[str
     kept = per_state(db, _NAMES)
     names: dict[str, str] = kept.setdefault("names", {})
     missing = comps - names.keys()
-    if missing and not kept.get("stored"):  # the names kept across writes (migration 17)
-        kept["stored"] = True
-        names.update(_stored_names(db))
+    if missing:  # the names kept across writes (migration 17)
+        names.update(_stored_names(db, missing))
         missing = comps - names.keys()
     if not missing:
         return {comp: names[comp] for comp in comps}
@@ -486,10 +485,12 @@ def store_component_names(db: sqlite_utils.Database, before: int) -> None:
                 list(fresh.items()))
 
 
-def _stored_names(db: sqlite_utils.Database) -> dict[str, str]:
-    """comp -> its kept name (none where the database has no such table)."""
+def _stored_names(db: sqlite_utils.Database, comps: Iterable[str]) -> dict[str, str]:
+    """comp -> its kept name, of these components (none where the database has no
+    such table): a page's sources ask for their own few."""
     try:
-        return dict(db.conn.execute("SELECT comp, name FROM component_names"))
+        return dict(rows_in(db.conn, "SELECT comp, name FROM component_names "
+                            "WHERE comp IN ({keys})", comps))
     except sqlite3.OperationalError as e:
         if _no_table(e):
             return {}
@@ -699,8 +700,8 @@ def source_share_rows(db: sqlite_utils.Database, version: str,
 def entity_rows(db: sqlite_utils.Database, version: str) -> dict[str, list[tuple[str, str]]] | None:
     """comp -> the (sort key JSON, Entity JSON) of its stored entity records, computed by
     this `version`, in their order; None where the database has no such table. A
-    component holding a node of a name key marked since (migration 16) has none: the
-    order the graph joins same-name nodes in may have changed its records."""
+    component holding a safe node of a name key marked since (migration 16) has none:
+    the order the graph joins same-name nodes in may have changed its records."""
     out: dict[str, list[tuple[str, str]]] = {}
     try:
         for comp, sort, row in db.conn.execute(
