@@ -185,47 +185,70 @@ def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
     if not readback.components_usable(db) or reliability(db):
         return None
     version = readback.listing_version()
-    before = readback.data_version(db)
-    if not readback.listing_marked(db, readback.SHARES_KEPT, version):
-        have = readback.source_part_ids(db, version)
-        if have is None:
+    for _ in range(PAGE_TRIES):
+        before = readback.data_version(db)
+        if not readback.listing_marked(db, readback.SHARES_KEPT, version) \
+                and not _keep_missing_shares(db, version, before, progress):
             return None
-        missing = [d for d in store.document_ids(db) if d not in have]
-        computed: dict[str, str] = {}
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            for n, doc_id in enumerate(missing, 1):
-                try:
-                    part, clean = _share(db, doc_id)
-                except _Unnamed:
-                    return None
-                if not clean:  # the in-memory listing says it, once
-                    return None
-                computed[doc_id] = part
-                if progress is not None:
-                    progress(n, len(missing))
-        if not readback.store_source_parts(db, version, before, computed, complete=True):
-            return None
-        for w in caught:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    end = None if limit is None else offset + limit
-    if end == 0:
-        return []
-    rows = readback.source_share_rows(db, version, readback.source_keys_for(db, version, end))
-    place = readback.document_places(db, {r[0] for r in rows})
-    groups: dict[str, _Group] = {}
-    # in the order _from_shares first sees each source: by document, then within its share
-    for doc_id, _, key, data in sorted(rows, key=lambda r: (place[r[0]], r[1])):
-        groups.setdefault(key, _Group()).merge(doc_id, json.loads(data))
-    _name_entities(db, groups, before)
-    return _rows(groups, {}, True)[offset:end]
+        with readback.snapshot(db):  # the mark and the rows it promises, one state
+            if not readback.listing_marked(db, readback.SHARES_KEPT, version):
+                continue  # a writer dropped a share meanwhile: keep them again
+            end = None if limit is None else offset + limit
+            if end == 0:
+                return []
+            rows = readback.source_share_rows(db, version,
+                                              readback.source_keys_for(db, version, end))
+            place = readback.document_places(db, {r[0] for r in rows})
+            groups: dict[str, _Group] = {}
+            # in the order _from_shares first sees each source: by document, then
+            # within its share
+            for doc_id, _, key, data in sorted(rows, key=lambda r: (place[r[0]], r[1])):
+                groups.setdefault(key, _Group()).merge(doc_id, json.loads(data))
+            _name_entities(db, groups, None)
+        readback.store_component_names(db, before)
+        return _rows(groups, {}, True)[offset:end]
+    return None
 
 
-def _name_entities(db: sqlite_utils.Database, groups: Mapping[str, _Group], before: int) -> None:
-    """One name per entity's group: the name its component has now (kept)."""
+PAGE_TRIES = 3  # writers dropping shares between keeping them and reading the page
+
+
+def _keep_missing_shares(db: sqlite_utils.Database, version: str, before: int,
+                         progress: Callable[[int, int], None] | None) -> bool:
+    """Compute and keep the shares no document has for `version`, and mark them all
+    kept; False where that cannot be done (see sources_page)."""
+    have = readback.source_part_ids(db, version)
+    if have is None:
+        return False
+    missing = [d for d in store.document_ids(db) if d not in have]
+    computed: dict[str, str] = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for n, doc_id in enumerate(missing, 1):
+            try:
+                part, clean = _share(db, doc_id)
+            except _Unnamed:
+                return False
+            if not clean:  # the in-memory listing says it, once
+                return False
+            computed[doc_id] = part
+            if progress is not None:
+                progress(n, len(missing))
+    if not readback.store_source_parts(db, version, before, computed, complete=True):
+        return False
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return True
+
+
+def _name_entities(db: sqlite_utils.Database, groups: Mapping[str, _Group],
+                   before: int | None) -> None:
+    """One name per entity's group: the name its component has now (kept, unless
+    `before` is None: the caller keeps them after its read transaction)."""
     comps = {key.removeprefix("entity ") for key in groups if key.startswith("entity ")}
     best = readback.component_best_names(db, comps)
-    readback.store_component_names(db, before)
+    if before is not None:
+        readback.store_component_names(db, before)
     for key, g in groups.items():
         if key.startswith("entity "):
             g.names = {best[key.removeprefix("entity ")]: g.claims}
@@ -234,13 +257,16 @@ def _name_entities(db: sqlite_utils.Database, groups: Mapping[str, _Group], befo
 def _share(db: sqlite_utils.Database, doc_id: str) -> tuple[str, bool]:
     """One document's claims grouped by source (JSON of (key, _Group.dump) pairs), and
     whether reading them skipped no record (a share that did is not stored, so the
-    warning is said again on every read)."""
-    claims, clean = readback.computed_clean(lambda: queries.read(db, doc_id=doc_id))
-    named = readback.component_names(db, claims)
-    if named is None:
-        raise _Unnamed
-    groups: dict[str, _Group] = {}
-    _group(groups, corpusflags.grade(db, claims, named), named, {})
+    warning is said again on every read). Read in one state of the database: another
+    process's `add` renaming a component between reading the claims' components and
+    naming them would leave a name to find for a component gone."""
+    with readback.snapshot(db):
+        claims, clean = readback.computed_clean(lambda: queries.read(db, doc_id=doc_id))
+        named = readback.component_names(db, claims)
+        if named is None:
+            raise _Unnamed
+        groups: dict[str, _Group] = {}
+        _group(groups, corpusflags.grade(db, claims, named), named, {})
     return json.dumps([[key, g.dump()] for key, g in groups.items()]), clean
 
 

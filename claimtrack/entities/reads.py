@@ -456,18 +456,25 @@ def entities_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
     if not readback.components_usable(db):
         return None
     version = readback.listing_version()
-    if not readback.listing_marked(db, readback.RECORDS_KEPT, version):
-        before = readback.data_version(db)
-        missing = readback.components_without_records(db, version)
-        if missing is None or (missing and missing[0][0] is None):
-            return None
-        _, rows, complete = _build_components(db, missing, True,  # type: ignore[arg-type]
-                                              progress)
-        if not readback.store_entity_rows(db, version, before, rows, complete) \
-                or not complete:
-            return None
-    return [Entity.model_validate_json(r)
-            for r in readback.entity_rows_page(db, version, offset, limit)]
+    for _ in range(PAGE_TRIES):
+        if not readback.listing_marked(db, readback.RECORDS_KEPT, version):
+            before = readback.data_version(db)
+            missing = readback.components_without_records(db, version)
+            if missing is None or (missing and missing[0][0] is None):
+                return None
+            _, rows, complete = _build_components(db, missing, True,  # type: ignore[arg-type]
+                                                  progress)
+            if not readback.store_entity_rows(db, version, before, rows, complete) \
+                    or not complete:
+                return None
+        with readback.snapshot(db):  # the mark and the records it promises, one state
+            if readback.listing_marked(db, readback.RECORDS_KEPT, version):
+                return [Entity.model_validate_json(r)
+                        for r in readback.entity_rows_page(db, version, offset, limit)]
+    return None  # writers kept dropping records between keeping them and the page
+
+
+PAGE_TRIES = 3
 
 
 def listing_rank(e: Entity, order: tuple) -> str:

@@ -14,6 +14,7 @@ guard and adds the checks a reader needs (offsets against the stored text).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
@@ -22,7 +23,7 @@ import re
 import sqlite3
 import warnings
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import sqlite_utils
@@ -605,6 +606,25 @@ def source_parts(db: sqlite_utils.Database, version: str) -> dict[str, str] | No
         if _no_table(e):
             return None
         raise
+
+
+@contextlib.contextmanager
+def snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """Statements that see one state of the database (a read transaction: in WAL mode
+    the first read fixes what the rest see). A page read from what is kept checks its
+    mark and reads its rows in one: a writer committing between two statements would
+    otherwise drop what the mark promised (another process's `add` renaming an entity
+    component the page's rows name)."""
+    conn = db.conn
+    if conn.in_transaction:  # a caller's transaction sees one state already
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")  # nothing written: ends the read
 
 
 SHARES_KEPT = "sources shares"  # listing_state's mark: every document's share is kept
