@@ -109,7 +109,10 @@ def corpus_sources(db: sqlite_utils.Database,
     the entities of one chunk would not group with another's."""
     if readback.components_usable(db):
         if not reliability(db):  # no source graded: a document's share is its own
-            summed = _from_shares(db, progress)
+            # in one state: the kept shares name components a writer may rename (what
+            # this read computes is then not kept: the page path keeps it when it can)
+            with readback.snapshot(db):
+                summed = _from_shares(db, progress)
             if summed is not None:
                 return summed
         total = readback.count_claims(db) if progress is not None else 0
