@@ -8,8 +8,7 @@ latest grade logged for the name or a surname it ends with (grades.lookup).
 from __future__ import annotations
 
 import json
-import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import sqlite_utils
 
@@ -154,22 +153,18 @@ def _from_shares(db: sqlite_utils.Database,
     if stored is None:
         return None
     ids = store.document_ids(db)
+    try:
+        shares = _shares(db, [d for d in ids if d not in stored], progress)
+    except _Unnamed:
+        return None
     groups: dict[str, _Group] = {}
-    computed: dict[str, str] = {}
-    for n, doc_id in enumerate(ids, 1):
-        part = stored.get(doc_id)
-        if part is None:
-            try:
-                part, clean = _share(db, doc_id)
-            except _Unnamed:
-                return None
-            if clean:  # else a claim it could not read: warned, computed again next time
-                computed[doc_id] = part
+    for doc_id in ids:
+        part = stored.get(doc_id) or shares[doc_id][0]
         for key, group in json.loads(part):
             groups.setdefault(key, _Group()).merge(doc_id, group)
-        if progress is not None:
-            progress(n, len(ids))
-    readback.store_source_parts(db, version, before, computed)
+    # a share that skipped a claim is not kept: warned, and computed again next time
+    readback.store_source_parts(db, version, before,
+                                {d: part for d, (part, clean) in shares.items() if clean})
     _name_entities(db, groups, before)
     return _rows(groups, {}, True)
 
@@ -188,7 +183,7 @@ def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
     if not readback.components_usable(db) or reliability(db):
         return None
     version = readback.listing_version()
-    for _ in range(PAGE_TRIES):
+    for _ in range(readback.PAGE_TRIES):
         before = readback.data_version(db)
         if not readback.listing_marked(db, readback.SHARES_KEPT, version) \
                 and not _keep_missing_shares(db, version, before, progress):
@@ -213,9 +208,6 @@ def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
     return None
 
 
-PAGE_TRIES = 3  # writers dropping shares between keeping them and reading the page
-
-
 def _keep_missing_shares(db: sqlite_utils.Database, version: str, before: int,
                          progress: Callable[[int, int], None] | None) -> bool:
     """Compute and keep the shares no document has for `version`, and mark them all
@@ -224,24 +216,28 @@ def _keep_missing_shares(db: sqlite_utils.Database, version: str, before: int,
     if have is None:
         return False
     missing = [d for d in store.document_ids(db) if d not in have]
-    computed: dict[str, str] = {}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for n, doc_id in enumerate(missing, 1):
-            try:
-                part, clean = _share(db, doc_id)
-            except _Unnamed:
-                return False
-            if not clean:  # the in-memory listing says it, once
-                return False
-            computed[doc_id] = part
-            if progress is not None:
-                progress(n, len(missing))
-    if not readback.store_source_parts(db, version, before, computed, complete=True):
+    try:
+        shares, caught = readback.held_warnings(lambda: _shares(db, missing, progress))
+    except _Unnamed:
         return False
-    for w in caught:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    # a share that skipped a claim cannot be kept: the in-memory listing says it, once
+    if not all(clean for _, clean in shares.values()) or not readback.store_source_parts(
+            db, version, before, {d: part for d, (part, _) in shares.items()}, complete=True):
+        return False
+    readback.say_warnings(caught)
     return True
+
+
+def _shares(db: sqlite_utils.Database, ids: Sequence[str],
+            progress: Callable[[int, int], None] | None) -> dict[str, tuple[str, bool]]:
+    """doc id -> (its share, whether it skipped no claim) of each of `ids`, with
+    progress; raises _Unnamed (see _share)."""
+    out: dict[str, tuple[str, bool]] = {}
+    for n, doc_id in enumerate(ids, 1):
+        out[doc_id] = _share(db, doc_id)
+        if progress is not None:
+            progress(n, len(ids))
+    return out
 
 
 def _name_entities(db: sqlite_utils.Database, groups: Mapping[str, _Group],

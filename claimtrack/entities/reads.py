@@ -456,7 +456,7 @@ def entities_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
     if not readback.components_usable(db):
         return None
     version = readback.listing_version()
-    for _ in range(PAGE_TRIES):
+    for _ in range(readback.PAGE_TRIES):
         if not readback.listing_marked(db, readback.RECORDS_KEPT, version):
             before = readback.data_version(db)
             missing = readback.components_without_records(db, version)
@@ -473,8 +473,6 @@ def entities_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
                         for r in readback.entity_rows_page(db, version, offset, limit)]
     return None  # writers kept dropping records between keeping them and the page
 
-
-PAGE_TRIES = 3
 
 
 def listing_rank(e: Entity, order: tuple) -> str:

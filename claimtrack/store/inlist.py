@@ -18,9 +18,12 @@ def chunks(keys: Sequence[T]) -> Iterator[Sequence[T]]:
         yield keys[i : i + CHUNK]
 
 
-def rows_in(conn: sqlite3.Connection, sql: str, keys: Iterable[str]) -> Iterator[tuple]:
+def rows_in(conn: sqlite3.Connection, sql: str, keys: Iterable[str],
+            params: Sequence[object] = ()) -> Iterator[tuple]:
     """The rows of `sql` for every key (each once, in sorted order), asked in chunks:
-    `sql` names the IN list `{keys}` (each occurrence gets the same chunk)."""
+    `sql` names the IN list `{keys}` (each occurrence gets the same chunk), after
+    `params`, the values of the `?`s written before the first `{keys}`."""
     times = sql.count("{keys}")
     for part in chunks(sorted(set(keys))):
-        yield from conn.execute(sql.format(keys=",".join("?" * len(part))), list(part) * times)
+        yield from conn.execute(sql.format(keys=",".join("?" * len(part))),
+                                [*params, *(list(part) * times)])

@@ -33,7 +33,7 @@ from claimtrack.models import Alias, Claim, Mention, Span
 from claimtrack.store import documents as store
 from claimtrack.store.db import StateCache, per_state
 from claimtrack.store.entitystore import best_name
-from claimtrack.store.inlist import chunks, rows_in
+from claimtrack.store.inlist import rows_in
 from claimtrack.store.postings import data_version as data_version_of
 from claimtrack.store.rows import SkippedRecord, convert, dict_rows, skip  # noqa: F401 - re-exported
 from claimtrack.store.rows import problem as row_problem
@@ -547,15 +547,27 @@ def listing_version() -> str:
     return h.hexdigest()[:16]
 
 
+def held_warnings(compute: Callable[[], R]) -> tuple[R, list[warnings.WarningMessage]]:
+    """compute() and the warnings it gave, held back: say_warnings says them later, or
+    a caller that falls back to another computation drops them (that one says them)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = compute()
+    return value, list(caught)
+
+
+def say_warnings(caught: Iterable[warnings.WarningMessage]) -> None:
+    """Say warnings held by held_warnings as if they had never been caught."""
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
 def computed_clean(compute: Callable[[], R]) -> tuple[R, bool]:
     """compute(), its warnings said again as if never caught, and whether it skipped no
     record (a SkippedRecord warning): what a read keeps for the next ones only when
     clean, so every read says the warning again."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        value = compute()
-    for w in caught:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    value, caught = held_warnings(compute)
+    say_warnings(caught)
     return value, not any(issubclass(w.category, SkippedRecord) for w in caught)
 
 
@@ -626,6 +638,8 @@ def snapshot(db: sqlite_utils.Database) -> Iterator[None]:
         if conn.in_transaction:
             conn.execute("COMMIT")  # nothing written: ends the read
 
+
+PAGE_TRIES = 3  # a page read again after writers dropped what its mark promised
 
 SHARES_KEPT = "sources shares"  # listing_state's mark: every document's share is kept
 RECORDS_KEPT = "entities records"  # every entity component's records are kept
@@ -708,13 +722,8 @@ def document_places(db: sqlite_utils.Database, ids: Iterable[str]) -> dict[str, 
 def source_share_rows(db: sqlite_utils.Database, version: str,
                       keys: Iterable[str]) -> list[tuple[str, int, str, str]]:
     """(doc id, seq, key, group JSON) of the kept share rows of these source keys."""
-    out: list[tuple[str, int, str, str]] = []
-    wanted = sorted(set(keys))
-    for part in chunks(wanted):
-        out.extend(db.conn.execute(
-            f"SELECT doc_id, seq, key, data FROM source_share_rows WHERE version = ? "
-            f"AND key IN ({','.join('?' * len(part))})", (version, *part)))
-    return out
+    return list(rows_in(db.conn, "SELECT doc_id, seq, key, data FROM source_share_rows "
+                               "WHERE version = ? AND key IN ({keys})", keys, (version,)))
 
 
 def entity_rows(db: sqlite_utils.Database, version: str) -> dict[str, list[tuple[str, str]]] | None:
