@@ -8,7 +8,7 @@ latest grade logged for the name or a surname it ends with (grades.lookup).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import sqlite_utils
 
@@ -106,30 +106,36 @@ def corpus_sources(db: sqlite_utils.Database,
     the stored entity components cannot name the sources (a user's merge or split,
     an old database), the entity graph of every claim's source is built at once, as
     the entities of one chunk would not group with another's."""
-    if readback.components_usable(db):
-        if not reliability(db):  # no source graded: a document's share is its own
-            # in one state: the kept shares name components a writer may rename (what
-            # this read computes is then not kept: the page path keeps it when it can)
-            with readback.snapshot(db):
+    # one state of the database throughout: another process's `add` renaming or
+    # dropping an entity component between reading the claims and naming their
+    # sources would leave a name to find for a component gone (what this read
+    # computes is then not kept: the page path keeps shares when it can)
+    with readback.snapshot(db):
+        if readback.components_usable(db):
+            if not reliability(db):  # no source graded: a document's share is its own
                 summed = _from_shares(db, progress)
-            if summed is not None:
-                return summed
-        total = readback.count_claims(db) if progress is not None else 0
-        done = 0
+                if summed is not None:
+                    return summed
+            try:
+                return source_rows(db, _told(queries.graded_chunks(db), progress,
+                                             readback.count_claims(db)
+                                             if progress is not None else 0), True)
+            except _Unnamed:
+                pass
+        found = queries.claims(db)
+        return list_sources(db, found, True, source_entities(db, found))
 
-        def told(cs: list[Claim]) -> list[Claim]:
-            nonlocal done
-            done += len(cs)
-            if progress is not None:
-                progress(min(done, total), total)
-            return cs
-        try:
-            return source_rows(db, (_named(told(cs), named)
-                                    for cs, named in queries.graded_chunks(db)), True)
-        except _Unnamed:
-            pass
-    found = queries.claims(db)
-    return list_sources(db, found, True, source_entities(db, found))
+
+def _told(chunks: Iterable[tuple[list[Claim], dict[str, tuple[str, str]] | None]],
+          progress: Callable[[int, int], None] | None, total: int
+          ) -> Iterator[tuple[list[Claim], Mapping[str, tuple[str, str]]]]:
+    """The graded chunks named from the stored components (_named), with progress."""
+    done = 0
+    for cs, named in chunks:
+        done += len(cs)
+        if progress is not None:
+            progress(min(done, total), total)
+        yield _named(cs, named)
 
 
 class _Unnamed(Exception):

@@ -45,8 +45,17 @@ def reported(err: str, origin: str) -> str | None:
     return None
 
 
+def grade(db) -> None:
+    subprocess.run([claimtrack_exe(), "sources", "grade", "Ahmed Al-Mismari", "C", "--why",
+                    "a test", "--who", "tester", "--db", str(db)],
+                   capture_output=True, text=True, timeout=60, check=True)
+
+
 @pytest.mark.timeout(400)
-def test_two_overlapping_adds_and_a_reader(tmp_path):
+@pytest.mark.parametrize("graded", [False, True], ids=["kept shares", "a source graded"])
+def test_two_overlapping_adds_and_a_reader(tmp_path, graded):
+    """With a source graded, `sources` reads every claim graded, a chunk at a time
+    (queries.graded_chunks), instead of the kept shares: both paths raced."""
     from claimtrack.store import db as dbmod
 
     paths = [str(p) for p in write_corpus(tmp_path / "docs", 16, SEED)]  # 18 documents
@@ -56,6 +65,10 @@ def test_two_overlapping_adds_and_a_reader(tmp_path):
     batches = [paths[6:12] + paths[0:6], paths[6:12] + paths[12:18]]
     db = tmp_path / "shared.db"
     dbmod.open_db(db).conn.close()  # created and migrated, so the reader can start at once
+    commands = ("claims", "docs", "sources", "entities")
+    if graded:
+        grade(db)
+        commands = ("sources", "sources", "entities", "claims")
 
     writers = [start_add(b, db) for b in batches]
     reads = []
@@ -64,7 +77,7 @@ def test_two_overlapping_adds_and_a_reader(tmp_path):
         while any(w.poll() is None for w in writers) and time.monotonic() < deadline:
             # sources and entities keep what they compute (shares, records, names,
             # marks) in transactions of their own, guarded against the writers'
-            reads.append(read_once(db, ("claims", "docs", "sources", "entities")[len(reads) % 4]))
+            reads.append(read_once(db, commands[len(reads) % 4]))
         results = [finish(w) for w in writers]
     finally:
         for w in writers:
@@ -94,6 +107,9 @@ def test_two_overlapping_adds_and_a_reader(tmp_path):
 
 
     ref = tmp_path / "sequential.db"
+    if graded:
+        dbmod.open_db(ref).conn.close()
+        grade(ref)
     code, _, err = run_add(paths, ref)
     assert code == 0, err
     # the snapshot holds the cross-document index (issue 10): it must not be empty here
