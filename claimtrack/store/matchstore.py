@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -364,32 +364,56 @@ class MemberRow:
 
 def replace_clusters(conn: sqlite3.Connection, old: Iterable[str],
                      clusters: Sequence[ClusterRow], members_: Sequence[MemberRow]) -> None:
-    """Drop the listed clusters and write their replacements; drop the stored shares of
-    the sources listing (source_parts) of the documents whose claims they now flag
-    otherwise (_flagging_of)."""
+    """Replace the listed clusters by `clusters` and `members_`, writing only the rows
+    that differ: a document joining a cluster of thousands of claims changes a few of
+    its rows, and rewriting every one cost each such document a delete and an insert
+    per member (with the listings' triggers on each). Drop the stored shares of the
+    sources listing (source_parts) of the documents whose claims they now flag
+    otherwise (_told)."""
     old = sorted(set(old) | {c.cluster for c in clusters})
-    before = _flagging_of(conn, old)
-    told = {c.cluster: _told(c.origins) for c in clusters}
-    after = {m.claim_id: (told.get(m.cluster, frozenset()), m.circular) for m in members_}
+    had, had_stats = _stored_clusters(conn, old)
+    now = {m.claim_id: (m.cluster, m.root, int(m.relay), int(m.copy), m.circular)
+           for m in members_}
+    now_stats = {c.cluster: (c.claims, c.documents, json.dumps(list(c.origins)),
+                             json.dumps(list(c.contradicted_by))) for c in clusters}
+
+    def flagging(rows: Mapping[str, tuple], stats: Mapping[str, tuple]) -> dict[str, tuple]:
+        told = {c: _told(json.loads(st[2])) for c, st in stats.items()}
+        return {cid: (told.get(r[0], frozenset()), r[4]) for cid, r in rows.items()}
+    before, after = flagging(had, had_stats), flagging(now, now_stats)
     changed = {cid for cid in before.keys() | after.keys() if before.get(cid) != after.get(cid)}
     docs = sorted({cid.rsplit(":", 1)[0] for cid in changed})
     for part in chunks(docs):
         conn.execute(f"DELETE FROM source_parts WHERE doc_id IN ({','.join('?' * len(part))})",
                      list(part))
-    for part in chunks(old):
-        marks = ",".join("?" * len(part))
-        conn.execute(f"DELETE FROM cluster_stats WHERE cluster IN ({marks})", list(part))
-        conn.execute(f"DELETE FROM clusters WHERE cluster IN ({marks})", list(part))
+    for part in chunks(sorted(c for c in had_stats if c not in now_stats)):
+        conn.execute(f"DELETE FROM cluster_stats WHERE cluster IN ({','.join('?' * len(part))})",
+                     list(part))
+    for part in chunks(sorted(cid for cid in had if cid not in now)):
+        conn.execute(f"DELETE FROM clusters WHERE claim_id IN ({','.join('?' * len(part))})",
+                     list(part))
     conn.executemany(
         "INSERT OR REPLACE INTO clusters (claim_id, cluster, root, relay, copy, circular) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [(m.claim_id, m.cluster, m.root, int(m.relay), int(m.copy), m.circular)
-         for m in members_])
+        [(cid, *row) for cid, row in now.items() if had.get(cid) != row])
     conn.executemany(
-        "INSERT INTO cluster_stats (cluster, claims, documents, origins, contradicted_by) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [(c.cluster, c.claims, c.documents, json.dumps(list(c.origins)),
-          json.dumps(list(c.contradicted_by))) for c in clusters])
+        "INSERT OR REPLACE INTO cluster_stats (cluster, claims, documents, origins, "
+        "contradicted_by) VALUES (?, ?, ?, ?, ?)",
+        [(c, *row) for c, row in now_stats.items() if had_stats.get(c) != row])
+
+
+def _stored_clusters(conn: sqlite3.Connection, clusters: Sequence[str]
+                     ) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """The stored rows of `clusters`: claim id -> (cluster, root, relay, copy, circular)
+    of their members, and cluster -> (claims, documents, origins, contradicted_by) of
+    their stats, as replace_clusters writes them."""
+    members_ = {r[0]: tuple(r[1:]) for r in rows_in(
+        conn, "SELECT claim_id, cluster, root, relay, copy, circular FROM clusters "
+        "WHERE cluster IN ({keys})", clusters)}
+    stats = {r[0]: tuple(r[1:]) for r in rows_in(
+        conn, "SELECT cluster, claims, documents, origins, contradicted_by FROM cluster_stats "
+        "WHERE cluster IN ({keys})", clusters)}
+    return members_, stats
 
 
 def _told(origins: Iterable[str]) -> frozenset[str] | str:
@@ -401,22 +425,6 @@ def _told(origins: Iterable[str]) -> frozenset[str] | str:
     `circular`)."""
     found = frozenset(origins)
     return found if len(found) < CORROBORATING_ORIGINS else "enough"
-
-
-def _flagging_of(conn: sqlite3.Connection, clusters: Sequence[str]) -> dict[str, tuple]:
-    """claim id -> what its corpus flags turn on (_told of its cluster, its `circular`),
-    for the members of the stored `clusters` (each cluster's origins read once: the
-    largest has thousands of members)."""
-    out: dict[str, tuple] = {}
-    for part in chunks(clusters):
-        marks = ",".join("?" * len(part))
-        told = {c: _told(json.loads(o)) for c, o in conn.execute(
-            f"SELECT cluster, origins FROM cluster_stats WHERE cluster IN ({marks})", list(part))}
-        for cid, cluster, circular in conn.execute(
-                f"SELECT claim_id, cluster, circular FROM clusters WHERE cluster IN ({marks})",
-                list(part)):
-            out[cid] = (told.get(cluster, frozenset()), circular)
-    return out
 
 
 # --- within one document: the same claim from two voices ------------------------------
