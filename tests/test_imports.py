@@ -17,8 +17,11 @@ FORBIDDEN = ("spacy", "thinc", "claimtrack.extract")
 
 _PROBE = """
 import contextlib, io, json, sys
-from claimtrack.cli import cli
 forbidden, runs = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+if sys.argv[3:] == ["lean"]:  # as the `claimtrack` command starts (claimtrack/__main__.py)
+    from claimtrack.__main__ import lean_sqlite_utils
+    lean_sqlite_utils()
+from claimtrack.cli import cli
 present = set(cli.commands)
 for args in runs:
     if args[0] not in present:
@@ -50,11 +53,11 @@ def _read_commands(db) -> list[list[str]]:
     return [[*r, "--db", str(db)] for r in runs]
 
 
-def test_no_read_command_imports_spacy(seeded_db) -> None:
-    runs = _read_commands(seeded_db)
+def _probe(db, forbidden: tuple[str, ...], *extra: str) -> list[dict]:
+    runs = _read_commands(db)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(FORBIDDEN), json.dumps(runs)],
+        [sys.executable, "-c", _PROBE, json.dumps(forbidden), json.dumps(runs), *extra],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=300,
     )
     assert out.returncode == 0, out.stderr
@@ -62,6 +65,28 @@ def test_no_read_command_imports_spacy(seeded_db) -> None:
     assert len(results) == len(runs)
     ran = [r for r in results if not r.get("skipped")]
     assert len(ran) >= 12  # docs ... report: these exist on every branch
-    for r in ran:
+    return ran
+
+
+def test_no_read_command_imports_spacy(seeded_db) -> None:
+    for r in _probe(seeded_db, FORBIDDEN):
         command = " ".join(r["args"][:-2])
         assert not r["loaded"], f"`claimtrack {command}` imported {r['loaded'][:4]}"
+
+
+def test_no_read_command_started_as_claimtrack_imports_numpy(seeded_db) -> None:
+    """numpy is about a sixth of a command's start-up, and only writes use it."""
+    for r in _probe(seeded_db, ("numpy", "pandas"), "lean"):
+        command = " ".join(r["args"][:-2])
+        assert not r["loaded"], f"`claimtrack {command}` imported {r['loaded'][:4]}"
+
+
+def test_lean_start_hides_nothing_afterwards() -> None:
+    """The hiding ends with sqlite-utils' import: numpy imports as usual after it."""
+    code = ("import sys; from claimtrack.__main__ import lean_sqlite_utils; "
+            "lean_sqlite_utils(); import sqlite_utils.db as d; assert d.np is None; "
+            "import numpy; assert sys.modules['numpy'] is numpy; print('ok')")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=60)
+    assert out.stdout.strip() == "ok", out.stderr

@@ -16,8 +16,11 @@ import hashlib
 import re
 import struct
 from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy
+if TYPE_CHECKING:
+    import numpy
 
 SHINGLE = 5  # words per shingle
 PERMUTATIONS = 64
@@ -34,8 +37,13 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
 
 
+@cache
 def _coefficients() -> tuple[numpy.ndarray, numpy.ndarray]:
-    """Fixed multiply-shift hash functions (odd multipliers), from a fixed digest."""
+    """Fixed multiply-shift hash functions (odd multipliers), from a fixed digest.
+    numpy is imported when a signature is first made: reads import this module (with
+    corpus.update) and need none (claimtrack/__main__.py)."""
+    import numpy
+
     raw = hashlib.blake2b(b"claimtrack-minhash-1", digest_size=64).digest()
     seeds: list[int] = []
     while len(seeds) < 2 * PERMUTATIONS:
@@ -46,19 +54,19 @@ def _coefficients() -> tuple[numpy.ndarray, numpy.ndarray]:
     return a, b
 
 
-_A, _B = _coefficients()
-
-
 def signature(text: str) -> tuple[int, ...] | None:
     """The MinHash signature of a body, None when it is too short to judge."""
+    import numpy
+
     sh = shingles(text)
     if len(sh) < MIN_SHINGLES:
         return None
+    a, b = _coefficients()
     base = numpy.fromiter(
         (int.from_bytes(hashlib.blake2b(s, digest_size=8).digest(), "big") for s in sh),
         dtype=numpy.uint64, count=len(sh))
     with numpy.errstate(over="ignore"):  # multiply-shift hashing wraps by design
-        hashed = base[:, None] * _A[None, :] + _B[None, :]
+        hashed = base[:, None] * a[None, :] + b[None, :]
     return tuple(int(v) for v in hashed.min(axis=0))
 
 
