@@ -7,6 +7,7 @@ latest grade logged for the name or a surname it ends with (grades.lookup).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -216,22 +217,37 @@ def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
 
 def _keep_missing_shares(db: sqlite_utils.Database, version: str, before: int,
                          progress: Callable[[int, int], None] | None) -> bool:
-    """Compute and keep the shares no document has for `version`, and mark them all
-    kept; False where that cannot be done (see sources_page)."""
+    """Compute and keep the shares no document has for `version`, SHARES_CHUNK
+    documents at a time (memory holds a chunk, not every document's share: the first
+    read of a large database), and mark them all kept with the last; False where that
+    cannot be done (see sources_page)."""
     have = readback.source_part_ids(db, version)
     if have is None:
         return False
     missing = [d for d in store.document_ids(db) if d not in have]
-    try:
-        shares, caught = readback.held_warnings(lambda: _shares(db, missing, progress))
-    except _Unnamed:
-        return False
-    # a share that skipped a claim cannot be kept: the in-memory listing says it, once
-    if not all(clean for _, clean in shares.values()) or not readback.store_source_parts(
-            db, version, before, {d: part for d, (part, _) in shares.items()}, complete=True):
-        return False
-    readback.say_warnings(caught)
+    done = 0
+
+    def told(n: int, _total: int) -> None:
+        if progress is not None:
+            progress(done + n, len(missing))
+    for at in range(0, max(len(missing), 1), SHARES_CHUNK):
+        chunk = missing[at:at + SHARES_CHUNK]
+        try:
+            shares, caught = readback.held_warnings(functools.partial(_shares, db, chunk, told))
+        except _Unnamed:
+            return False
+        # a share that skipped a claim cannot be kept: the in-memory listing says it, once
+        last = at + SHARES_CHUNK >= len(missing)
+        if not all(clean for _, clean in shares.values()) or not readback.store_source_parts(
+                db, version, before, {d: part for d, (part, _) in shares.items()},
+                complete=last):
+            return False
+        readback.say_warnings(caught)
+        done += len(chunk)
     return True
+
+
+SHARES_CHUNK = 500  # documents whose shares a first read computes and keeps at a time
 
 
 def _shares(db: sqlite_utils.Database, ids: Sequence[str],

@@ -614,3 +614,79 @@ def test_a_read_only_database_with_nothing_kept_pages_as_a_writable_one(db, tmp_
         assert conn.execute("SELECT count(*) FROM source_parts").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM entity_rows").fetchone()[0] == 0
     assert _stored(db) == set()
+
+
+def test_a_first_read_keeps_what_it_computes_a_chunk_at_a_time(db, tmp_path, monkeypatch):
+    """The first `sources` and `entities` of a database with nothing kept (a large one
+    after an upgrade) hold one chunk of shares or one batch of records at a time,
+    each kept before the next is computed, and the mark with the last: memory does
+    not grow with the database. The pages equal the listings computed in memory."""
+    from claimtrack.entities import reads
+
+    for story in sorted(STORY.glob("*.txt")):
+        shutil.copy(story, tmp_path / story.name)
+    assert run_cli("add", str(tmp_path), db=db).exit_code == 0
+    sources, entities = _dumped(_fresh(db, api.sources)), _dumped(_whole_entities(db))
+    with sqlite3.connect(db) as conn:
+        for table in ("listing_state", "source_parts", "entity_rows", "component_names"):
+            conn.execute(f"DELETE FROM {table}")
+        docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    kept: dict[str, list[int]] = {"shares": [], "records": []}
+    real_parts, real_rows = readback.store_source_parts, readback.store_entity_rows
+
+    def parts(db_, version, before, computed, complete=False):
+        kept["shares"].append(len(computed))
+        return real_parts(db_, version, before, computed, complete)
+
+    def rows(db_, version, before, built, complete=False):
+        kept["records"].append(len(built))
+        return real_rows(db_, version, before, built, complete)
+
+    monkeypatch.setattr(sourcelisting, "SHARES_CHUNK", 2)
+    monkeypatch.setattr(reads, "BATCH_NODES", 5)
+    monkeypatch.setattr(readback, "store_source_parts", parts)
+    monkeypatch.setattr(readback, "store_entity_rows", rows)
+    assert _dumped(api.sources(db, limit=4)) == sources[:4]
+    assert _dumped(api.entities(db, limit=4)) == entities[:4]
+    assert _stored(db) >= {readback.SHARES_KEPT, readback.RECORDS_KEPT}
+    assert len(kept["shares"]) == -(-docs // 2) and max(kept["shares"]) <= 2
+    assert len(kept["records"]) > 2 and max(kept["records"]) < len(entities)
+    assert _dumped(api.sources(db)) == sources
+    assert _dumped(api.entities(db)) == entities
+
+
+def test_a_first_read_cut_short_by_a_writer_keeps_what_it_kept(db, tmp_path, monkeypatch):
+    """Another process writing between two chunks of a first read: the read lists in
+    memory what it cannot keep, the chunks kept before stay (they are current: the
+    writer's own triggers drop what it changes), and the next read finishes them."""
+    from claimtrack.entities import reads
+
+    sources, entities = _dumped(_fresh(db, api.sources)), _dumped(_whole_entities(db))
+    with sqlite3.connect(db) as conn:
+        for table in ("listing_state", "source_parts", "entity_rows", "component_names"):
+            conn.execute(f"DELETE FROM {table}")
+    calls = {"shares": 0, "records": 0}
+    real_parts, real_rows = readback.store_source_parts, readback.store_entity_rows
+
+    def parts(*args, **kwargs):
+        calls["shares"] += 1
+        return calls["shares"] == 1 and real_parts(*args, **kwargs)
+
+    def rows(*args, **kwargs):
+        calls["records"] += 1
+        return calls["records"] == 1 and real_rows(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(sourcelisting, "SHARES_CHUNK", 1)
+        m.setattr(reads, "BATCH_NODES", 3)
+        m.setattr(readback, "store_source_parts", parts)
+        m.setattr(readback, "store_entity_rows", rows)
+        assert _dumped(api.sources(db)) == sources
+        assert _dumped(api.entities(db)) == entities
+    assert calls["shares"] >= 2 and calls["records"] >= 2
+    assert readback.SHARES_KEPT not in _stored(db) and readback.RECORDS_KEPT not in _stored(db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM source_parts").fetchone()[0] == 1
+    assert _dumped(api.sources(db, limit=3)) == sources[:3]
+    assert _dumped(api.entities(db, limit=3)) == entities[:3]
+    assert _stored(db) >= {readback.SHARES_KEPT, readback.RECORDS_KEPT}

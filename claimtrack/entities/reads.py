@@ -8,6 +8,7 @@ the whole graph. The `entities` listing reads the whole graph.
 
 from __future__ import annotations
 
+import functools
 import json
 import weakref
 from collections import defaultdict
@@ -462,10 +463,11 @@ def entities_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
             missing = readback.components_without_records(db, version)
             if missing is None or (missing and missing[0][0] is None):
                 return None
-            _, rows, complete = _build_components(db, missing, True,  # type: ignore[arg-type]
-                                                  progress)
-            if not readback.store_entity_rows(db, version, before, rows, complete) \
-                    or not complete:
+            # each batch kept as it is built, the mark with the last
+            _, _, complete = _build_components(
+                db, missing, True, progress,  # type: ignore[arg-type]
+                functools.partial(readback.store_entity_rows, db, version, before))
+            if not complete:
                 return None
         with readback.snapshot(db):  # the mark and the records it promises, one state
             if readback.listing_marked(db, readback.RECORDS_KEPT, version):
@@ -489,21 +491,30 @@ SEP = "\x01"
 RANK_MAX = 9_999_999_999
 
 
+Rows = list[tuple[str, int, str, str, str]]  # (comp, j, sort JSON, Entity JSON, listing rank)
+
+
 def _build_components(db: sqlite_utils.Database, sizes: list[tuple[str, int]], keep: bool,
-                      progress: Callable[[int, int], None] | None
-                      ) -> tuple[list[tuple[tuple, Entity]],
-                                 list[tuple[str, int, str, str, str]], bool]:
+                      progress: Callable[[int, int], None] | None,
+                      sink: Callable[[Rows, bool], bool] | None = None
+                      ) -> tuple[list[tuple[tuple, Entity]], Rows, bool]:
     """The entity records of the components `sizes` names, built a batch of about
     BATCH_NODES nodes at a time (with their place in the whole graph's order); with
     `keep`, their rows to store (comp, j, sort JSON, Entity JSON, listing rank); and
     whether every record has its row (a record no component owns makes its batch keep
-    none)."""
+    none). With a `sink`, each batch's rows go to it (with whether the batch is the
+    last) instead of being held, and no record is returned: memory holds one batch,
+    not every component's records (the first read of a large database, where none is
+    kept yet). A sink that returns False, or a batch that keeps none, stops the build
+    (complete False)."""
     found: list[tuple[tuple, Entity]] = []
-    built: list[tuple[str, int, str, str, str]] = []
+    built: Rows = []
     complete = True
     batch: list[str] = []
     held = done = 0
     total = sum(n for _, n in sizes)
+    if sink is not None and not sizes:
+        return found, built, sink([], True)
     for i, (comp, n) in enumerate(sizes):
         batch.append(comp)
         held += n
@@ -514,11 +525,12 @@ def _build_components(db: sqlite_utils.Database, sizes: list[tuple[str, int]], k
         graph = closure.graph()
         comp_of = readback.node_components(db, batch) if keep else {}
         js: dict[str, int] = {}
-        rows: list[tuple[str, int, str, str, str]] | None = [] if keep else None
+        rows: Rows | None = [] if keep else None
         for j, g in enumerate(graph.groups):
             # ties in the whole graph's order: by each entity's first node
             record = graph.records[j]
-            found.append((g[0].order, record))
+            if sink is None:
+                found.append((g[0].order, record))
             c = comp_of.get((g[0].doc_id, g[0].seq))
             if c is None:  # a record no component owns: keep none of the batch's
                 rows = None
@@ -528,7 +540,11 @@ def _build_components(db: sqlite_utils.Database, sizes: list[tuple[str, int]], k
                              listing_rank(record, g[0].order)))
         if rows is None:
             complete = False
-        built.extend(rows or ())
+        if sink is not None:
+            if rows is None or not sink(rows, i + 1 == len(sizes)):
+                return found, built, False
+        else:
+            built.extend(rows or ())
         done += held
         if progress is not None:
             progress(done, total)
