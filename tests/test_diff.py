@@ -471,6 +471,30 @@ def test_diff_entity_across_documents(story):
     assert missing.exit_code == 1 and missing.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("name", ["Greenfield", "Harlan", "Ruiz"])
+def test_diff_entity_pages_read_only_the_clusters_they_show(story, monkeypatch, name):
+    """diff --entity orders and counts its clusters from the stored ids and figures,
+    and reads only those it shows: each page is the start of the whole listing."""
+    from claimtrack import api, timeline
+
+    db, _ = story
+    whole = api.diff_entity(db, name)
+    read: list[str] = []
+    real = timeline._cluster
+
+    def counted(corpus, cluster, reference, roles):
+        read.append(cluster)
+        return real(corpus, cluster, reference, roles)
+
+    monkeypatch.setattr(timeline, "_cluster", counted)
+    for k in range(1, len(whole.clusters) + 2):
+        read.clear()
+        page = api.diff_entity(db, name, limit=k)
+        assert page.model_dump() == whole.model_copy(
+            update={"clusters": whole.clusters[:k]}).model_dump()
+        assert len(read) == min(k, len(whole.clusters))
+
+
 def test_not_mentioning_is_shown_against_mentioning(tmp_path):
     """issue 10: "X did not mention Y by name" against "X mentioned Y by name"."""
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
