@@ -154,3 +154,38 @@ def test_errors_are_one_line(story, args, code):
     assert result.exit_code == code and "Traceback" not in result.output
     if code == 1:
         assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+
+
+def test_appearances_read_their_claims_and_relays_not_whole_documents(seeded_db, monkeypatch):
+    """A cluster told in 1,400 documents read all their claims to show its own: now only
+    the claims shown and the ones that relay them are read, and each appearance's
+    `via` is what the whole document's claims say (diff.relayers)."""
+    from claimtrack.diff import relayers
+    from claimtrack.store import readback
+    from claimtrack.store.db import open_db
+
+    db = seeded_db
+    handle = open_db(db)
+    every = {c.id: c for c in readback.load_claims(handle, author=True)}
+    relayed = [c for c in every.values() if c.relayed_by]
+    assert relayed  # the seeds' chains: "X said Y told him"
+    asked: list[tuple] = []
+    real = readback.read_claims
+
+    def read(db_, doc_id=None, author=False, ids=None):
+        asked.append((doc_id, ids))
+        return real(db_, doc_id, author, ids)
+
+    monkeypatch.setattr(readback, "read_claims", read)
+    checked = 0
+    for claim in sorted(every):
+        result = run_cli("timeline", "--claim", claim, "--json", db=db)
+        if result.exit_code != 0:  # not in the index (a heading, a short content)
+            continue
+        for a in json.loads(result.stdout):
+            c = every[a["claim"]["id"]]
+            by_doc = {x.id: x for x in every.values() if x.doc_id == c.doc_id}
+            assert a["via"] == relayers(c, by_doc), (claim, c.id)
+            checked += bool(a["via"])
+    assert checked  # some appearance is relayed
+    assert asked and all(i is not None for _, i in asked)  # by id, never a whole document

@@ -89,20 +89,23 @@ def _slices(what: str) -> str:
 
 
 def load_claims(db: sqlite_utils.Database, doc_id: str | None = None,
-                author: bool = False) -> list[Claim]:
-    """store.load_claims, less the claims that cannot be read back (each warned of)."""
-    claims, problems = read_claims(db, doc_id, author)
+                author: bool = False, ids: Sequence[str] | None = None) -> list[Claim]:
+    """store.load_claims, less the claims that cannot be read back (each warned of);
+    with `ids`, those claims alone."""
+    claims, problems = read_claims(db, doc_id, author, ids)
     for what, why in problems:
         skip(what, why)
     return claims
 
 
 def read_claims(
-    db: sqlite_utils.Database, doc_id: str | None = None, author: bool = False
+    db: sqlite_utils.Database, doc_id: str | None = None, author: bool = False,
+    ids: Sequence[str] | None = None,
 ) -> tuple[list[Claim], list[tuple[str, str]]]:
     """The claims that can be read back, and (record, problem) for each that cannot:
     for a caller that caches the claims and must warn again on every read. The
-    author's statements in the body (rule "author") only with `author`."""
+    author's statements in the body (rule "author") only with `author`; with `ids`,
+    those claims alone (in listing order)."""
     sql = (f"SELECT c.*, length(d.text) AS _doc_chars, {', '.join(map(_slices, _SPANS))} "
            "FROM claims c JOIN documents d ON d.id = c.doc_id WHERE 1")
     params: tuple = ()
@@ -112,11 +115,23 @@ def read_claims(
     if doc_id is not None:
         sql += " AND c.doc_id = ?"
         params += (doc_id,)
-    sql += " ORDER BY d.added, d.id, c.seq"
-    cur = db.conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
+    if ids is None:
+        cur = db.conn.execute(sql + " ORDER BY d.added, d.id, c.seq", params)
+        names = [d[0] for d in cur.description]
+        rows: Iterable[tuple] = cur
+    else:
+        cur = db.conn.execute(sql + " AND 0", params)
+        names = [d[0] for d in cur.description]
+        at = {n: i for i, n in enumerate(names)}
+        # documents ordered by (added, id), then seq: the listing order, across chunks
+        added = {r[1]: r[0] for r in rows_in(
+            db.conn, "SELECT added, id FROM documents WHERE id IN ({keys})",
+            {i.rsplit(":", 1)[0] for i in ids})}
+        rows = sorted(rows_in(db.conn, sql + " AND c.id IN ({keys})", ids, params),
+                      key=lambda r: (added.get(r[at["doc_id"]], ""), r[at["doc_id"]],
+                                     r[at["seq"]]))
     out, problems = [], []
-    for values in cur:
+    for values in rows:
         row = dict(zip(names, values, strict=True))
         what = "claim " + str(row.get("id") or f"{row.get('doc_id')}:{row.get('seq')}")
         problem = _claim_problem(row)
