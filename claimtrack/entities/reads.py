@@ -401,13 +401,31 @@ def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> Enti
     return _extended(db, closure, start)
 
 
+def build_for_document(db: sqlite_utils.Database, doc_id: str) -> EntityGraph:
+    """The entities with a node in the document, whole (their records as in `build`),
+    built from the documents they reach only: `entities --doc` built every entity of
+    the database (7 s and 530 MB at 3,000 documents) to list one article's."""
+    graphs = _cached(db)
+    if None in graphs:
+        return graphs[None]
+    closure = _shared(db)
+    if closure is None:
+        return build(db)
+    closure.load([doc_id])
+    start = closure.doc_nodes(doc_id) if doc_id in closure.docs else []
+    if isinstance(closure, _NodeClosure) and readback.components_usable(db):
+        closure.take_components_of(start)  # whole, from the stored components: no walk
+    return _extended(db, closure, start)
+
+
 def list_entities(db: sqlite_utils.Database, doc: str | None = None,
                   progress: Callable[[int, int], None] | None = None) -> list[Entity]:
     """`claimtrack entities`: every entity, or those of one document (id, prefix or name).
     `progress(done, total)`: the entity nodes built so far, of all (whole corpus only)."""
     if doc is None:
         return corpus_entities(db, progress)
-    return build(db).entities(store.get_document(db, doc).id)
+    doc_id = store.get_document(db, doc).id
+    return build_for_document(db, doc_id).entities(doc_id)
 
 
 # nodes of stored components built into one graph at a time by corpus_entities
