@@ -54,21 +54,24 @@ def _select(db: sqlite_utils.Database, cs: Iterable[Claim],
     want = None if limit is None else offset + limit
     it = iter(cs)
     if keep is None:
-        page = list(itertools.islice(it, offset, want))
-        facts = corpusflags.corroboration(db, page)
-        return corpusflags.graded(db, corpusflags.with_corpus_flags(page, facts), facts)
-    picked: list[Claim] = []
+        rows = list(itertools.islice(it, offset, want))
+        facts = corpusflags.corroboration(db, rows)
+        return corpusflags.graded(db, corpusflags.with_corpus_flags(rows, facts), facts)
+    page: list[Claim] = []
     kept: dict[str, Corroboration] = {}
-    while want is None or len(picked) < want:
+    found = 0  # claims `keep` accepted so far; only the page's are held (a deep
+    # --offset of a corpus flag held every claim before it: 200 MB at 20,000)
+    while want is None or found < want:
         step = list(itertools.islice(it, _STEP))
         if not step:
             break
         facts = corpusflags.corroboration(db, step)
         for c in corpusflags.with_corpus_flags(step, facts):
             if keep(c):
-                picked.append(c)
-                kept[c.id] = facts[c.id]
-    page = picked[offset:want]
+                if found >= offset and (want is None or found < want):
+                    page.append(c)
+                    kept[c.id] = facts[c.id]
+                found += 1
     return corpusflags.graded(db, page, kept)
 
 

@@ -203,3 +203,19 @@ def test_a_static_flag_reads_only_the_documents_that_store_it(db, monkeypatch):
     assert [x.id for x in queries.claims(db, flag="single_source", limit=50)] == \
         [x.id for x in every if "single_source" in codes(x)]
     assert read_docs == [a, b, c]
+
+
+def test_every_page_of_a_corpus_flag_is_the_slice_of_the_whole(db, monkeypatch):
+    """A page past a deep --offset holds only its own rows (it held every claim the
+    filter accepted before it); each page is still the slice of the whole listing,
+    the step boundaries included."""
+    add(db, "a.txt", A, A_ATTS)
+    add(db, "b.txt", B, B_ATTS)
+    monkeypatch.setattr(queries, "_STEP", 1)
+    for flag, flagged in (("single_source", False), (None, True)):
+        whole = queries.claims(db, flag=flag, flagged=flagged)
+        assert len(whole) >= 2
+        for offset in range(len(whole) + 2):
+            for limit in (1, 2, 5):
+                assert queries.claims(db, flag=flag, flagged=flagged, limit=limit,
+                                      offset=offset) == whole[offset:offset + limit]
