@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar, Unpack
 
@@ -492,6 +492,37 @@ def timeline(db_path: str | Path, claim: str | None = None, entity: str | None =
         return Timeline(rows, 1, 1)
     rows, total = tl.entity_timeline(db, entity, limit=limit)  # type: ignore[arg-type]
     return Timeline(rows, total, min(total, limit) if limit else total)
+
+
+def report_text(db_path: str | Path, fmt: str, entity: str | None = None,
+                doc: str | None = None, limit: int | None = None, offset: int = 0,
+                generated: datetime | None = None) -> tuple[Iterator[str], Report | None]:
+    """The report as text, in pieces: of every document (no entity, no document) in a
+    STREAMED format, built, annotated and rendered a document at a time, so memory holds
+    one document, not the archive (the Report is then None); else report() rendered
+    whole, with the Report (its total_claims says what a page left out)."""
+    from claimtrack.models import Report, ReportDocument, ReportScope
+    from claimtrack.report import STREAMED, build_report, render, stream
+
+    if entity or doc or fmt not in STREAMED:
+        built = report(db_path, entity=entity, doc=doc, limit=limit, offset=offset)
+        return iter([render(built, fmt)]), built
+    check_page(limit, offset)
+    db = _existing(db_path)
+    docs = store.list_documents(db)
+    head = Report(generated=generated or datetime.now(UTC),
+                  extractor=", ".join(sorted({d.extractor for d in docs})),
+                  scope=ReportScope(entity=None, documents=[d.id for d in docs]), documents=[])
+
+    def documents() -> Iterator[ReportDocument]:
+        from claimtrack.entities import annotate_report
+
+        for d in docs:
+            one = build_report([d], {d.id: store.get_text(db, d.id)},
+                               queries.claims(db, doc=d.id), generated=head.generated,
+                               extractor=head.extractor)
+            yield annotate_report(db, one).documents[0]
+    return stream(head, documents(), fmt), None
 
 
 def report(db_path: str | Path, entity: str | None = None, doc: str | None = None,

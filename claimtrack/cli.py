@@ -438,22 +438,45 @@ def timeline(claim: str | None, entity: str | None, limit: int | None, fmt: Form
 def report(entity: str | None, doc: str | None, fmt: str, output: str | None,
            limit: int | None, offset: int, db_path: str) -> None:
     """Provenance report: each claim's chain of sources, flags and exact quotes."""
-    from claimtrack.report import render
-
     if (limit is not None or offset) and not entity:
         raise click.UsageError("--limit/--offset page the claims of --entity")
-    built = api.report(db_path, entity=entity, doc=doc, limit=limit, offset=offset)
-    total = built.total_claims
-    if total is not None and (offset or built.claim_count < total):
+    pieces, built = api.report_text(db_path, fmt, entity=entity, doc=doc, limit=limit,
+                                    offset=offset)
+    total = built.total_claims if built is not None else None
+    if built is not None and total is not None and (offset or built.claim_count < total):
         _stderr(f"reporting claims {offset + 1:,}-{offset + built.claim_count:,} of "
                 f"{total:,} by or about {entity}: use --limit/--offset for the rest")
-    text = render(built, fmt)
     if output:
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(text)
+        _write_whole(output, pieces)
         _stderr(f"wrote {output}")
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        last = ""
+        for text in pieces:
+            if text:
+                click.echo(text, nl=False)
+                last = text
+        if not last.endswith("\n"):
+            click.echo()
+
+
+def _write_whole(path: str, pieces: Iterable[str]) -> None:
+    """Write a streamed text to `path` whole or not at all: a failure halfway (a damaged
+    database, a full disk) leaves any file already there as it was."""
+    import os
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, partial = tempfile.mkstemp(dir=folder, prefix=".claimtrack-", suffix=".partial")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.writelines(pieces)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(partial, 0o666 & ~mask)  # as open() would have made it, not mkstemp's 0600
+        os.replace(partial, path)
+    except BaseException:
+        os.unlink(partial)
+        raise
 
 
 @cli.command()

@@ -11,7 +11,7 @@ readback.SkippedRecord warning naming it, never papered over with a wrong quote)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -28,11 +28,18 @@ from claimtrack.models import (
     Span,
 )
 from claimtrack.provenance import chain_of
-from claimtrack.report_render import render_html, render_markdown, render_prov
+from claimtrack.report_render import (
+    STREAMED,
+    render_html,
+    render_markdown,
+    render_prov,
+    stream_report,
+)
 from claimtrack.store.readback import skip
 
 __all__ = [
     "REPORT_FORMATS",
+    "STREAMED",
     "Report",
     "ReportClaim",
     "ReportDocument",
@@ -43,6 +50,7 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_prov",
+    "stream",
 ]
 
 ReportFormat = Literal["md", "html", "json", "prov-json", "prov-xml", "prov-n"]
@@ -195,3 +203,10 @@ def render(report: Report, fmt: ReportFormat | str) -> str:
         case "prov-n" | "provn":
             return render_prov(report, "provn")
     raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
+
+
+def stream(head: Report, documents: Iterable[ReportDocument], fmt: ReportFormat | str
+           ) -> Iterator[str]:
+    """render() of `head` with `documents`, in pieces, a document at a time (STREAMED
+    formats: md, html, json)."""
+    return stream_report(head, documents, fmt, for_json)

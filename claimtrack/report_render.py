@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import tempfile
+import textwrap
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from claimtrack.escape import for_terminal, for_xml, map_strings
@@ -37,15 +40,7 @@ def attribution_text(c: Claim) -> str:
 
 
 def summary_text(report: Report) -> str:
-    docs, claims = len(report.documents), report.claim_count
-    parts = [
-        f"Generated {report.generated.strftime('%Y-%m-%d %H:%M %Z').strip()}",
-        f"extractor {report.extractor or '(unknown)'}",
-    ]
-    if report.scope.entity:
-        parts.append(f"entity {report.scope.entity!r}")
-    parts.append(f"{docs} document{'s' * (docs != 1)}, {claims} claim{'s' * (claims != 1)}")
-    return "; ".join(parts)
+    return _counted_summary(report, len(report.documents), report.claim_count)
 
 
 # --- Markdown ---------------------------------------------------------------
@@ -222,6 +217,79 @@ def render_html(report: Report) -> str:
         f'<header><h1>{TITLE}</h1>\n<p class="meta">{_e(summary_text(report))}</p></header>\n'
         f"{empty}{docs}\n</body>\n</html>\n"
     )
+
+
+# --- streamed: a whole corpus, a document at a time ----------------------------
+
+STREAMED = ("md", "html", "json")  # the formats a report can be written in as it is built
+_SPOOL = 16 * 2**20  # characters of rendered documents held in memory before a file
+
+
+def stream_report(head: Report, documents: Iterable[ReportDocument], fmt: str,
+                  for_json: Callable[[str], str]) -> Iterator[str]:
+    """The text of render(`head` with `documents`, fmt) in pieces, each document rendered
+    and dropped in turn: a report of every document of an archive (1.3 GB to render
+    3,000 documents whole in Markdown) holds one document at a time. Markdown and HTML
+    say the number of claims at the top: the documents are rendered to a temporary
+    file first (in memory up to _SPOOL characters), then read back after the header."""
+    if fmt == "json":
+        skeleton = head.model_copy(update={"documents": []}).model_dump_json(indent=2)
+        before, _, after = skeleton.rpartition('"documents": []')
+        yield for_json(before + '"documents": [')
+        first = True
+        for rd in documents:
+            body = rd.model_dump_json(indent=2)
+            yield for_json(("\n" if first else ",\n") + textwrap.indent(body, "    "))
+            first = False
+        yield for_json(("]" if first else "\n  ]") + after) + "\n"
+        return
+    if fmt not in ("md", "html"):
+        raise ValueError(f"a report in {fmt!r} is not streamed; use one of {STREAMED}")
+    with tempfile.SpooledTemporaryFile(_SPOOL, mode="w+", encoding="utf-8") as spool:
+        claims = docs = 0
+        for rd in documents:
+            claims += len(rd.claims)
+            docs += 1
+            if fmt == "md":
+                spool.write("\n" + "\n".join(_md_document(rd)))
+            else:
+                spool.write(("\n" if docs > 1 else "") + _html_document(rd))
+        counted = head.model_copy(update={"documents": []})
+        summary = _counted_summary(counted, docs, claims)
+        if fmt == "md":
+            lines = [f"# {TITLE}", "", _md(summary) + ".", ""]
+            if claims == 0:
+                lines += ["No claims in this report.", ""]
+            head_text, tail = "\n".join(lines), "\n"
+        else:
+            empty = "<p>No claims in this report.</p>\n" if claims == 0 else ""
+            head_text = (
+                '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                f"<title>{TITLE}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+                f'<header><h1>{TITLE}</h1>\n<p class="meta">{_e(summary)}</p></header>\n'
+                f"{empty}")
+            tail = "\n</body>\n</html>\n"
+        spool.seek(0)
+        pending = head_text
+        while chunk := spool.read(2**20):
+            # render_markdown strips the end of the whole text: whitespace ending a
+            # piece waits for the next, so the last piece holds all of it
+            kept = pending.rstrip() if fmt == "md" else pending
+            yield kept
+            pending = pending[len(kept):] + chunk
+        yield (pending.rstrip() if fmt == "md" else pending) + tail
+
+
+def _counted_summary(report: Report, docs: int, claims: int) -> str:
+    """summary_text of a report of `docs` documents and `claims` claims."""
+    parts = [
+        f"Generated {report.generated.strftime('%Y-%m-%d %H:%M %Z').strip()}",
+        f"extractor {report.extractor or '(unknown)'}",
+    ]
+    if report.scope.entity:
+        parts.append(f"entity {report.scope.entity!r}")
+    parts.append(f"{docs} document{'s' * (docs != 1)}, {claims} claim{'s' * (claims != 1)}")
+    return "; ".join(parts)
 
 
 # --- W3C PROV -----------------------------------------------------------------
