@@ -39,7 +39,9 @@ for args in runs:
 
 
 def _read_commands(db) -> list[list[str]]:
-    docs = json.loads(run_cli("docs", "--json", db=db).stdout)
+    listed = run_cli("docs", "--json", db=db)
+    assert listed.exit_code == 0, (listed.stderr, listed.stdout[:300])
+    docs = json.loads(listed.stdout)
     a, b = docs[0]["id"], docs[1]["id"]
     claim = json.loads(run_cli("claims", "--json", db=db).stdout)[0]["id"]
     runs = [

@@ -147,8 +147,15 @@ def test_every_offset_points_at_its_text(seeded_db, docs):
     from claimtrack.store import documents as store
 
     conn = dbmod.open_db(seeded_db)
+    try:
+        texts = {d["id"]: store.get_text(conn, d["id"]) for d in docs.values()}
+    finally:
+        # never left open: a copy of the file made later in this process (shutil.copy)
+        # closes a descriptor of it, which drops every POSIX lock the process holds on
+        # it, and SQLite's own with them (a later read then found it "not a database")
+        conn.close()
     for d in docs.values():
-        text = store.get_text(conn, d["id"])
+        text = texts[d["id"]]
         for c in claims_json(seeded_db, "--doc", d["id"]):
             for role in ("source", "cue", "content"):
                 span = c[role]
@@ -189,14 +196,19 @@ def test_a_whole_corpus_report_streamed_a_document_at_a_time_is_the_whole_one(
     at a time (1.3 GB to hold 3,000 whole): the text is byte for byte the report built
     whole, also when the rendered documents spill from memory to a file, and for a
     database with no document."""
-    import shutil
+    import sqlite3
     from pathlib import Path
 
     from claimtrack import api, report_render
     from claimtrack.report import render
 
     db = tmp_path / "claimtrack.db"
-    shutil.copy(seeded_db, db)
+    # SQLite's backup, not a file copy: this process may hold the seeded database open,
+    # and closing another descriptor of it would drop SQLite's POSIX locks on it
+    with sqlite3.connect(seeded_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
     story = Path(__file__).parent / "fixtures" / "story"
     added = run_cli("add", str(story), db=db)
     assert added.exit_code == 0, added.stderr
