@@ -71,6 +71,23 @@ def _model_free_guard(request, monkeypatch):
     yield
 
 
+def copy_database(src: Path, dst: Path) -> Path:
+    """A copy of a claimtrack database through SQLite's backup, never a file copy: this
+    process may hold `src` open (a read that cached its connection), and closing another
+    descriptor of the file would drop every POSIX lock the process holds on it, SQLite's
+    included; a later read after another process's write then found it "not a
+    database". The backup also takes what the write-ahead log holds."""
+    import sqlite3
+
+    source, target = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return dst
+
+
 def run_cli(*args: str, db: Path | None = None, input: bytes | str | None = None):
     """Invoke the CLI in-process; returns click's Result (stdout/stderr apart)."""
     from claimtrack.cli import cli

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, copy_database, run_cli
 
 from claimtrack import api
 
@@ -109,7 +109,7 @@ def test_removing_a_document_leaves_what_never_having_it_gives(story_db, tmp_pat
 
 def test_rematch_rebuilds_the_same_index(story_db, tmp_path):
     db = tmp_path / "claimtrack.db"
-    db.write_bytes(story_db.read_bytes())
+    copy_database(story_db, db)
     assert api.rematch(db) == 5
     assert derived(db) == derived(story_db)
 

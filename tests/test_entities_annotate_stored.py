@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
+from conftest import copy_database
 
 from claimtrack import api, entities
 from claimtrack.entities import annotate
@@ -21,7 +20,7 @@ def _reports(db, names):
 @pytest.fixture
 def seeds_copy(seeded_db, tmp_path):
     db = tmp_path / "seeds.db"
-    shutil.copy(seeded_db, db)
+    copy_database(seeded_db, db)
     return db
 
 

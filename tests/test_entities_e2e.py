@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BELHADJ, HAFTAR, SEEDS, run_cli
+from conftest import BELHADJ, HAFTAR, SEEDS, copy_database, run_cli
 
 from claimtrack.store.db import open_db
 
@@ -245,7 +245,7 @@ def test_entity_selection_reads_candidates_and_finds_what_a_full_scan_finds(seed
     from claimtrack.store.db import open_db
 
     db_path = tmp_path / "copy.db"
-    db_path.write_bytes(seeded_db.read_bytes())
+    copy_database(seeded_db, db_path)
     db = open_db(db_path)
     names = {n.surface for n in reads._build(db, ()).nodes.values()}
     names |= {n.split()[-1] for n in names} | {"al qaeda", "AL-QAEDA", "Belhadj's"}

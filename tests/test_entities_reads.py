@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import copy_database, run_cli
 
 from claimtrack import api, entities
 from claimtrack.entities import reads
@@ -52,7 +52,7 @@ def test_reads_build_only_the_entities_they_show_and_get_them_right(
     the asked entities reach, and give the same records as the whole graph, for every
     name the graph has, with merges and splits replayed."""
     karimi_db = tmp_path / "copy.db"
-    karimi_db.write_bytes(seeded_db.read_bytes())
+    copy_database(seeded_db, karimi_db)
     db = open_db(karimi_db)
     assert db.conn.execute("SELECT count(*) FROM entity_facts").fetchone()[0] == len(
         api.documents(karimi_db))
@@ -95,7 +95,7 @@ def test_one_shared_closure_gives_each_entity_as_the_whole_graph(seeded_db, tmp_
     """A read extends one closure (a name, then its page's sources, then a report's):
     every entity in the grown graph is still that of the whole build."""
     karimi_db = tmp_path / "copy.db"
-    karimi_db.write_bytes(seeded_db.read_bytes())
+    copy_database(seeded_db, karimi_db)
     db = open_db(karimi_db)
     whole = reads._build(db, ())
     reads._GRAPHS.clear()
@@ -114,7 +114,7 @@ def test_one_shared_closure_gives_each_entity_as_the_whole_graph(seeded_db, tmp_
 
 def _listing_db(seeded_db, tmp_path, polnear: Path | None = None) -> Path:
     copy = tmp_path / "copy.db"
-    copy.write_bytes(seeded_db.read_bytes())
+    copy_database(seeded_db, copy)
     with sqlite3.connect(copy) as conn:  # what reads of the shared database kept: built here
         for table in ("entity_rows", "listing_state", "listing_rows"):
             conn.execute(f"DELETE FROM {table}")

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import copy_database
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,12 +156,11 @@ def test_claims_graded_by_matches_as_the_listing_does():
 
 
 def test_cli_grading_an_unknown_name_logs_it_and_warns(seeded_db, tmp_path):
-    import shutil
 
     from conftest import run_cli
 
     db = tmp_path / "c.db"
-    shutil.copy(seeded_db, db)
+    copy_database(seeded_db, db)
     r = run_cli("sources", "grade", "Tass", "E", "--why", "ahead of the Moscow story", db=db)
     assert r.exit_code == 0 and r.stderr.splitlines()[1] == (
         "warning: no stored claim has the source 'Tass': the grade is logged and applies to "

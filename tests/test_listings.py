@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import HAFTAR, run_cli
+from conftest import HAFTAR, copy_database, run_cli
 
 from claimtrack import api, corpusflags, output, queries, sourcelisting
 from claimtrack.errors import NotFoundError
@@ -25,7 +25,7 @@ def db(seeded_db: Path, tmp_path: Path) -> Path:
     """A private copy of the seeded database, with no listing, share or entity record
     stored yet (reads of the shared seeded database by other tests store theirs)."""
     copy = tmp_path / "claimtrack.db"
-    shutil.copy(seeded_db, copy)
+    copy_database(seeded_db, copy)
     with sqlite3.connect(copy) as conn:
         for table in ("listing_state", "listing_rows", "source_parts", "entity_rows"):
             conn.execute(f"DELETE FROM {table}")

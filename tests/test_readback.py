@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import copy_database, run_cli
 
 from claimtrack.store import readback
 from claimtrack.store.db import open_db
@@ -52,7 +52,7 @@ def damaged(seeded_db, tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """A copy of the seeded database with one row damaged per DAMAGE entry, and
     claim id -> the warning it must give."""
     path = tmp_path_factory.mktemp("damaged") / "claimtrack.db"
-    shutil.copy(seeded_db, path)
+    copy_database(seeded_db, path)
     conn = sqlite3.connect(path)
     (doc,) = conn.execute("SELECT id FROM documents WHERE origin LIKE '%haftar%'").fetchone()
     ids = [r[0] for r in conn.execute("SELECT id FROM claims WHERE doc_id = ? ORDER BY seq",
@@ -106,7 +106,7 @@ def test_library_callers_get_python_warnings(damaged):
 
 def test_an_unreadable_document_row_is_skipped(seeded_db, tmp_path):
     db = tmp_path / "claimtrack.db"
-    shutil.copy(seeded_db, db)
+    copy_database(seeded_db, db)
     with sqlite3.connect(db) as conn:
         (doc,) = conn.execute("SELECT id FROM documents ORDER BY added LIMIT 1").fetchone()
         conn.execute("UPDATE documents SET added = 'yesterday' WHERE id = ?", (doc,))
@@ -120,7 +120,7 @@ def test_an_unreadable_document_row_is_skipped(seeded_db, tmp_path):
 
 def test_a_damaged_grade_log_row_is_skipped(seeded_db, tmp_path):
     db = tmp_path / "claimtrack.db"
-    shutil.copy(seeded_db, db)
+    copy_database(seeded_db, db)
     assert run_cli("sources", "grade", "Belhadj", "B", "--why", "record", db=db).exit_code == 0
     assert run_cli("sources", "grade", "Haftar", "C", "--why", "record", db=db).exit_code == 0
     with sqlite3.connect(db) as conn:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import BELHADJ, HAFTAR, claims_json, run_cli
+from conftest import BELHADJ, HAFTAR, claims_json, copy_database, run_cli
 
 from claimtrack import api
 from claimtrack.entities import stored_facts
@@ -21,7 +20,7 @@ from claimtrack.store import readback
 @pytest.fixture()
 def db(seeded_db: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "claimtrack.db"
-    shutil.copy(seeded_db, copy)
+    copy_database(seeded_db, copy)
     return copy
 
 

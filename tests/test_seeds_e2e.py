@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import claims_json, run_cli
+from conftest import claims_json, copy_database, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -196,19 +196,12 @@ def test_a_whole_corpus_report_streamed_a_document_at_a_time_is_the_whole_one(
     at a time (1.3 GB to hold 3,000 whole): the text is byte for byte the report built
     whole, also when the rendered documents spill from memory to a file, and for a
     database with no document."""
-    import sqlite3
     from pathlib import Path
 
     from claimtrack import api, report_render
     from claimtrack.report import render
 
-    db = tmp_path / "claimtrack.db"
-    # SQLite's backup, not a file copy: this process may hold the seeded database open,
-    # and closing another descriptor of it would drop SQLite's POSIX locks on it
-    with sqlite3.connect(seeded_db) as src, sqlite3.connect(db) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
+    db = copy_database(seeded_db, tmp_path / "claimtrack.db")
     story = Path(__file__).parent / "fixtures" / "story"
     added = run_cli("add", str(story), db=db)
     assert added.exit_code == 0, added.stderr

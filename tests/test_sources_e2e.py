@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, claims_json, run_cli
+from conftest import SEEDS, claims_json, copy_database, run_cli
 
 TAG = re.compile(r'admiralty-scale:(source-reliability="[a-f]"|information-credibility="[1-6]")')
 
@@ -17,7 +16,7 @@ TAG = re.compile(r'admiralty-scale:(source-reliability="[a-f]"|information-credi
 def db(seeded_db: Path, tmp_path: Path) -> Path:
     """A private copy of the seeded database: these tests write grades."""
     copy = tmp_path / "claimtrack.db"
-    shutil.copy(seeded_db, copy)
+    copy_database(seeded_db, copy)
     return copy
 
 
