@@ -617,6 +617,25 @@ def stored_listing(db: sqlite_utils.Database, listing: str, compute: Callable[[]
     return rows[offset : None if limit is None else offset + limit]
 
 
+def kept_listing(db: sqlite_utils.Database, listing: str, load: Callable[[str], R]
+                 ) -> list[R] | None:
+    """The rows of a whole-corpus listing stored_listing keeps, when they are current;
+    None when they are not kept (nothing is computed)."""
+    conn = db.conn
+    try:
+        with snapshot(db):  # the state row and the rows it promises, one state
+            state = conn.execute("SELECT version FROM listing_state WHERE listing = ?",
+                                 (listing,)).fetchone()
+            if state is None or state[0] != listing_version():
+                return None
+            return [load(r[0]) for r in conn.execute(
+                "SELECT row FROM listing_rows WHERE listing = ? ORDER BY rank", (listing,))]
+    except sqlite3.OperationalError as e:
+        if not _no_table(e):
+            raise
+        return None
+
+
 def data_version(db: sqlite_utils.Database) -> int:
     """What a read that stores what it computed compares before storing it
     (postings.data_version: commits by other connections)."""
