@@ -461,10 +461,15 @@ def report(entity: str | None, doc: str | None, fmt: str, output: str | None,
 
 def _write_whole(path: str, pieces: Iterable[str]) -> None:
     """Write a streamed text to `path` whole or not at all: a failure halfway (a damaged
-    database, a full disk) leaves any file already there as it was."""
+    database, a full disk) leaves any file already there as it was. A path that is not a
+    plain file (a link, /dev/stdout, a pipe) is written through, as open() does."""
     import os
     import tempfile
 
+    if os.path.islink(path) or (os.path.exists(path) and not os.path.isfile(path)):
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(pieces)
+        return
     folder = os.path.dirname(os.path.abspath(path))
     fd, partial = tempfile.mkstemp(dir=folder, prefix=".claimtrack-", suffix=".partial")
     try:

@@ -103,10 +103,15 @@ def _md_document(rd: ReportDocument) -> list[str]:
     return lines
 
 
-def render_markdown(report: Report) -> str:
-    lines = [f"# {TITLE}", "", _md(summary_text(report)) + ".", ""]
-    if report.claim_count == 0:
+def _md_head(summary: str, claims: int) -> list[str]:
+    lines = [f"# {TITLE}", "", _md(summary) + ".", ""]
+    if claims == 0:
         lines += ["No claims in this report.", ""]
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    lines = _md_head(summary_text(report), report.claim_count)
     for rd in report.documents:
         lines += _md_document(rd)
     return "\n".join(lines).rstrip() + "\n"
@@ -207,16 +212,22 @@ def _html_document(rd: ReportDocument) -> str:
     )
 
 
-def render_html(report: Report) -> str:
-    """A self-contained page: inline CSS, no scripts, no external resources."""
-    empty = "<p>No claims in this report.</p>\n" if report.claim_count == 0 else ""
-    docs = "\n".join(_html_document(rd) for rd in report.documents)
+def _html_head(summary: str, claims: int) -> str:
+    empty = "<p>No claims in this report.</p>\n" if claims == 0 else ""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{TITLE}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
-        f'<header><h1>{TITLE}</h1>\n<p class="meta">{_e(summary_text(report))}</p></header>\n'
-        f"{empty}{docs}\n</body>\n</html>\n"
+        f'<header><h1>{TITLE}</h1>\n<p class="meta">{_e(summary)}</p></header>\n{empty}'
     )
+
+
+_HTML_TAIL = "\n</body>\n</html>\n"
+
+
+def render_html(report: Report) -> str:
+    """A self-contained page: inline CSS, no scripts, no external resources."""
+    docs = "\n".join(_html_document(rd) for rd in report.documents)
+    return _html_head(summary_text(report), report.claim_count) + docs + _HTML_TAIL
 
 
 # --- streamed: a whole corpus, a document at a time ----------------------------
@@ -254,21 +265,11 @@ def stream_report(head: Report, documents: Iterable[ReportDocument], fmt: str,
                 spool.write("\n" + "\n".join(_md_document(rd)))
             else:
                 spool.write(("\n" if docs > 1 else "") + _html_document(rd))
-        counted = head.model_copy(update={"documents": []})
-        summary = _counted_summary(counted, docs, claims)
+        summary = _counted_summary(head, docs, claims)
         if fmt == "md":
-            lines = [f"# {TITLE}", "", _md(summary) + ".", ""]
-            if claims == 0:
-                lines += ["No claims in this report.", ""]
-            head_text, tail = "\n".join(lines), "\n"
+            head_text, tail = "\n".join(_md_head(summary, claims)), "\n"
         else:
-            empty = "<p>No claims in this report.</p>\n" if claims == 0 else ""
-            head_text = (
-                '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-                f"<title>{TITLE}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
-                f'<header><h1>{TITLE}</h1>\n<p class="meta">{_e(summary)}</p></header>\n'
-                f"{empty}")
-            tail = "\n</body>\n</html>\n"
+            head_text, tail = _html_head(summary, claims), _HTML_TAIL
         spool.seek(0)
         pending = head_text
         while chunk := spool.read(2**20):

@@ -221,3 +221,21 @@ def test_a_whole_corpus_report_streamed_a_document_at_a_time_is_the_whole_one(
     result = run_cli("report", "--format", fmt, "--output", str(out), db=db)
     assert result.exit_code == 0 and out.stat().st_size > 0
     assert not list(tmp_path.glob(".claimtrack-*.partial"))
+
+
+def test_report_output_through_a_link_writes_its_target(seeded_db, tmp_path):
+    """--output is written whole through a temporary file and a rename, except where the
+    path is not a plain file: a link is written through (the link stays a link)."""
+    target = tmp_path / "target.md"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    result = run_cli("report", "--output", str(link), db=seeded_db)
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("# Provenance")
+    plain = tmp_path / "plain.md"
+    assert run_cli("report", "--output", str(plain), db=seeded_db).exit_code == 0
+    # the same report but for its "Generated" minute
+    assert plain.read_text(encoding="utf-8").splitlines()[3:] == \
+        target.read_text(encoding="utf-8").splitlines()[3:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.md", "plain.md", "target.md"]
