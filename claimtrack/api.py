@@ -394,15 +394,15 @@ def remove(db_path: str | Path, refs: Sequence[str]) -> list[Document]:
         db.close()
 
 
-def rematch(db_path: str | Path) -> int:
+def rematch(db_path: str | Path, progress: Progress | None = None) -> int:
     """`claimtrack rematch`: rebuild the cross-document index from the stored claims;
-    returns the number of documents matched."""
+    returns the number of documents matched. `progress(done, total)`: documents."""
     from claimtrack.corpus.update import rematch as rebuild
 
     db = dbmod.open_db(db_path, create=False)
     try:
         with dbmod.atomic(db.conn, "could not rebuild the cross-document index"):
-            return rebuild(db.conn)
+            return rebuild(db.conn, progress)
     finally:
         db.close()
 

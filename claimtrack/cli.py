@@ -256,7 +256,10 @@ def rm(docs: tuple[str, ...], db_path: str) -> None:
 @db_option
 def rematch(db_path: str) -> None:
     """Rebuild the cross-document index (matches, clusters, origins) from stored claims."""
-    n = api.rematch(db_path)
+    from claimtrack.progress import progress_bar
+
+    with progress_bar("rematching") as tick:
+        n = api.rematch(db_path, progress=tick)
     _stderr(f"rematched: {n} documents")
 
 

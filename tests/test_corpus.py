@@ -110,8 +110,10 @@ def test_removing_a_document_leaves_what_never_having_it_gives(story_db, tmp_pat
 def test_rematch_rebuilds_the_same_index(story_db, tmp_path):
     db = tmp_path / "claimtrack.db"
     copy_database(story_db, db)
-    assert api.rematch(db) == 5
+    told: list[tuple[int, int]] = []
+    assert api.rematch(db, progress=lambda done, total: told.append((done, total))) == 5
     assert derived(db) == derived(story_db)
+    assert told == [(n, 5) for n in range(1, 6)]  # the progress bar's ticks, a document each
 
 
 def test_an_index_flagged_stale_is_rebuilt_by_the_next_add_which_says_so(story_db, tmp_path):
