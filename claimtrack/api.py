@@ -509,20 +509,27 @@ def report_text(db_path: str | Path, fmt: str, entity: str | None = None,
         return iter([render(built, fmt)]), built
     check_page(limit, offset)
     db = _existing(db_path)
-    docs = store.list_documents(db)
-    head = Report(generated=generated or datetime.now(UTC),
-                  extractor=", ".join(sorted({d.extractor for d in docs})),
-                  scope=ReportScope(entity=None, documents=[d.id for d in docs]), documents=[])
 
-    def documents() -> Iterator[ReportDocument]:
+    def pieces() -> Iterator[str]:
         from claimtrack.entities import annotate_report
 
-        for d in docs:
-            one = build_report([d], {d.id: store.get_text(db, d.id)},
-                               queries.claims(db, doc=d.id), generated=head.generated,
-                               extractor=head.extractor)
-            yield annotate_report(db, one).documents[0]
-    return stream(head, documents(), fmt), None
+        # one state of the database however long the report takes: another process
+        # removing a document meanwhile would leave a listed one to find
+        with readback.snapshot(db):
+            docs = store.list_documents(db)
+            head = Report(generated=generated or datetime.now(UTC),
+                          extractor=", ".join(sorted({d.extractor for d in docs})),
+                          scope=ReportScope(entity=None, documents=[d.id for d in docs]),
+                          documents=[])
+
+            def documents() -> Iterator[ReportDocument]:
+                for d in docs:
+                    one = build_report([d], {d.id: store.get_text(db, d.id)},
+                                       queries.claims(db, doc=d.id), generated=head.generated,
+                                       extractor=head.extractor)
+                    yield annotate_report(db, one).documents[0]
+            yield from stream(head, documents(), fmt)
+    return pieces(), None
 
 
 def report(db_path: str | Path, entity: str | None = None, doc: str | None = None,

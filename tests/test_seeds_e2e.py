@@ -239,3 +239,26 @@ def test_report_output_through_a_link_writes_its_target(seeded_db, tmp_path):
     assert plain.read_text(encoding="utf-8").splitlines()[3:] == \
         target.read_text(encoding="utf-8").splitlines()[3:]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.md", "plain.md", "target.md"]
+
+
+def test_a_streamed_report_reads_one_state_while_another_process_removes(seeded_db, tmp_path):
+    """The report of every document takes long on an archive; a document removed by
+    another process meanwhile is still reported, from the state the report began in,
+    instead of failing halfway."""
+    import json
+    import sqlite3
+
+    from claimtrack import api
+
+    db = copy_database(seeded_db, tmp_path / "claimtrack.db")
+    pieces, _ = api.report_text(db, "json")
+    first = next(pieces)  # the report has begun: its documents are listed
+    (last,) = json.loads(run_cli("docs", "--json", db=db).stdout)[-1:]
+    with sqlite3.connect(db) as other:
+        other.execute("PRAGMA foreign_keys = ON")
+        other.execute("DELETE FROM documents WHERE id = ?", (last["id"],))
+    other.close()
+    report = json.loads(first + "".join(pieces))
+    assert last["id"] in [d["document"]["id"] for d in report["documents"]]
+    assert last["id"] not in [d["id"] for d in json.loads(
+        run_cli("docs", "--json", db=db).stdout)]
