@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from claimtrack.entities import reads
 from claimtrack.evalsplit import iter_split
 from claimtrack.store import readback
 from claimtrack.store.db import open_db
+from claimtrack.text.names import canonical_name
 
 
 def test_entities_from_a_database(karimi_db):
@@ -208,3 +210,40 @@ def test_a_documents_entities_are_built_from_their_components_alone(
         reads._GRAPHS.clear()
         assert reads.list_entities(db, d) == wanted[d], d
     assert any(len(v) > 1 for v in wanted.values())
+
+
+def test_a_name_no_record_has_is_found_from_a_few_kept_records(seeded_db, tmp_path, monkeypatch):
+    """show/timeline --entity of a name no entity has: the records are kept first (a
+    batch at a time) where they are not, never the whole graph built, and the answer
+    reads only the records sharing a word with the name; it is what a scan of every
+    record says, for every name and alias (any case) and for names nobody has."""
+    path = _listing_db(seeded_db, tmp_path)
+    story = Path(__file__).parent / "fixtures" / "story"
+    assert run_cli("add", str(story), db=path).exit_code == 0
+    db = open_db(path)
+    with db.conn:
+        db.conn.execute("DELETE FROM entity_rows")
+        db.conn.execute("DELETE FROM listing_state")
+
+    def no_whole_graph(*args, **kwargs):
+        raise AssertionError("built the whole graph")
+
+    with monkeypatch.context() as m:
+        m.setattr(reads, "_build", no_whole_graph)
+        reads._GRAPHS.clear()
+        assert reads._named_by_no_record(db, "Nobody Atall")
+    assert readback.listing_marked(db, readback.RECORDS_KEPT, readback.listing_version())
+    every = [json.loads(r) for r in readback.entity_rows_naming(
+        db, readback.listing_version(), "\u00e9")]  # not ASCII: every record
+    names = {n for e in every for n in [e["name"], *e["aliases"]]}
+    assert len(every) > 20 and len(names) > 20
+
+    def scanned(name: str) -> bool:
+        folded = canonical_name(name).casefold()
+        return not any(folded == n.casefold() for e in every
+                       for n in [e["name"], *e["aliases"]])
+
+    asked = [*names, *(n.upper() for n in names), *(n.lower() for n in names),
+             "Nobody Atall", "Greenfieldx", "Tripoli Post Office", "\u212aarimi", "Stra\u00dfe"]
+    for name in asked:
+        assert reads._named_by_no_record(db, name) == scanned(name), name

@@ -812,6 +812,30 @@ def components_without_records(db: sqlite_utils.Database,
         raise
 
 
+# the letters beyond ASCII that str.casefold turns into ASCII ones (every code point
+# tried): a record holding one may be called by an ASCII name its JSON does not spell
+_CASEFOLDS_TO_ASCII = ("\u00df", "\u017f", "\u1e9e", "\u212a", "\ufb00", "\ufb01", "\ufb02",
+                       "\ufb03", "\ufb04", "\ufb05", "\ufb06")
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+
+
+def entity_rows_naming(db: sqlite_utils.Database, version: str, folded: str) -> Iterator[str]:
+    """The Entity JSON of the kept records (this `version`) that may be called `folded`
+    (a case-folded name or alias): those whose JSON holds its longest word (SQL's
+    LIKE, case-insensitive for ASCII) or a letter that case-folds to ASCII; every record
+    where the name is not plain ASCII words. Read as a cursor: a misspelt name reads
+    the few records sharing a word with it, not 60,000."""
+    words = _NAME_WORD.findall(folded) if folded.isascii() else []
+    if not words:
+        yield from (r[0] for r in db.conn.execute(
+            "SELECT row FROM entity_rows WHERE version = ?", (version,)))
+        return
+    cond = " OR ".join(["row LIKE ? ESCAPE '\\'"] * (1 + len(_CASEFOLDS_TO_ASCII)))
+    args = [_like(max(words, key=len)), *(_like(c) for c in _CASEFOLDS_TO_ASCII)]
+    yield from (r[0] for r in db.conn.execute(
+        f"SELECT row FROM entity_rows WHERE version = ? AND ({cond})", (version, *args)))
+
+
 def entity_rows_page(db: sqlite_utils.Database, version: str, offset: int,
                      limit: int | None) -> list[str]:
     """The Entity JSON of the kept records, in listing order (their rank), a page."""
