@@ -252,3 +252,28 @@ def test_a_name_no_record_has_is_found_from_a_few_kept_records(seeded_db, tmp_pa
              "Nobody Atall", "Greenfieldx", "Tripoli Post Office", "\u212aarimi", "Stra\u00dfe"]
     for name in asked:
         assert reads._named_by_no_record(db, name) == scanned(name), name
+
+
+@pytest.mark.parametrize("author", [False, True])
+def test_one_documents_selection_is_the_kept_corpus_selection_restricted(
+        seeded_db, tmp_path, monkeypatch, author):
+    """claims/report --entity X --doc D: where the whole corpus's selection of X is kept,
+    D's is its rows of D, computed from nothing; and it is what computing D's alone
+    says (a claim's role reads only its own document and the same entities)."""
+    from claimtrack import entityselect
+
+    path = copy_database(seeded_db, tmp_path / "claimtrack.db")
+    handle = open_db(path)
+    docs = [r[0] for r in handle.conn.execute("SELECT id FROM documents")]
+    for name in ("Belhadj", "Haftar", "Libya"):
+        computed = {d: entityselect.entity_selection(handle, name, doc_id=d, author=author)[1]
+                    for d in docs}
+        _, whole = entityselect.entity_selection(handle, name, author=author)
+        assert whole and any(computed.values())
+        with monkeypatch.context() as m:
+            def fail(*args, **kwargs):
+                raise AssertionError("computed a selection")
+            m.setattr(readback, "entity_candidates", fail)
+            for d in docs:
+                _, kept = entityselect.entity_selection(handle, name, doc_id=d, author=author)
+                assert kept == [row for row in whole if row[1] == d] == computed[d]

@@ -84,29 +84,3 @@ def test_source_naming_entity_without_being_it_is_about(db):
     (doc,) = entityview.entity_view(db, "Haftar").documents
     assert (doc.by, [e.claim.id for e in doc.about]) == ([], [f"{d}:0"])
 
-
-@pytest.mark.parametrize("author", [False, True])
-def test_one_documents_selection_is_the_kept_corpus_selection_restricted(
-        seeded_db, tmp_path, monkeypatch, author):
-    """claims/report --entity X --doc D: where the whole corpus's selection of X is kept,
-    D's is its rows of D, computed from nothing; and it is what computing D's alone
-    says (a claim's role reads only its own document and the same entities)."""
-    from conftest import copy_database
-
-    from claimtrack.store import readback
-
-    path = copy_database(seeded_db, tmp_path / "claimtrack.db")
-    handle = open_db(path)
-    docs = [r[0] for r in handle.conn.execute("SELECT id FROM documents")]
-    for name in ("Belhadj", "Haftar", "Libya"):
-        computed = {d: entityselect.entity_selection(handle, name, doc_id=d, author=author)[1]
-                    for d in docs}
-        _, whole = entityselect.entity_selection(handle, name, author=author)
-        assert whole and any(computed.values())
-        with monkeypatch.context() as m:
-            def fail(*args, **kwargs):
-                raise AssertionError("computed a selection")
-            m.setattr(readback, "entity_candidates", fail)
-            for d in docs:
-                _, kept = entityselect.entity_selection(handle, name, doc_id=d, author=author)
-                assert kept == [row for row in whole if row[1] == d] == computed[d]
