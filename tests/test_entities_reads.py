@@ -277,3 +277,36 @@ def test_one_documents_selection_is_the_kept_corpus_selection_restricted(
             for d in docs:
                 _, kept = entityselect.entity_selection(handle, name, doc_id=d, author=author)
                 assert kept == [row for row in whole if row[1] == d] == computed[d]
+
+
+def test_a_page_of_an_entitys_claims_reads_only_its_claims(seeded_db, tmp_path, monkeypatch):
+    """claims --entity X --limit N --offset K: the selection names the page's claims, so
+    only they are read; every page is the slice of the whole listing (with --author and
+    --doc too)."""
+    from claimtrack import queries
+
+    path = copy_database(seeded_db, tmp_path / "claimtrack.db")
+    story = Path(__file__).parent / "fixtures" / "story"
+    assert run_cli("add", str(story), db=path).exit_code == 0
+    db = open_db(path)
+    doc = db.conn.execute("SELECT id FROM documents ORDER BY added LIMIT 1").fetchone()[0]
+    for name, author, in_doc in (("Greenfield", False, None), ("Greenfield", True, None),
+                                 ("Belhadj", False, None), ("Belhadj", True, doc)):
+        whole = queries.claims(db, entity=name, author=author, doc=in_doc)
+        assert whole
+        for offset in range(len(whole) + 1):
+            read: list[str] = []
+            real = queries.read
+
+            def counted(db_, doc_id=None, author=False, real=real, read=read):
+                got = real(db_, doc_id=doc_id, author=author)
+                read.extend(c.id for c in got)
+                return got
+
+            with monkeypatch.context() as m:
+                m.setattr(queries, "read", counted)
+                page = queries.claims(db, entity=name, author=author, doc=in_doc, limit=2,
+                                      offset=offset)
+            assert page == whole[offset:offset + 2], (name, author, offset)
+            # only the page's documents are read
+            assert {i.rsplit(":", 1)[0] for i in read} <= {c.doc_id for c in page}
