@@ -450,7 +450,11 @@ def report(entity: str | None, doc: str | None, fmt: str, output: str | None,
         _stderr(f"reporting claims {offset + 1:,}-{offset + built.claim_count:,} of "
                 f"{total:,} by or about {entity}: use --limit/--offset for the rest")
     if output:
-        _write_whole(output, pieces)
+        try:
+            _write_whole(output, pieces)
+        except OSError as e:  # a missing folder, no permission, a full disk: one line
+            raise ClaimtrackError(f"cannot write {output}: {e.strerror or e}; "
+                                  "choose another --output") from e
         _stderr(f"wrote {output}")
     else:
         last = ""

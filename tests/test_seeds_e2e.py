@@ -262,3 +262,12 @@ def test_a_streamed_report_reads_one_state_while_another_process_removes(seeded_
     assert last["id"] in [d["document"]["id"] for d in report["documents"]]
     assert last["id"] not in [d["id"] for d in json.loads(
         run_cli("docs", "--json", db=db).stdout)]
+
+
+def test_report_output_that_cannot_be_written_is_one_line(seeded_db, tmp_path):
+    """--output in a folder that does not exist: one `error:` line and exit 1, never a
+    traceback (the plain open() gave one too)."""
+    result = run_cli("report", "--output", str(tmp_path / "no" / "such" / "r.md"), db=seeded_db)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot write ") and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
