@@ -106,7 +106,8 @@ def read_claims(
     for a caller that caches the claims and must warn again on every read. The
     author's statements in the body (rule "author") only with `author`; with `ids`,
     those claims alone (in listing order)."""
-    sql = (f"SELECT c.*, length(d.text) AS _doc_chars, {', '.join(map(_slices, _SPANS))} "
+    sql = (f"SELECT c.*, length(d.text) AS _doc_chars, d.added AS _added, "
+           f"{', '.join(map(_slices, _SPANS))} "
            "FROM claims c JOIN documents d ON d.id = c.doc_id WHERE 1")
     params: tuple = ()
     if not author:
@@ -122,14 +123,10 @@ def read_claims(
     else:
         cur = db.conn.execute(sql + " AND 0", params)
         names = [d[0] for d in cur.description]
-        at = {n: i for i, n in enumerate(names)}
-        # documents ordered by (added, id), then seq: the listing order, across chunks
-        added = {r[1]: r[0] for r in rows_in(
-            db.conn, "SELECT added, id FROM documents WHERE id IN ({keys})",
-            {i.rsplit(":", 1)[0] for i in ids})}
+        added, doc, seq = (names.index(n) for n in ("_added", "doc_id", "seq"))
+        # the listing order (documents by added time and id, then seq), across chunks
         rows = sorted(rows_in(db.conn, sql + " AND c.id IN ({keys})", ids, params),
-                      key=lambda r: (added.get(r[at["doc_id"]], ""), r[at["doc_id"]],
-                                     r[at["seq"]]))
+                      key=lambda r: (r[added], r[doc], r[seq]))
     out, problems = [], []
     for values in rows:
         row = dict(zip(names, values, strict=True))
@@ -595,32 +592,21 @@ def stored_listing(db: sqlite_utils.Database, listing: str, compute: Callable[[]
     from drops them (the migration's triggers). A listing whose computation skipped
     a record (a SkippedRecord warning) is not stored, so every read says so again;
     a database that cannot be written (read-only) is read as before."""
-    conn = db.conn
-    version = listing_version()
-    try:
-        state = conn.execute("SELECT version FROM listing_state WHERE listing = ?",
-                             (listing,)).fetchone()
-    except sqlite3.OperationalError as e:
-        if not _no_table(e):
-            raise
-        rows = list(compute())
-        return rows[offset : None if limit is None else offset + limit]
-    if state is not None and state[0] == version:
-        cur = conn.execute("SELECT row FROM listing_rows WHERE listing = ? AND rank >= ? "
-                           "ORDER BY rank LIMIT ?",
-                           (listing, offset, -1 if limit is None else limit))
-        return [load(r[0]) for r in cur]
-    before = data_version_of(conn)
+    kept = kept_listing(db, listing, load, limit, offset)
+    if kept is not None:
+        return kept
+    before = data_version_of(db.conn)
     rows, clean = computed_clean(lambda: list(compute()))
-    if clean:
-        _store_listing(conn, listing, version, before, [dump(r) for r in rows])
+    if clean:  # (not where the database cannot be written: _write_unchanged says no)
+        _store_listing(db.conn, listing, listing_version(), before, [dump(r) for r in rows])
     return rows[offset : None if limit is None else offset + limit]
 
 
-def kept_listing(db: sqlite_utils.Database, listing: str, load: Callable[[str], R]
-                 ) -> list[R] | None:
-    """The rows of a whole-corpus listing stored_listing keeps, when they are current;
-    None when they are not kept (nothing is computed)."""
+def kept_listing(db: sqlite_utils.Database, listing: str, load: Callable[[str], R],
+                 limit: int | None = None, offset: int = 0) -> list[R] | None:
+    """Rows `offset` to `offset + limit` of a whole-corpus listing stored_listing keeps,
+    when they are current; None when they are not kept, or the database has no such
+    table (nothing is computed)."""
     conn = db.conn
     try:
         with snapshot(db):  # the state row and the rows it promises, one state
@@ -629,7 +615,8 @@ def kept_listing(db: sqlite_utils.Database, listing: str, load: Callable[[str], 
             if state is None or state[0] != listing_version():
                 return None
             return [load(r[0]) for r in conn.execute(
-                "SELECT row FROM listing_rows WHERE listing = ? ORDER BY rank", (listing,))]
+                "SELECT row FROM listing_rows WHERE listing = ? AND rank >= ? "
+                "ORDER BY rank LIMIT ?", (listing, offset, -1 if limit is None else limit))]
     except sqlite3.OperationalError as e:
         if not _no_table(e):
             raise
