@@ -377,10 +377,11 @@ def replace_clusters(conn: sqlite3.Connection, old: Iterable[str],
     now_stats = {c.cluster: (c.claims, c.documents, json.dumps(list(c.origins)),
                              json.dumps(list(c.contradicted_by))) for c in clusters}
 
-    def flagging(rows: Mapping[str, tuple], stats: Mapping[str, tuple]) -> dict[str, tuple]:
-        told = {c: _told(json.loads(st[2])) for c, st in stats.items()}
+    def flagging(rows: Mapping[str, tuple], told: Mapping[str, frozenset[str] | str]
+                 ) -> dict[str, tuple]:
         return {cid: (told.get(r[0], frozenset()), r[4]) for cid, r in rows.items()}
-    before, after = flagging(had, had_stats), flagging(now, now_stats)
+    before = flagging(had, {c: _told(json.loads(st[2])) for c, st in had_stats.items()})
+    after = flagging(now, {c.cluster: _told(c.origins) for c in clusters})
     changed = {cid for cid in before.keys() | after.keys() if before.get(cid) != after.get(cid)}
     docs = sorted({cid.rsplit(":", 1)[0] for cid in changed})
     for part in chunks(docs):
