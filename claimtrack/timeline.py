@@ -166,10 +166,8 @@ def entity_timeline(db: sqlite_utils.Database, name: str, limit: int | None = No
     corpus, roles, clusters = _entity_clusters(db, name)
     # clusters in the order of their first appearance, from ids and document dates
     # alone: only the clusters shown are read whole
-    firsts = []
-    for cluster, ids in matchstore.members_by_cluster(db.conn, clusters).items():
-        firsts.append((min(_id_order(corpus, i) for i in ids), cluster))
-    firsts.sort()
+    members = matchstore.members_by_cluster(db.conn, clusters)
+    firsts = sorted((_first(corpus, ids), cluster) for cluster, ids in members.items())
     shown: list[list[Appearance]] = []
     for _, cluster in firsts:
         if limit and len(shown) >= limit:
@@ -178,6 +176,11 @@ def entity_timeline(db: sqlite_utils.Database, name: str, limit: int | None = No
         if seen:
             shown.append(sorted(seen + opposed, key=lambda a: corpus.order(a.claim.id)))
     return [a for rows in shown for a in rows], len(firsts)
+
+
+def _first(corpus: _Corpus, ids: Sequence[str]) -> tuple:
+    """The date order of a cluster's first appearance, from its members' ids alone."""
+    return min(_id_order(corpus, i) for i in ids)
 
 
 def _id_order(corpus: _Corpus, claim_id: str) -> tuple:
@@ -199,24 +202,18 @@ def entity_diff(db: sqlite_utils.Database, name: str, limit: int | None = None) 
                                                    or stats[c].contradicted_by)]
     single = sum(1 for cid, m in matchstore.member_rows(db.conn, list(roles)).items()
                  if m.cluster not in keep)
-    members = matchstore.members_by_cluster(db.conn, keep)
-    order = []
-    for cluster in keep:
-        ids = members.get(cluster, [])
-        if not ids:
-            continue
-        inside = set(ids)
-        against = [x for x in stats[cluster].contradicted_by if x not in inside]
-        order.append(((-stats[cluster].documents, not against,
-                       min(_id_order(corpus, i) for i in ids), cluster), inside, against))
-    order.sort(key=lambda x: x[0])
+    members = {c: set(ids) for c, ids in matchstore.members_by_cluster(db.conn, keep).items()}
+    against = {c: [x for x in stats[c].contradicted_by if x not in ids]
+               for c, ids in members.items()}
+    order = sorted(members, key=lambda c: (-stats[c].documents, not against[c],
+                                           _first(corpus, sorted(members[c])), c))
     # A claim of one document that contradicts a cluster listed before is shown there.
     listed: list[str] = []
     opposing: set[str] = set()
-    for (documents, _, _, cluster), inside, against in order:
-        if -documents > 1 or not inside <= opposing:
+    for cluster in order:
+        if stats[cluster].documents > 1 or not members[cluster] <= opposing:
             listed.append(cluster)
-            opposing.update(against)
+            opposing.update(against[cluster])
     found: list[EntityCluster] = []
     for cluster in listed:
         if limit and len(found) >= limit:
