@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # records the library returns, imported where they are built 
         EntityView,
         EvalMetrics,
         Report,
+        ReportDocument,
     )
 
 T = TypeVar("T")
@@ -501,8 +502,7 @@ def report_text(db_path: str | Path, fmt: str, entity: str | None = None,
     STREAMED format, built, annotated and rendered a document at a time, so memory holds
     one document, not the archive (the Report is then None); else report() rendered
     whole, with the Report (its total_claims says what a page left out)."""
-    from claimtrack.models import Report, ReportDocument, ReportScope
-    from claimtrack.report import STREAMED, build_report, render, stream
+    from claimtrack.report import STREAMED, render, stream
 
     if entity or doc or fmt not in STREAMED:
         built = report(db_path, entity=entity, doc=doc, limit=limit, offset=offset)
@@ -511,24 +511,10 @@ def report_text(db_path: str | Path, fmt: str, entity: str | None = None,
     db = _existing(db_path)
 
     def pieces() -> Iterator[str]:
-        from claimtrack.entities import annotate_report
-
         # one state of the database however long the report takes: another process
         # removing a document meanwhile would leave a listed one to find
         with readback.snapshot(db):
-            docs = store.list_documents(db)
-            head = Report(generated=generated or datetime.now(UTC),
-                          extractor=", ".join(sorted({d.extractor for d in docs})),
-                          scope=ReportScope(entity=None, documents=[d.id for d in docs]),
-                          documents=[])
-
-            def documents() -> Iterator[ReportDocument]:
-                for d in docs:
-                    one = build_report([d], {d.id: store.get_text(db, d.id)},
-                                       queries.claims(db, doc=d.id), generated=head.generated,
-                                       extractor=head.extractor)
-                    yield annotate_report(db, one).documents[0]
-            yield from stream(head, documents(), fmt)
+            yield from stream(*_reported(db, store.list_documents(db), generated), fmt)
     return pieces(), None
 
 
@@ -552,16 +538,36 @@ def report(db_path: str | Path, entity: str | None = None, doc: str | None = Non
         result = build_report(docs, texts, selected, entity=entity, all_claims=hops)
         result.total_claims = total
     else:
-        docs = [store.get_document(db, doc)] if doc else store.list_documents(db)
-        texts = {d.id: store.get_text(db, d.id) for d in docs}
-        # Every claim of those documents: chains need the relaying hops too.
-        found = [c for d in docs for c in queries.claims(db, doc=d.id)]
-        result = build_report(docs, texts, found)
-    if entity and not result.documents and not offset:
+        head, documents = _reported(
+            db, [store.get_document(db, doc)] if doc else store.list_documents(db), None)
+        return head.model_copy(update={"documents": list(documents)})
+    if not result.documents and not offset:
         raise entityselect.no_entity(entity, doc)
     from claimtrack.entities import annotate_report  # author identifications, headline vs body
 
     return annotate_report(db, result)
+
+
+def _reported(db: sqlite_utils.Database, docs: Sequence[Document],
+              generated: datetime | None) -> tuple[Report, Iterator[ReportDocument]]:
+    """The report of `docs` (every claim of each: chains need the relaying hops too):
+    its head, with no document, and its documents, each built and annotated (author
+    identifications, headline vs body) when it is asked for."""
+    from claimtrack.entities import annotate_report
+    from claimtrack.models import Report, ReportScope
+    from claimtrack.report import build_report
+
+    head = Report(generated=generated or datetime.now(UTC),
+                  extractor=", ".join(sorted({d.extractor for d in docs})),
+                  scope=ReportScope(entity=None, documents=[d.id for d in docs]), documents=[])
+
+    def documents() -> Iterator[ReportDocument]:
+        for d in docs:
+            one = build_report([d], {d.id: store.get_text(db, d.id)},
+                               queries.claims(db, doc=d.id), generated=head.generated,
+                               extractor=head.extractor)
+            yield annotate_report(db, one).documents[0]
+    return head, documents()
 
 
 def extract_file(

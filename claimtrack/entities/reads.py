@@ -315,13 +315,15 @@ def _shared(db: sqlite_utils.Database) -> _Closure | None:
     return graphs["closure"]
 
 
-def _extended(db: sqlite_utils.Database, closure: _Closure,
-              start: Iterable[Node]) -> EntityGraph:
+def _extended(db: sqlite_utils.Database, closure: _Closure, start: Iterable[Node],
+              before: tuple[int, int] | None = None) -> EntityGraph:
     """The graph of the shared closure once it holds the entities of `start`: whole
     entities, each as in `build` (the graph of several is that of each). Rebuilt
-    only when the closure grew."""
+    only when the closure grew since `before` (its size when the caller began to
+    extend it: a caller that loaded documents or took components first says so)."""
     graphs = _cached(db)
-    before = (len(closure.seen), len(closure.docs))  # documents bring their aliases
+    if before is None:
+        before = (len(closure.seen), len(closure.docs))  # documents bring their aliases
     closure.push(start)
     closure.run()
     if "graph" not in graphs or (len(closure.seen), len(closure.docs)) != before:
@@ -397,11 +399,11 @@ def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> Enti
                        lambda n: bool(n.claims & ids))
 
 
-def build_for_document(db: sqlite_utils.Database, doc_id: str) -> EntityGraph:
-    """The entities with a node in the document, whole (their records as in `build`),
+def build_for_documents(db: sqlite_utils.Database, doc_ids: Sequence[str]) -> EntityGraph:
+    """The entities with a node in the documents, whole (their records as in `build`),
     built from the documents they reach only: `entities --doc` built every entity of
     the database (7 s and 530 MB at 3,000 documents) to list one article's."""
-    return _built_from(db, [doc_id], lambda n: True)
+    return _built_from(db, list(dict.fromkeys(doc_ids)), lambda n: True)
 
 
 def _built_from(db: sqlite_utils.Database, docs: list[str],
@@ -414,11 +416,14 @@ def _built_from(db: sqlite_utils.Database, docs: list[str],
     closure = _shared(db)
     if closure is None or len(docs) >= readback.count_documents(db):
         return build(db)
+    # what the closure holds before this read grows it: loading the documents and
+    # taking their components grow it too (the graph of an earlier read lacked them)
+    before = (len(closure.seen), len(closure.docs))
     closure.load(docs)
     nodes = [n for d in docs if d in closure.docs for n in closure.doc_nodes(d) if start(n)]
     if isinstance(closure, _NodeClosure) and readback.components_usable(db):
         closure.take_components_of(nodes)  # whole, from the stored components: no walk
-    return _extended(db, closure, nodes)
+    return _extended(db, closure, nodes, before)
 
 
 def list_entities(db: sqlite_utils.Database, doc: str | None = None,
@@ -428,7 +433,7 @@ def list_entities(db: sqlite_utils.Database, doc: str | None = None,
     if doc is None:
         return corpus_entities(db, progress)
     doc_id = store.get_document(db, doc).id
-    return build_for_document(db, doc_id).entities(doc_id)
+    return build_for_documents(db, [doc_id]).entities(doc_id)
 
 
 # nodes of stored components built into one graph at a time by corpus_entities
