@@ -190,29 +190,30 @@ def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
     if not readback.components_usable(db) or reliability(db):
         return None
     version = readback.listing_version()
-    for _ in range(readback.PAGE_TRIES):
+    end = None if limit is None else offset + limit
+
+    def read() -> tuple[int, dict[str, _Group]]:
         before = readback.data_version(db)
-        if not readback.listing_marked(db, readback.SHARES_KEPT, version) \
-                and not _keep_missing_shares(db, version, before, progress):
-            return None
-        with readback.snapshot(db):  # the mark and the rows it promises, one state
-            if not readback.listing_marked(db, readback.SHARES_KEPT, version):
-                continue  # a writer dropped a share meanwhile: keep them again
-            end = None if limit is None else offset + limit
-            if end == 0:
-                return []
-            rows = readback.source_share_rows(db, version,
-                                              readback.source_keys_for(db, version, end))
-            place = readback.document_places(db, {r[0] for r in rows})
-            groups: dict[str, _Group] = {}
-            # in the order _from_shares first sees each source: by document, then
-            # within its share
-            for doc_id, _, key, data in sorted(rows, key=lambda r: (place[r[0]], r[1])):
-                groups.setdefault(key, _Group()).merge(doc_id, json.loads(data))
-            _name_entities(db, groups, None)
-        readback.store_component_names(db, before)
-        return _rows(groups, {}, True)[offset:end]
-    return None
+        if end == 0:
+            return before, {}
+        rows = readback.source_share_rows(db, version,
+                                          readback.source_keys_for(db, version, end))
+        place = readback.document_places(db, {r[0] for r in rows})
+        groups: dict[str, _Group] = {}
+        # in the order _from_shares first sees each source: by document, then within
+        # its share
+        for doc_id, _, key, data in sorted(rows, key=lambda r: (place[r[0]], r[1])):
+            groups.setdefault(key, _Group()).merge(doc_id, json.loads(data))
+        _name_entities(db, groups, None)
+        return before, groups
+    found = readback.read_marked(
+        db, readback.SHARES_KEPT,
+        lambda before: _keep_missing_shares(db, version, before, progress), read)
+    if found is None:
+        return None
+    before, groups = found
+    readback.store_component_names(db, before)  # after the read transaction
+    return _rows(groups, {}, True)[offset:end]
 
 
 def _keep_missing_shares(db: sqlite_utils.Database, version: str, before: int,

@@ -375,20 +375,16 @@ def _named_by_no_record(db: sqlite_utils.Database, name: str) -> bool:
     3,000 documents); False where the records cannot all be kept."""
     version = readback.listing_version()
     folded = canonical_name(name).casefold()
-    for _ in range(readback.PAGE_TRIES):
-        if not readback.listing_marked(db, readback.RECORDS_KEPT, version) \
-                and entities_page(db, 0) is None:
-            return False
-        with readback.snapshot(db):  # the mark and the records it promises, one state
-            if not readback.listing_marked(db, readback.RECORDS_KEPT, version):
-                continue  # a writer dropped records meanwhile: keep them again
-            for row in readback.entity_rows_naming(db, version, folded):
-                e = json.loads(row)
-                if folded == e["name"].casefold() or any(folded == a.casefold()
-                                                         for a in e["aliases"]):
-                    return False
-            return True
-    return False
+
+    def unnamed() -> bool:
+        for row in readback.entity_rows_naming(db, version, folded):
+            e = json.loads(row)
+            if folded == e["name"].casefold() or any(folded == a.casefold()
+                                                     for a in e["aliases"]):
+                return False
+        return True
+    return bool(readback.read_marked(db, readback.RECORDS_KEPT,
+                                     lambda _: entities_page(db, 0) is not None, unnamed))
 
 
 def build_for_claims(db: sqlite_utils.Database, claims: Sequence[Claim]) -> EntityGraph:
@@ -483,24 +479,19 @@ def entities_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
     if not readback.components_usable(db):
         return None
     version = readback.listing_version()
-    for _ in range(readback.PAGE_TRIES):
-        if not readback.listing_marked(db, readback.RECORDS_KEPT, version):
-            before = readback.data_version(db)
-            missing = readback.components_without_records(db, version)
-            if missing is None or (missing and missing[0][0] is None):
-                return None
-            # each batch kept as it is built, the mark with the last
-            _, _, complete = _build_components(
-                db, missing, True, progress,  # type: ignore[arg-type]
-                functools.partial(readback.store_entity_rows, db, version, before))
-            if not complete:
-                return None
-        with readback.snapshot(db):  # the mark and the records it promises, one state
-            if readback.listing_marked(db, readback.RECORDS_KEPT, version):
-                return [Entity.model_validate_json(r)
-                        for r in readback.entity_rows_page(db, version, offset, limit)]
-    return None  # writers kept dropping records between keeping them and the page
 
+    def keep(before: int) -> bool:
+        missing = readback.components_without_records(db, version)
+        if missing is None or (missing and missing[0][0] is None):
+            return False
+        # each batch kept as it is built, the mark with the last
+        return _build_components(
+            db, missing, True, progress,  # type: ignore[arg-type]
+            functools.partial(readback.store_entity_rows, db, version, before))[2]
+    return readback.read_marked(
+        db, readback.RECORDS_KEPT, keep,
+        lambda: [Entity.model_validate_json(r)
+                 for r in readback.entity_rows_page(db, version, offset, limit)])
 
 
 def listing_rank(e: Entity, order: tuple) -> str:

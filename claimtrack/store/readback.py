@@ -662,6 +662,23 @@ def snapshot(db: sqlite_utils.Database) -> Iterator[None]:
 
 PAGE_TRIES = 3  # a page read again after writers dropped what its mark promised
 
+
+def read_marked(db: sqlite_utils.Database, mark: str, keep: Callable[[int], bool],
+                read: Callable[[], R]) -> R | None:
+    """read() of what `mark` promises kept (for this listing_version), in one state of
+    the database with the mark: first, where the mark is missing, keep(before) keeps
+    what is missing and marks it (False: it cannot, the caller computes otherwise;
+    `before` is the data_version to guard its writes with). A writer dropping the mark
+    between keeping and reading sends it round again, PAGE_TRIES times; then None."""
+    version = listing_version()
+    for _ in range(PAGE_TRIES):
+        if not listing_marked(db, mark, version) and not keep(data_version(db)):
+            return None
+        with snapshot(db):  # the mark and the rows it promises, one state
+            if listing_marked(db, mark, version):
+                return read()
+    return None
+
 SHARES_KEPT = "sources shares"  # listing_state's mark: every document's share is kept
 RECORDS_KEPT = "entities records"  # every entity component's records are kept
 
