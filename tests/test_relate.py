@@ -461,3 +461,51 @@ def test_a_point_or_comma_inside_a_number_closes_no_clause():
     r = relate(C("the strike in Aleppo killed 1,200 civilians"),
                C("the strike in Aleppo killed 900 civilians"))
     assert r is not None and r.name == "contradicts"
+
+
+# --- a run of words printed in both ------------------------------------------------
+
+
+def test_one_run_of_words_printed_in_both_is_one_claim():
+    """Little shared IDF weight ("action", "comment", "person"), nine words in order:
+    the same quotation, trimmed differently by two outlets."""
+    a = C("the foundation has no comment on the actions of that person")
+    b = C("has no comment on the actions of that person that murdered Trayvon")
+    r = relate(a, b)
+    assert r is not None and r.name in ("same", "more_specific")
+
+
+def test_a_short_run_inside_longer_texts_is_no_claim_of_its_own():
+    """Four shared words ("on the actions of") in two longer texts: not enough."""
+    from claimtrack.corpus.relate import verbatim_run
+
+    assert not verbatim_run("the senator commented on the actions of the board today",
+                            "the union protested on the actions of a judge in Ohio")
+    assert verbatim_run("has no comment on the actions of that person",
+                        "the group has no comment on the actions of that person, it said")
+
+
+def test_a_run_of_the_same_words_about_other_people_is_not_one_claim():
+    a = C("the officer was placed on paid administrative leave pending an investigation "
+          "into the shooting of Terence Crutcher")
+    b = C("the officer was placed on paid administrative leave pending an investigation "
+          "into the shooting of Keith Lamont Scott")
+    r = relate(a, b)
+    assert r is None or r.name == "related"
+
+
+def _brute_run(a: str, b: str) -> int:
+    from claimtrack.corpus.relate import _run_words
+
+    wa, wb = _run_words(a), _run_words(b)
+    return max((k for i in range(len(wa)) for j in range(len(wb))
+                for k in range(1, min(len(wa) - i, len(wb) - j) + 1)
+                if wa[i:i + k] == wb[j:j + k]), default=0)
+
+
+@settings(max_examples=300)
+@given(_words, _words)
+def test_the_longest_run_is_the_longest_common_run_of_words(x, y):
+    from claimtrack.corpus.relate import longest_run
+
+    assert longest_run(x, y) == longest_run(y, x) == _brute_run(x, y)
