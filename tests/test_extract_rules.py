@@ -107,6 +107,19 @@ def test_quote_sentence_after_the_cue_sentence_goes_on():
     assert a.source and a.source.text == "she"
 
 
+def test_a_quoted_paragraph_goes_to_the_speakers_last_attribution_only():
+    """Both of Trump's attributions end on a quotation and their sentence runs to
+    the paragraph's end: the next quoted paragraph is the second's, and the first
+    keeps its own quotation (it was lost when both claimed the paragraph)."""
+    text = ("“If she gets to pick her judges, nothing you can do, folks,” Trump told a "
+            "rally, saying Clinton would “abolish the Second Amendment.”\n\n"
+            "“That will be a horrible day.”\n\nThe rally ended at nine.")
+    told, saying = one(text, "told"), one(text, "saying")
+    assert told.content.text == ("“If she gets to pick her judges, nothing you can do, "
+                                 "folks,”")
+    assert saying.content.text.endswith("“That will be a horrible day.”")
+
+
 def test_quote_with_its_own_cue_is_not_taken_by_the_previous_one():
     text = "“They will turn up,” she said. “Wait and see,” her aide added."
     said, added = one(text, "said"), one(text, "added")

@@ -226,6 +226,17 @@ def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
     cue_paras = {ctx.para_of(c.cue[0][0]) for c in cands
                  if c.cue and (c.rule == "speaker_colon" or not ctx.quote_at(c.cue[0][0]))}
     taken = {r for c in cands for r in c.content}
+    # the quoted paragraphs that follow belong to the speaker's last speech in the
+    # paragraph. In '“A,” Trump told a rally, saying Clinton would “B.”' followed by a
+    # paragraph “C.”, both of Trump's attributions end on a quotation and the sentence
+    # runs to the paragraph's end; both claimed C, and the overlap then cost the first
+    # one ("A" was lost). Another speaker's attribution, or a belief ("who thinks
+    # often about ..."), does not take C from the speaker.
+    speeches: dict[tuple[int, Range], list[int]] = {}  # (paragraph, source) -> starts
+    for c in cands:
+        if c.source is not None and c.cue_class == "speech":
+            for s, _ in c.content:
+                speeches.setdefault((ctx.para_of(s), c.source), []).append(s)
     for c in cands:
         if not c.cue or c.rule in ("colon_block", "signature") or not c.content:
             continue
@@ -252,6 +263,10 @@ def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
             q = next_quote(ctx, end, pe)
         if ctx.text[end:pe].strip(EDGE_JUNK + "”\""):
             continue
+        if c.source is not None:
+            last = max(e for _, e in c.content)
+            if any(x >= last for x in speeches.get((p, c.source), ())):
+                continue  # the speaker says more after this in the paragraph
         for nxt in range(p + 1, min(p + 1 + ctx.lex.continue_paragraphs, len(ctx.paras))):
             ps, pe = ctx.paras[nxt]
             q = next_quote(ctx, ps, pe)
