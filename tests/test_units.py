@@ -52,6 +52,15 @@ def test_a_verb_coordinated_without_a_comma_is_a_clause_of_its_own():
     assert len(parts("she bought apples and pears at the market")) == 1
 
 
+def test_a_subordinating_word_before_a_pronoun_opens_a_clause_without_a_comma():
+    got = parts("the Vermont senator must prepare to face more diverse electorates as he "
+                "turns to contests in Nevada on Feb. 20 and South Carolina on Feb. 27")
+    assert "as he turns to contests in Nevada on Feb. 20 and South Carolina on Feb. 27" in got
+    assert "the Vermont senator must prepare to face more diverse electorates" in got
+    # before a noun it may be a preposition: no split
+    assert len(parts("the senator spoke to reporters after the debate in Miami")) == 1
+
+
 def test_a_bare_name_is_no_unit_but_a_title_case_headline_is():
     assert units("House Speaker Paul Ryan’s") == []
     assert units("Sen. Elizabeth Warren of Massachusetts") != []  # "of": not all capitalised

@@ -57,8 +57,9 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # object or infinitive content is stated from its source's name on
 # (text/units.proposition_span), a headline's capitals are no names (relate.py), an
 # abbreviation ends no sentence ("on Feb. 20"): all change what `diff` shows.
-# .6: a run of words both print makes a pair close (relate.verbatim_run).
-DECISIONS = "2026-11-27.6"
+# .6: a run of words both print makes a pair close (relate.verbatim_run); .7: a
+# subordinating word before a pronoun opens a clause unit (text/units.py).
+DECISIONS = "2026-11-27.7"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:

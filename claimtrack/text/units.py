@@ -38,7 +38,13 @@ _CLAUSE = re.compile(
     # "X did A and would B", "X did A and “has no comment”": a verb coordinated
     # without a comma opens a clause of its own
     r"|\s+and\s+(?=[\x22“]?(?:has|have|had|is|are|was|were|will|would|can|could|did|"
-    r"does|do|still|also|then|it|he|she|they)\b)",
+    r"does|do|still|also|then|it|he|she|they)\b)"
+    # "X must prepare to face more diverse electorates as he turns to contests in
+    # Nevada on Feb. 20 and South Carolina on Feb. 27": a subordinating word with a
+    # pronoun subject after it opens a clause without a comma (after a noun it may be a
+    # preposition: "after the debate", "as a candidate")
+    r"|\s+(?=(?:after|as|because|since|while|whereas|although|though|before|when|until|"
+    r"unless)\s+(?:he|she|they|it|we|i|you)\b)",
     re.I)
 _COMMA = re.compile(r"(?<=[”\x22])\s+(?=\w)|,\s+|;\s+|\s+[―—–]\s+|\s+--\s+|:\s+")
 MAX_SEGMENTS = 6
