@@ -204,3 +204,15 @@ def test_canonical_name_is_idempotent(raw: str) -> None:
     once = canonical_name(raw)
     assert canonical_name(once) == once
     assert "  " not in once and "\u2019" not in once
+
+
+def test_a_title_case_headline_lends_no_full_name() -> None:
+    """In a Title Case headline the recogniser runs a name into the capitalised
+    words after it ("George Zimmerman Auctioning Off"): the body's name is the one a
+    source resolves to."""
+    text = ("George Zimmerman Auctioning Off Gun Used To Kill Trayvon Martin\n\n"
+            "George Zimmerman is selling the gun he used in the shooting. "
+            "Zimmerman said he had received offers for the gun.")
+    a = att(text, "Zimmerman", "said", "he had received offers for the gun",
+            after="Zimmerman said")
+    assert resolved(text, [a]) == ["George Zimmerman"]
