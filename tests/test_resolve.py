@@ -216,3 +216,19 @@ def test_a_title_case_headline_lends_no_full_name() -> None:
     a = att(text, "Zimmerman", "said", "he had received offers for the gun",
             after="Zimmerman said")
     assert resolved(text, [a]) == ["George Zimmerman"]
+
+
+def test_a_name_that_ends_with_the_surname_wins_over_a_run_on() -> None:
+    """A caption in Title Case gives the recogniser "Obama Speech"; the text writes
+    "speech" in lower case elsewhere, so it is no name for "Mr. Obama"."""
+    text = ("The rally drew thousands.\n\n[Video: President Obama Speech at the Foundation]\n\n"
+            "The speech was long. Mr. Obama said the stakes were high.")
+    a = att(text, "Mr. Obama", "said", "the stakes were high")
+    assert resolved(text, [a]) == ["Obama"]
+
+
+def test_a_surname_first_name_still_resolves() -> None:
+    text = ("Finance Minister Lou Jiwei spoke in Beijing on Monday. "
+            "Mr. Lou said the reforms would continue.")
+    a = att(text, "Mr. Lou", "said", "the reforms would continue")
+    assert resolved(text, [a]) == ["Lou Jiwei"]

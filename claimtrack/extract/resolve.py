@@ -64,6 +64,17 @@ def _title_case_heading(text: str) -> int:
     return len(line) if sum(w[0].isupper() for w in words) >= TITLE_CASE * len(words) else 0
 
 
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _ends_with(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+    """Whether `small` is how `big` ends ("Jr." and the like after it allowed)."""
+    while big and big[-1] in _GENERATIONS and small and small[-1] not in _GENERATIONS:
+        big = big[:-1]
+    return len(big) >= len(small) > 0 and big[len(big) - len(small):] == small
+
+
 def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
     n = len(small)
     return n > 0 and any(big[i : i + n] == small for i in range(len(big) - n + 1))
@@ -128,10 +139,11 @@ class _Resolver:
             for n in names
         ]
         self.label_at = {n.start: n.label for n in self.names}
+        self.speakers: list[_Speaker] = []  # filled as resolve_sources goes
+        self._lower: frozenset[str] | None = None  # the words the text writes in lower case
         self.gender = self._genders()
         self.sent_of = {s.start: i for i, s in enumerate(sentences(doc))}
         self.roles = self._role_mentions()
-        self.speakers: list[_Speaker] = []
 
     # ---- names -------------------------------------------------------
     def _genders(self) -> dict[str, str]:
@@ -193,17 +205,43 @@ class _Resolver:
             labels = {"PERSON"} if person else {"PERSON", "ORG"}
             found = self._found[key, person] = [
                 n for n in self.names if n.label in labels and _contains(n.key, key)]
+        # a person's longer "name" running on into a plain word is the recogniser's:
+        # "Obama Speech" of a caption in Title Case, where the text writes "speech" (an
+        # organisation's runs on in plain words: "State Department")
+        found = [n for n in found if len(n.key) <= len(key) or n.label != "PERSON"
+                 or not self._runs_on(n.key, key)]
         if not found:
             return canonical_name(name), label
         earlier = [n for n in found if n.start < at] or found
         counts = Counter(n.key for n in found)
-        # longest; then the most mentioned ("Clinton" in a story about Hillary, not
-        # Bill); then the most recent before the source
+        # a person's longer name that ends with the source's first ("Obama" is "Barack
+        # Obama", not the recogniser's "Obama Speech" of a caption; "Zimmerman" is
+        # "George Zimmerman", not "George Zimmerman Auctioning Off"), where one does:
+        # "Hillary", "Mr. Lou" (Lou Jiwei) and "Ms. Acosta" (Melba Acosta Febo) end
+        # none and still find theirs, and an organisation's name runs on after its
+        # first words ("Brennan Center for Justice"); then the longest; then the most
+        # mentioned ("Clinton" in a story about Hillary, not Bill); then the most
+        # recent before the source
         best = max(
             earlier,
-            key=lambda n: (len(n.key), counts[n.key], n.start if n.start < at else -n.start),
+            key=lambda n: (len(n.key) > len(key)
+                           and (n.label != "PERSON" or _ends_with(n.key, key)),
+                           len(n.key), counts[n.key], n.start if n.start < at else -n.start),
         )
         return (best.text if len(best.key) > len(key) else canonical_name(name)), best.label
+
+    def _runs_on(self, key: tuple[str, ...], part: tuple[str, ...]) -> bool:
+        """Whether a word after `part` in the name is a plain word of the document,
+        written in lower case elsewhere in it: "Obama Speech" (a caption's Title Case,
+        "speech" in the text) is no name; "Lou Jiwei" is. Only the words after it: a
+        first name may be a word too ("Bill Clinton", "a bill")."""
+        if self._lower is None:
+            self._lower = frozenset(_LOWER_WORD.findall(doc_text(self.doc)))
+        n = len(part)
+        for i in range(len(key) - n + 1):
+            if key[i : i + n] == part:
+                return any(w in self._lower for w in key[i + n :])
+        return False
 
     def name_at(self, token: Token) -> tuple[str, str | None] | None:
         """The name whose head is `token`: an entity, or a run of proper nouns."""
