@@ -204,6 +204,9 @@ def evidence(
         why = f"the source {_quoted(claim)} {what}: reliability F (cannot be judged)"
     elif stype == "self":
         why = f"the author cites itself ({_quoted(claim)}): reliability F (cannot be judged)"
+    elif name is None:
+        why = (f"the source {_quoted(claim)} is a pronoun nobody resolved: reliability F "
+               "(cannot be judged)")
     else:
         entry = None
         for candidate in dict.fromkeys(n for n in (entity, own) if n):

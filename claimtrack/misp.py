@@ -30,7 +30,9 @@ def claim_tags(claims: list[Claim]) -> list[ClaimTags]:
         out.append(
             ClaimTags(
                 claim_id=c.id,
-                source=source_name(c),
+                # a pronoun nobody resolved is no source's name, but a claim's row
+                # still says what the text calls its source
+                source=source_name(c) or (c.source.text if c.source else None),
                 reliability=g.reliability,
                 credibility=g.credibility,
                 tags=g.tags or misp_tags(g.reliability, g.credibility),

@@ -143,6 +143,17 @@ def test_source_name_cuts_appositions_and_prefers_the_resolved_name():
     assert source_name(claim("d", 0, None)) is None
 
 
+def test_a_pronoun_nobody_resolved_is_no_source_name_but_the_authors_i_is():
+    """ "he" of one document and "he" of another are two people: no listing row sums
+    them. The author's own "I" (typed self) is the author."""
+    from claimtrack.models import SourceInfo
+
+    assert source_name(claim("d", 0, "he")) is None
+    assert source_name(claim("d", 0, "who")) is None
+    assert source_name(claim("d", 0, "He", entity="Khalifa Haftar")) == "Khalifa Haftar"
+    assert source_name(claim("d", 0, "I", source_info=SourceInfo(type="self"))) == "I"
+
+
 # --- grading a name no stored claim carries (issue 9) -------------------------------------
 
 
