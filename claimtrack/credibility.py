@@ -205,7 +205,8 @@ def evidence(
     elif stype == "self":
         why = f"the author cites itself ({_quoted(claim)}): reliability F (cannot be judged)"
     elif name is None:
-        why = (f"the source {_quoted(claim)} is a pronoun nobody resolved: reliability F "
+        # a pronoun the resolver could not trace (grades.source_name)
+        why = (f"the source {_quoted(claim)} names nobody the text identifies: reliability F "
                "(cannot be judged)")
     else:
         entry = None

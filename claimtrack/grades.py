@@ -33,6 +33,7 @@ from claimtrack.models import Claim, GradeEntry
 from claimtrack.store import grades as grades_log
 from claimtrack.text.names import canonical_name, normalise_name
 from claimtrack.text.sourcephrase import APPOSITION as _APPOSITION
+from claimtrack.text.sourcephrase import PRONOUNS
 
 GRADES = ("A", "B", "C", "D", "E", "F")
 # The Admiralty scale's own words for each reliability grade.
@@ -170,13 +171,6 @@ def lookup(grades: Mapping[str, _G], name: str | None) -> _G | None:
 
 
 
-# a pronoun the resolver could not resolve names nobody: "he" of one document and
-# "he" of another are two people, and a listing row "he" summed them (9 claims of 7
-# documents on 26 PolNeAR articles)
-_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them",
-                       "us", "me", "who", "whom", "which", "that", "this", "these", "those"})
-
-
 def source_name(claim: Claim) -> str | None:
     """Who the claim is on the word of, as a name: the resolved entity, else the
     source phrase before any apposition ("Ahmed Al-Mismari, the spokesperson of
@@ -188,9 +182,12 @@ def source_name(claim: Claim) -> str | None:
         return None
     head = _APPOSITION.split(claim.source.text, maxsplit=1)[0]
     name = canonical(head) or canonical(claim.source.text)
-    if name and name.casefold() in _PRONOUNS and not (
+    if name and name.casefold() in PRONOUNS and not (
             claim.source_info is not None and claim.source_info.type == "self"):
-        return None  # ("I" and "we" of the author's own voice are the author: kept)
+        # "he" of one document and "he" of another are two people: a listing row "he"
+        # summed them (9 claims of 7 documents on 26 PolNeAR articles). The author's
+        # own "I" and "we" (typed self) are the author.
+        return None
     return name or None
 
 

@@ -139,11 +139,11 @@ class _Resolver:
             for n in names
         ]
         self.label_at = {n.start: n.label for n in self.names}
-        self.speakers: list[_Speaker] = []  # filled as resolve_sources goes
         self._lower: frozenset[str] | None = None  # the words the text writes in lower case
         self.gender = self._genders()
         self.sent_of = {s.start: i for i, s in enumerate(sentences(doc))}
         self.roles = self._role_mentions()
+        self.speakers: list[_Speaker] = []
 
     # ---- names -------------------------------------------------------
     def _genders(self) -> dict[str, str]:
