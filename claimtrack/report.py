@@ -207,6 +207,6 @@ def render(report: Report, fmt: ReportFormat | str) -> str:
 
 def stream(head: Report, documents: Iterable[ReportDocument], fmt: ReportFormat | str
            ) -> Iterator[str]:
-    """render() of `head` with `documents`, in pieces, a document at a time (STREAMED
-    formats: md, html, json)."""
+    """render() of `head` with `documents`, in pieces, a document at a time (every
+    format: STREAMED)."""
     return stream_report(head, documents, fmt, for_json)

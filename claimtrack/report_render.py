@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from claimtrack.escape import for_terminal, for_xml, map_strings
 from claimtrack.models import Claim, Report, ReportClaim, ReportDocument, Span
 
-if TYPE_CHECKING:  # prov is imported where PROV is rendered; here only an annotation
-    from prov.model import QualifiedName
+if TYPE_CHECKING:  # prov is imported where PROV is rendered; here only annotations
+    from prov.model import ProvDocument, QualifiedName
 
 TITLE = "Provenance report"
 
@@ -232,7 +232,10 @@ def render_html(report: Report) -> str:
 
 # --- streamed: a whole corpus, a document at a time ----------------------------
 
-STREAMED = ("md", "html", "json")  # the formats a report can be written in as it is built
+# the formats a report can be written in as it is built (PROV by stream_prov)
+STREAMED = ("md", "html", "json", "prov-json", "prov-xml", "prov-n", "provn")
+_PROV_FORMATS: dict[str, Literal["json", "xml", "provn"]] = {
+    "prov-json": "json", "prov-xml": "xml", "prov-n": "provn", "provn": "provn"}
 _SPOOL = 16 * 2**20  # characters of rendered documents held in memory before a file
 
 
@@ -253,6 +256,9 @@ def stream_report(head: Report, documents: Iterable[ReportDocument], fmt: str,
             yield for_json(("\n" if first else ",\n") + textwrap.indent(body, "    "))
             first = False
         yield for_json(("]" if first else "\n  ]") + after) + "\n"
+        return
+    if fmt in _PROV_FORMATS:
+        yield from stream_prov(documents, _PROV_FORMATS[fmt])
         return
     if fmt not in ("md", "html"):
         raise ValueError(f"a report in {fmt!r} is not streamed; use one of {STREAMED}")
@@ -323,7 +329,12 @@ def _agent_key(name: str | None, cue: str | None, doc_id: str) -> tuple[str, str
 
 
 def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -> str:
-    """The report as a W3C PROV document.
+    """The report as a W3C PROV document (stream_prov, joined)."""
+    return "".join(stream_prov(report.documents, fmt))
+
+
+class _ProvRecords:
+    """The PROV records of a report, one document at a time.
 
     document = prov:Entity; each claim as it appears there = prov:Entity whose
     prov:value is the quoted content (ct:start/ct:end/ct:fragments give its
@@ -332,34 +343,41 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
     claim is attributed. Along a chain each account wasDerivedFrom the one that
     relays it, the outermost from the document. Relaying claims left out of
     the report by a filter still appear, as bare entities, to keep chains whole.
+    An agent is declared once, where a document first names it; a chain's hops
+    are its document's claims, so what a document declares is known per document.
     """
-    from prov.model import PROV, PROV_LABEL, PROV_TYPE, PROV_VALUE, ProvDocument
 
-    # every string of the report, once: XML 1.0 cannot hold most control characters
-    report = type(report).model_validate(map_strings(report.model_dump(), for_xml))
-    doc = ProvDocument()
-    ns = doc.add_namespace(*NAMESPACE)
-    agents: set[str] = set()
-    declared: set[str] = set()
-    derived: set[tuple[str, str]] = set()
+    def __init__(self) -> None:
+        self.agents: set[str] = set()  # agent names: what the report holds across documents
 
-    def attribute(entity_id: str, name: str | None, cue: str | None, doc_id: str,
-                  stype: str | None = None) -> QualifiedName | None:
-        key = _agent_key(name, cue, doc_id)
-        if key is None:
-            return None
-        if key[0] not in agents:
-            agents.add(key[0])
-            agent_attrs: dict[QualifiedName, Any] = {PROV_LABEL: key[1]}
-            if stype and stype != "unknown":
-                agent_attrs[ns["source_type"]] = stype
-                if stype in _PROV_AGENT_TYPES:
-                    agent_attrs[PROV_TYPE] = PROV[_PROV_AGENT_TYPES[stype]]
-            doc.agent(ns[key[0]], agent_attrs)
-        doc.wasAttributedTo(ns[entity_id], ns[key[0]])
-        return ns[key[0]]
+    def of(self, rd: ReportDocument) -> ProvDocument:
+        """A PROV document of one report document's records (agents declared before
+        left out: they are declared in an earlier document's)."""
+        from prov.model import PROV, PROV_LABEL, PROV_TYPE, PROV_VALUE, ProvDocument
 
-    for rd in report.documents:
+        # every string, once: XML 1.0 cannot hold most control characters
+        rd = type(rd).model_validate(map_strings(rd.model_dump(), for_xml))
+        doc = ProvDocument()
+        ns = doc.add_namespace(*NAMESPACE)
+        declared: set[str] = set()
+        derived: set[tuple[str, str]] = set()
+
+        def attribute(entity_id: str, name: str | None, cue: str | None, doc_id: str,
+                      stype: str | None = None) -> QualifiedName | None:
+            key = _agent_key(name, cue, doc_id)
+            if key is None:
+                return None
+            if key[0] not in self.agents:
+                self.agents.add(key[0])
+                agent_attrs: dict[QualifiedName, Any] = {PROV_LABEL: key[1]}
+                if stype and stype != "unknown":
+                    agent_attrs[ns["source_type"]] = stype
+                    if stype in _PROV_AGENT_TYPES:
+                        agent_attrs[PROV_TYPE] = PROV[_PROV_AGENT_TYPES[stype]]
+                doc.agent(ns[key[0]], agent_attrs)
+            doc.wasAttributedTo(ns[entity_id], ns[key[0]])
+            return ns[key[0]]
+
         d = rd.document
         attrs: dict[QualifiedName, Any] = {
             PROV_LABEL: d.title or "(untitled)",
@@ -419,8 +437,131 @@ def render_prov(report: Report, fmt: Literal["json", "xml", "provn"] = "json") -
                 if (generated, used) not in derived:
                     derived.add((generated, used))
                     doc.wasDerivedFrom(ns[generated], ns[used])
+        return doc
+
+
+def stream_prov(documents: Iterable[ReportDocument],
+                fmt: Literal["json", "xml", "provn"] = "json") -> Iterator[str]:
+    """The W3C PROV document of a report's `documents`, in pieces: each document's
+    records are built, serialised by the `prov` library and dropped in turn, so a
+    report of every document of an archive holds one document's records, not all
+    (2.4 GB for 3,000 documents as one ProvDocument). What only the whole document
+    knows (PROV-N's and PROV-XML's namespace declarations, PROV-JSON's sections, its
+    prefixes and blank-node numbers) is gathered as the documents go and the
+    records are spooled (in memory up to _SPOOL characters, then a temporary file):
+    the text is the one `prov` gives for the whole document, byte for byte."""
+    records = _ProvRecords()
     if fmt == "provn":
-        return doc.get_provn() + "\n"
-    text = doc.serialize(format=fmt, indent=2) if fmt == "json" else doc.serialize(format=fmt)
-    assert isinstance(text, str)
-    return text if text.endswith("\n") else text + "\n"
+        yield from _stream_provn(map(records.of, documents))
+    elif fmt == "json":
+        yield from _stream_prov_json(map(records.of, documents))
+    elif fmt == "xml":
+        yield from _stream_prov_xml(map(records.of, documents))
+    else:
+        raise ValueError(f"unknown PROV format {fmt!r}")
+
+
+def _empty_prov() -> ProvDocument:
+    from prov.model import ProvDocument
+
+    doc = ProvDocument()
+    doc.add_namespace(*NAMESPACE)
+    return doc
+
+
+def _stream_provn(docs: Iterable[ProvDocument]) -> Iterator[str]:
+    """PROV-N: the statements of each document in turn, under the namespace lines the
+    whole document would have (a prefix `prov` adds where a record needs it, "xsi",
+    comes from the documents whose records do)."""
+    header = ""
+    with tempfile.SpooledTemporaryFile(_SPOOL, mode="w+", encoding="utf-8") as spool:
+        for doc in docs:
+            lines = [r.get_provn() for r in doc.get_records()]
+            text = doc.get_provn()
+            body = "".join("\n  " + line for line in lines) + "\nendDocument"
+            if not text.endswith(body):  # a layout this version of `prov` does not give
+                raise ValueError("unexpected PROV-N layout from the prov library")
+            head = text[: len(text) - len(body)]
+            header = max(header, head, key=len)  # every prefix any document declares
+            spool.write(body[: -len("\nendDocument")])
+        if not header:
+            header = _empty_prov().get_provn().removesuffix("\nendDocument")
+        yield header
+        spool.seek(0)
+        while chunk := spool.read(2**20):
+            yield chunk
+    yield "\nendDocument\n"
+
+
+def _stream_prov_json(docs: Iterable[ProvDocument]) -> Iterator[str]:
+    """PROV-JSON: `prov`'s encoding of each document, its records spooled by record
+    type in the order the types first appear, its blank nodes ("_:id3") numbered on
+    from the documents before, and the prefixes any document uses declared first."""
+    import json
+    from contextlib import ExitStack
+
+    from prov.serializers.provjson import encode_json_container
+
+    prefixes: dict[str, Any] = {}
+    blanks = 0
+    with ExitStack() as stack:
+        spools: dict[str, Any] = {}  # record type -> its entries, types in first-use order
+        for doc in docs:
+            container = encode_json_container(doc)
+            prefixes.update(container.pop("prefix", {}))
+            for kind, records in container.items():
+                if kind not in spools:
+                    spools[kind] = stack.enter_context(tempfile.SpooledTemporaryFile(
+                        _SPOOL // 8, mode="w+", encoding="utf-8"))
+                spool = spools[kind]
+                for key, value in records.items():
+                    if key.startswith("_:id") and key[4:].isdigit():
+                        key = f"_:id{int(key[4:]) + blanks}"
+                    entry = json.dumps(key) + ": " + json.dumps(value, indent=2)
+                    spool.write(("",  ",\n")[spool.tell() > 0] + "    "
+                                + entry.replace("\n", "\n    "))
+            blanks += sum(1 for r in doc.get_records() if r.identifier is None)
+        if not spools:  # no document: the namespaces alone
+            text = _empty_prov().serialize(format="json", indent=2)
+            assert isinstance(text, str)
+            yield text + "\n"
+            return
+        opening = "{\n"
+        if prefixes:
+            opening += '  "prefix": ' + json.dumps(prefixes, indent=2).replace("\n", "\n  ")
+        for kind, spool in spools.items():
+            yield opening + ("" if opening == "{\n" else ",\n") + "  " + json.dumps(kind) + ": {\n"
+            opening = ""
+            spool.seek(0)
+            while chunk := spool.read(2**20):
+                yield chunk
+            yield "\n  }"
+        yield "\n}\n"
+
+
+def _stream_prov_xml(docs: Iterable[ProvDocument]) -> Iterator[str]:
+    """PROV-XML: each document's record elements in turn, inside the one root element
+    every document's serialisation opens with (its namespaces are `prov`'s defaults
+    and ours, the same in each)."""
+    root: str | None = None
+    with tempfile.SpooledTemporaryFile(_SPOOL, mode="w+", encoding="utf-8") as spool:
+        for doc in docs:
+            text = doc.serialize(format="xml")
+            assert isinstance(text, str)
+            declaration, start, rest = text.split("\n", 2)
+            if root is None:
+                root = declaration + "\n" + start + "\n"
+            elif declaration + "\n" + start + "\n" != root:
+                raise ValueError("unexpected PROV-XML root from the prov library")
+            body, _, _ = rest.rstrip("\n").rpartition("\n")  # less "</prov:document>"
+            spool.write(body + "\n")
+        if root is None:
+            text = _empty_prov().serialize(format="xml")
+            assert isinstance(text, str)
+            yield text if text.endswith("\n") else text + "\n"
+            return
+        yield root
+        spool.seek(0)
+        while chunk := spool.read(2**20):
+            yield chunk
+    yield "</prov:document>\n"
