@@ -122,8 +122,14 @@ def claims(
         # before it (--offset 5000 of the most frequent person read 5,050)
         return entity_claims(db, entity, doc=doc, author=author, limit=limit,
                              offset=offset)[0]
-    out, keep = _filtered(db, doc, entity, flag, kind, cue_class, author, flagged,
-                          whole=limit is None)
+    out: Iterable[Claim]
+    keep: Callable[[Claim], bool] | None = None
+    if offset and _unfiltered(Filters(doc=doc, entity=entity, flag=flag, kind=kind,
+                                      cue_class=cue_class, flagged=flagged)):
+        out, offset = _from_offset(db, author, offset)
+    else:
+        out, keep = _filtered(db, doc, entity, flag, kind, cue_class, author, flagged,
+                              whole=limit is None)
     if limit is None:
         return [c for cs in _graded_steps(db, out, keep, offset) for c in cs]
     return _select(db, out, keep, limit, offset)
@@ -151,9 +157,27 @@ def claims_stream(db: sqlite_utils.Database, offset: int = 0,
     f = Filters(doc=None, entity=None, flag=None, kind=None, cue_class=None, author=False,
                 flagged=False)
     f.update(filters)
+    if offset and _unfiltered(f):
+        rest, offset = _from_offset(db, f["author"], offset)
+        return (c for cs in _graded_steps(db, rest, None, offset) for c in cs)
     out, keep = _filtered(db, f["doc"], f["entity"], f["flag"], f["kind"], f["cue_class"],
                           f["author"], f["flagged"], whole=False)
     return (c for cs in _graded_steps(db, out, keep, offset) for c in cs)
+
+
+def _unfiltered(f: Filters) -> bool:
+    """Whether the filters select every claim (the author's statements aside)."""
+    return all(f.get(k) is None for k in ("doc", "entity", "flag", "kind", "cue_class")) \
+        and not f.get("flagged")
+
+
+def _from_offset(db: sqlite_utils.Database, author: bool,
+                 offset: int) -> tuple[Iterator[Claim], int]:
+    """(every claim from the document holding the `offset`-th on, read a document at a
+    time; the offset left within it): the documents before it are counted in SQL,
+    not read and flagged (`claims --offset 30000` read 30,000 claims, 1.4 s)."""
+    ids, left = store.document_ids_from(db, offset, author)
+    return (c for doc_id in ids for c in read(db, doc_id=doc_id, author=author)), left
 
 
 def _filtered(

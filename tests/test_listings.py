@@ -690,3 +690,31 @@ def test_a_first_read_cut_short_by_a_writer_keeps_what_it_kept(db, tmp_path, mon
     assert _dumped(api.sources(db, limit=3)) == sources[:3]
     assert _dumped(api.entities(db, limit=3)) == entities[:3]
     assert _stored(db) >= {readback.SHARES_KEPT, readback.RECORDS_KEPT}
+
+
+@pytest.mark.parametrize("author", [False, True])
+def test_a_deep_offset_reads_the_documents_of_its_page_only(db, monkeypatch, author):
+    """`claims --offset K` counts the claims of the documents before the page in SQL:
+    the same rows as slicing the whole listing, every offset, for a page and a stream,
+    and only the documents from the page's first on are read."""
+    from claimtrack.store import readback as rb
+
+    whole = [c.id for c in api.claims(db, author=author)]
+    read: list[str | None] = []
+    real = rb.read_claims
+
+    def counted(handle, doc_id=None, author=False, ids=None):
+        read.append(doc_id)
+        return real(handle, doc_id=doc_id, author=author, ids=ids)
+
+    monkeypatch.setattr(rb, "read_claims", counted)
+    docs = list(dict.fromkeys(cid.rsplit(":", 1)[0] for cid in whole))
+    for offset in range(1, len(whole) + 2):
+        read.clear()
+        page = [c.id for c in api.claims(db, author=author, limit=3, offset=offset)]
+        assert page == whole[offset:offset + 3]
+        if offset < len(whole):
+            first = docs.index(whole[offset].rsplit(":", 1)[0])
+            assert read[0] == docs[first] and set(read) <= set(docs[first:])
+        assert [c.id for c in api.claims_stream(db, offset=offset, author=author)] == \
+            whole[offset:]

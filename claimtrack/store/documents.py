@@ -482,6 +482,28 @@ def document_ids(db: sqlite_utils.Database) -> list[str]:
     return _ids_where(db, "1", ())
 
 
+def document_ids_from(db: sqlite_utils.Database, offset: int,
+                      author: bool = False) -> tuple[list[str], int]:
+    """(the ids of the documents, in listing order, from the one that holds the
+    `offset`-th claim of the listing on; that claim's place in it): a deep --offset
+    counts the claims of the documents before it in SQL instead of reading them. The
+    author's statements (rule "author") count only with `author`, as read_claims reads
+    them; a damaged row counts as a claim (the documents before the page are not read,
+    so not told about either)."""
+    counted = ("count(*)" if author else
+               "count(CASE WHEN c.rule IS NOT ? THEN 1 END)")
+    cur = db.conn.execute(
+        f"SELECT d.id, (SELECT {counted} FROM claims c WHERE c.doc_id = d.id) "
+        "FROM documents d ORDER BY d.added, d.id", () if author else (AUTHOR_RULE,))
+    ids: list[str] = []
+    for doc_id, n in cur:
+        if ids or offset < n:
+            ids.append(doc_id)
+        else:
+            offset -= n
+    return ids, offset
+
+
 def document_ids_flagged(db: sqlite_utils.Database, code: str) -> Iterator[str]:
     """The ids of the documents with a claim whose stored (static) flags name `code`, in
     listing order, read as far as the caller pulls: a page of a rare flag reads the
