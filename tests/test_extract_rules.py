@@ -139,6 +139,14 @@ def test_transcript_turns_and_pundit_roundups():
     }
 
 
+def test_an_editorial_label_before_a_colon_is_no_speaker():
+    text = ("Pundits react.\n\nUPDATE: The senator has since withdrawn from the race in "
+            "Ohio.\n\nCORRECTION: An earlier version of this story misstated the date.\n\n"
+            "TAPPER: Will you run again next year, Senator?\n")
+    got = {a.source.text for a in atts(text) if a.rule == "speaker_colon"}
+    assert got == {"TAPPER"}
+
+
 def test_asked_by_no_one_named():
     a = one("Asked whether he would run again, the senator said he had not decided.", "Asked")
     assert a.source is None and a.content.text == "whether he would run again"

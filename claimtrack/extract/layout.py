@@ -78,6 +78,15 @@ def headline_says_rule(ctx: Ctx) -> tuple[Cand, int] | None:
     return None
 
 
+# capitals before a colon that label the text, not a speaker's turn (seen as sources on
+# PolNeAR dev: "UPDATE:", "CORRECTION:", "CLARIFICATION:", "EXCLUSIVE:", "VIDEO:")
+_EDITORIAL_LABELS = frozenset({
+    "UPDATE", "UPDATED", "CORRECTION", "CORRECTIONS", "CLARIFICATION", "EXCLUSIVE", "BREAKING",
+    "VIDEO", "WATCH", "PHOTO", "PHOTOS", "LISTEN", "READ", "READ MORE", "RELATED", "ALERT",
+    "NOTE", "EDITOR'S NOTE", "DISCLAIMER", "SOURCE", "SOURCES", "ANALYSIS", "OPINION",
+    "LIVE", "LIVE UPDATES", "FACT CHECK", "SPONSORED"})
+
+
 def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
     """ "TAPPER: ..." / "Jeffrey M. Jones: “...”": a name, a colon, their words.
 
@@ -94,6 +103,8 @@ def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
     if first is None:
         return None
     name = doc[first : tok.i]
+    if name.text.upper().replace("’", "'") in _EDITORIAL_LABELS:
+        return None  # "UPDATE: ...", "CORRECTION: ...": the outlet's label, no speaker
     at_start = not text[ps : name.start_char].strip(" \"“'‘(")
     named = name.text.isupper() and len(name.text) > 2 or any(
         e.label_ in ("PERSON", "ORG") for e in name.ents) or (
