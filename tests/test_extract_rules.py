@@ -775,3 +775,12 @@ def test_two_coordinated_predicates_are_not_a_report_of_the_first():
     assert opposes.source is not None and opposes.source.text == "Clinton"
     assert "supports" not in opposes.content.text
     assert opposes.content.text.startswith("\"across-the-board")
+
+
+def test_a_parenthesis_a_span_opens_is_closed_with_it():
+    """ "Sen. Bernie Sanders (I-Vt.)": the closing mark is the span's, not trimmed off
+    as edge punctuation (62 sources of PolNeAR dev ended "(I-Vt")."""
+    a = one("Title\n\nSen. Bernie Sanders (I-Vt.) said the vote was rigged.", "said")
+    assert a.source is not None and a.source.text == "Sen. Bernie Sanders (I-Vt.)"
+    b = one("Title\n\nThe mayor said the bridge (built in 1920) would close.", "said")
+    assert b.content.text == "the bridge (built in 1920) would close"
