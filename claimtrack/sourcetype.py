@@ -65,6 +65,9 @@ DOCUMENT_HEADS = DOCUMENT_NOUNS | frozenset(
     | {"data", "figures", "statistics", "census", "documents", "book", "interview", "speech"}
     | {"studies", "reports", "surveys", "polls", "papers", "article", "articles", "video"}
     | {"footage", "recording", "leak", "release", "bulletin", "brief", "briefing", "op-ed"}
+    # the plurals of those a source names as often ("the emails show", "tweets say")
+    | {"filings", "tweets", "posts", "statements", "letters", "cables", "emails", "e-mails"}
+    | {"transcripts", "rulings", "videos", "recordings", "leaks", "memos", "books"}
 )
 # institutions: a common-noun head that is an organization, named or not
 ORG_HEADS = frozenset(

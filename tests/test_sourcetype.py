@@ -51,6 +51,7 @@ def info_of(text, source, cue, content, entity=None, mentions=(), lemma=None):
         ("A local newspaper reported the port fell.", "A local newspaper", None, [], "outlet"),
         ("A court filing showed the port fell.", "A court filing", None, [], "document"),
         ("A tweet said the port fell.", "A tweet", None, [], "document"),
+        ("The emails showed the port fell.", "The emails", None, [], "document"),
         ("A 2007 study found the port fell.", "A 2007 study", None, [], "document"),
         ("An unnamed US intelligence official said the port fell.",
          "An unnamed US intelligence official", None, [], "anonymous"),
