@@ -145,6 +145,9 @@ def test_an_editorial_label_before_a_colon_is_no_speaker():
             "TAPPER: Will you run again next year, Senator?\n")
     got = {a.source.text for a in atts(text) if a.rule == "speaker_colon"}
     assert got == {"TAPPER"}
+    headline = atts("EXCLUSIVE: Saudis insist they are fighting terror\n\nThe memo was sent "
+                    "to Congress on Monday.\n")
+    assert not [a for a in headline if a.rule == "headline_colon"]
 
 
 def test_asked_by_no_one_named():

@@ -39,8 +39,8 @@ def headline_rule(ctx: Ctx) -> Cand | None:
     if not left or not right:
         return None
     words = WORD.findall(ctx.text[left[0] : left[1]])
-    if len(words) > ctx.lex.headline_speech_max_tokens:
-        return None
+    if len(words) > ctx.lex.headline_speech_max_tokens or _editorial(ctx.text[left[0]:left[1]]):
+        return None  # "EXCLUSIVE: In memo to Congress, ...": the outlet's label
     span = ctx.doc.char_span(left[0], left[1], alignment_mode="expand")
     said = ctx.doc.char_span(right[0], right[1], alignment_mode="expand")
     # a speaker is a name or a short noun phrase, not a clause; what they say
@@ -87,6 +87,10 @@ _EDITORIAL_LABELS = frozenset({
     "LIVE", "LIVE UPDATES", "FACT CHECK", "SPONSORED"})
 
 
+def _editorial(label: str) -> bool:
+    return label.strip().upper().replace("’", "'") in _EDITORIAL_LABELS
+
+
 def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
     """ "TAPPER: ..." / "Jeffrey M. Jones: “...”": a name, a colon, their words.
 
@@ -103,7 +107,7 @@ def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
     if first is None:
         return None
     name = doc[first : tok.i]
-    if name.text.upper().replace("’", "'") in _EDITORIAL_LABELS:
+    if _editorial(name.text):
         return None  # "UPDATE: ...", "CORRECTION: ...": the outlet's label, no speaker
     at_start = not text[ps : name.start_char].strip(" \"“'‘(")
     named = name.text.isupper() and len(name.text) > 2 or any(
