@@ -20,7 +20,7 @@ from claimtrack.escape import for_terminal, for_xml, map_strings
 from claimtrack.models import Claim, Report, ReportClaim, ReportDocument, Span
 
 if TYPE_CHECKING:  # prov is imported where PROV is rendered; here only annotations
-    from prov.model import ProvDocument, QualifiedName
+    from prov.model import Namespace, ProvDocument, QualifiedName
 
 TITLE = "Provenance report"
 
@@ -353,12 +353,11 @@ class _ProvRecords:
     def of(self, rd: ReportDocument) -> ProvDocument:
         """A PROV document of one report document's records (agents declared before
         left out: they are declared in an earlier document's)."""
-        from prov.model import PROV, PROV_LABEL, PROV_TYPE, PROV_VALUE, ProvDocument
+        from prov.model import PROV, PROV_LABEL, PROV_TYPE, PROV_VALUE
 
         # every string, once: XML 1.0 cannot hold most control characters
         rd = type(rd).model_validate(map_strings(rd.model_dump(), for_xml))
-        doc = ProvDocument()
-        ns = doc.add_namespace(*NAMESPACE)
+        doc, ns = _new_prov()
         declared: set[str] = set()
         derived: set[tuple[str, str]] = set()
 
@@ -461,12 +460,12 @@ def stream_prov(documents: Iterable[ReportDocument],
         raise ValueError(f"unknown PROV format {fmt!r}")
 
 
-def _empty_prov() -> ProvDocument:
+def _new_prov() -> tuple[ProvDocument, Namespace]:
+    """An empty PROV document with our namespace, and the namespace."""
     from prov.model import ProvDocument
 
     doc = ProvDocument()
-    doc.add_namespace(*NAMESPACE)
-    return doc
+    return doc, doc.add_namespace(*NAMESPACE)
 
 
 def _stream_provn(docs: Iterable[ProvDocument]) -> Iterator[str]:
@@ -476,16 +475,17 @@ def _stream_provn(docs: Iterable[ProvDocument]) -> Iterator[str]:
     header = ""
     with tempfile.SpooledTemporaryFile(_SPOOL, mode="w+", encoding="utf-8") as spool:
         for doc in docs:
-            lines = [r.get_provn() for r in doc.get_records()]
+            # the document's statements follow its prefix lines: where its first one
+            # (every report document has its own entity) starts
             text = doc.get_provn()
-            body = "".join("\n  " + line for line in lines) + "\nendDocument"
-            if not text.endswith(body):  # a layout this version of `prov` does not give
+            first = "\n  " + next(iter(doc.get_records())).get_provn()
+            at = text.find(first)
+            if at < 0 or not text.endswith("\nendDocument"):  # a layout `prov` does not give
                 raise ValueError("unexpected PROV-N layout from the prov library")
-            head = text[: len(text) - len(body)]
-            header = max(header, head, key=len)  # every prefix any document declares
-            spool.write(body[: -len("\nendDocument")])
+            header = max(header, text[:at], key=len)  # every prefix any document declares
+            spool.write(text[at: -len("\nendDocument")])
         if not header:
-            header = _empty_prov().get_provn().removesuffix("\nendDocument")
+            header = _new_prov()[0].get_provn().removesuffix("\nendDocument")
         yield header
         spool.seek(0)
         while chunk := spool.read(2**20):
@@ -522,7 +522,7 @@ def _stream_prov_json(docs: Iterable[ProvDocument]) -> Iterator[str]:
                                 + entry.replace("\n", "\n    "))
             blanks += sum(1 for r in doc.get_records() if r.identifier is None)
         if not spools:  # no document: the namespaces alone
-            text = _empty_prov().serialize(format="json", indent=2)
+            text = _new_prov()[0].serialize(format="json", indent=2)
             assert isinstance(text, str)
             yield text + "\n"
             return
@@ -556,7 +556,7 @@ def _stream_prov_xml(docs: Iterable[ProvDocument]) -> Iterator[str]:
             body, _, _ = rest.rstrip("\n").rpartition("\n")  # less "</prov:document>"
             spool.write(body + "\n")
         if root is None:
-            text = _empty_prov().serialize(format="xml")
+            text = _new_prov()[0].serialize(format="xml")
             assert isinstance(text, str)
             yield text if text.endswith("\n") else text + "\n"
             return
