@@ -152,21 +152,21 @@ def subtree_span(tokens: Iterable[Token]) -> Range | None:
     toks = [t for t in tokens if not t.is_space]
     while toks and toks[0].is_punct:
         toks.pop(0)
-    dropped: list[Token] = []
-    while toks and toks[-1].is_punct:
-        dropped.append(toks.pop())
-    if not toks:
+    end = len(toks)
+    while end and toks[end - 1].is_punct:
+        end -= 1
+    if not end:
         return None
     # a parenthesis the span opens is closed with it: "Sen. Bernie Sanders (I-Vt.)",
     # not "Sen. Bernie Sanders (I-Vt" (62 sources of PolNeAR dev ended open)
-    opened = sum(t.text == "(" for t in toks) - sum(t.text == ")" for t in toks)
-    while opened > 0 and dropped and dropped[-1].text in (")", ".", "..."):
-        t = dropped.pop()
-        toks.append(t)
-        opened -= t.text == ")"
-    while toks and toks[-1].text != ")" and toks[-1].is_punct:
-        toks.pop()
-    return (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+    opened = sum(t.text == "(" for t in toks[:end]) - sum(t.text == ")" for t in toks[:end])
+    for k in range(end, len(toks)):
+        if opened <= 0:
+            break
+        if toks[k].text == ")":
+            opened -= 1
+            end = k + 1
+    return (toks[0].idx, toks[end - 1].idx + len(toks[end - 1].text))
 
 
 def next_quote(ctx: Ctx, pos: int, limit: int) -> Range | None:
