@@ -25,6 +25,19 @@ FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # ---------------------------------------------------------------- headlines
 
 
+# capitals before a colon that label the text, not a speaker's turn (seen as sources on
+# PolNeAR dev: "UPDATE:", "CORRECTION:", "CLARIFICATION:", "EXCLUSIVE:", "VIDEO:")
+_EDITORIAL_LABELS = frozenset({
+    "UPDATE", "UPDATED", "CORRECTION", "CORRECTIONS", "CLARIFICATION", "EXCLUSIVE", "BREAKING",
+    "VIDEO", "WATCH", "PHOTO", "PHOTOS", "LISTEN", "READ", "READ MORE", "RELATED", "ALERT",
+    "NOTE", "EDITOR'S NOTE", "DISCLAIMER", "SOURCE", "SOURCES", "ANALYSIS", "OPINION",
+    "LIVE", "LIVE UPDATES", "FACT CHECK", "SPONSORED"})
+
+
+def _editorial(label: str) -> bool:
+    return label.strip().upper().replace("’", "'") in _EDITORIAL_LABELS
+
+
 def headline_rule(ctx: Ctx) -> Cand | None:
     """ "Speaker: claim" as the document's first line."""
     if len(ctx.paras) < 2:
@@ -76,19 +89,6 @@ def headline_says_rule(ctx: Ctx) -> tuple[Cand, int] | None:
         cue = [(tok.idx, tok.idx + len(tok.text))]
         return Cand("headline_says", "speech", ctx.lex.lemma(tok), cue, source, [content]), tok.i
     return None
-
-
-# capitals before a colon that label the text, not a speaker's turn (seen as sources on
-# PolNeAR dev: "UPDATE:", "CORRECTION:", "CLARIFICATION:", "EXCLUSIVE:", "VIDEO:")
-_EDITORIAL_LABELS = frozenset({
-    "UPDATE", "UPDATED", "CORRECTION", "CORRECTIONS", "CLARIFICATION", "EXCLUSIVE", "BREAKING",
-    "VIDEO", "WATCH", "PHOTO", "PHOTOS", "LISTEN", "READ", "READ MORE", "RELATED", "ALERT",
-    "NOTE", "EDITOR'S NOTE", "DISCLAIMER", "SOURCE", "SOURCES", "ANALYSIS", "OPINION",
-    "LIVE", "LIVE UPDATES", "FACT CHECK", "SPONSORED"})
-
-
-def _editorial(label: str) -> bool:
-    return label.strip().upper().replace("’", "'") in _EDITORIAL_LABELS
 
 
 def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
