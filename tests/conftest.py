@@ -88,6 +88,28 @@ def copy_database(src: Path, dst: Path) -> Path:
     return dst
 
 
+def unpack_unit_index(conn) -> int:
+    """Take the unit index back to what it was before migration 21 (`unit_terms`, a
+    row a posting), for a test that takes a database back to an older version;
+    returns the rows written."""
+    from claimtrack.store.postings import unpack
+
+    rows = [(token, f"{doc}:{seq}", unit, size, weight, mass, rest, head)
+            for token, head, doc, blob in conn.execute(
+                "SELECT token, head, doc_id, rows FROM unit_postings")
+            for seq, unit, size, weight, mass, rest in unpack(blob)]
+    conn.execute("DROP TABLE unit_postings")
+    conn.execute("DROP TRIGGER unit_postings_claims_delete")
+    conn.execute("CREATE TABLE unit_terms (token TEXT NOT NULL, claim_id TEXT NOT NULL "
+                 "REFERENCES claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, size "
+                 "INTEGER NOT NULL, weight INTEGER NOT NULL, mass INTEGER NOT NULL, rest "
+                 "INTEGER NOT NULL, head INTEGER NOT NULL, PRIMARY KEY (token, claim_id, "
+                 "unit)) WITHOUT ROWID")
+    conn.execute("CREATE INDEX unit_terms_claim ON unit_terms (claim_id)")
+    conn.executemany("INSERT INTO unit_terms VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
 def run_cli(*args: str, db: Path | None = None, input: bytes | str | None = None):
     """Invoke the CLI in-process; returns click's Result (stdout/stderr apart)."""
     from claimtrack.cli import cli

@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import HAFTAR, copy_database, run_cli
+from conftest import HAFTAR, copy_database, run_cli, unpack_unit_index
 
 from claimtrack import api, corpusflags, output, queries, sourcelisting
 from claimtrack.errors import NotFoundError
@@ -590,6 +590,7 @@ def test_migrations_19_and_20_fill_the_share_rows_and_totals_from_the_kept_share
             conn.execute(f"DROP TRIGGER {name}")
         conn.execute("DROP TABLE source_totals")
         conn.execute("DROP TABLE source_share_rows")
+        unpack_unit_index(conn)  # and migration 21's
         conn.execute("PRAGMA user_version = 18")
     dbmod.open_db(db).conn.close()
     with sqlite3.connect(db) as conn:

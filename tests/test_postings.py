@@ -1,22 +1,24 @@
-"""The posting-list cache (store/postings.py) answers every probe as the SQL does.
+"""The packed unit index and its cache (store/postings.py) answer every probe as the
+bounds of corpus/index.py say.
 
-The cache only makes a bulk `add` faster: each test stores real documents (the
-five-article story and the seeds, extracted by the real pipeline) and checks,
-probe by probe, that the cached answer equals matchstore.sql_unit_candidates on
-the same connection at the same moment, and that the cache was used at all (a
-test no cached answer reached could not fail).
+Each test stores real documents (the five-article story and the seeds, extracted
+by the real pipeline) and checks, probe by probe, that the answer equals a plain
+Python reading of the stored rows (`reference`: every posting decoded, summed in
+dicts, no numpy) on the same connection at the same moment, and that cached lists
+were used at all (a test no cached answer reached could not fail).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import subprocess
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_database, unpack_unit_index
 from test_kill import claimtrack_exe
 
 from claimtrack import api
@@ -26,55 +28,95 @@ from claimtrack.store import postings
 
 STORY = ROOT / "tests" / "fixtures" / "story"
 SEEDS = ROOT / "seeds"
+FILES = sorted(STORY.glob("*.txt")) + sorted(SEEDS.glob("*.md"))
+
+
+def reference(conn: sqlite3.Connection, heads, tokens, lo, hi, other_than, mass, bound, close,
+              floor, scale, slack) -> list[tuple[str, int]]:
+    """matchstore.unit_candidates read from the stored rows one posting at a time."""
+    m, s = mass * scale, slack * scale
+    rows = defaultdict(list)  # token -> (claim id, unit, size, weight, mass, rest, head)
+    for token, head, doc, blob in conn.execute("SELECT token, head, doc_id, rows "
+                                               "FROM unit_postings"):
+        if doc != other_than:
+            rows[token].extend((f"{doc}:{seq}", unit, size, weight, mss, rest, head)
+                               for seq, unit, size, weight, mss, rest in postings.unpack(blob))
+    found = set()
+    shared: dict[tuple[str, int], float] = defaultdict(float)
+    for t in heads:  # as the lighter
+        for cid, unit, size, weight, mss, _, _ in rows[t]:
+            if mss >= m - s and lo <= size <= hi:
+                shared[cid, unit] += weight
+    found |= {k for k, w in shared.items() if w >= bound * scale - s}
+    shared.clear()
+    theirs = {}
+    for t in tokens:  # as the heavier
+        for cid, unit, size, weight, mss, rest, head in rows[t]:
+            if head and mss <= m + s and lo <= size <= hi:
+                shared[cid, unit] += weight
+                theirs[cid, unit] = (mss, rest)
+    found |= {k for k, w in shared.items()
+              if w >= max(close * theirs[k][0], floor * scale) - theirs[k][1] - s}
+    return sorted(found)
 
 
 @pytest.fixture
 def checked(monkeypatch):
-    """Every probe compared with the SQL; returns the counts of cached answers and probes."""
+    """Every probe compared with the reference; returns the count of probes that found
+    their lists cached, and of all probes."""
     seen = {"cached": 0, "probes": 0}
-    cached, probe = postings.candidates, ms.unit_candidates
-
-    def spy(*args):
-        got = cached(*args)
-        seen["cached"] += got is not None
-        return got
+    probe = ms.unit_candidates
 
     def compared(conn, *args, **kw):
+        cache = postings._cache
+        held = cache is not None and cache.conn is conn and bool(cache.lists)
         got = probe(conn, *args, **kw)
         seen["probes"] += 1
-        assert got == ms.sql_unit_candidates(conn, *args, **kw), (args, kw)
+        seen["cached"] += held
+        assert got == reference(conn, *args, **kw), (args, kw)
         return got
 
-    monkeypatch.setattr(postings, "candidates", spy)
     monkeypatch.setattr(ms, "unit_candidates", compared)
-    monkeypatch.setattr(postings, "LOAD_FROM", 1)  # from the first document: more answers checked
     return seen
 
 
 def derived(db: Path) -> dict[str, list[tuple]]:
     with sqlite3.connect(db) as conn:
         return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall())
-                for t in ("matches", "match_units", "clusters", "cluster_stats")}
+                for t in ("unit_postings", "matches", "match_units", "clusters",
+                          "cluster_stats")}
 
 
-
-
-FILES = sorted(STORY.glob("*.txt")) + sorted(SEEDS.glob("*.md"))
-
-
-def test_a_bulk_add_answers_from_the_cache_as_the_sql_does(tmp_path, checked):
+def test_a_bulk_add_answers_as_the_stored_rows_say(tmp_path, checked):
     api.add(tmp_path / "bulk.db", [str(f) for f in FILES])
     assert checked["cached"] > 0.5 * checked["probes"]
-    with pytest.MonkeyPatch.context() as m:  # the same files, SQL alone
-        m.setattr(postings, "candidates", lambda *args: None)
-        api.add(tmp_path / "sql.db", [str(f) for f in FILES])
-    assert derived(tmp_path / "sql.db") == derived(tmp_path / "bulk.db")
+    with pytest.MonkeyPatch.context() as m:  # the same files, every list read afresh
+        real = postings.current
+
+        def fresh(conn):
+            postings.forget(conn)
+            return real(conn)
+
+        m.setattr(postings, "current", fresh)
+        api.add(tmp_path / "fresh.db", [str(f) for f in FILES])
+    assert derived(tmp_path / "fresh.db") == derived(tmp_path / "bulk.db")
 
 
 def test_lists_evicted_past_the_limit_still_answer_the_same(tmp_path, checked, monkeypatch):
     monkeypatch.setattr(postings, "MAX_POSTINGS", 40)
     api.add(tmp_path / "small.db", [str(f) for f in FILES])
     assert checked["cached"] > 0
+
+
+def test_the_packed_rows_round_trip():
+    written = [postings.Posting("gun", "d1", 3, 0, 5, 420, 900, 100, True),
+               postings.Posting("gun", "d1", 1, 2, 4, 420, 800, 0, True),
+               postings.Posting("gun", "d1", 1, 1, 4, 420, 800, 0, False),
+               postings.Posting("gun", "d1", 1, postings.MAX_UNIT + 1, 4, 420, 800, 0, True)]
+    packed = postings.pack(written)
+    assert list(packed) == [("gun", False, "d1"), ("gun", True, "d1")]  # past MAX_UNIT: left out
+    assert postings.unpack(packed["gun", True, "d1"]) == [(1, 2, 4, 420, 800, 0),
+                                                          (3, 0, 5, 420, 900, 100)]
 
 
 def probes_of(db: Path, file: Path, monkeypatch) -> list[tuple]:
@@ -96,7 +138,6 @@ def probes_of(db: Path, file: Path, monkeypatch) -> list[tuple]:
 def cached(db: Path, stored: int, monkeypatch) -> Iterator[tuple[sqlite3.Connection, list]]:
     """A connection to `db` (the first `stored` FILES in it) whose cache holds the lists
     that adding the next file probes, and those probes."""
-    monkeypatch.setattr(postings, "LOAD_FROM", 1)
     api.add(db, [str(f) for f in FILES[:stored]])
     probes = probes_of(db, FILES[stored], monkeypatch)
     handle = dbmod.open_db(db)
@@ -115,12 +156,8 @@ def test_another_connection_committing_empties_the_cache(tmp_path, monkeypatch):
         # another process commits (in this one, another connection would take the cache)
         subprocess.run([claimtrack_exe(), "add", *map(str, FILES[3:5]), "--db", str(db)],
                        check=True, capture_output=True)
-        cached_then = 0
         for args, kw in probes:
-            got = ms.unit_candidates(conn, *args, **kw)
-            assert got == ms.sql_unit_candidates(conn, *args, **kw)
-            cached_then += postings.current(conn).lists != {}
-        assert cached_then
+            assert ms.unit_candidates(conn, *args, **kw) == reference(conn, *args, **kw)
         # the later documents are among the answers: a cache kept from before would miss them
         later = {i for (i,) in conn.execute("SELECT id FROM documents ORDER BY added DESC LIMIT 2")}
         assert any(cid.split(":")[0] in later
@@ -138,3 +175,32 @@ def test_a_write_that_rolls_back_or_deletes_drops_the_cache(tmp_path, monkeypatc
         with dbmod.atomic(conn, "test"):  # may delete: dropped on entry
             pass
         assert postings.current(conn).lists == {}
+
+
+def test_a_documents_rows_go_with_its_claims(tmp_path):
+    db = tmp_path / "rm.db"
+    api.add(db, [str(f) for f in FILES[:3]])
+    with sqlite3.connect(db) as conn:
+        docs = [d for (d,) in conn.execute("SELECT DISTINCT doc_id FROM unit_postings")]
+        assert len(docs) == 3
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM claims WHERE doc_id = ?", (docs[0],))  # as re-extraction does
+        conn.execute("DELETE FROM documents WHERE id = ?", (docs[1],))  # as `rm` does
+        left = {d for (d,) in conn.execute("SELECT DISTINCT doc_id FROM unit_postings")}
+    assert left == {docs[2]}
+
+
+def test_migration_21_packs_the_rows_of_the_old_index(tmp_path):
+    """A database whose unit index is one row a posting (migration 9's unit_terms) is
+    packed as the same documents stored today are, and matches the next document alike."""
+    new, old = tmp_path / "new.db", tmp_path / "old.db"
+    api.add(new, [str(f) for f in FILES[:4]])
+    copy_database(new, old)
+    with sqlite3.connect(old) as conn:  # back to version 20: a row a posting
+        assert unpack_unit_index(conn) > 100
+        conn.execute("PRAGMA user_version = 20")
+    for db in (new, old):
+        api.add(db, [str(FILES[4])])
+    assert derived(old) == derived(new)
+    with sqlite3.connect(old) as conn:
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'unit_terms'").fetchone()

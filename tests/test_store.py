@@ -295,7 +295,8 @@ def test_disk_full_fails_in_one_line_and_keeps_what_was_stored(db):
     first = add_document(db, parsed(), extraction(), FLAGS)
     (pages,) = db.conn.execute("PRAGMA page_count").fetchone()
     db.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's SQLITE_FULL, as on a full disk
-    big = TEXT + " More." * 2000
+    # larger than the pages a fresh database has free (tables dropped by migrations)
+    big = TEXT + " More." * 20000
     with pytest.raises(DocumentError) as info:
         add_document(db, parsed(big, origin="big.md"), extraction(big), FLAGS)
     assert str(info.value) == (

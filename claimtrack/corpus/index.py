@@ -10,18 +10,19 @@ token, and the shared heads weigh at least ``max(CLOSE * mass(x), SHARED_WEIGHT)
 - rest(x)``, where rest(x) is the weight of x's other tokens. A unit lighter
 than SHARED_WEIGHT relates to nothing and is not indexed.
 
-Every indexed unit is stored under all its tokens (`unit_terms`), its heads
-marked. A new unit u is probed twice (matchstore.unit_candidates), which covers
-each pair whichever of the two came first:
+Every indexed unit is stored under all its tokens, its heads marked (store/
+postings.py: packed, one row a token and document). A new unit u is probed twice
+(matchstore.unit_candidates), which covers each pair whichever of the two came
+first:
 - u the lighter: its heads against every stored token of units at least as
   heavy, keeping those whose shared heads pass u's bound;
 - u the heavier: all its tokens against the stored heads of units at most as
   heavy, keeping those whose shared heads pass their own bound.
-Heads are rare words with short posting lists, and the bound is checked in SQL,
-so most units sharing "trump" and "said" never leave SQLite. Heads run a little
-past the slack (HEAD_EXTRA of the unit's weight): more rows scanned, a tighter
-bound, fewer candidates read back. The size filter bounds the partner's token
-count (unweighted Jaccard >= JACCARD_FLOOR needs J*n <= m <= n/J).
+Heads are rare words with short posting lists, and the bounds are checked on
+arrays, so the many units sharing "trump" and "said" are never read back. Heads
+run a little past the slack (HEAD_EXTRA of the unit's weight): more postings
+scanned, a tighter bound, fewer candidates read back. The size filter bounds the
+partner's token count (unweighted Jaccard >= JACCARD_FLOOR needs J*n <= m <= n/J).
 
 Exactness is a property test (tests/test_relate.py); on the 1,000-document
 benchmark corpus the scheme found every one of the 12,855 pairs that pass relate's

@@ -128,7 +128,8 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                 continue  # it can relate to nothing
             probes[c.id, u.unit] = h
             first = set(h.heads)
-            rows.extend(ms.IndexRow(t, c.id, u.unit, len(toks), scaled(weight(t)),
+            seq = int(c.id.rpartition(":")[2])  # claim ids are "<doc id>:<seq>"
+            rows.extend(ms.IndexRow(t, c.doc_id, seq, u.unit, len(toks), scaled(weight(t)),
                                     scaled(h.mass), scaled(h.rest), t in first)
                         for t in toks)
     ms.put_units(conn, [u for us in found.values() for u in us], rows)

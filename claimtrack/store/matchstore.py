@@ -97,34 +97,16 @@ def claim_spans(conn: sqlite3.Connection, doc_id: str) -> dict[str, ClaimSpans]:
                 "content_end, source_entity FROM claims WHERE doc_id = ?", (doc_id,))}
 
 
-@dataclass(frozen=True)
-class IndexRow:
-    """A unit indexed under one of its tokens (corpus/index.py). Weights in hundredths."""
-
-    token: str
-    claim_id: str
-    unit: int
-    size: int  # tokens in the unit's token set
-    weight: int  # the token's IDF weight
-    mass: int  # the unit's whole weight
-    rest: int  # the weight of its tokens that are not heads
-    head: bool  # one of the unit's heads
+IndexRow = postings.Posting  # a unit under one of its tokens (corpus/index.py)
 
 
 def put_units(conn: sqlite3.Connection, units: Iterable[UnitRow],
-              index: Iterable[IndexRow]) -> None:
-    """Units, and their prefix-index rows."""
+              index: Sequence[IndexRow]) -> None:
+    """Units, and their rows of the unit index (packed by token and document)."""
     conn.executemany("INSERT OR REPLACE INTO claim_units (claim_id, unit, start, \"end\", terms)"
                      " VALUES (?, ?, ?, ?, ?)",
                      [(u.claim_id, u.unit, u.start, u.end, u.terms) for u in units])
-    rows = [(r.token, r.claim_id, r.unit, r.size, r.weight, r.mass, r.rest, int(r.head))
-            for r in index]
-    cur = conn.executemany("INSERT OR IGNORE INTO unit_terms (token, claim_id, unit, size, "
-                           "weight, mass, rest, head) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    if cur.rowcount == len(rows):
-        postings.appended(conn, rows)
-    else:  # a row was there already: the cached lists cannot tell which
-        postings.forget(conn)
+    postings.write(conn, index)
 
 
 def units_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[UnitRow]]:
@@ -164,52 +146,11 @@ def unit_candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequ
       whose shared heads weigh at least their own bound, max(`close` * their mass,
       `floor`) less their rest.
     Stored weights are in 1/`scale`; `slack` (in weight) absorbs their rounding.
-    The bounds are checked in SQL: the many units that share two light words come
-    back as no rows at all. A process that stores many documents answers from its
-    cached posting lists (store/postings.py), the same answer."""
-    mine, m, s = _probe_terms(other_than, mass, slack, scale)
-    cached = postings.candidates(conn, heads, tokens, lo, hi, mine, m, s, bound * scale - s,
-                                 close, floor * scale)
-    if cached is not None:
-        return cached
-    return sql_unit_candidates(conn, heads, tokens, lo, hi, other_than, mass, bound, close,
-                               floor, scale, slack)
-
-
-def _probe_terms(other_than: str, mass: float, slack: float,
-                 scale: int) -> tuple[tuple[str, str], float, float]:
-    """The probe's own document as a claim-id range, its mass and slack as stored.
-    Claim ids are "<doc id>:<seq>": the document's own units are the id range
-    [doc:, doc;) (";" follows ":"), left out without a join."""
-    return (f"{other_than}:", f"{other_than};"), mass * scale, slack * scale
-
-
-def sql_unit_candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[str],
-                        lo: int, hi: int, other_than: str, mass: float, bound: float,
-                        close: float, floor: float, scale: int,
-                        slack: float) -> list[tuple[str, int]]:
-    """unit_candidates in SQL alone (what the cache of store/postings.py must equal)."""
-    mine, m, s = _probe_terms(other_than, mass, slack, scale)
-    found: set[tuple[str, int]] = set()
-    if heads:
-        marks = ",".join("?" * len(heads))
-        found.update(conn.execute(
-            f"SELECT claim_id, unit FROM unit_terms WHERE token IN ({marks}) "
-            "AND size BETWEEN ? AND ? AND mass >= ? AND NOT (claim_id >= ? AND claim_id < ?) "
-            "GROUP BY claim_id, unit HAVING sum(weight) >= ?",
-            [*heads, lo, hi, m - s, *mine, bound * scale - s]))
-    if tokens:
-        marks = ",".join("?" * len(tokens))
-        found.update(conn.execute(
-            # the partial index of heads: the planner, without statistics, would take the
-            # primary key and read every posting of every token
-            f"SELECT claim_id, unit FROM unit_terms INDEXED BY unit_terms_heads "
-            f"WHERE head = 1 AND token IN ({marks}) "
-            "AND size BETWEEN ? AND ? AND mass <= ? AND NOT (claim_id >= ? AND claim_id < ?) "
-            "GROUP BY claim_id, unit HAVING sum(weight) >= "
-            "max(? * max(mass), ?) - max(rest) - ?",
-            [*tokens, lo, hi, m + s, *mine, close, floor * scale, s]))
-    return sorted(found)
+    The lists are read packed and probed with numpy (store/postings.py): the many
+    units that share two light words cost an array element each, never a row."""
+    s = slack * scale
+    return postings.candidates(conn, heads, tokens, lo, hi, other_than, mass * scale, s,
+                               bound * scale - s, close, floor * scale)
 
 
 @dataclass(frozen=True)
@@ -501,7 +442,7 @@ def all_document_ids(conn: sqlite3.Connection) -> list[str]:
 def clear_index(conn: sqlite3.Connection) -> None:
     """Forget every derived row (rematch rebuilds them). Inside db.atomic, which drops
     the process's cached posting lists for any transaction that may delete."""
-    for table in ("claim_units", "unit_terms", "match_units", "matches", "within_matches",
+    for table in ("claim_units", "unit_postings", "match_units", "matches", "within_matches",
                   "clusters", "cluster_stats", "doc_bands", "doc_duplicates", "source_parts"):
         conn.execute(f"DELETE FROM {table}")
     conn.execute("UPDATE documents SET base_origin = NULL, origin_key = NULL, body_sig = NULL")

@@ -700,6 +700,49 @@ BEGIN DELETE FROM listing_state WHERE listing = 'entities records'; END""",
 )
 
 
+
+_V21 = (
+    # The unit index packed (store/postings.py): one row per token, head or not, and
+    # document, whose blob holds that document's postings of the token. Read a posting
+    # a row, the lists cost 1.4 microseconds a posting, a quarter of matching a document
+    # at 1,000 stored documents and growing with them; packed, 0.09. The rows go with
+    # their document's claims (all of a document's claims go together: re-extraction,
+    # removal) and with the document.
+    "CREATE TABLE unit_postings (token TEXT NOT NULL, head INTEGER NOT NULL, "
+    "doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE, rows BLOB NOT NULL, "
+    "PRIMARY KEY (token, head, doc_id)) WITHOUT ROWID",
+    "CREATE INDEX unit_postings_doc ON unit_postings (doc_id)",
+    """CREATE TRIGGER unit_postings_claims_delete AFTER DELETE ON claims
+BEGIN DELETE FROM unit_postings WHERE doc_id = OLD.doc_id; END""",
+)
+
+
+def _v21(conn: sqlite3.Connection) -> None:
+    """The stored rows of unit_terms, packed as they are (no rematch: the same
+    candidates come out), a token at a time."""
+    from claimtrack.store.postings import Posting, pack
+
+    for sql in _V21:
+        conn.execute(sql)
+
+    def flush(rows: list[Posting]) -> None:
+        conn.executemany(
+            "INSERT INTO unit_postings (token, head, doc_id, rows) VALUES (?, ?, ?, ?)",
+            [(t, int(h), d, blob) for (t, h, d), blob in pack(rows).items()])
+
+    token: str | None = None
+    rows: list[Posting] = []
+    for r in conn.execute("SELECT token, claim_id, unit, size, weight, mass, rest, head "
+                          "FROM unit_terms ORDER BY token"):
+        if r[0] != token:
+            flush(rows)
+            token, rows = r[0], []
+        doc, _, seq = r[1].rpartition(":")
+        rows.append(Posting(r[0], doc, int(seq), r[2], r[3], r[4], r[5], r[6], bool(r[7])))
+    flush(rows)
+    conn.execute("DROP TABLE unit_terms")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
@@ -727,6 +770,7 @@ MIGRATIONS: list[Migration] = [
     Migration(18, "each entity record's place in the listing", _V18),
     Migration(19, "each document's share of the sources listing, one row a source", _V19),
     Migration(20, "the sources' totals kept; marks of listings kept whole", _V20),
+    Migration(21, "the unit index packed, one row a token and document", _v21),
 ]
 
 LATEST = MIGRATIONS[-1].version

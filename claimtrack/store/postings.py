@@ -1,34 +1,41 @@
-"""A process's cache of the unit index's posting lists, so a bulk `add` probes in memory.
+"""The unit index's posting lists: stored packed, one row a token and document, and
+probed in memory with numpy.
 
 matchstore.unit_candidates asks, for each unit of a new document, which stored
-units share enough weight with it (corpus/index.py). In SQL each probe groups
-every posting of its tokens in a temporary B-tree, about a microsecond a row: at
-1,000 stored documents about 180,000 rows and 200 ms a document, growing with the
-database. The same tokens come back document after document ("trump",
-"delegat"), so a process that stores many documents keeps the lists it has read
-as integer arrays and answers the same question with numpy: the same rows, the
-same bounds, the same candidates (tests/test_postings.py checks it against the
-SQL, probe by probe, on documents stored one after another).
+units share enough weight with it (corpus/index.py). Each posting says that a
+unit (claim, unit number) holds a token, with the unit's size, the token's
+weight, the unit's mass and rest, and whether the token is one of its heads.
 
-Lists are loaded from the second document a process stores on: loading a list
-costs about two SQL probes of it, so a single `add` of one document asks SQL
-alone, as before (loading from the first document on made one document stored
-alone 1.6 times slower at 1,000 stored documents). What the cache holds is what the
+**Stored packed** (migration 21, `unit_postings`): one row per (token, head or
+not, document), whose blob holds that document's postings of the token as
+little-endian int32 (seq, unit, size, weight, mass, rest). Until then each
+posting was a row of its own, keyed by its claim's text id (`unit_terms`):
+reading a list cost about 1.4 microseconds a posting (a Python tuple, a claim id
+string and its lookup per row), 55 ms of each document's 246 ms of matching at
+1,000 stored documents, growing with the database; a packed row is read as one
+bytes object and joined with numpy, about 0.09 microseconds a posting. The
+table is also a third smaller (the claim id is no longer repeated in every row
+and two indexes). What the probes bound is the same, so the candidates are.
+
+**Probed in memory.** A probe reads the lists of its tokens and answers with
+numpy: for a head, its whole list (the first probe reads every row of its
+heads); for another token, its head rows alone (the second probe reads nothing
+else), which the common words, never anybody's head ("trump": 11,549 postings
+at 1,000 documents, 0 heads), do not have. A process keeps the lists it has read,
+so a bulk `add` reads each list once; what the cache holds is what the
 transaction would read, or it is dropped:
 - when another connection has committed (PRAGMA data_version moves);
 - when a write transaction of this connection rolls back after writing, or is
   one that may delete index rows (store/db.atomic drops it unless the writer
   says it only adds: add_document, which inserts and never deletes them);
-- when it would know more than MAX_CLAIMS claims.
-A token's list is held whole only where it is a head of a probing unit (the
-first probe reads every row of its heads); elsewhere only its head rows are held
-(the second probe reads nothing else), and the common words, never anybody's head
-("trump": 11,549 rows at 1,000 documents, 0 heads), cost nothing to hold. Rows
-this connection inserts under a cached token are appended as they are written
-(put_units), so the cache never lags its own writes. Lists are evicted
+- when it would know more than MAX_DOCS documents.
+Rows this connection writes under a cached token are appended as they are
+written (put_units), so the cache never lags its own writes. Lists are evicted
 least recently used first past MAX_POSTINGS: memory stays bounded whatever the
 database's size.
 
+In memory a posting's unit is one int64 key: the process's number for its
+document, its claim's seq and its unit number (KEY_SEQ_BITS, KEY_UNIT_BITS).
 One cache per process, for the last connection that probed: a process stores
 through one connection at a time.
 """
@@ -36,108 +43,145 @@ through one connection at a time.
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import numpy as np
 
-MAX_POSTINGS = 2_000_000  # 24 bytes each: ~48 MB, the lists of ~2,000 documents
-MAX_CLAIMS = 400_000  # claim ids known (~100 bytes each); past it the cache starts again
-LOAD_FROM = 2  # lists are loaded from the process's second document on
-_UNITS = 128  # a unit's key is its claim's key * _UNITS + its unit number
+MAX_POSTINGS = 2_000_000  # 28 bytes each in memory: ~56 MB, the lists of ~2,000 documents
+MAX_DOCS = 200_000  # documents known (their ids); past it the cache starts again
 
-# columns of a cached posting list (int32)
-KEY, SIZE, WEIGHT, MASS, REST, HEAD = range(6)
+KEY_UNIT_BITS = 16
+KEY_SEQ_BITS = 20
+# A unit numbered past this, or a claim past this seq, is not indexed: it cannot be
+# found as a candidate (nothing else changes). Content is split into clauses and
+# sentences (text/units.py); no document comes near either bound.
+MAX_UNIT = (1 << KEY_UNIT_BITS) - 1
+MAX_SEQ = (1 << KEY_SEQ_BITS) - 1
 
-Row = tuple[str, str, int, int, int, int, int, int]  # a unit_terms row, as put_units writes it
+# columns of a stored posting (int32, little-endian), and of a cached list's attributes
+FIELDS = 6  # seq, unit, size, weight, mass, rest
+SIZE, WEIGHT, MASS, REST, HEAD = range(5)
+
+
+class Posting(NamedTuple):
+    """A unit indexed under one of its tokens, as put_units writes it (corpus/index.py).
+    Weights in hundredths."""
+
+    token: str
+    doc_id: str
+    seq: int  # the claim's number in its document (claim id "<doc_id>:<seq>")
+    unit: int
+    size: int  # tokens in the unit's token set
+    weight: int  # the token's IDF weight
+    mass: int  # the unit's whole weight
+    rest: int  # the weight of its tokens that are not heads
+    head: bool  # one of the unit's heads
+
+
+def indexable(p: Posting) -> bool:
+    return 0 <= p.seq <= MAX_SEQ and 0 <= p.unit <= MAX_UNIT
+
+
+def pack(postings: Sequence[Posting]) -> dict[tuple[str, bool, str], bytes]:
+    """(token, head, doc id) -> the stored blob of those postings, in (seq, unit) order."""
+    import numpy as np
+
+    groups: dict[tuple[str, bool, str], list[tuple[int, ...]]] = defaultdict(list)
+    for p in postings:
+        if indexable(p):
+            groups[p.token, bool(p.head), p.doc_id].append(
+                (p.seq, p.unit, p.size, p.weight, p.mass, p.rest))
+    return {k: np.array(sorted(v), dtype="<i4").tobytes() for k, v in sorted(groups.items())}
+
+
+def unpack(blob: bytes) -> list[tuple[int, ...]]:
+    """A stored blob's postings: (seq, unit, size, weight, mass, rest) each."""
+    import numpy as np
+
+    return [tuple(int(x) for x in r) for r in np.frombuffer(blob, dtype="<i4").reshape(-1, FIELDS)]
 
 
 class Postings:
-    """The posting lists one connection has read, as (n, 6) int32 arrays by token."""
+    """The posting lists one connection has read: by (token, whole), an int64 array of
+    unit keys and an (n, 5) int32 array of SIZE, WEIGHT, MASS, REST, HEAD."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.version = data_version(conn)
-        self.claim_keys: dict[str, int] = {}
-        self.claims: list[str] = []
-        # by (token, whole): whole lists, or the head rows alone; in use order, least
-        # recent first
-        self.lists: dict[tuple[str, bool], np.ndarray] = {}
+        self.doc_numbers: dict[str, int] = {}
+        self.docs: list[str] = []
+        # whole lists, or the head rows alone; in use order, least recent first
+        self.lists: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}
         self.pending: dict[tuple[str, bool], list[tuple[int, ...]]] = {}  # appended since
-        self.doc: tuple[str, str] | None = None  # the document whose units probe now
-        self.docs = 0  # documents that have probed
-        self.uncached: set[str] = set()  # tokens with a unit numbered past _UNITS
         self.held = 0
 
-    def key(self, claim_id: str, unit: int) -> int:
-        return self._number(claim_id) * _UNITS + unit
+    def number(self, doc_id: str) -> int:
+        n = self.doc_numbers.get(doc_id)
+        if n is None:
+            n = self.doc_numbers[doc_id] = len(self.docs)
+            self.docs.append(doc_id)
+        return n
 
-    def _number(self, claim_id: str) -> int:
-        k = self.claim_keys.get(claim_id)
-        if k is None:
-            k = self.claim_keys[claim_id] = len(self.claims)
-            self.claims.append(claim_id)
-        return k
+    def key(self, doc_id: str, seq: int, unit: int) -> int:
+        return (self.number(doc_id) << (KEY_SEQ_BITS + KEY_UNIT_BITS)) | (seq << KEY_UNIT_BITS) \
+            | unit
 
     def name(self, key: int) -> tuple[str, int]:
-        return self.claims[key // _UNITS], key % _UNITS
+        doc = self.docs[key >> (KEY_SEQ_BITS + KEY_UNIT_BITS)]
+        return f"{doc}:{(key >> KEY_UNIT_BITS) & MAX_SEQ}", key & MAX_UNIT
 
     def load(self, token: str, whole: bool) -> None:
         import numpy as np
 
         rows = self.conn.execute(
-            "SELECT claim_id, unit, size, weight, mass, rest, head FROM unit_terms "
-            "WHERE token = ?" + ("" if whole else " AND head = 1"), (token,)).fetchall()
-        arr = np.empty((len(rows), 6), dtype=np.int32)
+            "SELECT head, doc_id, rows FROM unit_postings WHERE token = ?"
+            + ("" if whole else " AND head = 1"), (token,)).fetchall()
         if rows:
-            cids, units, *cols = zip(*rows, strict=True)
-            if max(units) >= _UNITS:
-                self.uncached.add(token)
-                return
-            # a claim's key looked up in one pass (most are known from earlier lists),
-            # the unknown ones numbered after; a method call per row cost 0.4 s of
-            # 7 s storing 20 documents at 1,000 stored
-            known = self.claim_keys
-            ks = [known.get(c, -1) for c in cids]
-            if -1 in ks:
-                ks = [k if k >= 0 else self._number(c) for k, c in zip(ks, cids, strict=True)]
-            arr[:, KEY] = np.array(ks, dtype=np.int64) * _UNITS + np.array(units, dtype=np.int64)
-            arr[:, SIZE:] = np.array(cols, dtype=np.int32).T
-        self.lists[token, whole] = arr
-        self.held += len(rows)
+            heads, docs, blobs = zip(*rows, strict=True)
+            data = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, FIELDS)
+            counts = np.array([len(b) for b in blobs], dtype=np.int64) // (4 * FIELDS)
+            numbers = np.array([self.number(d) for d in docs], dtype=np.int64)
+            keys = (np.repeat(numbers, counts) << (KEY_SEQ_BITS + KEY_UNIT_BITS)) \
+                | (data[:, 0].astype(np.int64) << KEY_UNIT_BITS) | data[:, 1]
+            cols = np.empty((len(data), 5), dtype=np.int32)
+            cols[:, :HEAD] = data[:, 2:]
+            cols[:, HEAD] = np.repeat(np.array(heads, dtype=np.int32), counts)
+        else:
+            keys, cols = np.empty(0, dtype=np.int64), np.empty((0, 5), dtype=np.int32)
+        self.lists[token, whole] = (keys, cols)
+        self.held += len(keys)
         while self.held > MAX_POSTINGS and len(self.lists) > 1:
-            oldest = next(iter(self.lists))
-            self._drop(oldest)
+            self._drop(next(iter(self.lists)))
 
     def _drop(self, key: tuple[str, bool]) -> None:
-        self.held -= len(self.lists.pop(key)) + len(self.pending.pop(key, ()))
+        self.held -= len(self.lists.pop(key)[0]) + len(self.pending.pop(key, ()))
 
-    def postings(self, key: tuple[str, bool]) -> np.ndarray:
+    def postings(self, key: tuple[str, bool]) -> tuple[np.ndarray, np.ndarray]:
         """A cached list, its appended rows joined; marked most recently used."""
         import numpy as np
 
-        arr = self.lists.pop(key)
+        keys, cols = self.lists.pop(key)
         extra = self.pending.pop(key, None)
         if extra:
-            arr = np.concatenate([arr, np.array(extra, dtype=np.int32)])
-        self.lists[key] = arr
-        return arr
+            more = np.array(extra, dtype=np.int64)
+            keys = np.concatenate([keys, more[:, 0]])
+            cols = np.concatenate([cols, more[:, 1:].astype(np.int32)])
+        self.lists[key] = (keys, cols)
+        return keys, cols
 
-    def append(self, rows: Sequence[Row]) -> None:
-        for token, cid, unit, size, weight, mass, rest, head in rows:
-            for whole in (True, False) if head else (True,):
-                if (token, whole) not in self.lists:
-                    continue
-                if unit >= _UNITS:
-                    for w in (True, False):
-                        if (token, w) in self.lists:
-                            self._drop((token, w))
-                    self.uncached.add(token)
-                    break
-                self.pending.setdefault((token, whole), []).append(
-                    (self.key(cid, unit), size, weight, mass, rest, head))
-                self.held += 1
+    def append(self, written: Sequence[Posting]) -> None:
+        for p in written:
+            if not indexable(p):
+                continue
+            for whole in (True, False) if p.head else (True,):
+                if (p.token, whole) in self.lists:
+                    self.pending.setdefault((p.token, whole), []).append(
+                        (self.key(p.doc_id, p.seq, p.unit), p.size, p.weight, p.mass, p.rest,
+                         int(p.head)))
+                    self.held += 1
 
 
 _cache: Postings | None = None
@@ -152,7 +196,7 @@ def data_version(conn: sqlite3.Connection) -> int:
 def current(conn: sqlite3.Connection) -> Postings:
     """The cache for `conn`, started again if another connection has committed since."""
     global _cache
-    if _cache is None or _cache.conn is not conn or len(_cache.claims) > MAX_CLAIMS \
+    if _cache is None or _cache.conn is not conn or len(_cache.docs) > MAX_DOCS \
             or _cache.version != data_version(conn):
         _cache = Postings(conn)
     return _cache
@@ -165,55 +209,64 @@ def forget(conn: sqlite3.Connection) -> None:
         _cache = None
 
 
-def appended(conn: sqlite3.Connection, rows: Sequence[Row]) -> None:
-    """This connection inserted `rows` into unit_terms: keep the cached lists whole."""
-    if _cache is not None and _cache.conn is conn:
-        _cache.append(rows)
+def write(conn: sqlite3.Connection, written: Sequence[Posting]) -> None:
+    """Store `written` (new rows: a document's units are indexed once) and keep the
+    cached lists whole."""
+    packed = pack(written)
+    cur = conn.executemany(
+        "INSERT OR IGNORE INTO unit_postings (token, head, doc_id, rows) VALUES (?, ?, ?, ?)",
+        [(t, int(h), d, blob) for (t, h, d), blob in packed.items()])
+    if _cache is None or _cache.conn is not conn:
+        return
+    if cur.rowcount == len(packed):
+        _cache.append(written)
+    else:  # a row was there already: the cached lists cannot tell what it held
+        forget(conn)
 
 
 def candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[str],
-               lo: int, hi: int, mine: tuple[str, str], m: float, s: float,
-               bound: float, close: float, floor: float) -> list[tuple[str, int]] | None:
-    """matchstore.unit_candidates' answer from cached lists, its two probes with the
-    same filters and bounds (weights scaled as stored; `bound` and `floor` scaled
-    too, `bound` less the slack), or None when a list is not cached (the caller asks
-    SQL; from the process's second document on, missing lists are loaded first)."""
+               lo: int, hi: int, mine: str, m: float, s: float, bound: float, close: float,
+               floor: float) -> list[tuple[str, int]]:
+    """matchstore.unit_candidates' answer (weights scaled as stored; `bound` and `floor`
+    scaled too, `bound` less the slack `s`): units of other documents than `mine`,
+    - as the lighter: the probing unit's heads against every token of units at least
+      as heavy, whose shared heads weigh at least `bound`;
+    - as the heavier: its tokens against the heads of units at most as heavy, whose
+      shared heads weigh at least their own bound, max(`close` * their mass,
+      `floor`) less their rest and the slack."""
+    import numpy as np
+
     cache = current(conn)
-    if mine != cache.doc:
-        cache.doc, cache.docs = mine, cache.docs + 1
     # a head's whole list; another token's head rows alone, or its whole list if held
     wanted = {t: True for t in heads}
     for t in tokens:
         wanted.setdefault(t, (t, True) in cache.lists)
     needed = sorted(wanted.items())
-    missing = [k for k in needed if k not in cache.lists]
-    if missing:
-        if cache.docs < LOAD_FROM:
-            return None
-        for t, whole in missing:
-            if t not in cache.uncached:
-                cache.load(t, whole)
-        if any(k not in cache.lists for k in needed):
-            return None
-    import numpy as np
-
+    for k in needed:
+        if k not in cache.lists:
+            cache.load(*k)
     lists = {t: cache.postings((t, whole)) for t, whole in needed}
+    own = cache.doc_numbers.get(mine, -1)
     found: set[int] = set()
     if heads:  # as the lighter: its heads against every token of units at least as heavy
-        a = np.concatenate([lists[t] for t in heads])
-        a = a[(a[:, MASS] >= m - s) & (a[:, SIZE] >= lo) & (a[:, SIZE] <= hi)]
-        if len(a):
-            keys, inv = np.unique(a[:, KEY], return_inverse=True)
+        keys = np.concatenate([lists[t][0] for t in heads])
+        a = np.concatenate([lists[t][1] for t in heads])
+        ok = (a[:, MASS] >= m - s) & (a[:, SIZE] >= lo) & (a[:, SIZE] <= hi)
+        ok &= (keys >> (KEY_SEQ_BITS + KEY_UNIT_BITS)) != own
+        keys, a = keys[ok], a[ok]
+        if len(keys):
+            uniq, inv = np.unique(keys, return_inverse=True)
             sums = np.bincount(inv, weights=a[:, WEIGHT])
-            found.update(keys[sums >= bound].tolist())
+            found.update(uniq[sums >= bound].tolist())
     if tokens:  # as the heavier: its tokens against the heads of units at most as heavy
-        a = np.concatenate([lists[t] for t in tokens])
-        a = a[(a[:, HEAD] == 1) & (a[:, MASS] <= m + s) & (a[:, SIZE] >= lo)
-              & (a[:, SIZE] <= hi)]
-        if len(a):
-            keys, first, inv = np.unique(a[:, KEY], return_index=True, return_inverse=True)
+        keys = np.concatenate([lists[t][0] for t in tokens])
+        a = np.concatenate([lists[t][1] for t in tokens])
+        ok = (a[:, HEAD] == 1) & (a[:, MASS] <= m + s) & (a[:, SIZE] >= lo) & (a[:, SIZE] <= hi)
+        ok &= (keys >> (KEY_SEQ_BITS + KEY_UNIT_BITS)) != own
+        keys, a = keys[ok], a[ok]
+        if len(keys):
+            uniq, first, inv = np.unique(keys, return_index=True, return_inverse=True)
             sums = np.bincount(inv, weights=a[:, WEIGHT])
             need = np.maximum(close * a[first, MASS], floor) - a[first, REST] - s
-            found.update(keys[sums >= need].tolist())
-    lo_id, hi_id = mine
-    return sorted(x for x in map(cache.name, found) if not lo_id <= x[0] < hi_id)
+            found.update(uniq[sums >= need].tolist())
+    return sorted(map(cache.name, found))
