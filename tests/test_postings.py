@@ -88,7 +88,7 @@ def derived(db: Path) -> dict[str, list[tuple]]:
 
 
 def test_a_bulk_add_answers_as_the_stored_rows_say(tmp_path, checked):
-    api.add(tmp_path / "bulk.db", [str(f) for f in FILES])
+    assert len(api.add(tmp_path / "bulk.db", [str(f) for f in FILES]).added) == len(FILES)
     assert checked["cached"] > 0.5 * checked["probes"]
     with pytest.MonkeyPatch.context() as m:  # the same files, every list read afresh
         real = postings.current
@@ -103,9 +103,21 @@ def test_a_bulk_add_answers_as_the_stored_rows_say(tmp_path, checked):
 
 
 def test_lists_evicted_past_the_limit_still_answer_the_same(tmp_path, checked, monkeypatch):
+    api.add(tmp_path / "all.db", [str(f) for f in FILES])
     monkeypatch.setattr(postings, "MAX_POSTINGS", 40)
-    api.add(tmp_path / "small.db", [str(f) for f in FILES])
-    assert checked["cached"] > 0
+    evicted = 0
+    drop = postings.Postings._drop
+
+    def counted(self, key):
+        nonlocal evicted
+        evicted += 1
+        drop(self, key)
+
+    monkeypatch.setattr(postings.Postings, "_drop", counted)
+    result = api.add(tmp_path / "small.db", [str(f) for f in FILES])
+    assert not result.failures and len(result.added) == len(FILES)
+    assert checked["cached"] > 0 and evicted > 0
+    assert derived(tmp_path / "small.db") == derived(tmp_path / "all.db")
 
 
 def test_the_packed_rows_round_trip():

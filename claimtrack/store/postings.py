@@ -153,6 +153,19 @@ class Postings:
             keys, cols = np.empty(0, dtype=np.int64), np.empty((0, 5), dtype=np.int32)
         self.lists[token, whole] = (keys, cols)
         self.held += len(keys)
+        self._evict()
+
+    def heads_from_whole(self, token: str) -> None:
+        """A token's head rows, kept apart, from its whole list (the same rows its own
+        load would read; appended rows go to both)."""
+        keys, cols = self.postings((token, True))
+        heads = cols[:, HEAD] == 1
+        self.lists[token, False] = (keys[heads], cols[heads])
+        self.held += int(heads.sum())
+        self._evict()
+
+    def _evict(self) -> None:
+        """Least recently used lists out, past MAX_POSTINGS (the newest stays)."""
         while self.held > MAX_POSTINGS and len(self.lists) > 1:
             self._drop(next(iter(self.lists)))
 
@@ -237,15 +250,19 @@ def candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[
     import numpy as np
 
     cache = current(conn)
-    # a head's whole list; another token's head rows alone, or its whole list if held
+    # a head's whole list; another token's head rows alone (taken from its whole list
+    # where that is held: at 1,000 documents the whole lists held ten times the rows)
     wanted = {t: True for t in heads}
     for t in tokens:
-        wanted.setdefault(t, (t, True) in cache.lists)
-    needed = sorted(wanted.items())
-    for k in needed:
+        wanted.setdefault(t, False)
+    lists = {}  # held here: a later load may evict a list from the cache
+    for k in sorted(wanted.items()):
         if k not in cache.lists:
-            cache.load(*k)
-    lists = {t: cache.postings((t, whole)) for t, whole in needed}
+            if not k[1] and (k[0], True) in cache.lists:
+                cache.heads_from_whole(k[0])
+            else:
+                cache.load(*k)
+        lists[k[0]] = cache.postings(k)
     own = cache.doc_numbers.get(mine, -1)
     found: set[int] = set()
     if heads:  # as the lighter: its heads against every token of units at least as heavy
