@@ -700,7 +700,6 @@ BEGIN DELETE FROM listing_state WHERE listing = 'entities records'; END""",
 )
 
 
-
 _V21 = (
     # The unit index packed (store/postings.py): one row per token, head or not, and
     # document, whose blob holds that document's postings of the token. Read a posting
