@@ -115,6 +115,13 @@ class AddEvent:
                           error=str(self.error) if self.error is not None else None)
 
 
+def pending_upgrade(db_path: str | Path) -> list[tuple[int, str]]:
+    """(version, name) of the schema migrations the next command on `db_path` will
+    apply before it runs (none for a current, missing or read-only database). A
+    migration that moves data takes a while on a large database: the CLI says so."""
+    return dbmod.pending_migrations(db_path)
+
+
 def _existing(db_path: str | Path) -> sqlite_utils.Database:
     """Open a database that must already exist (reading, re-extracting, deciding)."""
     return dbmod.open_db(db_path, create=False)

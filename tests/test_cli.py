@@ -10,7 +10,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import BELHADJ, HAFTAR, SEEDS, claims_json, run_cli
+from conftest import (
+    BELHADJ,
+    HAFTAR,
+    SEEDS,
+    claims_json,
+    copy_database,
+    run_cli,
+    unpack_unit_index,
+)
 
 # -- output options ---------------------------------------------------------
 
@@ -400,3 +408,19 @@ def test_a_long_table_says_how_to_see_the_rest(seeded_db, monkeypatch):
 def test_negative_limit_is_a_usage_error(seeded_db):
     result = run_cli("claims", "--limit", "-1", db=seeded_db)
     assert result.exit_code == 2
+
+
+def test_a_command_on_an_older_schema_says_first_that_it_upgrades(seeded_db, tmp_path):
+    """A migration that moves data takes a while on a large database: the command says so
+    on stderr before it starts, once; its output is what it prints on a current one."""
+    db = copy_database(seeded_db, tmp_path / "old.db")
+    with sqlite3.connect(db) as conn:  # as a database of version 20 is
+        unpack_unit_index(conn)
+        conn.execute("PRAGMA user_version = 20")
+    first = run_cli("claims", "--json", db=db)
+    assert first.exit_code == 0
+    assert first.stderr.startswith(f"claimtrack: upgrading {db} to schema version 21 first "
+                                   "(21: the unit index packed")
+    again = run_cli("claims", "--json", db=db)
+    assert again.stderr == ""
+    assert first.stdout == again.stdout == run_cli("claims", "--json", db=seeded_db).stdout

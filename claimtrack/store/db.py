@@ -20,7 +20,7 @@ import sqlite_utils
 
 from claimtrack.errors import DatabaseError
 from claimtrack.store import postings
-from claimtrack.store.migrations import LATEST, current_version, migrate
+from claimtrack.store.migrations import LATEST, MIGRATIONS, current_version, migrate
 
 # Seconds a write waits for another process holding the write lock before the
 # document fails; CLAIMTRACK_BUSY_TIMEOUT overrides it. A minute covers a
@@ -226,6 +226,27 @@ def _open_readonly(path: Path) -> sqlite_utils.Database:
         conn.close()
         raise
     return _database(conn)
+
+
+def pending_migrations(path: str | Path) -> list[tuple[int, str]]:
+    """(version, name) of the migrations that opening `path` for writing would apply,
+    without applying them: none where there is no such file, where it is not writable
+    or cannot be read (open_db then says why), or where it is not a claimtrack
+    database yet (version 0)."""
+    p = Path(path).expanduser()
+    if not p.is_file() or not _writable(p):
+        return []
+    try:
+        conn = _connect_ro(p)
+        try:
+            version = current_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+    if not 0 < version < LATEST:
+        return []
+    return [(m.version, m.name) for m in MIGRATIONS if m.version > version]
 
 
 def open_db(path: str | Path, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
