@@ -1,6 +1,6 @@
 """Store-and-match per document against the database's size, the related documents held fixed.
 
-    python benchmarks/bench_match.py [--sizes 100,1000] [--docs 20] [--related 80]
+    python benchmarks/bench_match.py [--sizes 100,1000] [--docs 20] [--related 80] [--alone 5]
 
 bench_reads.py times store-and-match on one recombined corpus that grows: the later
 a document, the more of its sentences' other uses are already stored (up to three
@@ -22,6 +22,11 @@ store.add_document with the cross-document update, parsing excluded) and the
 claim matches the sample made are counted, so the figures can be read per match
 too. Filler documents still share what all political news shares (names,
 offices, stock phrases): that part of the growth is counted, as it should be.
+
+`alone ms`: the first --alone sample documents stored one at a time, each by a fresh
+connection on a fresh copy of the database, as `claimtrack add one.txt` stores one
+after parsing (no posting list read before it); the sample's own times are a process
+storing 20 documents in a row.
 
 Target (issue 10): store-and-match per document within 1.3x from 100 to 1,000.
 """
@@ -60,6 +65,34 @@ def matches_of(db: Path, doc_ids: list[str]) -> Counter[str]:
     return Counter(pairs.values())
 
 
+def store_alone(db: Path, sample, work: Path, k: int) -> list[float]:
+    """Seconds to store and match each of the first `k` sample documents alone: a fresh
+    copy of `db` and a fresh connection each (what `claimtrack add one.txt` pays after
+    parsing: no posting list read yet)."""
+    from claimtrack.corpus.update import document_added
+    from claimtrack.entities import stored_facts
+    from claimtrack.store import db as dbmod
+    from claimtrack.store import documents as store
+
+    copy = work / "alone.db"
+    times = []
+    for parsed, extraction, flags, aliases in sample[:k]:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(copy) + suffix).unlink(missing_ok=True)
+        shutil.copy(db, copy)
+        handle = dbmod.open_db(copy)
+        try:
+            t0 = time.perf_counter()
+            store.add_document(handle, parsed, extraction, flags, aliases, derive=document_added,
+                               facts=stored_facts)
+            times.append(time.perf_counter() - t0)
+        finally:
+            handle.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(copy) + suffix).unlink(missing_ok=True)
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="100,1000", help="stored documents")
@@ -70,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="articles the sample and its related documents are made of")
     ap.add_argument("--repeat", type=int, default=2, help="runs at each size (best mean kept)")
     ap.add_argument("--jobs", type=int, default=2, help="parser processes for building")
+    ap.add_argument("--alone", type=int, default=5,
+                    help="sample documents also stored alone, each on a fresh copy (0: none)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workdir", help="build here and keep the databases (default: a "
                     "temporary folder, removed)")
@@ -111,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus = related + filler
         stored = 0
         rows: list[tuple[int, float, float, float]] = []
+        alone: list[float] = []
         kinds: list[str] = []
         for size in sizes:
             stage = work / f"stage-{size}"
@@ -135,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             found = matches_of(copy, ids)
             per_doc = sum(found.values()) / len(sample)
             rows.append((size, statistics.mean(best), statistics.median(best), per_doc))
+            if args.alone:
+                alone.append(statistics.mean(store_alone(db, sample, work, args.alone)))
             kinds.append(", ".join(f"{r} {found[r] / len(sample):.1f}"
                                    for r in ("same", "more_specific", "contradicts", "related")))
             print(f"  at {size}: {statistics.mean(best) * 1000:.1f} ms/doc, "
@@ -145,10 +183,15 @@ def main(argv: list[str] | None = None) -> int:
 
     print("store-and-match per document (parsing excluded), the sample's related documents "
           f"stored at every size ({args.docs} documents, best mean of {args.repeat}):")
-    print(f"{'stored':>8} {'mean ms':>9} {'median ms':>10} {'matches/doc':>12} {'ms/match':>9}")
-    for size, mean, median, per_doc in rows:
+    print(f"{'stored':>8} {'mean ms':>9} {'median ms':>10} {'matches/doc':>12} {'ms/match':>9}"
+          + (f" {'alone ms':>9}" if alone else ""))
+    for i, (size, mean, median, per_doc) in enumerate(rows):
         per_match = f"{mean * 1000 / per_doc:9.2f}" if per_doc else f"{'-':>9}"
-        print(f"{size:>8} {mean * 1000:9.1f} {median * 1000:10.1f} {per_doc:12.1f} {per_match}")
+        print(f"{size:>8} {mean * 1000:9.1f} {median * 1000:10.1f} {per_doc:12.1f} {per_match}"
+              + (f" {alone[i] * 1000:9.1f}" if alone else ""))
+    if alone:
+        print(f"alone: the first {args.alone} sample documents each stored by a fresh connection "
+              "on a fresh copy (as `claimtrack add one.txt`, parsing aside), mean")
     print("claim matches per sample document by relation:")
     for (size, *_), k in zip(rows, kinds, strict=True):
         print(f"{size:>8}  {k}")
