@@ -69,28 +69,10 @@ def store_alone(db: Path, sample, work: Path, k: int) -> list[float]:
     """Seconds to store and match each of the first `k` sample documents alone: a fresh
     copy of `db` and a fresh connection each (what `claimtrack add one.txt` pays after
     parsing: no posting list read yet)."""
-    from claimtrack.corpus.update import document_added
-    from claimtrack.entities import stored_facts
-    from claimtrack.store import db as dbmod
-    from claimtrack.store import documents as store
-
-    copy = work / "alone.db"
-    times = []
-    for parsed, extraction, flags, aliases in sample[:k]:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(copy) + suffix).unlink(missing_ok=True)
-        shutil.copy(db, copy)
-        handle = dbmod.open_db(copy)
-        try:
-            t0 = time.perf_counter()
-            store.add_document(handle, parsed, extraction, flags, aliases, derive=document_added,
-                               facts=stored_facts)
-            times.append(time.perf_counter() - t0)
-        finally:
-            handle.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(copy) + suffix).unlink(missing_ok=True)
-    return times
+    try:
+        return B.store_and_match(db, sample[:k], work, "alone.db", alone=True)
+    finally:
+        B.remove_database(work / "alone.db")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,8 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             (sample_dir / d.name).write_text(d.text, encoding="utf-8")
         sample = B.extract_sample(sample_dir)
         db = work / "bench.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
+        B.remove_database(db)
         corpus = related + filler
         stored = 0
         rows: list[tuple[int, float, float, float]] = []

@@ -309,27 +309,36 @@ def extract_sample(folder: Path):
     return out
 
 
-def store_and_match(db: Path, sample, work: Path) -> list[float]:
-    """Seconds per document to store and match each sample document, on a copy of `db`."""
+def remove_database(path: Path) -> None:
+    """A database file and its write-ahead log and shared memory, gone if there."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def store_and_match(db: Path, sample, work: Path, copy_name: str = "match-copy.db",
+                    alone: bool = False) -> list[float]:
+    """Seconds per document to store and match each sample document, on a copy of `db`:
+    one after the other through one connection, or `alone`, each on a fresh copy by a
+    fresh connection (as `claimtrack add one.txt` stores one, after parsing)."""
     from claimtrack.corpus.update import document_added
     from claimtrack.entities import stored_facts
     from claimtrack.store import db as dbmod
     from claimtrack.store import documents as store
 
-    copy = work / "match-copy.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(copy) + suffix).unlink(missing_ok=True)
-    shutil.copy(db, copy)
-    handle = dbmod.open_db(copy)
+    copy = work / copy_name
     times = []
-    try:
-        for parsed, extraction, flags, aliases in sample:
-            t0 = time.perf_counter()
-            store.add_document(handle, parsed, extraction, flags, aliases, derive=document_added,
-                               facts=stored_facts)
-            times.append(time.perf_counter() - t0)
-    finally:
-        handle.close()
+    for batch in ([[d] for d in sample] if alone else [sample]):
+        remove_database(copy)
+        shutil.copy(db, copy)
+        handle = dbmod.open_db(copy)
+        try:
+            for parsed, extraction, flags, aliases in batch:
+                t0 = time.perf_counter()
+                store.add_document(handle, parsed, extraction, flags, aliases,
+                                   derive=document_added, facts=stored_facts)
+                times.append(time.perf_counter() - t0)
+        finally:
+            handle.close()
     return times
 
 
@@ -361,8 +370,7 @@ def time_reads(snapshots: dict[int, Path], sizes: list[int], corpus: list[Recomb
     dbs = {}
     for size in sizes:
         dbs[size] = work / f"read-{size}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(dbs[size]) + suffix).unlink(missing_ok=True)
+        remove_database(dbs[size])
         shutil.copy(snapshots[size], dbs[size])
     subjects = choose_subjects(dbs[sizes[0]], corpus)
     print(f"  subjects: {subjects}", file=sys.stderr)
@@ -461,8 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     snapshots = {size: work / f"stored-{size}.db" for size in stages}
     reuse = all(p.exists() for p in snapshots.values())
     if not reuse:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
+        remove_database(db)
     print(f"{len(articles)} dev PolNeAR articles -> {len(docs)} recombined documents "
           f"in {work}", file=sys.stderr)
 
