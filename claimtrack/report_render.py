@@ -468,6 +468,21 @@ def _new_prov() -> tuple[ProvDocument, Namespace]:
     return doc, doc.add_namespace(*NAMESPACE)
 
 
+def _empty_prov(fmt: Literal["json", "xml"]) -> str:
+    """The serialisation of a PROV document with our namespace and no record."""
+    doc = _new_prov()[0]
+    text = doc.serialize(format="json", indent=2) if fmt == "json" else doc.serialize(format=fmt)
+    assert isinstance(text, str)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _drained(spool: Any) -> Iterator[str]:
+    """What was written to a spool, from its start, a megabyte at a time."""
+    spool.seek(0)
+    while chunk := spool.read(2**20):
+        yield chunk
+
+
 def _stream_provn(docs: Iterable[ProvDocument]) -> Iterator[str]:
     """PROV-N: the statements of each document in turn, under the namespace lines the
     whole document would have (a prefix `prov` adds where a record needs it, "xsi",
@@ -487,9 +502,7 @@ def _stream_provn(docs: Iterable[ProvDocument]) -> Iterator[str]:
         if not header:
             header = _new_prov()[0].get_provn().removesuffix("\nendDocument")
         yield header
-        spool.seek(0)
-        while chunk := spool.read(2**20):
-            yield chunk
+        yield from _drained(spool)
     yield "\nendDocument\n"
 
 
@@ -522,9 +535,7 @@ def _stream_prov_json(docs: Iterable[ProvDocument]) -> Iterator[str]:
                                 + entry.replace("\n", "\n    "))
             blanks += sum(1 for r in doc.get_records() if r.identifier is None)
         if not spools:  # no document: the namespaces alone
-            text = _new_prov()[0].serialize(format="json", indent=2)
-            assert isinstance(text, str)
-            yield text + "\n"
+            yield _empty_prov("json")
             return
         opening = "{\n"
         if prefixes:
@@ -532,9 +543,7 @@ def _stream_prov_json(docs: Iterable[ProvDocument]) -> Iterator[str]:
         for kind, spool in spools.items():
             yield opening + ("" if opening == "{\n" else ",\n") + "  " + json.dumps(kind) + ": {\n"
             opening = ""
-            spool.seek(0)
-            while chunk := spool.read(2**20):
-                yield chunk
+            yield from _drained(spool)
             yield "\n  }"
         yield "\n}\n"
 
@@ -555,13 +564,9 @@ def _stream_prov_xml(docs: Iterable[ProvDocument]) -> Iterator[str]:
                 raise ValueError("unexpected PROV-XML root from the prov library")
             body, _, _ = rest.rstrip("\n").rpartition("\n")  # less "</prov:document>"
             spool.write(body + "\n")
-        if root is None:
-            text = _new_prov()[0].serialize(format="xml")
-            assert isinstance(text, str)
-            yield text if text.endswith("\n") else text + "\n"
+        if root is None:  # no document: the namespaces alone
+            yield _empty_prov("xml")
             return
         yield root
-        spool.seek(0)
-        while chunk := spool.read(2**20):
-            yield chunk
+        yield from _drained(spool)
     yield "</prov:document>\n"

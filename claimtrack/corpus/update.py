@@ -121,6 +121,7 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     rows: list[ms.IndexRow] = []
     for c in claims:
         found[c.id] = us = claim_units(c, spans[c.id], text)
+        seq = int(c.id.rpartition(":")[2])  # claim ids are "<doc id>:<seq>"
         for u in us:
             toks = u.terms.split()
             h = heads(toks, least=min_tokens(unit_comparable_of(c, u, text).text))
@@ -128,7 +129,6 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                 continue  # it can relate to nothing
             probes[c.id, u.unit] = h
             first = set(h.heads)
-            seq = int(c.id.rpartition(":")[2])  # claim ids are "<doc id>:<seq>"
             rows.extend(ms.IndexRow(t, c.doc_id, seq, u.unit, len(toks), scaled(weight(t)),
                                     scaled(h.mass), scaled(h.rest), t in first)
                         for t in toks)
