@@ -444,6 +444,12 @@ def claims_stream(db_path: str | Path, offset: int = 0,
     return queries.claims_stream(_existing(db_path), offset, **filters)
 
 
+def count_claims(db_path: str | Path, **filters: Unpack[queries.Filters]) -> int:
+    """How many claims claims() (flagged(), with `flagged=True`) lists without a limit:
+    counted from the stored rows, never flagged and graded one by one."""
+    return queries.count(_existing(db_path), **filters)
+
+
 def flagged(db_path: str | Path, doc: str | None = None, flag: str | None = None,
             author: bool = False, limit: int | None = None, offset: int = 0) -> list[Claim]:
     """Claims carrying at least one flag (or the named one)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import click
@@ -19,8 +19,10 @@ from claimtrack.ingest import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, parse_size
 from claimtrack.report import REPORT_FORMATS
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from claimtrack.models import Claim
-    from claimtrack.output import Format
+    from claimtrack.output import Column, Format
 
 DB_HELP = "SQLite database file (env CLAIMTRACK_DB; default ./claimtrack.db)"
 
@@ -309,6 +311,14 @@ def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | No
     from claimtrack.output import CLAIM_COLUMNS, emit
 
     found: Iterable[Claim]
+    if limit is None and fmt == "table":
+        _first_rows(lambda n: api.claims(db_path, doc=doc, entity=entity, flag=flag, kind=kind,
+                                         cue_class=cue_class, author=author, limit=n,
+                                         offset=offset),
+                    lambda: api.count_claims(db_path, doc=doc, entity=entity, flag=flag,
+                                             kind=kind, cue_class=cue_class, author=author),
+                    CLAIM_COLUMNS, "claims", offset)
+        return
     if limit is None:  # every claim of an archive, maybe: a chunk in memory at a time
         found = api.claims_stream(db_path, doc=doc, entity=entity, flag=flag, kind=kind,
                                   cue_class=cue_class, author=author, offset=offset)
@@ -316,6 +326,20 @@ def claims(doc: str | None, entity: str | None, flag: str | None, kind: str | No
         found = api.claims(db_path, doc=doc, entity=entity, flag=flag, kind=kind,
                            cue_class=cue_class, author=author, limit=limit, offset=offset)
     emit(found, fmt, CLAIM_COLUMNS, title="claims", paged=limit is not None, offset=offset)
+
+
+def _first_rows(page: Callable[[int], Sequence[BaseModel]], count: Callable[[], int],
+                columns: Sequence[Column], title: str, offset: int) -> None:
+    """A table without --limit: its first TABLE_ROWS rows, then on stderr how many
+    there are. Only the rows shown are read, flagged and graded, and the rest counted
+    from the stored rows (`flags` of 3,000 documents graded all 38,714 flagged claims
+    to print 200: 10 s)."""
+    from claimtrack.output import TABLE_ROWS, emit, table_note
+
+    rows = page(TABLE_ROWS)
+    emit(rows, "table", columns, title=title, paged=True, offset=offset)
+    if len(rows) == TABLE_ROWS and (total := count()) > offset + TABLE_ROWS:
+        table_note(total, title, offset)
 
 
 @cli.command()
@@ -332,6 +356,13 @@ def flags(doc: str | None, flag: str | None, author: bool, limit: int | None, of
     from claimtrack.output import FLAG_COLUMNS, emit
 
     found: Iterable[Claim]
+    if limit is None and fmt == "table":
+        _first_rows(lambda n: api.flagged(db_path, doc=doc, flag=flag, author=author, limit=n,
+                                          offset=offset),
+                    lambda: api.count_claims(db_path, doc=doc, flag=flag, author=author,
+                                             flagged=True),
+                    FLAG_COLUMNS, "flagged claims", offset)
+        return
     if limit is None:
         found = api.claims_stream(db_path, doc=doc, flag=flag, author=author, offset=offset,
                                   flagged=True)

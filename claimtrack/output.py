@@ -172,6 +172,12 @@ def table_page(
     return rows[:TABLE_ROWS], _table_note(offset + len(rows), title, offset)
 
 
+def table_note(total: int, title: str | None, offset: int) -> None:
+    """On stderr, after a table without --limit that printed its first TABLE_ROWS rows
+    of `total` (from `offset` on): how many there are, and how to see the rest."""
+    make_console(stderr=True).print(Text(_table_note(total, title, offset), style="dim"))
+
+
 def _table_note(total: int, title: str | None, offset: int) -> str:
     shown = f"{TABLE_ROWS}" if offset == 0 else f"{offset + 1:,}-{offset + TABLE_ROWS:,}"
     return (f"showing {shown} of {total:,} {title or 'rows'}: use --limit/--offset, "

@@ -20,8 +20,8 @@ from claimtrack.entityselect import entity_selection, no_entity
 from claimtrack.errors import NotFoundError
 from claimtrack.flags import FLAGS
 from claimtrack.models import Claim
+from claimtrack.store import counts, matchstore, readback
 from claimtrack.store import documents as store
-from claimtrack.store import matchstore, readback
 from claimtrack.text.names import name_pattern
 
 KINDS = ("direct", "indirect", "mixed")
@@ -165,6 +165,56 @@ def claims_stream(db: sqlite_utils.Database, offset: int = 0,
     return (c for cs in _graded_steps(db, out, keep, offset) for c in cs)
 
 
+def count(db: sqlite_utils.Database, **filters: Unpack[Filters]) -> int:
+    """How many claims claims_stream(**filters) lists from the first: what a table
+    without --limit says after its first rows. Counted in SQL (store/counts.py); the
+    claims SQL leaves undecided (partners within their document, no clusters row) and
+    a name's selection with other filters are counted through the listing's own
+    filters, never graded."""
+    f = Filters(doc=None, entity=None, flag=None, kind=None, cue_class=None, author=False,
+                flagged=False)
+    f.update(filters)
+    flag = _checked(f["flag"], f["kind"], f["cue_class"])
+    doc_id = store.get_document(db, f["doc"]).id if f["doc"] is not None else None
+    if f["entity"] is not None:
+        if flag is None and f["kind"] is None and f["cue_class"] is None \
+                and not f["flagged"]:
+            _, chosen = entity_selection(db, f["entity"], doc_id=doc_id, author=f["author"])
+            if not chosen:
+                raise no_entity(f["entity"], doc_id)
+            return len(chosen)
+        out, keep = _filtered(db, f["doc"], f["entity"], flag, f["kind"], f["cue_class"],
+                              f["author"], f["flagged"], whole=False)
+        return _kept(db, out, keep)
+    corpus: counts.CorpusTest | None = None
+    static = flag if flag is not None and flag not in corpusflags.CORPUS_FLAGS else None
+    if flag in corpusflags.CORPUS_FLAGS:
+        corpus = flag  # type: ignore[assignment]
+    elif f["flagged"] and flag is None:
+        corpus = "any"
+    n, undecided = counts.count_claims(db.conn, doc_id=doc_id, author=f["author"],
+                                       kind=f["kind"], cue_class=f["cue_class"],
+                                       static_flag=static, corpus=corpus)
+    if not undecided:
+        return n
+    keep = _has(flag) if flag is not None else _has_any
+    return n + _kept(db, _read_ids(db, undecided, f["author"]), keep)
+
+
+def _kept(db: sqlite_utils.Database, cs: Iterable[Claim],
+          keep: Callable[[Claim], bool] | None) -> int:
+    """How many of `cs`, with their corpus flags, `keep` accepts (all when None)."""
+    it = iter(cs)
+    n = 0
+    while step := list(itertools.islice(it, CHUNK)):
+        if keep is None:
+            n += len(step)
+            continue
+        facts = corpusflags.corroboration(db, step)
+        n += sum(1 for c in corpusflags.with_corpus_flags(step, facts) if keep(c))
+    return n
+
+
 def _unfiltered(f: Filters) -> bool:
     """Whether the filters select every claim (the author's statements aside)."""
     return all(f.get(k) is None for k in ("doc", "entity", "flag", "kind", "cue_class")) \
@@ -181,6 +231,18 @@ def _from_offset(db: sqlite_utils.Database, author: bool,
     return (c for doc_id in ids for c in read(db, doc_id=doc_id, author=author)), left
 
 
+def _checked(flag: str | None, kind: str | None, cue_class: str | None) -> str | None:
+    """The flag code asked for (an old name renamed), once the filters are known."""
+    flag = RENAMED_FLAGS.get(flag, flag) if flag is not None else None
+    if flag is not None and flag not in FLAGS:
+        raise NotFoundError(f"unknown flag '{flag}': choose one of {', '.join(FLAGS)}")
+    if kind is not None and kind not in KINDS:
+        raise NotFoundError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
+    if cue_class is not None and cue_class not in ("speech", "other"):
+        raise NotFoundError(f"unknown cue class '{cue_class}': choose speech or other")
+    return flag
+
+
 def _filtered(
     db: sqlite_utils.Database, doc: str | None, entity: str | None, flag: str | None,
     kind: str | None, cue_class: str | None, author: bool, flagged: bool, whole: bool,
@@ -189,16 +251,10 @@ def _filtered(
     corpus flags, None when there is none): the arguments checked at once. `whole`:
     read every claim in one query (a caller that keeps them all) rather than a
     document at a time."""
-    flag = RENAMED_FLAGS.get(flag, flag) if flag is not None else None
-    if flag is not None and flag not in FLAGS:
-        raise NotFoundError(f"unknown flag '{flag}': choose one of {', '.join(FLAGS)}")
-    if kind is not None and kind not in KINDS:
-        raise NotFoundError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
+    flag = _checked(flag, kind, cue_class)
     doc_id = store.get_document(db, doc).id if doc is not None else None
     if entity is not None:
         name_pattern(entity)  # reject an empty name before the work
-    if cue_class is not None and cue_class not in ("speech", "other"):
-        raise NotFoundError(f"unknown cue class '{cue_class}': choose speech or other")
     out: Iterable[Claim]
     if entity is not None:
         _, chosen = entity_selection(db, entity, doc_id=doc_id, author=author)
