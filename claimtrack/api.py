@@ -651,6 +651,17 @@ def entities(db_path: str | Path, doc: str | None = None, limit: int | None = No
                                    limit, offset)
 
 
+def count_entities(db_path: str | Path) -> int:
+    """How many rows entities() lists for the whole corpus: counted from the kept
+    records where every one is kept (a read keeps them), else the listing's length."""
+    from claimtrack.entities.reads import entities_countable
+
+    db = _existing(db_path)
+    n = readback.kept_count(db, readback.RECORDS_KEPT, readback.listing_version()) \
+        if entities_countable(db) else None
+    return n if n is not None else len(entities(db_path))
+
+
 def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str | None = None,
                     dry_run: bool = False) -> DecisionResult:
     """`entities merge A B` (B becomes an alias of A) or `entities split A B`."""
@@ -694,6 +705,17 @@ def sources(db_path: str | Path, doc: str | None = None, limit: int | None = Non
     return readback.stored_listing(db, f"sources page {offset} {limit}",
                                    lambda: listed(limit, offset), SourceRow.model_validate_json,
                                    SourceRow.model_dump_json, None, 0)
+
+
+def count_sources(db_path: str | Path) -> int:
+    """How many rows sources() lists for the whole corpus: counted from the sources'
+    kept totals where every document's share is kept, else the listing's length."""
+    from claimtrack.sourcelisting import shares_countable
+
+    db = _existing(db_path)
+    n = readback.kept_count(db, readback.SHARES_KEPT, readback.listing_version()) \
+        if shares_countable(db) else None
+    return n if n is not None else len(sources(db_path))
 
 
 def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,

@@ -631,6 +631,11 @@ def entities(ctx: click.Context, doc: str | None, limit: int | None, offset: int
 
     # the first read after a write builds every entity: a bar then, nothing otherwise
     with progress_when_asked("entities: building the listing", unit="nodes") as tick:
+        if limit is None and fmt == "table" and doc is None:
+            _first_rows(lambda n: api.entities(db_path, limit=n, offset=offset, progress=tick),
+                        lambda: api.count_entities(db_path), ENTITY_COLUMNS, "entities",
+                        offset)
+            return
         found = api.entities(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
     emit(found, fmt, ENTITY_COLUMNS, title="entities", paged=limit is not None, offset=offset)
 
@@ -686,6 +691,10 @@ def sources(ctx: click.Context, doc: str | None, limit: int | None, offset: int,
 
     # the first read after a write grades every claim: a bar then, nothing otherwise
     with progress_when_asked("sources: grading every claim", unit="claims") as tick:
+        if limit is None and fmt == "table" and doc is None:
+            _first_rows(lambda n: api.sources(db_path, limit=n, offset=offset, progress=tick),
+                        lambda: api.count_sources(db_path), SOURCE_COLUMNS, "sources", offset)
+            return
         found = api.sources(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
     emit(found, fmt, SOURCE_COLUMNS, title="sources", paged=limit is not None, offset=offset)
 

@@ -176,6 +176,12 @@ def _from_shares(db: sqlite_utils.Database,
     return _rows(groups, {}, True)
 
 
+def shares_countable(db: sqlite_utils.Database) -> bool:
+    """Whether the listing is the kept shares' sum (sources_page can read it): no
+    graded source, usable components."""
+    return readback.components_usable(db) and not reliability(db)
+
+
 def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
                  progress: Callable[[int, int], None] | None = None) -> list[SourceRow] | None:
     """A page of corpus_sources from the kept shares in SQL (one row a source and
@@ -187,7 +193,7 @@ def sources_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
     document's share. None where that cannot be done (a graded source, unusable
     components, an old or read-only database, another writer, a record skipped): the
     caller computes the listing in memory, which says any warning once."""
-    if not readback.components_usable(db) or reliability(db):
+    if not shares_countable(db):
         return None
     version = readback.listing_version()
     end = None if limit is None else offset + limit

@@ -467,6 +467,11 @@ def corpus_entities(db: sqlite_utils.Database,
     return [e for _, e in found]
 
 
+def entities_countable(db: sqlite_utils.Database) -> bool:
+    """Whether the listing is the kept records (entities_page can read it)."""
+    return readback.components_usable(db)
+
+
 def entities_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
                   progress: Callable[[int, int], None] | None = None) -> list[Entity] | None:
     """A page of corpus_entities read from the kept records in SQL (each stores its
@@ -476,7 +481,7 @@ def entities_page(db: sqlite_utils.Database, limit: int | None, offset: int = 0,
     None where the records cannot all be kept (components not usable, an old or
     read-only database, another writer, a record no component owns): the caller
     lists them in memory (corpus_entities)."""
-    if not readback.components_usable(db):
+    if not entities_countable(db):
         return None
     version = readback.listing_version()
 

@@ -695,6 +695,17 @@ def listing_marked(db: sqlite_utils.Database, mark: str, version: str) -> bool:
         raise
 
 
+def kept_count(db: sqlite_utils.Database, mark: str, version: str) -> int | None:
+    """How many rows the listing `mark` names has (SHARES_KEPT: sources, from their
+    totals; RECORDS_KEPT: entity records) where every one is kept for `version`;
+    None where they are not all kept (the caller counts the listing itself)."""
+    if not listing_marked(db, mark, version):
+        return None
+    table = {SHARES_KEPT: "source_totals", RECORDS_KEPT: "entity_rows"}[mark]
+    return int(db.conn.execute(f"SELECT count(*) FROM {table} WHERE version = ?",
+                               (version,)).fetchone()[0])
+
+
 def _mark(conn: sqlite3.Connection, mark: str, version: str) -> None:
     conn.execute("INSERT OR REPLACE INTO listing_state (listing, version, total) "
                  "VALUES (?, ?, 0)", (mark, version))
