@@ -251,6 +251,37 @@ def test_the_same_words_about_other_people_are_never_one_claim():
                "Trump Says The Shackles Are Off His Campaign Now") in ("same", "more_specific")
 
 
+def test_a_name_alone_shared_is_never_one_claim():
+    """A name missing from the fixed IDF table weighs as the rarest word: a full name
+    alone made most of a short claim's weight, and claims sharing nothing else were
+    `same` or `more_specific` (chaining one person's claims into one cluster of 1,212
+    documents at 3,000 recombined ones)."""
+    from claimtrack.corpus.relate import unit_comparable
+
+    def rel(a: str, b: str) -> str | None:
+        r = relate(unit_comparable(a, False, False), unit_comparable(b, False, False))
+        return r.name if r else None
+
+    for a, b in (("This is Krumann Treiford's election",
+                  "I am truly afraid that Krumann Treiford will win"),
+                 ("This is Krumann Treiford's election", "Go Krumann Treiford, go!!!"),
+                 ("Maybe, we can build a wall around Krumann Treiford",
+                  "Why Krumann Treiford is leading in the polls")):
+        assert rel(a, b) in (None, "related"), (a, b)
+    # what the lighter says beside the name must be mostly in the other
+    for a, b in (("that he would support the Treiford campaign",
+                  "Donald Treiford ran a brilliant Karick primary campaign"),
+                 ("that he would support the Treiford campaign",
+                  "Treiford appears to have learned lots of wrong lessons from that winning "
+                  "campaign")):
+        assert rel(a, b) in (None, "related"), (a, b)
+    # a word beside the name, or a number or a date both tell, is a proposition
+    assert rel("Krumann Treiford won the Kransk primary",
+               "Krumann Treiford won the Kransk primary on Tuesday") in ("same", "more_specific")
+    assert rel("The next contests are in Nevada on Feb. 20 and South Carolina on Feb. 27",
+               "Then Nevada, Feb. 20, and South Carolina, Feb. 27") in ("same", "more_specific")
+
+
 def test_a_question_is_no_contradiction_of_a_statement():
     """ "Will Gennifer Flowers be there?" asks what a headline states; it asserts
     nothing, so it neither denies nor repeats it. Two outlets printing one question

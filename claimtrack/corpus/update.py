@@ -58,8 +58,10 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # (text/units.proposition_span), a headline's capitals are no names (relate.py), an
 # abbreviation ends no sentence ("on Feb. 20"): all change what `diff` shows.
 # .6: a run of words both print makes a pair close (relate.verbatim_run); .7: a
-# subordinating word before a pronoun opens a clause unit (text/units.py).
-DECISIONS = "2026-11-27.7"
+# subordinating word before a pronoun opens a clause unit (text/units.py); .8: two
+# contents sharing names and nothing else, or little of what the lighter says beside
+# its names, are never one claim (relate.py).
+DECISIONS = "2026-11-27.8"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
