@@ -134,6 +134,28 @@ def test_entity_timeline_groups_by_cluster(story):
     assert "--limit 0 shows all" in limited.stderr
 
 
+def test_a_table_shows_the_first_clusters_and_json_all(story, monkeypatch):
+    """Without --limit a table of `timeline --entity` or `diff --entity` shows the first
+    TABLE_CLUSTERS clusters and says how many there are; --limit 0 and JSON show all."""
+    import claimtrack.cli as cli_module
+
+    db, _ = story
+    every = {r["cluster"] for r in timeline_json(db, "--entity", "Harlan")}
+    assert len(every) >= 2
+    monkeypatch.setattr(cli_module, "TABLE_CLUSTERS", 1)
+    table = run_cli("timeline", "--entity", "Harlan", db=db)
+    assert table.exit_code == 0, table.stderr
+    assert f"showing 1 of {len(every)} claims (clusters)" in table.stderr
+    assert "showing" not in run_cli("timeline", "--entity", "Harlan", "--limit", "0",
+                                    db=db).stderr
+    assert {r["cluster"] for r in timeline_json(db, "--entity", "Harlan")} == every
+    across = run_cli("diff", "--entity", "Harlan", db=db)
+    assert across.exit_code == 0, across.stderr
+    assert "(first 1 of " in " ".join(across.stdout.split())
+    whole = json.loads(run_cli("diff", "--entity", "Harlan", "--json", db=db).stdout)
+    assert len(whole["clusters"]) == whole["total"] >= 1
+
+
 def test_library_call(story):
     db, ids = story
     t = api.timeline(db, claim=the_rewrites_claim(ids))
