@@ -141,6 +141,7 @@ def add(
     records: Sequence[str] = (),
     dask: str | None = None,
     keep: bool = True,
+    listings: bool = True,
 ) -> AddResult:
     """Read, extract and store documents; each document is its own unit.
 
@@ -161,6 +162,9 @@ def add(
     LocalCluster of `jobs` workers here, to extract on the cluster while this
     process stores (claimtrack.distributed). Documents are streamed: memory does
     not grow with their number (`keep=False` also leaves the result's lists empty).
+
+    `listings`: after a batch (prepares_listings), keep what the first `sources` and
+    `entities` would compute (prepare_listings; the CLI does it itself, with bars).
     """
     from claimtrack.ingest import expand_inputs
 
@@ -202,7 +206,16 @@ def add(
         # Closing the last connection checkpoints the WAL into the database
         # file, so a finished `add` leaves one self-contained file to copy.
         run.close()
+    if listings and prepares_listings(result):
+        prepare_listings(db_path)
     return result
+
+
+def prepares_listings(result: AddResult) -> bool:
+    """Whether an add prepares the listings: a batch, several documents accounted for
+    (added or stored already). Decided by what the inputs hold, never by what this run
+    stored, so a rerun after a kill finishes what the killed run had not."""
+    return result.counts["added"] + result.counts["unchanged"] > 1
 
 
 Extract = Callable[[Iterable[str]], Iterator[Extraction | ExtractError]]
@@ -705,6 +718,23 @@ def sources(db_path: str | Path, doc: str | None = None, limit: int | None = Non
     return readback.stored_listing(db, f"sources page {offset} {limit}",
                                    lambda: listed(limit, offset), SourceRow.model_validate_json,
                                    SourceRow.model_dump_json, None, 0)
+
+
+def prepare_listings(db_path: str | Path, sources_progress: Progress | None = None,
+                     entities_progress: Progress | None = None) -> None:
+    """Compute and keep what the first whole-corpus `sources` and `entities` after a
+    write compute (each document's share of the sources, each entity component's
+    records), so those reads answer from what is kept: `add` does it after a batch.
+    The first `sources` after adding 3,000 documents graded every claim (15.5 s), the
+    first `entities` built every component (13.7 s); adding them took 20 minutes.
+    Nothing to do where all is kept; nothing is kept where a read could not keep it
+    either (a graded source, another writer), and the read computes it then."""
+    from claimtrack.entities.reads import entities_page
+    from claimtrack.sourcelisting import sources_page
+
+    db = _existing(db_path)
+    sources_page(db, 0, 0, sources_progress)  # a page of nothing, after keeping what is missing
+    entities_page(db, 0, 0, entities_progress)
 
 
 def count_sources(db_path: str | Path) -> int:

@@ -245,15 +245,31 @@ def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str |
                              extractor=extractor, max_bytes=max_bytes, on_event=said,
                              publisher=publisher,
                              published=published.date() if published else None,
-                             records=records, dask=dask, keep=False)
+                             records=records, dask=dask, keep=False, listings=False)
     finally:
         rows.close()
     n = result.counts
     speed = rate(n["added"], time.monotonic() - began)
     _stderr(f"summary: {n['added']} added, {n['unchanged']} unchanged, {n['failed']} failed"
             + (f" ({speed})" if speed else "") + (":" if n["failed"] else ""))
+    if api.prepares_listings(result):
+        # a batch: the first `sources` and `entities` after it would compute over every
+        # new document; done here, with bars of their own once the adding bar is gone
+        _prepare_listings(db_path)
     if result.failures:
         raise BatchError(result.failures)
+
+
+def _prepare_listings(db_path: str) -> None:
+    from claimtrack.progress import progress_when_asked
+
+    try:
+        with progress_when_asked("sources: preparing the listing", unit="claims") as ticks, \
+                progress_when_asked("entities: preparing the listing", unit="nodes") as nodes:
+            api.prepare_listings(db_path, sources_progress=ticks, entities_progress=nodes)
+    except ClaimtrackError as e:  # the documents are stored: the first read computes it
+        _stderr(f"warning: the listings were not prepared ({e}); the first `sources` and "
+                "`entities` compute them")
 
 
 @cli.command()

@@ -16,7 +16,16 @@ import subprocess
 import time
 
 import pytest
-from test_kill import claimtrack_exe, finish, fuzz, integrity, run_add, start_add, write_corpus
+from test_kill import (
+    _listed,
+    claimtrack_exe,
+    finish,
+    fuzz,
+    integrity,
+    run_add,
+    start_add,
+    write_corpus,
+)
 
 SEED = 23
 
@@ -125,13 +134,3 @@ def test_two_overlapping_adds_and_a_reader(tmp_path, graded):
     for command in ("sources", "entities"):
         here, there = (_listed(d, command) for d in (db, ref))
         assert here == there, f"{command} after the concurrent reads differs"
-
-
-def _listed(db, command: str) -> list[str]:
-    r = subprocess.run([claimtrack_exe(), command, "--json", "--db", str(db)],
-                       capture_output=True, text=True, timeout=120, check=True)
-    rows = json.loads(r.stdout)
-    for row in rows:
-        if isinstance(row.get("documents"), list):
-            row["documents"] = sorted(row["documents"])
-    return sorted(json.dumps(row, sort_keys=True) for row in rows)

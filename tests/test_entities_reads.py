@@ -117,15 +117,16 @@ def test_one_shared_closure_gives_each_entity_as_the_whole_graph(seeded_db, tmp_
 def _listing_db(seeded_db, tmp_path, polnear: Path | None = None) -> Path:
     copy = tmp_path / "copy.db"
     copy_database(seeded_db, copy)
-    with sqlite3.connect(copy) as conn:  # what reads of the shared database kept: built here
-        for table in ("entity_rows", "listing_state", "listing_rows"):
-            conn.execute(f"DELETE FROM {table}")
     if polnear is not None:  # articles that share their people: entities across documents
         folder = tmp_path / "texts"
         folder.mkdir()
         for i, doc in enumerate(itertools.islice(iter_split(polnear, "dev"), 12)):
             (folder / f"dev{i}.txt").write_text(doc["text"], encoding="utf-8")
         assert run_cli("add", str(folder), db=copy).exit_code == 0
+    # what reads of the shared database, and a batch add, kept: built here
+    with sqlite3.connect(copy) as conn:
+        for table in ("entity_rows", "listing_state", "listing_rows"):
+            conn.execute(f"DELETE FROM {table}")
     return copy
 
 

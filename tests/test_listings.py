@@ -574,6 +574,36 @@ def test_sources_pages_are_slices_of_the_listing_computed_in_memory(db, tmp_path
     assert all(tied)  # a page ending inside a run of equal counts
 
 
+def test_a_batch_add_prepares_the_listings_a_single_add_leaves_them(tmp_path, monkeypatch):
+    """`add` of several documents keeps every share and record (the first `sources` and
+    `entities` after it compute nothing); a one-document add leaves them to the read,
+    and a rerun that stores nothing new still finishes them."""
+    from claimtrack.entities import reads
+
+    stories = sorted(STORY.glob("*.txt"))
+    db = tmp_path / "batch.db"
+    assert run_cli("add", str(stories[0]), db=db).exit_code == 0
+    assert _stored(db) == set()  # one document: nothing prepared
+    result = run_cli("add", *map(str, stories[1:]), db=db)
+    assert result.exit_code == 0, result.stderr
+    assert _stored(db) >= {readback.SHARES_KEPT, readback.RECORDS_KEPT}
+
+    def fail(*args, **kwargs):
+        raise AssertionError("computed at read time")
+
+    with monkeypatch.context() as m:
+        m.setattr(sourcelisting, "_share", fail)
+        m.setattr(reads, "_build_components", fail)
+        assert run_cli("sources", db=db).exit_code == 0
+        assert run_cli("entities", db=db).exit_code == 0
+    with sqlite3.connect(db) as conn:  # as a kill between storing and preparing leaves it
+        conn.execute("DELETE FROM listing_state")
+        conn.execute("DELETE FROM source_parts")
+    again = run_cli("add", *map(str, stories), db=db)
+    assert again.exit_code == 0 and "0 added, 5 unchanged" in again.stderr
+    assert _stored(db) >= {readback.SHARES_KEPT, readback.RECORDS_KEPT}
+
+
 def test_a_read_marked_complete_computes_no_share_and_builds_no_record(db, tmp_path, monkeypatch):
     """Migration 20: once every share and every record is kept (marked), a read pages
     them without looking for missing ones; what drops a share or a record, or marks a
