@@ -46,23 +46,13 @@ def count_claims(conn: sqlite3.Connection, *, doc_id: str | None = None,
     undecided, in listing order). `static_flag`: a flag stored with the claim.
     `corpus`: a claim must also carry any flag ("any": a stored one counts too), or
     the named corpus flag. Author statements only with `author`, as the reads."""
-    where = ["1"]
-    params: list[object] = []
-    if not author:
-        where.append("c.rule IS NOT ?")
-        params.append(AUTHOR_RULE)
-    if doc_id is not None:
-        where.append("c.doc_id = ?")
-        params.append(doc_id)
-    if kind is not None:
-        where.append("c.kind = ?")
-        params.append(kind)
-    if cue_class is not None:
-        where.append("c.cue_class = ?")
-        params.append(cue_class)
-    if static_flag is not None:
-        where.append(_HAS_FLAG)
-        params.append(static_flag)
+    # each filter given: its condition and its value
+    given = [(test, value) for test, value in (
+        ("c.rule IS NOT ?", None if author else AUTHOR_RULE), ("c.doc_id = ?", doc_id),
+        ("c.kind = ?", kind), ("c.cue_class = ?", cue_class), (_HAS_FLAG, static_flag))
+        if value is not None]
+    where = ["1", *(test for test, _ in given)]
+    params: list[object] = [value for _, value in given]
     selected = " AND ".join(where)
     if corpus is None:
         (n,) = conn.execute(f"SELECT count(*) FROM claims c WHERE {selected}", params).fetchone()
