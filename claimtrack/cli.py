@@ -350,11 +350,25 @@ def _first_rows(page: Callable[[int], Sequence[BaseModel]], count: Callable[[], 
     there are. Only the rows shown are read, flagged and graded, and the rest counted
     from the stored rows (`flags` of 3,000 documents graded all 38,714 flagged claims
     to print 200: 10 s)."""
-    from claimtrack.output import TABLE_ROWS, emit, table_note
+    _print_first(*_first_page(page, count), columns, title, offset)
+
+
+def _first_page(page: Callable[[int], Sequence[BaseModel]], count: Callable[[], int],
+                ) -> tuple[Sequence[BaseModel], int]:
+    """(a table's first TABLE_ROWS rows, how many there are in all), counted only
+    when the page is full."""
+    from claimtrack.output import TABLE_ROWS
 
     rows = page(TABLE_ROWS)
+    return rows, count() if len(rows) == TABLE_ROWS else len(rows)
+
+
+def _print_first(rows: Sequence[BaseModel], total: int, columns: Sequence[Column], title: str,
+                 offset: int) -> None:
+    from claimtrack.output import TABLE_ROWS, emit, table_note
+
     emit(rows, "table", columns, title=title, paged=True, offset=offset)
-    if len(rows) == TABLE_ROWS and (total := count()) > offset + TABLE_ROWS:
+    if total > offset + TABLE_ROWS:
         table_note(total, title, offset)
 
 
@@ -661,13 +675,17 @@ def entities(ctx: click.Context, doc: str | None, limit: int | None, offset: int
     from claimtrack.views import ENTITY_COLUMNS
 
     # the first read after a write builds every entity: a bar then, nothing otherwise
+    first = limit is None and fmt == "table" and doc is None  # a page, and a count
     with progress_when_asked("entities: building the listing", unit="nodes") as tick:
-        if limit is None and fmt == "table" and doc is None:
-            _first_rows(lambda n: api.entities(db_path, limit=n, offset=offset, progress=tick),
-                        lambda: api.count_entities(db_path), ENTITY_COLUMNS, "entities",
-                        offset)
-            return
-        found = api.entities(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
+        if first:
+            rows, total = _first_page(
+                lambda n: api.entities(db_path, limit=n, offset=offset, progress=tick),
+                lambda: api.count_entities(db_path))
+        else:
+            found = api.entities(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
+    if first:  # printed once the bar, if any, is gone
+        _print_first(rows, total, ENTITY_COLUMNS, "entities", offset)
+        return
     emit(found, fmt, ENTITY_COLUMNS, title="entities", paged=limit is not None, offset=offset)
 
 
@@ -721,12 +739,17 @@ def sources(ctx: click.Context, doc: str | None, limit: int | None, offset: int,
     from claimtrack.progress import progress_when_asked
 
     # the first read after a write grades every claim: a bar then, nothing otherwise
+    first = limit is None and fmt == "table" and doc is None  # a page, and a count
     with progress_when_asked("sources: grading every claim", unit="claims") as tick:
-        if limit is None and fmt == "table" and doc is None:
-            _first_rows(lambda n: api.sources(db_path, limit=n, offset=offset, progress=tick),
-                        lambda: api.count_sources(db_path), SOURCE_COLUMNS, "sources", offset)
-            return
-        found = api.sources(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
+        if first:
+            rows, total = _first_page(
+                lambda n: api.sources(db_path, limit=n, offset=offset, progress=tick),
+                lambda: api.count_sources(db_path))
+        else:
+            found = api.sources(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
+    if first:  # printed once the bar, if any, is gone
+        _print_first(rows, total, SOURCE_COLUMNS, "sources", offset)
+        return
     emit(found, fmt, SOURCE_COLUMNS, title="sources", paged=limit is not None, offset=offset)
 
 
