@@ -43,7 +43,7 @@ from claimtrack.models import (
 from claimtrack.records import RECORD_EXTENSIONS, Pending, Unit, count_records, iter_records
 from claimtrack.store import db as dbmod
 from claimtrack.store import documents as store
-from claimtrack.store import readback
+from claimtrack.store import postings, readback
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -290,6 +290,9 @@ class _AddRun:
 
     def close(self) -> None:
         if self._db is not None:
+            # the posting lists cached for this connection (up to MAX_POSTINGS) go with
+            # it: the listings a batch prepares next are built in the same process
+            postings.forget(self._db.conn)
             self._db.close()
 
 
