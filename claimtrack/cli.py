@@ -670,23 +670,34 @@ def entities(ctx: click.Context, doc: str | None, limit: int | None, offset: int
     """
     if ctx.invoked_subcommand is not None:
         return
-    from claimtrack.output import emit
-    from claimtrack.progress import progress_when_asked
     from claimtrack.views import ENTITY_COLUMNS
 
     # the first read after a write builds every entity: a bar then, nothing otherwise
+    _corpus_listing(api.entities, api.count_entities, ("entities: building the listing", "nodes"),
+                    ENTITY_COLUMNS, "entities", doc, limit, offset, fmt, db_path)
+
+
+def _corpus_listing(read: Callable[..., Sequence[BaseModel]], count: Callable[[str], int],
+                    bar: tuple[str, str], columns: Sequence[Column], title: str,
+                    doc: str | None, limit: int | None, offset: int, fmt: Format,
+                    db_path: str) -> None:
+    """`sources` and `entities`: read (api.sources, api.entities) with a bar shown only
+    while it computes; a table without --limit reads a page and counts the rest."""
+    from claimtrack.output import emit
+    from claimtrack.progress import progress_when_asked
+
     first = limit is None and fmt == "table" and doc is None  # a page, and a count
-    with progress_when_asked("entities: building the listing", unit="nodes") as tick:
+    with progress_when_asked(bar[0], unit=bar[1]) as tick:
         if first:
             rows, total = _first_page(
-                lambda n: api.entities(db_path, limit=n, offset=offset, progress=tick),
-                lambda: api.count_entities(db_path))
+                lambda n: read(db_path, limit=n, offset=offset, progress=tick),
+                lambda: count(db_path))
         else:
-            found = api.entities(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
+            found = read(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
     if first:  # printed once the bar, if any, is gone
-        _print_first(rows, total, ENTITY_COLUMNS, "entities", offset)
+        _print_first(rows, total, columns, title, offset)
         return
-    emit(found, fmt, ENTITY_COLUMNS, title="entities", paged=limit is not None, offset=offset)
+    emit(found, fmt, columns, title=title, paged=limit is not None, offset=offset)
 
 
 def _decision_command(action: str, doc: str) -> Callable:
@@ -735,22 +746,11 @@ def sources(ctx: click.Context, doc: str | None, limit: int | None, offset: int,
     """
     if ctx.invoked_subcommand is not None:
         return
-    from claimtrack.output import SOURCE_COLUMNS, emit
-    from claimtrack.progress import progress_when_asked
+    from claimtrack.output import SOURCE_COLUMNS
 
     # the first read after a write grades every claim: a bar then, nothing otherwise
-    first = limit is None and fmt == "table" and doc is None  # a page, and a count
-    with progress_when_asked("sources: grading every claim", unit="claims") as tick:
-        if first:
-            rows, total = _first_page(
-                lambda n: api.sources(db_path, limit=n, offset=offset, progress=tick),
-                lambda: api.count_sources(db_path))
-        else:
-            found = api.sources(db_path, doc=doc, limit=limit, offset=offset, progress=tick)
-    if first:  # printed once the bar, if any, is gone
-        _print_first(rows, total, SOURCE_COLUMNS, "sources", offset)
-        return
-    emit(found, fmt, SOURCE_COLUMNS, title="sources", paged=limit is not None, offset=offset)
+    _corpus_listing(api.sources, api.count_sources, ("sources: grading every claim", "claims"),
+                    SOURCE_COLUMNS, "sources", doc, limit, offset, fmt, db_path)
 
 
 @sources.command("grade")
