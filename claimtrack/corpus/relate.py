@@ -378,44 +378,37 @@ def _names_only(common: frozenset[str], a: str, b: str) -> bool:
     """Whether every token two texts share is a capitalised word in one of them: they
     share names ("Puerto Rico debt deal" / "Florida, along with Puerto Rico"), not a
     predicate, and there is no proposition for one to deny of the other."""
-    # a headline capitalises its verbs too ("Donald Trump Finally Endorses House
-    # Speaker Paul Ryan"): its capitals say nothing of what is a name
-    capital = {t for text in (a, b) if not _title_case(text)
-               for w in _WORD.findall(text) if w[0].isupper() for t in tokens(w)}
-    return bool(common) and common <= capital
+    return bool(common) and common <= _capitals(a, b)
 
 
-def _only_a_name(common: frozenset[str], a: str, b: str) -> bool:
-    """Whether two texts share names and nothing else: no other word, and no number
-    or date told by both."""
-    return _names_only(common, a, b) and not (numbers(a) & numbers(b)) \
-        and not (dates(a) & dates(b))
+def _capitals(a: str, b: str) -> frozenset[str]:
+    """The tokens of the capitalised words of two texts: names. A headline capitalises
+    its verbs too ("Donald Trump Finally Endorses House Speaker Paul Ryan"): its
+    capitals say nothing of what is a name."""
+    return frozenset(t for text in (a, b) if not _title_case(text)
+                     for w in _WORD.findall(text) if w[0].isupper() for t in tokens(w))
 
 
 PREDICATE_SHARE = 0.5  # of the lighter side's weight beside its names, found in the other
 
 
-def _capitals(a: str, b: str) -> frozenset[str]:
-    """The tokens of the capitalised words of two texts (a headline's aside): names."""
-    return frozenset(t for text in (a, b) if not _title_case(text)
-                     for w in _WORD.findall(text) if w[0].isupper() for t in tokens(w))
-
-
 def _predicate_told(ta: frozenset[str], tb: frozenset[str], a: str, b: str) -> bool:
-    """Whether what the lighter of two texts says beside its names is mostly in the
-    other (PREDICATE_SHARE of its weight). A name missing from the fixed IDF table
-    weighs as the rarest word: beside it "support" and "campaign" are a fifth of "that
-    he would support the Treiford campaign", which was contained in "Donald Treiford
-    ran a brilliant primary campaign" and in any claim naming Treiford with one of
-    the two words. A number or a date both tell is told beside the names ("contests in
-    Nevada on Feb. 20" / "Nevada, which holds caucuses on Feb. 20")."""
+    """Whether two texts tell something beside names: they share a word that is no
+    name, and what the lighter says beside its names is mostly in the other
+    (PREDICATE_SHARE of its weight). A name missing from the fixed IDF table weighs as
+    the rarest word: a full name alone was most of "This is X's election", which was
+    `more_specific` of "I am truly afraid that X will win"; beside it "support" and
+    "campaign" are a fifth of "that he would support the Treiford campaign", which was
+    contained in "Donald Treiford ran a brilliant primary campaign". A number or a date
+    both tell is told beside the names ("contests in Nevada on Feb. 20" / "Nevada,
+    which holds caucuses on Feb. 20")."""
     if numbers(a) & numbers(b) or dates(a) & dates(b):
         return True
     names = _capitals(a, b)
     pa, pb = ta - names, tb - names
+    if not pa & pb:  # names, and nothing else, in common
+        return False
     small = pa if mass(ta) <= mass(tb) else pb
-    if not small:
-        return True
     other = pb if small is pa else pa
     return mass(small & other) >= PREDICATE_SHARE * mass(small) - 1e-9
 
@@ -632,8 +625,7 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
     verbatim = not close and verbatim_run(a.text, b.text)
     close = close or verbatim
     told = mass(common)
-    if close and (_other_actors(a.text, b.text) or _only_a_name(common, a.text, b.text)
-                  or not _predicate_told(ta, tb, a.text, b.text)):
+    if close and (_other_actors(a.text, b.text) or not _predicate_told(ta, tb, a.text, b.text)):
         # the same words about other people: never one claim (a template's two
         # arrests, two candidates' wins), and no denial of each other either. Nothing
         # shared but names: never one claim either (a number or a date told by both
