@@ -354,21 +354,21 @@ def _first_rows(page: Callable[[int], Sequence[BaseModel]], count: Callable[[], 
 
 
 def _first_page(page: Callable[[int], Sequence[BaseModel]], count: Callable[[], int],
-                ) -> tuple[Sequence[BaseModel], int]:
-    """(a table's first TABLE_ROWS rows, how many there are in all), counted only
-    when the page is full."""
+                ) -> tuple[Sequence[BaseModel], int | None]:
+    """(a table's first TABLE_ROWS rows, how many there are in all: counted only when
+    the page is full, None when it holds the rest)."""
     from claimtrack.output import TABLE_ROWS
 
     rows = page(TABLE_ROWS)
-    return rows, count() if len(rows) == TABLE_ROWS else len(rows)
+    return rows, count() if len(rows) == TABLE_ROWS else None
 
 
-def _print_first(rows: Sequence[BaseModel], total: int, columns: Sequence[Column], title: str,
-                 offset: int) -> None:
+def _print_first(rows: Sequence[BaseModel], total: int | None, columns: Sequence[Column],
+                 title: str, offset: int) -> None:
     from claimtrack.output import TABLE_ROWS, emit, table_note
 
     emit(rows, "table", columns, title=title, paged=True, offset=offset)
-    if total > offset + TABLE_ROWS:
+    if total is not None and total > offset + TABLE_ROWS:
         table_note(total, title, offset)
 
 
