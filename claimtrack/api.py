@@ -490,12 +490,14 @@ def diff(db_path: str | Path, a: str, b: str) -> DiffResult:
     return diff_documents(_existing(db_path), a, b)
 
 
-def diff_entity(db_path: str | Path, name: str, limit: int | None = None) -> EntityDiff:
+def diff_entity(db_path: str | Path, name: str, limit: int | None = None,
+                per_cluster: int | None = None) -> EntityDiff:
     """`claimtrack diff --entity X`: an EntityDiff of the claims by or about X
-    that more than one document tells or that a claim contradicts."""
+    that more than one document tells or that a claim contradicts (`limit` clusters;
+    `per_cluster`: the first so many appearances of each, with their totals)."""
     from claimtrack.timeline import entity_diff
 
-    return entity_diff(_existing(db_path), name, limit=limit)
+    return entity_diff(_existing(db_path), name, limit=limit, per_cluster=per_cluster)
 
 
 @dataclass

@@ -427,6 +427,7 @@ def show(entity: str, author: bool, limit: int | None, offset: int, fmt: Format,
 
 
 TABLE_CLUSTERS = 20  # claims (clusters) a table of `timeline` or `diff --entity` shows
+TABLE_APPEARANCES = 10  # appearances of each a table of `diff --entity` shows
 
 
 def _clusters(limit: int | None, fmt: str) -> int | None:
@@ -471,7 +472,8 @@ def diff(doc_a: str | None, doc_b: str | None, entity: str | None, limit: int | 
     if entity is not None:
         if doc_a or doc_b:
             raise click.UsageError("give two documents or --entity, not both")
-        across = api.diff_entity(db_path, entity, limit=_clusters(limit, fmt))
+        across = api.diff_entity(db_path, entity, limit=_clusters(limit, fmt),
+                                 per_cluster=TABLE_APPEARANCES if fmt == "table" else None)
         if fmt == "md":
             click.echo(entity_diff_markdown(across), nl=False)
         else:

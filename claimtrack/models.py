@@ -641,6 +641,10 @@ class EntityCluster(Record):
     origins: list[str] = Field(description="independent origins (stored)")
     appearances: list[Appearance]  # date order; relation to the first appearance
     contradictions: list[Appearance]
+    appearances_total: int = Field(
+        0, description="appearances in all: more than `appearances` holds where a table "
+        "asked for the first ones only")
+    contradictions_total: int = Field(0, description="contradicting claims in all")
 
 
 class EntityDiff(Record):

@@ -296,13 +296,27 @@ def render_entity_diff(result: EntityDiff, console: Console) -> None:
                      f"document or contradicted{more}; "
                      f"{_plural(result.single, 'other claim')} in one document only"))
     for c in result.clusters:
-        origins = "; ".join(c.origins) or "none resolved"
+        named = c.origins[:TITLE_ORIGINS]
+        rest = len(c.origins) - len(named)
+        origins = "; ".join(named) + (f"; and {rest} more" if rest > 0 else "") \
+            or "none resolved"
         title = (f"{shorten(c.appearances[0].claim.content.text, 80)} — "
                  f"{_plural(c.documents, 'document')}, "
                  f"{_plural(len(c.origins), 'independent origin')} ({origins})")
         console.print(_appearances_table(title, c.appearances))
+        _more(console, c.appearances_total - len(c.appearances), "appearance")
         if c.contradictions:
             console.print(_appearances_table("contradicted by", c.contradictions))
+            _more(console, c.contradictions_total - len(c.contradictions), "contradicting claim")
+
+
+TITLE_ORIGINS = 8  # origins a table's cluster title names; the rest are counted
+
+
+def _more(console: Console, left: int, what: str) -> None:
+    if left > 0:
+        console.print(_t(f"... and {_plural(left, 'more ' + what)} (--json, --csv or --md "
+                         "list every one)"))
 
 
 def entity_diff_markdown(result: EntityDiff) -> str:

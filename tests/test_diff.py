@@ -482,9 +482,9 @@ def test_diff_entity_pages_read_only_the_clusters_they_show(story, monkeypatch, 
     read: list[str] = []
     real = timeline._cluster
 
-    def counted(corpus, cluster, reference, roles):
+    def counted(corpus, cluster, reference, roles, first=None):
         read.append(cluster)
-        return real(corpus, cluster, reference, roles)
+        return real(corpus, cluster, reference, roles, first)
 
     monkeypatch.setattr(timeline, "_cluster", counted)
     for k in range(1, len(whole.clusters) + 2):
@@ -493,6 +493,38 @@ def test_diff_entity_pages_read_only_the_clusters_they_show(story, monkeypatch, 
         assert page.model_dump() == whole.model_copy(
             update={"clusters": whole.clusters[:k]}).model_dump()
         assert len(read) == min(k, len(whole.clusters))
+
+
+def test_a_table_shows_the_first_appearances_of_each_cluster(story, monkeypatch):
+    """A table of diff --entity shows the first TABLE_APPEARANCES appearances of each
+    cluster, by date, and says how many more there are; JSON lists every one. The
+    first ones are those of the whole listing, relations included (to the first)."""
+    import claimtrack.cli as cli_module
+    from claimtrack import api
+
+    db, _ = story
+    whole = api.diff_entity(db, "Greenfield")
+    top = whole.clusters[0]
+    assert top.appearances_total == len(top.appearances) > 2
+    assert top.contradictions_total == len(top.contradictions) >= 1
+    cut = api.diff_entity(db, "Greenfield", per_cluster=2)
+    for w, c in zip(whole.clusters, cut.clusters, strict=True):
+        assert c.appearances == w.appearances[:2]
+        assert c.contradictions == w.contradictions[:2]
+        assert (c.appearances_total, c.contradictions_total) == (
+            len(w.appearances), len(w.contradictions))
+    import claimtrack.views as views
+
+    monkeypatch.setattr(cli_module, "TABLE_APPEARANCES", 2)
+    monkeypatch.setattr(views, "TITLE_ORIGINS", 1)  # the title names one, counts the rest
+    table = run_cli("diff", "--entity", "Greenfield", db=db)
+    assert table.exit_code == 0, table.stderr
+    more = len(top.appearances) - 2
+    shown = " ".join(table.stdout.split())
+    assert f"... and {more} more appearances (--json" in shown
+    assert f"({top.origins[0]}; and {len(top.origins) - 1} more)" in shown
+    listed = json.loads(run_cli("diff", "--entity", "Greenfield", "--json", db=db).stdout)
+    assert len(listed["clusters"][0]["appearances"]) == len(top.appearances)
 
 
 def test_not_mentioning_is_shown_against_mentioning(tmp_path):
