@@ -12,6 +12,7 @@ from claimtrack.corpus.relate import (
     dates,
     negated_words,
     numbers,
+    procedural,
     quantities,
     relate,
     unit_comparable,
@@ -316,12 +317,13 @@ def test_another_number_in_a_longer_claim_is_no_contradiction():
 
 
 def test_numbers_contradict_only_for_one_thing_counted():
-    """"12 civilians" against "five civilians" is one count told twice; "a margin of
-    error of three percentage points" against "of 4.5 points" counts different things
-    (two polls' margins): related, neither a contradiction nor the same claim."""
-    margins = relate(C("The new poll has a margin of error of three percentage points"),
-                     C("The Fox poll had a margin of error of 4.5 points"))
-    assert margins is not None and margins.name == "related"
+    """"12 civilians" against "five civilians" is one count told twice; "up three
+    percentage points" against "up 4.5 points" counts different things (two polls'
+    figures): related, neither a contradiction nor the same claim. (Two polls' margins
+    of error relate to nothing at all: test_a_statement_of_procedure_relates_to_nothing.)"""
+    polls = relate(C("The new poll shows support for the wall up three percentage points"),
+                   C("The Fox poll shows support for the wall up 4.5 points"))
+    assert polls is not None and polls.name == "related"
     assert quantities("the strike killed 12 civilians and $15 in 44% of cases") == {
         ("civilian", "12"), ("$", "15"), ("%", "44")}
     assert quantities("tweet 672157973804941312") == frozenset()
@@ -540,3 +542,36 @@ def test_the_longest_run_is_the_longest_common_run_of_words(x, y):
     from claimtrack.corpus.relate import longest_run
 
     assert longest_run(x, y) == longest_run(y, x) == _brute_run(x, y)
+
+
+@pytest.mark.parametrize("text", [
+    "The Trump campaign did not immediately respond to requests for comment",
+    "A lawyer for Mills did not respond to a request for comment",
+    "Sanders’ campaign didn’t immediately return a request seeking comment",
+    "Since then, no one has responded to my requests for comment",
+    "The FBI declined to comment",
+    "The poll has a margin of error of 3 percentage points",
+    "The margin of error for all three state polls was +/-3 percentage points",
+])
+def test_a_statement_of_procedure_relates_to_nothing(text):
+    """Every outlet tells of its own unanswered calls and its own poll's margin in the
+    same words: told of two parties (or twice of one), such statements are no claim
+    two documents share."""
+    assert procedural(text)
+    assert relate(C(text), C(text)) is None
+    other = text.replace("Trump", "Clinton").replace("Mills", "Abedin").replace("3", "4")
+    assert relate(C(text), C(other)) is None
+
+
+@pytest.mark.parametrize("text", [
+    "the foundation has no comment on the actions of that person",  # a source's own word
+    "Trump did not respond to Clinton's attacks on his business record",
+    "The Fox News poll was conducted by telephone between February 15-17 among 1,031 "
+    "registered voters and has a margin of error of plus or minus 3 points",
+    "that Trump remains five points back in a poll that has a margin of error of three "
+    "percentage points",  # a finding, its poll's margin beside it
+])
+def test_what_a_source_says_or_more_than_the_formula_still_relates(text):
+    assert not procedural(text)
+    r = relate(C(text), C(text))
+    assert r is not None and r.name == "same"

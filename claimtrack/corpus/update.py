@@ -60,8 +60,10 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # .6: a run of words both print makes a pair close (relate.verbatim_run); .7: a
 # subordinating word before a pronoun opens a clause unit (text/units.py); .8: two
 # contents sharing names and nothing else, or little of what the lighter says beside
-# its names, are never one claim (relate.py).
-DECISIONS = "2026-11-27.8"
+# its names, are never one claim (relate.py); .9: a statement of procedure ("did not
+# respond to a request for comment", "a margin of error of 3 points") relates to
+# nothing (relate.procedural).
+DECISIONS = "2026-11-28.9"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
