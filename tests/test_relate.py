@@ -575,3 +575,15 @@ def test_what_a_source_says_or_more_than_the_formula_still_relates(text):
     assert not procedural(text)
     r = relate(C(text), C(text))
     assert r is not None and r.name == "same"
+
+
+def test_a_scale_word_belongs_to_its_number():
+    """"$47 billion" and "$36.5 billion" share no number: "billion" is part of each."""
+    assert numbers("worth about $47 billion each") == {"47 billion"}
+    assert numbers("five people, 1,200 others and 3 million more") == {"5", "1200", "3 million"}
+    r = relate(C("they are worth about $47 billion each"),
+               C("that Bloomberg was personally worth less than the $36.5 billion estimated "
+                 "by Forbes"))
+    assert r is None or r.name == "related"
+    same = relate(C("the company is worth $47 billion"), C("The company is worth $47 billion."))
+    assert same is not None and same.name == "same"

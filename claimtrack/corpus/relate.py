@@ -256,11 +256,23 @@ def antonyms(only_a: frozenset[str], only_b: frozenset[str]) -> bool:
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def numbers(text: str) -> frozenset[str]:
     """The numbers a text states, as digit strings ("five" -> "5", "1,200" -> "1200"),
-    identifiers left out (a tweet's id in embedded markup)."""
-    found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)
-             if not _identifier(m.group())}
-    found |= {_NUMBER_WORDS[w] for w in _WORD.findall(text.lower()) if w in _NUMBER_WORDS}
+    identifiers left out (a tweet's id in embedded markup). A scale word after digits
+    is part of their number ("$47 billion" -> "47 billion"), not a number of its own:
+    read alone, "billion" made "$47 billion" and "$36.5 billion" share a number, so
+    "they are worth about $47 billion each" passed for `more_specific` of "Bloomberg
+    was worth less than the $36.5 billion estimated by Forbes"."""
+    found = set()
+    for m in _SCALED.finditer(text):
+        if not _identifier(m.group(1)):
+            found.add(m.group(1).replace(",", "") + (f" {m.group(2).lower()}" if m.group(2)
+                                                     else ""))
+    rest = _SCALED.sub(" ", text).lower()
+    found |= {_NUMBER_WORDS[w] for w in _WORD.findall(rest) if w in _NUMBER_WORDS}
     return frozenset(found)
+
+
+_SCALED = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(hundred|thousand|million|billion|trillion)\b)?",
+                     re.I)
 
 
 def _identifier(digits: str) -> bool:

@@ -62,8 +62,9 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # contents sharing names and nothing else, or little of what the lighter says beside
 # its names, are never one claim (relate.py); .9: a statement of procedure ("did not
 # respond to a request for comment", "a margin of error of 3 points") relates to
-# nothing (relate.procedural).
-DECISIONS = "2026-11-28.9"
+# nothing (relate.procedural); .10: a scale word after digits is part of their number
+# ("$47 billion" and "$36.5 billion" share no number: relate.numbers).
+DECISIONS = "2026-11-28.10"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
