@@ -587,3 +587,15 @@ def test_a_scale_word_belongs_to_its_number():
     assert r is None or r.name == "related"
     same = relate(C("the company is worth $47 billion"), C("The company is worth $47 billion."))
     assert same is not None and same.name == "same"
+
+
+def test_other_numbers_contradict_only_with_enough_told_beside_them():
+    """Two counts that share only what they count, or a name, are two things counted:
+    two filibusters, two sums from one donor. With the rest told alike they contradict."""
+    for a, b in (("Murphy’s 15-hour filibuster", "After 39-hour filibuster"),
+                 ("The $25 million from Adelson", "Adelson has committed $5 million")):
+        r = relate(C(a), C(b))
+        assert r is None or r.name == "related"
+    r = relate(C("the strike killed 12 civilians in the village of Kafr Nabl"),
+               C("the strike killed five civilians in the village of Kafr Nabl"))
+    assert r is not None and r.name == "contradicts"

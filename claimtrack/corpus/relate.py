@@ -501,6 +501,17 @@ def _negates_shared(x: Comparable, y: Comparable, ty: frozenset[str]) -> bool:
     return not found or any(borne & ty and _told(clause, ty) for borne, clause in found)
 
 
+def _context(common: frozenset[str], a: str, b: str, dated: bool) -> bool:
+    """Whether two texts giving other numbers share enough beside what the numbers
+    count to be about one thing: MIN_TOKENS words, the counted things' own aside
+    ("Murphy's 15-hour filibuster" / "After 39-hour filibuster, Missouri Senate passes
+    bill" share "filibuster" beside the hours: two filibusters; "The $25 million from
+    Adelson" / "Adelson has committed $5 million" share a name), or MIN_TOKENS_DATED
+    where they give other dates ("the bridge will reopen on Monday" / "... Tuesday")."""
+    counted = {t for text in (a, b) for unit, _ in quantities(text) for t in tokens(unit)}
+    return len(common - counted) >= (MIN_TOKENS_DATED if dated else MIN_TOKENS)
+
+
 def _counts_told(text: str, ty: frozenset[str]) -> bool:
     """Whether every clause of `text` stating a number or a date is told by the other
     side (_told): two cuts of "Female troops backed Clinton 51 percent to 24 percent,
@@ -719,7 +730,9 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         extent = numbered and counted and (mass(common) >= POLAR_JACCARD * mass(ta | tb)
                                            and _extra_words(a.text, b.text) <= POLAR_WORDS
                                            and _counts_told(a.text, tb)
-                                           and _counts_told(b.text, ta))
+                                           and _counts_told(b.text, ta)
+                                           and _context(common, a.text, b.text,
+                                                        dated=bool(da and db and not da & db)))
         # an opposite verb about the same people: "they were leaning toward Cruz, or
         # simply opposed to Trump" is not denied by "he is leaning toward supporting
         # Trump"
