@@ -599,3 +599,16 @@ def test_other_numbers_contradict_only_with_enough_told_beside_them():
     r = relate(C("the strike killed 12 civilians in the village of Kafr Nabl"),
                C("the strike killed five civilians in the village of Kafr Nabl"))
     assert r is not None and r.name == "contradicts"
+
+
+def test_a_derived_form_of_an_opposite_verb_is_still_its_opposite():
+    """The stemmer leaves "supportive" as "supportiv": opposing and being supportive of
+    the same thing are never one claim (a form of the verb with a derivational suffix
+    counts; "closer" and "openly" do not)."""
+    r = relate(C("that oppose same-sex marriage"), C("They’re supportive of same-sex marriage"))
+    assert r is not None and r.name != "same"
+    assert r.differences == ("predicate: oppose vs supportive",)
+    from claimtrack.corpus.relate import _predicate_stem
+
+    assert [_predicate_stem(t) for t in ("opposition", "endorsement", "closer", "openly")] == [
+        "oppos", "endors", "closer", "openly"]

@@ -248,9 +248,33 @@ _OPPOSITE = {x: {b for a, b in _OPPOSITES if a == x} | {a for a, b in _OPPOSITES
              for pair in _OPPOSITES for x in pair}
 
 
+def _predicate_stem(token: str) -> str:
+    """The _OPPOSITE key a token is a form of: itself, or the longest key of four
+    letters or more it starts with, followed by a suffix of _DERIVED
+    ("supportiv" of "supportive" is "support",
+    "opposition" "oppos", "endorsement" "endors"): the stemmer leaves such
+    derivations whole, and "that oppose same-sex marriage" / "They're supportive of
+    same-sex marriage" passed for the same claim."""
+    if token in _OPPOSITE:
+        return token
+    keys = [k for k in _OPPOSITE if len(k) >= 4 and token.startswith(k)
+            and token[len(k):] in _DERIVED]
+    return max(keys, key=lambda k: (len(k), k)) if keys else token
+
+
+# what a stem may carry and stay the same predicate (not "closer", "openly")
+_DERIVED = frozenset({"iv", "ive", "ion", "ition", "ation", "ment", "ement", "al"})
+
+
+def _opposites(token: str, others: frozenset[str]) -> list[str]:
+    """The tokens of `others` that are forms of an opposite of `token`."""
+    against = _OPPOSITE.get(_predicate_stem(token), set())
+    return sorted(y for y in others if _predicate_stem(y) in against)
+
+
 def antonyms(only_a: frozenset[str], only_b: frozenset[str]) -> bool:
     """Whether a token only one side has is the opposite of one only the other has."""
-    return any(_OPPOSITE.get(t, set()) & only_b for t in only_a)
+    return any(_opposites(t, only_b) for t in only_a)
 
 
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others
@@ -354,7 +378,7 @@ def _describe(a: Comparable, b: Comparable) -> list[str]:
         out.append(f"dates: {', '.join(sorted(da))} vs {', '.join(sorted(db))}")
     ta, tb = core_tokens(a.text), core_tokens(b.text)
     for x in sorted(ta - tb):
-        for y in sorted(_OPPOSITE.get(x, set()) & (tb - ta)):
+        for y in _opposites(x, tb - ta):
             out.append(f"predicate: {_surface(a.text, x)} vs {_surface(b.text, y)}")
     return out
 

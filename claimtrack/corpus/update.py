@@ -65,8 +65,9 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # nothing (relate.procedural); .10: a scale word after digits is part of their number
 # ("$47 billion" and "$36.5 billion" share no number: relate.numbers); .11: other
 # numbers contradict only with three words told alike beside what they count
-# (relate._context).
-DECISIONS = "2026-11-28.11"
+# (relate._context); .12: a derived form of an opposite verb ("supportive",
+# "opposition") is still its opposite (relate._predicate_stem).
+DECISIONS = "2026-11-28.12"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
