@@ -162,3 +162,20 @@ def test_proposition_units_leave_out_mid_sentence_runs_of_segments():
     cut = "The fight over a nominee to the Supreme Court is, as ever, about the Senate."
     assert "The fight over a nominee to the Supreme Court is" not in [
         cut[s:e] for s, e in proposition_units(cut)]
+
+
+def test_a_clause_cut_before_a_dashed_aside_states_nothing_whole():
+    """'I don't think the conventional wisdom -- that X is Y -- is right' does not
+    state 'I don't think the conventional wisdom'; a dash that ends the sentence's
+    main part ('... hospital -- the only one in the county') leaves it whole."""
+    t = ("I don't think the conventional wisdom -- that Bloomberg is perceived as a New "
+         "York nanny-state liberal -- is right")
+    found = [t[a:b] for a, b in proposition_units(t)]
+    assert "I don't think the conventional wisdom" not in found
+    assert "I don't think the conventional wisdom" in [t[a:b] for a, b in units(t)]
+    quoted = ("\"I don't think the conventional wisdom\" -- that Bloomberg is perceived as "
+              "a nanny-state liberal -- \"is going to last,\"")
+    assert "I don't think the conventional wisdom" not in [
+        quoted[a:b] for a, b in proposition_units(quoted)]
+    t2 = "The city will close its hospital -- the only one in the county."
+    assert "The city will close its hospital" in [t2[a:b] for a, b in proposition_units(t2)]

@@ -66,8 +66,9 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # ("$47 billion" and "$36.5 billion" share no number: relate.numbers); .11: other
 # numbers contradict only with three words told alike beside what they count
 # (relate._context); .12: a derived form of an opposite verb ("supportive",
-# "opposition") is still its opposite (relate._predicate_stem).
-DECISIONS = "2026-11-28.12"
+# "opposition") is still its opposite (relate._predicate_stem); .13: a clause cut
+# before a dashed aside states nothing whole (text/units._interrupted).
+DECISIONS = "2026-11-28.13"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:

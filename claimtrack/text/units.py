@@ -169,9 +169,26 @@ def proposition_units(text: str) -> list[Unit]:
         runs = [_trim(text, segs[0][0], segs[j][1])
                 for j in range(len(segs) if len(segs) <= MAX_SEGMENTS else 0)]
         for u in [*_clauses(text, sent), *runs]:
-            if u is not None and _WORD.findall(text[u[0]:u[1]])[-1].lower() not in _OPEN_ENDS:
+            if u is not None and _WORD.findall(text[u[0]:u[1]])[-1].lower() not in _OPEN_ENDS \
+                    and not _interrupted(text, u, sent):
                 found.append(u)
     return list(dict.fromkeys(found))
+
+
+_DASH = re.compile(r"[\s\"”’']*(?:--|[―—–])\s*")  # closing quotation marks before it
+
+
+def _interrupted(text: str, u: Unit, sent: Unit) -> bool:
+    """Whether a unit stops at a dash that opens an aside its sentence closes with
+    another dash and goes on after: "I don't think the conventional wisdom -- that
+    Bloomberg is a nanny-state liberal -- is right" is not "I don't think the
+    conventional wisdom"; cut there, it contradicted "I think the conventional wisdom,
+    that Hillary Clinton is more hawkish ...", another sentence about another person."""
+    opening = _DASH.match(text, u[1], sent[1])
+    if opening is None or opening.end() == opening.start():
+        return False
+    closing = _DASH.search(text, opening.end(), sent[1])
+    return closing is not None and bool(_WORD.search(text, closing.end(), sent[1]))
 
 
 # words a statement does not end on: a run of segments ending here was cut mid-clause
