@@ -248,6 +248,7 @@ _OPPOSITE = {x: {b for a, b in _OPPOSITES if a == x} | {a for a, b in _OPPOSITES
              for pair in _OPPOSITES for x in pair}
 
 
+@lru_cache(maxsize=65536)  # pure; read for every token of every pair described
 def _predicate_stem(token: str) -> str:
     """The _OPPOSITE key a token is a form of: itself, or the longest key of four
     letters or more it starts with, followed by a suffix of _DERIVED
@@ -268,8 +269,8 @@ _DERIVED = frozenset({"iv", "ive", "ion", "ition", "ation", "ment", "ement", "al
 
 def _opposites(token: str, others: frozenset[str]) -> list[str]:
     """The tokens of `others` that are forms of an opposite of `token`."""
-    against = _OPPOSITE.get(_predicate_stem(token), set())
-    return sorted(y for y in others if _predicate_stem(y) in against)
+    against = _OPPOSITE.get(_predicate_stem(token))
+    return sorted(y for y in others if _predicate_stem(y) in against) if against else []
 
 
 def antonyms(only_a: frozenset[str], only_b: frozenset[str]) -> bool:
