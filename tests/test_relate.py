@@ -612,3 +612,25 @@ def test_a_derived_form_of_an_opposite_verb_is_still_its_opposite():
 
     assert [_predicate_stem(t) for t in ("opposition", "endorsement", "closer", "openly")] == [
         "oppos", "endors", "closer", "openly"]
+
+
+@pytest.mark.parametrize(("cue", "rule", "asks_nothing"), [
+    ("demand", "verb_clause", True),   # "demanding that police release the video"
+    ("ask", "verb_clause", True),      # "asked whether he would support Trump"
+    ("call for", "verb_object", False),  # "Trump called for a ban": the act is told
+    ("say", "verb_clause", False),
+])
+def test_what_a_cue_asks_or_bids_relates_as_a_question(cue, rule, asks_nothing):
+    """A demand or a question is not the event it asks for: "that police release
+    department video of the shooting" (demanded) is not "Tulsa police released video"."""
+    from claimtrack.corpus.update import unit_comparable_of
+    from claimtrack.store.matchstore import ClaimRow, UnitRow
+
+    text = "that police release department video of the shooting"
+    row = ClaimRow("d:1", "d", text, False, False, False, (), rule, "protesters", None, None,
+                   None, None, cue)
+    c = unit_comparable_of(row, UnitRow("d:1", 0, 0, len(text), ""), None)
+    assert c.question is asks_nothing
+    r = relate(c, C("Tulsa police released department video of the shooting"))
+    assert (r is not None and r.name == "related") if asks_nothing else (
+        r is not None and r.name == "same")

@@ -174,6 +174,23 @@ def unit_comparable(text: str, cue_negated: bool, denial: bool,
                       question=question or bool(_CONDITION.match(text.strip())))
 
 
+# Cues whose content asks or bids, and so asserts nothing: "asked whether he would
+# support Treiford if Treiford is the nominee", "protesters demanding that police
+# release the video" (which "Tulsa police released video on Monday" does not repeat).
+# Such a content relates as a question does: to another that asks or bids the same.
+# Not an object ("Trump called for a ban on Muslims entering the United States"): what
+# is compared there is the act, from its source on (text/units.proposition_span), and
+# "Trump's repeated calls to ban all Muslims" tells it again.
+NOT_ASSERTING = frozenset({"ask", "ask about", "ask for", "demand", "urge", "call for",
+                           "call on", "call upon", "request", "plead", "plead for", "beg",
+                           "implore"})
+
+
+def bids(cue_lemma: str | None) -> bool:
+    """Whether a claim's cue asks or bids (NOT_ASSERTING) rather than states."""
+    return cue_lemma is not None and cue_lemma.lower() in NOT_ASSERTING
+
+
 _CLOSING = "\"'”’»)] \t"
 
 

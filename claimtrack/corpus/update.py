@@ -26,6 +26,7 @@ from claimtrack.corpus.relate import (
     Comparable,
     Relation,
     asks,
+    bids,
     core_tokens,
     could_relate,
     min_tokens,
@@ -39,7 +40,13 @@ from claimtrack.similarity import normalise_name
 from claimtrack.store import matchstore as ms
 from claimtrack.store.entitystore import rebuild_entity_components
 from claimtrack.text.compare import compared_text
-from claimtrack.text.units import one_sentence, proposition_span, proposition_units, units
+from claimtrack.text.units import (
+    OBJECT_RULES,
+    one_sentence,
+    proposition_span,
+    proposition_units,
+    units,
+)
 from claimtrack.zones.outlets import outlet_key
 
 CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one cluster
@@ -67,8 +74,10 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # numbers contradict only with three words told alike beside what they count
 # (relate._context); .12: a derived form of an opposite verb ("supportive",
 # "opposition") is still its opposite (relate._predicate_stem); .13: a clause cut
-# before a dashed aside states nothing whole (text/units._interrupted).
-DECISIONS = "2026-11-28.13"
+# before a dashed aside states nothing whole (text/units._interrupted); .14: what a
+# cue asks or bids ("asked whether", "demanding that") relates as a question does
+# (relate.bids).
+DECISIONS = "2026-11-28.14"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
@@ -81,7 +90,8 @@ def unit_comparable_of(c: ms.ClaimRow, u: ms.UnitRow, text: str | None) -> Compa
     the stored text. Whether it asks is read from the stored text (None: unknown,
     read as a statement)."""
     said = c.compared if u.unit == 0 or text is None else text[u.start:u.end]
-    question = text is not None and asks(text, u.start, u.end)
+    question = text is not None and asks(text, u.start, u.end) \
+        or (bids(c.cue_lemma) and c.rule not in OBJECT_RULES)
     return unit_comparable(said, c.cue_negated, c.denial, c.modality, question)
 
 

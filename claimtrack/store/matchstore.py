@@ -36,11 +36,12 @@ class ClaimRow:
     source_info: str | None  # JSON of SourceInfo
     relayed_by: str | None
     terms: str | None = None  # the stored core tokens, space-separated (None: not indexed)
+    cue_lemma: str | None = None
 
 
 _CLAIM_COLS = ("c.id, c.doc_id, c.compared, c.cue_negated, c.denial, c.content_negated, "
                "c.modality, c.rule, c.source_text, c.source_entity, c.source_info, c.relayed_by, "
-               "c.terms")
+               "c.terms, c.cue_lemma")
 
 
 def _claim(row: tuple) -> ClaimRow:
