@@ -268,11 +268,10 @@ _OPPOSITE = {x: {b for a, b in _OPPOSITES if a == x} | {a for a, b in _OPPOSITES
 @lru_cache(maxsize=65536)  # pure; read for every token of every pair described
 def _predicate_stem(token: str) -> str:
     """The _OPPOSITE key a token is a form of: itself, or the longest key of four
-    letters or more it starts with, followed by a suffix of _DERIVED
-    ("supportiv" of "supportive" is "support",
-    "opposition" "oppos", "endorsement" "endors"): the stemmer leaves such
-    derivations whole, and "that oppose same-sex marriage" / "They're supportive of
-    same-sex marriage" passed for the same claim."""
+    letters or more it starts with, followed by a suffix of _DERIVED ("supportiv" of
+    "supportive" is "support", "opposition" "oppos", "endorsement" "endors"): the
+    stemmer leaves such derivations whole, and "that oppose same-sex marriage" /
+    "They're supportive of same-sex marriage" passed for the same claim."""
     if token in _OPPOSITE:
         return token
     keys = [k for k in _OPPOSITE if len(k) >= 4 and token.startswith(k)
@@ -650,7 +649,7 @@ def _stemmed_words(text: str) -> frozenset[str]:
 # it at most PROCEDURE_REST core tokens (who did not respond: "Hope Hicks, a spokeswoman
 # for Trump") or MARGIN_REST (which poll: "the new poll", "all three state polls"; not
 # "Trump remains five points back in a poll that has a margin of error of three
-# points", a finding), the formula's own words (_PROCEDURE_WORDS) and numbers aside.
+# points", a finding), the formula's own words (_procedure_words) and numbers aside.
 # What a source says of its own ("the foundation has no comment on the actions of that
 # person") is a claim, and is left alone.
 _PROCEDURE = re.compile(
