@@ -158,10 +158,19 @@ def _cell(value: object) -> str:
     return _md(" ".join(str("" if value is None else value).split())).replace("|", "\\|")
 
 
+_OPENING_QUOTES = "\"\u201c\u2018'\u00ab\u201e"
+
+
+def _md_quoted(text: str) -> str:
+    """A content as Markdown between quotation marks, unless it is a quotation already
+    (“How many times ...” was shown as ““How many times ...””)."""
+    text = " ".join(text.split())
+    return _md(text) if text[:1] in _OPENING_QUOTES else f"\u201c{_md(text)}\u201d"
+
+
 def _md_side(label: str, c: Claim, publisher: str | None) -> str:
     cue = f" ({c.cue.text})" if c.cue else ""
-    text = " ".join(c.content.text.split())
-    return (f"- **{label}** {_md(who(c, publisher))}{_md(cue)}: \u201c{_md(text)}\u201d "
+    return (f"- **{label}** {_md(who(c, publisher))}{_md(cue)}: {_md_quoted(c.content.text)} "
             f"(`{c.id}` [{c.content.start}:{c.content.end}])")
 
 
@@ -203,14 +212,14 @@ def diff_markdown(diff: DiffResult) -> str:
         lines += _md_pairs("Contradictions", diff.contradictions, diff)
     if diff.related:
         lines += [f"## Related, not the same claim ({len(diff.related)})", ""]
-        lines += [f"- A \u201c{_md(shorten(r.a_text, 100))}\u201d (`{r.a_id}`) and "
-                  f"B \u201c{_md(shorten(r.b_text, 100))}\u201d (`{r.b_id}`)"
+        lines += [f"- A {_md_quoted(shorten(r.a_text, 100))} (`{r.a_id}`) and "
+                  f"B {_md_quoted(shorten(r.b_text, 100))} (`{r.b_id}`)"
                   for r in diff.related]
         lines.append("")
     for label, items in (("Only in A", diff.only_in_a), ("Only in B", diff.only_in_b)):
         lines += [f"## {label} ({len(items)})", ""]
         lines += [f"- {_md(c.source_label)}{_md(f' ({c.cue.text})' if c.cue else '')}: "
-                  f"\u201c{_md(' '.join(c.content.text.split()))}\u201d (`{c.id}`)"
+                  f"{_md_quoted(c.content.text)} (`{c.id}`)"
                   for c in items]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
