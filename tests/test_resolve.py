@@ -81,6 +81,19 @@ def test_pronoun_without_previous_speaker_takes_the_nearest_person() -> None:
     assert resolved(text, atts) == ["John Baker"]
 
 
+def test_with_no_previous_speaker_the_last_sentences_subject_comes_before_its_object() -> None:
+    # "George Zimmerman is selling the gun he used to kill Trayvon Martin. “I'm a free
+    # American,” he told Fox 35": he is the subject named before, not the object named last
+    text = ("Tom Hale is selling the car he used to hit John Baker. "
+            "\u201cI am a free man,\u201d he told a local station.")
+    atts = [att(text, "he", "told", "I am a free man", after="\u201cI am")]
+    assert resolved(text, atts) == ["Tom Hale"]
+    # ...and in the pronoun's own sentence the nearest name still comes first
+    text = "John Baker met Tom Hale in Paris, and he said the talks had failed."
+    atts = [att(text, "he", "said", "the talks had failed", after="and he")]
+    assert resolved(text, atts) == ["Tom Hale"]
+
+
 def test_a_new_subject_takes_over_from_the_previous_speaker() -> None:
     text = (
         "Maria Lopez said the vote was rigged. Later, Peter Grant met the minister in Rome. "

@@ -343,16 +343,29 @@ class _Resolver:
         return any(a.content.start <= pos < a.content.end for a in self.atts)
 
     def nearest(self, token: Token, labels: tuple[str, ...], window: int) -> str | None:
+        """The name nearest before `token` that fits it, within `window` sentences; in
+        a sentence before the pronoun's, its subject first: in "George Zimmerman is
+        selling the gun he used to kill Trayvon Martin. “I'm a free American,” he told
+        Fox 35", he is Zimmerman, not the object named last."""
         sent = self.sent_index(token)
+        found: list[tuple[_Name, str]] = []
         for n in reversed(self.names):
+            at = self.sent_index(self.doc[n.root])
+            if found and at != self.sent_index(self.doc[found[0][0].root]):
+                break  # the candidates are those of the nearest sentence naming one
             if (
                 n.label in labels
                 and n.end <= token.idx
-                and sent - self.sent_index(self.doc[n.root]) <= window
+                and sent - at <= window
                 and self.fits(name := self.full_name(n.text, n.label, n.start), token)
             ):
+                if at == sent:
+                    return name  # the pronoun's own sentence: the nearest name
+                found.append((n, name))
+        for n, name in found:
+            if self.doc[n.root].dep_ in ("nsubj", "nsubjpass"):
                 return name
-        return None
+        return found[0][1] if found else None
 
     # ---- one source --------------------------------------------------
     def resolve_token(self, root: Token, depth: int = 0) -> tuple[str | None, str | None]:
