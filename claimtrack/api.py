@@ -674,10 +674,17 @@ def count_entities(db_path: str | Path) -> int:
     records where every one is kept (a read keeps them), else the listing's length."""
     from claimtrack.entities.reads import entities_countable
 
+    return _kept_or_listed(db_path, readback.RECORDS_KEPT, entities_countable, entities)
+
+
+def _kept_or_listed(db_path: str | Path, mark: str,
+                    countable: Callable[[sqlite_utils.Database], bool],
+                    listing: Callable[[str | Path], Sequence[object]]) -> int:
+    """The kept rows of listing `mark` counted in SQL where its page reads them
+    (`countable`) and all are kept; else the length of the whole `listing`."""
     db = _existing(db_path)
-    n = readback.kept_count(db, readback.RECORDS_KEPT, readback.listing_version()) \
-        if entities_countable(db) else None
-    return n if n is not None else len(entities(db_path))
+    n = readback.kept_count(db, mark, readback.listing_version()) if countable(db) else None
+    return n if n is not None else len(listing(db_path))
 
 
 def entity_decision(db_path: str | Path, action: str, a: str, b: str, why: str | None = None,
@@ -747,10 +754,7 @@ def count_sources(db_path: str | Path) -> int:
     kept totals where every document's share is kept, else the listing's length."""
     from claimtrack.sourcelisting import shares_countable
 
-    db = _existing(db_path)
-    n = readback.kept_count(db, readback.SHARES_KEPT, readback.listing_version()) \
-        if shares_countable(db) else None
-    return n if n is not None else len(sources(db_path))
+    return _kept_or_listed(db_path, readback.SHARES_KEPT, shares_countable, sources)
 
 
 def grade_source(db_path: str | Path, name: str, grade: str, why: str | None,

@@ -174,18 +174,19 @@ def count(db: sqlite_utils.Database, **filters: Unpack[Filters]) -> int:
     f = Filters(doc=None, entity=None, flag=None, kind=None, cue_class=None, author=False,
                 flagged=False)
     f.update(filters)
+    if f["entity"] is not None and (f["flag"] is not None or f["kind"] is not None
+                                    or f["cue_class"] is not None or f["flagged"]):
+        # a name's selection with other filters: the listing's own (which checks them)
+        out, keep = _filtered(db, f["doc"], f["entity"], f["flag"], f["kind"],
+                              f["cue_class"], f["author"], f["flagged"], whole=False)
+        return _kept(db, out, keep)
     flag = _checked(f["flag"], f["kind"], f["cue_class"])
     doc_id = store.get_document(db, f["doc"]).id if f["doc"] is not None else None
     if f["entity"] is not None:
-        if flag is None and f["kind"] is None and f["cue_class"] is None \
-                and not f["flagged"]:
-            _, chosen = entity_selection(db, f["entity"], doc_id=doc_id, author=f["author"])
-            if not chosen:
-                raise no_entity(f["entity"], doc_id)
-            return len(chosen)
-        out, keep = _filtered(db, f["doc"], f["entity"], flag, f["kind"], f["cue_class"],
-                              f["author"], f["flagged"], whole=False)
-        return _kept(db, out, keep)
+        _, chosen = entity_selection(db, f["entity"], doc_id=doc_id, author=f["author"])
+        if not chosen:
+            raise no_entity(f["entity"], doc_id)
+        return len(chosen)
     corpus: counts.CorpusTest | None = None
     static = flag if flag is not None and flag not in corpusflags.CORPUS_FLAGS else None
     if flag in corpusflags.CORPUS_FLAGS:
