@@ -787,3 +787,60 @@ def test_a_parenthesis_a_span_opens_is_closed_with_it():
     assert a.source is not None and a.source.text == "Sen. Bernie Sanders (I-Vt.)"
     b = one("Title\n\nThe mayor said the bridge (built in 1920) would close.", "said")
     assert b.content.text == "the bridge (built in 1920) would close"
+
+
+# --- quotations the parse lost (rules 1.21.0) -------------------------------------------------
+
+
+def test_an_inverted_cue_takes_the_quotation_its_parse_cut_off():
+    a = one("“If anybody thinks that because they are native sons, that is helping them in "
+            "Ohio, there is no data to suggest that,” said one veteran Ohio Republican "
+            "strategist. “There is no home-state advantage here.”", "said")
+    assert a.source.text == "one veteran Ohio Republican strategist"
+    assert a.content.text.startswith("“If anybody thinks")
+
+
+# dev articles whose parse lost a quotation's speaker; what these rules mend depends on
+# that parse, which sentences written for a test do not reproduce: (document, the cue's
+# offset and text, a word of the speaker)
+LOST_SPEAKERS = [
+    # the quoted "Thank" of '"Thank you, son," X replied' was a cue that took the reply
+    ("usa-today_2016-05-03_ted-cruz-says-heckler-deserves-a", 499, "replied", "Cruz"),
+    # '”, Tulsa police Chief X said': "Tulsa" tagged a verb
+    ("huff-post_2016-09-20_hillary-clinton-speaks-directly-", 1477, "said", "Jordan"),
+    # '!" the presumptive GOP presidential nominee, X, tweeted': 11 tokens of speaker
+    ("usa-today_2016-06-15_obama-rips-rhetoric-over-radical", 1295, "tweeted", "Trump"),
+    # '"Meh," wrote a supporter who ...': the parser's subject was "Meh"
+    ("wash-post_2015-11-10_caught-fibbing-these-gop-candida", 1827, "wrote", "supporter"),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "cue_at", "cue", "speaker"), LOST_SPEAKERS)
+def test_quotations_whose_parse_lost_the_speaker(polnear_path, doc_id, cue_at, cue, speaker):
+    from claimtrack.evalsplit import iter_split
+
+    text = next(d["text"] for d in iter_split(polnear_path, "dev") if d["id"] == doc_id)
+    found = [a for a in atts(text) if a.cue and a.cue.start == cue_at]
+    assert len(found) == 1 and found[0].cue.text == cue
+    assert found[0].source is not None and speaker in found[0].source.text.split()
+    assert text[found[0].content.start] in "\"“'"
+
+
+def test_a_quoted_paragraph_after_a_report_is_the_reporter_speaking_on():
+    text = ("The senator spoke for an hour.\n\nEarlier that day, she said, her staff had "
+            "been sharing a cartoon of the governor.\n\n"
+            '"It should not be funny, but it kind of is."\n\nThe hearing resumed later.')
+    found = [a for a in atts(text) if a.rule == "quote_after"]
+    assert len(found) == 1
+    assert found[0].source.text == "she" and found[0].cue.text == "said"
+    assert found[0].content.text == '"It should not be funny, but it kind of is."'
+
+
+def test_no_quoted_paragraph_after_a_later_sentence_or_a_heading():
+    text = ("The senator spoke for an hour.\n\nEarlier that day, she said, her staff had "
+            "been sharing a cartoon. Nobody laughed.\n\n"
+            '"It should not be funny, but it kind of is."\n\nThe hearing resumed.')
+    assert not [a for a in atts(text) if a.rule == "quote_after"]
+    text = ("The senator spoke for an hour.\n\nThe governor also announced a new park.\n\n"
+            "“EVENTUALLY VOTERS MAKE GOOD DECISIONS”\n\nThe hearing resumed.")
+    assert not [a for a in atts(text) if a.rule == "quote_after"]

@@ -290,6 +290,49 @@ def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
             c.content.append((ps, max(pe, q[1])))
 
 
+def quote_after_report(cands: list[Cand], ctx: Ctx) -> list[Cand]:
+    """ 'Ramos said, referring to the Hispanic community.' then a paragraph that is one
+    quotation and nothing else, with no cue of its own: the speaker of the report
+    that closes the paragraph before goes on in their own words. (continue_quotes
+    takes such paragraphs after a quotation; this is the same convention after
+    reported speech.) The report must be speech with a source, the last of its
+    paragraph, and its sentence the paragraph's last: "He did not elaborate." or a
+    later speaker in between leaves the quotation unattributed. The quotation is a
+    claim of its own (rule "quote_after", the report's source and cue): appended
+    to the report's content it would be another content than the one reported."""
+    cue_paras = {ctx.para_of(c.cue[0][0]) for c in cands if c.cue}
+    taken = [r for c in cands for r in c.content]
+    last: dict[int, tuple[Cand, list[Range]]] = {}  # paragraph -> its last report, its cue
+    for c in cands:
+        if c.cue and c.content:
+            p = ctx.para_of(c.cue[0][0])
+            if p >= 0 and (p not in last or last[p][1][0][0] < c.cue[0][0]):
+                last[p] = (c, c.cue)
+    out: list[Cand] = []
+    for p, (c, cue) in last.items():
+        if (c.source is None or c.cue_class != "speech" or c.rule in ("colon_block", "signature")
+                or p + 1 >= len(ctx.paras) or p + 1 in cue_paras
+                or any(ctx.quote_at(s) or ctx.quote_at(e - 1) for s, e in c.content)):
+            continue
+        end = max(e for _, e in [*c.content, *cue])
+        sent = ctx.doc.char_span(cue[0][0], cue[0][1], alignment_mode="expand")
+        if sent is not None:
+            end = max(end, sent[0].sent.end_char)
+        if ctx.text[end : ctx.paras[p][1]].strip(EDGE_JUNK + "”\""):
+            continue  # the report's sentence does not close its paragraph
+        ps, pe = ctx.paras[p + 1]
+        q = next_quote(ctx, ps, pe)
+        if q is None or ctx.text[q[1] : pe].strip(EDGE_JUNK) or any(
+                s < pe and e > ps for s, e in taken):
+            continue  # no quotation, more than one, or another attribution's
+        said = ctx.text[q[0] : q[1]]
+        if said.upper() == said:
+            continue  # “EVENTUALLY VOTERS MAKE GOOD DECISIONS”: a heading
+        out.append(Cand("quote_after", c.cue_class, c.cue_lemma, cue, c.source, [q],
+                        c.shared_source))
+    return out
+
+
 def _stands_alone(q: Range, ctx: Ctx, pe: int) -> bool:
     """A quotation that is a sentence of its own: “B,” she added is another
     attribution, even when the parse gave "added" no content."""

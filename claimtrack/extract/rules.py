@@ -24,6 +24,7 @@ from claimtrack.extract.layout import (
     headline_rule,
     headline_says_rule,
     no_source_rule,
+    quote_after_report,
     signature_rule,
     speaker_colon_rule,
 )
@@ -191,7 +192,15 @@ def _adjacent_quote(tok: Token, ctx: Ctx, after: bool) -> Range | None:
             if q and q[0] == doc[j].idx:
                 return q
         return None
-    q = ctx.quote_ending_before(tok.left_edge.i)
+    i = tok.left_edge.i
+    # '“..., there's no data to suggest that,” said one strategist': the parser gave the
+    # cue the quotation's last word and closing mark; no clause of a cue after a
+    # quotation starts inside it
+    inside = ctx.quote_at(doc[i].idx)
+    if inside and inside[1] <= tok.idx:
+        while i < tok.i and doc[i].idx < inside[1]:
+            i += 1
+    q = ctx.quote_ending_before(i)
     # a quotation closing the previous paragraph is someone else's
     return q if q and ctx.para_of(q[1] - 1) == ctx.para_of(tok.idx) else None
 
@@ -254,11 +263,16 @@ def _quote_before_speaker(tok: Token, subj: list[Token] | None, ctx: Ctx) -> Ran
     return q if q and q[0] >= tok.left_edge.idx else None
 
 
+# tokens a speaker named between a quotation and its cue may take: '“...,” the
+# presumptive GOP presidential nominee, Donald Trump, tweeted' (11)
+SPEAKER_MAX_TOKENS = 12
+
+
 def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | None:
     """ “...,” Ramos, 58, told AFP — when the parse lost the link: a quotation,
     a short verbless stretch (the speaker), then the cue."""
     doc = ctx.doc
-    for j in range(tok.i - 1, max(tok.i - 9, -1), -1):
+    for j in range(tok.i - 1, max(tok.i - SPEAKER_MAX_TOKENS - 1, -1), -1):
         t = doc[j]
         q = ctx.quote_at(t.idx)
         if q and q[1] == t.idx + len(t.text):
@@ -266,7 +280,10 @@ def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | Non
             if speaker and _said_quote(q, ctx):
                 return q, list(doc[j + 1 : tok.i])
             return None
-        if t.pos_ in ("VERB", "AUX") or t.is_space or t.text in ".!?;:":
+        # '”, Tulsa police Chief Chuck Jordan said': the parser tagged "Tulsa" a verb;
+        # a capitalised word inside the sentence is a name
+        verb = t.pos_ in ("VERB", "AUX") and not (t.is_title and t.i > t.sent.start)
+        if verb or t.is_space or t.text in ".!?;:":
             return None
     return None
 
@@ -372,8 +389,11 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
         cls = "speech"
     if cls is None or tok.pos_ != "VERB":
         return None
-    if tok.dep_ in ("amod", "compound") or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
-        return None  # "a program called X", "the so-called": naming, not saying
+    if tok.dep_ in ("amod", "compound") or (tok.dep_ == "acl" and tok.tag_ == "VBN" and not (
+            cls == "speech" and _quote_then_speaker(tok, ctx))):
+        # "a program called X", "the so-called": naming, not saying; but in '“...,” the
+        # nominee, Donald Trump, tweeted Sunday' the parser hung the cue on the speaker
+        return None
     nxt_noun = tok.i + 1 < len(tok.doc) and tok.nbor(1).pos_ == "NOUN"
     if nxt_noun and tok.tag_ in ("VBN", "VBD") and (
         (tok.i and tok.nbor(-1).tag_ == "CD")
@@ -488,13 +508,21 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
             content.update(t for t in head.subtree if t.i not in own and t.i > lead)
             strong, rule = True, "verb_aside"
         elif inverted:
-            content.update(t for t in tok.subtree if t.i < tok.i and t.i not in subj_ids)
-            strong, rule = True, "verb_inverted"
+            before = [t for t in tok.subtree if t.i < tok.i and t.i not in subj_ids]
+            # '“...,” said one Florida strategist': with the quotation hung elsewhere,
+            # only its closing mark is left here; the quotation is found below
+            if not all(t.pos_ in _FUNCTION_POS for t in before):
+                content.update(before)
+                strong, rule = True, "verb_inverted"
     if not content and not ranges and cls == "speech":
         q = (_adjacent_quote(tok, ctx, after=True) or _adjacent_quote(tok, ctx, after=False)
              or _quote_before_speaker(tok, subj, ctx))
         if q and _said_quote(q, ctx):
             ranges, strong, rule = [q], True, "verb_quote"
+            if subj and all(q[0] <= t.idx < q[1] for t in subj if not t.is_punct):
+                # '"Meh," wrote a Trump supporter': the parser's subject is the quotation's
+                subj = _inverted_speaker(tok, ctx, cls)
+                shared = False
         else:
             found = _quote_then_speaker(tok, ctx)
             if found:
@@ -658,7 +686,10 @@ def _quoted_cue(c: Cand, ctx: Ctx, others: list[Cand]) -> bool:
     if not c.cue:
         return False
     q = ctx.quote_at(c.cue[0][0])
-    if not q or not ctx.long_quote(q):
+    # a short quotation counts when it opens its sentence: in '"Thank you, son," Cruz
+    # replied' the quoted "Thank" is no cue, and its content ("Cruz replied, ...") took
+    # the reply's cue and lost it (a scare-quoted "said" mid-sentence stays a cue)
+    if not q or not _said_quote(q, ctx):
         return False
     if c.rule != "speaker_colon":
         return True
@@ -751,6 +782,7 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None, at_start: bool = Tru
                   o.cue and c.content[0][0] <= o.cue[0][0] < c.content[0][1] for o in cands)]
     cands.extend(signed)
     continue_quotes(cands, ctx)
+    cands.extend(quote_after_report(cands, ctx))
     cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
     cands = [c for c in cands if not _nested_cue(c, cands)]
     out = _drop_near_duplicates(
