@@ -844,3 +844,23 @@ def test_no_quoted_paragraph_after_a_later_sentence_or_a_heading():
     text = ("The senator spoke for an hour.\n\nThe governor also announced a new park.\n\n"
             "“EVENTUALLY VOTERS MAKE GOOD DECISIONS”\n\nThe hearing resumed.")
     assert not [a for a in atts(text) if a.rule == "quote_after"]
+
+
+def test_quotations_after_a_report_in_its_paragraph_are_the_reporter_speaking_on():
+    text = ("The board met on Friday.\n\nReyes said the vote had been counted twice. "
+            "“There are no ballots left to recount. Nobody asked for one.”\n\nIt adjourned.")
+    found = [a for a in atts(text) if a.rule == "quote_after"]
+    assert len(found) == 1 and found[0].source.text == "Reyes"
+    assert found[0].content.text == "“There are no ballots left to recount. Nobody asked for one.”"
+
+
+def test_a_quotation_resumes_after_an_inverted_speaker(polnear_path):
+    # '“A,” said an Iowa Democrat, “B.”' (a dev article: the parse matters)
+    from claimtrack.evalsplit import iter_split
+
+    doc_id = "politico_2016-02-04_insiders-trump-will-rebound-in-n"
+    text = next(d["text"] for d in iter_split(polnear_path, "dev") if d["id"] == doc_id)
+    found = [a for a in atts(text) if a.cue and a.cue.start == 3378]
+    assert len(found) == 1 and "Democrat" in found[0].source.text.split()
+    pieces = found[0].content.pieces()
+    assert len(pieces) == 2 and all(text[f.start] == "“" for f in pieces)

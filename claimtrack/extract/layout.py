@@ -318,7 +318,21 @@ def quote_after_report(cands: list[Cand], ctx: Ctx) -> list[Cand]:
         sent = ctx.doc.char_span(cue[0][0], cue[0][1], alignment_mode="expand")
         if sent is not None:
             end = max(end, sent[0].sent.end_char)
-        if ctx.text[end : ctx.paras[p][1]].strip(EDGE_JUNK + "”\""):
+        # 'Lau said in a statement. “There are no paper ballots to recount. ...”': the
+        # quotations that follow in the paragraph, each a sentence of its own
+        pe = ctx.paras[p][1]
+        quotes: list[Range] = []
+        q = next_quote(ctx, end, pe)
+        while q and q[1] <= pe and _stands_alone(q, ctx, pe) and not any(
+                s < q[1] and e > q[0] for s, e in taken):
+            quotes.append(q)
+            q = next_quote(ctx, q[1], pe)
+        if quotes:
+            if not ctx.text[quotes[-1][1] : pe].strip(EDGE_JUNK + "”\""):
+                out.append(Cand("quote_after", c.cue_class, c.cue_lemma, cue, c.source,
+                                quotes, c.shared_source))
+            continue
+        if ctx.text[end:pe].strip(EDGE_JUNK + "”\""):
             continue  # the report's sentence does not close its paragraph
         ps, pe = ctx.paras[p + 1]
         q = next_quote(ctx, ps, pe)

@@ -540,11 +540,14 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
             content.difference_update(subj)
         content.difference_update(cue_toks)
         ranges = tok_ranges(content)
-        # “A,” he said, “B.”: the quotation resumes after the cue clause
-        if ranges and ranges[-1][1] <= tok.idx:
-            q = _adjacent_quote(tok, ctx, after=True)
-            if q:
-                ranges.append(q)
+    # “A,” he said, “B.” and “A,” said an Iowa Democrat, “B.”: the quotation resumes
+    # after the cue clause
+    if ranges and ranges[-1][1] <= tok.idx:
+        q = _adjacent_quote(tok, ctx, after=True)
+        if q is None and subj and subj[0].i > tok.i:
+            q = _adjacent_quote(subj[-1], ctx, after=True)
+        if q and q not in ranges:
+            ranges.append(q)
     if not ranges:
         return None
     if lemma in lex.quote_only and not any(ctx.quote_at(s) for s, _ in ranges):
@@ -782,9 +785,11 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None, at_start: bool = Tru
                   o.cue and c.content[0][0] <= o.cue[0][0] < c.content[0][1] for o in cands)]
     cands.extend(signed)
     continue_quotes(cands, ctx)
-    cands.extend(quote_after_report(cands, ctx))
     cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
     cands = [c for c in cands if not _nested_cue(c, cands)]
+    # after the cues inside quotations are gone: they are neither the last report of a
+    # paragraph nor an attribution holding the quotation that follows it
+    cands.extend(quote_after_report(cands, ctx))
     out = _drop_near_duplicates(
         [a for a in (_finish(c, ctx, _nested_roles(c, cands)) for c in cands) if a], doc)
     for c in no_source_rule(ctx, cands) if at_start else ():
