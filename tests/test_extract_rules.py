@@ -864,3 +864,16 @@ def test_a_quotation_resumes_after_an_inverted_speaker(polnear_path):
     assert len(found) == 1 and "Democrat" in found[0].source.text.split()
     pieces = found[0].content.pieces()
     assert len(pieces) == 2 and all(text[f.start] == "“" for f in pieces)
+
+
+def test_a_verb_that_reports_only_quotations_is_what_an_infinitive_says():
+    # "continue" reports in '“...,” he continued'; after "vowed to" it is the vow's content
+    a = one("The mayor vowed to continue the fight for the harbour.", "vowed")
+    assert a.content.text == "to continue the fight for the harbour"
+    a = one("The mayor promised to press his case with the council.", "promised")
+    assert a.content.text == "to press his case with the council"
+
+
+def test_pressed_reports_a_quotation():
+    a = one("“Would the tax be negotiable?” the host pressed.", "pressed")
+    assert a.source.text == "the host" and a.content.text == "“Would the tax be negotiable?”"

@@ -447,7 +447,10 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
             continue  # "“A,” X said before adding: “B.”": B is the adding's, A this cue's
         if sibling is not None and c.i == sibling.i:
             continue
-        if d == "ccomp" or (d == "xcomp" and (cls == "other" or not _is_cue_verb(c, lex))):
+        # "vowed to continue the fight": a verb that reports only with a quotation
+        # ("he continued, “...”") is what an infinitive after a cue says, not a cue
+        if d == "ccomp" or (d == "xcomp" and (cls == "other" or not _is_cue_verb(c, lex)
+                                              or lex.lemma(c) in lex.quote_only)):
             content.update(_clause(c, lex))
             strong = True
         elif d == "prep" and c.lower_ in preps and c.i > tok.i:  # not "On the trail, X called"
