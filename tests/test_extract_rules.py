@@ -877,3 +877,20 @@ def test_a_verb_that_reports_only_quotations_is_what_an_infinitive_says():
 def test_pressed_reports_a_quotation():
     a = one("“Would the tax be negotiable?” the host pressed.", "pressed")
     assert a.source.text == "the host" and a.content.text == "“Would the tax be negotiable?”"
+
+
+def test_a_colon_after_any_verb_introduces_the_subjects_words():
+    a = one("Asked which county he liked best, the senator demurred: “Whichever one I am "
+            "standing in at the moment.”", "demurred")
+    assert a.source.text == "the senator" and a.rule == "verb_colon"
+    assert a.content.text == "“Whichever one I am standing in at the moment.”"
+
+
+@pytest.mark.parametrize("text", [
+    "Then there was the most obvious change of all: “It is about time we had a new mayor "
+    "running this city.”",
+    "It was simple: “No one who works a full-time job should have to raise a family in "
+    "poverty.”",
+])
+def test_a_colon_after_a_clause_naming_no_one_introduces_no_words(text):
+    assert not [a for a in atts(text) if a.rule == "verb_colon"]

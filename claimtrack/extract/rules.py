@@ -288,6 +288,40 @@ def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | Non
     return None
 
 
+_NO_SPEAKER = frozenset({"it", "this", "that", "there", "here", "what", "which"})
+_PERSONAL = frozenset({"i", "we", "he", "she", "they", "you"})
+
+
+def colon_quote_rule(colon: Token, ctx: Ctx) -> Cand | None:
+    """ 'Asked which county was his favorite, he demurred: “Whichever one I'm in.”',
+    'Rubio fired back: “...”': a quotation a colon opens after a clause whose verb the
+    lexicon does not know as a cue. The clause's subject is the speaker, its verb the
+    cue; a subject that names no one ("it", "there"), a noun that is a thing ("the
+    most obvious change of all"), or no subject at all introduces no one's words."""
+    verb = colon.head
+    if verb.i > colon.i or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    para = ctx.para_of(colon.idx)
+    if para < 0:
+        return None
+    q = next_quote(ctx, colon.idx + 1, ctx.paras[para][1])
+    if q is None or not ctx.long_quote(q):
+        return None
+    subj = _subject(verb)
+    if not subj:
+        return None
+    root = next((t for t in subj if t.head.i == verb.i or t.head not in subj), subj[0])
+    if root.lower_ in _NO_SPEAKER or not (
+            root.pos_ in ("PROPN", "NOUN") or (root.pos_ == "PRON" and root.lower_ in _PERSONAL)
+            or root.ent_type_ in ("PERSON", "ORG", "NORP")):
+        return None
+    cue = [verb, *(c for c in verb.children if c.dep_ == "prt")]
+    source = _source_span(subj, ctx)
+    lemma = ctx.lex.lemma(verb)
+    return Cand("verb_colon", ctx.lex.cue_class(lemma) or "speech",
+                " ".join([lemma, *(t.lower_ for t in cue[1:])]), tok_ranges(cue), source, [q])
+
+
 def _raising(tok: Token, ctx: Ctx) -> Cand | None:
     """ "X seemed to shrink", "it appears that Y": an impression no one is
     named for; the content is the whole clause, the cue inside it."""
@@ -778,8 +812,11 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None, at_start: bool = Tru
     used = {r[0] for c in cands for r in c.content}
     for tok in doc:
         if tok.text == ":" and tok.idx not in colons and tok.idx + 1 not in used:
-            c = speaker_colon_rule(tok, ctx)
-            if c and not any(s <= tok.idx < e for o in cands for s, e in o.content):
+            c = speaker_colon_rule(tok, ctx) or colon_quote_rule(tok, ctx)
+            if c and not any(s <= tok.idx < e for o in cands for s, e in o.content) and not (
+                    c.rule == "verb_colon" and any(  # the quotation is no one's yet
+                        s < c.content[0][1] and e > c.content[0][0]
+                        for o in cands for s, e in o.content)):
                 cands.append(c)
     # a signed post with a cue of its own inside is that cue's; a signed
     # quotation is the signer's, whatever it reports
