@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimtrack.extract import parse
+from claimtrack.extract import extract_text, parse
 from claimtrack.extract.author import MAX_COVERED, RULE, author_statements
 from claimtrack.extract.nlp import get_nlp
 from claimtrack.extract.rules import find_attributions
@@ -209,3 +209,15 @@ def test_same_doc_same_answer():
     doc, atts, found = _run(text)
     assert [a.model_dump() for a in author_statements(doc, atts)] == [
         a.model_dump() for a in found]
+
+
+def test_the_outlets_note_on_its_own_text_is_no_statement():
+    # "This article has been updated to include ..." matched every other outlet's note
+    # across documents ("... to include Trump's endorsements" / "... DNC delegates")
+    text = ("Officials met on Friday.\n\nThe council voted to close the pier in March.\n\n"
+            "This article has been updated to include comments from the mayor.\n\n"
+            "This story was corrected to give the pier's full name.\n\n"
+            "The story was corrected on Monday after readers wrote in.")
+    said = [a.content.text for a in extract_text(text).attributions]
+    assert not [s for s in said if s.startswith("This ")]
+    assert "The story was corrected on Monday after readers wrote in" in said  # another story

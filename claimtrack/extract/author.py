@@ -93,6 +93,9 @@ _FURNITURE_START = re.compile(
     r"@|\w+ on )|subscribe|sign up|click here|like us|join us|share (?:this|on)|advertisement|"
     r"copyright|©|watch\s*:|listen\s*:|editor['’]?s note|update\s*:|correction\s*:|"
     r"(?:additional )?reporting by|writing by|editing by|file\s*[-–—]|"
+    # the outlet's note on its own text: "This article has been updated to include ..."
+    r"this (?:article|story|post|piece|report|version|item)\s+(?:has|had)?\s*(?:been|was)"
+    r"\s+(?:updated|corrected|changed|revised|amended|edited)\b|"
     r"in this [^.]{0,100}\b(?:photo|image|picture|file)\b)", re.I)
 _FURNITURE_ANY = re.compile(
     r"contributed to this (?:report|story|article)|all rights reserved|originally "
