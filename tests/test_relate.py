@@ -634,3 +634,16 @@ def test_what_a_cue_asks_or_bids_relates_as_a_question(cue, rule, asks_nothing):
     r = relate(c, C("Tulsa police released department video of the shooting"))
     assert (r is not None and r.name == "related") if asks_nothing else (
         r is not None and r.name == "same")
+
+
+def test_a_question_told_inside_a_sentence_asserts_nothing():
+    """ "He described what it was like to be a high school student": the content names
+    what was talked about and states nothing of it; it was more_specific than "rallied
+    over ... high-stakes student testing" (560 dev articles)."""
+    told = "what it was like to be a high school student"
+    assert unit_comparable(told, False, False).question
+    assert unit_comparable("how the party would respond to the ruling", False, False).question
+    assert not unit_comparable("what he said, the crowd loved", False, False).question
+    r = _rel("People in other cities rallied over issues like charter schools and "
+             "high-stakes student testing at every high school", told)
+    assert r is None or r.name == "related"

@@ -76,8 +76,9 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # "opposition") is still its opposite (relate._predicate_stem); .13: a clause cut
 # before a dashed aside states nothing whole (text/units._interrupted); .14: what a
 # cue asks or bids ("asked whether", "demanding that") relates as a question does
-# (relate.bids).
-DECISIONS = "2026-11-28.14"
+# (relate.bids); .15: a question told inside a sentence ("what it was like to be a
+# high school student") relates as a question (relate._EMBEDDED_QUESTION).
+DECISIONS = "2026-11-28.15"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
