@@ -26,6 +26,7 @@ from claimtrack.markup import (
     strip_markdown_links,
 )
 from claimtrack.models import ParsedInput
+from claimtrack.text.unwrap import unwrap
 from claimtrack.zones import find_zones
 
 Format = Literal["text", "markdown", "html"]
@@ -448,12 +449,14 @@ def parse_bytes(raw: bytes, origin: str, fmt: str | None = None, *, title: str |
         meta_.update({k: html_meta.get(k) for k in ("sitename", "url") if html_meta.get(k)})
     elif fmt_ == "markdown":
         body, front = split_front_matter(decoded)
-        text, links = strip_markdown_links(body)
+        # a hard-wrapped paragraph is one paragraph again (text/unwrap.py), read at the
+        # widths the file was wrapped at, before its link syntax is taken out
+        text, links = strip_markdown_links(unwrap(body))
         title = front.get("title") or None
         published = find_published_date(front.get("date", ""))
         meta_.update({k: front[k] for k in ("publisher", "url") if front.get(k)})
     else:
-        text, links = decoded.strip(), []
+        text, links = unwrap(decoded.strip()), []
     if not text.strip():
         raise InputError(
             origin,

@@ -491,3 +491,25 @@ def test_cli_add_max_bytes_option_and_environment(tmp_path):
     assert r.exit_code == 1 and "limit 200 bytes" in r.stderr
     r = CliRunner().invoke(cli, ["add", str(big), "--db", str(db)], env={MAX_BYTES_ENV: "1x"})
     assert r.exit_code == 2 and "'1x' is not a size" in r.stderr
+
+
+@pytest.mark.parametrize("name", ["belhadj-isis-libya-2015.md", "haftar-spokesman-al-qaeda.md"])
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_a_hard_wrapped_file_gives_the_claims_of_the_unwrapped_one(name, suffix):
+    """A seed with every paragraph wrapped at 72 columns (as a text saved from an email
+    or a feed is): each line was read as a paragraph and sentences were cut in two."""
+    import textwrap
+
+    from claimtrack.extract import extract_text
+    from claimtrack.ingest import parse_bytes
+
+    seed = (Path(__file__).parents[1] / "seeds" / name).read_text(encoding="utf-8")
+    wrapped = "\n".join(textwrap.fill(line, 72, break_on_hyphens=False) if line else ""
+                        for line in seed.split("\n"))
+    assert wrapped.count("\n") > seed.count("\n") + 20
+
+    def said(raw: str) -> list[str]:
+        text = parse_bytes(raw.encode("utf-8"), "seed" + suffix).text
+        return [" ".join(a.content.text.split()) for a in extract_text(text).attributions]
+
+    assert said(wrapped) == said(seed)
