@@ -48,6 +48,8 @@ from claimtrack.store import postings, readback
 Progress = Callable[[int, int], None]  # (done, total)
 
 if TYPE_CHECKING:  # records the library returns, imported where they are built (start-up)
+    import sqlite3
+
     import sqlite_utils
 
     from claimtrack.models import (
@@ -339,6 +341,13 @@ def _new_documents(units: Iterable[Unit], given: dict, run: _AddRun) -> Iterator
         yield parsed.model_copy(update=given) if given else parsed
 
 
+def _refacts(conn: sqlite3.Connection, doc_id: str) -> None:
+    """A stored document's entity facts drawn again from its rows (a rematch)."""
+    from claimtrack.entities import stored_facts
+
+    store.write_entity_facts(conn, doc_id, stored_facts)
+
+
 def _rematch_if_needed(db: sqlite_utils.Database,
                        told: Callable[[int], None] | None = None) -> None:
     """A database whose index an earlier version built (or none) gets it rebuilt once,
@@ -350,7 +359,7 @@ def _rematch_if_needed(db: sqlite_utils.Database,
         if told is not None:
             told(readback.count_documents(db))
         with dbmod.atomic(db.conn, "could not build the cross-document index"):
-            rematch(db.conn)
+            rematch(db.conn, refacts=_refacts)
 
 
 def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, extract: Extract) -> None:
@@ -426,7 +435,7 @@ def rematch(db_path: str | Path, progress: Progress | None = None) -> int:
     db = dbmod.open_db(db_path, create=False)
     try:
         with dbmod.atomic(db.conn, "could not rebuild the cross-document index"):
-            return rebuild(db.conn, progress)
+            return rebuild(db.conn, progress, refacts=_refacts)
     finally:
         db.close()
 

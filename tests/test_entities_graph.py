@@ -178,3 +178,39 @@ def test_decisions_never_lose_or_duplicate_claims(raw):
         pair = frozenset((name_key(d.a), name_key(d.b)))
         if last.get(pair) == "split":
             assert not set(g.find(d.a)) & set(g.find(d.b))
+
+
+def test_a_name_holding_two_people_joins_neither():
+    """A Title Case headline NER read as one person, "Hillary Clinton Slams Donald
+    Trump", had both full names fold into it; full names join across documents, and on
+    560 dev articles Clinton and Trump were one entity ("Ms Clinton", 541 documents)."""
+    h = ("Hillary Clinton Slams Donald Trump\n\nHillary Clinton spoke. Donald Trump "
+         "replied. The Trump-Clinton race goes on. Trump said no. Clinton said yes.")
+    other = "Donald Trump said yes. Ms Clinton said no. Hillary Clinton left."
+    claims = [claim("d1", 0, h, "Trump said", "Trump", "no"),
+              claim("d2", 0, other, "Donald Trump", "Donald Trump", "yes"),
+              claim("d2", 1, other, "Ms Clinton", "Ms Clinton", "no")]
+    body = h.index("\n\n")  # the names in the body, after the headline's
+    ms = {"d1": mentions(h, ("Hillary Clinton Slams Donald Trump", "PERSON"))
+          + [(i, i + len(n), n, "PERSON") for n in ("Hillary Clinton", "Donald Trump",
+                                                     "Trump-Clinton", "Trump", "Clinton")
+             for i in [h.index(n, body)]],
+          "d2": mentions(other, ("Donald Trump", "PERSON"), ("Ms Clinton", "PERSON"),
+                         ("Hillary Clinton", "PERSON"))}
+    ents = by_name(EntityGraph(claims, ms, {}, [], ["d1", "d2"]))
+    trump, clinton = ents["Donald Trump"], ents["Hillary Clinton"]  # not "Ms Clinton"
+    assert "Clinton" not in trump.aliases and "Trump" not in clinton.aliases
+    assert trump.documents == 2 and clinton.documents == 2
+    assert "Ms Clinton" in clinton.aliases
+
+
+def test_a_junior_is_not_his_father():
+    text = "Donald Trump Jr. spoke first. Trump Jr. said yes. Donald Trump said no."
+    claims = [claim("d1", 0, text, "Trump Jr.", "Trump Jr.", "yes"),
+              claim("d1", 1, text, "Donald Trump said", "Donald Trump", "no")]
+    ms = {"d1": mentions(text, ("Donald Trump Jr.", "PERSON"), ("Trump Jr.", "PERSON"))
+          + [(text.rindex("Donald Trump"), text.rindex("Donald Trump") + 12, "Donald Trump",
+              "PERSON")]}
+    ents = EntityGraph(claims, ms, {}, [], ["d1"]).entities()
+    assert sorted(sorted([e.name, *e.aliases]) for e in ents) == [
+        ["Donald Trump"], ["Donald Trump Jr.", "Trump Jr."]]

@@ -101,3 +101,19 @@ def test_an_edit_behind_the_store_marks_the_components_stale_until_rematch(karim
     _check_components(karimi_db)
     entities.decide(db, "merge", "Hassan Karimi", "Karimi")
     assert readback.component_names(db, api.claims(karimi_db)) is None  # decisions: the graph
+
+
+def test_rematch_draws_every_documents_entity_facts_again(karimi_db):
+    """Facts drawn by older rules (here: a document's folds dropped behind the store's
+    back) are drawn again from the rows by the rematch a new DECISIONS brings."""
+    db = open_db(karimi_db)
+    before = dict(db.conn.execute("SELECT doc_id, facts FROM entity_facts").fetchall())
+    doc = next(d for d, text in before.items() if json.loads(text)["folds"])
+    old = json.loads(before[doc])
+    old["folds"] = []
+    with db.conn:
+        db.conn.execute("UPDATE entity_facts SET facts = ? WHERE doc_id = ?",
+                        (json.dumps(old), doc))
+    api.rematch(karimi_db)
+    db = open_db(karimi_db)
+    assert dict(db.conn.execute("SELECT doc_id, facts FROM entity_facts").fetchall()) == before

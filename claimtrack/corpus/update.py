@@ -77,8 +77,11 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # before a dashed aside states nothing whole (text/units._interrupted); .14: what a
 # cue asks or bids ("asked whether", "demanding that") relates as a question does
 # (relate.bids); .15: a question told inside a sentence ("what it was like to be a
-# high school student") relates as a question (relate._EMBEDDED_QUESTION).
-DECISIONS = "2026-11-28.15"
+# high school student") relates as a question (relate._EMBEDDED_QUESTION); .16: no
+# entity matching, but every document's entity facts are drawn again by the rematch a
+# new DECISIONS brings: a "person" holding two people ("Hillary Clinton Slams Donald
+# Trump") takes no fold, nor "Donald Trump Jr." Donald Trump's (entities/facts.py).
+DECISIONS = "2026-11-28.16"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
@@ -494,12 +497,18 @@ def reextract_hooks() -> tuple[Callable[[sqlite3.Connection, str], None],
 
 
 def rematch(conn: sqlite3.Connection,
-            progress: Callable[[int, int], None] | None = None) -> int:
+            progress: Callable[[int, int], None] | None = None,
+            refacts: Callable[[sqlite3.Connection, str], None] | None = None) -> int:
     """Rebuild the whole index from the stored claims; returns the documents indexed.
-    `progress(done, total)` hears of each document matched (half an hour at 3,000)."""
+    `progress(done, total)` hears of each document matched (half an hour at 3,000).
+    `refacts(conn, doc_id)` writes a document's entity facts again from its rows
+    (api: store.write_entity_facts with entities.stored_facts), for rules that
+    changed how they are drawn (DECISIONS .16)."""
     ms.clear_index(conn)
     ids = ms.all_document_ids(conn)
     for n, doc_id in enumerate(ids, 1):
+        if refacts is not None:
+            refacts(conn, doc_id)
         document_added(conn, doc_id)
         if progress is not None:
             progress(n, len(ids))

@@ -161,15 +161,45 @@ class _DocBuilder:
         return DocFacts(self.doc_id, nodes, _folds(nodes), author, list(aliases))
 
 
+GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _pairing(p: Node, named: Sequence[Node]) -> bool:
+    """Whether a "person" holds two other people: NER takes a Title Case headline's
+    "Hillary Clinton Slams Donald Trump", or "the Trump-Clinton race", for one name.
+    Folded into it, both were one entity in that document, and since a full name
+    joins every document that prints it, Clinton and Trump were one entity across
+    the 560 dev articles of PolNeAR ("Ms Clinton", 541 documents). Two full names of
+    the document inside it, apart, or a hyphen between two of its names, make it no
+    one's full name ("Hillary Rodham Clinton" holds "Hillary" and "Clinton": one
+    person)."""
+    runs = []
+    for n in named:
+        if n is p or not contains(p.key, n.key):
+            continue
+        for i in range(len(p.key) - len(n.key) + 1):
+            if p.key[i : i + len(n.key)] == n.key:
+                runs.append((i, i + len(n.key)))
+    full = [r for r in runs if r[1] - r[0] >= 2]
+    if any(a[1] <= b[0] for a in full for b in full):
+        return True
+    if len(p.key) == 2 and (0, 1) in runs and (1, 2) in runs:
+        return any("-" in s for s in p.surfaces)  # "Trump-Clinton"
+    return False
+
+
 def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
     """Within a document: a part of a person's full name is that person."""
     named = [n for n in nodes if not n.anonymous]
-    people = [n for n in named if n.label == "PERSON" or n.types["person"]]
+    people = [n for n in named if (n.label == "PERSON" or n.types["person"])
+              and not _pairing(n, named)]
     edges = []
     for small in named:
         if small.label not in (None, "PERSON", "ORG"):
             continue
-        bigger = [p for p in people if contains(p.key, small.key)]
+        # "Donald Trump Jr." holds "Donald Trump" and is someone else; "Trump Jr." is him
+        bigger = [p for p in people if contains(p.key, small.key)
+                  and (p.key[-1] not in GENERATIONS or small.key[-1] == p.key[-1])]
         if not bigger:
             continue
 

@@ -226,7 +226,9 @@ class EntityGraph:
             weight[n.key] += n.weight
 
         def rank(n: Node) -> tuple[int, bool, bool, bool, bool, int, int, str]:
-            full = len(n.surface.split()) >= 2
+            # a full name by its key, which leaves honorifics out: "Ms Clinton" is the
+            # surname, and its key weighs every "Clinton" of the group
+            full = len(n.key) >= 2
             return (self.preferred.get(n.id, -1), not n.anonymous, not n.alias_side,
                     n.identified, full, weight[n.key], -len(n.key), n.surface)
 
