@@ -370,7 +370,8 @@ _TIME = re.compile(
 _RATE = re.compile(r"\d[\d,]*(?:\.\d+)? (documents?/s)")
 
 
-_RULES = re.compile(r"(claimtrack-(?:filtered|rules))/\d+\.\d+\.\d+")
+# the rules' version and their lexicon's (cues.json) are one version of the rules
+_RULES = re.compile(r"(claimtrack-(?:filtered|rules))/\d+\.\d+\.\d+(?:\+cues\.\d+\.\d+\.\d+)?")
 
 
 def normalise(text: str, work: Path) -> str:

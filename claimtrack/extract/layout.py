@@ -292,14 +292,16 @@ def continue_quotes(cands: list[Cand], ctx: Ctx) -> None:
 
 def quote_after_report(cands: list[Cand], ctx: Ctx) -> list[Cand]:
     """ 'Ramos said, referring to the Hispanic community.' then a paragraph that is one
-    quotation and nothing else, with no cue of its own: the speaker of the report
-    that closes the paragraph before goes on in their own words. (continue_quotes
-    takes such paragraphs after a quotation; this is the same convention after
-    reported speech.) The report must be speech with a source, the last of its
-    paragraph, and its sentence the paragraph's last: "He did not elaborate." or a
-    later speaker in between leaves the quotation unattributed. The quotation is a
-    claim of its own (rule "quote_after", the report's source and cue): appended
-    to the report's content it would be another content than the one reported."""
+    quotation and nothing else, with no cue of its own; or 'Reyes said the vote had
+    been counted twice. “There are no ballots left to recount.”' in one paragraph:
+    the speaker of the paragraph's last report goes on in their own words.
+    (continue_quotes takes such quotations after a quotation; this is the same
+    convention after reported speech.) The report must be speech with a source and
+    the last of its paragraph; the quotations must close the paragraph, or the
+    report's sentence must and the next paragraph be the quotation: "He did not
+    elaborate." or a later speaker in between leaves it unattributed. The quotation is
+    a claim of its own (rule "quote_after", the report's source and cue): appended to
+    the report's content it would be another content than the one reported."""
     cue_paras = {ctx.para_of(c.cue[0][0]) for c in cands if c.cue}
     taken = [r for c in cands for r in c.content]
     last: dict[int, tuple[Cand, list[Range]]] = {}  # paragraph -> its last report, its cue
@@ -311,7 +313,6 @@ def quote_after_report(cands: list[Cand], ctx: Ctx) -> list[Cand]:
     out: list[Cand] = []
     for p, (c, cue) in last.items():
         if (c.source is None or c.cue_class != "speech" or c.rule in ("colon_block", "signature")
-                or p + 1 >= len(ctx.paras) or p + 1 in cue_paras
                 or any(ctx.quote_at(s) or ctx.quote_at(e - 1) for s, e in c.content)):
             continue
         end = max(e for _, e in [*c.content, *cue])
@@ -332,8 +333,9 @@ def quote_after_report(cands: list[Cand], ctx: Ctx) -> list[Cand]:
                 out.append(Cand("quote_after", c.cue_class, c.cue_lemma, cue, c.source,
                                 quotes, c.shared_source))
             continue
-        if ctx.text[end:pe].strip(EDGE_JUNK + "”\""):
-            continue  # the report's sentence does not close its paragraph
+        if ctx.text[end:pe].strip(EDGE_JUNK + "”\"") or p + 1 >= len(ctx.paras) \
+                or p + 1 in cue_paras:
+            continue  # the report's sentence does not close its paragraph, or no next one
         ps, pe = ctx.paras[p + 1]
         q = next_quote(ctx, ps, pe)
         if q is None or ctx.text[q[1] : pe].strip(EDGE_JUNK) or any(

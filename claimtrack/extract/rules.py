@@ -296,8 +296,9 @@ def colon_quote_rule(colon: Token, ctx: Ctx) -> Cand | None:
     """ 'Asked which county was his favorite, he demurred: “Whichever one I'm in.”',
     'Rubio fired back: “...”': a quotation a colon opens after a clause whose verb the
     lexicon does not know as a cue. The clause's subject is the speaker, its verb the
-    cue; a subject that names no one ("it", "there"), a noun that is a thing ("the
-    most obvious change of all"), or no subject at all introduces no one's words."""
+    cue: a name, a personal pronoun or a noun ("Obama's first five questioners ranged
+    from skeptical to hostile: ..."); a subject that names no one ("it", "there": "Then
+    there was the most obvious change of all: ...") or none introduces no one's words."""
     verb = colon.head
     if verb.i > colon.i or verb.pos_ not in ("VERB", "AUX"):
         return None
