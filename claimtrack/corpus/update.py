@@ -38,7 +38,7 @@ from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.provenance import relay_roots
 from claimtrack.similarity import normalise_name
 from claimtrack.store import matchstore as ms
-from claimtrack.store.entitystore import rebuild_entity_components
+from claimtrack.store.entitystore import clear_entity_components, rebuild_entity_components
 from claimtrack.text.compare import compared_text
 from claimtrack.text.units import (
     OBJECT_RULES,
@@ -505,6 +505,8 @@ def rematch(conn: sqlite3.Connection,
     (api: store.write_entity_facts with entities.stored_facts), for rules that
     changed how they are drawn (DECISIONS .16)."""
     ms.clear_index(conn)
+    if refacts is not None:
+        clear_entity_components(conn)  # rebuilt whole below
     ids = ms.all_document_ids(conn)
     for n, doc_id in enumerate(ids, 1):
         if refacts is not None:
