@@ -168,10 +168,13 @@ def max_bytes_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def author_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--author: also the author's own statements in the body (left out by default)."""
+    """--author: also the author's own statements in the body and the unattributed
+    quotations (left out by default)."""
     return click.option("--author", is_flag=True,
                         help="also list the author's own statements in the body (rule "
-                             "'author': unattributed, kept for matching across documents)")(f)
+                             "'author') and the paragraphs that are one quotation whose "
+                             "speaker the text does not name (rule 'quotation'): no "
+                             "attributions, kept for matching across documents")(f)
 
 
 @click.group(cls=ClaimtrackGroup)

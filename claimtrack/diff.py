@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 
 import sqlite_utils
 
-from claimtrack.extractor_names import AUTHOR_RULE
+from claimtrack.extractor_names import HIDDEN_RULES, QUOTATION_RULE
 from claimtrack.flags import DISTANCING, ENDORSING
 from claimtrack.models import (  # the diff records live in models.py; importable from here too
     Claim,
@@ -64,6 +64,8 @@ def is_authorial(c: Claim) -> bool:
 
 def who(c: Claim, publisher: str | None = None) -> str:
     """The source as a reader sees it; the author, with the outlet where known."""
+    if c.rule == QUOTATION_RULE:
+        return c.source_label
     if is_authorial(c):
         return f"(author: {publisher})" if publisher else "(author)"
     return c.source_label
@@ -151,7 +153,7 @@ def sourcing_profile(cs: Sequence[Claim], origins: Mapping[str, int] | None = No
                      ) -> SourcingProfile:
     """`origins`: claim id -> independent origins of its stored cluster; without it
     (or for a claim it lacks) `single_source` counts the flag."""
-    cs = [c for c in cs if c.rule != AUTHOR_RULE]
+    cs = [c for c in cs if c.rule not in HIDDEN_RULES]
     p = SourcingProfile(claims=len(cs))
     by_id = {c.id: c for c in cs}
     for c in cs:
@@ -362,8 +364,8 @@ def diff_claims(
         aligned=aligned,
         contradictions=contradictions,
         related=related,
-        only_in_a=[c for c in claims_a if c.id not in paired_a and c.rule != AUTHOR_RULE],
-        only_in_b=[c for c in claims_b if c.id not in paired_b and c.rule != AUTHOR_RULE],
+        only_in_a=[c for c in claims_a if c.id not in paired_a and c.rule not in HIDDEN_RULES],
+        only_in_b=[c for c in claims_b if c.id not in paired_b and c.rule not in HIDDEN_RULES],
         shared_entities=shared_entities(mentions_a, mentions_b),
         sourcing=Sourcing(a=sourcing_profile(claims_a, origins),
                           b=sourcing_profile(claims_b, origins)),

@@ -15,3 +15,11 @@ DEFAULT = FILTERED
 NO_SOURCE_RULE = "no_source"
 AUTHOR_RULE = "author"
 UNSOURCED_RULES = frozenset({NO_SOURCE_RULE, AUTHOR_RULE})
+# A paragraph that is one quotation no attribution reaches: someone's words, the
+# text does not say whose (extract/author.unattributed_quotations). No attribution
+# either, and not the author's: its cluster counts no origin for it.
+QUOTATION_RULE = "quotation"
+# What listings show only with --author, and `extract`/`eval` never: the author's
+# statements in the body and the unattributed quotations.
+HIDDEN_RULES = frozenset({AUTHOR_RULE, QUOTATION_RULE})
+NOT_EXTRACTED_RULES = UNSOURCED_RULES | HIDDEN_RULES

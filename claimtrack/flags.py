@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from claimtrack.extractor_names import AUTHOR_RULE
+from claimtrack.extractor_names import HIDDEN_RULES
 from claimtrack.models import Attribution, Flag, Link, Severity, SourceInfo, Span
 from claimtrack.text.sourcephrase import (
     DOCUMENT_NOUNS,
@@ -140,7 +140,7 @@ def static_flags(att: Attribution, text: str, links: list[Link]) -> list[Flag]:
         if att.cue is None:
             # Only the headline and lede are flagged: the author's statements in
             # the body are the article's own account, matched across documents.
-            return [] if att.rule == AUTHOR_RULE else [make_flag("no_source")]
+            return [] if att.rule in HIDDEN_RULES else [make_flag("no_source")]
         # an agentless passive: "it is believed", "was reported"
         lead = PASSIVE.search(text[max(0, att.cue.start - 24) : att.cue.start])
         if lead and is_hearsay(att.cue.text):

@@ -210,7 +210,7 @@ def extract_jsonl(
             failed.append(InputError(f"{name}:{n}", f"id {json.dumps(doc_id)}: {ex}"))
             continue
         atts = [attribution_record(a) for a in ex.attributions
-                if a.rule not in names.UNSOURCED_RULES]
+                if a.rule not in names.NOT_EXTRACTED_RULES]
         outfile.write(json.dumps({"id": doc_id, "attributions": atts}, ensure_ascii=False))
         outfile.write("\n")
         done += 1

@@ -302,6 +302,8 @@ class Claim(Record):
     @property
     def source_label(self) -> str:
         if self.source is None:
+            if self.rule == "quotation":  # extractor_names.QUOTATION_RULE
+                return "(quotation, speaker not named)"
             return "(author)" if self.cue is None else "(unstated)"
         if self.source_entity and self.source_entity.lower() not in self.source.text.lower():
             return f"{self.source.text} [= {self.source_entity}]"

@@ -271,3 +271,45 @@ def test_within_document_pairs_follow_a_later_near_duplicate(tmp_path):
     assert stored_within(db) == read_time_within(db)
     build(db, ["2-wire-copy.txt"])
     assert stored_within(db) == read_time_within(db)
+
+
+LISTING = ("Harbour pier listing pulled\n\n"
+           "The harbour master, who has run the port for a decade, put the old pier's "
+           "bell up for sale this week. He is now selling it online.\n\n"
+           '"It has recently been returned to me by the county museum. The bell still has '
+           'its number painted on it in white. This is a piece of harbour history."\n\n'
+           "The auction site removed the listing on Thursday.\n")
+REPORT = ("Pier bell sale stopped again\n\n"
+          "The auction of the old pier bell was stopped for a second time on Thursday, "
+          "the site's owners told the Courier.\n\n"
+          'Harbour master Tom Reyes wrote in the listing: "It has recently been returned '
+          "to me by the county museum. The bell still has its number painted on it in "
+          'white."\n')
+
+
+def test_an_unattributed_quotation_matches_and_counts_no_origin(tmp_path):
+    """A paragraph that is one quotation no attribution reaches is stored (rule
+    "quotation", no source), listed only with --author, matched: another outlet
+    naming the speaker aligns with it, and the cluster's only origin is that speaker."""
+    (tmp_path / "listing.txt").write_text(LISTING, encoding="utf-8")
+    (tmp_path / "report.txt").write_text(REPORT, encoding="utf-8")
+    db = tmp_path / "claimtrack.db"
+    for name in ("listing.txt", "report.txt"):
+        assert run_cli("add", str(tmp_path / name), db=db).exit_code == 0
+    ids = doc_ids(db)
+    quoted = [c for c in api.claims(db, author=True) if c.rule == "quotation"]
+    assert [c.doc_id for c in quoted] == [ids["listing.txt"]]
+    assert quoted[0].content.text.startswith('"It has recently been returned')
+    assert quoted[0].source is None and quoted[0].flags == []
+    assert quoted[0].source_label == "(quotation, speaker not named)"
+    assert not [c for c in api.claims(db) if c.rule == "quotation"]  # --author only
+    result = api.diff(db, ids["listing.txt"], ids["report.txt"])
+    pairs = [(p.a, p.b) for p in result.aligned]
+    assert any(a.id == quoted[0].id and b.source is not None and "Reyes" in b.source.text
+               for a, b in pairs)
+    assert all(c.rule != "quotation" for c in result.only_in_a)
+    with sqlite3.connect(db) as conn:
+        (origins,) = conn.execute(
+            "SELECT s.origins FROM clusters m JOIN cluster_stats s ON s.cluster = m.cluster "
+            "WHERE m.claim_id = ?", (quoted[0].id,)).fetchone()
+    assert json.loads(origins) == ["source:tom reyes"]

@@ -221,3 +221,21 @@ def test_the_outlets_note_on_its_own_text_is_no_statement():
     said = [a.content.text for a in extract_text(text).attributions]
     assert not [s for s in said if s.startswith("This ")]
     assert "The story was corrected on Monday after readers wrote in" in said  # another story
+
+
+def test_a_paragraph_that_is_one_quotation_nobody_is_credited_with():
+    text = ("Harbour pier bell for sale\n\nThe harbour master, who has run the port for a "
+            "decade, put the old pier's bell up for sale this week. He is now selling it.\n\n"
+            '"It has recently been returned to me by the county museum. This is a piece of '
+            'harbour history."\n\nThe auction site removed the listing on Thursday.\n\n'
+            "The mayor said the sale was a disgrace to the town.\n\n"
+            '"It belongs to all of us and it should stay on the pier where it rang."\n\n'
+            '"GIVE IT BACK TO THE TOWN NOW"\n')
+    atts = extract_text(text).attributions
+    quoted = [a for a in atts if a.rule == "quotation"]
+    assert [a.content.text for a in quoted] == [
+        '"It has recently been returned to me by the county museum. This is a piece of '
+        'harbour history."']  # the mayor's goes on from his report; capitals: a heading
+    assert quoted[0].source is None and quoted[0].cue is None and quoted[0].kind == "direct"
+    mayor = [a for a in atts if a.rule == "quote_after"]
+    assert mayor and mayor[0].source.text == "The mayor"

@@ -23,7 +23,7 @@ from claimtrack import extractor_names as names
 from claimtrack.batching import batched
 from claimtrack.errors import ClaimtrackError, ExtractError
 from claimtrack.extract import pieces, workers
-from claimtrack.extract.author import author_statements
+from claimtrack.extract.author import author_statements, unattributed_quotations
 from claimtrack.extract.chains import link_chains
 from claimtrack.extract.cues import load_lexicon
 from claimtrack.extract.filter import load_filter
@@ -373,7 +373,8 @@ def _check(extractor: str) -> str:
 def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = True
                 ) -> Extraction:
     """Attributions (sorted by content start), then the author's statements
-    (rule "author", likewise sorted), and the entity mentions of a parsed doc.
+    (rule "author", likewise sorted), then the paragraphs that are one quotation no
+    attribution reaches (rule "quotation"), and the entity mentions of a parsed doc.
 
     `at_start` False: the doc is a later piece of a long text, whose first
     line is no headline and whose first sentence is not the article's."""
@@ -387,6 +388,7 @@ def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = T
     # are matched across documents but are no attribution, so the attributions'
     # order, ids and relays stay what they were without them.
     attributions += author_statements(doc, attributions)
+    attributions += unattributed_quotations(doc, attributions)
     text = doc.text
     for a in attributions:
         a.stance = stance(doc, a)

@@ -74,7 +74,8 @@ from spacy.tokens import Span as SpacySpan
 
 from claimtrack.extract.cues import Lexicon, load_lexicon
 from claimtrack.extract.layout import FINITE, _first_claim_sentence
-from claimtrack.extract.spans import Ctx, Range, sentences
+from claimtrack.extract.spans import EDGE_JUNK, WORD, Ctx, Range, sentences, trim
+from claimtrack.extractor_names import QUOTATION_RULE
 from claimtrack.models import Attribution, Span
 
 RULE = "author"
@@ -149,6 +150,40 @@ def author_statements(doc: Doc, attributions: list[Attribution]) -> list[Attribu
             continue
         out.append(Attribution(content=Span.of(text, *rng), kind="indirect",
                                cue_class="speech", rule=RULE))
+    return out
+
+
+def unattributed_quotations(doc: Doc, attributions: list[Attribution]) -> list[Attribution]:
+    """Paragraphs that are one quotation and that no attribution reaches: rule
+    QUOTATION_RULE, no source, no cue, kind "direct". A listing read out, a
+    statement's paragraph after a heading ('He is now selling the handgun used in
+    the shooting.' / '"It has recently been returned to me by the Department of
+    Justice. ..."'): the words are someone's, the text does not say whose (the
+    rules attribute what a convention lets them: a quotation after its speaker's
+    report or quotation, layout.continue_quotes / quote_after_report). Another
+    outlet printing the same words with their speaker matches them, and their
+    cluster's origins count this one as none (no one to follow). Like the author's
+    statements they are no attribution: `extract` and `eval` leave them out, the
+    listings show them only with `--author`. On the 574 dev articles of PolNeAR: 30
+    such paragraphs of 6+ words (840 whole-quotation paragraphs in all)."""
+    text = doc.text
+    ctx = Ctx.of(doc, load_lexicon())
+    covered = _ranges(attributions)
+    out = []
+    for ps, pe in ctx.paras[1:]:
+        rng = trim(text, (ps, pe))
+        if rng is None:
+            continue
+        q = ctx.quote_at(rng[0])
+        if q is None or q[0] != rng[0] or text[q[1] : rng[1]].strip(EDGE_JUNK):
+            continue  # not one quotation from the paragraph's start to its end
+        said = text[q[0] : q[1]]
+        if len(WORD.findall(said)) < MIN_WORDS or said.upper() == said:
+            continue  # a few words, or a heading in capitals
+        if any(a < q[1] and b > q[0] for a, b in covered):
+            continue
+        out.append(Attribution(content=Span.of(text, *q), kind="direct",
+                               cue_class="speech", rule=QUOTATION_RULE))
     return out
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Literal
 
-from claimtrack.extractor_names import AUTHOR_RULE, UNSOURCED_RULES
+from claimtrack.extractor_names import UNSOURCED_RULES
 from claimtrack.models import CORROBORATING_ORIGINS
+from claimtrack.store.shown import shown
 
 CorpusTest = Literal["any", "single_source", "circular_reporting"]
 
@@ -48,10 +49,10 @@ def count_claims(conn: sqlite3.Connection, *, doc_id: str | None = None,
     the named corpus flag. Author statements only with `author`, as the reads."""
     # each filter given: its condition and its value
     given = [(test, value) for test, value in (
-        ("c.rule IS NOT ?", None if author else AUTHOR_RULE), ("c.doc_id = ?", doc_id),
+        ("c.doc_id = ?", doc_id),
         ("c.kind = ?", kind), ("c.cue_class = ?", cue_class), (_HAS_FLAG, static_flag))
         if value is not None]
-    where = ["1", *(test for test, _ in given)]
+    where = ["1" if author else shown(), *(test for test, _ in given)]
     params: list[object] = [value for _, value in given]
     selected = " AND ".join(where)
     if corpus is None:

@@ -17,7 +17,6 @@ from typing import Any, Protocol
 import sqlite_utils
 
 from claimtrack.errors import AlreadyStoredError, DatabaseError, DocumentError, NotFoundError
-from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.models import (
     Alias,
     Attribution,
@@ -40,6 +39,7 @@ from claimtrack.store.entitystore import (
 )
 from claimtrack.store.migrations import split_entity_facts
 from claimtrack.store.rows import convert, dict_rows
+from claimtrack.store.shown import shown
 from claimtrack.text.compare import compared_text
 
 # Work derived from a document's stored rows, run inside the transaction that writes them.
@@ -66,7 +66,7 @@ _DOC_COLUMNS = (
     "d.id, d.title, d.origin, d.format, d.sha256, d.published, d.added, d.extractor, "
     "d.publisher, length(d.text) AS chars, "
     # the author's statements in the body are no claims a listing shows
-    f"(SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.rule IS NOT '{AUTHOR_RULE}') "
+    f"(SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND {shown()}) "
     "AS claims"
 )
 
@@ -490,11 +490,10 @@ def document_ids_from(db: sqlite_utils.Database, offset: int,
     author's statements (rule "author") count only with `author`, as read_claims reads
     them; a damaged row counts as a claim (the documents before the page are not read,
     so not told about either)."""
-    counted = ("count(*)" if author else
-               "count(CASE WHEN c.rule IS NOT ? THEN 1 END)")
+    counted = "count(*)" if author else f"count(CASE WHEN {shown()} THEN 1 END)"
     cur = db.conn.execute(
         f"SELECT d.id, (SELECT {counted} FROM claims c WHERE c.doc_id = d.id) "
-        "FROM documents d ORDER BY d.added, d.id", () if author else (AUTHOR_RULE,))
+        "FROM documents d ORDER BY d.added, d.id")
     ids: list[str] = []
     for doc_id, n in cur:
         if ids or offset < n:

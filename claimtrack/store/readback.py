@@ -28,7 +28,6 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
-from claimtrack.extractor_names import AUTHOR_RULE
 from claimtrack.models import Alias, Claim, Mention, Span
 from claimtrack.store import documents as store
 from claimtrack.store.db import StateCache, per_state
@@ -37,6 +36,7 @@ from claimtrack.store.inlist import rows_in
 from claimtrack.store.postings import data_version as data_version_of
 from claimtrack.store.rows import SkippedRecord, convert, dict_rows, skip  # noqa: F401 - re-exported
 from claimtrack.store.rows import problem as row_problem
+from claimtrack.store.shown import shown
 
 T = TypeVar("T")
 R = TypeVar("R")  # a stored row: a dict or a tuple
@@ -111,8 +111,7 @@ def read_claims(
            "FROM claims c JOIN documents d ON d.id = c.doc_id WHERE 1")
     params: tuple = ()
     if not author:
-        sql += " AND c.rule IS NOT ?"
-        params += (AUTHOR_RULE,)
+        sql += f" AND {shown()}"
     if doc_id is not None:
         sql += " AND c.doc_id = ?"
         params += (doc_id,)
@@ -319,8 +318,7 @@ def entity_candidates(
             "JOIN documents d ON d.id = c.doc_id WHERE 1")
     params: list = []
     if not author:
-        base += " AND c.rule IS NOT ?"
-        params.append(AUTHOR_RULE)
+        base += f" AND {shown()}"
     if doc_id is not None:
         base += " AND c.doc_id = ?"
         params.append(doc_id)
@@ -532,8 +530,8 @@ def count_documents(db: sqlite_utils.Database) -> int:
 
 def count_claims(db: sqlite_utils.Database) -> int:
     """The claims a whole-corpus listing reads (the author's statements aside)."""
-    return int(db.conn.execute("SELECT count(*) FROM claims WHERE rule IS NOT ?",
-                               (AUTHOR_RULE,)).fetchone()[0])
+    return int(db.conn.execute(f"SELECT count(*) FROM claims c WHERE {shown()}")
+               .fetchone()[0])
 
 
 # --- stored listings (migration 8) ---------------------------------------------------
