@@ -214,3 +214,22 @@ def test_a_junior_is_not_his_father():
     ents = EntityGraph(claims, ms, {}, [], ["d1"]).entities()
     assert sorted(sorted([e.name, *e.aliases]) for e in ents) == [
         ["Donald Trump"], ["Donald Trump Jr.", "Trump Jr."]]
+
+
+def test_names_run_on_into_the_words_beside_them_are_no_aliases():
+    """One document's "Donald Trump Playing Dumb" (a Title Case headline) or "Donald
+    Trump Wins" is the name run on, not another name for him; "Trump" is one."""
+    docs = {"d1": "Donald Trump Playing Dumb\n\nDonald Trump spoke. Trump left.",
+            "d2": "Donald Trump Wins\n\nDonald Trump spoke again. Trump waved."}
+    ms = {}
+    for d, t in docs.items():
+        head = t.split("\n")[0]
+        body = len(head) + 2
+        ms[d] = [(0, len(head), head, "PERSON")] + [
+            (t.index(n, body), t.index(n, body) + len(n), n, "PERSON")
+            for n in ("Donald Trump", "Trump left" if d == "d1" else "Trump waved")]
+        ms[d][-1] = (ms[d][-1][0], ms[d][-1][0] + 5, "Trump", "PERSON")
+    (trump,) = [e for e in EntityGraph([], ms, {}, [], list(docs)).entities()
+                if e.name == "Donald Trump"]
+    assert trump.documents == 2
+    assert trump.aliases == ["Trump"]
