@@ -894,3 +894,18 @@ def test_a_colon_after_any_verb_introduces_the_subjects_words():
 ])
 def test_a_colon_after_a_clause_naming_no_one_introduces_no_words(text):
     assert not [a for a in atts(text) if a.rule == "verb_colon"]
+
+
+def test_a_quotation_before_the_speaker_opens_the_words_the_cue_took_after(polnear_path):
+    """'"Now somebody else who has never shown any regard for workers," Obama said, "they
+    don't suddenly become a populist ..."': the parser gave "said" the part after it (a
+    dev article: the parse matters); not '"A," Trump said, adding, "B"', where "said"
+    keeps A."""
+    from claimtrack.evalsplit import iter_split
+
+    doc_id = "usa-today_2016-06-30_three-amigos-take-on-donald-trum"
+    text = next(d["text"] for d in iter_split(polnear_path, "dev") if d["id"] == doc_id)
+    found = [a for a in atts(text) if a.cue and a.cue.text == "said"
+             and a.source and a.source.text == "Obama"]
+    pieces = found[0].content.pieces()
+    assert [text[f.start : f.start + 9] for f in pieces] == ['"Now some', '"they don']

@@ -586,6 +586,17 @@ def verb_rule(tok: Token, ctx: Ctx) -> Cand | None:
             q = _adjacent_quote(subj[-1], ctx, after=True)
         if q and q not in ranges:
             ranges.append(q)
+    # '"Now somebody else who has never shown any regard for workers," Obama said, "they
+    # don't suddenly become a populist ..."': the parser gave the cue the quotation after
+    # it; the one before the speaker opens the same words
+    elif ranges and ranges[0][0] > tok.idx and subj and subj[0].i < tok.i and not shared \
+            and tok.tag_ != "VBG" and ctx.quote_at(ranges[0][0]):  # not ", adding, ..."
+        q = ctx.quote_ending_before(subj[0].i)
+        # the same sentence, cut by a comma ('...," Obama said, "...'): not the last
+        # sentence's quotation before '"..." He continued, "..."'
+        if q and _said_quote(q, ctx) and q[1] <= subj[0].idx and q[0] >= tok.sent.start_char \
+                and "," in ctx.text[q[1] - 2 : subj[0].idx]:
+            ranges.insert(0, q)
     if not ranges:
         return None
     if lemma in lex.quote_only and not any(ctx.quote_at(s) for s, _ in ranges):
