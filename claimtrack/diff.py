@@ -59,13 +59,13 @@ ALIGNING = ("same", "more_specific")  # in this order on equal similarity
 
 
 def is_authorial(c: Claim) -> bool:
-    return c.source is None and c.cue is None
+    """The author states it: no source, no cue, and no one else's quotation (an
+    unattributed quotation is someone's words, shown as such by its source_label)."""
+    return c.source is None and c.cue is None and c.rule != QUOTATION_RULE
 
 
 def who(c: Claim, publisher: str | None = None) -> str:
     """The source as a reader sees it; the author, with the outlet where known."""
-    if c.rule == QUOTATION_RULE:
-        return c.source_label
     if is_authorial(c):
         return f"(author: {publisher})" if publisher else "(author)"
     return c.source_label

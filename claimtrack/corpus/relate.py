@@ -114,7 +114,7 @@ class Comparable:
     content_negated: bool = False
     modality: tuple[str, ...] = ()
     # it asserts nothing: it asks ("will Flowers be there?"), or is a condition or an
-    # infinitive alone (_CONDITION)
+    # infinitive alone, an embedded question (_ASSERTS_NOTHING)
     question: bool = False
 
     @property
@@ -155,14 +155,13 @@ def negations(text: str) -> list[re.Match[str]]:
 
 # a condition alone ("If your principles involve giving Hillary control of the Supreme
 # Court"), cut before its main clause, or an infinitive alone (what someone is urged or
-# pledges "to say", "to release his tax returns"), with no clause after a comma ("To
-# date, 40 people died" asserts): the unit asserts nothing
-_CONDITION = re.compile(r"^\W*(?:if|unless|to\s+[a-z]+)\b[^,;:]*$", re.I)
-# ...and a question told inside a sentence ("described what it was like to be a high
-# school student", "asked how the party would respond"): it names what was talked about
-# and states nothing of it, so it is no more_specific part of "rallied over high-stakes
-# student testing"
-_EMBEDDED_QUESTION = re.compile(r"^\W*(?:what|how|why|whether)\b[^,;:]*$", re.I)
+# pledges "to say", "to release his tax returns"), or a question told inside a sentence
+# ("described what it was like to be a high school student", "asked how the party would
+# respond": it names what was talked about and states nothing of it, so it is no
+# more_specific part of "rallied over high-stakes student testing"), with no clause after
+# a comma ("To date, 40 people died" asserts): the unit asserts nothing
+_ASSERTS_NOTHING = re.compile(
+    r"^\W*(?:if|unless|to\s+[a-z]+|what|how|why|whether)\b[^,;:]*$", re.I)
 
 
 @lru_cache(maxsize=16384)  # pure; a bulk add compares the same stored units again and again
@@ -176,8 +175,7 @@ def unit_comparable(text: str, cue_negated: bool, denial: bool,
     quotations contradict ("not just a few wealthy contributors" in both)."""
     return Comparable(text=compared_text(text), cue_negated=cue_negated, denial=denial,
                       content_negated=bool(negations(text)), modality=modality,
-                      question=question or bool(_CONDITION.match(text.strip()))
-                      or bool(_EMBEDDED_QUESTION.match(text.strip())))
+                      question=question or bool(_ASSERTS_NOTHING.match(text.strip())))
 
 
 # Cues whose content asks or bids, and so asserts nothing: "asked whether he would

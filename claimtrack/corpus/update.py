@@ -77,7 +77,7 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # before a dashed aside states nothing whole (text/units._interrupted); .14: what a
 # cue asks or bids ("asked whether", "demanding that") relates as a question does
 # (relate.bids); .15: a question told inside a sentence ("what it was like to be a
-# high school student") relates as a question (relate._EMBEDDED_QUESTION); .16: no
+# high school student") relates as a question (relate._ASSERTS_NOTHING); .16: no
 # entity matching, but every document's entity facts are drawn again by the rematch a
 # new DECISIONS brings: a "person" holding two people ("Hillary Clinton Slams Donald
 # Trump") takes no fold, nor "Donald Trump Jr." Donald Trump's (entities/facts.py).

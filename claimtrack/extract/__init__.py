@@ -31,6 +31,7 @@ from claimtrack.extract.nlp import get_nlp
 from claimtrack.extract.quotes import paragraph_sentences
 from claimtrack.extract.resolve import resolve_sources
 from claimtrack.extract.rules import find_attributions
+from claimtrack.extract.spans import Ctx
 from claimtrack.extract.stance import compared_of, stance
 from claimtrack.extract.tokens import tokenize
 from claimtrack.models import Extraction, Mention, Span
@@ -378,7 +379,9 @@ def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = T
 
     `at_start` False: the doc is a later piece of a long text, whose first
     line is no headline and whose first sentence is not the article's."""
-    attributions = find_attributions(doc, at_start=at_start)
+    # the doc's quotations and paragraphs, read once for the rules and the author's part
+    ctx = Ctx.of(doc, load_lexicon())
+    attributions = find_attributions(doc, at_start=at_start, ctx=ctx)
     if _check(extractor) == names.FILTERED:
         keep = load_filter().keep
         attributions = [a for a in attributions if keep(a, doc, at_start)]
@@ -387,8 +390,8 @@ def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = T
     # The author's own statements come last, after the chains are linked: they
     # are matched across documents but are no attribution, so the attributions'
     # order, ids and relays stay what they were without them.
-    attributions += author_statements(doc, attributions)
-    attributions += unattributed_quotations(doc, attributions)
+    attributions += author_statements(doc, attributions, ctx)
+    attributions += unattributed_quotations(doc, attributions, ctx)
     text = doc.text
     for a in attributions:
         a.stance = stance(doc, a)

@@ -108,11 +108,13 @@ _CLAUSES = frozenset({"ccomp", "xcomp", "parataxis"})
 _STOPS = (".", ".”", '."', ".’", ".'", ".)")
 
 
-def author_statements(doc: Doc, attributions: list[Attribution]) -> list[Attribution]:
-    """The body's unattributed statements in the author's voice, in document order."""
+def author_statements(doc: Doc, attributions: list[Attribution],
+                      ctx: Ctx | None = None) -> list[Attribution]:
+    """The body's unattributed statements in the author's voice, in document order
+    (`ctx`: the doc's quotations and paragraphs, where the caller has them)."""
     text = doc.text
     lex = load_lexicon()
-    ctx = Ctx.of(doc, lex)
+    ctx = ctx or Ctx.of(doc, lex)
     if len(ctx.paras) < 2:
         return []  # one line: no_source_rule took it as a title; there is no body
     body = ctx.paras[1][0]
@@ -153,7 +155,8 @@ def author_statements(doc: Doc, attributions: list[Attribution]) -> list[Attribu
     return out
 
 
-def unattributed_quotations(doc: Doc, attributions: list[Attribution]) -> list[Attribution]:
+def unattributed_quotations(doc: Doc, attributions: list[Attribution],
+                            ctx: Ctx | None = None) -> list[Attribution]:
     """Paragraphs that are one quotation and that no attribution reaches: rule
     QUOTATION_RULE, no source, no cue, kind "direct". A listing read out, a
     statement's paragraph after a heading ('He is now selling the handgun used in
@@ -167,7 +170,7 @@ def unattributed_quotations(doc: Doc, attributions: list[Attribution]) -> list[A
     listings show them only with `--author`. On the 574 dev articles of PolNeAR: 30
     such paragraphs of 6+ words (840 whole-quotation paragraphs in all)."""
     text = doc.text
-    ctx = Ctx.of(doc, load_lexicon())
+    ctx = ctx or Ctx.of(doc, load_lexicon())
     covered = _ranges(attributions)
     out = []
     for ps, pe in ctx.paras[1:]:

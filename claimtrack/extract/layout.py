@@ -329,22 +329,21 @@ def quote_after_report(cands: list[Cand], ctx: Ctx) -> list[Cand]:
             quotes.append(q)
             q = next_quote(ctx, q[1], pe)
         if quotes:
-            if not ctx.text[quotes[-1][1] : pe].strip(EDGE_JUNK + "”\""):
-                out.append(Cand("quote_after", c.cue_class, c.cue_lemma, cue, c.source,
-                                quotes, c.shared_source))
-            continue
-        if ctx.text[end:pe].strip(EDGE_JUNK + "”\"") or p + 1 >= len(ctx.paras) \
+            if ctx.text[quotes[-1][1] : pe].strip(EDGE_JUNK + "”\""):
+                continue  # the paragraph goes on after them
+        elif ctx.text[end:pe].strip(EDGE_JUNK + "”\"") or p + 1 >= len(ctx.paras) \
                 or p + 1 in cue_paras:
             continue  # the report's sentence does not close its paragraph, or no next one
-        ps, pe = ctx.paras[p + 1]
-        q = next_quote(ctx, ps, pe)
-        if q is None or ctx.text[q[1] : pe].strip(EDGE_JUNK) or any(
-                s < pe and e > ps for s, e in taken):
-            continue  # no quotation, more than one, or another attribution's
-        said = ctx.text[q[0] : q[1]]
-        if said.upper() == said:
-            continue  # “EVENTUALLY VOTERS MAKE GOOD DECISIONS”: a heading
-        out.append(Cand("quote_after", c.cue_class, c.cue_lemma, cue, c.source, [q],
+        else:
+            ps, pe = ctx.paras[p + 1]
+            q = next_quote(ctx, ps, pe)
+            if q is None or ctx.text[q[1] : pe].strip(EDGE_JUNK) or any(
+                    s < pe and e > ps for s, e in taken):
+                continue  # no quotation, more than one, or another attribution's
+            if ctx.text[q[0] : q[1]].upper() == ctx.text[q[0] : q[1]]:
+                continue  # “EVENTUALLY VOTERS MAKE GOOD DECISIONS”: a heading
+            quotes = [q]
+        out.append(Cand("quote_after", c.cue_class, c.cue_lemma, cue, c.source, quotes,
                         c.shared_source))
     return out
 

@@ -18,6 +18,7 @@ from typing import Literal
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc, Token
 
+from claimtrack.extract.chains import PERSONAL_PRONOUNS
 from claimtrack.extract.cues import Lexicon, load_lexicon
 from claimtrack.extract.layout import (
     continue_quotes,
@@ -289,7 +290,6 @@ def _quote_then_speaker(tok: Token, ctx: Ctx) -> tuple[Range, list[Token]] | Non
 
 
 _NO_SPEAKER = frozenset({"it", "this", "that", "there", "here", "what", "which"})
-_PERSONAL = frozenset({"i", "we", "he", "she", "they", "you"})
 
 
 def colon_quote_rule(colon: Token, ctx: Ctx) -> Cand | None:
@@ -313,7 +313,8 @@ def colon_quote_rule(colon: Token, ctx: Ctx) -> Cand | None:
         return None
     root = next((t for t in subj if t.head.i == verb.i or t.head not in subj), subj[0])
     if root.lower_ in _NO_SPEAKER or not (
-            root.pos_ in ("PROPN", "NOUN") or (root.pos_ == "PRON" and root.lower_ in _PERSONAL)
+            root.pos_ in ("PROPN", "NOUN")
+            or (root.pos_ == "PRON" and root.lower_ in PERSONAL_PRONOUNS)
             or root.ent_type_ in ("PERSON", "ORG", "NORP")):
         return None
     cue = [verb, *(c for c in verb.children if c.dep_ == "prt")]
@@ -786,13 +787,13 @@ def _nested_roles(c: Cand, cands: list[Cand]) -> list[Range]:
 
 
 def find_attributions(doc: Doc, lex: Lexicon | None = None, at_start: bool = True,
-                      ) -> list[Attribution]:
+                      ctx: Ctx | None = None) -> list[Attribution]:
     """All attributions in a parsed doc, sorted by content start.
 
     `at_start` False: the doc is a later piece of a long text, so the rules
     that read a document's first lines (headlines, the opening) stay out."""
     lex = lex or load_lexicon()
-    ctx = Ctx.of(doc, lex)
+    ctx = ctx or Ctx.of(doc, lex)
     cands: list[Cand] = []
     heads = {p[0] for p in lex.according}
     says = headline_says_rule(ctx) if at_start else None
