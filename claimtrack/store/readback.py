@@ -419,12 +419,13 @@ def component_names(db: sqlite_utils.Database,
     they cannot say it: a database from before them, components marked stale, a
     document whose facts are missing, or a user's merge or split (those are replayed
     on the graph alone)."""
-    if not components_usable(db):
-        return None
-    comp_of = claim_components(db, claims)
-    if comp_of is None:
-        return None
-    names = component_best_names(db, set(comp_of.values()))
+    with snapshot(db):  # the components and their names of one database state
+        if not components_usable(db):
+            return None
+        comp_of = claim_components(db, claims)
+        if comp_of is None:
+            return None
+        names = component_best_names(db, set(comp_of.values()))
     return {cid: (f"entity {comp}", names[comp]) for cid, comp in comp_of.items()}
 
 
