@@ -239,3 +239,38 @@ def test_a_paragraph_that_is_one_quotation_nobody_is_credited_with():
     assert quoted[0].source is None and quoted[0].cue is None and quoted[0].kind == "direct"
     mayor = [a for a in atts if a.rule == "quote_after"]
     assert mayor and mayor[0].source.text == "The mayor"
+
+
+def test_a_report_hung_from_the_main_clause_leaves_that_clause_the_authors():
+    # a participle and a relative clause carry the reports; the main clauses are the
+    # author's own, the speaker's description with them
+    text = _article(
+        "Mayor Jane Doe, who has led the city since 2015, has picked up on the complaints, "
+        "telling reporters that the bridge was unsafe.",
+        "The engineers rallied residents with calls to fund the repairs that they say are "
+        "overdue by a decade.")
+    doc, atts, found = _run(text)
+    assert any(a.cue and a.cue.text == "telling" for a in atts)
+    assert [a.content.text for a in found] == [
+        "Mayor Jane Doe, who has led the city since 2015, has picked up on the complaints",
+        "The engineers rallied residents with calls to fund the repairs"]
+
+
+def test_what_a_relative_clause_says_of_a_speaker_is_the_authors():
+    text = _article("David Axelrod, who was senior adviser to Obama in the White House, "
+                    "tweeted that the claim was misleading.")
+    assert _texts(text) == ["David Axelrod, who was senior adviser to Obama in the White House"]
+
+
+def test_a_report_that_is_the_sentence_or_cuts_a_phrase_leaves_nothing():
+    assert _texts(_article(
+        # a parenthetical cue: the whole sentence is what they say
+        "Nor does the council have any plans, officials say, to reopen the bridge before "
+        "the spring thaw.",
+        # a restrictive clause says who is meant, not what is so
+        "A spokesman who was briefed on the repairs said that the work would take two years.",
+        # the clause on the speaker is itself a report
+        "Tom Smith, who said the bridge was safe, told reporters that the council had acted.",
+        # cut out, the report would leave "responded to the report by"
+        "The mayor responded to the report by saying that the bridge would be replaced.",
+    )) == []
