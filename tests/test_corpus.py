@@ -313,3 +313,28 @@ def test_an_unattributed_quotation_matches_and_counts_no_origin(tmp_path):
             "SELECT s.origins FROM clusters m JOIN cluster_stats s ON s.cluster = m.cluster "
             "WHERE m.claim_id = ?", (quoted[0].id,)).fetchone()
     assert json.loads(origins) == ["source:tom reyes"]
+
+
+def test_an_object_read_without_its_source_and_cue_is_matched_with_nothing(tmp_path):
+    """"endorsed a temporary ban on heavy trucks", its speaker too far before it to be
+    read with it, leaves the noun phrase alone: no proposition, matched with nothing,
+    though another article's sentence holds all its words."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Bridge Plan Divides Council\n\nThe council met on Tuesday to discuss the old "
+                 "bridge.\n\nThe mayor, who has led the city since 2015 and who faces an election "
+                 "next spring against a popular rival from the western district, endorsed a "
+                 "temporary ban on heavy trucks.\n", encoding="utf-8")
+    b.write_text("Truckers Protest\n\nTruckers protested on Wednesday outside the town hall.\n\n"
+                 "Haulage firms across the region have long fought a temporary ban on heavy trucks "
+                 "in the old town.\n", encoding="utf-8")
+    db = tmp_path / "claimtrack.db"
+    assert run_cli("add", str(a), str(b), db=db).exit_code == 0
+    ids = doc_ids(db)
+    bare = [c for c in api.claims(db) if c.rule == "verb_object"]
+    assert [(c.doc_id, c.content.text) for c in bare] == [
+        (ids["a.txt"], "a temporary ban on heavy trucks")]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM matches WHERE ? IN (a, b)",
+                            (bare[0].id,)).fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM unit_postings WHERE doc_id = ? AND token = "
+                            "'truck'", (ids["a.txt"],)).fetchone() == (0,)
