@@ -647,3 +647,18 @@ def test_a_question_told_inside_a_sentence_asserts_nothing():
     r = _rel("People in other cities rallied over issues like charter schools and "
              "high-stakes student testing at every high school", told)
     assert r is None or r.name == "related"
+
+
+def test_a_pronoun_nobody_resolved_contradicts_only_the_same_pronoun():
+    """"They’re supportive of same-sex marriage" (one article's poll of voters) denies
+    nothing of another article's Republicans: nobody can say the two are one subject.
+    Named on both sides, or the same pronoun on both, they contradict."""
+    for other in ("Republicans oppose same-sex marriage", "that oppose same-sex marriage"):
+        r = relate(C("They’re supportive of same-sex marriage"), C(other))
+        assert r is not None and r.name == "related"
+        assert r.differences == ("predicate: supportive vs oppose",)
+    for a, b in (("Republicans are supportive of same-sex marriage",
+                  "Republicans oppose same-sex marriage"),
+                 ("They are supportive of same-sex marriage", "They oppose same-sex marriage")):
+        r = relate(C(a), C(b))
+        assert r is not None and r.name == "contradicts"

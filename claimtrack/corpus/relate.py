@@ -486,6 +486,25 @@ _NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
 TITLE_CASE = 0.8  # a text with this share of its words capitalised is a headline's
 
 
+# A subject nobody resolved: the compared text keeps a pronoun only where the resolver
+# could not say whose it is ("They’re supportive of same-sex marriage", the voters of
+# another article's poll) or a relative pronoun ("groups that oppose same-sex
+# marriage" leaves "that"). Such a claim contradicts only one opening on the same
+# pronoun ("She did receive some emails with classified markings" / "she neither sent
+# nor received emails marked classified"): against a name, another pronoun or nothing,
+# nobody can say the two are about one subject.
+_UNRESOLVED = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them",
+                         "who", "which", "that", "those", "these"})
+_FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
+
+
+def _unknown_actor(text: str) -> str | None:
+    """The pronoun nobody resolved a compared text opens on (_UNRESOLVED), if any."""
+    m = _FIRST_WORD.match(text)
+    word = m.group(1).casefold() if m else ""
+    return word if word in _UNRESOLVED else None
+
+
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others
 def _title_case(text: str) -> bool:
     """Whether a text capitalises most of its words, function words aside: a headline's."""
@@ -784,7 +803,8 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
         against = antonyms(ta - tb, tb - ta)
         opposed = against and not _own_names(a.text, b.text)
         if (opposite or extent or opposed) \
-                and not _names_only(common, a.text, b.text):
+                and not _names_only(common, a.text, b.text) \
+                and _unknown_actor(a.text) == _unknown_actor(b.text):
             return Relation("contradicts", sim, differences=differences, shared=told)
         # the same names, nothing else in common: not one proposition; opposite verbs
         # or other numbers: never the same claim

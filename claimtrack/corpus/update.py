@@ -82,8 +82,8 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # new DECISIONS brings: a "person" holding two people ("Hillary Clinton Slams Donald
 # Trump") takes no fold, nor "Donald Trump Jr." Donald Trump's (entities/facts.py).
 # .17: an object content read without its source and cue is matched with nothing
-# (bare_object).
-DECISIONS = "2026-11-28.17"
+# (bare_object); .18: a contradiction needs both subjects known (relate._unknown_actor).
+DECISIONS = "2026-11-28.18"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
