@@ -101,6 +101,10 @@ def test_questions_headings_boilerplate_and_captions_are_not_statements():
         "Photo: the old bridge is seen from the east bank of the river at dawn.",
         "MAYOR: We are closing the bridge because we have no other choice here.",
         "By Jane Smith and John Doe, City Desk Reporters Of The Daily Paper.",
+        "We Are Sorry,This video is restricted from playing in your locationEcode: 17.",
+        "This site contains copyrighted material the use of which has not always been "
+        "authorized. If you wish to use copyrighted material from this site for purposes "
+        "that go beyond fair use, you must request permission from the copyright owner.",
         "Ferries will carry commuters across the river until the new bridge opens.")
     assert _texts(text) == [
         "Ferries will carry commuters across the river until the new bridge opens"]

@@ -118,7 +118,9 @@ _FURNITURE_ANY = re.compile(
     r"contributed to this (?:report|story|article)|all rights reserved|originally "
     r"(?:appeared|published)|\((?:AP|Reuters|AFP|Getty) ?(?:Photo|Images)|getty images|"
     r"\bphoto(?:graph)?s? (?:by|credit|courtesy)|\b(?:photo|image|credit)\s*:|"
-    r"follow (?:us|\w+) on (?:twitter|facebook|instagram)|sign up for", re.I)
+    r"follow (?:us|\w+) on (?:twitter|facebook|instagram)|sign up for|"
+    # a video player's message scraped with the page
+    r"\bthis video (?:is|has been) (?:restricted|unavailable|not available)\b|\becode:", re.I)
 # a site's copyright notice, read on its whole paragraph: "This site contains copyrighted
 # material the use of which ... under the provisions of "fair use" ... beyond "fair use",
 # you must request permission" (a story about copyright law words it otherwise)
