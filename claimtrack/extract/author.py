@@ -83,6 +83,7 @@ them `no_source` (only the headline and lede carry it).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.tokens import Doc, Token
@@ -159,6 +160,7 @@ def author_statements(doc: Doc, attributions: list[Attribution],
         body = max(body, _sentence_end(doc, lede[0]) if taken else lede[0])
     covered = _ranges(attributions)
     quoted = [q for q in ctx.quotes if ctx.long_quote(q)]
+    reports = _reporting(attributions)
     per_para: dict[int, int] = {}
     sents = [s for s in sentences(doc) if s.start_char >= body and _words(s) > 0]
     for s in sents:
@@ -180,13 +182,13 @@ def author_statements(doc: Doc, attributions: list[Attribution],
         if ctx.quote_at(rng[0]) or _share(rng, quoted, text) > MAX_QUOTED:
             continue
         if _share(rng, covered, text) > MAX_COVERED or _reports(s, covered, lex):
-            part = _main_clause(s, attributions, ctx)
+            part = _main_clause(s, reports, quoted, ctx)
             if part is not None:
                 out.append(_statement(text, part))
             continue
         out.append(_statement(text, rng))
     stated = [(a.content.start, a.content.end) for a in out]
-    for rng in _source_asides(doc, attributions, body, ctx):
+    for rng in _source_asides(doc, reports, body, ctx):
         if not any(a < rng[1] and rng[0] < b for a, b in stated):
             out.append(_statement(text, rng))
     return sorted(out, key=lambda a: (a.content.start, a.content.end))
@@ -201,7 +203,8 @@ def _reporting(attributions: list[Attribution]) -> list[Attribution]:
     return [a for a in attributions if a.cue is not None and a.rule not in _NOT_REPORTS]
 
 
-def _main_clause(s: SpacySpan, attributions: list[Attribution], ctx: Ctx) -> Range | None:
+def _main_clause(s: SpacySpan, reports: list[Attribution], quoted: list[Range],
+                 ctx: Ctx) -> Range | None:
     """The author's main clause of a sentence whose report sits in a clause below it:
     "Trump, who is battling Carson in the polls, has picked up on the criticism,
     telling ABC that ..." (a participle) or "Sanders rallied young people with his
@@ -218,7 +221,7 @@ def _main_clause(s: SpacySpan, attributions: list[Attribution], ctx: Ctx) -> Ran
         return None
     cut = bytearray(len(doc))  # 1: a token of a report (its cue's clause, its content)
     heads: list[Token] = []  # the reports' clauses
-    for a in _reporting(attributions):
+    for a in reports:
         assert a.cue is not None
         if not s.start_char <= a.cue.start < s.end_char:
             continue
@@ -265,7 +268,6 @@ def _main_clause(s: SpacySpan, attributions: list[Attribution], ctx: Ctx) -> Ran
     if sum(t.is_alpha for t in toks) < MIN_WORDS or root not in toks:
         return None
     rng = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
-    quoted = [q for q in ctx.quotes if ctx.long_quote(q)]
     if _share(rng, quoted, text) > MAX_QUOTED:
         return None
     return rng
@@ -276,7 +278,7 @@ def _unbalanced(part: str) -> bool:
     return part.count("(") != part.count(")") or part.count("[") != part.count("]")
 
 
-def _source_asides(doc: Doc, attributions: list[Attribution], body: int,
+def _source_asides(doc: Doc, reports: list[Attribution], body: int,
                    ctx: Ctx) -> list[Range]:
     """What the author says of a speaker in a relative clause set off by a comma:
     "David Axelrod, who was senior adviser to Obama in the White House, tweeted
@@ -284,7 +286,6 @@ def _source_asides(doc: Doc, attributions: list[Attribution], body: int,
     the clause's end; a restrictive clause ("a person who was briefed") only says who
     is meant, and a clause without a finite verb states nothing."""
     out: list[Range] = []
-    reports = _reporting(attributions)
     for a in reports:
         src = a.source
         if src is None or src.start < body:
@@ -428,8 +429,13 @@ def _furniture(para: str, sent: str) -> bool:
     head = para.lstrip()
     return bool(
         _TURN.match(head) or _BYLINE.match(head) or _FURNITURE_START.match(head)
-        or _FURNITURE_START.match(sent) or _FURNITURE_ANY.search(sent) or _NOTICE.search(para)
+        or _FURNITURE_START.match(sent) or _FURNITURE_ANY.search(sent) or _notice(para)
     )
+
+
+@functools.lru_cache(maxsize=64)  # asked once a sentence, about its paragraph
+def _notice(para: str) -> bool:
+    return _NOTICE.search(para) is not None
 
 
 def _title_case(s: SpacySpan) -> bool:
@@ -445,14 +451,19 @@ def _title_case(s: SpacySpan) -> bool:
 def _share(rng: Range, ranges: list[Range], text: str) -> float:
     """The share of rng's non-space characters inside the union of ranges."""
     s, e = rng
-    hit = bytearray(e - s)
-    for a, b in ranges:
-        lo, hi = max(a, s), min(b, e)
-        if lo < hi:
-            hit[lo - s : hi - s] = b"\x01" * (hi - lo)
-    total = inside = 0
-    for i, ch in enumerate(text[s:e]):
-        if not ch.isspace():
-            total += 1
-            inside += hit[i]
-    return inside / total if total else 0.0
+    total = _solid(text, s, e)
+    if not total:
+        return 0.0
+    inside, reached = 0, s  # the union, range by range in start order
+    for a, b in sorted((max(a, s), min(b, e)) for a, b in ranges if a < e and b > s):
+        lo = max(a, reached)
+        if lo < b:
+            inside += _solid(text, lo, b)
+            reached = b
+    return inside / total
+
+
+def _solid(text: str, start: int, end: int) -> int:
+    """Non-space characters of text[start:end]."""
+    part = text[start:end]
+    return len(part) - sum(map(str.isspace, part))
