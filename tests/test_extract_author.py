@@ -251,13 +251,18 @@ def test_a_report_hung_from_the_main_clause_leaves_that_clause_the_authors():
     text = _article(
         "Mayor Jane Doe, who has led the city since 2015, has picked up on the complaints, "
         "telling reporters that the bridge was unsafe.",
-        "The engineers rallied residents with calls to fund the repairs that they say are "
-        "overdue by a decade.")
+        "The engineers rallied residents with calls to fund the repairs, which they say are "
+        "overdue by a decade.",
+        "The engineers rallied residents on Monday, and they said the repairs were overdue.",
+        # a restrictive clause completes its noun: "the third time" alone says little
+        "The walk-ins on Thursday were the third time that parents said the schools had "
+        "failed them.")
     doc, atts, found = _run(text)
     assert any(a.cue and a.cue.text == "telling" for a in atts)
     assert [a.content.text for a in found] == [
         "Mayor Jane Doe, who has led the city since 2015, has picked up on the complaints",
-        "The engineers rallied residents with calls to fund the repairs"]
+        "The engineers rallied residents with calls to fund the repairs",
+        "The engineers rallied residents on Monday"]
 
 
 def test_what_a_relative_clause_says_of_a_speaker_is_the_authors():
