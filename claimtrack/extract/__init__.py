@@ -392,7 +392,7 @@ def extract_doc(doc: Doc, extractor: str = DEFAULT_EXTRACTOR, at_start: bool = T
     # order, ids and relays stay what they were without them.
     attributions += author_statements(doc, attributions, ctx)
     attributions += unattributed_quotations(doc, attributions, ctx)
-    text = doc.text
+    text = ctx.text
     for a in attributions:
         a.stance = stance(doc, a)
         a.compared = compared_of(a, text)

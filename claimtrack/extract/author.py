@@ -147,9 +147,9 @@ def author_statements(doc: Doc, attributions: list[Attribution],
                       ctx: Ctx | None = None) -> list[Attribution]:
     """The body's unattributed statements in the author's voice, in document order
     (`ctx`: the doc's quotations and paragraphs, where the caller has them)."""
-    text = doc.text
     lex = load_lexicon()
     ctx = ctx or Ctx.of(doc, lex)
+    text = ctx.text  # doc.text joins a Token object per token on every access
     if len(ctx.paras) < 2:
         return []  # one line: no_source_rule took it as a title; there is no body
     body = ctx.paras[1][0]
@@ -348,8 +348,8 @@ def unattributed_quotations(doc: Doc, attributions: list[Attribution],
     statements they are no attribution: `extract` and `eval` leave them out, the
     listings show them only with `--author`. On the 574 dev articles of PolNeAR: 30
     such paragraphs of 6+ words (840 whole-quotation paragraphs in all)."""
-    text = doc.text
     ctx = ctx or Ctx.of(doc, load_lexicon())
+    text = ctx.text
     covered = _ranges(attributions)
     out = []
     for ps, pe in ctx.paras[1:]:
