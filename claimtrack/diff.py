@@ -21,9 +21,10 @@ stay out of `claims`: those lists keep meaning "what the other account lacks".
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import sqlite_utils
 
@@ -193,6 +194,7 @@ def shared_entities(ma: Sequence[Mention], mb: Sequence[Mention]) -> list[Shared
     def top(c: Counter[str]) -> str:
         return min(c, key=lambda s: (-c[s], s))  # deterministic on ties
 
+    _fold_surnames(counts, labels, {k: top(v) for k, v in forms.items()}, top)
     out = [
         SharedEntity(
             name=top(forms[k]), label=top(labels[k]), count_a=counts[0][k], count_b=counts[1][k]
@@ -201,6 +203,33 @@ def shared_entities(ma: Sequence[Mention], mb: Sequence[Mention]) -> list[Shared
     ]
     out.sort(key=lambda e: (-(e.count_a + e.count_b), e.name.casefold(), e.name))
     return out
+
+
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr"})
+
+
+def _fold_surnames(counts: tuple[Counter[str], Counter[str]],
+                   labels: Mapping[str, Counter[str]], shown: Mapping[str, str],
+                   top: Callable[[Counter[str]], str]) -> None:
+    """A surname ("Trump", "Mr. Trump") counted with the one full name of a person
+    the two documents give that ends with it: "Trump" (which the recogniser often
+    calls an ORG, "the Trump campaign") is Donald Trump's row, not a row of its own
+    beside his. Where the two give two such people ("Bill Clinton", "Hillary
+    Clinton") it stays apart: nobody can say whose it is. A full name is written in
+    capitals ("pro-Clinton", which the recogniser called a person, is none)."""
+    keys = counts[0].keys() | counts[1].keys()
+    people = [k for k in keys if " " in k and top(labels[k]) == "PERSON"
+              and k.split(" ", 1)[0] not in _TITLES
+              and all(w[:1].isupper() for w in re.split(r"[\s-]+", shown[k]))]
+    for k in sorted(keys):
+        words = k.split(" ")
+        if len(words) > 2 or len(words) == 2 and words[0] not in _TITLES:
+            continue
+        fulls = [f for f in people if f.rsplit(" ", 1)[1] == words[-1]]
+        if len(fulls) == 1:
+            for side in counts:
+                if k in side:
+                    side[fulls[0]] += side.pop(k)
 
 
 # --- the diff ---------------------------------------------------------------------------

@@ -156,6 +156,23 @@ def test_shared_entities_most_frequent_form():
     assert (e.name, e.count_a, e.count_b) == ("Al-Qaeda", 3, 1)
 
 
+def test_a_surname_is_counted_with_the_one_full_name_ending_with_it():
+    """"Trump" (an ORG to the recogniser) and "Mr. Trump" are Donald Trump's row; a
+    "Clinton" two people could be stays its own; "pro-Clinton" is nobody's name."""
+    def m(text: str, label: str = "PERSON") -> Mention:
+        return Mention(start=0, end=1, text=text, label=label)
+
+    ma = [m("Donald Trump"), m("Trump", "ORG"), m("Trump", "ORG"), m("Clinton"),
+          m("Hillary Clinton"), m("pro-Clinton")]
+    mb = [m("Mr. Trump"), m("Clinton"), m("Bill Clinton")]
+    assert [(e.name, e.label, e.count_a, e.count_b) for e in shared_entities(ma, mb)] == [
+        ("Donald Trump", "PERSON", 3, 1), ("Clinton", "PERSON", 1, 1)]
+    # one Clinton in both: the surname is hers
+    mb = [m("Clinton"), m("Hillary Clinton")]
+    assert [(e.name, e.count_a, e.count_b) for e in shared_entities(ma, mb)] == [
+        ("Hillary Clinton", 2, 2)]
+
+
 def test_sourcing_profile_categories_are_exclusive():
     def c(seq, source, flags: list[Flag], cue="said") -> Claim:
         return _claim(seq, "x", source=source, cue=cue, flags=flags)
