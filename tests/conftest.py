@@ -120,6 +120,16 @@ def run_cli(*args: str, db: Path | None = None, input: bytes | str | None = None
     return CliRunner().invoke(cli, argv, input=input, catch_exceptions=False)
 
 
+def add_texts(folder: Path, db: Path, **texts: str) -> None:
+    """Write each text as <name>.txt in `folder` and `claimtrack add` them, in order."""
+    paths = []
+    for name, text in texts.items():
+        paths.append(folder / f"{name}.txt")
+        paths[-1].write_text(text, encoding="utf-8")
+    result = run_cli("add", *map(str, paths), db=db)
+    assert result.exit_code == 0, result.stderr
+
+
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory) -> Path:
     """Both seeds added through the CLI once per session."""

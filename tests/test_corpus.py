@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_database, run_cli
+from conftest import ROOT, add_texts, copy_database, run_cli
 
 from claimtrack import api
 
@@ -319,16 +319,15 @@ def test_an_object_read_without_its_source_and_cue_is_matched_with_nothing(tmp_p
     """"endorsed a temporary ban on heavy trucks", its speaker too far before it to be
     read with it, leaves the noun phrase alone: no proposition, matched with nothing,
     though another article's sentence holds all its words."""
-    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
-    a.write_text("Bridge Plan Divides Council\n\nThe council met on Tuesday to discuss the old "
-                 "bridge.\n\nThe mayor, who has led the city since 2015 and who faces an election "
-                 "next spring against a popular rival from the western district, endorsed a "
-                 "temporary ban on heavy trucks.\n", encoding="utf-8")
-    b.write_text("Truckers Protest\n\nTruckers protested on Wednesday outside the town hall.\n\n"
-                 "Haulage firms across the region have long fought a temporary ban on heavy trucks "
-                 "in the old town.\n", encoding="utf-8")
     db = tmp_path / "claimtrack.db"
-    assert run_cli("add", str(a), str(b), db=db).exit_code == 0
+    add_texts(tmp_path, db,
+              a="Bridge Plan Divides Council\n\nThe council met on Tuesday to discuss the old "
+                "bridge.\n\nThe mayor, who has led the city since 2015 and who faces an election "
+                "next spring against a popular rival from the western district, endorsed a "
+                "temporary ban on heavy trucks.\n",
+              b="Truckers Protest\n\nTruckers protested on Wednesday outside the town hall.\n\n"
+                "Haulage firms across the region have long fought a temporary ban on heavy "
+                "trucks in the old town.\n")
     ids = doc_ids(db)
     bare = [c for c in api.claims(db) if c.rule == "verb_object"]
     assert [(c.doc_id, c.content.text) for c in bare] == [
