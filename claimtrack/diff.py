@@ -223,8 +223,9 @@ def _fold_surnames(counts: tuple[Counter[str], Counter[str]],
               and all(w[:1].isupper() for w in re.split(r"[\s-]+", shown[k]))]
     for k in sorted(keys):
         words = k.split(" ")
-        if len(words) > 2 or len(words) == 2 and words[0] not in _TITLES:
-            continue
+        if len(words) > 2 or len(words) == 2 and words[0] not in _TITLES \
+                or top(labels[k]) not in ("PERSON", "ORG"):
+            continue  # "Washington" the city is no George Washington
         fulls = [f for f in people if f.rsplit(" ", 1)[1] == words[-1]]
         if len(fulls) == 1:
             for side in counts:

@@ -163,10 +163,12 @@ def test_a_surname_is_counted_with_the_one_full_name_ending_with_it():
         return Mention(start=0, end=1, text=text, label=label)
 
     ma = [m("Donald Trump"), m("Trump", "ORG"), m("Trump", "ORG"), m("Clinton"),
-          m("Hillary Clinton"), m("pro-Clinton")]
-    mb = [m("Mr. Trump"), m("Clinton"), m("Bill Clinton")]
+          m("Hillary Clinton"), m("pro-Clinton"), m("Washington", "GPE"),
+          m("George Washington")]
+    mb = [m("Mr. Trump"), m("Clinton"), m("Bill Clinton"), m("Washington", "GPE")]
     assert [(e.name, e.label, e.count_a, e.count_b) for e in shared_entities(ma, mb)] == [
-        ("Donald Trump", "PERSON", 3, 1), ("Clinton", "PERSON", 1, 1)]
+        ("Donald Trump", "PERSON", 3, 1), ("Clinton", "PERSON", 1, 1),
+        ("Washington", "GPE", 1, 1)]
     # one Clinton in both: the surname is hers
     mb = [m("Clinton"), m("Hillary Clinton")]
     assert [(e.name, e.count_a, e.count_b) for e in shared_entities(ma, mb)] == [
