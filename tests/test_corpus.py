@@ -337,3 +337,23 @@ def test_an_object_read_without_its_source_and_cue_is_matched_with_nothing(tmp_p
                             (bare[0].id,)).fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM unit_postings WHERE doc_id = ? AND token = "
                             "'truck'", (ids["a.txt"],)).fetchone() == (0,)
+
+
+def test_the_subject_a_passive_cue_follows_is_matched_with_nothing(tmp_path):
+    """"Mr. Hale, the former mayor of the city | had been soundly rejected by the voters":
+    what was done to him is not in the content, so it is no proposition another
+    article's sentence about the former mayor could tell again."""
+    db = tmp_path / "claimtrack.db"
+    add_texts(tmp_path, db,
+              a="Library Opens\n\nThe city opened its new library on Monday.\n\nMr. Hale, the "
+                "former mayor of the city, had been soundly rejected by the voters of the "
+                "eastern district.\n",
+              b="Bridge Closes\n\nThe old bridge closed on Tuesday.\n\nMr. Hale, the former "
+                "mayor of the city, opened the new ferry service on the same morning.\n")
+    ids = doc_ids(db)
+    (passive,) = [c for c in api.claims(db) if c.rule == "verb_passive"]
+    assert (passive.doc_id, passive.content.text) == (
+        ids["a.txt"], "Mr. Hale, the former mayor of the city")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM matches WHERE ? IN (a, b)",
+                            (passive.id,)).fetchone() == (0,)

@@ -82,8 +82,9 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # new DECISIONS brings: a "person" holding two people ("Hillary Clinton Slams Donald
 # Trump") takes no fold, nor "Donald Trump Jr." Donald Trump's (entities/facts.py).
 # .17: an object content read without its source and cue is matched with nothing
-# (bare_object); .18: a contradiction needs both subjects known (relate._unknown_actor).
-DECISIONS = "2026-11-28.18"
+# (bare_object); .18: a contradiction needs both subjects known (relate._unknown_actor);
+# .19: so is the subject a passive cue follows (bare_object).
+DECISIONS = "2026-11-28.19"
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
@@ -147,7 +148,7 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     rows: list[ms.IndexRow] = []
     for c in claims:
         found[c.id] = us = claim_units(c, spans[c.id], text)
-        if bare_object(c.rule, spans[c.id], stored[c.id].content, text):
+        if bare_object(c.rule, spans[c.id], stored[c.id].content, stored[c.id].cue, text):
             continue  # stored for diff to show, never matched
         seq = int(c.id.rpartition(":")[2])  # claim ids are "<doc id>:<seq>"
         for u in us:
@@ -168,7 +169,7 @@ _RANK = {"contradicts": 0, "same": 1, "more_specific": 2, "related": 3}
 
 
 def bare_object(rule: str | None, span: tuple[int, int], content: tuple[int, int],
-                text: str) -> bool:
+                cue: tuple[int, int] | None, text: str) -> bool:
     """Whether a claim states nothing to compare: an object content ("former KKK leader
     David Duke", "the presidential bid of real estate mogul Donald Trump") whose
     source and cue could not be read with it (text/units.proposition_span kept the
@@ -177,8 +178,21 @@ def bare_object(rule: str | None, span: tuple[int, int], content: tuple[int, int
     on voting for the real estate mogul" and `more_specific` of "Trump failed three
     times to refuse the endorsement of both the KKK and David Duke" (the 560 dev
     articles as one database: every such pair read was wrong). A quotation the parser
-    made the object of "said" is the speaker's sentence, and is compared."""
-    return rule in OBJECT_RULES and span == content and not text.startswith(_OPENING, content[0])
+    made the object of "said" is the speaker's sentence, and is compared. The subject
+    of a passive cue that ends before it states nothing either ("Mr. Bush, the former governor of
+    Florida | had been soundly rejected by an electorate", "The registration issue |
+    was reported by The Washington Post"): what was done to it is not in it, and
+    compared on its words it was `more_specific` of every sentence naming Jeb Bush as
+    the former governor of Florida (DECISIONS .19); "Trump is expected to be
+    competitive", which holds its cue, is a clause."""
+    if text.startswith(_OPENING, content[0]):
+        return False
+    if rule == PASSIVE_RULE:
+        return cue is not None and content[1] <= cue[0]
+    return rule in OBJECT_RULES and span == content
+
+
+PASSIVE_RULE = "verb_passive"
 
 
 _OPENING = ("\"", "“", "‘", "'")
