@@ -139,6 +139,9 @@ _NOT_REPORTS = frozenset({RULE, NO_SOURCE_RULE, QUOTATION_RULE})
 # parenthetical cue ("Nor does she have any plans, advisers say, to ..."): the
 # whole sentence is then what they say
 _ASIDE_DEPS = frozenset({"advcl", "relcl", "acl", "conj"})
+# what a speaker's name holds before its head word ("the venture capitalist Marc
+# Andreessen", "retired Gen. John Allen"), not "for instance," before it
+_NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod"})
 # words a statement cannot end on: a cut through a phrase
 _OPEN_ENDS = frozenset({"ADP", "SCONJ", "DET", "PART", "AUX", "PRON", "CCONJ"})
 
@@ -318,8 +321,11 @@ def _source_asides(doc: Doc, reports: list[Attribution], body: int,
                     and t.left_edge.idx <= b.cue.start < t.right_edge.idx + len(t.right_edge)
                     for b in reports):
                 continue  # "Beck, who said there were ...": a report, not a description
-            start = max(t.head.left_edge.i, span.start)
-            toks = [x for x in doc[start:t.right_edge.i + 1] if not x.is_space]
+            # from the name's first word: "for instance, Sen. Ted Cruz of Texas, who ..."
+            start = min([t.head.i] + [c.left_edge.i for c in t.head.lefts
+                                      if c.dep_ in _NAME_DEPS])
+            toks = [x for x in doc[max(start, span.start):t.right_edge.i + 1]
+                    if not x.is_space]
             while toks and (toks[-1].is_punct or toks[-1].pos_ == "CCONJ"):
                 toks.pop()
             if toks and toks[-1].pos_ in _OPEN_ENDS:
