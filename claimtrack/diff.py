@@ -21,13 +21,13 @@ stay out of `claims`: those lists keep meaning "what the other account lacks".
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import sqlite_utils
 
+from claimtrack.entities.facts import document_facts
 from claimtrack.extractor_names import HIDDEN_RULES, QUOTATION_RULE
 from claimtrack.flags import DISTANCING, ENDORSING
 from claimtrack.models import (  # the diff records live in models.py; importable from here too
@@ -47,7 +47,7 @@ from claimtrack.similarity import cue_key, source_key
 from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
 from claimtrack.store.matchstore import MatchRow, UnitMatchRow
-from claimtrack.text.names import normalise_name
+from claimtrack.text.names import NAME_LABELS, name_key, normalise_name
 from claimtrack.text.units import one_sentence, sentence_units
 
 # Entity types worth comparing; dates and numbers would swamp the list.
@@ -178,23 +178,31 @@ def sourcing_profile(cs: Sequence[Claim], origins: Mapping[str, int] | None = No
 
 
 def shared_entities(ma: Sequence[Mention], mb: Sequence[Mention]) -> list[SharedEntity]:
-    """NER mentions in both documents, spellings folded ('Al Qaeda' == 'Al-Qaeda')."""
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
-    labels: dict[str, Counter[str]] = defaultdict(Counter)
-    counts: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+    """NER mentions in both documents, keyed as the entity graph keys names
+    (text/names.name_key: 'Al Qaeda' == 'Al-Qaeda', 'Mr. Trump' == 'Trump'), and a part
+    of a person's full name counted with that person by the entity graph's own rule
+    (entities.facts: "Trump", which the recogniser often calls an ORG in "the Trump
+    campaign", is Donald Trump's row; a "Clinton" two Clintons could be keeps its own;
+    "Washington" the place is no George Washington), over the two accounts' names."""
+    named = [(i, i + 1, m.text, m.label)  # a span a mention: the fold weighs mentions
+             for i, m in enumerate((*ma, *mb)) if m.label in NAME_LABELS]
+    facts = document_facts("", named, [], [])
+    into = {facts.nodes[small].key: facts.nodes[full].key for small, full in facts.folds}
+    forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    labels: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    counts: tuple[Counter[tuple[str, ...]], ...] = (Counter(), Counter())
     for side, ms in enumerate((ma, mb)):
         for m in ms:
-            key = normalise_name(m.text)
+            key = name_key(m.text)
             if not key or m.label in _SKIP_LABELS:
                 continue
             forms[key][m.text.strip()] += 1
             labels[key][m.label] += 1
-            counts[side][key] += 1
+            counts[side][into.get(key, key)] += 1
 
     def top(c: Counter[str]) -> str:
         return min(c, key=lambda s: (-c[s], s))  # deterministic on ties
 
-    _fold_surnames(counts, labels, {k: top(v) for k, v in forms.items()}, top)
     out = [
         SharedEntity(
             name=top(forms[k]), label=top(labels[k]), count_a=counts[0][k], count_b=counts[1][k]
@@ -203,34 +211,6 @@ def shared_entities(ma: Sequence[Mention], mb: Sequence[Mention]) -> list[Shared
     ]
     out.sort(key=lambda e: (-(e.count_a + e.count_b), e.name.casefold(), e.name))
     return out
-
-
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr"})
-
-
-def _fold_surnames(counts: tuple[Counter[str], Counter[str]],
-                   labels: Mapping[str, Counter[str]], shown: Mapping[str, str],
-                   top: Callable[[Counter[str]], str]) -> None:
-    """A surname ("Trump", "Mr. Trump") counted with the one full name of a person
-    the two documents give that ends with it: "Trump" (which the recogniser often
-    calls an ORG, "the Trump campaign") is Donald Trump's row, not a row of its own
-    beside his. Where the two give two such people ("Bill Clinton", "Hillary
-    Clinton") it stays apart: nobody can say whose it is. A full name is written in
-    capitals ("pro-Clinton", which the recogniser called a person, is none)."""
-    keys = counts[0].keys() | counts[1].keys()
-    people = [k for k in keys if " " in k and top(labels[k]) == "PERSON"
-              and k.split(" ", 1)[0] not in _TITLES
-              and all(w[:1].isupper() for w in re.split(r"[\s-]+", shown[k]))]
-    for k in sorted(keys):
-        words = k.split(" ")
-        if len(words) > 2 or len(words) == 2 and words[0] not in _TITLES \
-                or top(labels[k]) not in ("PERSON", "ORG"):
-            continue  # "Washington" the city is no George Washington
-        fulls = [f for f in people if f.rsplit(" ", 1)[1] == words[-1]]
-        if len(fulls) == 1:
-            for side in counts:
-                if k in side:
-                    side[fulls[0]] += side.pop(k)
 
 
 # --- the diff ---------------------------------------------------------------------------
