@@ -42,6 +42,7 @@ from claimtrack.store.entitystore import clear_entity_components, rebuild_entity
 from claimtrack.text.compare import compared_text
 from claimtrack.text.units import (
     OBJECT_RULES,
+    bare_object,
     one_sentence,
     proposition_span,
     proposition_units,
@@ -166,36 +167,6 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
 
 
 _RANK = {"contradicts": 0, "same": 1, "more_specific": 2, "related": 3}
-
-
-def bare_object(rule: str | None, span: tuple[int, int], content: tuple[int, int],
-                cue: tuple[int, int] | None, text: str) -> bool:
-    """Whether a claim states nothing to compare: an object content ("former KKK leader
-    David Duke", "the presidential bid of real estate mogul Donald Trump") whose
-    source and cue could not be read with it (text/units.proposition_span kept the
-    content alone: a pronoun far before it, a source after it). A noun phrase is no
-    proposition; compared on its words it was `same` as "74 percent said they are set
-    on voting for the real estate mogul" and `more_specific` of "Trump failed three
-    times to refuse the endorsement of both the KKK and David Duke" (the 560 dev
-    articles as one database: every such pair read was wrong). A quotation the parser
-    made the object of "said" is the speaker's sentence, and is compared. The subject
-    of a passive cue that ends before it states nothing either ("Mr. Bush, the former governor of
-    Florida | had been soundly rejected by an electorate", "The registration issue |
-    was reported by The Washington Post"): what was done to it is not in it, and
-    compared on its words it was `more_specific` of every sentence naming Jeb Bush as
-    the former governor of Florida (DECISIONS .19); "Trump is expected to be
-    competitive", which holds its cue, is a clause."""
-    if text.startswith(_OPENING, content[0]):
-        return False
-    if rule == PASSIVE_RULE:
-        return cue is not None and content[1] <= cue[0]
-    return rule in OBJECT_RULES and span == content
-
-
-PASSIVE_RULE = "verb_passive"
-
-
-_OPENING = ("\"", "“", "‘", "'")
 
 
 def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow],
