@@ -95,10 +95,10 @@ from spacy.tokens import Span as SpacySpan
 from claimtrack.extract.cues import Lexicon, load_lexicon
 from claimtrack.extract.layout import FINITE, _first_claim_sentence
 from claimtrack.extract.spans import EDGE_JUNK, WORD, Ctx, Range, sentences, trim
-from claimtrack.extractor_names import NO_SOURCE_RULE, QUOTATION_RULE
+from claimtrack.extractor_names import AUTHOR_RULE, NO_SOURCE_RULE, QUOTATION_RULE
 from claimtrack.models import Attribution, Span
 
-RULE = "author"
+RULE = AUTHOR_RULE
 MIN_WORDS = 6
 # share of a sentence's non-space characters that attributions may cover (content,
 # cue or source) and still leave it the author's; and the share inside quotations
