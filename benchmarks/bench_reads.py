@@ -360,28 +360,41 @@ def time_matching(snapshots: dict[int, Path], sizes: list[int], sample: list, wo
 
 def time_reads(snapshots: dict[int, Path], sizes: list[int], corpus: list[Recombined],
                present: set[str], work: Path, args: argparse.Namespace) -> list[Timing]:
-    """Every read command at every size, on a copy of each size's database: one warm-up
-    each (the first read after the write), then --repeat rounds in which every size
-    and command runs once, each right after its start-up baseline, the sizes in turn,
-    so the figures of two sizes are taken minutes apart no more than those of two
-    commands."""
+    """Every read command at every size, on a copy of each size's database (the
+    subjects chosen on the first size's): see time_commands."""
     if not sizes:
         return []
+    dbs = copies(snapshots, sizes, work)
+    subjects = choose_subjects(dbs[sizes[0]], corpus)
+    print(f"  subjects: {subjects}", file=sys.stderr)
+    return time_commands(dbs, sizes, read_commands(subjects, present), args)
+
+
+def copies(snapshots: dict[int, Path], sizes: list[int], work: Path) -> dict[int, Path]:
+    """A copy of each size's database to read from (a read may store what it pages)."""
     dbs = {}
     for size in sizes:
         dbs[size] = work / f"read-{size}.db"
         remove_database(dbs[size])
         shutil.copy(snapshots[size], dbs[size])
-    subjects = choose_subjects(dbs[sizes[0]], corpus)
-    print(f"  subjects: {subjects}", file=sys.stderr)
+    return dbs
+
+
+def time_commands(dbs: dict[int, Path], sizes: list[int], commands: list[tuple[str, list[str]]],
+                  args: argparse.Namespace) -> list[Timing]:
+    """`commands` (label, arguments) on each size's database, with `--limit LIMIT` where
+    the command takes it: one warm-up each (the first read after the write), then
+    --repeat rounds in which every size and command runs once, each right after its
+    start-up baseline, the sizes in turn, so the figures of two sizes are taken
+    minutes apart no more than those of two commands."""
     plan: list[tuple[Timing, list[str]]] = [
         (Timing("claimtrack --version", size), ["--version"]) for size in sizes]
     limited: dict[str, bool] = {}
-    for label, cmd in read_commands(subjects, present):
+    for label, cmd in commands:
         if cmd[0] not in limited:
             limited[cmd[0]] = _takes_limit(cmd[0])
-        # `diff A B` pages nothing (its --limit counts `diff --entity` clusters)
-        limit = limited[cmd[0]] and not (cmd[0] == "diff" and "--entity" not in cmd)
+        # `diff A B` and `report --doc` page nothing (--limit pages their --entity form)
+        limit = limited[cmd[0]] and not (cmd[0] in ("diff", "report") and "--entity" not in cmd)
         for size in sizes:
             t = Timing(label, size, limited=limit)
             plan.append((t, [*cmd, *(["--limit", str(LIMIT)] if limit else []),

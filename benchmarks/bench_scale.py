@@ -48,12 +48,16 @@ sys.path.insert(0, str(HERE))
 from bench_add_memory import measure  # noqa: E402
 from bench_reads import (  # noqa: E402
     CORPUS,
+    LIMIT,
     PARAGRAPHS,
     PIECES,
+    Timing,
+    copies,
     extract_sample,
     paragraphs_of,
     sentences,
     store_and_match,
+    time_commands,
 )
 
 MAX_USES = 3
@@ -151,6 +155,74 @@ def db_facts(db: Path) -> tuple[int, int, int]:
     return size, claims, matches
 
 
+def read_commands(db: Path) -> list[tuple[str, list[str]]]:
+    """Issue 12's reads, their subjects chosen on `db` (benchmarks may read SQL
+    directly): the person named in full in most documents and one named in a single
+    document, the two documents sharing most matches, a claim of the first in its
+    widest cluster."""
+    conn = sqlite3.connect(db)
+    try:
+        names = conn.execute(
+            "SELECT text, COUNT(DISTINCT doc_id) AS n FROM mentions WHERE label = 'PERSON' "
+            "AND text LIKE '% %' GROUP BY text ORDER BY n DESC, text").fetchall()
+        frequent = names[0][0]
+        rare = next(t for t, n in names if n == 1)
+        a, b = conn.execute(
+            "SELECT substr(a, 1, instr(a, ':') - 1) AS x, substr(b, 1, instr(b, ':') - 1) AS y "
+            "FROM matches WHERE x != y GROUP BY x, y ORDER BY COUNT(*) DESC, x, y "
+            "LIMIT 1").fetchone()
+        claim = conn.execute(
+            "SELECT c.claim_id FROM clusters c JOIN cluster_stats s ON s.cluster = c.cluster "
+            "WHERE c.claim_id LIKE ? ORDER BY s.documents DESC, c.claim_id LIMIT 1",
+            (f"{a}:%",)).fetchone()[0]
+    finally:
+        conn.close()
+    return [
+        (f"show --entity (frequent: {frequent})", ["show", "--entity", frequent]),
+        (f"show --entity (rare: {rare})", ["show", "--entity", rare]),
+        ("claims --flag single_source", ["claims", "--flag", "single_source"]),
+        ("flags", ["flags"]),
+        ("sources", ["sources"]),
+        ("entities", ["entities"]),
+        ("diff A B", ["diff", a, b]),
+        ("timeline --claim ID", ["timeline", "--claim", claim]),
+        ("report --doc A", ["report", "--doc", a]),
+    ]
+
+
+# issue 12's bars at the largest size: p95 above start-up, and the RSS of any read
+FAST = ("show", "claims", "diff", "timeline")  # < 500 ms
+LISTS = ("flags", "sources", "entities")  # < 1 s
+READ_RSS = 500 * 2**20
+
+
+def read_report(timings: list[Timing], dbs: dict[int, Path], commands: list[tuple[str, list[str]]],
+                exe: list[str], work: Path) -> str:
+    """The reads' table, and at the largest size each read's peak RSS (one more run,
+    sampled) and the bars."""
+    last = max(dbs)
+    lines = [f"{'command':<58} {'docs':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95 above':>10} "
+             f"{'lines':>6} {'runs':>4}"]
+    for t in timings:
+        label = t.command + (f" --limit {LIMIT}" if t.limited else "")
+        mine = t.command != "claimtrack --version"
+        lines.append(f"{label:<58} {t.size:>7,} {t.p50 * 1000:>8,.0f} {t.p95 * 1000:>8,.0f} "
+                     f"{t.above95 * 1000 if mine else float('nan'):>10,.0f} "
+                     f"{t.lines if mine else '':>6} {len(t.runs):>4}")
+    lines.append(f"at {last:,} documents (p95 above start-up; peak RSS of one more run):")
+    by = {t.command: t for t in timings if t.size == last}
+    for label, cmd in commands:
+        t = by[label]
+        full = [*exe, *cmd, *(["--limit", str(LIMIT)] if t.limited else []),
+                "--db", str(dbs[last])]
+        _, rss, _, _ = measure(full, work / "read.err")
+        bar = 0.5 if cmd[0] in FAST else 1.0
+        ok = t.above95 < bar and rss < READ_RSS and (t.limited or cmd[0] in ("diff", "report"))
+        lines.append(f"  {label:<56} {t.above95 * 1000:>7,.0f} ms (< {bar * 1000:,.0f}) "
+                     f"{rss / 2**20:>5,.0f} MiB (< 500)  {'met' if ok else 'NOT met'}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000")
@@ -158,6 +230,13 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=40,
                     help="documents stored one by one to time store-and-match")
     ap.add_argument("--workdir", type=Path)
+    ap.add_argument("--repeat", type=int, default=0,
+                    help="time the read commands this many rounds on each size (0: not)")
+    ap.add_argument("--timeout", type=float, default=300.0, help="seconds per read")
+    ap.add_argument("--slow", type=float, default=5.0,
+                    help="a read slower than this many seconds gets fewer rounds")
+    ap.add_argument("--reuse", action="store_true",
+                    help="time the databases an earlier run left in --workdir, adding none")
     args = ap.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
@@ -182,6 +261,9 @@ def main() -> None:
     for jobs in (int(j) for j in args.jobs.split(",")):
         for n in sizes:
             db = work / f"j{jobs}-{n}.db"
+            if args.reuse:
+                built[n] = db
+                continue
             for p in work.glob(db.name + "*"):
                 p.unlink()
             err = work / f"j{jobs}-{n}.err"
@@ -206,9 +288,15 @@ def main() -> None:
               f"(median {statistics.median(times) * 1000:.1f} ms, {len(times)} documents)")
     lo, hi = sizes[0], sizes[-1]
     print(f"growth {lo:,} -> {hi:,}: store-and-match x{per_doc[hi] / per_doc[lo]:.2f} "
-          "(target <= 1.3); peak tree RSS "
-          + ", ".join(f"--jobs {j} x{peaks[(j, hi)] / peaks[(j, lo)]:.2f}"
-                      for j in sorted({j for j, _ in peaks})) + " (target <= 1.2)")
+          "(target <= 1.3)" + ("; peak tree RSS " + ", ".join(
+              f"--jobs {j} x{peaks[(j, hi)] / peaks[(j, lo)]:.2f}"
+              for j in sorted({j for j, _ in peaks})) + " (target <= 1.2)" if peaks else ""),
+          flush=True)
+    if args.repeat:
+        dbs = copies(built, sizes, work)
+        commands = read_commands(dbs[sizes[-1]])
+        timings = time_commands(dbs, sizes, commands, args)
+        print(read_report(timings, dbs, commands, exe, work))
 
 
 if __name__ == "__main__":
