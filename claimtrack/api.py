@@ -363,11 +363,6 @@ def _rematch_if_needed(db: sqlite_utils.Database,
 
 
 def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, extract: Extract) -> None:
-    from claimtrack.aliases import find_aliases, quoted_spans
-    from claimtrack.assess import assess
-    from claimtrack.corpus.update import document_added
-    from claimtrack.entities import stored_facts
-
     waiting: deque[ParsedInput] = deque()  # read, in extraction: as many as it has in hand
     first = next(docs, None)
     if first is None:  # all stored already (a rerun) or failed: no parser to start
@@ -379,36 +374,70 @@ def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, extract: Extra
             yield parsed.text
 
     extractions = extract(texts())
+    # The documents are committed in batches (store/db.Batch); what a batch stored is
+    # told once it is committed, so `added` means stored for good.
+    held: list[AddEvent] = []
+
+    def tell(lost: str | None) -> None:
+        for event in held:
+            if lost is not None and event.kind == "added":
+                event = AddEvent("failed", event.origin, error=DocumentError(
+                    event.origin, f"{lost}; it is not stored: rerun to store it"))
+            run.settled(event)
+        held.clear()
+
+    batch: dbmod.Batch | None = None
     try:
-        for extraction in extractions:
-            parsed = waiting.popleft()  # extraction keeps the input order
-            origin = parsed.origin
-            if isinstance(extraction, ExtractError):
-                run.settled(AddEvent("failed", origin,
-                                     error=DocumentError(origin, str(extraction))))
-                continue
-            try:
-                flags = assess(extraction, parsed.text, parsed.links, parsed.published)
-                aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
-                doc = store.add_document(run.db, parsed, extraction, flags, aliases,
-                                         derive=document_added, facts=stored_facts)
-            except AlreadyStoredError as e:  # another process stored it since we looked
-                run.settled(AddEvent("unchanged", origin, document=e.document))
-            except DocumentError as e:
-                run.settled(AddEvent("failed", origin, error=e))
-            except ClaimtrackError as e:
-                run.settled(AddEvent("failed", origin, error=DocumentError(origin, str(e))))
-            except Exception as e:  # a bug costs this document, not the batch
-                run.settled(AddEvent("failed", origin, error=DocumentError(
-                    origin, f"internal error while storing ({type(e).__name__}: {e}); "
-                    "please report it")))
-            else:
-                run.settled(AddEvent("added", origin, document=doc))
+        with dbmod.batch(run.db.conn) as batch:
+            for extraction in extractions:
+                parsed = waiting.popleft()  # extraction keeps the input order
+                held.append(_store_one(run, parsed, extraction))
+                if batch.lost is not None:
+                    lost, batch.lost = batch.lost, None
+                    tell(lost)
+                elif batch.due():
+                    try:
+                        batch.commit()
+                    except DatabaseError as e:
+                        tell(str(e))
+                    else:
+                        tell(None)
     finally:
         # Stops the parser workers now (also on Ctrl-C), not at garbage collection.
         close = getattr(extractions, "close", None)
         if close:
             close()
+        # the batch is committed on the way out of its block (or lost, and says why)
+        tell(batch.lost if batch is not None else None)
+
+
+def _store_one(run: _AddRun, parsed: ParsedInput,
+               extraction: Extraction | ExtractError) -> AddEvent:
+    """Store one extracted document; its outcome (a failure costs this document only)."""
+    from claimtrack.aliases import find_aliases, quoted_spans
+    from claimtrack.assess import assess
+    from claimtrack.corpus.update import document_added
+    from claimtrack.entities import stored_facts
+
+    origin = parsed.origin
+    if isinstance(extraction, ExtractError):
+        return AddEvent("failed", origin, error=DocumentError(origin, str(extraction)))
+    try:
+        flags = assess(extraction, parsed.text, parsed.links, parsed.published)
+        aliases = find_aliases(parsed.text, quoted_spans(extraction.attributions))
+        doc = store.add_document(run.db, parsed, extraction, flags, aliases,
+                                 derive=document_added, facts=stored_facts)
+    except AlreadyStoredError as e:  # another process stored it since we looked
+        return AddEvent("unchanged", origin, document=e.document)
+    except DocumentError as e:
+        return AddEvent("failed", origin, error=e)
+    except ClaimtrackError as e:
+        return AddEvent("failed", origin, error=DocumentError(origin, str(e)))
+    except Exception as e:  # a bug costs this document, not the batch
+        return AddEvent("failed", origin, error=DocumentError(
+            origin, f"internal error while storing ({type(e).__name__}: {e}); "
+            "please report it"))
+    return AddEvent("added", origin, document=doc)
 
 
 def remove(db_path: str | Path, refs: Sequence[str]) -> list[Document]:

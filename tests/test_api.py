@@ -204,3 +204,46 @@ def test_a_lock_held_past_the_timeout_fails_each_document_in_one_line(tmp_path, 
         assert "stayed locked for 0.3 s" in str(f) and "nothing was written" in str(f)
         assert "CLAIMTRACK_BUSY_TIMEOUT" in str(f) and "\n" not in str(f)
     assert api.add(db_path, paths).failures == []  # the lock gone, a rerun adds them
+
+
+def test_documents_are_committed_in_batches_and_told_once_committed(tmp_path, monkeypatch):
+    monkeypatch.setattr(dbmod, "BATCH_DOCS", 2)
+    monkeypatch.setattr(dbmod, "BATCH_SECONDS", 60.0)
+    db_path = tmp_path / "t.db"
+    paths = write_docs(tmp_path, 5)
+    api.add(db_path, paths[:1])
+    seen = []
+
+    def told(event):
+        if event.kind == "added":  # durable when told: another connection sees it
+            with sqlite3.connect(db_path) as other:
+                seen.append(sorted(o for (o,) in other.execute("SELECT origin FROM documents")))
+
+    result = api.add(db_path, paths, on_event=told)
+    assert [d.origin for d in result.added] == paths[1:] and result.failures == []
+    # two documents a commit: both are visible when the first of them is told
+    assert seen == [paths[:3], paths[:3], paths[:5], paths[:5]]
+
+
+def test_a_batch_lost_whole_fails_its_documents_and_a_rerun_stores_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(dbmod, "BATCH_DOCS", 10)
+    db_path = tmp_path / "t.db"
+    paths = write_docs(tmp_path, 4)
+    real = store.add_document
+
+    def full_disk(db, parsed, *args, **kw):
+        if parsed.origin == paths[2]:  # SQLite rolls the whole transaction back
+            with dbmod.atomic(db.conn, f"could not store {parsed.origin}"):
+                db.conn.execute("ROLLBACK")
+                raise sqlite3.OperationalError("database or disk is full")
+        return real(db, parsed, *args, **kw)
+
+    monkeypatch.setattr(store, "add_document", full_disk)
+    result = api.add(db_path, paths)
+    assert [d.origin for d in result.added] == [paths[3]]
+    assert [f.path for f in result.failures] == paths[:3]
+    for f in result.failures[:2]:
+        assert "rolled back with the batch it was stored in; it is not stored: rerun" in str(f)
+    assert stored(db_path) == [paths[3]]
+    monkeypatch.setattr(store, "add_document", real)
+    assert len(api.add(db_path, paths).added) == 3 and stored(db_path) == sorted(paths)

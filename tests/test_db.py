@@ -236,3 +236,103 @@ def test_read_only_file_in_read_only_folder_can_be_listed(tmp_path):
         assert db.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
     finally:
         folder.chmod(0o755)
+
+
+# --- batches: several documents in one write transaction, each whole or not at all ---
+
+def _batch_db(path):
+    from claimtrack.store.db import open_db
+
+    db = open_db(path)
+    db.conn.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)")
+    return db
+
+
+def _stored(path) -> list[int]:
+    with sqlite3.connect(path) as other:
+        return [x for (x,) in other.execute("SELECT x FROM t ORDER BY x")]
+
+
+def test_a_batch_commits_its_documents_together(tmp_path):
+    from claimtrack.store.db import atomic, batch
+
+    path = tmp_path / "b.db"
+    db = _batch_db(path)
+    with batch(db.conn, max_docs=3, max_seconds=60) as b:
+        for x in range(5):
+            with atomic(db.conn, "could not store"):
+                db.conn.execute("INSERT INTO t VALUES (?)", (x,))
+            assert _stored(path) == ([0, 1, 2] if x >= 3 else [])  # not yet committed
+            if b.due():
+                b.commit()
+        assert b.docs == 2
+    assert _stored(path) == [0, 1, 2, 3, 4] and b.lost is None
+
+
+def test_a_failing_document_rolls_back_alone_and_the_batch_goes_on(tmp_path):
+    from claimtrack.store.db import atomic, batch
+
+    path = tmp_path / "b.db"
+    db = _batch_db(path)
+    with batch(db.conn) as b:
+        with atomic(db.conn, "could not store"):
+            db.conn.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(DatabaseError, match="could not store 2"), \
+                atomic(db.conn, "could not store 2"):
+            db.conn.execute("INSERT INTO t VALUES (2)")
+            db.conn.execute("INSERT INTO t VALUES (1)")  # a constraint fails: 2 goes too
+        with pytest.raises(KeyError), atomic(db.conn, "could not store 3"):
+            db.conn.execute("INSERT INTO t VALUES (3)")
+            raise KeyError("a bug")
+        with atomic(db.conn, "could not store"):
+            db.conn.execute("INSERT INTO t VALUES (4)")
+        assert b.docs == 2
+    assert _stored(path) == [1, 4] and b.lost is None
+
+
+def test_a_batch_is_committed_when_its_block_raises(tmp_path):
+    from claimtrack.store.db import atomic, batch
+
+    path = tmp_path / "b.db"
+    db = _batch_db(path)
+    with pytest.raises(KeyboardInterrupt), batch(db.conn, max_docs=100):
+        with atomic(db.conn, "could not store"):
+            db.conn.execute("INSERT INTO t VALUES (1)")
+        raise KeyboardInterrupt
+    assert _stored(path) == [1]
+
+
+def test_a_batch_rolled_back_whole_says_so(tmp_path):
+    """SQLite rolls the whole transaction back on some errors (a full disk): the
+    documents of the open batch are then lost, and the batch says why."""
+    from claimtrack.store.db import atomic, batch
+
+    path = tmp_path / "b.db"
+    db = _batch_db(path)
+    with batch(db.conn, max_docs=100) as b:
+        with atomic(db.conn, "could not store"):
+            db.conn.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(DatabaseError), atomic(db.conn, "could not store 2"):
+            db.conn.execute("ROLLBACK")  # what SQLITE_FULL does to the transaction
+            raise sqlite3.OperationalError("database or disk is full")
+        assert b.lost and b.docs == 0
+        with atomic(db.conn, "could not store"):  # the next document starts a new batch
+            db.conn.execute("INSERT INTO t VALUES (3)")
+    assert _stored(path) == [3]
+
+
+def test_another_writer_waits_for_a_batch_and_then_writes(tmp_path, monkeypatch):
+    from claimtrack.store.db import atomic, batch, open_db
+
+    monkeypatch.setenv("CLAIMTRACK_BUSY_TIMEOUT", "0.2")
+    path = tmp_path / "b.db"
+    db = _batch_db(path)
+    other = open_db(path)
+    with batch(db.conn, max_docs=100):
+        with atomic(db.conn, "could not store"):
+            db.conn.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(DatabaseError, match="locked"), atomic(other.conn, "other"):
+            pass  # the write lock is the batch's until it commits
+    with atomic(other.conn, "other"):
+        other.conn.execute("INSERT INTO t VALUES (2)")
+    assert _stored(path) == [1, 2]

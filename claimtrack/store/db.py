@@ -340,6 +340,82 @@ def _db_path(conn: sqlite3.Connection) -> str | None:
     return row[2] if row and row[2] else None
 
 
+# A bulk `add` commits its documents in batches (see Batch): at most this many
+# documents, or this many seconds after the batch's first one was stored.
+BATCH_DOCS = 64
+BATCH_SECONDS = 2.0
+
+
+class Batch:
+    """Documents stored in one write transaction, each whole or not at all.
+
+    A commit writes every page a document touched, and most of a document's pages
+    (the unit index's posting rows, one per word it holds, the matches, the
+    clusters) are pages the next documents touch too: at 1,000 stored documents
+    a commit wrote about 500 pages a document. While a batch is open on a
+    connection, `atomic` runs each document in a SAVEPOINT of the batch's
+    transaction (a failure rolls back that document alone, and the batch goes
+    on); the owner commits when `due`, and at the end, also on Ctrl-C, so what
+    was stored stays stored. Until then the documents are not durable: a crash
+    loses the open batch (at most BATCH_DOCS documents or BATCH_SECONDS of
+    work), which a rerun stores again, as it stores any document not stored. The
+    write lock is held for the batch, so another writer waits about
+    BATCH_SECONDS at most (busy_timeout is a minute). `lost` says why documents
+    stored in the open batch were rolled back with it (SQLite rolls the whole
+    transaction back on some errors: a full disk, an I/O error); they are then
+    not stored."""
+
+    def __init__(self, conn: sqlite3.Connection, max_docs: int | None = None,
+                 max_seconds: float | None = None) -> None:
+        self.conn = conn
+        self.max_docs = BATCH_DOCS if max_docs is None else max_docs
+        self.max_seconds = BATCH_SECONDS if max_seconds is None else max_seconds
+        self.path = _db_path(conn)
+        self.docs = 0  # documents stored in the open transaction
+        self.started = 0.0
+        self.lost: str | None = None
+
+    def due(self) -> bool:
+        return self.docs >= self.max_docs or (
+            self.docs > 0 and time.monotonic() - self.started >= self.max_seconds)
+
+    def commit(self) -> None:
+        """Commit the open batch (nothing to do when none is open); a failure rolls it
+        back and raises DatabaseError."""
+        self.docs = 0
+        if not self.conn.in_transaction:
+            return
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            postings.forget(self.conn)
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise DatabaseError(f"could not commit the batch: {problem(e)}") from e
+
+
+_batches: dict[int, Batch] = {}  # id(connection) -> its open batch
+
+
+@contextmanager
+def batch(conn: sqlite3.Connection, max_docs: int | None = None,
+          max_seconds: float | None = None) -> Iterator[Batch]:
+    """A Batch open on `conn` for the block; what it stored is committed on the way
+    out, however the block ends. A failure to commit then is not raised (the block's
+    own error, if any, is the one to report): `lost` says it."""
+    if conn.in_transaction:  # never fold a caller's pending work into the batch
+        conn.commit()
+    b = _batches[id(conn)] = Batch(conn, max_docs, max_seconds)
+    try:
+        yield b
+    finally:
+        del _batches[id(conn)]
+        try:
+            b.commit()
+        except DatabaseError as e:
+            b.lost = str(e)
+
+
 @contextmanager
 def atomic(conn: sqlite3.Connection, failed: str, *,
            only_adds: bool = False) -> Iterator[None]:
@@ -347,7 +423,13 @@ def atomic(conn: sqlite3.Connection, failed: str, *,
     DatabaseError starting with `failed` (the original stays as __cause__).
     `only_adds`: the transaction deletes no index rows, so the process's cached
     posting lists (store/postings.py) stay good; they are dropped otherwise, and
-    whenever it rolls back."""
+    whenever it rolls back. Inside a `batch` on `conn` it is a savepoint of the
+    batch's transaction, which it begins when none is open."""
+    b = _batches.get(id(conn))
+    if b is not None:
+        with _in_batch(b, failed, only_adds):
+            yield
+        return
     if conn.in_transaction:  # never fold our writes into a caller's pending work
         conn.commit()
     if not only_adds:
@@ -365,6 +447,36 @@ def atomic(conn: sqlite3.Connection, failed: str, *,
         if isinstance(e, sqlite3.Error):
             raise DatabaseError(f"{failed}: {problem(e)}") from e
         raise
+
+
+@contextmanager
+def _in_batch(b: Batch, failed: str, only_adds: bool) -> Iterator[None]:
+    """atomic() inside batch `b`: a savepoint, the batch's transaction begun first."""
+    conn = b.conn
+    if not only_adds:
+        postings.forget(conn)
+    written = conn.total_changes
+    try:
+        if not conn.in_transaction:
+            begin_immediate(conn, b.path)
+            b.docs, b.started = 0, time.monotonic()
+        conn.execute("SAVEPOINT claimtrack_document")
+        try:
+            yield
+        except BaseException:
+            if conn.total_changes != written:
+                postings.forget(conn)
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO claimtrack_document")
+                conn.execute("RELEASE claimtrack_document")
+            elif b.docs:  # SQLite rolled the whole transaction back: the cached
+                postings.forget(conn)  # lists hold the batch's rows
+                b.lost, b.docs = "rolled back with the batch it was stored in", 0
+            raise
+        conn.execute("RELEASE claimtrack_document")
+        b.docs += 1
+    except sqlite3.Error as e:
+        raise DatabaseError(f"{failed}: {problem(e)}") from e
 
 
 def problem(e: sqlite3.Error) -> str:
