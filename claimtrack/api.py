@@ -152,8 +152,10 @@ def add(
     A document that cannot be read, extracted or stored is a failure naming
     its path (a record: FILE:LINE), and the batch goes on; one stored already, or
     meanwhile by another process, is `unchanged` (a rerun skips what is stored:
-    a record's text is not even parsed again). Each document is stored in one
-    transaction. `on_event` hears each outcome as it happens. The database is
+    a record's text is not even parsed again). Each document is stored whole or
+    not at all (a savepoint), the documents committed in batches (store/db.Batch:
+    up to 64 documents or 2 seconds). `on_event` hears each outcome as it happens
+    (`added` once committed). The database is
     created only when there is something to store. Ctrl-C raises
     errors.Interrupted carrying the partial result (what was stored stays
     stored; workers are stopped). `publisher` and `published` override what the
