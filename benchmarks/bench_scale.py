@@ -236,7 +236,8 @@ def main() -> None:
     ap.add_argument("--slow", type=float, default=5.0,
                     help="a read slower than this many seconds gets fewer rounds")
     ap.add_argument("--reuse", action="store_true",
-                    help="time the databases an earlier run left in --workdir, adding none")
+                    help="reuse the databases an earlier run left in --workdir (build the "
+                    "missing ones)")
     args = ap.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
@@ -261,7 +262,8 @@ def main() -> None:
     for jobs in (int(j) for j in args.jobs.split(",")):
         for n in sizes:
             db = work / f"j{jobs}-{n}.db"
-            if args.reuse:
+            if args.reuse and db.exists():
+                print(f"{jobs:>4} {n:>7,} (reused: {db})", flush=True)
                 built[n] = db
                 continue
             for p in work.glob(db.name + "*"):
@@ -287,11 +289,11 @@ def main() -> None:
         print(f"store-and-match per document at {n:,} stored: {per_doc[n] * 1000:.1f} ms "
               f"(median {statistics.median(times) * 1000:.1f} ms, {len(times)} documents)")
     lo, hi = sizes[0], sizes[-1]
+    both = sorted(j for j, n in peaks if n == hi and (j, lo) in peaks)  # built in this run
     print(f"growth {lo:,} -> {hi:,}: store-and-match x{per_doc[hi] / per_doc[lo]:.2f} "
           "(target <= 1.3)" + ("; peak tree RSS " + ", ".join(
-              f"--jobs {j} x{peaks[(j, hi)] / peaks[(j, lo)]:.2f}"
-              for j in sorted({j for j, _ in peaks})) + " (target <= 1.2)" if peaks else ""),
-          flush=True)
+              f"--jobs {j} x{peaks[(j, hi)] / peaks[(j, lo)]:.2f}" for j in both)
+              + " (target <= 1.2)" if both else ""), flush=True)
     if args.repeat:
         dbs = copies(built, sizes, work)
         commands = read_commands(dbs[sizes[-1]])
