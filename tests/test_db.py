@@ -336,3 +336,16 @@ def test_another_writer_waits_for_a_batch_and_then_writes(tmp_path, monkeypatch)
     with atomic(other.conn, "other"):
         other.conn.execute("INSERT INTO t VALUES (2)")
     assert _stored(path) == [1, 2]
+
+
+def test_batch_size_from_environment(tmp_path, monkeypatch):
+    from claimtrack.store.db import batch
+
+    db = _batch_db(tmp_path / "b.db")
+    monkeypatch.setenv("CLAIMTRACK_BATCH", "1")
+    with batch(db.conn) as b:
+        assert b.max_docs == 1
+    for bad in ("0", "many"):
+        monkeypatch.setenv("CLAIMTRACK_BATCH", bad)
+        with pytest.raises(DatabaseError, match="CLAIMTRACK_BATCH=.* is not a number of documents"):
+            batch(db.conn).__enter__()

@@ -76,9 +76,12 @@ def write_corpus(folder: Path, n_generated: int, seed: int) -> list[Path]:
 
 def start_add(args: list[str], db: Path) -> subprocess.Popen:
     # its own session, so the test can clean up orphaned workers by group
+    # batches of 3 documents a commit: a kill lands between commits and inside an
+    # open batch alike (the default batch holds this whole corpus)
     return subprocess.Popen([claimtrack_exe(), "add", *args, "--db", str(db)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True,
+                            env={**os.environ, "CLAIMTRACK_BATCH": "3"})
 
 
 def finish(proc: subprocess.Popen, timeout: float = WAIT) -> tuple[int | None, str, str]:

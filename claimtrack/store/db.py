@@ -341,9 +341,25 @@ def _db_path(conn: sqlite3.Connection) -> str | None:
 
 
 # A bulk `add` commits its documents in batches (see Batch): at most this many
-# documents, or this many seconds after the batch's first one was stored.
+# documents (CLAIMTRACK_BATCH overrides it; 1 commits each document alone), or this
+# many seconds after the batch's first one was stored.
 BATCH_DOCS = 64
 BATCH_SECONDS = 2.0
+BATCH_ENV = "CLAIMTRACK_BATCH"
+
+
+def batch_docs() -> int:
+    raw = os.environ.get(BATCH_ENV)
+    if not raw:
+        return BATCH_DOCS
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise DatabaseError(f"{BATCH_ENV}={raw!r} is not a number of documents: set it to "
+                            "e.g. 64 (1 commits each document alone)")
+    return n
 
 
 class Batch:
@@ -368,7 +384,7 @@ class Batch:
     def __init__(self, conn: sqlite3.Connection, max_docs: int | None = None,
                  max_seconds: float | None = None) -> None:
         self.conn = conn
-        self.max_docs = BATCH_DOCS if max_docs is None else max_docs
+        self.max_docs = batch_docs() if max_docs is None else max_docs
         self.max_seconds = BATCH_SECONDS if max_seconds is None else max_seconds
         self.path = _db_path(conn)
         self.docs = 0  # documents stored in the open transaction
