@@ -236,8 +236,8 @@ def main() -> None:
     ap.add_argument("--slow", type=float, default=5.0,
                     help="a read slower than this many seconds gets fewer rounds")
     ap.add_argument("--reuse", action="store_true",
-                    help="reuse the databases an earlier run left in --workdir (build the "
-                    "missing ones)")
+                    help="reuse the databases an earlier run built whole in --workdir "
+                    "(build the others)")
     args = ap.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
@@ -262,10 +262,12 @@ def main() -> None:
     for jobs in (int(j) for j in args.jobs.split(",")):
         for n in sizes:
             db = work / f"j{jobs}-{n}.db"
-            if args.reuse and db.exists():
+            done = work / f"j{jobs}-{n}.done"  # written once its add completed
+            if args.reuse and db.exists() and done.exists():
                 print(f"{jobs:>4} {n:>7,} (reused: {db})", flush=True)
                 built[n] = db
                 continue
+            done.unlink(missing_ok=True)
             for p in work.glob(db.name + "*"):
                 p.unlink()
             err = work / f"j{jobs}-{n}.err"
@@ -275,6 +277,7 @@ def main() -> None:
             if rc != 0:
                 sys.exit(f"add failed ({rc}): {err.read_text()[-400:]}")
             size, claims, matches = db_facts(db)
+            done.write_text(f"{wall:.1f} s\n")
             peaks[(jobs, n)] = tree_rss
             built[n] = db
             print(f"{jobs:>4} {n:>7,} {wall:>8.1f} {n / wall:>7.1f} {main_rss / 2**20:>9.0f} "
