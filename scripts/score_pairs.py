@@ -22,6 +22,7 @@ pair whose relation is `contradicts`). Today's diff carries no relation: its pai
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
 import json
 import math
@@ -271,6 +272,25 @@ def _gold(item: dict) -> tuple[Span, Span]:
     return (item["a"]["start"], item["a"]["end"]), (item["b"]["start"], item["b"]["end"])
 
 
+def widen_to_sentences(text: str, span: Span) -> Span:
+    """The sentences (as `sentences` splits them) a span overlaps, as one span."""
+    hit = [s for s in sentences(text) if s[0] < span[1] and span[0] < s[1]]
+    return (min(s[0] for s in hit), max(s[1] for s in hit)) if hit else span
+
+
+def sentence_gold(pair: dict, text_a: str, text_b: str) -> dict:
+    """`pair` with every labelled span widened to its sentences: the labels as a reader
+    marking whole sentences would give them (ours are clause-sized), to see how much
+    a system's figures depend on the size of the spans it is judged against."""
+    out = copy.deepcopy(pair)
+    for key in ("claims", "near_misses"):
+        for item in out.get(key, []):
+            for side, text in (("a", text_a), ("b", text_b)):
+                start, end = widen_to_sentences(text, (item[side]["start"], item[side]["end"]))
+                item[side]["start"], item[side]["end"] = start, end
+    return out
+
+
 def score_pair(pair: dict, text_a: str, text_b: str, preds: list[Pred]) -> dict:
     """One pair's tallies and its misses/false alarms (offsets and labels only)."""
     claims, near = pair.get("claims", []), pair.get("near_misses", [])
@@ -353,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--source", help="polnear.jsonl (default: $POLNEAR or ../shared/eval)")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--verbose", action="store_true", help="list misses and false alarms")
+    ap.add_argument("--sentence-gold", action="store_true",
+                    help="judge against the labelled spans widened to whole sentences")
     args = ap.parse_args(argv)
 
     source = L.polnear_path(args.source)
@@ -394,14 +416,18 @@ def main(argv: list[str] | None = None) -> int:
                     for x in got
                 ]
 
+    if args.sentence_gold:
+        pairs = [sentence_gold(p, texts[p["a"]], texts[p["b"]]) for p in pairs]
     results = [
         (p, score_pair(p, texts[p["a"]], texts[p["b"]], preds[(p["a"], p["b"])])) for p in pairs
     ]
     splits = ("calibrate", "report") if args.split == "all" else (args.split,)
+    system = (f"bm25(threshold={args.bm25_threshold}, top={args.bm25_top})" if args.baseline
+              else "claimtrack diff")
+    if args.sentence_gold:
+        system += ", judged against the labels widened to sentences"
     report = {
-        "system": f"bm25(threshold={args.bm25_threshold}, top={args.bm25_top})"
-        if args.baseline
-        else "claimtrack diff",
+        "system": system,
         "splits": {s: summarise([r for r in results if r[0]["split"] == s]) for s in splits},
     }
     if args.split == "all":

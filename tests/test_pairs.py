@@ -187,3 +187,20 @@ def test_different_event_pairs_count_every_alignment_against():
     assert r["different_event_aligned"] == 1 and r["true"] == 0
     s = S.summarise([(_pair("different_event"), {"counts": r})])
     assert s["precision"] == 0.0
+
+
+def test_sentence_gold_widens_each_span_to_its_sentences():
+    a = "The mayor spoke. She said taxes will rise next year, and schools will close in May. Ok."
+    b = "Taxes will rise next year, the mayor said. Nothing else."
+    clause_a = (a.index("taxes"), a.index(", and"))
+    clause_b = (0, b.index(", the mayor"))
+    pair = {"claims": [{"a": {"start": clause_a[0], "end": clause_a[1]},
+                        "b": {"start": clause_b[0], "end": clause_b[1]}}]}
+    wide = S.sentence_gold(pair, a, b)
+    item = wide["claims"][0]
+    assert a[item["a"]["start"]:item["a"]["end"]] == \
+        "She said taxes will rise next year, and schools will close in May."
+    assert b[item["b"]["start"]:item["b"]["end"]] == "Taxes will rise next year, the mayor said."
+    assert pair["claims"][0]["a"]["start"] == clause_a[0]  # the labels themselves unchanged
+    # a clause-sized prediction no longer matches the sentence-sized label on side a
+    assert not L.pair_matches(a, b, (clause_a, clause_b), S._gold(item))
