@@ -52,6 +52,7 @@ from bench_reads import (  # noqa: E402
     PARAGRAPHS,
     PIECES,
     Timing,
+    claimtrack,
     copies,
     extract_sample,
     paragraphs_of,
@@ -167,7 +168,9 @@ def read_commands(db: Path) -> list[tuple[str, list[str]]]:
             "AND text LIKE '% %' AND text GLOB '[A-Z]*' GROUP BY text "
             "ORDER BY n DESC, text").fetchall()
         frequent = names[0][0]
-        rare = next(t for t, n in names if n == 1)
+        # named in one document, and by or about some claim there (`show` lists claims)
+        rare = next(t for t, n in names if n == 1 and claimtrack(
+            "show", "--entity", t, "--limit", "1", "--db", str(db), check=False).strip())
         a, b = conn.execute(
             "SELECT substr(a, 1, instr(a, ':') - 1) AS x, substr(b, 1, instr(b, ':') - 1) AS y "
             "FROM matches WHERE x != y GROUP BY x, y ORDER BY COUNT(*) DESC, x, y "
@@ -229,7 +232,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--jobs", default="1,2")
     ap.add_argument("--sample", type=int, default=40,
-                    help="documents stored one by one to time store-and-match")
+                    help="documents stored one by one to time store-and-match (0: not timed)")
     ap.add_argument("--workdir", type=Path)
     ap.add_argument("--repeat", type=int, default=0,
                     help="time the read commands this many rounds on each size (0: not)")
@@ -285,19 +288,20 @@ def main() -> None:
                   f"{tree_rss / 2**20:>9.0f} {size / 1e6 / n * 1000:>10.1f} {claims:>9,} "
                   f"{matches / max(claims, 1):>13.2f}", flush=True)
 
-    sample = extract_sample(sample_dir)
+    sample = extract_sample(sample_dir) if args.sample else []
     per_doc = {}
-    for n, db in sorted(built.items()):
+    for n, db in sorted(built.items()) if sample else ():
         times = store_and_match(db, sample, work)
         per_doc[n] = statistics.mean(times)
         print(f"store-and-match per document at {n:,} stored: {per_doc[n] * 1000:.1f} ms "
               f"(median {statistics.median(times) * 1000:.1f} ms, {len(times)} documents)")
     lo, hi = sizes[0], sizes[-1]
     both = sorted(j for j, n in peaks if n == hi and (j, lo) in peaks)  # built in this run
-    print(f"growth {lo:,} -> {hi:,}: store-and-match x{per_doc[hi] / per_doc[lo]:.2f} "
-          "(target <= 1.3)" + ("; peak tree RSS " + ", ".join(
-              f"--jobs {j} x{peaks[(j, hi)] / peaks[(j, lo)]:.2f}" for j in both)
-              + " (target <= 1.2)" if both else ""), flush=True)
+    if per_doc:
+        print(f"growth {lo:,} -> {hi:,}: store-and-match x{per_doc[hi] / per_doc[lo]:.2f} "
+              "(target <= 1.3)" + ("; peak tree RSS " + ", ".join(
+                  f"--jobs {j} x{peaks[(j, hi)] / peaks[(j, lo)]:.2f}" for j in both)
+                  + " (target <= 1.2)" if both else ""), flush=True)
     if args.repeat:
         dbs = copies(built, sizes, work)
         commands = read_commands(dbs[sizes[0]])
