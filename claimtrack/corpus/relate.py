@@ -442,8 +442,14 @@ def _capitals(a: str, b: str) -> frozenset[str]:
     """The tokens of the capitalised words of two texts: names. A headline capitalises
     its verbs too ("Donald Trump Finally Endorses House Speaker Paul Ryan"): its
     capitals say nothing of what is a name."""
-    return frozenset(t for text in (a, b) if not _title_case(text)
-                     for w in _WORD.findall(text) if w[0].isupper() for t in tokens(w))
+    return _capitals_of(a) | _capitals_of(b)
+
+
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
+def _capitals_of(text: str) -> frozenset[str]:
+    if _title_case(text):
+        return frozenset()
+    return frozenset(t for w in _WORD.findall(text) if w[0].isupper() for t in tokens(w))
 
 
 PREDICATE_SHARE = 0.5  # of the lighter side's weight beside its names, found in the other
