@@ -99,8 +99,9 @@ class AddResult:
 
 @dataclass(frozen=True)
 class AddEvent:
-    """One outcome, reported the moment it happens (so a later failure or Ctrl-C
-    never hides what was stored). kind: added | unchanged | failed | note."""
+    """One outcome, reported the moment it is settled (so a later failure or Ctrl-C
+    never hides what was stored): `added` once its batch is committed (store/db.Batch).
+    kind: added | unchanged | failed | note."""
 
     kind: str
     origin: str

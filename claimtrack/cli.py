@@ -227,8 +227,9 @@ def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str |
     rows = RowWriter(fmt, ADD_COLUMNS)
 
     def said(event: api.AddEvent) -> None:
-        # Printed as it happens, so a later failure or Ctrl-C never hides what
-        # was stored; failures are listed at the end (ClaimtrackGroup).
+        # Printed as it is settled (`added` once committed), so a later failure or
+        # Ctrl-C never hides what was stored; failures are listed at the end
+        # (ClaimtrackGroup).
         doc = event.document
         if event.kind == "note":
             _stderr(f"warning: {event.origin}: {event.note}")
