@@ -260,19 +260,25 @@ def choose_subjects(db: Path, docs: list[Recombined]) -> Subjects:
         other = next((d for d in docs[1:] if set(d.articles) & set(first.articles)
                       and d.name in ids), docs[1])  # a tiny corpus may share nothing
         a, b = ids[first.name], ids[other.name]
-        try:  # a claim of A in the cluster that spans most documents
-            row = conn.execute(
-                "SELECT c.claim_id FROM clusters c JOIN cluster_stats s ON s.cluster = c.cluster "
-                "WHERE c.claim_id LIKE ? ORDER BY s.documents DESC, c.claim_id LIMIT 1",
-                (f"{a}:%",)).fetchone()
-        except sqlite3.Error:
-            row = None
-        if row is None:
-            row = conn.execute("SELECT id FROM claims WHERE doc_id = ? ORDER BY seq LIMIT 1",
-                               (a,)).fetchone()
-        return Subjects(person, a, b, row[0])
+        return Subjects(person, a, b, widest_claim(conn, a))
     finally:
         conn.close()
+
+
+def widest_claim(conn: sqlite3.Connection, doc_id: str) -> str:
+    """A claim of `doc_id` in the cluster that spans most documents (its first claim
+    where it has none)."""
+    try:
+        row = conn.execute(
+            "SELECT c.claim_id FROM clusters c JOIN cluster_stats s ON s.cluster = c.cluster "
+            "WHERE c.claim_id LIKE ? ORDER BY s.documents DESC, c.claim_id LIMIT 1",
+            (f"{doc_id}:%",)).fetchone()
+    except sqlite3.Error:
+        row = None
+    if row is None:
+        row = conn.execute("SELECT id FROM claims WHERE doc_id = ? ORDER BY seq LIMIT 1",
+                           (doc_id,)).fetchone()
+    return str(row[0])
 
 
 def read_commands(s: Subjects, present: set[str]) -> list[tuple[str, list[str]]]:
