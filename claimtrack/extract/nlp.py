@@ -6,8 +6,8 @@ these shapes (tokens x 96-288 by 288), which makes the two tok2vec networks
 (the shared one and the entity recogniser's own) about half of parsing. The
 arithmetic is the same float32 products summed in another order, so a label
 could in principle flip on a near tie; on the seeds and on dev PolNeAR every
-tag, head, dependency and entity equals the blis pipeline's (tests/test_extract_nlp.py,
-scripts/mention_agreement.py). BLAS runs single-threaded in a process that
+tag, head and dependency equals the blis pipeline's, and every entity did before
+the narrowing below (tests/test_extract_nlp.py, scripts/mention_agreement.py). BLAS runs single-threaded in a process that
 loads the pipeline: `--jobs N` parallelises with processes, and a BLAS thread
 pool per worker would only compete with them for the cores.
 
@@ -17,7 +17,8 @@ labels' actions (`narrow_ner`). Its transition loop scores and checks every
 action at every token, so 54 actions instead of 74 take about a sixth off its
 time, without training anything. Where the stock model's best action was a
 dropped label's (a CARDINAL, a MONEY), the next best is taken: usually "outside",
-sometimes another label.
+sometimes another label. Stored mentions agree with the stock recogniser's at
+F1 0.9993 on dev (scripts/mention_agreement.py; issue 12 asks for 0.97).
 """
 
 from __future__ import annotations
