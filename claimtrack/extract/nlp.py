@@ -7,9 +7,10 @@ these shapes (tokens x 96-288 by 288), which makes the two tok2vec networks
 arithmetic is the same float32 products summed in another order, so a label
 could in principle flip on a near tie; on the seeds and on dev PolNeAR every
 tag, head and dependency equals the blis pipeline's, and every entity did before
-the narrowing below (tests/test_extract_nlp.py, scripts/mention_agreement.py). BLAS runs single-threaded in a process that
-loads the pipeline: `--jobs N` parallelises with processes, and a BLAS thread
-pool per worker would only compete with them for the cores.
+the narrowing below (tests/test_extract_nlp.py, scripts/mention_agreement.py).
+BLAS runs single-threaded in a process that loads the pipeline: `--jobs N`
+parallelises with processes, and a BLAS thread pool per worker would only
+compete with them for the cores.
 
 The entity recogniser decides among the labels claimtrack reads (READ_LABELS),
 not all 18 of the stock model: the same network, its output layer cut to those
