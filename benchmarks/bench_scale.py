@@ -6,11 +6,20 @@
 The corpus is recombined from PolNeAR dev texts (the held-out fifth is never read;
 nothing is written to the repo): each document joins runs of paragraphs of three
 articles, every sentence is used at most 3 times, and once the sentences run out the
-next "variant" of the corpus starts, in which every capitalised name (a capitalised
+next "variant" of the corpus starts. In a variant every capitalised name (a capitalised
 word that does not open its sentence) and every number is substituted, consistently
-within a document (names from 4,000 made-up surnames). So a claim recurs in a few
-documents, as a story does, and a 10,000-document corpus is not 10,000 copies of the
-same 580 articles' people.
+within a document (names from 4,000 made-up surnames), and so is every other lowercase
+word outside the function words and the extractor's cue lexicon, by another word of
+the same suffix class and fixed IDF weight (a permutation per variant). So a claim
+recurs in a few documents, as a story does, a variant's sentences parse and weigh like
+the originals, and a 10,000-document corpus is neither 10,000 copies of the same 580
+articles' people nor ten retellings of each of their sentences. `--substitute names`
+changes names and numbers only, as before 2026-11-28's last session: there a variant
+of "The House is expected to pass a bipartisan bill later this week" with another name
+for the House is the same claim, every sentence's cluster grows by three appearances
+a variant, and matches per claim grow with the corpus (3.7 at 1,000 documents, 19.2 at
+10,000), which the issue's "each sentence used at most 3 times ... so clusters stay
+realistic" rules out.
 
 For each --jobs and each size (the smaller corpora are prefixes of the larger), a
 fresh database gets `claimtrack add --records FILE --jobs J` as a subprocess, as a user
@@ -38,6 +47,7 @@ import sys
 import tempfile
 import zlib
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -81,9 +91,80 @@ _NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})*")
 _DIGITS = re.compile(r"\d+")
 
 
-def substitute(text: str, variant: int) -> str:
+# What a variant never changes: function words, negations, dates' words, and every
+# word of the extractor's cue lexicon (data/cues.json) in its common forms, so the
+# variant's attributions are found as the original's are.
+_KEEP_IRREGULAR = frozenset((
+    "said", "told", "wrote", "written", "thought", "felt", "knew", "known", "spoke", "spoken",
+    "meant", "saw", "seen", "heard", "found", "gave", "given", "made", "put", "sought",
+    "taught", "understood", "according", "percent", "hundred", "thousand", "million",
+    "billion", "trillion"))
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w-]|['’]t\b)")
+_SUFFIX_CLASSES = ("tions", "tion", "ments", "ment", "ness", "ings", "ing", "ied", "ed",
+                   "ly", "ers", "er", "ies", "ous", "ive", "al", "ic", "s")
+
+
+def _lexicon_words(value: object) -> set[str]:
+    if isinstance(value, str):
+        return set(value.lower().split())
+    if isinstance(value, dict):
+        return {w for k, v in value.items() for w in _lexicon_words(k) | _lexicon_words(v)}
+    if isinstance(value, list):
+        return {w for v in value for w in _lexicon_words(v)}
+    return set()
+
+
+@lru_cache(maxsize=1)
+def _kept_words() -> frozenset[str]:
+    from claimtrack.corpus.relate import _MONTHS, _NUMBER_WORDS, _WEEKDAYS
+    from claimtrack.similarity import NEGATIONS, STOPWORDS
+
+    cues = json.loads((ROOT / "claimtrack" / "data" / "cues.json").read_text(encoding="utf-8"))
+    lemmas = {w for w in _lexicon_words({k: v for k, v in cues.items()
+                                          if k not in ("about", "version")}) if w.isalpha()}
+    forms = set(lemmas)
+    for w in lemmas:
+        forms |= {w + "s", w + "es", w + "ed", w + "d", w + "ing", w[:-1] + "ing",
+                  w[:-1] + "ies", w[:-1] + "ied", w + w[-1] + "ed", w + w[-1] + "ing"}
+    return frozenset(forms | STOPWORDS | NEGATIONS | _KEEP_IRREGULAR | set(_MONTHS)
+                     | set(_WEEKDAYS) | set(_NUMBER_WORDS))
+
+
+def _suffix_class(word: str) -> str:
+    return next((s for s in _SUFFIX_CLASSES if word.endswith(s) and len(word) > len(s) + 2), "")
+
+
+@lru_cache(maxsize=1)
+def _word_bins() -> tuple[tuple[str, ...], ...]:
+    """The corpus's other lowercase words in bins of one suffix class and one unit of
+    fixed IDF weight (corpus/relate.py): a word is replaced by another of its bin, so a
+    variant's sentences parse alike and weigh alike."""
+    from claimtrack.corpus.relate import weight
+    from claimtrack.similarity import stem
+
+    kept = _kept_words()
+    words = {w for paras in paragraphs_of(CORPUS) for p in paras
+             for w in _LOWER_WORD.findall(p) if w not in kept and len(w) > 2}
+    bins: dict[str, list[str]] = {}
+    for w in sorted(words):
+        bins.setdefault(f"{_suffix_class(w)}|{int(weight(stem(w)))}", []).append(w)
+    return tuple(tuple(ws) for ws in bins.values())
+
+
+@lru_cache(maxsize=4)
+def _word_map(variant: int) -> dict[str, str]:
+    """Variant's permutation of each bin (a bijection: two words stay two words)."""
+    out: dict[str, str] = {}
+    for peers in _word_bins():
+        shuffled = sorted(peers, key=lambda w: zlib.crc32(f"{w}|{variant}".encode()))
+        out.update(zip(peers, shuffled, strict=True))
+    return out
+
+
+def substitute(text: str, variant: int, words: bool = True) -> str:
     """Names and numbers replaced, the same way for the same word within `variant`
-    (variant 0: the text as it is)."""
+    (variant 0: the text as it is); with `words`, every other lowercase word outside
+    the kept ones (function words, cue words) too, by another of its bin."""
     if variant == 0:
         return text
 
@@ -95,10 +176,14 @@ def substitute(text: str, variant: int) -> str:
     def number(m: re.Match[str]) -> str:
         return str((int(m.group()) * (variant + 1) + variant) % (10 ** len(m.group())))
 
-    return _DIGITS.sub(number, _NAME.sub(name, text))
+    out = _DIGITS.sub(number, _NAME.sub(name, text))
+    if words:
+        table = _word_map(variant)
+        out = _LOWER_WORD.sub(lambda m: table.get(m.group(), m.group()), out)
+    return out
 
 
-def corpus(n: int, seed: int = 12) -> list[dict]:
+def corpus(n: int, seed: int = 12, words: bool = True) -> list[dict]:
     """`n` records (id, title, published, publisher, text): see the module's docstring.
     A sentence is used at most MAX_USES times over the whole corpus, counted after
     substitution: a sentence with no name or number to change ("He declined to
@@ -110,7 +195,8 @@ def corpus(n: int, seed: int = 12) -> list[dict]:
 
     def paragraphs(a: int, variant: int) -> list[list[str]]:
         if (a, variant) not in subst:
-            subst[(a, variant)] = [[substitute(x, variant) for x in p] for p in articles[a]]
+            subst[(a, variant)] = [[substitute(x, variant, words) for x in p]
+                                   for p in articles[a]]
         return subst[(a, variant)]
 
     out: list[dict] = []
@@ -240,11 +326,15 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true",
                     help="reuse the databases an earlier run built whole in --workdir "
                     "(build the others)")
+    ap.add_argument("--substitute", choices=("words", "names"), default="words",
+                    help="what a variant changes: names, numbers and every other word "
+                    "outside the cue lexicon and function words (words), or only names and "
+                    "numbers (names: the corpus before 2026-11-28's last session)")
     args = ap.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
     work.mkdir(parents=True, exist_ok=True)
-    records = corpus(sizes[-1] + args.sample)
+    records = corpus(sizes[-1] + args.sample, words=args.substitute == "words")
     for n in sizes:
         path = work / f"records-{n}.jsonl"
         if not path.exists():
