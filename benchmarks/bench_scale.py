@@ -17,7 +17,7 @@ articles' people nor ten retellings of each of their sentences. `--substitute na
 changes names and numbers only, as before 2026-11-28's last session: there a variant
 of "The House is expected to pass a bipartisan bill later this week" with another name
 for the House is the same claim, every sentence's cluster grows by three appearances
-a variant, and matches per claim grow with the corpus (3.7 at 1,000 documents, 19.2 at
+a variant, and matches per claim grow with the corpus (1.9 at 1,000 documents, 19.2 at
 10,000), which the issue's "each sentence used at most 3 times ... so clusters stay
 realistic" rules out.
 
