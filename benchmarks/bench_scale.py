@@ -100,6 +100,8 @@ _KEEP_IRREGULAR = frozenset((
     "taught", "understood", "according", "percent", "hundred", "thousand", "million",
     "billion", "trillion"))
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w-]|['’]t\b)")
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?![\w-])")
+_ANY_WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w-]|['’]t\b)")
 _SUFFIX_CLASSES = ("tions", "tion", "ments", "ment", "ness", "ings", "ing", "ied", "ed",
                    "ly", "ers", "er", "ies", "ous", "ive", "al", "ic", "s")
 
@@ -151,6 +153,20 @@ def _word_bins() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(ws) for ws in bins.values())
 
 
+@lru_cache(maxsize=1)
+def _name_words() -> frozenset[str]:
+    """Words (lowercased) the corpus capitalises inside sentences more often than it
+    writes them in lowercase: names ("Trump", "Clinton", "Republican"), replaced by
+    made-up surnames even where a lowercase "trump" exists."""
+    low: Counter[str] = Counter()
+    cap: Counter[str] = Counter()
+    for paras in paragraphs_of(CORPUS):
+        for p in paras:
+            low.update(_LOWER_WORD.findall(p))
+            cap.update(w.lower() for w in _MID_CAPITAL.findall(p))
+    return frozenset(w for w, n in cap.items() if n > low[w])
+
+
 @lru_cache(maxsize=4)
 def _word_map(variant: int) -> dict[str, str]:
     """Variant's permutation of each bin (a bijection: two words stay two words)."""
@@ -161,26 +177,71 @@ def _word_map(variant: int) -> dict[str, str]:
     return out
 
 
+_MIDDLES = ("l", "n", "r", "s", "t", "d", "m", "v", "b", "g", "k", "z")
+_NAMES = len(_ONSETS) * len(_VOWELS) * len(_MIDDLES) * len(_VOWELS) * len(_CODAS)
+
+
+def _surname(word: str, variant: int) -> str:
+    """One of 384,000 made-up surnames (onset, vowel, consonant, vowel, coda), the same
+    for the same word within a variant: with 4,000 each stood for about 50 names by
+    the tenth variant, and, weighed as rare, shared names made every claim naming
+    one a candidate of the others."""
+    i = zlib.crc32(f"{word}|{variant}".encode()) % _NAMES
+    parts = []
+    for pool in (_CODAS, _VOWELS, _MIDDLES, _VOWELS, _ONSETS):
+        i, k = divmod(i, len(pool))
+        parts.append(pool[k])
+    return "".join(reversed(parts))
+
+
+def _acronym(word: str, variant: int) -> str:
+    h = zlib.crc32(f"{word}|{variant}".encode())
+    return "".join(chr(ord("A") + (h >> (5 * k)) % 26) for k in range(len(word)))
+
+
 def substitute(text: str, variant: int, words: bool = True) -> str:
     """Names and numbers replaced, the same way for the same word within `variant`
-    (variant 0: the text as it is); with `words`, every other lowercase word outside
-    the kept ones (function words, cue words) too, by another of its bin."""
+    (variant 0: the text as it is). With `words`, every word outside the kept ones
+    (function words, cue words, dates' words; one or two letters): a lowercase word by
+    another of its bin, a capitalised one by a made-up surname if it is a name
+    (_name_words), else by its bin's peer if it is a word of the corpus in lowercase,
+    else by a surname too, wherever it stands (a sentence's
+    first word, after a digit or a full stop: "Biden Jr." or "2012 Benghazi" kept
+    their names before, and every variant's copies of a sentence shared them); an
+    acronym by letters. Without `words` (`--substitute names`): the capitalised runs
+    after a lowercase word or a comma, from 4,000 surnames, as before 2026-11-28."""
     if variant == 0:
         return text
-
-    def name(m: re.Match[str]) -> str:
-        words = m.group().split()
-        return " ".join(_SURNAMES[zlib.crc32(f"{w}|{variant}".encode()) % len(_SURNAMES)]
-                        for w in words)
 
     def number(m: re.Match[str]) -> str:
         return str((int(m.group()) * (variant + 1) + variant) % (10 ** len(m.group())))
 
-    out = _DIGITS.sub(number, _NAME.sub(name, text))
-    if words:
-        table = _word_map(variant)
-        out = _LOWER_WORD.sub(lambda m: table.get(m.group(), m.group()), out)
-    return out
+    if not words:
+        def name(m: re.Match[str]) -> str:
+            return " ".join(_SURNAMES[zlib.crc32(f"{w}|{variant}".encode()) % len(_SURNAMES)]
+                            for w in m.group().split())
+
+        return _DIGITS.sub(number, _NAME.sub(name, text))
+
+    table = _word_map(variant)
+    kept = _kept_words()
+    names = _name_words()
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group()
+        low = w.lower()
+        if low in kept or len(w) <= 2:
+            return w
+        if w.islower():
+            return table.get(w, w)
+        if w[0].isupper() and w[1:].islower():
+            peer = None if low in names else table.get(low)
+            return peer.capitalize() if peer else _surname(w, variant)
+        if w.isupper():
+            return _acronym(w, variant)
+        return _surname(w, variant)
+
+    return _DIGITS.sub(number, _ANY_WORD.sub(word, text))
 
 
 def corpus(n: int, seed: int = 12, words: bool = True) -> list[dict]:
