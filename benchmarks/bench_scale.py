@@ -6,20 +6,22 @@
 The corpus is recombined from PolNeAR dev texts (the held-out fifth is never read;
 nothing is written to the repo): each document joins runs of paragraphs of three
 articles, every sentence is used at most 3 times, and once the sentences run out the
-next "variant" of the corpus starts. In a variant every capitalised name (a capitalised
-word that does not open its sentence) and every number is substituted, consistently
-within a document (names from 4,000 made-up surnames), and so is every other lowercase
-word outside the function words and the extractor's cue lexicon, by another word of
-the same suffix class and fixed IDF weight (a permutation per variant). So a claim
-recurs in a few documents, as a story does, a variant's sentences parse and weigh like
-the originals, and a 10,000-document corpus is neither 10,000 copies of the same 580
-articles' people nor ten retellings of each of their sentences. `--substitute names`
-changes names and numbers only, as before 2026-11-28's last session: there a variant
-of "The House is expected to pass a bipartisan bill later this week" with another name
-for the House is the same claim, every sentence's cluster grows by three appearances
-a variant, and matches per claim grow with the corpus (1.9 at 1,000 documents, 19.2 at
-10,000), which the issue's "each sentence used at most 3 times ... so clusters stay
-realistic" rules out.
+next "variant" of the corpus starts. In a variant every number and every word outside
+the function words, the extractor's cue lexicon and dates' words is replaced,
+consistently within the variant: a lowercase word by another of the same suffix class
+and fixed IDF weight, a name the IDF table lists by another name it weighs alike (the
+variant's "Clinton" is as common as Clinton), a rare name by one of 384,000 made-up
+surnames, an acronym by letters (each a permutation per variant). So a claim recurs in
+a few documents, as a story does, a variant's sentences parse and weigh like the
+originals, and a 10,000-document corpus is neither 10,000 copies of the same 580
+articles' people nor ten retellings of each of their sentences: 400 documents of the
+second variant store 15,178 claims and 15,348 matches, 400 of the first 15,719 and
+15,274. `--substitute names` changes names and numbers only, as before 2026-11-28's
+last session: there a variant of "The House is expected to pass a bipartisan bill later
+this week" with another name for the House is the same claim, every sentence's cluster
+grows by three appearances a variant, and matches per claim grow with the corpus (1.9
+at 1,000 documents, 19.2 at 10,000), which the issue's "each sentence used at most 3
+times ... so clusters stay realistic" rules out.
 
 For each --jobs and each size (the smaller corpora are prefixes of the larger), a
 fresh database gets `claimtrack add --records FILE --jobs J` as a subprocess, as a user
@@ -144,7 +146,7 @@ def _word_bins() -> tuple[tuple[str, ...], ...]:
     from claimtrack.corpus.relate import weight
     from claimtrack.similarity import stem
 
-    kept = _kept_words()
+    kept = _kept_words() | _name_words()  # names have bins of their own
     words = {w for paras in paragraphs_of(CORPUS) for p in paras
              for w in _LOWER_WORD.findall(p) if w not in kept and len(w) > 2}
     bins: dict[str, list[str]] = {}
@@ -167,11 +169,29 @@ def _name_words() -> frozenset[str]:
     return frozenset(w for w, n in cap.items() if n > low[w])
 
 
+@lru_cache(maxsize=1)
+def _name_bins() -> tuple[tuple[str, ...], ...]:
+    """The names the fixed IDF table lists (corpus/relate.py), in bins of one unit of
+    weight: a listed name is replaced by another as common ("Clinton" by a name the
+    table weighs as it weighs "clinton"). A made-up name is weighed as the rarest word,
+    and the variant's Clinton, in a tenth of its documents, made every claim naming
+    her a candidate of every other."""
+    from claimtrack.corpus.relate import _idf, weight
+    from claimtrack.similarity import stem
+
+    listed = _idf()[0]
+    bins: dict[int, list[str]] = {}
+    for w in sorted(_name_words() - _kept_words()):
+        if stem(w) in listed:
+            bins.setdefault(int(weight(stem(w))), []).append(w)
+    return tuple(tuple(ws) for ws in bins.values())
+
+
 @lru_cache(maxsize=4)
 def _word_map(variant: int) -> dict[str, str]:
     """Variant's permutation of each bin (a bijection: two words stay two words)."""
     out: dict[str, str] = {}
-    for peers in _word_bins():
+    for peers in _word_bins() + _name_bins():
         shuffled = sorted(peers, key=lambda w: zlib.crc32(f"{w}|{variant}".encode()))
         out.update(zip(peers, shuffled, strict=True))
     return out
@@ -203,9 +223,9 @@ def substitute(text: str, variant: int, words: bool = True) -> str:
     """Names and numbers replaced, the same way for the same word within `variant`
     (variant 0: the text as it is). With `words`, every word outside the kept ones
     (function words, cue words, dates' words; one or two letters): a lowercase word by
-    another of its bin, a capitalised one by a made-up surname if it is a name
-    (_name_words), else by its bin's peer if it is a word of the corpus in lowercase,
-    else by a surname too, wherever it stands (a sentence's
+    another of its bin; a capitalised one, wherever it stands, by its bin's peer if it
+    is a name the IDF table lists (_name_bins) or a word of the corpus in lowercase,
+    else (a rare name) by a made-up surname (a sentence's
     first word, after a digit or a full stop: "Biden Jr." or "2012 Benghazi" kept
     their names before, and every variant's copies of a sentence shared them); an
     acronym by letters. Without `words` (`--substitute names`): the capitalised runs
@@ -225,7 +245,6 @@ def substitute(text: str, variant: int, words: bool = True) -> str:
 
     table = _word_map(variant)
     kept = _kept_words()
-    names = _name_words()
 
     def word(m: re.Match[str]) -> str:
         w = m.group()
@@ -235,7 +254,7 @@ def substitute(text: str, variant: int, words: bool = True) -> str:
         if w.islower():
             return table.get(w, w)
         if w[0].isupper() and w[1:].islower():
-            peer = None if low in names else table.get(low)
+            peer = table.get(low)  # a listed name's peer, or a word's
             return peer.capitalize() if peer else _surname(w, variant)
         if w.isupper():
             return _acronym(w, variant)
