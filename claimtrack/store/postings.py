@@ -106,7 +106,7 @@ def unpack(blob: bytes) -> list[tuple[int, ...]]:
 
 class Postings:
     """The posting lists one connection has read: by (token, whole), an int64 array of
-    unit keys, ascending, and an (n, 5) int32 array of SIZE, WEIGHT, MASS, REST, HEAD."""
+    unit keys and an (n, 5) int32 array of SIZE, WEIGHT, MASS, REST, HEAD."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -117,7 +117,6 @@ class Postings:
         self.lists: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}
         self.pending: dict[tuple[str, bool], list[tuple[int, ...]]] = {}  # appended since
         self.held = 0
-        self.maxima: dict[tuple[str, bool], tuple[int, int]] = {}  # list -> (length, weight)
 
     def number(self, doc_id: str) -> int:
         n = self.doc_numbers.get(doc_id)
@@ -150,8 +149,6 @@ class Postings:
             cols = np.empty((len(data), 5), dtype=np.int32)
             cols[:, :HEAD] = data[:, 2:]
             cols[:, HEAD] = np.repeat(np.array(heads, dtype=np.int32), counts)
-            order = np.argsort(keys, kind="stable")  # sorted: probed by binary search too
-            keys, cols = keys[order], cols[order]
         else:
             keys, cols = np.empty(0, dtype=np.int64), np.empty((0, 5), dtype=np.int32)
         self.lists[token, whole] = (keys, cols)
@@ -167,15 +164,6 @@ class Postings:
         self.held += int(heads.sum())
         self._evict()
 
-    def heaviest(self, key: tuple[str, bool], cols: np.ndarray) -> int:
-        """The heaviest weight in a list as it is now (`cols`, from postings()): every
-        posting of a token holds its one weight, unless the shipped table changed."""
-        n = len(cols)
-        held = self.maxima.get(key)
-        if held is None or held[0] != n:
-            held = self.maxima[key] = (n, int(cols[:, WEIGHT].max()) if n else 0)
-        return held[1]
-
     def _evict(self) -> None:
         """Least recently used lists out, past MAX_POSTINGS (the newest stays)."""
         while self.held > MAX_POSTINGS and len(self.lists) > 1:
@@ -183,7 +171,6 @@ class Postings:
 
     def _drop(self, key: tuple[str, bool]) -> None:
         self.held -= len(self.lists.pop(key)[0]) + len(self.pending.pop(key, ()))
-        self.maxima.pop(key, None)
 
     def postings(self, key: tuple[str, bool]) -> tuple[np.ndarray, np.ndarray]:
         """A cached list, its appended rows joined; marked most recently used."""
@@ -195,11 +182,6 @@ class Postings:
             more = np.array(extra, dtype=np.int64)
             keys = np.concatenate([keys, more[:, 0]])
             cols = np.concatenate([cols, more[:, 1:].astype(np.int32)])
-            # a written document is numbered when first seen, after every document
-            # already in the list, so its rows most often come last in order already
-            if np.any(keys[1:] < keys[:-1]):
-                order = np.argsort(keys, kind="stable")
-                keys, cols = keys[order], cols[order]
         self.lists[key] = (keys, cols)
         return keys, cols
 
@@ -255,30 +237,6 @@ def write(conn: sqlite3.Connection, written: Sequence[Posting]) -> None:
         forget(conn)
 
 
-def _prefix(cache: Postings, heads: Sequence[str],
-            lists: dict[str, tuple[np.ndarray, np.ndarray]],
-            bound: float) -> tuple[list[str], list[str]]:
-    """The heads whose lists are scanned, and those only looked up: a unit sharing none
-    of the scanned heads shares at most the weight of the others, kept under `bound`,
-    so it cannot pass. The longest lists are left out first (prefix filtering, by
-    the cost of a list rather than by its token's weight): on the match benchmark's
-    1,000-document database the heads of a document's units held 271,000 postings,
-    the scanned ones 44,000. No head scanned: nothing can pass."""
-    scan: list[str] = []
-    rest: list[str] = []
-    spare = 0
-    for t in sorted(heads, key=lambda t: (-len(lists[t][0]), t)):
-        if not len(lists[t][0]):
-            continue
-        most = cache.heaviest((t, True), lists[t][1])
-        if spare + most < bound:
-            rest.append(t)
-            spare += most
-        else:
-            scan.append(t)
-    return scan, rest
-
-
 def candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[str],
                lo: int, hi: int, mine: str, m: float, s: float, bound: float, close: float,
                floor: float) -> list[tuple[str, int]]:
@@ -308,19 +266,14 @@ def candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[
     own = cache.doc_numbers.get(mine, -1)
     found: set[int] = set()
     if heads:  # as the lighter: its heads against every token of units at least as heavy
-        scan, rest = _prefix(cache, heads, lists, bound)
-        keys = np.concatenate([lists[t][0] for t in scan] or [np.empty(0, dtype=np.int64)])
-        a = np.concatenate([lists[t][1] for t in scan] or [np.empty((0, 5), dtype=np.int32)])
+        keys = np.concatenate([lists[t][0] for t in heads])
+        a = np.concatenate([lists[t][1] for t in heads])
         ok = (a[:, MASS] >= m - s) & (a[:, SIZE] >= lo) & (a[:, SIZE] <= hi)
         ok &= (keys >> (KEY_SEQ_BITS + KEY_UNIT_BITS)) != own
         keys, a = keys[ok], a[ok]
-        if len(keys):  # (nothing scanned, nothing found: see _prefix)
+        if len(keys):
             uniq, inv = np.unique(keys, return_inverse=True)
             sums = np.bincount(inv, weights=a[:, WEIGHT])
-            for t in rest:  # what the heads left out add, found by binary search
-                their, cols = lists[t]
-                at = np.minimum(np.searchsorted(their, uniq), len(their) - 1)
-                sums += np.where(their[at] == uniq, cols[at, WEIGHT], 0)
             found.update(uniq[sums >= bound].tolist())
     if tokens:  # as the heavier: its tokens against the heads of units at most as heavy
         keys = np.concatenate([lists[t][0] for t in tokens])
