@@ -77,12 +77,13 @@ from bench_reads import (  # noqa: E402
 MAX_USES = 3
 PUBLISHERS = ("Reuters", "BBC", "Breitbart", "The New York Times", "Fox News", "AP",
               "The Guardian", "Politico")
-# Made-up surnames, 25 x 8 x 20 = 4,000 of them, as many distinct names as an archive
-# has. A first pool of 36 made each of them as common as "Trump" past the first
-# variant, while the fixed word weights (corpus/relate.py) rate an unknown name rare:
-# every short claim naming one became a candidate of every other (108,000 candidates
-# a document at 1,600 stored, 98% of them sharing one word), and names chained
-# unrelated claims into clusters of 1,000 ("Esposito Novak" stood for many people).
+# Made-up surnames of `--substitute names`, 25 x 8 x 20 = 4,000 of them (_surname makes
+# 384,000 for the default corpus). A first pool of 36 made each of them as common as
+# "Trump" past the first variant, while the fixed word weights (corpus/relate.py) rate
+# an unknown name rare: every short claim naming one became a candidate of every
+# other (108,000 candidates a document at 1,600 stored, 98% of them sharing one word),
+# and names chained unrelated claims into clusters of 1,000 ("Esposito Novak" stood
+# for many people).
 _ONSETS = ("B", "C", "D", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "T", "V",
            "W", "Z", "Br", "Ch", "Dr", "Gr", "Kr", "St", "Tr")
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ei", "ou")
@@ -158,8 +159,8 @@ def _word_bins() -> tuple[tuple[str, ...], ...]:
 @lru_cache(maxsize=1)
 def _name_words() -> frozenset[str]:
     """Words (lowercased) the corpus capitalises inside sentences more often than it
-    writes them in lowercase: names ("Trump", "Clinton", "Republican"), replaced by
-    made-up surnames even where a lowercase "trump" exists."""
+    writes them in lowercase: names ("Trump", "Clinton", "Republican"), replaced as
+    names (_name_bins, else a made-up surname) even where a lowercase "trump" exists."""
     low: Counter[str] = Counter()
     cap: Counter[str] = Counter()
     for paras in paragraphs_of(CORPUS):
