@@ -109,24 +109,29 @@ _SUFFIX_CLASSES = ("tions", "tion", "ments", "ment", "ness", "ings", "ing", "ied
                    "ly", "ers", "er", "ies", "ous", "ive", "al", "ic", "s")
 
 
-def _lexicon_words(value: object) -> set[str]:
+def _strings(value: object) -> set[str]:
+    """Every word in a lexicon entry (words, phrases, lists and maps of them),
+    lowercased."""
     if isinstance(value, str):
         return set(value.lower().split())
     if isinstance(value, dict):
-        return {w for k, v in value.items() for w in _lexicon_words(k) | _lexicon_words(v)}
+        return {w for k, v in value.items() for w in _strings(k) | _strings(v)}
     if isinstance(value, list):
-        return {w for v in value for w in _lexicon_words(v)}
+        return {w for v in value for w in _strings(v)}
     return set()
 
 
 @lru_cache(maxsize=1)
 def _kept_words() -> frozenset[str]:
+    """The words a variant keeps. Read from data/cues.json itself, not from
+    extract.cues.load_lexicon: the corpus keeps every word of the file (its source
+    pronouns too), which the Lexicon record does not carry."""
     from claimtrack.corpus.relate import _MONTHS, _NUMBER_WORDS, _WEEKDAYS
     from claimtrack.similarity import NEGATIONS, STOPWORDS
 
     cues = json.loads((ROOT / "claimtrack" / "data" / "cues.json").read_text(encoding="utf-8"))
-    lemmas = {w for w in _lexicon_words({k: v for k, v in cues.items()
-                                          if k not in ("about", "version")}) if w.isalpha()}
+    lemmas = {w for w in _strings({k: v for k, v in cues.items() if k not in ("about", "version")})
+              if w.isalpha()}
     forms = set(lemmas)
     for w in lemmas:
         forms |= {w + "s", w + "es", w + "ed", w + "d", w + "ing", w[:-1] + "ing",
@@ -140,6 +145,13 @@ def _suffix_class(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _articles() -> tuple[tuple[str, ...], ...]:
+    """The dev articles' paragraphs, read once for the word bins, the names and the
+    corpus."""
+    return tuple(tuple(paras) for paras in paragraphs_of(CORPUS))
+
+
+@lru_cache(maxsize=1)
 def _word_bins() -> tuple[tuple[str, ...], ...]:
     """The corpus's other lowercase words in bins of one suffix class and one unit of
     fixed IDF weight (corpus/relate.py): a word is replaced by another of its bin, so a
@@ -148,7 +160,7 @@ def _word_bins() -> tuple[tuple[str, ...], ...]:
     from claimtrack.similarity import stem
 
     kept = _kept_words() | _name_words()  # names have bins of their own
-    words = {w for paras in paragraphs_of(CORPUS) for p in paras
+    words = {w for paras in _articles() for p in paras
              for w in _LOWER_WORD.findall(p) if w not in kept and len(w) > 2}
     bins: dict[str, list[str]] = {}
     for w in sorted(words):
@@ -163,7 +175,7 @@ def _name_words() -> frozenset[str]:
     names (_name_bins, else a made-up surname) even where a lowercase "trump" exists."""
     low: Counter[str] = Counter()
     cap: Counter[str] = Counter()
-    for paras in paragraphs_of(CORPUS):
+    for paras in _articles():
         for p in paras:
             low.update(_LOWER_WORD.findall(p))
             cap.update(w.lower() for w in _MID_CAPITAL.findall(p))
@@ -223,14 +235,14 @@ def _acronym(word: str, variant: int) -> str:
 def substitute(text: str, variant: int, words: bool = True) -> str:
     """Names and numbers replaced, the same way for the same word within `variant`
     (variant 0: the text as it is). With `words`, every word outside the kept ones
-    (function words, cue words, dates' words; one or two letters): a lowercase word by
-    another of its bin; a capitalised one, wherever it stands, by its bin's peer if it
-    is a name the IDF table lists (_name_bins) or a word of the corpus in lowercase,
-    else (a rare name) by a made-up surname (a sentence's
-    first word, after a digit or a full stop: "Biden Jr." or "2012 Benghazi" kept
-    their names before, and every variant's copies of a sentence shared them); an
-    acronym by letters. Without `words` (`--substitute names`): the capitalised runs
-    after a lowercase word or a comma, from 4,000 surnames, as before 2026-11-28."""
+    (function words, cue words, dates' words; one or two letters), wherever it stands:
+    a lowercase word by another of its bin; a capitalised one by its bin's peer if it is
+    a name the IDF table lists (_name_bins) or a word the corpus writes in lowercase,
+    else (a rare name) by a made-up surname; an acronym by letters. Names at a
+    sentence's start, after a digit or after a full stop ("Biden Jr.", "2012 Benghazi")
+    were kept before, and every variant's copies of a sentence shared them. Without
+    `words` (`--substitute names`): the capitalised runs after a lowercase word or a
+    comma, from 4,000 surnames, as before 2026-11-28."""
     if variant == 0:
         return text
 
@@ -269,7 +281,7 @@ def corpus(n: int, seed: int = 12, words: bool = True) -> list[dict]:
     A sentence is used at most MAX_USES times over the whole corpus, counted after
     substitution: a sentence with no name or number to change ("He declined to
     comment.") is dropped from its paragraph once used up."""
-    articles = [[sentences(p) for p in paras] for paras in paragraphs_of(CORPUS)]
+    articles = [[sentences(p) for p in paras] for paras in _articles()]
     rng = random.Random(seed)
     uses: Counter[str] = Counter()
     subst: dict[tuple[int, int], list[list[str]]] = {}  # (article, variant) -> paragraphs
