@@ -295,6 +295,8 @@ READ_KEPT = ("listing_state", "listing_rows", "source_parts", "source_share_rows
 def snapshot(db: str | Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
     """Every table's rows (timestamps left out), sorted: equal runs give equal snapshots.
     `skip`: tables left out (READ_KEPT, where one database was read meanwhile)."""
+    from claimtrack.store import postings
+
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in conn.execute(
@@ -305,12 +307,16 @@ def snapshot(db: str | Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple
                 continue
             if t.startswith(("claim_words_", "person_words_")) and not t.endswith("_map"):
                 continue  # FTS5's own tables: their segments depend on the order of writes
+            if t in ("unit_docs", "unit_blocks", "unit_gone"):
+                continue  # numbered in the order of writes: compared as postings below
             cols = [d[1] for d in conn.execute(f"PRAGMA table_info({t})")
                     if d[1] not in TIMESTAMPS and not (t in ("entity_decisions", "source_grades")
                                                        and d[1] == "id")
                     and not (t.endswith("words_map") and d[1] == "word_row")]
             sel = ", ".join(f'"{c}"' for c in cols)
             out[t] = sorted((tuple(r) for r in conn.execute(f"SELECT {sel} FROM {t}")), key=repr)
+        if "unit_blocks" in tables:  # the unit index's live postings, without numbers
+            out["unit postings"] = postings.stored(conn)
         return out
     finally:
         conn.close()

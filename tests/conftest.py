@@ -88,18 +88,47 @@ def copy_database(src: Path, dst: Path) -> Path:
     return dst
 
 
+def pack_unit_index_by_document(conn) -> int:
+    """Take the unit index back to what it was from migration 21 to 22 (`unit_postings`,
+    a row a token, head or not, and document, without document numbers), for a test
+    that takes a database back to an older version; returns the rows written."""
+    from collections import defaultdict
+
+    import numpy as np
+
+    from claimtrack.store.postings import stored
+
+    rows = defaultdict(list)
+    for token, head, doc, *posting in stored(conn):
+        rows[token, int(head), doc].append(posting)
+    for sql in ("DROP TRIGGER unit_docs_claims_delete", "DROP TRIGGER unit_docs_delete",
+                "DROP TABLE unit_blocks", "DROP TABLE unit_docs", "DROP TABLE unit_gone",
+                "DELETE FROM sqlite_sequence WHERE name = 'unit_docs'"):
+        conn.execute(sql)
+    conn.execute("CREATE TABLE unit_postings (token TEXT NOT NULL, head INTEGER NOT NULL, "
+                 "doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE, rows BLOB "
+                 "NOT NULL, PRIMARY KEY (token, head, doc_id)) WITHOUT ROWID")
+    conn.execute("CREATE INDEX unit_postings_doc ON unit_postings (doc_id)")
+    conn.execute("CREATE TRIGGER unit_postings_claims_delete AFTER DELETE ON claims BEGIN "
+                 "DELETE FROM unit_postings WHERE doc_id = OLD.doc_id; END")
+    conn.executemany("INSERT INTO unit_postings VALUES (?, ?, ?, ?)",
+                     [(t, h, d, np.array(sorted(v), dtype="<i4").tobytes())
+                      for (t, h, d), v in sorted(rows.items())])
+    return len(rows)
+
+
 def unpack_unit_index(conn) -> int:
     """Take the unit index back to what it was before migration 21 (`unit_terms`, a
     row a posting), for a test that takes a database back to an older version;
     returns the rows written."""
-    from claimtrack.store.postings import unpack
+    from claimtrack.store.postings import stored
 
     rows = [(token, f"{doc}:{seq}", unit, size, weight, mass, rest, head)
-            for token, head, doc, blob in conn.execute(
-                "SELECT token, head, doc_id, rows FROM unit_postings")
-            for seq, unit, size, weight, mass, rest in unpack(blob)]
-    conn.execute("DROP TABLE unit_postings")
-    conn.execute("DROP TRIGGER unit_postings_claims_delete")
+            for token, head, doc, seq, unit, size, weight, mass, rest in stored(conn)]
+    for sql in ("DROP TRIGGER unit_docs_claims_delete", "DROP TRIGGER unit_docs_delete",
+                "DROP TABLE unit_blocks", "DROP TABLE unit_docs", "DROP TABLE unit_gone",
+                "DELETE FROM sqlite_sequence WHERE name = 'unit_docs'"):
+        conn.execute(sql)
     conn.execute("CREATE TABLE unit_terms (token TEXT NOT NULL, claim_id TEXT NOT NULL "
                  "REFERENCES claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, size "
                  "INTEGER NOT NULL, weight INTEGER NOT NULL, mass INTEGER NOT NULL, rest "

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_database, unpack_unit_index
+from conftest import ROOT, copy_database, pack_unit_index_by_document, unpack_unit_index
 from test_kill import claimtrack_exe
 
 from claimtrack import api
@@ -36,11 +36,9 @@ def reference(conn: sqlite3.Connection, heads, tokens, lo, hi, other_than, mass,
     """matchstore.unit_candidates read from the stored rows one posting at a time."""
     m, s = mass * scale, slack * scale
     rows = defaultdict(list)  # token -> (claim id, unit, size, weight, mass, rest, head)
-    for token, head, doc, blob in conn.execute("SELECT token, head, doc_id, rows "
-                                               "FROM unit_postings"):
+    for token, head, doc, seq, unit, size, weight, mss, rest in postings.stored(conn):
         if doc != other_than:
-            rows[token].extend((f"{doc}:{seq}", unit, size, weight, mss, rest, head)
-                               for seq, unit, size, weight, mss, rest in postings.unpack(blob))
+            rows[token].append((f"{doc}:{seq}", unit, size, weight, mss, rest, head))
     found = set()
     shared: dict[tuple[str, int], float] = defaultdict(float)
     for t in heads:  # as the lighter
@@ -82,9 +80,11 @@ def checked(monkeypatch):
 
 def derived(db: Path) -> dict[str, list[tuple]]:
     with sqlite3.connect(db) as conn:
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall())
-                for t in ("unit_postings", "matches", "match_units", "clusters",
-                          "cluster_stats")}
+        out = {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall())
+               for t in ("matches", "match_units", "clusters", "cluster_stats")}
+        out["postings"] = postings.stored(conn)
+        assert out["postings"]
+        return out
 
 
 def test_a_bulk_add_answers_as_the_stored_rows_say(tmp_path, checked):
@@ -125,10 +125,10 @@ def test_the_packed_rows_round_trip():
                postings.Posting("gun", "d1", 1, 2, 4, 420, 800, 0, True),
                postings.Posting("gun", "d1", 1, 1, 4, 420, 800, 0, False),
                postings.Posting("gun", "d1", 1, postings.MAX_UNIT + 1, 4, 420, 800, 0, True)]
-    packed = postings.pack(written)
-    assert list(packed) == [("gun", False, "d1"), ("gun", True, "d1")]  # past MAX_UNIT: left out
-    assert postings.unpack(packed["gun", True, "d1"]) == [(1, 2, 4, 420, 800, 0),
-                                                          (3, 0, 5, 420, 900, 100)]
+    packed = postings.pack(written, 7)
+    assert list(packed) == [("gun", False), ("gun", True)]  # past MAX_UNIT: left out
+    assert postings.unpack(packed["gun", True]) == [(7, 1, 2, 4, 420, 800, 0),
+                                                    (7, 3, 0, 5, 420, 900, 100)]
 
 
 def probes_of(db: Path, file: Path, monkeypatch) -> list[tuple]:
@@ -189,17 +189,56 @@ def test_a_write_that_rolls_back_or_deletes_drops_the_cache(tmp_path, monkeypatc
         assert postings.current(conn).lists == {}
 
 
+def live_docs(conn: sqlite3.Connection) -> set[str]:
+    return {p[2] for p in postings.stored(conn)}
+
+
+def dead_postings(conn: sqlite3.Connection) -> int:
+    """Postings in the blocks whose number no document holds."""
+    live = {n for (n,) in conn.execute("SELECT num FROM unit_docs")}
+    return sum(n not in live for (blob,) in conn.execute("SELECT rows FROM unit_blocks")
+               for n, *_ in postings.unpack(blob))
+
+
 def test_a_documents_rows_go_with_its_claims(tmp_path):
     db = tmp_path / "rm.db"
     api.add(db, [str(f) for f in FILES[:3]])
     with sqlite3.connect(db) as conn:
-        docs = [d for (d,) in conn.execute("SELECT DISTINCT doc_id FROM unit_postings")]
-        assert len(docs) == 3
+        docs = sorted(live_docs(conn))
+        assert len(docs) == 3 and dead_postings(conn) == 0
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("DELETE FROM claims WHERE doc_id = ?", (docs[0],))  # as re-extraction does
         conn.execute("DELETE FROM documents WHERE id = ?", (docs[1],))  # as `rm` does
-        left = {d for (d,) in conn.execute("SELECT DISTINCT doc_id FROM unit_postings")}
-    assert left == {docs[2]}
+        assert live_docs(conn) == {docs[2]}
+        # their postings stay in the blocks, noted, until a writer purges them
+        assert dead_postings(conn) > 0
+        assert conn.execute("SELECT count(*) FROM unit_gone").fetchone() == (2,)
+        postings.purge(conn)
+        assert dead_postings(conn) == 0 and live_docs(conn) == {docs[2]}
+        assert not conn.execute("SELECT 1 FROM unit_gone").fetchone()
+
+
+def test_rm_and_reextract_leave_no_dead_postings_and_number_documents_anew(tmp_path):
+    """`rm` purges the blocks; a document indexed again gets a new number (a number is
+    never given twice), and the index answers as on a database built without them."""
+    db, clean = tmp_path / "rm.db", tmp_path / "clean.db"
+    api.add(db, [str(f) for f in FILES])
+    with sqlite3.connect(db) as conn:
+        before = dict(conn.execute("SELECT doc_id, num FROM unit_docs"))
+    gone = sorted(before)[:2]
+    api.remove(db, gone[:1])
+    api.reextract(db, gone[1])
+    with sqlite3.connect(db) as conn:
+        after = dict(conn.execute("SELECT doc_id, num FROM unit_docs"))
+        assert dead_postings(conn) == 0
+        assert not conn.execute("SELECT 1 FROM unit_gone").fetchone()
+    assert gone[0] not in after and after[gone[1]] > max(before.values())
+    assert {d: n for d, n in after.items() if d != gone[1]} == \
+        {d: n for d, n in before.items() if d not in gone}
+    api.add(clean, [str(f) for f in FILES])
+    api.remove(clean, gone[:1])
+    with sqlite3.connect(db) as a, sqlite3.connect(clean) as b:
+        assert postings.stored(a) == postings.stored(b)
 
 
 def test_migration_21_packs_the_rows_of_the_old_index(tmp_path):
@@ -216,3 +255,32 @@ def test_migration_21_packs_the_rows_of_the_old_index(tmp_path):
     assert derived(old) == derived(new)
     with sqlite3.connect(old) as conn:
         assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'unit_terms'").fetchone()
+
+
+def test_migration_22_puts_the_documents_rows_in_numbered_blocks(tmp_path, monkeypatch):
+    """A database whose unit index is a row a token and document (migration 21) gets
+    its documents numbered and its rows in blocks: the same postings, and the next
+    document, a removal and a re-extraction come out as on a database built today.
+    Small blocks (two documents) so the stored rows span several."""
+    monkeypatch.setattr(postings, "BLOCK_BITS", 1)
+    new, old = tmp_path / "new.db", tmp_path / "old.db"
+    api.add(new, [str(f) for f in FILES[:5]])
+    copy_database(new, old)
+    with sqlite3.connect(old) as conn:  # back to version 21
+        before = postings.stored(conn)
+        assert pack_unit_index_by_document(conn) > 100
+        conn.execute("PRAGMA user_version = 21")
+    with sqlite3.connect(old) as conn:
+        dbmod.open_db(old).close()
+        assert postings.stored(conn) == before
+        assert conn.execute("SELECT count(DISTINCT block) FROM unit_blocks").fetchone()[0] == 3
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'unit_postings'"
+                                ).fetchone()
+    first = sorted(postings.stored(sqlite3.connect(new)))[0][2]
+    for db in (new, old):
+        api.add(db, [str(FILES[5])])
+        api.remove(db, [first])
+        api.reextract(db, [d for d in live_docs(sqlite3.connect(db)) if d != first][0])
+    assert derived(old) == derived(new)
+    with sqlite3.connect(old) as conn:
+        assert dead_postings(conn) == 0

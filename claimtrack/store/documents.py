@@ -31,6 +31,7 @@ from claimtrack.models import (
     Span,
     Stance,
 )
+from claimtrack.store import postings
 from claimtrack.store.db import atomic, problem
 from claimtrack.store.entitystore import (
     _join_components,
@@ -291,6 +292,7 @@ def remove_documents(db: sqlite_utils.Database, doc_ids: Sequence[str],
         state = before(conn, list(doc_ids)) if before is not None else None
         remove_entity_nodes(conn, list(doc_ids))
         conn.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d in doc_ids])
+        postings.purge(conn)  # their postings out of the unit index's blocks
         if after is not None:
             after(conn, state)
 

@@ -443,9 +443,12 @@ def all_document_ids(conn: sqlite3.Connection) -> list[str]:
 def clear_index(conn: sqlite3.Connection) -> None:
     """Forget every derived row (rematch rebuilds them). Inside db.atomic, which drops
     the process's cached posting lists for any transaction that may delete."""
-    for table in ("claim_units", "unit_postings", "match_units", "matches", "within_matches",
-                  "clusters", "cluster_stats", "doc_bands", "doc_duplicates", "source_parts"):
+    for table in ("claim_units", "unit_blocks", "unit_docs", "unit_gone", "match_units",
+                  "matches", "within_matches", "clusters", "cluster_stats", "doc_bands",
+                  "doc_duplicates", "source_parts"):
         conn.execute(f"DELETE FROM {table}")
+    # the documents are numbered from 1 again (no block holds a number now)
+    conn.execute("DELETE FROM sqlite_sequence WHERE name = 'unit_docs'")
     conn.execute("UPDATE documents SET base_origin = NULL, origin_key = NULL, body_sig = NULL")
     conn.execute("DELETE FROM corpus_state WHERE key = 'needs_rematch'")
 
