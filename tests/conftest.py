@@ -88,6 +88,14 @@ def copy_database(src: Path, dst: Path) -> Path:
     return dst
 
 
+def _drop_unit_blocks(conn) -> None:
+    """Drop what migration 22 made (the unit index in blocks, its numbers, triggers)."""
+    for sql in ("DROP TRIGGER unit_docs_claims_delete", "DROP TRIGGER unit_docs_delete",
+                "DROP TABLE unit_blocks", "DROP TABLE unit_docs", "DROP TABLE unit_gone",
+                "DELETE FROM sqlite_sequence WHERE name = 'unit_docs'"):
+        conn.execute(sql)
+
+
 def pack_unit_index_by_document(conn) -> int:
     """Take the unit index back to what it was from migration 21 to 22 (`unit_postings`,
     a row a token, head or not, and document, without document numbers), for a test
@@ -96,21 +104,15 @@ def pack_unit_index_by_document(conn) -> int:
 
     import numpy as np
 
+    from claimtrack.store.migrations import _V21
     from claimtrack.store.postings import stored
 
     rows = defaultdict(list)
     for token, head, doc, *posting in stored(conn):
         rows[token, int(head), doc].append(posting)
-    for sql in ("DROP TRIGGER unit_docs_claims_delete", "DROP TRIGGER unit_docs_delete",
-                "DROP TABLE unit_blocks", "DROP TABLE unit_docs", "DROP TABLE unit_gone",
-                "DELETE FROM sqlite_sequence WHERE name = 'unit_docs'"):
+    _drop_unit_blocks(conn)
+    for sql in _V21:  # the table, its index and trigger as migration 21 made them
         conn.execute(sql)
-    conn.execute("CREATE TABLE unit_postings (token TEXT NOT NULL, head INTEGER NOT NULL, "
-                 "doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE, rows BLOB "
-                 "NOT NULL, PRIMARY KEY (token, head, doc_id)) WITHOUT ROWID")
-    conn.execute("CREATE INDEX unit_postings_doc ON unit_postings (doc_id)")
-    conn.execute("CREATE TRIGGER unit_postings_claims_delete AFTER DELETE ON claims BEGIN "
-                 "DELETE FROM unit_postings WHERE doc_id = OLD.doc_id; END")
     conn.executemany("INSERT INTO unit_postings VALUES (?, ?, ?, ?)",
                      [(t, h, d, np.array(sorted(v), dtype="<i4").tobytes())
                       for (t, h, d), v in sorted(rows.items())])
@@ -125,10 +127,7 @@ def unpack_unit_index(conn) -> int:
 
     rows = [(token, f"{doc}:{seq}", unit, size, weight, mass, rest, head)
             for token, head, doc, seq, unit, size, weight, mass, rest in stored(conn)]
-    for sql in ("DROP TRIGGER unit_docs_claims_delete", "DROP TRIGGER unit_docs_delete",
-                "DROP TABLE unit_blocks", "DROP TABLE unit_docs", "DROP TABLE unit_gone",
-                "DELETE FROM sqlite_sequence WHERE name = 'unit_docs'"):
-        conn.execute(sql)
+    _drop_unit_blocks(conn)
     conn.execute("CREATE TABLE unit_terms (token TEXT NOT NULL, claim_id TEXT NOT NULL "
                  "REFERENCES claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, size "
                  "INTEGER NOT NULL, weight INTEGER NOT NULL, mass INTEGER NOT NULL, rest "

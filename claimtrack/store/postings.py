@@ -51,6 +51,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from claimtrack.store.inlist import rows_in
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -155,16 +157,11 @@ class Postings:
     def names(self, keys: Sequence[int]) -> list[tuple[str, int]]:
         """(claim id, unit) of each key whose document is stored; the documents of
         numbers not met before are read in one query."""
-        nums = {k >> KEY_DOC_SHIFT for k in keys}
-        new = sorted(n for n in nums if n not in self.doc_of)
-        for part in range(0, len(new), 500):
-            chunk = new[part:part + 500]
-            for n in chunk:
-                self.doc_of[n] = None
-            for n, d in self.conn.execute(
-                    "SELECT num, doc_id FROM unit_docs WHERE num IN "
-                    f"({','.join('?' * len(chunk))})", chunk):
-                self.doc_of[n], self.number_of[d] = d, n
+        new = {k >> KEY_DOC_SHIFT for k in keys} - self.doc_of.keys()
+        self.doc_of.update(dict.fromkeys(new))
+        for n, d in rows_in(self.conn, "SELECT num, doc_id FROM unit_docs WHERE num IN ({keys})",
+                            new):
+            self.doc_of[n], self.number_of[d] = d, n
         out = []
         for k in keys:
             doc = self.doc_of[k >> KEY_DOC_SHIFT]
