@@ -96,6 +96,19 @@ def _drop_unit_blocks(conn) -> None:
         conn.execute(sql)
 
 
+def unsign_unit_index(conn) -> int:
+    """Take the unit index back to what it was from migration 22 to 23 (postings of
+    seven int32, no signatures), for a test that takes a database back to version 22;
+    returns the rows rewritten."""
+    import numpy as np
+
+    rows = conn.execute("SELECT token, head, block, rows FROM unit_blocks").fetchall()
+    conn.executemany("UPDATE unit_blocks SET rows = ? WHERE token = ? AND head = ? AND block = ?",
+                     [(np.frombuffer(blob, dtype="<i4").reshape(-1, 9)[:, :7].tobytes(), t, h, b)
+                      for t, h, b, blob in rows])
+    return len(rows)
+
+
 def pack_unit_index_by_document(conn) -> int:
     """Take the unit index back to what it was from migration 21 to 22 (`unit_postings`,
     a row a token, head or not, and document, without document numbers), for a test
@@ -108,7 +121,7 @@ def pack_unit_index_by_document(conn) -> int:
     from claimtrack.store.postings import stored
 
     rows = defaultdict(list)
-    for token, head, doc, *posting in stored(conn):
+    for token, head, doc, *posting, _signature in stored(conn):
         rows[token, int(head), doc].append(posting)
     _drop_unit_blocks(conn)
     for sql in _V21:  # the table, its index and trigger as migration 21 made them
@@ -126,7 +139,7 @@ def unpack_unit_index(conn) -> int:
     from claimtrack.store.postings import stored
 
     rows = [(token, f"{doc}:{seq}", unit, size, weight, mass, rest, head)
-            for token, head, doc, seq, unit, size, weight, mass, rest in stored(conn)]
+            for token, head, doc, seq, unit, size, weight, mass, rest, _ in stored(conn)]
     _drop_unit_blocks(conn)
     conn.execute("CREATE TABLE unit_terms (token TEXT NOT NULL, claim_id TEXT NOT NULL "
                  "REFERENCES claims (id) ON DELETE CASCADE, unit INTEGER NOT NULL, size "

@@ -419,7 +419,7 @@ def test_a_command_on_an_older_schema_says_first_that_it_upgrades(seeded_db, tmp
         conn.execute("PRAGMA user_version = 20")
     first = run_cli("claims", "--json", db=db)
     assert first.exit_code == 0
-    assert first.stderr.startswith(f"claimtrack: upgrading {db} to schema version 22 first "
+    assert first.stderr.startswith(f"claimtrack: upgrading {db} to schema version 23 first "
                                    "(21: the unit index packed")
     again = run_cli("claims", "--json", db=db)
     assert again.stderr == ""

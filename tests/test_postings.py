@@ -18,10 +18,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_database, pack_unit_index_by_document, unpack_unit_index
+from conftest import (
+    ROOT,
+    copy_database,
+    pack_unit_index_by_document,
+    unpack_unit_index,
+    unsign_unit_index,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_kill import claimtrack_exe
 
 from claimtrack import api
+from claimtrack.corpus.relate import JACCARD_FLOOR, MIN_SHARED, could_relate
 from claimtrack.store import db as dbmod
 from claimtrack.store import matchstore as ms
 from claimtrack.store import postings
@@ -32,13 +41,15 @@ FILES = sorted(STORY.glob("*.txt")) + sorted(SEEDS.glob("*.md"))
 
 
 def reference(conn: sqlite3.Connection, heads, tokens, lo, hi, other_than, mass, bound, close,
-              floor, scale, slack) -> list[tuple[str, int]]:
+              floor, scale, slack, least, jaccard) -> list[tuple[str, int]]:
     """matchstore.unit_candidates read from the stored rows one posting at a time."""
     m, s = mass * scale, slack * scale
     rows = defaultdict(list)  # token -> (claim id, unit, size, weight, mass, rest, head)
-    for token, head, doc, seq, unit, size, weight, mss, rest in postings.stored(conn):
+    sigs = {}  # (claim id, unit) -> signature
+    for token, head, doc, seq, unit, size, weight, mss, rest, sig in postings.stored(conn):
         if doc != other_than:
             rows[token].append((f"{doc}:{seq}", unit, size, weight, mss, rest, head))
+            sigs[f"{doc}:{seq}", unit] = (sig, size)
     found = set()
     shared: dict[tuple[str, int], float] = defaultdict(float)
     for t in heads:  # as the lighter
@@ -55,7 +66,13 @@ def reference(conn: sqlite3.Connection, heads, tokens, lo, hi, other_than, mass,
                 theirs[cid, unit] = (mss, rest)
     found |= {k for k, w in shared.items()
               if w >= max(close * theirs[k][0], floor * scale) - theirs[k][1] - s}
-    return sorted(found)
+
+    def room(k: tuple[str, int]) -> bool:  # the tokens the signature could share, bit by bit
+        sig, size = sigs[k]
+        most = sum(1 for t in tokens if sig >> postings.token_bit(t) & 1)
+        return most >= least and most >= jaccard * (len(tokens) + size - most)
+
+    return sorted(k for k in found if room(k))
 
 
 @pytest.fixture
@@ -121,14 +138,33 @@ def test_lists_evicted_past_the_limit_still_answer_the_same(tmp_path, checked, m
 
 
 def test_the_packed_rows_round_trip():
-    written = [postings.Posting("gun", "d1", 3, 0, 5, 420, 900, 100, True),
-               postings.Posting("gun", "d1", 1, 2, 4, 420, 800, 0, True),
-               postings.Posting("gun", "d1", 1, 1, 4, 420, 800, 0, False),
-               postings.Posting("gun", "d1", 1, postings.MAX_UNIT + 1, 4, 420, 800, 0, True)]
+    big = postings.EVERY_BIT  # both halves negative as int32
+    written = [postings.Posting("gun", "d1", 3, 0, 5, 420, 900, 100, True, 5),
+               postings.Posting("gun", "d1", 1, 2, 4, 420, 800, 0, True, big),
+               postings.Posting("gun", "d1", 1, 1, 4, 420, 800, 0, False, 1 << 63),
+               postings.Posting("gun", "d1", 1, postings.MAX_UNIT + 1, 4, 420, 800, 0, True, 0)]
     packed = postings.pack(written, 7)
     assert list(packed) == [("gun", False), ("gun", True)]  # past MAX_UNIT: left out
-    assert postings.unpack(packed["gun", True]) == [(7, 1, 2, 4, 420, 800, 0),
-                                                    (7, 3, 0, 5, 420, 900, 100)]
+    assert postings.unpack(packed["gun", True]) == [(7, 1, 2, 4, 420, 800, 0, big),
+                                                    (7, 3, 0, 5, 420, 900, 100, 5)]
+    assert postings.unpack(packed["gun", False]) == [(7, 1, 1, 4, 420, 800, 0, 1 << 63)]
+
+
+_WORDS = st.sampled_from([f"w{i}" for i in range(300)] + ["trump", "clinton", "said", "é"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.frozensets(_WORDS, min_size=1, max_size=25), st.frozensets(_WORDS, max_size=25))
+def test_a_signature_never_counts_fewer_shared_tokens_than_there_are(a, b):
+    """The probe's bound on the tokens two units share never undercounts, so a unit it
+    drops is one relate() would reject on its tokens alone (could_relate)."""
+    import numpy as np
+
+    most = int(postings.shared_at_most(postings.token_bits(sorted(a)),
+                                       np.array([postings.signature(b)], dtype=np.uint64))[0])
+    assert most >= len(a & b)
+    if most < MIN_SHARED or most < JACCARD_FLOOR * (len(a) + len(b) - most):
+        assert not could_relate(a, b)
 
 
 def probes_of(db: Path, file: Path, monkeypatch) -> list[tuple]:
@@ -284,3 +320,27 @@ def test_migration_22_puts_the_documents_rows_in_numbered_blocks(tmp_path, monke
     assert derived(old) == derived(new)
     with sqlite3.connect(old) as conn:
         assert dead_postings(conn) == 0
+
+
+def test_migration_23_signs_every_posting_as_a_database_built_today(tmp_path, monkeypatch):
+    """A database whose postings carry no signature (migration 22) gets each its unit's
+    signature from the stored tokens: the same postings as a database built today, and
+    the next document, a removal and a re-extraction come out alike."""
+    monkeypatch.setattr(postings, "BLOCK_BITS", 1)
+    new, old = tmp_path / "new.db", tmp_path / "old.db"
+    api.add(new, [str(f) for f in FILES[:5]])
+    copy_database(new, old)
+    with sqlite3.connect(old) as conn:  # back to version 22
+        before = postings.stored(conn)
+        assert unsign_unit_index(conn) > 100
+        conn.execute("PRAGMA user_version = 22")
+    with sqlite3.connect(old) as conn:
+        dbmod.open_db(old).close()
+        assert postings.stored(conn) == before
+        assert {p[-1] for p in before} - {postings.EVERY_BIT}  # real signatures, not all bits
+    first = sorted(postings.stored(sqlite3.connect(new)))[0][2]
+    for db in (new, old):
+        api.add(db, [str(FILES[5])])
+        api.remove(db, [first])
+        api.reextract(db, [d for d in live_docs(sqlite3.connect(db)) if d != first][0])
+    assert derived(old) == derived(new)

@@ -22,6 +22,8 @@ from claimtrack.corpus.index import BOUND_SLACK, SCALE, Heads, heads, scaled, si
 from claimtrack.corpus.origins import Appearance, trace
 from claimtrack.corpus.relate import (
     CLOSE,
+    JACCARD_FLOOR,
+    MIN_SHARED,
     SHARED_WEIGHT,
     Comparable,
     Relation,
@@ -39,6 +41,7 @@ from claimtrack.provenance import relay_roots
 from claimtrack.similarity import normalise_name
 from claimtrack.store import matchstore as ms
 from claimtrack.store.entitystore import clear_entity_components, rebuild_entity_components
+from claimtrack.store.postings import signature
 from claimtrack.text.compare import compared_text
 from claimtrack.text.units import (
     OBJECT_RULES,
@@ -159,8 +162,9 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                 continue  # it can relate to nothing
             probes[c.id, u.unit] = h
             first = set(h.heads)
+            sig = signature(toks)
             rows.extend(ms.IndexRow(t, c.doc_id, seq, u.unit, len(toks), scaled(weight(t)),
-                                    scaled(h.mass), scaled(h.rest), t in first)
+                                    scaled(h.mass), scaled(h.rest), t in first, sig)
                         for t in toks)
     ms.put_units(conn, [u for us in found.values() for u in us], rows)
     return Indexed(found, probes)
@@ -185,7 +189,8 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
             lo, hi = size_bounds(len(toks))
             found = ms.unit_candidates(conn, h.heads, toks, lo, hi, other_than=doc_id,
                                        mass=h.mass, bound=h.bound, close=CLOSE,
-                                       floor=SHARED_WEIGHT, scale=SCALE, slack=BOUND_SLACK)
+                                       floor=SHARED_WEIGHT, scale=SCALE, slack=BOUND_SLACK,
+                                       least=MIN_SHARED, jaccard=JACCARD_FLOOR)
             probes.append((c, u, found))
     # the candidates' units alone; a claim's other units are read only where a
     # contradiction needs its whole content (stated)

@@ -137,21 +137,23 @@ def units_at(conn: sqlite3.Connection,
 
 def unit_candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[str],
                     lo: int, hi: int, other_than: str, mass: float, bound: float,
-                    close: float, floor: float, scale: int,
-                    slack: float) -> list[tuple[str, int]]:
+                    close: float, floor: float, scale: int, slack: float, least: int,
+                    jaccard: float) -> list[tuple[str, int]]:
     """(claim id, unit) of the units of other documents than `other_than`, of lo..hi
     tokens, that can relate to a unit of these `heads` and `tokens` (corpus/index.py):
     - as the lighter, its heads against every token of units at least as heavy,
       whose shared heads weigh at least its `bound`;
     - as the heavier, its tokens against the heads of units at most as heavy,
       whose shared heads weigh at least their own bound, max(`close` * their mass,
-      `floor`) less their rest.
+      `floor`) less their rest;
+    in both, only units that can share `least` tokens with it at a Jaccard of at
+    least `jaccard`, as far as their stored signatures tell.
     Stored weights are in 1/`scale`; `slack` (in weight) absorbs their rounding.
     The lists are read packed and probed with numpy (store/postings.py): the many
     units that share two light words cost an array element each, never a row."""
     s = slack * scale
     return postings.candidates(conn, heads, tokens, lo, hi, other_than, mass * scale, s,
-                               bound * scale - s, close, floor * scale)
+                               bound * scale - s, close, floor * scale, least, jaccard)
 
 
 @dataclass(frozen=True)

@@ -809,6 +809,52 @@ def _v22(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE unit_postings")
 
 
+def _v23(conn: sqlite3.Connection) -> None:
+    """Each posting of the unit index given its unit's signature (store/postings.py),
+    read from the unit's stored tokens (claim_units.terms), a block at a time: the
+    same postings, and the candidates relate() could relate, fewer of the others. A
+    posting whose unit is not stored (a dead one, still in its block until the next
+    purge) gets every bit: it can never be dropped for its signature."""
+    import numpy as np
+
+    from claimtrack.store.postings import (
+        BLOCK_BITS,
+        EVERY_BIT,
+        KEY_DOC_SHIFT,
+        KEY_UNIT_BITS,
+        _halves,
+        signature,
+    )
+
+    docs = dict(conn.execute("SELECT num, doc_id FROM unit_docs"))
+    for (block,) in conn.execute("SELECT DISTINCT block FROM unit_blocks ORDER BY block"
+                                 ).fetchall():
+        sigs: dict[int, tuple[int, int]] = {}
+        for num in range(block << BLOCK_BITS, (block + 1) << BLOCK_BITS):
+            doc = docs.get(num)
+            if doc is None:
+                continue
+            for claim_id, unit, terms in conn.execute(
+                    "SELECT claim_id, unit, terms FROM claim_units WHERE claim_id > ? "
+                    "AND claim_id < ?", (doc + ":", doc + ";")):
+                seq = int(claim_id.rpartition(":")[2])
+                sigs[(num << KEY_DOC_SHIFT) | (seq << KEY_UNIT_BITS) | unit] = \
+                    _halves(signature(terms.split()))
+        rows = conn.execute("SELECT token, head, rows FROM unit_blocks WHERE block = ?",
+                            (block,)).fetchall()
+        every = _halves(EVERY_BIT)
+        updated = []
+        for token, head, blob in rows:
+            old = np.frombuffer(blob, dtype="<i4").reshape(-1, 7)
+            keys = (old[:, 0].astype(np.int64) << KEY_DOC_SHIFT) \
+                | (old[:, 1].astype(np.int64) << KEY_UNIT_BITS) | old[:, 2]
+            halves = np.array([sigs.get(int(k), every) for k in keys], dtype=np.int32)
+            updated.append((np.column_stack([old, halves]).astype("<i4").tobytes(),
+                            token, head, block))
+        conn.executemany("UPDATE unit_blocks SET rows = ? WHERE token = ? AND head = ? "
+                         "AND block = ?", updated)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, links, mentions, claims", _V1),
     Migration(2, "typed sources, aliases, entity decisions, grades; flags v2", _v2),
@@ -838,6 +884,7 @@ MIGRATIONS: list[Migration] = [
     Migration(20, "the sources' totals kept; marks of listings kept whole", _V20),
     Migration(21, "the unit index packed, one row a token and document", _v21),
     Migration(22, "the unit index in blocks of documents, each document numbered", _v22),
+    Migration(23, "each posting of the unit index carries its unit's signature", _v23),
 ]
 
 LATEST = MIGRATIONS[-1].version

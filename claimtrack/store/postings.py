@@ -11,7 +11,8 @@ are indexed has a number (`unit_docs`, AUTOINCREMENT: never given twice), and
 each posting is seven little-endian int32 (doc number, seq, unit, size, weight,
 mass, rest). A row holds a token's postings, head or not, of the documents whose
 numbers share a block (BLOCK_BITS), in key order; a new document appends its
-postings to the last block's rows. Until then (migration 21) a row held one
+postings to the last block's rows. Since migration 23 a posting also carries its
+unit's signature (two more int32, below). Until then (migration 21) a row held one
 document's postings: the rows a probe read grew with the database, each a row, a
 string key and a dict lookup, and at 5,133 documents reading them took 223 of
 the 496 ms a document took to store and match (profiled). In blocks a frequent
@@ -38,6 +39,18 @@ written (put_units), so the cache never lags its own writes. Lists are evicted
 least recently used first past MAX_POSTINGS: memory stays bounded whatever the
 database's size.
 
+**Signatures.** Most candidates share one rare word with the probing unit and
+nothing else (at 10,000 documents of the scale corpus, 8,354 of the 11,728 a
+document's units found), which relate() rejects on its first token test
+(MIN_SHARED, then the Jaccard floor) once the candidate's words are read back. Each
+posting carries its unit's token set as 64 bits (bit crc32(token) % 64 of each
+token: `signature`), so the probe bounds what a candidate shares: a shared token's
+bit is set in both, so the probing unit's tokens whose bit the candidate's
+signature holds are at least the tokens the two share (`shared_at_most`). A
+candidate whose bound fails those tests is dropped before it is named or read:
+exact, since the bound never undercounts (a colliding bit only keeps one). There
+it dropped 9,427 of the 11,728.
+
 In memory a posting's unit is one int64 key: its document's number, its claim's
 seq and its unit number (KEY_SEQ_BITS, KEY_UNIT_BITS), and a list is in key
 order. One cache per process, for the last connection that probed: a process
@@ -47,8 +60,10 @@ stores through one connection at a time.
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from claimtrack.store.inlist import rows_in
@@ -56,7 +71,7 @@ from claimtrack.store.inlist import rows_in
 if TYPE_CHECKING:
     import numpy as np
 
-MAX_POSTINGS = 2_000_000  # 28 bytes each in memory: ~56 MB, the lists of ~2,000 documents
+MAX_POSTINGS = 1_600_000  # 36 bytes each in memory: ~58 MB, the lists of ~1,600 documents
 
 KEY_UNIT_BITS = 16
 KEY_SEQ_BITS = 20
@@ -72,9 +87,16 @@ MAX_SEQ = (1 << KEY_SEQ_BITS) - 1
 # a longer blob rewritten as each document appends to it.
 BLOCK_BITS = 6
 
+# A list this long is filtered before it is joined with the probe's others (candidates)
+LONG_LIST = 4096
+
 # columns of a stored posting (int32, little-endian), and of a cached list's attributes
-FIELDS = 7  # doc number, seq, unit, size, weight, mass, rest
-SIZE, WEIGHT, MASS, REST, HEAD = range(5)
+FIELDS = 9  # doc number, seq, unit, size, weight, mass, rest, signature (low, high half)
+SIZE, WEIGHT, MASS, REST, SIG_LO, SIG_HI, HEAD = range(7)
+ATTRIBUTES = 7
+
+SIGNATURE_BITS = 64
+EVERY_BIT = (1 << SIGNATURE_BITS) - 1  # a unit whose tokens are unknown: never dropped
 
 
 class Posting(NamedTuple):
@@ -90,6 +112,52 @@ class Posting(NamedTuple):
     mass: int  # the unit's whole weight
     rest: int  # the weight of its tokens that are not heads
     head: bool  # one of the unit's heads
+    sig: int  # the unit's signature (`signature` of its tokens)
+
+
+@lru_cache(maxsize=65536)  # a probe asks for each of its tokens; words recur
+def token_bit(token: str) -> int:
+    """A token's bit in a signature: stable across processes and versions (crc32, not
+    Python's salted hash), since signatures are stored."""
+    return zlib.crc32(token.encode("utf-8")) % SIGNATURE_BITS
+
+
+def signature(tokens: Iterable[str]) -> int:
+    """A unit's token set as SIGNATURE_BITS bits: each token's `token_bit` set."""
+    sig = 0
+    for t in tokens:
+        sig |= 1 << token_bit(t)
+    return sig
+
+
+def _halves(sig: int) -> tuple[int, int]:
+    """A signature as two int32 (low, high), as stored."""
+    lo, hi = sig & 0xFFFFFFFF, sig >> 32
+    return lo - (1 << 32) if lo >= 1 << 31 else lo, hi - (1 << 32) if hi >= 1 << 31 else hi
+
+
+def _joined(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Signatures from their stored halves, as uint64."""
+    import numpy as np
+
+    return (hi.astype(np.uint32).astype(np.uint64) << np.uint64(32)) \
+        | lo.astype(np.uint32).astype(np.uint64)
+
+
+def token_bits(tokens: Sequence[str]) -> np.ndarray:
+    """Each token's `token_bit`, as shared_at_most takes them."""
+    import numpy as np
+
+    return np.array([token_bit(t) for t in tokens], dtype=np.uint64)
+
+
+def shared_at_most(bits: np.ndarray, sigs: np.ndarray) -> np.ndarray:
+    """For each signature, how many of a unit's tokens (their `token_bits`) its bits
+    could hold: at least the tokens its unit shares with them (each shared token's
+    bit is set in it)."""
+    import numpy as np
+
+    return ((sigs[:, None] >> bits[None, :]) & np.uint64(1)).sum(axis=1).astype(np.int64)
 
 
 def indexable(p: Posting) -> bool:
@@ -102,23 +170,31 @@ def pack(postings: Sequence[Posting], number: int) -> dict[tuple[str, bool], byt
     import numpy as np
 
     groups: dict[tuple[str, bool], list[tuple[int, ...]]] = defaultdict(list)
+    halves: dict[int, tuple[int, int]] = {}  # a unit's postings share its signature
     for p in postings:
         if indexable(p):
+            if p.sig not in halves:
+                halves[p.sig] = _halves(p.sig)
             groups[p.token, bool(p.head)].append(
-                (number, p.seq, p.unit, p.size, p.weight, p.mass, p.rest))
+                (number, p.seq, p.unit, p.size, p.weight, p.mass, p.rest, *halves[p.sig]))
     return {k: np.array(sorted(v), dtype="<i4").tobytes() for k, v in sorted(groups.items())}
 
 
 def unpack(blob: bytes) -> list[tuple[int, ...]]:
-    """A stored blob's postings: (doc number, seq, unit, size, weight, mass, rest) each."""
+    """A stored blob's postings: (doc number, seq, unit, size, weight, mass, rest,
+    signature) each."""
     import numpy as np
 
-    return [tuple(int(x) for x in r) for r in np.frombuffer(blob, dtype="<i4").reshape(-1, FIELDS)]
+    data = np.frombuffer(blob, dtype="<i4").reshape(-1, FIELDS)
+    sigs = _joined(data[:, 7], data[:, 8])
+    return [(*(int(x) for x in r[:7]), int(sig)) for r, sig in zip(data, sigs, strict=True)]
 
 
-def stored(conn: sqlite3.Connection) -> list[tuple[str, bool, str, int, int, int, int, int, int]]:
-    """Every live posting as (token, head, doc id, seq, unit, size, weight, mass, rest),
-    sorted: what the index says, however it is laid out in blocks (tests, checks)."""
+def stored(conn: sqlite3.Connection) -> list[tuple[str, bool, str, int, int, int, int, int, int,
+                                                   int]]:
+    """Every live posting as (token, head, doc id, seq, unit, size, weight, mass, rest,
+    signature), sorted: what the index says, however it is laid out in blocks (tests,
+    checks)."""
     docs = dict(conn.execute("SELECT num, doc_id FROM unit_docs"))
     return sorted((token, bool(head), docs[n], *rest)
                   for token, head, blob in conn.execute(
@@ -128,7 +204,8 @@ def stored(conn: sqlite3.Connection) -> list[tuple[str, bool, str, int, int, int
 
 class Postings:
     """The posting lists one connection has read: by (token, whole), an int64 array of
-    unit keys in key order and an (n, 5) int32 array of SIZE, WEIGHT, MASS, REST, HEAD;
+    unit keys in key order and an (n, ATTRIBUTES) int32 array of SIZE, WEIGHT, MASS,
+    REST, SIG_LO, SIG_HI, HEAD;
     and the documents of the numbers it has met (a number is never given again, so
     that holds while the cache does)."""
 
@@ -157,7 +234,9 @@ class Postings:
     def names(self, keys: Sequence[int]) -> list[tuple[str, int]]:
         """(claim id, unit) of each key whose document is stored; the documents of
         numbers not met before are read in one query."""
-        new = {k >> KEY_DOC_SHIFT for k in keys} - self.doc_of.keys()
+        # not `set - doc_of.keys()`: that builds a set of every number met (10,000 and
+        # more) at each probe, 25 ms a document at 10,000 documents
+        new = {n for n in {k >> KEY_DOC_SHIFT for k in keys} if n not in self.doc_of}
         self.doc_of.update(dict.fromkeys(new))
         for n, d in rows_in(self.conn, "SELECT num, doc_id FROM unit_docs WHERE num IN ({keys})",
                             new):
@@ -181,14 +260,14 @@ class Postings:
             counts = np.array([len(b) for b in blobs], dtype=np.int64) // (4 * FIELDS)
             keys = (data[:, 0].astype(np.int64) << KEY_DOC_SHIFT) \
                 | (data[:, 1].astype(np.int64) << KEY_UNIT_BITS) | data[:, 2]
-            cols = np.empty((len(data), 5), dtype=np.int32)
+            cols = np.empty((len(data), ATTRIBUTES), dtype=np.int32)
             cols[:, :HEAD] = data[:, 3:]
             cols[:, HEAD] = np.repeat(np.array(heads, dtype=np.int32), counts)
             if whole:  # two runs in key order, the rows of no head and those of heads
                 order = np.argsort(keys, kind="stable")
                 keys, cols = keys[order], cols[order]
         else:
-            keys, cols = np.empty(0, dtype=np.int64), np.empty((0, 5), dtype=np.int32)
+            keys, cols = np.empty(0, dtype=np.int64), np.empty((0, ATTRIBUTES), dtype=np.int32)
         self.lists[token, whole] = (keys, cols)
         self.held += len(keys)
         self._evict()
@@ -233,7 +312,7 @@ class Postings:
             for whole in (True, False) if p.head else (True,):
                 if (p.token, whole) in self.lists:
                     self.pending.setdefault((p.token, whole), []).append(
-                        (key, p.size, p.weight, p.mass, p.rest, int(p.head)))
+                        (key, p.size, p.weight, p.mass, p.rest, *_halves(p.sig), int(p.head)))
                     self.held += 1
 
 
@@ -329,14 +408,17 @@ def write(conn: sqlite3.Connection, written: Sequence[Posting]) -> None:
 
 def candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[str],
                lo: int, hi: int, mine: str, m: float, s: float, bound: float, close: float,
-               floor: float) -> list[tuple[str, int]]:
+               floor: float, least: int, jaccard: float) -> list[tuple[str, int]]:
     """matchstore.unit_candidates' answer (weights scaled as stored; `bound` and `floor`
     scaled too, `bound` less the slack `s`): units of other documents than `mine`,
     - as the lighter: the probing unit's heads against every token of units at least
       as heavy, whose shared heads weigh at least `bound`;
     - as the heavier: its tokens against the heads of units at most as heavy, whose
       shared heads weigh at least their own bound, max(`close` * their mass,
-      `floor`) less their rest and the slack."""
+      `floor`) less their rest and the slack;
+    in both, only units whose signature leaves room for `least` shared tokens and for
+    a Jaccard of the token sets of at least `jaccard` (`tokens` being the probing
+    unit's whole set)."""
     import numpy as np
 
     cache = current(conn)
@@ -354,24 +436,68 @@ def candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[
                 cache.load(*k)
         lists[k[0]] = cache.postings(k)
     own = cache.own(mine)
+    n = len(tokens)
+
+    bits = token_bits(tokens)
+
+    def room(keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The keys whose units can share `least` tokens and the Jaccard floor with the
+        probing unit, as far as their signatures tell (relate._measured's first tests,
+        on a bound of the shared count that never undercounts)."""
+        if not len(keys):
+            return keys
+        most = shared_at_most(bits, _joined(rows[:, SIG_LO], rows[:, SIG_HI]))
+        return keys[(most >= least) & (most >= jaccard * (n + rows[:, SIZE] - most))]
+
+    # the probing document's own keys (none when its units are not indexed: own is -1)
+    mine_from, mine_to = own << KEY_DOC_SHIFT, (own + 1) << KEY_DOC_SHIFT
+
+    def kept(ts: Sequence[str], test: Callable[[np.ndarray], np.ndarray]
+             ) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of these tokens' lists that pass `test`, but the probing document's
+        own, joined. A long list is filtered before it is joined: at 10,000 documents
+        a document's probes met 6.6 million rows, most of them out of the size and
+        weight bounds, and joining them first copied them all. Short lists are joined
+        first: a few numpy calls for all of them, not for each."""
+        ks, rs, short = [], [], []
+        for t in ts:
+            if len(lists[t][0]) >= LONG_LIST:
+                ks.append(lists[t][0])
+                rs.append(lists[t][1])
+            else:
+                short.append(t)
+        if short:
+            ks.append(np.concatenate([lists[t][0] for t in short]))
+            rs.append(np.concatenate([lists[t][1] for t in short]))
+        out_k, out_r = [], []
+        for keys, cols in zip(ks, rs, strict=True):
+            ok = test(cols) & ((keys < mine_from) | (keys >= mine_to))
+            out_k.append(keys[ok])
+            out_r.append(cols[ok])
+        if len(out_k) == 1:
+            return out_k[0], out_r[0]
+        return np.concatenate(out_k), np.concatenate(out_r)
+
     found: set[int] = set()
+    picked_k: list[np.ndarray] = []  # the units each probe finds, and a row of each
+    picked_r: list[np.ndarray] = []
     if heads:  # as the lighter: its heads against every token of units at least as heavy
-        keys = np.concatenate([lists[t][0] for t in heads])
-        a = np.concatenate([lists[t][1] for t in heads])
-        ok = (a[:, MASS] >= m - s) & (a[:, SIZE] >= lo) & (a[:, SIZE] <= hi)
-        ok &= (keys >> KEY_DOC_SHIFT) != own
-        keys, a = keys[ok], a[ok]
+        keys, a = kept(heads, lambda c: (c[:, MASS] >= m - s) & (c[:, SIZE] >= lo)
+                       & (c[:, SIZE] <= hi))
         if len(keys):
             uniq, first, sums = _grouped(keys, a[:, WEIGHT])
-            found.update(uniq[sums >= bound].tolist())
+            sel = sums >= bound
+            picked_k.append(uniq[sel])
+            picked_r.append(a[first[sel]])
     if tokens:  # as the heavier: its tokens against the heads of units at most as heavy
-        keys = np.concatenate([lists[t][0] for t in tokens])
-        a = np.concatenate([lists[t][1] for t in tokens])
-        ok = (a[:, HEAD] == 1) & (a[:, MASS] <= m + s) & (a[:, SIZE] >= lo) & (a[:, SIZE] <= hi)
-        ok &= (keys >> KEY_DOC_SHIFT) != own
-        keys, a = keys[ok], a[ok]
+        keys, a = kept(tokens, lambda c: (c[:, HEAD] == 1) & (c[:, MASS] <= m + s)
+                       & (c[:, SIZE] >= lo) & (c[:, SIZE] <= hi))
         if len(keys):
             uniq, first, sums = _grouped(keys, a[:, WEIGHT])
             need = np.maximum(close * a[first, MASS], floor) - a[first, REST] - s
-            found.update(uniq[sums >= need].tolist())
+            sel = sums >= need
+            picked_k.append(uniq[sel])
+            picked_r.append(a[first[sel]])
+    if picked_k:  # a unit found by both probes is tested twice, alike
+        found = set(room(np.concatenate(picked_k), np.concatenate(picked_r)).tolist())
     return sorted(cache.names(sorted(found)))
