@@ -827,6 +827,7 @@ def _v23(conn: sqlite3.Connection) -> None:
     )
 
     docs = dict(conn.execute("SELECT num, doc_id FROM unit_docs"))
+    every = _halves(EVERY_BIT)
     for (block,) in conn.execute("SELECT DISTINCT block FROM unit_blocks ORDER BY block"
                                  ).fetchall():
         sigs: dict[int, tuple[int, int]] = {}
@@ -842,7 +843,6 @@ def _v23(conn: sqlite3.Connection) -> None:
                     _halves(signature(terms.split()))
         rows = conn.execute("SELECT token, head, rows FROM unit_blocks WHERE block = ?",
                             (block,)).fetchall()
-        every = _halves(EVERY_BIT)
         updated = []
         for token, head, blob in rows:
             old = np.frombuffer(blob, dtype="<i4").reshape(-1, 7)

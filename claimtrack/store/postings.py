@@ -456,9 +456,9 @@ def candidates(conn: sqlite3.Connection, heads: Sequence[str], tokens: Sequence[
              ) -> tuple[np.ndarray, np.ndarray]:
         """The rows of these tokens' lists that pass `test`, but the probing document's
         own, joined. A long list is filtered before it is joined: at 10,000 documents
-        a document's probes met 6.6 million rows, most of them out of the size and
-        weight bounds, and joining them first copied them all. Short lists are joined
-        first: a few numpy calls for all of them, not for each."""
+        a document's probes met 6.6 million rows, and joining them first copied every
+        one, whether it passed or not. Short lists are joined first: a few numpy calls
+        for all of them, not for each."""
         ks, rs, short = [], [], []
         for t in ts:
             if len(lists[t][0]) >= LONG_LIST:
