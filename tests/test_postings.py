@@ -293,31 +293,43 @@ def test_migration_21_packs_the_rows_of_the_old_index(tmp_path):
         assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'unit_terms'").fetchone()
 
 
-def test_migration_22_puts_the_documents_rows_in_numbered_blocks(tmp_path, monkeypatch):
-    """A database whose unit index is a row a token and document (migration 21) gets
-    its documents numbered and its rows in blocks: the same postings, and the next
-    document, a removal and a re-extraction come out as on a database built today.
-    Small blocks (two documents) so the stored rows span several."""
-    monkeypatch.setattr(postings, "BLOCK_BITS", 1)
+def _downgraded(tmp_path, undo, version: int):
+    """A database built today (`new`) and a copy (`old`) taken back to `version` by
+    `undo`, then opened (migrated) again; the postings `new` holds."""
     new, old = tmp_path / "new.db", tmp_path / "old.db"
     api.add(new, [str(f) for f in FILES[:5]])
     copy_database(new, old)
-    with sqlite3.connect(old) as conn:  # back to version 21
-        before = postings.stored(conn)
-        assert pack_unit_index_by_document(conn) > 100
-        conn.execute("PRAGMA user_version = 21")
     with sqlite3.connect(old) as conn:
-        dbmod.open_db(old).close()
-        assert postings.stored(conn) == before
-        assert conn.execute("SELECT count(DISTINCT block) FROM unit_blocks").fetchone()[0] == 3
-        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'unit_postings'"
-                                ).fetchone()
+        before = postings.stored(conn)
+        assert undo(conn) > 100
+        conn.execute(f"PRAGMA user_version = {version}")
+    dbmod.open_db(old).close()
+    return new, old, before
+
+
+def _then_alike(new, old) -> None:
+    """The next document, a removal and a re-extraction come out alike on both."""
     first = sorted(postings.stored(sqlite3.connect(new)))[0][2]
     for db in (new, old):
         api.add(db, [str(FILES[5])])
         api.remove(db, [first])
         api.reextract(db, [d for d in live_docs(sqlite3.connect(db)) if d != first][0])
     assert derived(old) == derived(new)
+
+
+def test_migration_22_puts_the_documents_rows_in_numbered_blocks(tmp_path, monkeypatch):
+    """A database whose unit index is a row a token and document (migration 21) gets
+    its documents numbered and its rows in blocks: the same postings, and the next
+    document, a removal and a re-extraction come out as on a database built today.
+    Small blocks (two documents) so the stored rows span several."""
+    monkeypatch.setattr(postings, "BLOCK_BITS", 1)
+    new, old, before = _downgraded(tmp_path, pack_unit_index_by_document, 21)
+    with sqlite3.connect(old) as conn:
+        assert postings.stored(conn) == before
+        assert conn.execute("SELECT count(DISTINCT block) FROM unit_blocks").fetchone()[0] == 3
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'unit_postings'"
+                                ).fetchone()
+    _then_alike(new, old)
     with sqlite3.connect(old) as conn:
         assert dead_postings(conn) == 0
 
@@ -327,20 +339,8 @@ def test_migration_23_signs_every_posting_as_a_database_built_today(tmp_path, mo
     signature from the stored tokens: the same postings as a database built today, and
     the next document, a removal and a re-extraction come out alike."""
     monkeypatch.setattr(postings, "BLOCK_BITS", 1)
-    new, old = tmp_path / "new.db", tmp_path / "old.db"
-    api.add(new, [str(f) for f in FILES[:5]])
-    copy_database(new, old)
-    with sqlite3.connect(old) as conn:  # back to version 22
-        before = postings.stored(conn)
-        assert unsign_unit_index(conn) > 100
-        conn.execute("PRAGMA user_version = 22")
+    new, old, before = _downgraded(tmp_path, unsign_unit_index, 22)
     with sqlite3.connect(old) as conn:
-        dbmod.open_db(old).close()
         assert postings.stored(conn) == before
         assert {p[-1] for p in before} - {postings.EVERY_BIT}  # real signatures, not all bits
-    first = sorted(postings.stored(sqlite3.connect(new)))[0][2]
-    for db in (new, old):
-        api.add(db, [str(FILES[5])])
-        api.remove(db, [first])
-        api.reextract(db, [d for d in live_docs(sqlite3.connect(db)) if d != first][0])
-    assert derived(old) == derived(new)
+    _then_alike(new, old)
