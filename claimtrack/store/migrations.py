@@ -820,10 +820,10 @@ def _v23(conn: sqlite3.Connection) -> None:
     from claimtrack.store.postings import (
         BLOCK_BITS,
         EVERY_BIT,
-        KEY_DOC_SHIFT,
-        KEY_UNIT_BITS,
         _halves,
         signature,
+        unit_key,
+        unit_keys,
     )
 
     docs = dict(conn.execute("SELECT num, doc_id FROM unit_docs"))
@@ -839,16 +839,13 @@ def _v23(conn: sqlite3.Connection) -> None:
                     "SELECT claim_id, unit, terms FROM claim_units WHERE claim_id > ? "
                     "AND claim_id < ?", (doc + ":", doc + ";")):
                 seq = int(claim_id.rpartition(":")[2])
-                sigs[(num << KEY_DOC_SHIFT) | (seq << KEY_UNIT_BITS) | unit] = \
-                    _halves(signature(terms.split()))
+                sigs[unit_key(num, seq, unit)] = _halves(signature(terms.split()))
         rows = conn.execute("SELECT token, head, rows FROM unit_blocks WHERE block = ?",
                             (block,)).fetchall()
         updated = []
         for token, head, blob in rows:
-            old = np.frombuffer(blob, dtype="<i4").reshape(-1, 7)
-            keys = (old[:, 0].astype(np.int64) << KEY_DOC_SHIFT) \
-                | (old[:, 1].astype(np.int64) << KEY_UNIT_BITS) | old[:, 2]
-            halves = np.array([sigs.get(int(k), every) for k in keys], dtype=np.int32)
+            old = np.frombuffer(blob, dtype="<i4").reshape(-1, 7)  # migration 22's postings
+            halves = np.array([sigs.get(int(k), every) for k in unit_keys(old)], dtype=np.int32)
             updated.append((np.column_stack([old, halves]).astype("<i4").tobytes(),
                             token, head, block))
         conn.executemany("UPDATE unit_blocks SET rows = ? WHERE token = ? AND head = ? "

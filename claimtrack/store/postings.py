@@ -160,6 +160,20 @@ def shared_at_most(bits: np.ndarray, sigs: np.ndarray) -> np.ndarray:
     return ((sigs[:, None] >> bits[None, :]) & np.uint64(1)).sum(axis=1).astype(np.int64)
 
 
+def unit_key(number: int, seq: int, unit: int) -> int:
+    """A unit's key in memory: its document's number, its claim's seq, its unit."""
+    return (number << KEY_DOC_SHIFT) | (seq << KEY_UNIT_BITS) | unit
+
+
+def unit_keys(data: np.ndarray) -> np.ndarray:
+    """`unit_key` of each stored posting (rows whose first three columns are the
+    document's number, the claim's seq and the unit), as int64."""
+    import numpy as np
+
+    return (data[:, 0].astype(np.int64) << KEY_DOC_SHIFT) \
+        | (data[:, 1].astype(np.int64) << KEY_UNIT_BITS) | data[:, 2]
+
+
 def indexable(p: Posting) -> bool:
     return 0 <= p.seq <= MAX_SEQ and 0 <= p.unit <= MAX_UNIT
 
@@ -258,8 +272,7 @@ class Postings:
             heads, blobs = zip(*rows, strict=True)
             data = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, FIELDS)
             counts = np.array([len(b) for b in blobs], dtype=np.int64) // (4 * FIELDS)
-            keys = (data[:, 0].astype(np.int64) << KEY_DOC_SHIFT) \
-                | (data[:, 1].astype(np.int64) << KEY_UNIT_BITS) | data[:, 2]
+            keys = unit_keys(data)
             cols = np.empty((len(data), ATTRIBUTES), dtype=np.int32)
             cols[:, :HEAD] = data[:, 3:]
             cols[:, HEAD] = np.repeat(np.array(heads, dtype=np.int32), counts)
@@ -308,7 +321,7 @@ class Postings:
         for p in sorted(written, key=lambda p: (p.seq, p.unit)):
             if not indexable(p):
                 continue
-            key = (number << KEY_DOC_SHIFT) | (p.seq << KEY_UNIT_BITS) | p.unit
+            key = unit_key(number, p.seq, p.unit)
             for whole in (True, False) if p.head else (True,):
                 if (p.token, whole) in self.lists:
                     self.pending.setdefault((p.token, whole), []).append(
