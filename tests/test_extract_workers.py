@@ -205,3 +205,59 @@ def test_a_worker_whose_parent_is_gone_returns_quietly() -> None:
         workers._serve(child, other, lambda batch: [len(t) for t in batch])
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+# Renewed workers (workers.py: a fresh interpreter takes an idle worker's place after
+# `renew_after` batches). Their function is pickled, so it lives at module level.
+
+
+def _pid_of_worker(batch: list[str]) -> list[int]:
+    if "die" in batch:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return [os.getpid()] * len(batch)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_workers_are_renewed_in_fresh_interpreters() -> None:
+    before = _children()
+    fresh: set[int] = set()
+    seen: list[int] = []
+    for out in workers.run(_pid_of_worker, ([str(i)] for i in range(12)), jobs=2,
+                           renew_after=2):
+        seen += out
+        fresh |= {p for p in _children() - before if "_fresh_main" in _cmdline(p)}
+    assert len(seen) == 12
+    assert len(set(seen)) >= 4  # the first two, then renewed ones
+    assert set(seen[-2:]) <= fresh  # renewed: new interpreters, not forks of this one
+    assert _children() <= before
+
+
+def test_a_renewed_worker_killed_mid_batch_fails_that_batch_only() -> None:
+    batches = [[str(i)] for i in range(8)]
+    batches[6] = ["die"]
+    out = list(workers.run(_pid_of_worker, iter(batches), jobs=2, renew_after=1))
+    assert len(out) == 8
+    assert isinstance(out[6][0], ExtractError)
+    assert "killed by signal 9" in str(out[6][0])
+    assert all(isinstance(r[0], int) for i, r in enumerate(out) if i != 6)
+
+
+def test_a_function_that_cannot_be_pickled_keeps_its_workers() -> None:
+    out = list(workers.run(lambda batch: [os.getpid()] * len(batch),
+                           ([str(i)] for i in range(10)), jobs=2, renew_after=1))
+    assert len({p for r in out for p in r}) == 2
+
+
+def test_renewed_parsers_extract_as_one_process_does(monkeypatch) -> None:
+    monkeypatch.setattr(ex, "RENEW_AFTER_TEXTS", 4)
+    texts = TEXTS + ["Officials said the bridge will reopen Monday.", "No one said anything."]
+    one = [r.model_dump() for r in ex.extract_texts(texts, jobs=1, batch_size=2)]
+    renewed = [r.model_dump() for r in ex.extract_texts(texts, jobs=2, batch_size=2)]
+    assert renewed == one
