@@ -261,3 +261,21 @@ def test_renewed_parsers_extract_as_one_process_does(monkeypatch) -> None:
     one = [r.model_dump() for r in ex.extract_texts(texts, jobs=1, batch_size=2)]
     renewed = [r.model_dump() for r in ex.extract_texts(texts, jobs=2, batch_size=2)]
     assert renewed == one
+
+
+def test_a_worker_that_cannot_be_renewed_keeps_working(monkeypatch) -> None:
+    """An interpreter that cannot start (or import claimtrack) costs no batch: the
+    workers run on as they are."""
+    monkeypatch.setattr(workers.sys, "executable", "/nonexistent/python")
+    out = list(workers.run(_pid_of_worker, ([str(i)] for i in range(10)), jobs=2,
+                           renew_after=1))
+    assert len(out) == 10 and all(isinstance(r[0], int) for r in out)
+    assert len({r[0] for r in out}) == 2
+
+
+def test_a_renewed_worker_that_never_says_it_started_is_not_used(monkeypatch) -> None:
+    monkeypatch.setattr(workers, "READY", "never said")
+    monkeypatch.setattr(workers, "START_TIMEOUT", 5.0)
+    out = list(workers.run(_pid_of_worker, ([str(i)] for i in range(6)), jobs=2,
+                           renew_after=1))
+    assert len(out) == 6 and all(isinstance(r[0], int) for r in out)

@@ -112,7 +112,6 @@ class _Worker:
         self.proc.start()
         child.close()
         self.job: tuple[int, int] | None = None  # (seq, texts) of the batch it holds
-
         self.served = 0  # batches answered
 
     def stop(self) -> None:
@@ -131,9 +130,14 @@ def _fresh_main(fd: int) -> None:
     conn = Connection(fd)
     try:
         fn = conn.recv()
+        conn.send(READY)
     except (EOFError, OSError):
         return
     _serve(conn, None, fn)
+
+
+READY = "ready"  # a renewed worker's first word: it started and read its function
+START_TIMEOUT = 60.0  # seconds a renewed worker has to say it
 
 
 class _Process:
@@ -164,9 +168,11 @@ class _Process:
 
 
 class _FreshWorker(_Worker):
-    """A worker in a new interpreter, not a fork (the module's docstring)."""
+    """A worker in a new interpreter, not a fork (the module's docstring). OSError when
+    it cannot start, or does not say it has (an interpreter that cannot import
+    claimtrack): the caller keeps the worker it has rather than lose a batch to it."""
 
-    def __init__(self, ctx: Any, fn: bytes) -> None:  # noqa: ARG002 (_Worker's signature)
+    def __init__(self, fn: bytes) -> None:
         self.conn, child = multiprocessing.Pipe()
         fd = child.fileno()
         # this process's import path, as spawn passes it: the package and `fn`'s module
@@ -180,8 +186,13 @@ class _FreshWorker(_Worker):
         self.proc = _Process(popen, self.conn)
         self.job = None
         self.served = 0
-        with contextlib.suppress(OSError):  # died at once: run() reads the pipe's end
+        try:
             self.conn.send_bytes(fn)
+            if not self.conn.poll(START_TIMEOUT) or self.conn.recv() != READY:
+                raise OSError("a renewed parser worker did not start")
+        except (OSError, EOFError) as e:
+            self.stop()
+            raise OSError(str(e)) from e
 
 
 def run(fn: Callable[[Batch], Results], batches: Iterable[Batch], jobs: int,
@@ -198,8 +209,8 @@ def run(fn: Callable[[Batch], Results], batches: Iterable[Batch], jobs: int,
     window = max(window or 2 * jobs, jobs)
     source = iter(batches)
     workers = [_Worker(ctx, fn) for _ in range(jobs)]
-    pickled: bytes | None = None
-    if renew_after is not None:
+    pickled: bytes | None = None  # fn, for renewed workers (None: not renewed)
+    if renew_after is not None and os.name == "posix":  # pass_fds
         with contextlib.suppress(Exception):  # not picklable: workers are not renewed
             pickled = pickle.dumps(fn)
     done: dict[int, Results] = {}
@@ -218,8 +229,13 @@ def run(fn: Callable[[Batch], Results], batches: Iterable[Batch], jobs: int,
                         w = workers[i] = _Worker(ctx, fn)
                     elif pickled is not None and renew_after is not None \
                             and w.served >= renew_after:
-                        w.stop()
-                        w = workers[i] = _FreshWorker(ctx, pickled)
+                        try:
+                            fresh = _FreshWorker(pickled)
+                        except OSError:  # no interpreter starts here: keep the workers
+                            pickled = None
+                        else:
+                            w.stop()
+                            w = workers[i] = fresh
                     w.job = (sent, len(batch))
                     sent += 1
                     with contextlib.suppress(OSError):  # died just now: read below
