@@ -170,7 +170,7 @@ class _Process:
 class _FreshWorker(_Worker):
     """A worker in a new interpreter, not a fork (the module's docstring). OSError when
     it cannot start, or does not say it has (an interpreter that cannot import
-    claimtrack): the caller keeps the worker it has rather than lose a batch to it."""
+    claimtrack): the caller forks one instead rather than lose a batch to it."""
 
     def __init__(self, fn: bytes) -> None:
         self.conn, child = multiprocessing.Pipe()
@@ -229,13 +229,12 @@ def run(fn: Callable[[Batch], Results], batches: Iterable[Batch], jobs: int,
                         w = workers[i] = _Worker(ctx, fn)
                     elif pickled is not None and renew_after is not None \
                             and w.served >= renew_after:
+                        w.stop()  # first: never three parsers' memory at once
                         try:
-                            fresh = _FreshWorker(pickled)
-                        except OSError:  # no interpreter starts here: keep the workers
+                            w = workers[i] = _FreshWorker(pickled)
+                        except OSError:  # no interpreter starts here: a fork, as before
                             pickled = None
-                        else:
-                            w.stop()
-                            w = workers[i] = fresh
+                            w = workers[i] = _Worker(ctx, fn)
                     w.job = (sent, len(batch))
                     sent += 1
                     with contextlib.suppress(OSError):  # died just now: read below
