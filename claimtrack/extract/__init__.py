@@ -430,11 +430,6 @@ def parse_texts(texts: Iterable[str], batch_size: int = 8, n_process: int = 1) -
         yield fill_lemmas(nlp, apply_ruler(nlp, d))
 
 
-# A parser process is renewed after this many texts (workers.py: it grows with the
-# words it meets; a fresh one loads the model in about two seconds)
-RENEW_AFTER_TEXTS = 1000
-
-
 def _failed(e: Exception) -> ExtractError:
     why = (str(e).strip().splitlines() or [""])[0][:300]
     return ExtractError(f"the parser failed on this document ({type(e).__name__}: {why})")
@@ -488,6 +483,5 @@ def extract_texts(
             yield from work(batch)
         return
     get_nlp()
-    renew = max(1, RENEW_AFTER_TEXTS // batch_size)
-    for out in workers.run(work, batched(texts, batch_size), jobs, renew_after=renew):
+    for out in workers.run(work, batched(texts, batch_size), jobs):
         yield from out

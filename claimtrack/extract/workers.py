@@ -14,20 +14,6 @@ Memory stays bounded for any number of batches: a batch is handed out only
 while fewer than `window` batches are in flight or finished but not yet
 yielded (results leave in input order, so a slow batch holds back the ones
 after it).
-
-**Workers are renewed** after `renew_after` batches (extract_texts: 1,000
-documents). A parser reaches a plateau of resident memory within a few hundred
-documents (the model and a heap that does not give back: about 380 MiB), then
-keeps growing slowly with the words it meets (spaCy's strings and lexemes, the
-rules' per-word caches: 5,340 strings and 7,286 lexemes per 800 documents of the
-scale benchmark), without bound over an archive of 50,000 documents.
-A worker that has served its share ends when it is idle, and a fresh process
-takes its place: a new interpreter started with its own pipe (`python -c`,
-never the program's main module, so a script without an `if __name__ ==
-"__main__":` guard is not run again, as multiprocessing's spawn would), which
-loads the model itself (about two seconds, once per 1,000 documents). Not a
-fork of this process: by then this process holds the store's caches, and a
-fork's resident memory would count every page of it.
 """
 
 from __future__ import annotations
@@ -35,10 +21,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import pickle
 import signal
-import subprocess
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -54,16 +37,14 @@ def _context() -> Any:  # a multiprocessing context: fork where the system has i
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _serve(conn: Connection, inherited: Connection | None,
-           fn: Callable[[Batch], Results]) -> None:
+def _serve(conn: Connection, inherited: Connection, fn: Callable[[Batch], Results]) -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it
     # (and ends its workers), so a worker never dies half-way through a send
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The fork copied the parent's end of this pipe: while the worker holds it,
     # the parent's death (a SIGKILL) never shows as end-of-file here, and an
     # orphaned worker would wait forever, holding the terminal's pipes.
-    if inherited is not None:
-        inherited.close()
+    inherited.close()
     parent = os.getppid()
     while True:
         try:
@@ -114,7 +95,6 @@ class _Worker:
         self.proc.start()
         child.close()
         self.job: tuple[int, int] | None = None  # (seq, texts) of the batch it holds
-        self.served = 0  # batches answered
 
     def stop(self) -> None:
         self.conn.close()
@@ -126,95 +106,18 @@ class _Worker:
             self.proc.join()
 
 
-def _fresh_main(fd: int) -> None:
-    """A renewed worker's life (`python -c` in a new interpreter): its function comes
-    first on the pipe, then batches as a forked worker gets them."""
-    conn = Connection(fd)
-    try:
-        fn = conn.recv()
-        conn.send(READY)
-    except (EOFError, OSError):
-        return
-    _serve(conn, None, fn)
-
-
-READY = "ready"  # a renewed worker's first word: it started and read its function
-START_TIMEOUT = 60.0  # seconds a renewed worker has to say it
-
-
-class _Process:
-    """A started interpreter, seen as run() sees a multiprocessing.Process."""
-
-    def __init__(self, popen: subprocess.Popen[bytes], conn: Connection) -> None:
-        self.popen = popen
-        self.sentinel = conn  # its end of the pipe: end-of-file when it dies
-
-    def is_alive(self) -> bool:
-        return self.popen.poll() is None
-
-    @property
-    def exitcode(self) -> int | None:
-        return self.popen.poll()
-
-    def join(self, timeout: float | None = None) -> None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout)
-
-    def terminate(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            self.popen.terminate()
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            self.popen.kill()
-
-
-class _FreshWorker(_Worker):
-    """A worker in a new interpreter, not a fork (the module's docstring). OSError when
-    it cannot start, or does not say it has (an interpreter that cannot import
-    claimtrack): the caller forks one instead rather than lose a batch to it."""
-
-    def __init__(self, fn: bytes) -> None:
-        self.conn, child = multiprocessing.Pipe()
-        fd = child.fileno()
-        # this process's import path, as spawn passes it: the package and `fn`'s module
-        # are found where this process found them (a checkout, a test's folder)
-        code = ("import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                f"sys.path[:] = {sys.path!r}\n"
-                f"from claimtrack.extract.workers import _fresh_main; _fresh_main({fd})")
-        popen = subprocess.Popen([sys.executable, "-c", code], pass_fds=(fd,),
-                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-        child.close()
-        self.proc = _Process(popen, self.conn)
-        self.job = None
-        self.served = 0
-        try:
-            self.conn.send_bytes(fn)
-            if not self.conn.poll(START_TIMEOUT) or self.conn.recv() != READY:
-                raise OSError("a renewed parser worker did not start")
-        except (OSError, EOFError) as e:
-            self.stop()
-            raise OSError(str(e)) from e
-
-
 def run(fn: Callable[[Batch], Results], batches: Iterable[Batch], jobs: int,
-        window: int | None = None, renew_after: int | None = None) -> Iterator[Results]:
+        window: int | None = None) -> Iterator[Results]:
     """fn(batch) for each batch, in order, over `jobs` worker processes.
 
     A batch whose worker dies yields one ExtractError per text instead.
     Closing the iterator, or an exception in the caller (KeyboardInterrupt
-    included), ends the workers. A worker that has answered `renew_after`
-    batches is replaced by a fresh process when it is idle (the module's
-    docstring), where `fn` can be pickled (a module's function, not a lambda).
+    included), ends the workers.
     """
     ctx = _context()
     window = max(window or 2 * jobs, jobs)
     source = iter(batches)
     workers = [_Worker(ctx, fn) for _ in range(jobs)]
-    pickled: bytes | None = None  # fn, for renewed workers (None: not renewed)
-    if renew_after is not None and os.name == "posix":  # pass_fds
-        with contextlib.suppress(Exception):  # not picklable: workers are not renewed
-            pickled = pickle.dumps(fn)
     done: dict[int, Results] = {}
     sent = yielded = 0
     exhausted = False
@@ -229,14 +132,6 @@ def run(fn: Callable[[Batch], Results], batches: Iterable[Batch], jobs: int,
                     if not w.proc.is_alive():  # died idle: nothing of ours was lost
                         w.stop()
                         w = workers[i] = _Worker(ctx, fn)
-                    elif pickled is not None and renew_after is not None \
-                            and w.served >= renew_after:
-                        w.stop()  # first: never three parsers' memory at once
-                        try:
-                            w = workers[i] = _FreshWorker(pickled)
-                        except OSError:  # no interpreter starts here: a fork, as before
-                            pickled = None
-                            w = workers[i] = _Worker(ctx, fn)
                     w.job = (sent, len(batch))
                     sent += 1
                     with contextlib.suppress(OSError):  # died just now: read below
@@ -249,9 +144,7 @@ def run(fn: Callable[[Batch], Results], batches: Iterable[Batch], jobs: int,
                 if exhausted and yielded == sent:
                     return
                 continue
-            # a renewed worker's sentinel is its pipe (listed once: wait() takes no twins)
-            ready = set(wait(list(dict.fromkeys(
-                [w.conn for w in busy] + [w.proc.sentinel for w in busy]))))
+            ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy]))
             for i, w in enumerate(workers):
                 if w.job is None or not (w.conn in ready or w.proc.sentinel in ready):
                     continue
@@ -269,7 +162,6 @@ def run(fn: Callable[[Batch], Results], batches: Iterable[Batch], jobs: int,
                            for _ in range(n)]
                 done[seq] = out
                 w.job = None
-                w.served += 1
     finally:
         for w in workers:
             w.stop()
