@@ -404,6 +404,34 @@ def read_report(timings: list[Timing], dbs: dict[int, Path], commands: list[tupl
     return "\n".join(lines)
 
 
+def reads_only(args: argparse.Namespace) -> None:
+    """The reads' table on databases built earlier (--reads), sized by their documents."""
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    args.repeat = args.repeat or 3
+    built: dict[int, Path] = {}
+    for db in args.reads:
+        conn = sqlite3.connect(db)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # a copy of the file is whole
+            n, claims = conn.execute(
+                "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims)"
+            ).fetchone()
+        finally:
+            conn.close()
+        print(f"{db}: {n:,} documents, {claims:,} claims", flush=True)
+        built[n] = db
+    sizes = list(built)  # the first given is the smallest
+    dbs = copies(built, sizes, work)
+    commands = read_commands(dbs[sizes[0]])
+    timings = time_commands(dbs, sizes, commands, args)
+    for t in timings:
+        if t.size == sizes[-1]:
+            print(f"first run at {t.size:,} (the warm-up): {t.command}: {t.first * 1000:,.0f} ms")
+    exe = [sys.executable, "-c", "from claimtrack.cli import cli; cli()"]
+    print(read_report(timings, dbs, commands, exe, work))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000")
@@ -423,7 +451,16 @@ def main() -> None:
                     help="what a variant changes: names, numbers and every other word "
                     "outside the cue lexicon and function words (words), or only names and "
                     "numbers (names: the corpus before 2026-11-28's last session)")
+    ap.add_argument("--reads", nargs="+", type=Path, metavar="DB",
+                    help="only time the reads (--repeat rounds, 3 if not given) on these "
+                    "databases, built earlier (by this benchmark, or carried on with "
+                    "`add --records`): the first is the smallest, where the subjects are "
+                    "chosen, and each other holds its documents; a database is "
+                    "checkpointed, then copied into --workdir")
     args = ap.parse_args()
+    if args.reads:
+        reads_only(args)
+        return
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
     work.mkdir(parents=True, exist_ok=True)
