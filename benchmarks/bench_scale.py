@@ -323,17 +323,30 @@ def corpus(n: int, seed: int = 12, words: bool = True) -> list[dict]:
     return out
 
 
-def db_facts(db: Path) -> tuple[int, int, int]:
-    """(bytes, claims, matches) of a database (benchmarks may read SQL directly)."""
+def db_facts(db: Path) -> tuple[int, int, int, int]:
+    """(bytes, documents, claims, matches) of a database, its log checkpointed first
+    (so the file is the data, whole: a copy of it alone is the database; benchmarks may
+    read SQL directly)."""
     conn = sqlite3.connect(db)
     try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the size of the data, not the log
-        claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
-        matches = conn.execute("SELECT count(*) FROM matches").fetchone()[0]
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        docs, claims, matches = conn.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims), "
+            "(SELECT count(*) FROM matches)").fetchone()
     finally:
         conn.close()
     size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
-    return size, claims, matches
+    return size, docs, claims, matches
+
+
+# a read or an add as a user types it (compiled bytecode, start-up included)
+EXE = [sys.executable, "-c", "from claimtrack.cli import cli; cli()"]
+
+
+def workdir(args: argparse.Namespace) -> Path:
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    return work
 
 
 def read_commands(db: Path) -> list[tuple[str, list[str]]]:
@@ -406,30 +419,26 @@ def read_report(timings: list[Timing], dbs: dict[int, Path], commands: list[tupl
 
 def reads_only(args: argparse.Namespace) -> None:
     """The reads' table on databases built earlier (--reads), sized by their documents."""
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = workdir(args)
     args.repeat = args.repeat or 3
     built: dict[int, Path] = {}
     for db in args.reads:
-        conn = sqlite3.connect(db)
-        try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # a copy of the file is whole
-            n, claims = conn.execute(
-                "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims)"
-            ).fetchone()
-        finally:
-            conn.close()
+        _, n, claims, _ = db_facts(db)
         print(f"{db}: {n:,} documents, {claims:,} claims", flush=True)
+        if n in built:
+            sys.exit(f"{db} holds as many documents as {built[n]}: give databases of "
+                     "different sizes")
         built[n] = db
-    sizes = list(built)  # the first given is the smallest
+    sizes = sorted(built)
+    if built[sizes[0]] != args.reads[0]:
+        sys.exit("give the smallest database first: the subjects are chosen there")
     dbs = copies(built, sizes, work)
     commands = read_commands(dbs[sizes[0]])
     timings = time_commands(dbs, sizes, commands, args)
     for t in timings:
         if t.size == sizes[-1]:
             print(f"first run at {t.size:,} (the warm-up): {t.command}: {t.first * 1000:,.0f} ms")
-    exe = [sys.executable, "-c", "from claimtrack.cli import cli; cli()"]
-    print(read_report(timings, dbs, commands, exe, work))
+    print(read_report(timings, dbs, commands, EXE, work))
 
 
 def main() -> None:
@@ -462,8 +471,7 @@ def main() -> None:
         reads_only(args)
         return
     sizes = sorted(int(s) for s in args.sizes.split(","))
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = workdir(args)
     records = corpus(sizes[-1] + args.sample, words=args.substitute == "words")
     for n in sizes:
         path = work / f"records-{n}.jsonl"
@@ -476,7 +484,6 @@ def main() -> None:
     for r in records[sizes[-1]:]:
         (sample_dir / f"{r['id']}.txt").write_text(r["text"], encoding="utf-8")
 
-    exe = [sys.executable, "-c", "from claimtrack.cli import cli; cli()"]
     print(f"{'jobs':>4} {'docs':>7} {'wall s':>8} {'docs/s':>7} {'main MiB':>9} "
           f"{'tree MiB':>9} {'MB/1k docs':>10} {'claims':>9} {'matches/claim':>13}")
     built: dict[int, Path] = {}
@@ -494,11 +501,11 @@ def main() -> None:
                 p.unlink()
             err = work / f"j{jobs}-{n}.err"
             wall, main_rss, tree_rss, rc = measure(
-                [*exe, "add", "--records", str(work / f"records-{n}.jsonl"), "--jobs", str(jobs),
+                [*EXE, "add", "--records", str(work / f"records-{n}.jsonl"), "--jobs", str(jobs),
                  "--db", str(db)], err)
             if rc != 0:
                 sys.exit(f"add failed ({rc}): {err.read_text()[-400:]}")
-            size, claims, matches = db_facts(db)
+            size, _, claims, matches = db_facts(db)
             done.write_text(f"{wall:.1f} s\n")
             peaks[(jobs, n)] = tree_rss
             built[n] = db
@@ -524,7 +531,7 @@ def main() -> None:
         dbs = copies(built, sizes, work)
         commands = read_commands(dbs[sizes[0]])
         timings = time_commands(dbs, sizes, commands, args)
-        print(read_report(timings, dbs, commands, exe, work))
+        print(read_report(timings, dbs, commands, EXE, work))
 
 
 if __name__ == "__main__":
