@@ -357,3 +357,28 @@ def test_the_subject_a_passive_cue_follows_is_matched_with_nothing(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM matches WHERE ? IN (a, b)",
                             (passive.id,)).fetchone() == (0,)
+
+
+
+def test_the_first_person_of_a_named_source_is_that_source(tmp_path):
+    """A museum's "We have never expressed interest in buying the rifle" denies what a
+    seller says of the museum, and a mayor's "I will not run for governor" is what
+    another outlet says of him: the first person of a named source is that source
+    (corpus/update.said), so each pair is decided as about one subject."""
+    db = tmp_path / "claimtrack.db"
+    add_texts(tmp_path, db,
+              seller="Rifle Listed Again\n\nThe seller wrote in his listing that the "
+                     "National Rifle Museum had expressed interest in buying the rifle.\n",
+              museum="Museum Answers Seller\n\nThe National Rifle Museum said on Thursday: "
+                     "\"We have never expressed interest in buying the rifle.\"\n",
+              mayor="Mayor Rules Out Bid\n\n\"I will not run for governor next year,\" Mayor "
+                    "Tom Reyes told reporters on Monday.\n",
+              paper="Reyes Stays Put\n\nA spokesman said Tom Reyes will not run for governor "
+                    "next year.\n")
+    ids = doc_ids(db)
+    with sqlite3.connect(db) as conn:
+        doc_of = dict(conn.execute("SELECT id, doc_id FROM claims"))
+        found = {frozenset((doc_of[a], doc_of[b])): r
+                 for a, b, r in conn.execute("SELECT a, b, relation FROM matches")}
+    assert found.get(frozenset((ids["seller.txt"], ids["museum.txt"]))) == "contradicts"
+    assert found.get(frozenset((ids["mayor.txt"], ids["paper.txt"]))) == "same"

@@ -9,7 +9,7 @@ from claimtrack.extract import extract_doc, parse
 from claimtrack.extract.nlp import get_nlp
 from claimtrack.extract.stance import stance
 from claimtrack.models import Stance
-from claimtrack.text.compare import compared_text
+from claimtrack.text.compare import as_said_by, compared_text
 
 
 def _only(sentence: str) -> Stance:
@@ -65,3 +65,23 @@ def test_compared_text_drops_complementiser_quotes_and_closing_punctuation():
     assert compared_text("whether  taxes\nwill rise") == "taxes will rise"
     assert compared_text("“We will never surrender,”") == "We will never surrender"
     assert compared_text("that") == "that"  # nothing to drop it from
+
+
+@pytest.mark.parametrize(
+    ("text", "plural", "expected"),
+    [
+        ("I am a threat to my critics", False, "Ben Carson am a threat to Ben Carson critics"),
+        ("I'm glad, and I’ve said so myself", False,
+         "Ben Carson'm glad, and Ben Carson’ve said so Ben Carson"),
+        ("they called me a liar", False, "they called Ben Carson a liar"),
+        # a numeral, initials and "US" are no first person
+        ("since World War I the US has led", True, "since World War I the US has led"),
+        ("I.M. Pei built it", False, "I.M. Pei built it"),
+        # a person's "we" is a campaign or a party: only a speaker that is no person's
+        ("We have never expressed interest in it", False, "We have never expressed interest in it"),
+        ("We have never expressed interest in our own", True,
+         "Ben Carson have never expressed interest in Ben Carson own"),
+    ])
+def test_the_first_person_of_a_content_is_its_speaker(text, plural, expected):
+    assert as_said_by(text, "Ben Carson", plural) == expected
+    assert as_said_by(text, None, plural) == text  # nobody to name

@@ -12,6 +12,7 @@ stored matches and clusters are the same whatever order documents came in.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -36,13 +37,13 @@ from claimtrack.corpus.relate import (
     unit_comparable,
     weight,
 )
-from claimtrack.extractor_names import UNSOURCED_RULES
+from claimtrack.extractor_names import NOT_EXTRACTED_RULES, UNSOURCED_RULES
 from claimtrack.provenance import relay_roots
 from claimtrack.similarity import normalise_name
 from claimtrack.store import matchstore as ms
 from claimtrack.store.entitystore import clear_entity_components, rebuild_entity_components
 from claimtrack.store.postings import signature
-from claimtrack.text.compare import compared_text
+from claimtrack.text.compare import as_said_by, compared_text
 from claimtrack.text.units import (
     OBJECT_RULES,
     bare_object,
@@ -87,23 +88,53 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # Trump") takes no fold, nor "Donald Trump Jr." Donald Trump's (entities/facts.py).
 # .17: an object content read without its source and cue is matched with nothing
 # (bare_object); .18: a contradiction needs both subjects known (relate._unknown_actor);
-# .19: so is the subject a passive cue follows (bare_object).
-DECISIONS = "2026-11-28.19"
+# .19: so is the subject a passive cue follows (bare_object); 2026-11-29: the first person
+# of a named source's content is that source (`said`).
+DECISIONS = "2026-11-29.1"
+
+
+# Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet
+PLURAL_SPEAKERS = frozenset({"organization", "outlet"})
+_NAMED = re.compile(r"(?:the\s+)?[A-Z]")
+
+
+def speaker(c: ms.ClaimRow) -> tuple[str | None, bool]:
+    """Who the first-person words of a claim's content are (text/compare.as_said_by):
+    its source's resolved name, or the source as written where that is a name (the
+    author's statements and quotations nobody is credited with have none), and
+    whether its "we" is that source too."""
+    if c.rule in UNSOURCED_RULES or c.rule in NOT_EXTRACTED_RULES:
+        return None, False
+    try:
+        kind = json.loads(c.source_info or "{}").get("type")
+    except (ValueError, AttributeError):
+        kind = None
+    name = c.source_entity
+    if not name and kind in ("person", *PLURAL_SPEAKERS) and c.source_text \
+            and _NAMED.match(c.source_text):
+        name = c.source_text
+    return name, kind in PLURAL_SPEAKERS
+
+
+def said(c: ms.ClaimRow, text: str) -> str:
+    """A compared text (of the claim's content or a part of it) as its speaker's."""
+    who, plural = speaker(c)
+    return as_said_by(text, who, plural)
 
 
 def comparable(c: ms.ClaimRow) -> Comparable:
-    return Comparable(text=c.compared, cue_negated=c.cue_negated, denial=c.denial,
+    return Comparable(text=said(c, c.compared), cue_negated=c.cue_negated, denial=c.denial,
                       content_negated=c.content_negated, modality=c.modality)
 
 
 def unit_comparable_of(c: ms.ClaimRow, u: ms.UnitRow, text: str | None) -> Comparable:
     """Unit 0 is the whole content (its stored compared text); a part is read from
-    the stored text. Whether it asks is read from the stored text (None: unknown,
-    read as a statement)."""
-    said = c.compared if u.unit == 0 or text is None else text[u.start:u.end]
+    the stored text; either with its speaker's first person named (`said`). Whether
+    it asks is read from the stored text (None: unknown, read as a statement)."""
+    said_ = said(c, c.compared if u.unit == 0 or text is None else text[u.start:u.end])
     question = text is not None and asks(text, u.start, u.end) \
         or (bids(c.cue_lemma) and c.rule not in OBJECT_RULES)
-    return unit_comparable(said, c.cue_negated, c.denial, c.modality, question)
+    return unit_comparable(said_, c.cue_negated, c.denial, c.modality, question)
 
 
 def stated(u: ms.UnitRow, units_of_claim: Sequence[ms.UnitRow], text: str | None) -> bool:
@@ -127,7 +158,7 @@ def claim_units(c: ms.ClaimRow, span: tuple[int, int], text: str) -> list[ms.Uni
     out = []
     for k, (s, e) in enumerate(units(text[span[0]:span[1]])):
         start, end = span if k == 0 else (span[0] + s, span[0] + e)  # 0: the content as stored
-        toks = core_tokens(c.compared if k == 0 else compared_text(text[start:end]))
+        toks = core_tokens(said(c, c.compared if k == 0 else compared_text(text[start:end])))
         out.append(ms.UnitRow(c.id, k, start, end, " ".join(sorted(toks))))
     return out
 
