@@ -145,6 +145,7 @@ def add(
     dask: str | None = None,
     keep: bool = True,
     listings: bool = True,
+    rebuild_progress: Progress | None = None,
 ) -> AddResult:
     """Read, extract and store documents; each document is its own unit.
 
@@ -170,6 +171,9 @@ def add(
 
     `listings`: after a batch (prepares_listings), keep what the first `sources` and
     `entities` would compute (prepare_listings; the CLI does it itself, with bars).
+    `rebuild_progress(done, total)` hears of each stored document matched again where
+    the index was decided by an earlier version and is rebuilt first (hours on an
+    archive: `add` would otherwise sit at its first document all that time).
     """
     from claimtrack.ingest import expand_inputs
 
@@ -198,7 +202,7 @@ def add(
     counted = [count_records(r) for r in records]  # read through once, for the bar's total
     total = None if None in counted else len(items) + sum(counted)  # type: ignore[arg-type]
     given = {k: v for k, v in (("publisher", publisher), ("published", published)) if v}
-    run = _AddRun(db_path, total, emit, progress)
+    run = _AddRun(db_path, total, emit, progress, rebuild_progress)
     try:
         with _extractor(jobs, extractor, dask) as extract:
             run.tick()
@@ -268,8 +272,10 @@ class _AddRun:
     count of inputs settled, for the progress bar and Ctrl-C's summary."""
 
     def __init__(self, db_path: str | Path, total: int | None,
-                 emit: Callable[[AddEvent], None], progress: Progress | None):
+                 emit: Callable[[AddEvent], None], progress: Progress | None,
+                 rebuild_progress: Progress | None = None):
         self.db_path, self.total, self.emit, self.progress = db_path, total, emit, progress
+        self.rebuild_progress = rebuild_progress
         self.done = 0
         self._db: sqlite_utils.Database | None = None
 
@@ -280,7 +286,8 @@ class _AddRun:
             _rematch_if_needed(self._db, lambda n: self.emit(AddEvent(
                 "note", str(self.db_path),
                 note=f"rebuilding the cross-document index of {n} stored documents first "
-                     "(their matches were decided by an earlier version); once")))
+                     "(their matches were decided by an earlier version); once")),
+                self.rebuild_progress)
         return self._db
 
     def settled(self, event: AddEvent | None = None) -> None:
@@ -352,9 +359,11 @@ def _refacts(conn: sqlite3.Connection, doc_id: str) -> None:
 
 
 def _rematch_if_needed(db: sqlite_utils.Database,
-                       told: Callable[[int], None] | None = None) -> None:
+                       told: Callable[[int], None] | None = None,
+                       progress: Progress | None = None) -> None:
     """A database whose index an earlier version built (or none) gets it rebuilt once,
-    first; `told(n)` hears of it before the n documents are matched again."""
+    first; `told(n)` hears of it before the n documents are matched again, and
+    `progress(done, total)` as each is."""
     from claimtrack.corpus.update import DECISIONS, rematch
     from claimtrack.store import matchstore
 
@@ -362,7 +371,7 @@ def _rematch_if_needed(db: sqlite_utils.Database,
         if told is not None:
             told(readback.count_documents(db))
         with dbmod.atomic(db.conn, "could not build the cross-document index"):
-            rematch(db.conn, refacts=_refacts)
+            rematch(db.conn, progress, refacts=_refacts)
 
 
 def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, extract: Extract) -> None:

@@ -219,7 +219,7 @@ def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str |
     import time
 
     from claimtrack.output import ADD_COLUMNS, RowWriter
-    from claimtrack.progress import progress_bar, rate
+    from claimtrack.progress import progress_bar, progress_when_asked, rate
 
     if not paths and not records:
         raise click.UsageError("give documents to add (PATH... or - for stdin), or "
@@ -244,12 +244,15 @@ def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str |
 
     began = time.monotonic()
     try:
-        with progress_bar("adding") as tick:
+        # a database an earlier version matched is matched again first: a bar of its own
+        with progress_bar("adding") as tick, \
+                progress_when_asked("rebuilding the cross-document index") as rebuilt:
             result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs,
                              extractor=extractor, max_bytes=max_bytes, on_event=said,
                              publisher=publisher,
                              published=published.date() if published else None,
-                             records=records, dask=dask, keep=False, listings=False)
+                             records=records, dask=dask, keep=False, listings=False,
+                             rebuild_progress=rebuilt)
     finally:
         rows.close()
     n = result.counts

@@ -80,13 +80,21 @@ def progress_when_asked(label: str, force: bool | None = None, unit: str = "docu
                         ) -> Iterator[Tick]:
     """progress_bar, shown only from the first tick: a read that answers from what is
     stored never ticks and shows nothing; one that computes over the corpus (the
-    first read of a listing after a write) shows its bar."""
+    first read of a listing after a write) shows its bar. The bar goes once done
+    reaches the total, not at the end of the block: `add` rebuilding an index first
+    shows its bar while it rebuilds, then only the adding one."""
     with ExitStack() as stack:
         shown: list[Tick] = []
+        totals: list[int | None] = [None]
 
         def tick(done: int, total: int | None = None) -> None:
+            if total is not None:
+                totals[0] = total
             if not shown:
                 shown.append(stack.enter_context(progress_bar(label, force, unit)))
             shown[0](done, total)
+            if totals[0] is not None and done >= totals[0]:
+                stack.close()  # the bar goes; a later tick shows a new one
+                shown.clear()
 
         yield tick

@@ -160,6 +160,25 @@ def test_an_index_decided_by_other_rules_is_rebuilt_by_the_next_add(tmp_path):
     assert "rebuilding" not in run_cli("add", str(STORY / "4-confirmation.txt"), db=db).stderr
 
 
+def test_an_add_that_rebuilds_the_index_first_tells_its_progress(tmp_path):
+    """The rebuild an index decided by other rules needs (hours on an archive) is told
+    document by document (api.add's rebuild_progress; the CLI's second bar)."""
+    db = tmp_path / "a.db"
+    assert run_cli("add", str(STORY / "1-original.txt"), str(STORY / "2-wire-copy.txt"),
+                   db=db).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE corpus_state SET value = 'older rules' WHERE key = 'decisions'")
+    heard: list[tuple[int, int | None]] = []
+    result = api.add(db, [str(STORY / "3-rewrite.txt")], listings=False,
+                     rebuild_progress=lambda done, total=None: heard.append((done, total)))
+    assert result.counts["added"] == 1
+    assert heard == [(1, 2), (2, 2)]
+    heard.clear()
+    api.add(db, [str(STORY / "4-confirmation.txt")], listings=False,
+            rebuild_progress=lambda done, total=None: heard.append((done, total)))
+    assert heard == []  # once
+
+
 def test_not_mentioning_contradicts_mentioning(tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("Clinton speaks in Iowa\n\nClinton, a Democrat, did not mention Republican "

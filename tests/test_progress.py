@@ -61,3 +61,34 @@ def test_a_bar_when_asked_shows_only_from_its_first_tick(monkeypatch):
         for done in range(0, 2001, 500):
             tick(done, 2000)
     assert "grading every claim" in err.getvalue() and "2000/2000" in err.getvalue()
+
+
+def test_a_bar_when_asked_goes_once_done(monkeypatch):
+    """A bar asked for goes when it reaches its total (the index an `add` rebuilds
+    first), and a later tick shows a new one."""
+    bars = []
+
+    class Recorder:
+        def __init__(self, label):
+            self.label, self.open = label, True
+
+    from contextlib import contextmanager
+
+    @contextmanager
+    def fake_bar(label, force=None, unit="documents"):
+        bar = Recorder(label)
+        bars.append(bar)
+        try:
+            yield lambda done, total=None: None
+        finally:
+            bar.open = False
+
+    monkeypatch.setattr(progress, "progress_bar", fake_bar)
+    with progress_when_asked("rebuilding", force=True) as tick:
+        tick(1, 3)
+        assert [b.open for b in bars] == [True]
+        tick(3)  # the total known from before
+        assert [b.open for b in bars] == [False]
+        tick(1, 2)
+        assert [b.open for b in bars] == [False, True]
+    assert [b.open for b in bars] == [False, False]
