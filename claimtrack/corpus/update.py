@@ -95,7 +95,9 @@ DECISIONS = "2026-11-29.1"
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet
 PLURAL_SPEAKERS = frozenset({"organization", "outlet"})
-_NAMED = re.compile(r"(?:the\s+)?[A-Z]")
+# a source written as a name: "the Smithsonian Institution", not "Her campaign"
+_NAMED = re.compile(r"(?:[Tt]he\s+)?(?!(?:The|He|She|It|We|They|His|Her|Its|Our|Their|This|That|"
+                    r"These|Those|A|An)\b)[A-Z]")
 
 
 def speaker(c: ms.ClaimRow) -> tuple[str | None, bool]:
@@ -103,7 +105,7 @@ def speaker(c: ms.ClaimRow) -> tuple[str | None, bool]:
     its source's resolved name, or the source as written where that is a name (the
     author's statements and quotations nobody is credited with have none), and
     whether its "we" is that source too."""
-    if c.rule in UNSOURCED_RULES or c.rule in NOT_EXTRACTED_RULES:
+    if c.rule in NOT_EXTRACTED_RULES:  # the author's, or nobody's
         return None, False
     try:
         kind = json.loads(c.source_info or "{}").get("type")
