@@ -85,3 +85,9 @@ def test_compared_text_drops_complementiser_quotes_and_closing_punctuation():
 def test_the_first_person_of_a_content_is_its_speaker(text, plural, expected):
     assert as_said_by(text, "Ben Carson", plural) == expected
     assert as_said_by(text, None, plural) == text  # nobody to name
+
+
+def test_a_speaker_is_put_in_as_written():
+    """A name is text, never a replacement pattern (hostile input: a backslash)."""
+    name = r"Foo\1 \g<0>"
+    assert as_said_by("we and I said so", name, True) == f"{name} and {name} said so"

@@ -49,4 +49,5 @@ def as_said_by(text: str, speaker: str | None, plural: bool = False) -> str:
         return speaker
 
     out = _SINGULAR.sub(singular, text)
-    return _PLURAL.sub(speaker, out) if plural else out
+    # a function, not the name itself: a replacement string reads a backslash in it as a group
+    return _PLURAL.sub(lambda _: speaker, out) if plural else out
