@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -95,6 +96,9 @@ class AddResult:
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(
         default_factory=lambda: {"added": 0, "unchanged": 0, "failed": 0})
+    # seconds spent first rebuilding an index an earlier version decided (0: none), so a
+    # rate of adding leaves them out
+    rebuilt_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,7 @@ def add(
     finally:
         # Closing the last connection checkpoints the WAL into the database
         # file, so a finished `add` leaves one self-contained file to copy.
+        result.rebuilt_seconds = run.rebuilt_seconds
         run.close()
     if listings and prepares_listings(result):
         prepare_listings(db_path)
@@ -276,6 +281,7 @@ class _AddRun:
                  rebuild_progress: Progress | None = None):
         self.db_path, self.total, self.emit, self.progress = db_path, total, emit, progress
         self.rebuild_progress = rebuild_progress
+        self.rebuilt_seconds = 0.0
         self.done = 0
         self._db: sqlite_utils.Database | None = None
 
@@ -283,11 +289,13 @@ class _AddRun:
     def db(self) -> sqlite_utils.Database:
         if self._db is None:
             self._db = dbmod.open_db(self.db_path)
-            _rematch_if_needed(self._db, lambda n: self.emit(AddEvent(
+            began = time.monotonic()
+            if _rematch_if_needed(self._db, lambda n: self.emit(AddEvent(
                 "note", str(self.db_path),
                 note=f"rebuilding the cross-document index of {n} stored documents first "
                      "(their matches were decided by an earlier version); once")),
-                self.rebuild_progress)
+                    self.rebuild_progress):
+                self.rebuilt_seconds = time.monotonic() - began
         return self._db
 
     def settled(self, event: AddEvent | None = None) -> None:
@@ -360,10 +368,10 @@ def _refacts(conn: sqlite3.Connection, doc_id: str) -> None:
 
 def _rematch_if_needed(db: sqlite_utils.Database,
                        told: Callable[[int], None] | None = None,
-                       progress: Progress | None = None) -> None:
+                       progress: Progress | None = None) -> bool:
     """A database whose index an earlier version built (or none) gets it rebuilt once,
     first; `told(n)` hears of it before the n documents are matched again, and
-    `progress(done, total)` as each is."""
+    `progress(done, total)` as each is. Whether it was rebuilt."""
     from claimtrack.corpus.update import DECISIONS, rematch
     from claimtrack.store import matchstore
 
@@ -372,6 +380,8 @@ def _rematch_if_needed(db: sqlite_utils.Database,
             told(readback.count_documents(db))
         with dbmod.atomic(db.conn, "could not build the cross-document index"):
             rematch(db.conn, progress, refacts=_refacts)
+        return True
+    return False
 
 
 def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, extract: Extract) -> None:

@@ -219,7 +219,7 @@ def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str |
     import time
 
     from claimtrack.output import ADD_COLUMNS, RowWriter
-    from claimtrack.progress import progress_bar, progress_when_asked, rate
+    from claimtrack.progress import duration, progress_bar, progress_when_asked, rate
 
     if not paths and not records:
         raise click.UsageError("give documents to add (PATH... or - for stdin), or "
@@ -256,9 +256,11 @@ def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str |
     finally:
         rows.close()
     n = result.counts
-    speed = rate(n["added"], time.monotonic() - began)
+    speed = rate(n["added"], time.monotonic() - began - result.rebuilt_seconds)
+    before = (f"; the index rebuilt first in {duration(result.rebuilt_seconds)}"
+              if result.rebuilt_seconds else "")
     _stderr(f"summary: {n['added']} added, {n['unchanged']} unchanged, {n['failed']} failed"
-            + (f" ({speed})" if speed else "") + (":" if n["failed"] else ""))
+            + (f" ({speed})" if speed else "") + before + (":" if n["failed"] else ""))
     if api.prepares_listings(result):
         # a batch: the first `sources` and `entities` after it would compute over every
         # new document; done here, with bars of their own once the adding bar is gone

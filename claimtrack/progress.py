@@ -39,6 +39,14 @@ def rate(done: int, seconds: float) -> str:
     return f"{done / seconds:,.1f} documents/s" if seconds > 0 and done else ""
 
 
+def duration(seconds: float) -> str:
+    """'37 s', '12 min', '5 h 2 min': how long something took, for a summary line."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60} min"
+
+
 def _silent(done: int, total: int | None = None) -> None:
     """The tick when no bar is shown."""
 

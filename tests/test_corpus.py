@@ -173,10 +173,15 @@ def test_an_add_that_rebuilds_the_index_first_tells_its_progress(tmp_path):
                      rebuild_progress=lambda done, total=None: heard.append((done, total)))
     assert result.counts["added"] == 1
     assert heard == [(1, 2), (2, 2)]
+    assert result.rebuilt_seconds > 0  # left out of the rate the summary prints
     heard.clear()
-    api.add(db, [str(STORY / "4-confirmation.txt")], listings=False,
-            rebuild_progress=lambda done, total=None: heard.append((done, total)))
-    assert heard == []  # once
+    again = api.add(db, [str(STORY / "4-confirmation.txt")], listings=False,
+                    rebuild_progress=lambda done, total=None: heard.append((done, total)))
+    assert heard == [] and again.rebuilt_seconds == 0  # once
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE corpus_state SET value = 'older rules' WHERE key = 'decisions'")
+    summary = run_cli("add", str(STORY / "5-denial.txt"), db=db).stderr.splitlines()[-1]
+    assert summary.startswith("summary: 1 added") and "the index rebuilt first in" in summary
 
 
 def test_not_mentioning_contradicts_mentioning(tmp_path):

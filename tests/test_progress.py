@@ -9,7 +9,13 @@ from rich.console import Console
 from rich.progress import Progress
 
 from claimtrack import progress
-from claimtrack.progress import RateColumn, progress_bar, progress_when_asked, rate
+from claimtrack.progress import (
+    RateColumn,
+    duration,
+    progress_bar,
+    progress_when_asked,
+    rate,
+)
 
 pytestmark = pytest.mark.model_free
 
@@ -92,3 +98,8 @@ def test_a_bar_when_asked_goes_once_done(monkeypatch):
         tick(1, 2)
         assert [b.open for b in bars] == [False, True]
     assert [b.open for b in bars] == [False, False]
+
+
+def test_durations_for_a_summary():
+    assert [duration(s) for s in (0.4, 37, 59.6, 60, 725, 3600, 18_120)] == [
+        "0 s", "37 s", "60 s", "1 min", "12 min", "1 h 0 min", "5 h 2 min"]
