@@ -17,6 +17,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claimtrack.corpus import neardup
 from claimtrack.corpus.index import BOUND_SLACK, SCALE, Heads, heads, scaled, size_bounds
@@ -105,16 +106,23 @@ def speaker(c: ms.ClaimRow) -> tuple[str | None, bool]:
     its source's resolved name, or the source as written where that is a name (the
     author's statements and quotations nobody is credited with have none), and
     whether its "we" is that source too."""
-    if c.rule in NOT_EXTRACTED_RULES:  # the author's, or nobody's
+    return _speaker(c.rule, c.source_entity, c.source_text, c.source_info)
+
+
+# a stored claim's units are decided against many others' in a bulk add, each asking
+# who speaks: its source_info is parsed once, not once a unit pair
+@lru_cache(maxsize=8192)
+def _speaker(rule: str | None, entity: str | None, text: str | None,
+             info: str | None) -> tuple[str | None, bool]:
+    if rule in NOT_EXTRACTED_RULES:  # the author's, or nobody's
         return None, False
     try:
-        kind = json.loads(c.source_info or "{}").get("type")
+        kind = json.loads(info or "{}").get("type")
     except (ValueError, AttributeError):
         kind = None
-    name = c.source_entity
-    if not name and kind in ("person", *PLURAL_SPEAKERS) and c.source_text \
-            and _NAMED.match(c.source_text):
-        name = c.source_text
+    name = entity
+    if not name and kind in ("person", *PLURAL_SPEAKERS) and text and _NAMED.match(text):
+        name = text
     return name, kind in PLURAL_SPEAKERS
 
 
