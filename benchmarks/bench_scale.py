@@ -432,13 +432,21 @@ def reads_only(args: argparse.Namespace) -> None:
     sizes = sorted(built)
     if built[sizes[0]] != args.reads[0]:
         sys.exit("give the smallest database first: the subjects are chosen there")
-    dbs = copies(built, sizes, work)
-    commands = read_commands(dbs[sizes[0]])
-    timings = time_commands(dbs, sizes, commands, args)
+    timings = time_reads(built, sizes, work, args)
     for t in timings:
         if t.size == sizes[-1]:
             print(f"first run at {t.size:,} (the warm-up): {t.command}: {t.first * 1000:,.0f} ms")
+
+
+def time_reads(built: dict[int, Path], sizes: list[int], work: Path,
+               args: argparse.Namespace) -> list[Timing]:
+    """Issue 12's reads on copies of each size's database, subjects chosen on the
+    smallest; the table printed, the timings returned."""
+    dbs = copies(built, sizes, work)
+    commands = read_commands(dbs[sizes[0]])
+    timings = time_commands(dbs, sizes, commands, args)
     print(read_report(timings, dbs, commands, EXE, work))
+    return timings
 
 
 def main() -> None:
@@ -528,10 +536,7 @@ def main() -> None:
                   f"--jobs {j} x{peaks[(j, hi)] / peaks[(j, lo)]:.2f}" for j in both)
                   + " (target <= 1.2)" if both else ""), flush=True)
     if args.repeat:
-        dbs = copies(built, sizes, work)
-        commands = read_commands(dbs[sizes[0]])
-        timings = time_commands(dbs, sizes, commands, args)
-        print(read_report(timings, dbs, commands, EXE, work))
+        time_reads(built, sizes, work, args)
 
 
 if __name__ == "__main__":
