@@ -267,6 +267,24 @@ def test_invalid_utf8_is_replaced_with_a_note():
     assert "2 replacements" in note and "iconv" in note
 
 
+def test_a_legacy_single_byte_file_is_read_as_windows_1252():
+    # no UTF-8 sequence in it at all: an old archive's Latin-1 / Windows-1252 file,
+    # its accents and curly quotes kept rather than replaced
+    raw = "Caf\u00e9 owner says \u201cno\u201d to na\u00efve plan".encode("cp1252")
+    parsed = parse_bytes(raw, "old.txt")
+    assert parsed.text == "Caf\u00e9 owner says \u201cno\u201d to na\u00efve plan"
+    assert len(parsed.notes) == 1
+    assert parsed.notes[0].startswith("not UTF-8 (byte 3): read as Windows-1252")
+    # its five unassigned bytes are replaced, one character each
+    assert parse_bytes(b"a \x81 b \xe9", "old.txt").text == "a \ufffd b \u00e9"
+
+
+def test_one_utf8_sequence_keeps_a_file_utf8():
+    # "Ã©" is two Windows-1252 letters and one UTF-8 "é": read as UTF-8, stray byte replaced
+    parsed = parse_bytes(b"caf\xc3\xa9 \xff", "mixed.txt")
+    assert parsed.text == "caf\u00e9 \ufffd" and "invalid UTF-8" in parsed.notes[0]
+
+
 def test_utf16_with_bom_is_decoded():
     text = "Titel\n\nÄrger über [Links](#)."
     for codec in ("utf-16", "utf-16-be"):
