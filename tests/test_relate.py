@@ -252,6 +252,27 @@ def test_the_same_words_about_other_people_are_never_one_claim():
                "Trump Says The Shackles Are Off His Campaign Now") in ("same", "more_specific")
 
 
+def test_a_sentence_dense_with_names_is_no_headline():
+    """Only a text capitalising every word but function words reads as a headline: a
+    sentence of four names and a verb, or a list of names, keeps its names, and two
+    lists sharing three states are not one claim (DECISIONS 2026-11-29.2)."""
+    from claimtrack.corpus.relate import unit_comparable
+
+    def rel(a: str, b: str) -> str | None:
+        r = relate(unit_comparable(a, False, False), unit_comparable(b, False, False))
+        return r.name if r else None
+
+    assert rel("Michigan, Ohio and Pennsylvania all supported Bush",
+               "If Trump were to turn Ohio, Pennsylvania, Michigan and Wisconsin") \
+        not in ("same", "more_specific")
+    assert rel("along with those in Connecticut, Delaware, Maryland and Rhode Island",
+               "Delaware, Maryland, Pennsylvania and Rhode Island") \
+        not in ("same", "more_specific")
+    # a headline still capitalises its verbs, and those are no names
+    assert rel("Donald Trump Claims The Shackles Have Now Been Taken Off His Campaign",
+               "Trump Says The Shackles Are Off His Campaign Now") in ("same", "more_specific")
+
+
 def test_a_name_alone_shared_is_never_one_claim():
     """A name missing from the fixed IDF table weighs as the rarest word: a full name
     alone made most of a short claim's weight, and claims sharing nothing else were

@@ -90,8 +90,10 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # .17: an object content read without its source and cue is matched with nothing
 # (bare_object); .18: a contradiction needs both subjects known (relate._unknown_actor);
 # .19: so is the subject a passive cue follows (bare_object); 2026-11-29: the first person
-# of a named source's content is that source (`said`).
-DECISIONS = "2026-11-29.1"
+# of a named source's content is that source (`said`); .2: only a text capitalising
+# every word but function words is a headline whose capitals are no names
+# (relate._title_case: a sentence dense with names, or a list of them, was one).
+DECISIONS = "2026-11-29.2"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet
