@@ -727,3 +727,22 @@ def test_one_sentence_told_the_same_whole_stores_one_unit_pair(tmp_path):
     _check_pairs(d, texts)
     assert [(p["relation"], p["whole_a"], p["whole_b"]) for p in d["aligned"]] == [
         ("same", None, None)]
+
+
+def test_two_quotations_of_one_speaker_share_no_claim_through_their_frame(tmp_path):
+    """'"A," Jeff Weaver, Sanders' campaign manager, said in a statement.' and another
+    quotation with the same words around it: who said it is no claim both tell, and
+    each quotation is compared without its frame (DECISIONS 2026-11-29.3)."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Sanders raises money\n\n“The numbers we have seen since January put our "
+                 "campaign on pace to beat the fundraising goal,” Jeff Weaver, Sanders’ "
+                 "campaign manager, said in a statement. “Working families are chipping in "
+                 "a few dollars each month.”\n", encoding="utf-8")
+    b.write_text("Sanders backs state candidates\n\n“Bernie believes that bold change "
+                 "requires leaders to take back control of state capitols,” Jeff Weaver, "
+                 "Sanders’ campaign manager, said in a statement. “The leaders we are raising "
+                 "money for today are members of Congress.”\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert run_cli("add", str(a), str(b), db=db).exit_code == 0
+    d = diff_json(db, "a", "b")
+    assert d["aligned"] == [] and d["contradictions"] == []

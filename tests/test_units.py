@@ -13,6 +13,7 @@ from claimtrack.text.units import (
     proposition_units,
     sentence_units,
     units,
+    without_frame,
 )
 
 pytestmark = pytest.mark.model_free
@@ -179,3 +180,29 @@ def test_a_clause_cut_before_a_dashed_aside_states_nothing_whole():
         quoted[a:b] for a, b in proposition_units(quoted)]
     t2 = "The city will close its hospital -- the only one in the county."
     assert "The city will close its hospital" in [t2[a:b] for a, b in proposition_units(t2)]
+
+
+def test_a_unit_keeps_what_was_said_without_who_said_it():
+    text = ('"The numbers put us on pace to beat the goal," Jeff Weaver, the campaign '
+            'manager, said in a statement.')
+    frame = [_at(text, "Jeff Weaver, the campaign manager"), _at(text, "said")]
+
+    def cut(part: str) -> str | None:
+        u = without_frame(text, _at(text, part), frame)
+        return None if u is None else text[u[0]:u[1]]
+
+    # the quotation before its frame
+    assert cut(text) == "The numbers put us on pace to beat the goal"
+    # the frame alone is who said it: no unit
+    assert cut("Jeff Weaver, the campaign manager, said in a statement") is None
+    assert cut("the campaign manager, said in a statement") is None
+    # a unit without the frame is left as it is
+    assert cut("The numbers put us on pace") == "The numbers put us on pace"
+    # a frame that opens the unit, set off by a comma: what follows it
+    text = "The experts say, the world could suffer profound consequences"
+    frame = [_at(text, "The experts"), _at(text, "say")]
+    assert cut(text) == "the world could suffer profound consequences"
+    # a cue that is the clause's own verb, not set off: nothing to keep
+    text = "Billionaire Sheldon Adelson is expected to spend heavily this fall"
+    frame = [_at(text, "expected")]
+    assert cut(text) is None

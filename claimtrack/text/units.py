@@ -14,6 +14,7 @@ spaCy), deterministic, in document order, whole content first.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 Unit = tuple[int, int]  # [start, end) relative to the content text
 
@@ -100,6 +101,34 @@ def units(text: str) -> list[Unit]:
                 seen.add(u)
                 found.append(u)
     return found[:MAX_UNITS]
+
+
+_SET_OFF = frozenset(",;:\"'”’―—–-")
+
+
+def without_frame(text: str, unit: Unit, frame: Sequence[Unit]) -> Unit | None:
+    """`unit` (a range of `text`) with the attribution inside it taken out: what comes
+    before the first of `frame` (the claim's own source and cue) where punctuation sets
+    the frame off, as in '"A," X said' -> 'A'; or, where the unit opens on the frame,
+    what follows it after a comma or a colon ("the experts say, the world could
+    suffer" -> "the world could suffer"). None when what is left is no unit ("Jeff
+    Weaver, the campaign manager, said in a statement": who said it, not what was
+    said)."""
+    inside = [f for f in frame if unit[0] < f[1] and f[0] < unit[1]]
+    if not inside:
+        return unit
+    first, last = min(f[0] for f in inside), max(f[1] for f in inside)
+    # set off by punctuation (a closing quotation mark, a comma, a dash), or it is no
+    # frame but a clause's own verb ("Billionaire Sheldon Adelson is expected to")
+    lead = text[unit[0]:first].rstrip(" \t")
+    if lead and lead[-1] in _SET_OFF:
+        before = _trim(text, unit[0], first)
+        if before is not None:
+            return before
+    rest = text[last:unit[1]].lstrip(" \t")
+    if not lead and rest[:1] in (",", ":"):
+        return _trim(text, unit[1] - len(rest) + 1, unit[1])
+    return None
 
 
 def _sentences(text: str) -> tuple[Unit, list[Unit]] | None:
