@@ -188,9 +188,11 @@ def claim_units(c: ms.ClaimRow, span: tuple[int, int], text: str,
         start, end = span if k == 0 else (base + s, base + e)  # 0: the content as stored
         if k and frame and (s, e) not in whole:
             cut = without_frame(text, (start, end), frame)
-            if cut is None or cut in seen:
+            if cut is None:
                 continue
             start, end = cut
+        if k and (start, end) in seen:  # a part cut down to one already kept
+            continue
         seen.add((start, end))
         toks = core_tokens(said(c, c.compared if k == 0 else compared_text(text[start:end])))
         out.append(ms.UnitRow(c.id, k, start, end, " ".join(sorted(toks))))
