@@ -273,6 +273,28 @@ def test_a_sentence_dense_with_names_is_no_headline():
                "Trump Says The Shackles Are Off His Campaign Now") in ("same", "more_specific")
 
 
+def test_the_same_words_but_for_a_name_each_are_two_things():
+    """Told alike but for one capitalised word each: two things, not one claim
+    (DECISIONS 2026-11-29.4); a name told otherwise in other words stays one claim."""
+    from claimtrack.corpus.relate import unit_comparable
+
+    def rel(a: str, b: str) -> str | None:
+        r = relate(unit_comparable(a, False, False), unit_comparable(b, False, False))
+        return r.name if r else None
+
+    assert rel("But unlike their Republican counterparts, they refused",
+               "But unlike their Democratic counterparts, they refused") == "related"
+    assert rel("Sanders won the primary in Michigan by a narrow margin",
+               "Sanders won the primary in Indiana by a narrow margin") == "related"
+    # one side naming more is the same thing
+    assert rel("Trump will visit Mexico on Wednesday",
+               "Trump will visit Mexico City on Wednesday") == "same"
+    # the same person named and described, in other words
+    assert rel("He called Ryan a very weak and ineffective leader",
+               "Trump accused the nation’s top elected Republican of being a very weak and "
+               "ineffective leader") in ("same", "more_specific")
+
+
 def test_a_name_alone_shared_is_never_one_claim():
     """A name missing from the fixed IDF table weighs as the rarest word: a full name
     alone made most of a short claim's weight, and claims sharing nothing else were

@@ -545,6 +545,29 @@ def _name_heads(text: str) -> frozenset[str]:
     return frozenset(heads)
 
 
+def _other_names(a: str, b: str) -> bool:
+    """Whether two texts are told alike but for a name each: each has a capitalised
+    word past the first (in a text that is no headline) whose stem the other lacks,
+    and they differ in at most POLAR_WORDS words in all ("their Republican
+    counterparts" / "their Democratic counterparts", "won the primary in Michigan" /
+    "in Indiana"): the same words about two things. _other_actors asks for full names;
+    a single word may be a sentence's first or an adjective, so only a text otherwise
+    the same tells. One side naming more ("Mexico" / "Mexico City", "Clinton" / "Mrs.
+    Clinton") is not it, nor a name told otherwise in other words ("called Ryan a weak
+    leader" / "accused the nation's top elected Republican of being a weak leader")."""
+    if _title_case(a) or _title_case(b) or _extra_words(a, b) > POLAR_WORDS:
+        return False
+    return bool(_names_past_first(a) - _stems(b)) and bool(_names_past_first(b) - _stems(a))
+
+
+@lru_cache(maxsize=8192)  # pure; a unit is compared with many others
+def _names_past_first(text: str) -> frozenset[str]:
+    """The stems of a text's capitalised words but its first (months and weekdays
+    aside, compared as dates)."""
+    return frozenset(stem(w.casefold()) for w in _WORD.findall(text)[1:]
+                     if w[0].isupper() and w.casefold() not in _TOLD_APART)
+
+
 def _other_actors(a: str, b: str) -> bool:
     """Whether each text names someone or something the other does not mention at
     all (_name_heads): "Hillary Clinton won the Nevada caucuses" and "Bernie Sanders
@@ -768,7 +791,8 @@ def relate_tokens(a: Comparable, b: Comparable, ta: frozenset[str],
     verbatim = not close and verbatim_run(a.text, b.text)
     close = close or verbatim
     told = mass(common)
-    if close and (_other_actors(a.text, b.text) or not _predicate_told(ta, tb, a.text, b.text)):
+    if close and (_other_actors(a.text, b.text) or _other_names(a.text, b.text)
+                  or not _predicate_told(ta, tb, a.text, b.text)):
         # the same words about other people: never one claim (a template's two
         # arrests, two candidates' wins), and no denial of each other either. Nothing
         # shared but names: never one claim either (a number or a date told by both

@@ -97,8 +97,9 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # (relate._title_case: a sentence dense with names, or a list of them, was one); .3:
 # a unit short of a whole sentence holds no part of its claim's own source and cue
 # (claim_units: '"A," X said in a statement' is compared as A, "X said in a statement"
-# not at all).
-DECISIONS = "2026-11-29.3"
+# not at all); .4: two texts told alike but for a name each are two things
+# (relate._other_names: "their Republican / Democratic counterparts").
+DECISIONS = "2026-11-29.4"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet
