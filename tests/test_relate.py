@@ -25,6 +25,12 @@ def C(text: str, **kw) -> Comparable:  # noqa: N802 - reads like a record litera
     return Comparable(text=text, **kw)
 
 
+def rel(a: str, b: str) -> str | None:
+    """The relation of two asserted contents, as their compared texts read."""
+    r = relate(unit_comparable(a, False, False), unit_comparable(b, False, False))
+    return r.name if r else None
+
+
 def test_same_words_same_sign_is_same():
     r = relate(C("the army shelled the town of Derna"), C("The army shelled the town of Derna."))
     assert r is not None and r.name == "same" and r.differences == ()
@@ -224,12 +230,6 @@ def test_a_negated_clause_of_function_words_is_no_contradiction():
 
 
 def test_the_same_words_about_other_people_are_never_one_claim():
-    from claimtrack.corpus.relate import unit_comparable
-
-    def rel(a: str, b: str) -> str | None:
-        r = relate(unit_comparable(a, False, False), unit_comparable(b, False, False))
-        return r.name if r else None
-
     # a template's two arrests, two candidates' wins: related, neither same nor denied
     assert rel("Police arrested John Smith on charges of burglary in Springfield",
                "Police arrested Maria Lopez on charges of burglary in Springfield") == "related"
@@ -256,12 +256,6 @@ def test_a_sentence_dense_with_names_is_no_headline():
     """Only a text capitalising every word but function words reads as a headline: a
     sentence of four names and a verb, or a list of names, keeps its names, and two
     lists sharing three states are not one claim (DECISIONS 2026-11-29.2)."""
-    from claimtrack.corpus.relate import unit_comparable
-
-    def rel(a: str, b: str) -> str | None:
-        r = relate(unit_comparable(a, False, False), unit_comparable(b, False, False))
-        return r.name if r else None
-
     assert rel("Michigan, Ohio and Pennsylvania all supported Bush",
                "If Trump were to turn Ohio, Pennsylvania, Michigan and Wisconsin") \
         not in ("same", "more_specific")
@@ -276,12 +270,6 @@ def test_a_sentence_dense_with_names_is_no_headline():
 def test_the_same_words_but_for_a_name_each_are_two_things():
     """Told alike but for one capitalised word each: two things, not one claim
     (DECISIONS 2026-11-29.4); a name told otherwise in other words stays one claim."""
-    from claimtrack.corpus.relate import unit_comparable
-
-    def rel(a: str, b: str) -> str | None:
-        r = relate(unit_comparable(a, False, False), unit_comparable(b, False, False))
-        return r.name if r else None
-
     assert rel("But unlike their Republican counterparts, they refused",
                "But unlike their Democratic counterparts, they refused") == "related"
     assert rel("Sanders won the primary in Michigan by a narrow margin",
@@ -300,12 +288,6 @@ def test_a_name_alone_shared_is_never_one_claim():
     alone made most of a short claim's weight, and claims sharing nothing else were
     `same` or `more_specific` (chaining one person's claims into one cluster of 1,212
     documents at 3,000 recombined ones)."""
-    from claimtrack.corpus.relate import unit_comparable
-
-    def rel(a: str, b: str) -> str | None:
-        r = relate(unit_comparable(a, False, False), unit_comparable(b, False, False))
-        return r.name if r else None
-
     for a, b in (("This is Krumann Treiford's election",
                   "I am truly afraid that Krumann Treiford will win"),
                  ("This is Krumann Treiford's election", "Go Krumann Treiford, go!!!"),

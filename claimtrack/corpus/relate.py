@@ -480,11 +480,7 @@ def _own_names(a: str, b: str) -> bool:
     """Whether either text names someone or something the other does not: a
     capitalised word past the first whose stem the other text lacks (months and
     weekdays aside, compared as dates)."""
-    def names(text: str) -> set[str]:
-        words = _WORD.findall(text)[1:]
-        return {stem(w.casefold()) for w in words
-                if w[0].isupper() and w.casefold() not in _TOLD_APART}
-    return bool(names(a) - _stems(b) or names(b) - _stems(a))
+    return bool(_names_past_first(a) - _stems(b) or _names_past_first(b) - _stems(a))
 
 
 # a run of capitalised words: a name ("Hillary Clinton", "Nevada", "Mrs. Clinton")
