@@ -324,15 +324,6 @@ def _declared_charset(raw: bytes) -> str | None:
     return None if name == "utf-8" else name
 
 
-# A well-formed UTF-8 sequence of two to four bytes (RFC 3629: no overlong forms, no
-# surrogates). A file holding one is UTF-8 with stray bytes, not a legacy encoding.
-_UTF8_MULTIBYTE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
-    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
-)
-
-
 def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
     """bytes -> str. UTF-8 (BOM dropped); UTF-16/32 when a BOM (or the NUL
     pattern of BOM-less UTF-16) says so; an HTML page's declared charset when
@@ -367,7 +358,10 @@ def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
             return raw.decode(declared), []
         except UnicodeDecodeError:
             pass
-    if not _UTF8_MULTIBYTE.search(raw):
+    # what the codec reads of it, its invalid bytes left out: beyond ASCII only where a
+    # well-formed UTF-8 sequence stands (a file holding one is UTF-8 with stray bytes)
+    valid = raw.decode("utf-8", errors="ignore")
+    if valid.isascii():
         # Not one character of it is UTF-8 beyond ASCII: a legacy single-byte file
         # (an old archive's Latin-1 or Windows-1252). Windows-1252 reads both, as
         # browsers do for pages that declare Latin-1; its five unassigned bytes
@@ -377,7 +371,7 @@ def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
             "another encoding, convert it (e.g. `iconv -f ISO-8859-2 -t utf-8`)"
         ]
     text = raw.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd") - raw.decode("utf-8", errors="ignore").count("\ufffd")
+    bad = text.count("\ufffd") - valid.count("\ufffd")
     more = f" ({bad} replacements in all)" if bad > 1 else ""
     note = (
         f"invalid UTF-8 at byte {first}: replaced with U+FFFD{more}; "

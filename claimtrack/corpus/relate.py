@@ -480,7 +480,8 @@ def _own_names(a: str, b: str) -> bool:
     """Whether either text names someone or something the other does not: a
     capitalised word past the first whose stem the other text lacks (months and
     weekdays aside, compared as dates)."""
-    return bool(_names_past_first(a) - _stems(b) or _names_past_first(b) - _stems(a))
+    own_a, own_b = _names_apart(a, b)
+    return bool(own_a or own_b)
 
 
 # a run of capitalised words: a name ("Hillary Clinton", "Nevada", "Mrs. Clinton")
@@ -553,7 +554,13 @@ def _other_names(a: str, b: str) -> bool:
     leader" / "accused the nation's top elected Republican of being a weak leader")."""
     if _title_case(a) or _title_case(b) or _extra_words(a, b) > POLAR_WORDS:
         return False
-    return bool(_names_past_first(a) - _stems(b)) and bool(_names_past_first(b) - _stems(a))
+    own_a, own_b = _names_apart(a, b)
+    return bool(own_a and own_b)
+
+
+def _names_apart(a: str, b: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Each text's capitalised words past the first (stems) that the other lacks."""
+    return _names_past_first(a) - _stems(b), _names_past_first(b) - _stems(a)
 
 
 @lru_cache(maxsize=8192)  # pure; a unit is compared with many others

@@ -182,10 +182,10 @@ def claim_units(c: ms.ClaimRow, span: tuple[int, int], text: str,
     2,871 aligned unit pairs of the 560 dev articles held a frame)."""
     out = []
     seen: set[tuple[int, int]] = set()
-    base = span[0]
+    base, content = span[0], text[span[0]:span[1]]
     # whole sentences stay whole: diff aligns two quotations sentence by sentence
-    whole = set(sentence_units(text[span[0]:span[1]])) if frame else set()
-    for k, (s, e) in enumerate(units(text[span[0]:span[1]])):
+    whole = set(sentence_units(content)) if frame else set()
+    for k, (s, e) in enumerate(units(content)):
         start, end = span if k == 0 else (base + s, base + e)  # 0: the content as stored
         if k and frame and (s, e) not in whole:
             cut = without_frame(text, (start, end), frame)
