@@ -13,7 +13,7 @@ from datetime import date
 
 from claimtrack.flags import FLAGS, make_flag, source_flags, static_flags
 from claimtrack.models import Extraction, Flag, Link
-from claimtrack.sourcetype import classify_source, sentence_bounds, stated_roles
+from claimtrack.sourcetype import Mentions, classify_source, sentence_bounds, stated_roles
 
 _ORDER = {code: i for i, code in enumerate(FLAGS)}
 
@@ -24,8 +24,9 @@ def assess(
     """Fill att.source_info for every attribution; return each one's static flags."""
     atts = extraction.attributions
     sentences = sentence_bounds(text)
+    mentions = Mentions(extraction.mentions)
     for att in atts:
-        att.source_info = classify_source(att, text, extraction.mentions, sentences, others=atts)
+        att.source_info = classify_source(att, text, mentions, sentences, others=atts)
 
     # A stake the text states once holds for every claim of that person or body:
     # "Al-Mismari, the spokesperson of Haftar's forces, claimed ..." ... "Al-Mismari said".

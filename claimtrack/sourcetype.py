@@ -18,8 +18,11 @@ type and its flags never disagree.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
 
 from claimtrack.models import Attribution, Mention, SourceInfo, Span
 from claimtrack.text.sourcephrase import (
@@ -138,9 +141,11 @@ def sentence_bounds(text: str) -> Sentences:
 
 
 def _sentence_of(pos: int, sentences: Sentences) -> tuple[int, int]:
-    for s, e in sentences:
-        if s <= pos < e:
-            return s, e
+    # sentences are in order and do not overlap (sentence_bounds): a search, not a scan,
+    # since a long document asks for as many sentences as it has sources
+    i = bisect.bisect_right(sentences, pos, key=lambda se: se[0]) - 1
+    if i >= 0 and sentences[i][0] <= pos < sentences[i][1]:
+        return sentences[i]
     return (sentences[-1] if sentences else (0, pos))
 
 
@@ -152,22 +157,48 @@ def _clean(phrase: str) -> str:
     return re.sub(r"\s+", " ", phrase).strip(" ,;:\"'\u201c\u201d")
 
 
-def _mention_label(span: Span | None, entity: str | None, mentions: list[Mention]) -> str | None:
+class Mentions:
+    """A document's mentions, looked up by their text and by where they start: each
+    source asks, and a long document has thousands of both (a scan each was
+    quadratic: 9 of the 45 s a 590 KB document took to add)."""
+
+    def __init__(self, mentions: Sequence[Mention]):
+        self.items = list(mentions)
+        self.by_text: dict[str, list[int]] = defaultdict(list)
+        for i, m in enumerate(self.items):
+            self.by_text[m.text.lower()].append(i)
+        self.by_start = sorted(range(len(self.items)), key=lambda i: self.items[i].start)
+        self.starts = [self.items[i].start for i in self.by_start]
+
+    def naming(self, key: str) -> list[Mention]:
+        """The mentions whose lowercased text is `key` or, if longer than three
+        characters, ends it after a space ("clinton" in "hillary clinton"), in order."""
+        hits = list(self.by_text.get(key, ()))
+        at = key.find(" ")
+        while at >= 0:
+            hits += [i for i in self.by_text.get(key[at + 1:], ()) if len(self.items[i].text) > 3]
+            at = key.find(" ", at + 1)
+        return [self.items[i] for i in sorted(set(hits))]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        """The mentions inside [start, end), by where they start (ties in order)."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_right(self.starts, end)
+        found = (self.items[i] for i in self.by_start[lo:hi])
+        return [m for m in found if m.end <= end]
+
+
+def _mention_label(span: Span | None, entity: str | None, mentions: Mentions) -> str | None:
     """The NER label of the source: the mentions naming its resolved entity (a person
     when any of them is: the tagger often calls a bare surname ORG), else the
     first mention inside the span (the head name comes before its appositive)."""
     if entity:
-        key = entity.lower()
-        labels = [
-            m.label
-            for m in mentions
-            if m.text.lower() == key or (key.endswith(" " + m.text.lower()) and len(m.text) > 3)
-        ]
+        labels = [m.label for m in mentions.naming(entity.lower())]
         if labels:
             return "PERSON" if "PERSON" in labels else Counter(labels).most_common(1)[0][0]
     if span is not None:
         head_end = span.start + len(span.text.split(",")[0])
-        inside = [m for m in mentions if span.start <= m.start and m.end <= span.end]
+        inside = mentions.within(span.start, span.end)
         inside.sort(key=lambda m: (m.start >= head_end, m.start))
         if inside:
             return inside[0].label
@@ -222,7 +253,8 @@ def _descriptor(phrase: str, text: str, src: Span, stype: str) -> str | None:
 def _anonymity_reason(text: str, src: Span, sentences: Sentences) -> str | None:
     """A stated reason in the source's sentence or the next: "spoke on condition of ..."."""
     s, e = _sentence_of(src.start, sentences)
-    nxt = [b for a, b in sentences if a >= e][:1]
+    i = bisect.bisect_left(sentences, e, key=lambda se: se[0])
+    nxt = [sentences[i][1]] if i < len(sentences) else []
     m = _ANONYMITY.search(text, s, nxt[0] if nxt else e)
     return _clean(m.group()) if m else None
 
@@ -270,6 +302,32 @@ _ROLE_BEFORE = re.compile(
 )
 
 
+_RUN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=2)  # one document's text, asked about each of its named sources
+def _run_starts(text: str) -> dict[str, list[int]]:
+    """Where each run of word characters starts that no hyphen precedes, by the run."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for m in _RUN.finditer(text):
+        if m.start() == 0 or text[m.start() - 1] != "-":
+            out[m.group()].append(m.start())
+    return out
+
+
+def _occurrences(text: str, key: str) -> list[re.Match[str]]:
+    """The matches of `key` as whole words, no word character or hyphen before it.
+    A match starts a run of word characters no hyphen precedes, and that run is the
+    key's first, so only those places are tried: a long document asks for every
+    named source, and a scan of the text each was quadratic (8 of 45 s at 590 KB)."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(key)}\b")
+    first = _RUN.match(key)
+    if first is None:
+        return list(pattern.finditer(text))
+    found = (pattern.match(text, at) for at in _run_starts(text).get(first.group(), ()))
+    return [m for m in found if m is not None]
+
+
 def stated_roles(text: str, name: str) -> str | None:
     """A stake the text gives a named person anywhere: "X, the spokesman of Y",
     "Y's spokesman X", "X, a lawyer for Y". Matches the name or its last word."""
@@ -277,7 +335,7 @@ def stated_roles(text: str, name: str) -> str | None:
     for key in dict.fromkeys([name, last]):
         if len(key) < 3:
             continue
-        found = list(re.finditer(rf"(?<![\w-]){re.escape(key)}\b", text))
+        found = _occurrences(text, key)
         for m in found:
             after = _APPOSITIVE.match(text, m.end(), m.end() + 84)
             if after is None:
@@ -338,12 +396,15 @@ def _inside_other_content(att: Attribution, others: list[Attribution] | None) ->
 def classify_source(
     att: Attribution,
     text: str,
-    mentions: list[Mention],
+    mentions: Sequence[Mention] | Mentions,
     doc_sentences: Sentences | None = None,
     others: list[Attribution] | None = None,
 ) -> SourceInfo:
     """The typed source of one attribution. `others` (the document's attributions)
-    tells first-person speakers inside someone's quote from the author."""
+    tells first-person speakers inside someone's quote from the author. A caller
+    classifying a document's every source passes its Mentions, built once."""
+    if not isinstance(mentions, Mentions):
+        mentions = Mentions(mentions)
     sentences = doc_sentences if doc_sentences is not None else sentence_bounds(text)
     src = att.source
     if src is None:
@@ -427,7 +488,7 @@ def _type(
     return "unknown"
 
 
-def _sourceless(att: Attribution, text: str, mentions: list[Mention]) -> SourceInfo:
+def _sourceless(att: Attribution, text: str, mentions: Mentions) -> SourceInfo:
     """No source phrase: the author's own statement, hearsay, or an inherited speaker."""
     if att.cue is None:
         return SourceInfo(type="unknown")

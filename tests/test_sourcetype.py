@@ -171,3 +171,39 @@ def test_authors_are_described_by_their_work() -> None:
     assert got.type == "document" and got.descriptor == "authors of a 2009 report"
     plain = "The authors noted the port fell."
     assert info_of(plain, "The authors", "noted", "the port fell").descriptor == "authors"
+
+
+# --- a document's lookups, built once: what a scan of every mention / the text finds ---
+
+_TEXT_BITS = ["Lee", "Ann Lee", "Lee-Ann", "Al-Lee", "Leeds", "lee", "O'Lee", "Lée", " ", " ",
+              ", ", ". ", "-", "Jr.", "\n\n", "the spokesman"]
+
+
+@given(st.lists(st.sampled_from(_TEXT_BITS), max_size=30).map("".join),
+       st.sampled_from(["Lee", "Ann Lee", "Lee-Ann", "O'Lee", "Jr.", "Lée", "-Lee", "lee"]))
+def test_occurrences_are_the_whole_word_matches_of_a_scan(text, key):
+    import re
+
+    from claimtrack.sourcetype import _occurrences
+
+    scan = re.finditer(rf"(?<![\w-]){re.escape(key)}\b", text)
+    assert [m.span() for m in _occurrences(text, key)] == [m.span() for m in scan]
+
+
+_NAMES = ["Lee", "Ann Lee", "ann lee", "Mr. Lee", "Lee Ann", "Leeds", "Ann"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_NAMES), st.integers(0, 60),
+                          st.sampled_from(["PERSON", "ORG", "GPE"])), max_size=12),
+       st.sampled_from(["ann lee", "mr. lee", "lee", "the mayor ann lee"]),
+       st.integers(0, 60), st.integers(0, 30))
+def test_mentions_are_found_as_a_scan_of_every_mention_finds_them(found, key, start, width):
+    from claimtrack.sourcetype import Mentions
+
+    ms = [Mention(start=s, end=s + len(t), text=t, label=lab) for t, s, lab in found]
+    index = Mentions(ms)
+    naming = [m for m in ms if m.text.lower() == key
+              or (key.endswith(" " + m.text.lower()) and len(m.text) > 3)]
+    assert index.naming(key) == naming
+    inside = [m for m in ms if start <= m.start and m.end <= start + width]
+    assert index.within(start, start + width) == sorted(inside, key=lambda m: m.start)
