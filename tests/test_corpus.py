@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, add_texts, copy_database, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimtrack import api
 from claimtrack.store import postings
@@ -406,3 +408,57 @@ def test_the_first_person_of_a_named_source_is_that_source(tmp_path):
                  for a, b, r in conn.execute("SELECT a, b, relation FROM matches")}
     assert found.get(frozenset((ids["seller.txt"], ids["museum.txt"]))) == "contradicts"
     assert found.get(frozenset((ids["mayor.txt"], ids["paper.txt"]))) == "same"
+
+
+_WITHIN_WORDS = ["said", "the", "bridge", "river", "would", "close", "police", "embassy",
+                 "Kabul", "taxes", "rise", "Trump", "Clinton", "Monday", "12", "not", "may",
+                 "company", "jobs", "cut", "five", "year"]
+
+
+_phrase = st.lists(st.sampled_from(_WITHIN_WORDS), min_size=0, max_size=10)
+
+
+@st.composite
+def _restated(draw) -> list[str]:
+    """A document's contents: a few statements, each told several times with words
+    dropped and added (so most pairs relate, through different heads)."""
+    bases = draw(st.lists(_phrase, min_size=1, max_size=3))
+    out = []
+    for _ in range(draw(st.integers(0, 12))):
+        words = list(draw(st.sampled_from(bases)))
+        keep = draw(st.lists(st.booleans(), min_size=len(words), max_size=len(words)))
+        out.append(" ".join([w for w, k in zip(words, keep, strict=True) if k]
+                            + draw(st.lists(st.sampled_from(_WITHIN_WORDS), max_size=3))))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(_restated(), st.lists(st.booleans(), min_size=12, max_size=12))
+def test_within_pairs_are_every_pair_relate_would_cluster(contents, negated):
+    """corpus/update.within_pairs tries only the pairs whose heads meet (as the stored
+    index does): it finds exactly what relating every pair of the document finds."""
+    from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
+    from claimtrack.corpus.update import CLUSTERING, within_pairs
+    from claimtrack.store.matchstore import WithinRow
+    from claimtrack.text.compare import compared_text
+
+    rows, at = [], 0
+    for i, text in enumerate(contents):
+        rows.append(WithinRow(f"d:{i}", at, at + len(text), text, False, "verb", None,
+                              False, False, negated[i], ()))
+        at += len(text) + 2
+
+    def every_pair() -> list[tuple[str, str]]:
+        out = []
+        for i, c in enumerate(rows):
+            for d in rows[i + 1:]:
+                a = Comparable(text=compared_text(c.content),
+                               content_negated=c.content_negated)
+                b = Comparable(text=compared_text(d.content),
+                               content_negated=d.content_negated)
+                rel = relate_tokens(a, b, core_tokens(a.text), core_tokens(b.text))
+                if rel is not None and rel.name in CLUSTERING:
+                    out.append((c.id, d.id))
+        return out
+
+    assert within_pairs(rows) == every_pair()
