@@ -164,7 +164,13 @@ class _DocBuilder:
 GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
-def _pairing(p: Node, named: Sequence[Node]) -> bool:
+def _runs(key: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where each shorter run of a name key's words is: (start, end), contains() true."""
+    n = len(key)
+    return [(i, i + k) for k in range(1, n) for i in range(n - k + 1)]
+
+
+def _pairing(p: Node, named: Sequence[Node] | set[tuple[str, ...]]) -> bool:
     """Whether a "person" holds two other people: NER takes a Title Case headline's
     "Hillary Clinton Slams Donald Trump", or "the Trump-Clinton race", for one name.
     Folded into it, both were one entity in that document, and since a full name
@@ -173,13 +179,8 @@ def _pairing(p: Node, named: Sequence[Node]) -> bool:
     the document inside it, apart, or a hyphen between two of its names, make it no
     one's full name ("Hillary Rodham Clinton" holds "Hillary" and "Clinton": one
     person)."""
-    runs = []
-    for n in named:
-        if n is p or not contains(p.key, n.key):
-            continue
-        for i in range(len(p.key) - len(n.key) + 1):
-            if p.key[i : i + len(n.key)] == n.key:
-                runs.append((i, i + len(n.key)))
+    keys = named if isinstance(named, set) else {n.key for n in named}
+    runs = [(i, j) for i, j in _runs(p.key) if p.key[i:j] in keys]
     full = [r for r in runs if r[1] - r[0] >= 2]
     if any(a[1] <= b[0] for a in full for b in full):
         return True
@@ -191,15 +192,22 @@ def _pairing(p: Node, named: Sequence[Node]) -> bool:
 def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
     """Within a document: a part of a person's full name is that person."""
     named = [n for n in nodes if not n.anonymous]
+    keys = {n.key for n in named}
     people = [n for n in named if (n.label == "PERSON" or n.types["person"])
-              and not _pairing(n, named)]
+              and not _pairing(n, keys)]
+    # each person under every shorter run of its name, in order: a long document names
+    # thousands, and testing every pair (contains) was quadratic
+    holding: dict[tuple[str, ...], list[Node]] = defaultdict(list)
+    for p in people:
+        for run in dict.fromkeys(p.key[i:j] for i, j in _runs(p.key)):
+            holding[run].append(p)
     edges = []
     for small in named:
         if small.label not in (None, "PERSON", "ORG"):
             continue
         # "Donald Trump Jr." holds "Donald Trump" and is someone else; "Trump Jr." is him
-        bigger = [p for p in people if contains(p.key, small.key)
-                  and (p.key[-1] not in GENERATIONS or small.key[-1] == p.key[-1])]
+        bigger = [p for p in holding.get(small.key, ())
+                  if p.key[-1] not in GENERATIONS or small.key[-1] == p.key[-1]]
         if not bigger:
             continue
 
