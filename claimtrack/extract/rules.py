@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 from typing import Literal
 
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE
@@ -884,16 +885,29 @@ def _drop_near_duplicates(atts: list[Attribution], doc: Doc) -> list[Attribution
         return frozenset(out)
 
     sets = [word_set(a) for a in atts]
+    # where every cue begins, so "holds another's cue" is a search per content piece,
+    # not a test of every other attribution (quadratic in a piece of many claims)
+    cue_starts = sorted(r.start for b in atts if b.cue is not None for r in b.cue.pieces())
+
+    def holds_a_cue(a: Attribution) -> bool:
+        return any(bisect.bisect_left(cue_starts, c.start) < bisect.bisect_left(cue_starts, c.end)
+                   for c in a.content.pieces())
+
     order = sorted(range(len(atts)), reverse=True, key=lambda i: (
-        OUTER and any(_holds_cue(atts[i], b) for b in atts),
+        OUTER and holds_a_cue(atts[i]),
         atts[i].cue_class == "speech", atts[i].source is not None,
         _RULE_TRUST.get(atts[i].rule or "", 1), atts[i].content.end - atts[i].content.start))
     kept: list[int] = []
+    kept_at: dict[int, list[int]] = defaultdict(list)  # a word -> the kept claims holding it
     for i in order:
+        # only a kept claim sharing a word can share half the words
+        near = {k for w in sets[i] for k in kept_at.get(w, ())}
         if any(len(sets[i] & sets[k]) * 2 >= len(sets[i] | sets[k]) > 0
-               and not _relay(atts[i], atts[k]) for k in kept):
+               and not _relay(atts[i], atts[k]) for k in near):
             continue
         kept.append(i)
+        for w in sets[i]:
+            kept_at[w].append(i)
     return [atts[i] for i in sorted(kept)]
 
 
