@@ -17,9 +17,11 @@ rules over the spaCy parse. The source span itself is never changed; only
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from spacy.tokens import Doc, Token
 
@@ -80,6 +82,11 @@ def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
     return n > 0 and any(big[i : i + n] == small for i in range(len(big) - n + 1))
 
 
+def _runs(key: tuple[str, ...]) -> dict[tuple[str, ...], None]:
+    """Every run of a key's words, itself included: the keys it _contains."""
+    return dict.fromkeys(key[a:b] for a in range(len(key)) for b in range(a + 1, len(key) + 1))
+
+
 def _role(token: Token) -> str:
     lemma = token.lemma_.lower()
     return ROLE_SYNONYMS.get(lemma, lemma)
@@ -131,17 +138,31 @@ class _Resolver:
             and e.start_char >= heading
         ]
         # the tagger often calls a bare surname ORG: it is a person when a person has it
-        people = [n.key for n in names if n.label == "PERSON"]
+        people = {run for n in names if n.label == "PERSON" for run in _runs(n.key)}
         self.names = [
-            replace(n, label="PERSON")
-            if n.label == "ORG" and any(_contains(k, n.key) for k in people)
-            else n
+            replace(n, label="PERSON") if n.label == "ORG" and n.key in people else n
             for n in names
         ]
         self.label_at = {n.start: n.label for n in self.names}
         self._lower: frozenset[str] | None = None  # the words the text writes in lower case
+        # Looked up, not scanned, for each source: a 100 KB piece of a long document
+        # names hundreds of people and holds hundreds of pronouns.
+        # - each token's sentence (Token.sent walks its sentence at every call);
+        self._sent_at = [0] * len(doc)
+        for k, sent in enumerate(sentences(doc)):
+            self._sent_at[sent.start:sent.end] = [k] * (sent.end - sent.start)
+        # - the names holding each run of words (full_name_label);
+        self._holding: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for i, n in enumerate(self.names):
+            for run in _runs(n.key):
+                self._holding[run].append(i)
+        # - where the names start and the sentences of their heads, both in order,
+        #   so a search by position stops where the sentences it wants end
+        self._starts = [n.start for n in self.names]
+        self._name_sent = [self._sent_at[n.root] for n in self.names]
+        self._in_order = all(a <= b for a, b in pairwise(self._starts)) and all(
+            a <= b for a, b in pairwise(self._name_sent))
         self.gender = self._genders()
-        self.sent_of = {s.start: i for i, s in enumerate(sentences(doc))}
         self.roles = self._role_mentions()
         self.speakers: list[_Speaker] = []
 
@@ -155,7 +176,7 @@ class _Resolver:
         by_sent: dict[int, list[_Name]] = {}
         for n in self.names:
             if n.label == "PERSON":
-                by_sent.setdefault(self.doc[n.root].sent.start, []).append(n)
+                by_sent.setdefault(sentences(self.doc)[self._sent_at[n.root]].start, []).append(n)
         for sent in sentences(self.doc):
             people = by_sent.get(sent.start, [])
             for n in people:
@@ -187,7 +208,13 @@ class _Resolver:
         return name is None or want is None or self.gender.get(name, want) == want
 
     def sent_index(self, token: Token) -> int:
-        return self.sent_of.get(token.sent.start, 0)
+        return self._sent_at[token.i]
+
+    def _names_before(self, pos: int) -> range:
+        """Indices of the names, latest first: those starting before `pos` where the
+        names are in order (the others cannot qualify), else all of them."""
+        hi = bisect.bisect_left(self._starts, pos) if self._in_order else len(self.names)
+        return range(hi - 1, -1, -1)
 
     def full_name(self, name: str, label: str | None, at: int) -> str:
         """The longest document name containing `name` (earlier mentions first)."""
@@ -204,7 +231,8 @@ class _Resolver:
         if found is None:
             labels = {"PERSON"} if person else {"PERSON", "ORG"}
             found = self._found[key, person] = [
-                n for n in self.names if n.label in labels and _contains(n.key, key)]
+                n for n in (self.names[i] for i in self._holding.get(key, ()))
+                if n.label in labels]
         # a person's longer "name" running on into a plain word is the recogniser's:
         # "Obama Speech" of a caption in Title Case, where the text writes "speech" (an
         # organisation's runs on in plain words: "State Department")
@@ -323,11 +351,14 @@ class _Resolver:
     def new_subject(self, speaker: _Speaker, token: Token) -> str | None:
         """A different person who became a sentence subject after the speaker's
         sentence: in "Smith spoke. Then Jones arrived. He said", he is Jones."""
-        for n in reversed(self.names):
+        for k in self._names_before(token.idx):
+            n = self.names[k]
+            if self._in_order and self._name_sent[k] <= speaker.sent:
+                break  # the earlier names are in the speaker's sentence or before it
             root = self.doc[n.root]
             if (
                 n.label == "PERSON"
-                and speaker.sent < self.sent_index(root)
+                and speaker.sent < self._name_sent[k]
                 and n.start < token.idx
                 and root.dep_ in ("nsubj", "nsubjpass")
                 and root.head.dep_ == "ROOT"
@@ -349,10 +380,13 @@ class _Resolver:
         Fox 35", he is Zimmerman, not the object named last."""
         sent = self.sent_index(token)
         found: list[tuple[_Name, str]] = []
-        for n in reversed(self.names):
-            at = self.sent_index(self.doc[n.root])
+        for k in self._names_before(token.idx):
+            n = self.names[k]
+            at = self._name_sent[k]
             if found and at != self.sent_index(self.doc[found[0][0].root]):
                 break  # the candidates are those of the nearest sentence naming one
+            if self._in_order and sent - at > window:
+                break  # so are the earlier names: none is within the window
             if (
                 n.label in labels
                 and n.end <= token.idx
