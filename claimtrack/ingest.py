@@ -328,7 +328,8 @@ def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
     """bytes -> str. UTF-8 (BOM dropped); UTF-16/32 when a BOM (or the NUL
     pattern of BOM-less UTF-16) says so; an HTML page's declared charset when
     it is not UTF-8; Windows-1252 (with a note) when no byte sequence in it is
-    UTF-8 beyond ASCII; otherwise invalid UTF-8 is replaced (with a note) rather
+    UTF-8 beyond ASCII, unless its only fault is a last character cut off (a UTF-8
+    file cut short: that character is replaced, with a note); otherwise invalid UTF-8 is replaced (with a note) rather
     than refused: most of such a text is usually fine and the user is warned."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -352,6 +353,9 @@ def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as e:
         first = e.start
+        # the first fault is a character its last bytes begin and do not finish: a UTF-8
+        # file cut off (`head -c`, a download that stopped), not a single-byte one
+        cut = e.end == len(raw) and "end of data" in e.reason
     declared = _declared_charset(raw)
     if declared:
         try:
@@ -361,7 +365,7 @@ def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
     # what the codec reads of it, its invalid bytes left out: beyond ASCII only where a
     # well-formed UTF-8 sequence stands (a file holding one is UTF-8 with stray bytes)
     valid = raw.decode("utf-8", errors="ignore")
-    if valid.isascii():
+    if valid.isascii() and not cut:
         # Not one character of it is UTF-8 beyond ASCII: a legacy single-byte file
         # (an old archive's Latin-1 or Windows-1252). Windows-1252 reads both, as
         # browsers do for pages that declare Latin-1; its five unassigned bytes
@@ -371,6 +375,9 @@ def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
             "another encoding, convert it (e.g. `iconv -f ISO-8859-2 -t utf-8`)"
         ]
     text = raw.decode("utf-8", errors="replace")
+    if cut:
+        return text, [f"ends inside a UTF-8 character (byte {first}; cut off?): "
+                      "its last bytes replaced with U+FFFD"]
     bad = text.count("\ufffd") - valid.count("\ufffd")
     more = f" ({bad} replacements in all)" if bad > 1 else ""
     note = (

@@ -285,6 +285,17 @@ def test_one_utf8_sequence_keeps_a_file_utf8():
     assert parsed.text == "caf\u00e9 \ufffd" and "invalid UTF-8" in parsed.notes[0]
 
 
+def test_a_utf8_file_cut_inside_its_last_character_stays_utf8():
+    # "He said “..." cut after two of the quotation mark's three bytes: no UTF-8
+    # beyond ASCII in it, yet no Windows-1252 file ("He said â€")
+    parsed = parse_bytes("He said “no".encode()[:10], "cut.txt")
+    assert parsed.text == "He said �"
+    assert parsed.notes == ["ends inside a UTF-8 character (byte 8; cut off?): its last "
+                            "bytes replaced with U+FFFD"]
+    # a fault before the end is what it was: a single-byte file read as Windows-1252
+    assert parse_bytes(b"caf\xe9 \xe2\x80", "old.txt").text == "café â€"
+
+
 def test_utf16_with_bom_is_decoded():
     text = "Titel\n\nÄrger über [Links](#)."
     for codec in ("utf-16", "utf-16-be"):
