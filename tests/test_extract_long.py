@@ -143,3 +143,28 @@ def test_extract_text_takes_a_long_text_in_pieces(monkeypatch) -> None:
 def test_ordinary_article_is_one_piece(path) -> None:
     text = read_input(str(path)).text
     assert pieces.split(text) == [(0, text)]
+
+
+def test_a_line_of_thousands_of_tokens_is_parsed_in_sentences_of_at_most_max_run() -> None:
+    """Nested quotations on one line: the rules read parse subtrees, which a sentence of
+    thousands of tokens makes quadratic (minutes for 30 KB), so a run of MAX_RUN tokens
+    with no line break is cut, after a sentence-final mark where its second half has one."""
+    from claimtrack.extract import prepare
+    from claimtrack.extract.quotes import MAX_RUN
+
+    nlp = get_nlp()
+    nested = 'He said "' * 700 + "x" + '"' * 700  # one line, no sentence-final mark
+    doc = prepare(nlp, nested)
+    starts = [t.i for t in doc if t.is_sent_start] + [len(doc)]
+    assert len(doc) > 2 * MAX_RUN
+    assert all(b - a <= MAX_RUN for a, b in zip(starts, starts[1:], strict=False))
+    # with marks: cut after the last one in the run
+    prose = "The mayor said taxes rise. " * 400
+    doc = prepare(nlp, prose)
+    cuts = [t.i for t in doc if t.is_sent_start and t.i]
+    assert cuts and all(doc[i - 1].text == "." for i in cuts)
+    # an article's lines are never cut: sentence starts only after line breaks
+    doc = prepare(nlp, HAFTAR.read_text(encoding="utf-8"))
+    assert all("\n" in doc[t.i - 1].text for t in doc if t.is_sent_start and t.i)
+    # the extraction is whole
+    assert extract_text(nested).attributions
