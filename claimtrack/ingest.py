@@ -329,8 +329,9 @@ def _decode(raw: bytes, origin: str) -> tuple[str, list[str]]:
     pattern of BOM-less UTF-16) says so; an HTML page's declared charset when
     it is not UTF-8; Windows-1252 (with a note) when no byte sequence in it is
     UTF-8 beyond ASCII, unless its only fault is a last character cut off (a UTF-8
-    file cut short: that character is replaced, with a note); otherwise invalid UTF-8 is replaced (with a note) rather
-    than refused: most of such a text is usually fine and the user is warned."""
+    file cut short: that character is replaced, with a note); otherwise invalid
+    UTF-8 is replaced (with a note) rather than refused: most of such a text is
+    usually fine and the user is warned."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     for bom, codec in _BOMS:
