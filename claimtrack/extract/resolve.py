@@ -77,13 +77,9 @@ def _ends_with(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
     return len(big) >= len(small) > 0 and big[len(big) - len(small):] == small
 
 
-def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
-    n = len(small)
-    return n > 0 and any(big[i : i + n] == small for i in range(len(big) - n + 1))
-
-
 def _runs(key: tuple[str, ...]) -> dict[tuple[str, ...], None]:
-    """Every run of a key's words, itself included: the keys it _contains."""
+    """Every run of a key's words, itself included: the keys a name of this key holds
+    ("belhadj" and "abdelhakim belhadj" in "abdelhakim belhadj")."""
     return dict.fromkeys(key[a:b] for a in range(len(key)) for b in range(a + 1, len(key) + 1))
 
 
