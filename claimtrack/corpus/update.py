@@ -555,9 +555,13 @@ def recluster(conn: sqlite3.Connection, seeds: list[str]) -> None:
         by_cluster[name].append(x)
     clusters: list[ms.ClusterRow] = []
     members: list[ms.MemberRow] = []
+    # read once for every cluster (a document's claims are mostly clusters of one: two
+    # queries each, a 200,000-claim document's add spent over ten minutes here), in
+    # id order within each cluster as appearances() gives them
+    appearing = {a.claim.id: a for a in ms.appearances(conn, sorted(component))}
     for name in sorted(by_cluster):
         ids = sorted(by_cluster[name])
-        apps = [appearance(a) for a in ms.appearances(conn, ids)]
+        apps = [appearance(appearing[x]) for x in ids if x in appearing]
         o = trace(apps)
         against = sorted({y for x in ids for y in contradicts[x]} - set(ids))
         clusters.append(ms.ClusterRow(name, len(ids), len({a.doc_id for a in apps}), o.origins,
