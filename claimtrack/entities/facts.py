@@ -22,7 +22,7 @@ import sqlite_utils
 
 from claimtrack.models import Alias, Claim
 from claimtrack.store import readback
-from claimtrack.text.names import NAME_LABELS, canonical_name, name_key
+from claimtrack.text.names import NAME_LABELS, canonical_name, key_runs, name_key
 
 # sources that are only these words refer to someone the resolver did not find
 PRONOUNS = frozenset(
@@ -164,13 +164,12 @@ class _DocBuilder:
 GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
-def _runs(key: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Where each shorter run of a name key's words is: (start, end), contains() true."""
-    n = len(key)
-    return [(i, i + k) for k in range(1, n) for i in range(n - k + 1)]
+def _shorter_runs(key: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where each shorter run of a name key's words is (contains() true)."""
+    return key_runs(key)[:-1]
 
 
-def _pairing(p: Node, named: Sequence[Node] | set[tuple[str, ...]]) -> bool:
+def _pairing(p: Node, keys: set[tuple[str, ...]]) -> bool:
     """Whether a "person" holds two other people: NER takes a Title Case headline's
     "Hillary Clinton Slams Donald Trump", or "the Trump-Clinton race", for one name.
     Folded into it, both were one entity in that document, and since a full name
@@ -179,8 +178,7 @@ def _pairing(p: Node, named: Sequence[Node] | set[tuple[str, ...]]) -> bool:
     the document inside it, apart, or a hyphen between two of its names, make it no
     one's full name ("Hillary Rodham Clinton" holds "Hillary" and "Clinton": one
     person)."""
-    keys = named if isinstance(named, set) else {n.key for n in named}
-    runs = [(i, j) for i, j in _runs(p.key) if p.key[i:j] in keys]
+    runs = [(i, j) for i, j in _shorter_runs(p.key) if p.key[i:j] in keys]
     full = [r for r in runs if r[1] - r[0] >= 2]
     if any(a[1] <= b[0] for a in full for b in full):
         return True
@@ -199,7 +197,7 @@ def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
     # thousands, and testing every pair (contains) was quadratic
     holding: dict[tuple[str, ...], list[Node]] = defaultdict(list)
     for p in people:
-        for run in dict.fromkeys(p.key[i:j] for i, j in _runs(p.key)):
+        for run in dict.fromkeys(p.key[i:j] for i, j in _shorter_runs(p.key)):
             holding[run].append(p)
     edges = []
     for small in named:

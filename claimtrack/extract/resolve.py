@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Token
 
 from claimtrack.extract.spans import doc_text, sentences
 from claimtrack.models import Attribution
-from claimtrack.text.names import SPEAKER_LABELS, canonical_name, resolver_key
+from claimtrack.text.names import SPEAKER_LABELS, canonical_name, key_runs, resolver_key
 
 # named sources of these labels stand for themselves: never expanded into a longer name
 SELF_LABELS = frozenset({"GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
@@ -78,9 +78,8 @@ def _ends_with(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
 
 
 def _runs(key: tuple[str, ...]) -> dict[tuple[str, ...], None]:
-    """Every run of a key's words, itself included: the keys a name of this key holds
-    ("belhadj" and "abdelhakim belhadj" in "abdelhakim belhadj")."""
-    return dict.fromkeys(key[a:b] for a in range(len(key)) for b in range(a + 1, len(key) + 1))
+    """Every run of a key's words, itself included, once each."""
+    return dict.fromkeys(key[a:b] for a, b in key_runs(key))
 
 
 def _role(token: Token) -> str:

@@ -64,6 +64,14 @@ def name_key(name: str) -> tuple[str, ...]:
     return tuple(w for w in words if w and w not in HONORIFICS)
 
 
+def key_runs(key: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where each run of a name key's words lies, (start, end), the whole key last: a
+    name holding another holds its key as one of these ("belhadj" in "abdelhakim
+    belhadj"), so a document's names are indexed by them rather than compared in pairs."""
+    n = len(key)
+    return [(i, i + k) for k in range(1, n + 1) for i in range(n - k + 1)]
+
+
 def resolver_key(name: str) -> tuple[str, ...]:
     """A name as the resolver compares it within a document (a surname inside a full
     name): canonical, lower-cased words split at spaces only, no honorifics. Not
