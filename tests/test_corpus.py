@@ -432,26 +432,29 @@ def _restated(draw) -> list[str]:
     return out
 
 
+_VOICES = ["Ann Lee", "Bo Chan", "Cy Diaz", "he", None]  # "he" and None are no voice
+
+
 @settings(max_examples=200, deadline=None)
-@given(_restated(), st.lists(st.booleans(), min_size=12, max_size=12))
-def test_within_pairs_are_every_pair_relate_would_cluster(contents, negated):
+@given(_restated(), st.lists(st.booleans(), min_size=12, max_size=12),
+       st.lists(st.sampled_from(_VOICES), min_size=12, max_size=12))
+def test_within_pairs_are_every_pair_relate_would_cluster(contents, negated, voices):
     """corpus/update.within_pairs tries only the pairs whose heads meet (as the stored
-    index does): it finds exactly what relating every pair of the document finds."""
+    index does), and relates each wording once: it finds exactly what relating every
+    pair of the document finds, told by two voices a read could count."""
     from claimtrack.corpus.relate import Comparable, core_tokens, relate_tokens
     from claimtrack.corpus.update import CLUSTERING, within_pairs
-    from claimtrack.store.matchstore import WithinRow
     from claimtrack.text.compare import compared_text
 
-    rows, at = [], 0
-    for i, text in enumerate(contents):
-        rows.append(WithinRow(f"d:{i}", at, at + len(text), text, False, "verb", None,
-                              False, False, negated[i], ()))
-        at += len(text) + 2
+    rows = _within_rows(contents, negated, voices)
 
     def every_pair() -> list[tuple[str, str]]:
         out = []
         for i, c in enumerate(rows):
             for d in rows[i + 1:]:
+                if c.source_text in (None, "he") or d.source_text in (None, "he") \
+                        or c.source_text == d.source_text:
+                    continue
                 a = Comparable(text=compared_text(c.content),
                                content_negated=c.content_negated)
                 b = Comparable(text=compared_text(d.content),
@@ -462,3 +465,43 @@ def test_within_pairs_are_every_pair_relate_would_cluster(contents, negated):
         return out
 
     assert within_pairs(rows) == every_pair()
+
+
+def _within_rows(contents, negated=None, voices=None):
+    from claimtrack.store.matchstore import WithinRow
+
+    rows, at = [], 0
+    for i, text in enumerate(contents):
+        rows.append(WithinRow(f"d:{i}", at, at + len(text), text, False, "verb", None,
+                              False, False, bool(negated and negated[i]), (),
+                              source_text=voices[i] if voices else f"Person {i}"))
+        at += len(text) + 2
+    return rows
+
+
+def test_a_claim_told_many_times_keeps_its_nearest_partners_only():
+    """A document telling one claim thousands of times stored the square of its
+    tellings; each claim now keeps its WITHIN_PARTNERS nearest partners of another
+    voice, and tellings in one voice are none's partners."""
+    from claimtrack.corpus.update import WITHIN_PARTNERS, within_pairs
+
+    told = "the old bridge over the Hudson river would close next week for repairs"
+    # one voice, 3,000 times: no pair (a read would count none), and no square of work
+    assert within_pairs(_within_rows([told] * 3000, voices=["Ann Lee"] * 3000)) == []
+    # 200 voices: each claim pairs with its WITHIN_PARTNERS nearest
+    rows = _within_rows([told] * 200)
+    pairs = within_pairs(rows)
+    partners: dict[str, set[str]] = {}
+    for a, b in pairs:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    n = {r.id: int(r.id[2:]) for r in rows}
+    for r in rows:
+        mine = sorted(partners[r.id], key=lambda x: abs(n[x] - n[r.id]))
+        nearest = sorted((x for x in n if x != r.id), key=lambda x: (abs(n[x] - n[r.id]), n[x]))
+        assert set(nearest[:WITHIN_PARTNERS]) <= set(mine)  # and those who chose it
+    assert len(pairs) <= 200 * WITHIN_PARTNERS
+    # one voice 500 times, then another once: the other is each one's partner, however
+    # far the run of the first voice puts it
+    voices = ["Ann Lee"] * 500 + ["Bo Chan"]
+    assert len(within_pairs(_within_rows([told] * 501, voices=voices))) == 500

@@ -11,17 +11,18 @@ stored matches and clusters are the same whatever order documents came in.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from claimtrack.corpus import neardup
 from claimtrack.corpus.index import BOUND_SLACK, SCALE, Heads, heads, scaled, size_bounds
-from claimtrack.corpus.origins import Appearance, trace
+from claimtrack.corpus.origins import Appearance, own_key, trace
 from claimtrack.corpus.relate import (
     CLOSE,
     JACCARD_FLOOR,
@@ -98,7 +99,9 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # a unit short of a whole sentence holds no part of its claim's own source and cue
 # (claim_units: '"A," X said in a statement' is compared as A, "X said in a statement"
 # not at all); .4: two texts told alike but for a name each are two things
-# (relate._other_names: "their Republican / Democratic counterparts").
+# (relate._other_names: "their Republican / Democratic counterparts"). Not bumped for
+# storing within-document pairs of two voices only, each claim's nearest (within_pairs):
+# a database decided before keeps pairs in one voice, which every read skips.
 DECISIONS = "2026-11-29.4"
 
 
@@ -402,50 +405,138 @@ def claim_relation(found: Sequence[tuple[Relation, ms.UnitRow, ms.UnitRow]]) -> 
     return Relation("related", top.similarity, differences=top.differences)
 
 
+# A claim's partners within its document are bounded: a transcript or a scraped page
+# telling one claim thousands of times held the square of its tellings in pairs (1,000
+# tellings: 499,500 pairs, 29 s; 4,000: 395 s and 1.6 GB, on every rerun of the add).
+# A read needs a claim's independent partners only to count its origins, and two
+# already corroborate it, so each claim keeps its WITHIN_PARTNERS nearest partners
+# (in document order) among the tellings of each wording; and a word more than
+# WITHIN_REACH of the document's wordings hold is looked up among the WITHIN_REACH
+# nearest of them. On the 560 dev articles, their first 160 and 320 joined into one
+# text and the scale benchmark's 1,000 documents, the pairs stored are exactly the
+# pairs of two voices stored before (README, "One long document").
+WITHIN_PARTNERS = 32
+WITHIN_REACH = 512
+_HERE = "\0this document"  # a stand-in origin: a document's claims all share its own
+
+
+def own_voice(c: ms.WithinRow) -> str | None:
+    """The origin key the claim's own source names (origins.own_key), with a stand-in
+    for the document's origin. Two claims of one document have equal keys (or None)
+    under the stand-in exactly when they do under any origin the document gets (a
+    later near-duplicate can change it), so a read would never count such a pair."""
+    row = ms.ClaimRow(c.id, "", "", c.cue_negated, c.denial, c.content_negated, c.modality,
+                      c.rule, c.source_text, c.source_entity, c.source_info, c.relayed_by)
+    return own_key(appearance(ms.Appearing(row, _HERE, None, None)))
+
+
 def within_pairs(rows: Sequence[ms.WithinRow]) -> list[tuple[str, str]]:
     """Pairs of one document's claims that tell the same claim (same or more_specific,
-    on the content as read, not the stored compared text): neither the author's, not
-    in one relay tree, not overlapping. A function of the document's claims alone, so
-    it is stored when they are; whether the two voices are independent (origin keys,
-    which near-duplicate grouping can change later) is decided by reads (queries.py)."""
-    claims = [r for r in rows if not r.authorial and r.rule not in UNSOURCED_RULES]
+    on the content as read, not the stored compared text) from two voices: neither the
+    author's, not in one relay tree, not overlapping, their own origin keys known and
+    different (own_voice). A function of the document's claims alone, so it is stored
+    when they are; whether the two voices stay independent (origin keys, which
+    near-duplicate grouping can change later) is decided by reads (queries.py)."""
+    voiced = [r for r in rows if not r.authorial and r.rule not in UNSOURCED_RULES]
+    voice = {c.id: v for c in voiced if (v := own_voice(c))}
+    claims = [c for c in voiced if c.id in voice]  # in document order
     if len(claims) < 2:
         return []
-    groups = relay_roots({c.id: c.relayed_by for c in claims})
-    comp = {c.id: Comparable(text=compared_text(c.content), cue_negated=c.cue_negated,
-                             denial=c.denial, content_negated=c.content_negated,
-                             modality=c.modality) for c in claims}
-    terms = {cid: core_tokens(x.text) for cid, x in comp.items()}  # once per claim
-    out = []
-    for i, j in _within_candidates([terms[c.id] for c in claims],
-                                   [min_tokens(comp[c.id].text) for c in claims]):
-        c, d = claims[i], claims[j]
-        if groups[c.id] == groups[d.id] or (c.start < d.end and d.start < c.end):
+    groups = relay_roots({c.id: c.relayed_by for c in voiced})  # as reads group them
+    # twins: claims compared alike relate alike, so each wording is related once
+    wordings: dict[Comparable, list[int]] = {}
+    for i, c in enumerate(claims):
+        comp = Comparable(text=compared_text(c.content), cue_negated=c.cue_negated,
+                          denial=c.denial, content_negated=c.content_negated,
+                          modality=c.modality)
+        wordings.setdefault(comp, []).append(i)
+    kinds = list(wordings)
+    terms = [core_tokens(x.text) for x in kinds]  # once per wording
+    least = [min_tokens(x.text) for x in kinds]
+    related = [(w, w) for w, x in enumerate(kinds)  # a wording told more than once
+               if len(wordings[x]) > 1 and heads(terms[w], least=least[w], extra=0.0)]
+    related += _within_candidates(terms, least)
+    found: set[tuple[int, int]] = set()
+    for w, u in related:
+        rel = relate_tokens(kinds[w], kinds[u], terms[w], terms[u])
+        if rel is None or rel.name not in CLUSTERING:
             continue
-        rel = relate_tokens(comp[c.id], comp[d.id], terms[c.id], terms[d.id])
-        if rel is not None and rel.name in CLUSTERING:
-            out.append((c.id, d.id))
-    return out
+        a, b = wordings[kinds[w]], wordings[kinds[u]]
+        for one, other in ((a, b), (b, a)) if w != u else ((a, a),):
+            near = _Tellers(other, [voice[claims[j].id] for j in other])
+            for i in one:
+                for j in near.nearest(i, voice[claims[i].id], partial(_apart, claims, groups, i)):
+                    found.add((min(i, j), max(i, j)))
+    return [(claims[i].id, claims[j].id) for i, j in sorted(found)]
+
+
+def _apart(claims: Sequence[ms.WithinRow], groups: dict[str, str], i: int, j: int) -> bool:
+    """Two claims that may be two voices: not in one relay tree, not overlapping."""
+    c, d = claims[i], claims[j]
+    return groups[c.id] != groups[d.id] and not (c.start < d.end and d.start < c.end)
+
+
+class _Tellers:
+    """The claims telling one wording (positions ascending) and their voices, to find a
+    claim's nearest partners among them."""
+
+    def __init__(self, at: Sequence[int], voices: Sequence[str]) -> None:
+        n = len(at)
+        self.at, self.voices = at, voices
+        # right[q] / left[q]: the nearest position after / before q whose voice differs
+        # from q's, so a run of one voice is crossed in one step
+        self.right, self.left = [n] * n, [-1] * n
+        for q in range(n - 2, -1, -1):
+            self.right[q] = q + 1 if voices[q + 1] != voices[q] else self.right[q + 1]
+        for q in range(1, n):
+            self.left[q] = q - 1 if voices[q - 1] != voices[q] else self.left[q - 1]
+
+    def nearest(self, i: int, own: str, apart: Callable[[int], bool]) -> list[int]:
+        """Up to WITHIN_PARTNERS positions nearest to i whose voice is not `own` and
+        that are `apart` from it. The walk is as long as what it keeps, however many
+        times the document tells the wording in `own`'s voice."""
+        at, n = self.at, len(self.at)
+        found: list[tuple[int, int]] = []  # (distance, position)
+        mid = bisect.bisect_left(at, i)
+        for q, step, jump in ((mid, 1, self.right), (mid - 1, -1, self.left)):
+            kept = tried = 0
+            while 0 <= q < n and kept < WITHIN_PARTNERS and tried < 4 * WITHIN_PARTNERS:
+                if self.voices[q] == own:
+                    q = jump[q]
+                    continue
+                tried += 1
+                j = at[q]
+                if j != i and apart(j):
+                    found.append((abs(j - i), j))
+                    kept += 1
+                q += step
+        return [j for _, j in sorted(found)[:WITHIN_PARTNERS]]
 
 
 def _within_candidates(terms: Sequence[frozenset[str]],
                        least: Sequence[int]) -> list[tuple[int, int]]:
-    """The pairs (i < j, in order) of one document's claims that relate_tokens can
+    """The pairs (i < j, in order) of one document's wordings that relate_tokens can
     relate: those where one's heads (index.heads) meet the other's tokens, as the
     cross-document index finds them (exact: a pair that relates shares a head of its
-    lighter side). Every pair of a long document's claims was tried before: 2 million
-    for a 590 KB document of 3,578 claims, 7 s of the 45 it took to add."""
+    lighter side), among the WITHIN_REACH nearest of a head's holders (wordings are in
+    the order the document first tells them). Every pair of a long document's claims was tried
+    before: 2 million for a 590 KB document of 3,578 claims, 7 s of the 45 it took."""
     holding: dict[str, list[int]] = defaultdict(list)
-    for j, toks in enumerate(terms):
+    for j, toks in enumerate(terms):  # each list ascends
         for t in toks:
             holding[t].append(j)
+    half = WITHIN_REACH // 2
     pairs: set[tuple[int, int]] = set()
     for i, toks in enumerate(terms):
         h = heads(toks, least=least[i], extra=0.0)
         if h is None:
             continue  # it relates to nothing
         for t in h.heads:
-            pairs.update((min(i, j), max(i, j)) for j in holding[t] if j != i)
+            js = holding[t]
+            if len(js) > WITHIN_REACH:
+                k = bisect.bisect_left(js, i)
+                js = js[max(0, k - half):k + half + 1]
+            pairs.update((min(i, j), max(i, j)) for j in js if j != i)
     return sorted(pairs)
 
 

@@ -390,6 +390,9 @@ class WithinRow:
     denial: bool
     content_negated: bool
     modality: tuple[str, ...]
+    source_text: str | None = None  # who says it (corpus/update.py keys its voice)
+    source_entity: str | None = None
+    source_info: str | None = None  # JSON of SourceInfo
 
 
 def within_inputs(conn: sqlite3.Connection, doc_id: str) -> list[WithinRow]:
@@ -397,9 +400,11 @@ def within_inputs(conn: sqlite3.Connection, doc_id: str) -> list[WithinRow]:
     rows = conn.execute(
         "SELECT id, content_start, content_end, content_text, "
         "source_start IS NULL AND cue_start IS NULL, rule, relayed_by, cue_negated, denial, "
-        "content_negated, modality FROM claims WHERE doc_id = ? ORDER BY seq", (doc_id,))
+        "content_negated, modality, source_text, source_entity, source_info "
+        "FROM claims WHERE doc_id = ? ORDER BY seq", (doc_id,))
     return [WithinRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]), bool(r[8]),
-                      bool(r[9]), tuple(m for m in (r[10] or "").split(",") if m)) for r in rows]
+                      bool(r[9]), tuple(m for m in (r[10] or "").split(",") if m),
+                      r[11], r[12], r[13]) for r in rows]
 
 
 def put_within(conn: sqlite3.Connection, doc_id: str, pairs: Iterable[tuple[str, str]]) -> None:
