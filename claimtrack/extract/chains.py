@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 
 from claimtrack.extract.spans import sentences
 from claimtrack.models import Attribution, Span
+from claimtrack.text.intervals import Intervals
 from claimtrack.text.sourcephrase import DOCUMENT_NOUNS, ROLE_NOUNS, VAGUE_HEADS
 
 # cue words (lowercase, as written) of attributions that scope over a whole sentence
@@ -68,12 +69,6 @@ RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 ANAPHORIC_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
 # what may precede a sentence-initial relay or follow a sentence-final one
 _EDGE_POS = frozenset({"PUNCT", "SPACE", "CCONJ", "SYM"})
-
-
-def _inside(inner: Span, outer: Span) -> bool:
-    # the hull, not the fragments: the extractor cuts a nested attribution's
-    # source and cue out of the outer content ("that [officials said] the talks ...")
-    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def _reaches(atts: list[Attribution], start: int, target: int) -> bool:
@@ -184,17 +179,18 @@ def _can_speak(doc: Doc, att: Attribution) -> bool:
 
 
 def _nest(doc: Doc, atts: list[Attribution], relays: set[int]) -> None:
+    # nobody stated carries nothing; linking changes no content or source
+    contents = Intervals((o.content.start, o.content.end, a) for a, o in enumerate(atts)
+                         if o.source is not None)
     for b, att in enumerate(atts):
         if b in relays or not _nestable(att) or not _can_speak(doc, att):
             continue
         parts = [p for p in (att.cue, att.source) if p is not None]  # both: _nestable
-        holders = [
-            a
-            for a, outer in enumerate(atts)
-            if a != b
-            and outer.source is not None  # nobody stated carries nothing
-            and all(_inside(p, outer.content) for p in parts)
-        ]
+        # the contents holding every part: the hull, not the fragments (the extractor
+        # cuts a nested attribution's source and cue out of the outer content: "that
+        # [officials said] the talks ...")
+        holders = [a for a in contents.holding(min(p.start for p in parts),
+                                               max(p.end for p in parts)) if a != b]
         if holders:
             a = min(holders, key=lambda i: atts[i].content.end - atts[i].content.start)
             if _self_report(atts[a], att):

@@ -45,6 +45,7 @@ from claimtrack.extract.spans import (
     trim,
 )
 from claimtrack.models import Attribution, Span
+from claimtrack.text.intervals import Intervals, Points
 
 _SUBJ = ("nsubj", "csubj")
 _OBJECT_TAIL = frozenset({"prep", "oprd", "dative", "advcl", "acomp", "attr", "dobj"})
@@ -755,35 +756,36 @@ def _quoted_cue(c: Cand, ctx: Ctx, others: list[Cand]) -> bool:
     return False
 
 
-def _nested_cue(c: Cand, cands: list[Cand]) -> bool:
-    """One role per token: a report inside another's reported words ("X
-    blasted the system, which he said ...") is part of those words. Only
-    "according to" hops are kept apart."""
-    if not c.cue or c.rule in ("according_to", "speaker_colon"):
-        return False
-    at = c.cue[0][0]
-    for o in cands:
-        if o is c or o.rule == "according_to" or o.cue_class != "speech":
-            continue
-        if any(s <= at < e for s, e in o.content):
-            return True
-    return False
+def _nested_cues(cands: list[Cand]) -> set[int]:
+    """One role per token: a report inside another's reported words ("X blasted the
+    system, which he said ...") is part of those words: the indexes of the candidates
+    whose cue some speech's content holds. Only "according to" hops are kept apart."""
+    holders = Intervals((s, e, i) for i, o in enumerate(cands)
+                        if o.rule != "according_to" and o.cue_class == "speech"
+                        for s, e in o.content)
+    return {i for i, c in enumerate(cands)
+            if c.cue and c.rule not in ("according_to", "speaker_colon")
+            and holders.any_holding(c.cue[0][0], c.cue[0][0] + 1, but=i)}
 
 
-def _nested_roles(c: Cand, cands: list[Cand]) -> list[Range]:
-    """Source and cue of the attributions nested in c's content: one role per
-    token, so "X claimed Y, according to Z" gives Z the content Y only."""
-    out: list[Range] = []
-    for o in cands:
-        # only "according to" is a relaying hop; "X said she believes Y" keeps
-        # "she believes" in X's words
-        if o is c or not o.cue or "according_to" not in (c.rule, o.rule):
-            continue
-        at = o.cue[0][0]
-        if any(s <= at < e for s, e in c.content):
-            out.extend(o.cue)
+def _nested_roles(cands: list[Cand]) -> list[list[Range]]:
+    """For each candidate, the source and cue of the attributions nested in its content:
+    one role per token, so "X claimed Y, according to Z" gives Z the content Y only."""
+    # only "according to" is a relaying hop; "X said she believes Y" keeps "she
+    # believes" in X's words: a cue counts inside an "according to" content, and an
+    # "according to" cue inside any
+    cues = Points((o.cue[0][0], i) for i, o in enumerate(cands) if o.cue)
+    hops = Points((o.cue[0][0], i) for i, o in enumerate(cands)
+                  if o.cue and o.rule == "according_to")
+    out: list[list[Range]] = []
+    for i, c in enumerate(cands):
+        roles: list[Range] = []
+        for j in sorted((cues if c.rule == "according_to" else hops).inside(c.content) - {i}):
+            o = cands[j]
+            roles.extend(o.cue or ())
             if o.source and not o.shared_source:
-                out.append(o.source)
+                roles.append(o.source)
+        out.append(roles)
     return out
 
 
@@ -840,12 +842,14 @@ def find_attributions(doc: Doc, lex: Lexicon | None = None, at_start: bool = Tru
     cands.extend(signed)
     continue_quotes(cands, ctx)
     cands = [c for c in cands if not _quoted_cue(c, ctx, cands)]
-    cands = [c for c in cands if not _nested_cue(c, cands)]
+    nested = _nested_cues(cands)
+    cands = [c for i, c in enumerate(cands) if i not in nested]
     # after the cues inside quotations are gone: they are neither the last report of a
     # paragraph nor an attribution holding the quotation that follows it
     cands.extend(quote_after_report(cands, ctx))
     out = _drop_near_duplicates(
-        [a for a in (_finish(c, ctx, _nested_roles(c, cands)) for c in cands) if a], doc)
+        [a for a in (_finish(c, ctx, roles)
+                     for c, roles in zip(cands, _nested_roles(cands), strict=True)) if a], doc)
     for c in no_source_rule(ctx, cands) if at_start else ():
         a = _finish(c, ctx, [])
         if a:
