@@ -31,6 +31,7 @@ def assess(
     # A stake the text states once holds for every claim of that person or body:
     # "Al-Mismari, the spokesperson of Haftar's forces, claimed ..." ... "Al-Mismari said".
     stakes: dict[str, str] = {}
+    known: dict[str, str | None] = {}  # stated_roles' answer for each name or surname
     for att in atts:
         info = att.source_info
         if att.source_entity and info is not None and info.interested_party:
@@ -43,7 +44,7 @@ def assess(
         if info.type not in ("person", "organization", "outlet"):
             continue
         if entity not in stakes:
-            stakes[entity] = stated_roles(text, entity) or ""
+            stakes[entity] = stated_roles(text, entity, known) or ""
         info.interested_party = stakes[entity] or None
 
     out: list[list[Flag]] = []

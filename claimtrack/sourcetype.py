@@ -328,28 +328,45 @@ def _occurrences(text: str, key: str) -> list[re.Match[str]]:
     return [m for m in found if m is not None]
 
 
-def stated_roles(text: str, name: str) -> str | None:
+def stated_roles(text: str, name: str, known: dict[str, str | None] | None = None) -> str | None:
     """A stake the text gives a named person anywhere: "X, the spokesman of Y",
-    "Y's spokesman X", "X, a lawyer for Y". Matches the name or its last word."""
+    "Y's spokesman X", "X, a lawyer for Y". Matches the name or its last word.
+    `known`: what each key (a name, a last word) gave before in this text: people
+    sharing a surname ask about it once (a list of 7,500 lines by people of 40
+    surnames spent 9 s asking about each surname's 190 places for each person)."""
     last = name.split()[-1]
     for key in dict.fromkeys([name, last]):
         if len(key) < 3:
             continue
-        found = _occurrences(text, key)
-        for m in found:
-            after = _APPOSITIVE.match(text, m.end(), m.end() + 84)
-            if after is None:
+        if known is None or key not in known:
+            found = _stake_of(text, key)
+            if known is None:
+                if found:
+                    return found
                 continue
-            # an appositive that is the role ("X, the spokesman of Y", "X, a lawyer for Y"),
-            # not a clause that mentions one ("X, whose lawyer said")
-            role = _STAKE_WORD.search(after.group(1))
-            lead = after.group(1)[: role.start()].lower().split() if role else []
-            if role and len(lead) <= 3 and not {"who", "whose", "which", "that"} & set(lead):
-                return stake_in(after.group(1)[role.start() :])
-        for m in found:
-            before = _ROLE_BEFORE.search(text, max(0, m.start() - 100), m.start())
-            if before is not None and _is_stake(before.group(1), text[m.start() : m.end()]):
-                return _clean(before.group(1))
+            known[key] = found
+        if known[key]:
+            return known[key]
+    return None
+
+
+def _stake_of(text: str, key: str) -> str | None:
+    """The stake the text gives `key` (a name or a last word) where it occurs."""
+    found = _occurrences(text, key)
+    for m in found:
+        after = _APPOSITIVE.match(text, m.end(), m.end() + 84)
+        if after is None:
+            continue
+        # an appositive that is the role ("X, the spokesman of Y", "X, a lawyer for Y"),
+        # not a clause that mentions one ("X, whose lawyer said")
+        role = _STAKE_WORD.search(after.group(1))
+        lead = after.group(1)[: role.start()].lower().split() if role else []
+        if role and len(lead) <= 3 and not {"who", "whose", "which", "that"} & set(lead):
+            return stake_in(after.group(1)[role.start() :])
+    for m in found:
+        before = _ROLE_BEFORE.search(text, max(0, m.start() - 100), m.start())
+        if before is not None and _is_stake(before.group(1), text[m.start() : m.end()]):
+            return _clean(before.group(1))
     return None
 
 

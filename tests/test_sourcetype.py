@@ -131,6 +131,18 @@ def test_stated_roles_anywhere_in_the_text() -> None:
     assert stated_roles(cohen, "Michael Cohen") == "Trump attorney"
 
 
+def test_stated_roles_asks_once_per_name_or_surname_with_the_same_answers() -> None:
+    text = ("Ann Lee said yes. Bo Lee, a lawyer for Acme, said no. Cy Lee said maybe. "
+            "Dee Park, the spokesman of the city, agreed. Ed Park said nothing.")
+    people = ["Ann Lee", "Bo Lee", "Cy Lee", "Dee Park", "Ed Park", "Bo Lee", "Al Li"]
+    alone = [stated_roles(text, name) for name in people]
+    assert alone == ["lawyer for Acme"] * 3 + ["spokesman of the city"] * 2 + [
+        "lawyer for Acme", None]
+    known: dict[str, str | None] = {}
+    assert [stated_roles(text, name, known) for name in people] == alone
+    assert known["Lee"] == "lawyer for Acme" and known["Ann Lee"] is None
+
+
 @pytest.mark.parametrize(
     ("text", "source", "year"),
     [
