@@ -12,7 +12,7 @@ from claimtrack import corpusflags, queries
 from claimtrack.entities import EntityNotes
 from claimtrack.entityselect import entity_selection, no_entity
 from claimtrack.models import EntityClaim, EntityDocument, EntityView
-from claimtrack.provenance import chain_of
+from claimtrack.provenance import chain_of, relay_children
 from claimtrack.store import documents as store
 from claimtrack.store import readback
 
@@ -44,12 +44,13 @@ def entity_view(db: sqlite_utils.Database, name: str, author: bool = False,
     for doc_id, claims in by_doc.items():
         d = store.get_document(db, doc_id)
         lists: dict[str, list[EntityClaim]] = {"by": [], "about": []}
+        children = relay_children(claims)
         for pd, cid, role in page:
             if pd != doc_id or cid not in graded:
                 continue
             # chains read the static hops of the document's claims, graded or not
             c = claims[cid]
-            lists[role].append(EntityClaim(claim=graded[cid], chain=chain_of(c, claims),
+            lists[role].append(EntityClaim(claim=graded[cid], chain=chain_of(c, claims, children),
                                            via=g.via(c)))
         if lists["by"] or lists["about"]:
             documents.append(EntityDocument(id=d.id, title=d.title, origin=d.origin,

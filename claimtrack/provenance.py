@@ -31,12 +31,31 @@ def _hop(c: Claim) -> ChainHop:
     )
 
 
-def chain_of(claim: Claim, by_id: Mapping[str, Claim]) -> Chain:
+Children = Mapping[str, list[tuple[int, Claim]]]
+
+
+def relay_children(by_id: Mapping[str, Claim]) -> Children:
+    """claim id -> the claims it relays (relayed_by it), each with its rank in seq
+    order: what chain_of follows inward, built once for all of a document's chains
+    (each chain scanned every claim once per hop: a report on a document of 7,500
+    claims sorted them 7,500 times, 15 of its 16 s)."""
+    out: dict[str, list[tuple[int, Claim]]] = {}
+    for rank, c in enumerate(sorted(by_id.values(), key=lambda c: c.seq)):
+        if c.relayed_by:
+            out.setdefault(c.relayed_by, []).append((rank, c))
+    return out
+
+
+def chain_of(claim: Claim, by_id: Mapping[str, Claim], children: Children | None = None) -> Chain:
     """document -> outermost relaying source -> ... -> this claim's source -> origins.
 
     Outward: follow `relayed_by`. Inward: attributions relayed *by* this claim
-    (e.g. the unnamed official behind "recent reports") are its origins.
+    (e.g. the unnamed official behind "recent reports") are its origins, a hop
+    at a time, each hop's in seq order. `children`: relay_children(by_id), when
+    the caller asks for many chains of one mapping.
     """
+    if children is None:
+        children = relay_children(by_id)
     outer: list[Claim] = []
     seen = {claim.id}
     cur = claim
@@ -47,11 +66,11 @@ def chain_of(claim: Claim, by_id: Mapping[str, Claim]) -> Chain:
     hops = [_hop(c) for c in reversed(outer)] + [_hop(claim)]
     frontier = [claim.id]
     while frontier:
-        nxt = []
-        for c in sorted(by_id.values(), key=lambda c: c.seq):
-            if c.relayed_by in frontier and c.id not in seen:
-                seen.add(c.id)
-                hops.append(_hop(c))
-                nxt.append(c.id)
-        frontier = nxt
+        # a claim relays from one claim only, so no claim is met twice in a hop
+        level = sorted((rc for f in frontier for rc in children.get(f, ())
+                        if rc[1].id not in seen), key=lambda rc: rc[0])
+        for _, c in level:
+            seen.add(c.id)
+            hops.append(_hop(c))
+        frontier = [c.id for _, c in level]
     return Chain(doc_id=claim.doc_id, hops=hops)

@@ -27,7 +27,7 @@ from claimtrack.models import (
     ReportScope,
     Span,
 )
-from claimtrack.provenance import chain_of
+from claimtrack.provenance import chain_of, relay_children
 from claimtrack.report_render import (
     STREAMED,
     render_html,
@@ -148,8 +148,9 @@ def build_report(
         by_id = by_doc.get(doc.id, {})
         text = texts.get(doc.id)
         items: list[ReportClaim] = []
+        children = relay_children(by_id)
         for c in sorted(by_id.values(), key=lambda c: c.seq):
-            chain = chain_of(c, by_id)
+            chain = chain_of(c, by_id, children)
             if selected is not None:
                 if c.id not in selected:
                     continue
