@@ -321,9 +321,14 @@ def entity_claims(db: sqlite_utils.Database, entity: str, doc: str | None = None
 def _read_ids(db: sqlite_utils.Database, ids: Sequence[str], author: bool) -> Iterator[Claim]:
     """The claims of `ids` (in listing order), read a document at a time as far as
     the caller pulls."""
-    wanted = set(ids)
-    for doc_id in dict.fromkeys(cid.rsplit(":", 1)[0] for cid in ids):
-        yield from (c for c in read(db, doc_id=doc_id, author=author) if c.id in wanted)
+    by_doc: dict[str, list[str]] = {}
+    for cid in ids:
+        by_doc.setdefault(cid.rsplit(":", 1)[0], []).append(cid)
+    for wanted in by_doc.values():  # those claims alone, not their documents' others
+        cs, skipped = readback.read_claims(db, ids=wanted, author=author)
+        for what, why in skipped:
+            readback.skip(what, why)
+        yield from cs
 
 
 def stored(db: sqlite_utils.Database, author: bool = False,
@@ -334,7 +339,10 @@ def stored(db: sqlite_utils.Database, author: bool = False,
     read (the claims are not narrowed here)."""
     ids = store.document_ids(db) if flag is None else store.document_ids_flagged(db, flag)
     for doc_id in ids:
-        yield from read(db, doc_id=doc_id, author=author)
+        for cs, skipped in readback.read_in_parts(db, doc_id, author):
+            for what, why in skipped:
+                readback.skip(what, why)
+            yield from cs
 
 
 def _has(code: str) -> Callable[[Claim], bool]:
