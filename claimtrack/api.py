@@ -562,18 +562,22 @@ def diff_entity(db_path: str | Path, name: str, limit: int | None = None,
 
 @dataclass
 class Timeline:
-    """`claimtrack timeline`: the appearances (models.Appearance), and how many
-    clusters there are before `limit`."""
+    """`claimtrack timeline`: the appearances (models.Appearance), how many clusters
+    there are before `limit` and how many are shown, and (of one claim, whose one
+    cluster `limit` cuts) how many appearances there are in all."""
 
     appearances: list
     clusters: int
     shown: int
+    total: int | None = None  # None: every appearance of the shown clusters is there
 
 
 def timeline(db_path: str | Path, claim: str | None = None, entity: str | None = None,
              limit: int | None = None) -> Timeline:
     """The appearances of one claim (`claim`: its id) or of the claims by or about
-    `entity`, in date order, grouped by cluster; `limit`: at most that many clusters."""
+    `entity`, in date order, grouped by cluster; `limit`: at most that many clusters
+    (of an entity) or appearances (of one claim: a sentence every outlet prints, or
+    one contradicted by hundreds, is thousands of rows)."""
     from claimtrack import timeline as tl
 
     if (claim is None) == (entity is None):
@@ -581,7 +585,7 @@ def timeline(db_path: str | Path, claim: str | None = None, entity: str | None =
     db = _existing(db_path)
     if claim is not None:
         rows = tl.claim_timeline(db, claim)
-        return Timeline(rows, 1, 1)
+        return Timeline(rows[:limit] if limit else rows, 1, 1, total=len(rows))
     rows, total = tl.entity_timeline(db, entity, limit=limit)  # type: ignore[arg-type]
     return Timeline(rows, total, min(total, limit) if limit else total)
 

@@ -437,6 +437,7 @@ def show(entity: str, author: bool, limit: int | None, offset: int, fmt: Format,
 
 TABLE_CLUSTERS = 20  # claims (clusters) a table of `timeline` or `diff --entity` shows
 TABLE_APPEARANCES = 10  # appearances of each a table of `diff --entity` shows
+TABLE_TIMELINE_ROWS = 50  # appearances a table of `timeline --claim` shows
 
 
 def _clusters(limit: int | None, fmt: str) -> int | None:
@@ -503,8 +504,9 @@ def diff(doc_a: str | None, doc_b: str | None, entity: str | None, limit: int | 
 @click.option("--claim", "claim", help="a claim id (as `claims --json` shows: DOC:SEQ)")
 @click.option("--entity", help="the claims by or about this entity")
 @click.option("--limit", type=click.IntRange(0), default=None,
-              help="at most N claims (clusters), each shown whole; 0: all (a table shows "
-              "the first 20 unless told)")
+              help="--entity: at most N claims (clusters), each shown whole; --claim: at "
+              "most N appearances; 0: all (a table shows the first 20 claims, or 50 "
+              "appearances, unless told)")
 @output_options
 @db_option
 @reads
@@ -518,11 +520,18 @@ def timeline(claim: str | None, entity: str | None, limit: int | None, fmt: Form
 
     if (claim is None) == (entity is None):
         raise click.UsageError("give --claim ID or --entity NAME")
-    result = api.timeline(db_path, claim=claim, entity=entity, limit=_clusters(limit, fmt))
+    if claim is not None:
+        rows = TABLE_TIMELINE_ROWS if limit is None and fmt == "table" else limit or None
+    else:
+        rows = _clusters(limit, fmt)
+    result = api.timeline(db_path, claim=claim, entity=entity, limit=rows)
     columns = TIMELINE_TABLE if fmt == "table" else TIMELINE_COLUMNS
     emit(result.appearances, fmt, columns, title="timeline")
     if result.shown < result.clusters:
         _stderr(f"showing {result.shown} of {result.clusters} claims (clusters); "
+                "--limit 0 shows all")
+    elif result.total is not None and len(result.appearances) < result.total:
+        _stderr(f"showing {len(result.appearances)} of {result.total} appearances; "
                 "--limit 0 shows all")
 
 

@@ -156,6 +156,26 @@ def test_a_table_shows_the_first_clusters_and_json_all(story, monkeypatch):
     assert len(whole["clusters"]) == whole["total"] >= 1
 
 
+def test_a_claim_told_everywhere_shows_its_first_appearances(story, monkeypatch):
+    """A sentence every outlet prints, or one contradicted by hundreds, is thousands of
+    rows: `timeline --claim` takes --limit N appearances, a table shows the first
+    TABLE_TIMELINE_ROWS and says how many there are; JSON and --limit 0 give all."""
+    import claimtrack.cli as cli_module
+
+    db, ids = story
+    claim = the_rewrites_claim(ids)
+    every = timeline_json(db, "--claim", claim)
+    assert len(every) >= 3
+    assert timeline_json(db, "--claim", claim, "--limit", "2") == every[:2]
+    monkeypatch.setattr(cli_module, "TABLE_TIMELINE_ROWS", 2)
+    table = run_cli("timeline", "--claim", claim, db=db)
+    assert table.exit_code == 0, table.stderr
+    assert f"showing 2 of {len(every)} appearances; --limit 0 shows all" in table.stderr
+    whole = run_cli("timeline", "--claim", claim, "--limit", "0", db=db)
+    assert whole.exit_code == 0 and "showing" not in whole.stderr
+    assert api.timeline(db, claim=claim, limit=2).total == len(every)
+
+
 def test_library_call(story):
     db, ids = story
     t = api.timeline(db, claim=the_rewrites_claim(ids))
