@@ -10,9 +10,11 @@ readback.SkippedRecord warning naming it, never papered over with a wrong quote)
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Literal
 
 from claimtrack.errors import DatabaseError
@@ -74,14 +76,26 @@ def _cut(text: str, span: Span, what: str, claim: Claim) -> Span:
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_AT_BLANK_LINE = re.compile(r"(?=\n[ \t]*\n)")  # every place one starts, overlapping too
+
+
+@lru_cache(maxsize=2)  # a report asks of each claim of one document in turn
+def _blank_lines(text: str) -> tuple[list[int], list[int]]:
+    """Where the blank lines of `text` end, as a scan from its start finds them, and
+    every place one starts (what a search from any position finds first). Found
+    for each claim from the text's start and to the next blank line, a report of a
+    document of 20,000 one-line rows took 81 s, 78 of them there."""
+    return ([m.end() for m in _BLANK_LINE.finditer(text)],
+            [m.start() for m in _AT_BLANK_LINE.finditer(text)])
 
 
 def paragraph_around(text: str, start: int, end: int) -> Span:
     """The paragraph(s) holding text[start:end], trimmed of surrounding blanks."""
-    breaks = [m.end() for m in _BLANK_LINE.finditer(text, 0, start)]
-    lo = breaks[-1] if breaks else 0
-    m = _BLANK_LINE.search(text, end)
-    hi = m.start() if m else len(text)
+    ends, starts = _blank_lines(text)
+    i = bisect.bisect_right(ends, start)  # the blank lines a scan up to `start` finds
+    lo = ends[i - 1] if i else 0
+    j = bisect.bisect_left(starts, end)  # the first blank line from `end` on
+    hi = starts[j] if j < len(starts) else len(text)
     if hi - lo > MAX_PARAGRAPH:
         # Fall back to a window around the quote, snapped to whitespace.
         wlo, whi = max(lo, start - CONTEXT), min(hi, end + CONTEXT)
