@@ -95,7 +95,12 @@ def paragraph_around(text: str, start: int, end: int) -> Span:
     i = bisect.bisect_right(ends, start)  # the blank lines a scan up to `start` finds
     lo = ends[i - 1] if i else 0
     j = bisect.bisect_left(starts, end)  # the first blank line from `end` on
-    hi = starts[j] if j < len(starts) else len(text)
+    return _within(text, lo, starts[j] if j < len(starts) else len(text), start, end)
+
+
+def _within(text: str, lo: int, hi: int, start: int, end: int) -> Span:
+    """text[lo:hi], the paragraph(s) holding text[start:end], cut to a window around it
+    where longer than MAX_PARAGRAPH, trimmed of surrounding blanks."""
     if hi - lo > MAX_PARAGRAPH:
         # Fall back to a window around the quote, snapped to whitespace.
         wlo, whi = max(lo, start - CONTEXT), min(hi, end + CONTEXT)

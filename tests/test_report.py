@@ -240,28 +240,12 @@ def test_long_paragraph_is_cut_around_the_quote():
 def _scanned_paragraph(text: str, start: int, end: int):
     """paragraph_around as it was: a scan for blank lines from the text's start to
     `start`, and a search from `end`, for each span."""
-    from claimtrack.models import Span
-    from claimtrack.report import CONTEXT, MAX_PARAGRAPH
+    from claimtrack.report import _within
 
     blank = re.compile(r"\n[ \t]*\n")
     breaks = [m.end() for m in blank.finditer(text, 0, start)]
-    lo = breaks[-1] if breaks else 0
     m = blank.search(text, end)
-    hi = m.start() if m else len(text)
-    if hi - lo > MAX_PARAGRAPH:
-        wlo, whi = max(lo, start - CONTEXT), min(hi, end + CONTEXT)
-        if wlo > lo:
-            sp = text.find(" ", wlo, start)
-            wlo = sp + 1 if sp != -1 else wlo
-        if whi < hi:
-            sp = text.rfind(" ", end, whi)
-            whi = sp if sp != -1 else whi
-        lo, hi = min(wlo, start), max(whi, end)
-    while lo < start and text[lo].isspace():
-        lo += 1
-    while hi > end and text[hi - 1].isspace():
-        hi -= 1
-    return Span.of(text, lo, hi)
+    return _within(text, breaks[-1] if breaks else 0, m.start() if m else len(text), start, end)
 
 
 @settings(max_examples=300, deadline=None)
