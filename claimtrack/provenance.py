@@ -46,6 +46,19 @@ def relay_children(by_id: Mapping[str, Claim]) -> Children:
     return out
 
 
+def outward(claim: Claim, by_id: Mapping[str, Claim]) -> tuple[list[ChainHop], set[str]]:
+    """The chain's hops from the outermost relaying source to this claim's own, and
+    the claims they are (relayed_by followed outward; a cycle stops where it closes)."""
+    outer: list[Claim] = []
+    seen = {claim.id}
+    cur = claim
+    while cur.relayed_by and cur.relayed_by in by_id and cur.relayed_by not in seen:
+        cur = by_id[cur.relayed_by]
+        seen.add(cur.id)
+        outer.append(cur)
+    return [_hop(c) for c in reversed(outer)] + [_hop(claim)], seen
+
+
 def chain_of(claim: Claim, by_id: Mapping[str, Claim], children: Children | None = None) -> Chain:
     """document -> outermost relaying source -> ... -> this claim's source -> origins.
 
@@ -56,14 +69,7 @@ def chain_of(claim: Claim, by_id: Mapping[str, Claim], children: Children | None
     """
     if children is None:
         children = relay_children(by_id)
-    outer: list[Claim] = []
-    seen = {claim.id}
-    cur = claim
-    while cur.relayed_by and cur.relayed_by in by_id and cur.relayed_by not in seen:
-        cur = by_id[cur.relayed_by]
-        seen.add(cur.id)
-        outer.append(cur)
-    hops = [_hop(c) for c in reversed(outer)] + [_hop(claim)]
+    hops, seen = outward(claim, by_id)
     frontier = [claim.id]
     while frontier:
         # a claim relays from one claim only, so no claim is met twice in a hop

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimtrack.models import Chain, Claim, Span
-from claimtrack.provenance import _hop, chain_of, relay_children
+from claimtrack.provenance import _hop, chain_of, outward, relay_children
 
 TEXT = "x" * 100
 
@@ -23,14 +23,7 @@ def _claim(seq: int, parent: int | None) -> Claim:
 
 def scanned_chain(claim: Claim, by_id: Mapping[str, Claim]) -> Chain:
     """chain_of as it was: every claim scanned once per hop inward."""
-    outer: list[Claim] = []
-    seen = {claim.id}
-    cur = claim
-    while cur.relayed_by and cur.relayed_by in by_id and cur.relayed_by not in seen:
-        cur = by_id[cur.relayed_by]
-        seen.add(cur.id)
-        outer.append(cur)
-    hops = [_hop(c) for c in reversed(outer)] + [_hop(claim)]
+    hops, seen = outward(claim, by_id)
     frontier = [claim.id]
     while frontier:
         nxt = []
