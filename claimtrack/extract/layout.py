@@ -14,6 +14,7 @@ from claimtrack.extract.spans import (
     Cand,
     Ctx,
     Range,
+    ents_within,
     next_quote,
     subtree_span,
     trim,
@@ -111,10 +112,10 @@ def speaker_colon_rule(tok: Token, ctx: Ctx) -> Cand | None:
         return None  # "UPDATE: ...", "CORRECTION: ...": the outlet's label, no speaker
     at_start = not text[ps : name.start_char].strip(" \"“'‘(")
     named = name.text.isupper() and len(name.text) > 2 or any(
-        e.label_ in ("PERSON", "ORG") for e in name.ents) or (
+        e.label_ in ("PERSON", "ORG") for e in ents_within(name)) or (
         # a transcript turn ("Matthews: Well, ..."): a bare name opening its paragraph
         at_start and all(t.pos_ == "PROPN" for t in name if t.text[:1].isalpha())
-        and not any(e.label_ in ("GPE", "LOC", "DATE") for e in name.ents))
+        and not any(e.label_ in ("GPE", "LOC", "DATE") for e in ents_within(name)))
     if not named:
         return None
     q = next_quote(ctx, tok.idx + 1, pe)
