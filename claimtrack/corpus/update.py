@@ -416,7 +416,7 @@ def claim_relation(found: Sequence[tuple[Relation, ms.UnitRow, ms.UnitRow]]) -> 
 # text and the scale benchmark's 1,000 documents, the pairs stored are exactly the
 # pairs of two voices stored before (README, "One long document").
 WITHIN_PARTNERS = 32
-WITHIN_REACH = 512
+WITHIN_REACH = 64
 _HERE = "\0this document"  # a stand-in origin: a document's claims all share its own
 
 
