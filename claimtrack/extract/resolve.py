@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Token
 
-from claimtrack.extract.spans import doc_text, sentences
+from claimtrack.extract.spans import doc_text, entities, sentences
 from claimtrack.models import Attribution
 from claimtrack.text.names import SPEAKER_LABELS, canonical_name, key_runs, resolver_key
 
@@ -119,7 +119,7 @@ class _Resolver:
     def __init__(self, doc: Doc, attributions: list[Attribution]):
         self.doc = doc
         self.atts = attributions
-        self.ents = list(doc.ents)  # doc.ents builds new Spans on every access
+        self.ents = entities(doc)
         self._ent_of = {i: e for e in self.ents for i in range(e.start, e.end)}
         self._found: dict[tuple[tuple[str, ...], bool], list[_Name]] = {}
         heading = _title_case_heading(doc_text(doc))
