@@ -334,17 +334,12 @@ def stated_roles(text: str, name: str, known: dict[str, str | None] | None = Non
     `known`: what each key (a name, a last word) gave before in this text: people
     sharing a surname ask about it once (a list of 7,500 lines by people of 40
     surnames spent 9 s asking about each surname's 190 places for each person)."""
-    last = name.split()[-1]
-    for key in dict.fromkeys([name, last]):
+    known = {} if known is None else known
+    for key in dict.fromkeys([name, name.split()[-1]]):
         if len(key) < 3:
             continue
-        if known is None or key not in known:
-            found = _stake_of(text, key)
-            if known is None:
-                if found:
-                    return found
-                continue
-            known[key] = found
+        if key not in known:
+            known[key] = _stake_of(text, key)
         if known[key]:
             return known[key]
     return None
