@@ -33,10 +33,7 @@ def read(db: sqlite_utils.Database, doc_id: str | None = None,
          author: bool = False) -> list[Claim]:
     """The stored claims (of one document, or all) in (document added, seq) order, as
     stored: static flags only, no grade. Every read says what it left out."""
-    cs, skipped = readback.read_claims(db, doc_id=doc_id, author=author)
-    for what, why in skipped:
-        readback.skip(what, why)
-    return cs
+    return readback.load_claims(db, doc_id, author)
 
 
 # claims looked at per step when a filter needs corpus flags: a page of 50 is found
@@ -325,10 +322,7 @@ def _read_ids(db: sqlite_utils.Database, ids: Sequence[str], author: bool) -> It
     for cid in ids:
         by_doc.setdefault(cid.rsplit(":", 1)[0], []).append(cid)
     for wanted in by_doc.values():  # those claims alone, not their documents' others
-        cs, skipped = readback.read_claims(db, ids=wanted, author=author)
-        for what, why in skipped:
-            readback.skip(what, why)
-        yield from cs
+        yield from readback.load_claims(db, author=author, ids=wanted)
 
 
 def stored(db: sqlite_utils.Database, author: bool = False,
@@ -339,10 +333,7 @@ def stored(db: sqlite_utils.Database, author: bool = False,
     read (the claims are not narrowed here)."""
     ids = store.document_ids(db) if flag is None else store.document_ids_flagged(db, flag)
     for doc_id in ids:
-        for cs, skipped in readback.read_in_parts(db, doc_id, author):
-            for what, why in skipped:
-                readback.skip(what, why)
-            yield from cs
+        yield from readback.read_in_parts(db, doc_id, author)
 
 
 def _has(code: str) -> Callable[[Claim], bool]:

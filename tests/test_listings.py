@@ -776,9 +776,9 @@ def test_a_deep_offset_reads_the_documents_of_its_page_only(db, monkeypatch, aut
     read: list[str | None] = []
     real = rb.read_claims
 
-    def counted(handle, doc_id=None, author=False, ids=None):
+    def counted(handle, doc_id=None, author=False, ids=None, seqs=None):
         read.append(doc_id)
-        return real(handle, doc_id=doc_id, author=author, ids=ids)
+        return real(handle, doc_id=doc_id, author=author, ids=ids, seqs=seqs)
 
     monkeypatch.setattr(rb, "read_claims", counted)
     docs = list(dict.fromkeys(cid.rsplit(":", 1)[0] for cid in whole))

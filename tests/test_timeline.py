@@ -214,9 +214,9 @@ def test_appearances_read_their_claims_and_relays_not_whole_documents(seeded_db,
     asked: list[tuple] = []
     real = readback.read_claims
 
-    def read(db_, doc_id=None, author=False, ids=None):
+    def read(db_, doc_id=None, author=False, ids=None, seqs=None):
         asked.append((doc_id, ids))
-        return real(db_, doc_id, author, ids)
+        return real(db_, doc_id, author, ids, seqs)
 
     monkeypatch.setattr(readback, "read_claims", read)
     checked = 0

@@ -113,10 +113,11 @@ class _Texts:
 
 
 def load_claims(db: sqlite_utils.Database, doc_id: str | None = None,
-                author: bool = False, ids: Sequence[str] | None = None) -> list[Claim]:
+                author: bool = False, ids: Sequence[str] | None = None,
+                seqs: tuple[int, int] | None = None) -> list[Claim]:
     """store.load_claims, less the claims that cannot be read back (each warned of);
-    with `ids`, those claims alone."""
-    claims, problems = read_claims(db, doc_id, author, ids)
+    with `ids`, those claims alone; with `seqs`, those of `doc_id` in that range."""
+    claims, problems = read_claims(db, doc_id, author, ids=ids, seqs=seqs)
     for what, why in problems:
         skip(what, why)
     return claims
@@ -127,16 +128,14 @@ def load_claims(db: sqlite_utils.Database, doc_id: str | None = None,
 PART = 1000
 
 
-def read_in_parts(db: sqlite_utils.Database, doc_id: str, author: bool = False
-                  ) -> Iterator[tuple[list[Claim], list[tuple[str, str]]]]:
-    """read_claims of one document, PART claims (by seq) at a time, as far as the
+def read_in_parts(db: sqlite_utils.Database, doc_id: str,
+                  author: bool = False) -> Iterator[Claim]:
+    """load_claims of one document, PART claims (by seq) at a time, as far as the
     caller pulls."""
     (last,) = db.conn.execute("SELECT max(seq) FROM claims WHERE doc_id = ?",
                               (doc_id,)).fetchone()
-    if last is None:
-        return
-    for lo in range(0, int(last) + 1, PART):
-        yield read_claims(db, doc_id, author, seqs=(lo, lo + PART))
+    for lo in range(0, -1 if last is None else int(last) + 1, PART):
+        yield from load_claims(db, doc_id, author, seqs=(lo, lo + PART))
 
 
 def read_claims(
