@@ -440,13 +440,13 @@ TABLE_APPEARANCES = 10  # appearances of each a table of `diff --entity` shows
 TABLE_TIMELINE_ROWS = 50  # appearances a table of `timeline --claim` shows
 
 
-def _clusters(limit: int | None, fmt: str) -> int | None:
-    """The clusters `timeline` and `diff --entity` show: --limit (0: all); without it a
-    table shows the first TABLE_CLUSTERS, as a listing's table its first rows (every
-    cluster of the most frequent person at 3,000 documents: 27 s and 570 MB to print
-    4,840 of them), and JSON, CSV, NL and Markdown give all."""
+def _clusters(limit: int | None, fmt: str, table: int | None = None) -> int | None:
+    """The clusters `timeline` and `diff --entity` show (or `table`'s other unit): --limit
+    (0: all); without it a table shows the first `table`, as a listing's table its first
+    rows (every cluster of the most frequent person at 3,000 documents: 27 s and 570 MB to
+    print 4,840 of them), and JSON, CSV, NL and Markdown give all."""
     if limit is None:
-        return TABLE_CLUSTERS if fmt == "table" else None
+        return (TABLE_CLUSTERS if table is None else table) if fmt == "table" else None
     return limit or None
 
 
@@ -520,10 +520,8 @@ def timeline(claim: str | None, entity: str | None, limit: int | None, fmt: Form
 
     if (claim is None) == (entity is None):
         raise click.UsageError("give --claim ID or --entity NAME")
-    if claim is not None:
-        rows = TABLE_TIMELINE_ROWS if limit is None and fmt == "table" else limit or None
-    else:
-        rows = _clusters(limit, fmt)
+    # of one claim, --limit counts its appearances
+    rows = _clusters(limit, fmt, TABLE_TIMELINE_ROWS if claim is not None else None)
     result = api.timeline(db_path, claim=claim, entity=entity, limit=rows)
     columns = TIMELINE_TABLE if fmt == "table" else TIMELINE_COLUMNS
     emit(result.appearances, fmt, columns, title="timeline")
