@@ -51,19 +51,21 @@ _LAST = ("Jones Smith Brown Miller Davis Wilson Moore Taylor Clark Lewis Walker 
          "Cooper Reed Bell Ward Hughes Price Wood Barnes Ross Foster Gray Kelly Cook Bailey")
 
 
+# the 1,000 people of --voices and --lines
+NAMES = [f"{f} {s}" for f in _FIRST.split() for s in _LAST.split()]
+
+
 def voices(n: int) -> str:
     """SENTENCE told once each by n named people (at most 1,000 names)."""
-    names = [f"{f} {s}" for f in _FIRST.split() for s in _LAST.split()][:n]
-    if len(names) < n:
-        raise SystemExit(f"--voices: at most {len(names)} names")
+    if n > len(NAMES):
+        raise SystemExit(f"--voices: at most {len(NAMES)} names")
     told = SENTENCE.split(" ", 1)[1]
-    return "".join(f"{name} {told}" for name in names)
+    return "".join(f"{name} {told}" for name in NAMES[:n])
 
 
 def lines(n: int) -> str:
     """n lines, each a named person saying yes (names repeat past 1,000)."""
-    names = [f"{f} {s}" for f in _FIRST.split() for s in _LAST.split()]
-    return "".join(f"- {names[i % len(names)]} said yes.\n" for i in range(n))
+    return "".join(f"- {NAMES[i % len(NAMES)]} said yes.\n" for i in range(n))
 
 
 def joined(n: int) -> str:
