@@ -27,7 +27,7 @@ ARTICLES = {
     "5-denial.txt": ("Greenfield Gazette", "2016-03-03"),
 }
 DERIVED = ("matches", "match_units", "claim_units", "within_matches", "clusters", "cluster_stats",
-           "doc_duplicates")
+           "doc_duplicates", "twins")
 
 
 def build(db: Path, order) -> None:

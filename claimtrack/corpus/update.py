@@ -12,12 +12,13 @@ stored matches and clusters are the same whatever order documents came in.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import lru_cache, partial
 
 from claimtrack.corpus import neardup
@@ -101,8 +102,11 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # not at all); .4: two texts told alike but for a name each are two things
 # (relate._other_names: "their Republican / Democratic counterparts"). Not bumped for
 # storing within-document pairs of two voices only, each claim's nearest (within_pairs):
-# a database decided before keeps pairs in one voice, which every read skips.
-DECISIONS = "2026-11-29.4"
+# a database decided before keeps pairs in one voice, which every read skips. .5: claims
+# told identically are one twin class, its pairs stored as a star (join_twins; reads
+# give every pair as before): a database decided before holds every pair, which reads
+# show the same, but the next `add` rebuilds it so its stars stay stars.
+DECISIONS = "2026-11-29.5"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet
@@ -257,8 +261,10 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     stored document. Each claim pair keeps every unit pair that aligns or contradicts
     (match_units, what diff shows) and its best unit pair as the claim-level match."""
     mine = indexed.units
+    decided_by_class = join_twins(conn, doc_id, claims, indexed, text)
     probes = []
     for c in claims:
+        twins = decided_by_class.get(c.id, frozenset())
         for u in mine.get(c.id, []):
             h = indexed.heads.get((c.id, u.unit))
             if h is None:
@@ -269,6 +275,8 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                                        mass=h.mass, bound=h.bound, close=CLOSE,
                                        floor=SHARED_WEIGHT, scale=SCALE, slack=BOUND_SLACK,
                                        least=MIN_SHARED, jaccard=JACCARD_FLOOR)
+            if twins:
+                found = [f for f in found if f[0] not in twins]
             probes.append((c, u, found))
     # the candidates' units alone; a claim's other units are read only where a
     # contradiction needs its whole content (stated)
@@ -377,6 +385,71 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                          for r, x, y in found_rels if r.name != "related")
     ms.put_matches(conn, best)
     ms.put_unit_matches(conn, unit_rows)
+
+
+def twin_of(c: ms.ClaimRow, u: ms.UnitRow, text: str) -> ms.TwinRow | None:
+    """The twin class of a claim (its whole content, unit 0), if it has one: a claim
+    that is one sentence and `same` as itself. Two such claims with the same key
+    relate as the class relates to itself (relate_tokens reads only the Comparable
+    and the tokens the key is made of), as wholes told alike, so none of their parts
+    is decided (match_claims): their pair's rows are the class's (matchstore.twin_match)."""
+    if u.unit != 0 or not _one_sentence(text, u):
+        return None
+    cu = unit_comparable_of(c, u, text)
+    terms = frozenset(u.terms.split())
+    rel = relate_tokens(cu, cu, terms, terms)
+    if rel is None or rel.name != "same":
+        return None
+    key = hashlib.blake2b(json.dumps([*astuple(cu), u.terms]).encode(), digest_size=16)
+    return ms.TwinRow(c.id, c.doc_id, key.hexdigest(), u.start, u.end, rel.similarity,
+                      rel.wider, rel.differences, rel.shared)
+
+
+def join_twins(conn: sqlite3.Connection, doc_id: str, claims: Sequence[ms.ClaimRow],
+               indexed: Indexed, text: str) -> dict[str, frozenset[str]]:
+    """Store the twin classes of a document's claims and their pairs with the classes'
+    stored members, as a star around the least document's members: the new claims are
+    paired with that document's members, or, where this document is now the least, the
+    class's old star is dropped and every member paired with the new ones. Returns, for
+    each new twin, the other documents' members of its class, which match_claims does
+    not decide again. A sentence every story of an archive ends with was paired with
+    every other telling of it: N x (N - 1) / 2 rows; a star is N - 1."""
+    mine = [t for c in claims if (c.id, 0) in indexed.heads
+            for u in indexed.units.get(c.id, [])[:1] if (t := twin_of(c, u, text))]
+    ms.put_twins(conn, mine)
+    stored = ms.twin_members(conn, sorted({t.key for t in mine}))
+    pairs: list[tuple[ms.TwinRow, ms.TwinRow]] = []
+    out: dict[str, frozenset[str]] = {}
+    for members in stored.values():
+        here = [t for t in members if t.doc_id == doc_id]
+        others = [t for t in members if t.doc_id != doc_id]
+        if not others:
+            continue
+        centre = others[0].doc_id  # members come by document
+        if doc_id < centre:
+            ms.drop_pairs_among(conn, [t.claim_id for t in others])
+            pairs += [(x, y) for x in here for y in others]
+        else:
+            pairs += [(x, y) for x in here for y in others if y.doc_id == centre]
+        ids = frozenset(t.claim_id for t in others)
+        out.update((x.claim_id, ids) for x in here)
+    _put_pairs(conn, pairs)
+    return out
+
+
+def _put_pairs(conn: sqlite3.Connection, pairs: Sequence[tuple[ms.TwinRow, ms.TwinRow]]) -> None:
+    ms.put_matches(conn, [ms.twin_match(x, y) for x, y in pairs])
+    ms.put_unit_matches(conn, [ms.twin_unit_match(x, y) for x, y in pairs])
+
+
+def restar(conn: sqlite3.Connection, keys: Sequence[str]) -> None:
+    """Draw the star of each of these twin classes again around its least document
+    (after that document's claims went: their pairs went with them)."""
+    for members in ms.twin_members(conn, keys).values():
+        ms.drop_pairs_among(conn, [t.claim_id for t in members])
+        centre = members[0].doc_id
+        _put_pairs(conn, [(x, y) for x in members if x.doc_id == centre
+                          for y in members if y.doc_id != centre])
 
 
 def _one_sentence(text: str | None, u: ms.UnitRow) -> bool:
@@ -684,9 +757,12 @@ def document_added(conn: sqlite3.Connection, doc_id: str) -> None:
     recluster(conn, sorted(set(seeds)))
 
 
-def claims_replaced(conn: sqlite3.Connection, doc_id: str, touched: list[str]) -> None:
+def claims_replaced(conn: sqlite3.Connection, doc_id: str, touched: list[str],
+                    centred: Sequence[str] = ()) -> None:
     """After `reextract` swapped a document's claims: index and match the new ones and
-    recluster what they touch and what the old ones touched (`touched`)."""
+    recluster what they touch and what the old ones touched (`touched`); the twin
+    classes the old ones were the centre of (`centred`) are drawn around another."""
+    restar(conn, centred)
     claims = ms.claims_of(conn, doc_id)
     text = ms.document(conn, doc_id).text
     mine = index_claims(conn, doc_id, claims, text)
@@ -701,15 +777,15 @@ def reextract_hooks() -> tuple[Callable[[sqlite3.Connection, str], None],
                                Callable[[sqlite3.Connection, str], None]]:
     """(before, derive) for store.replace_extraction: before the old claims go, note
     the claims of other documents they were matched with; after, recluster them."""
-    touched: dict[str, list[str]] = {}
+    touched: dict[str, tuple[list[str], list[str]]] = {}
 
     def before(conn: sqlite3.Connection, doc_id: str) -> None:
-        claims, _, clusters = before_removal(conn, [doc_id])
+        claims, _, clusters, centred = before_removal(conn, [doc_id])
         ms.replace_clusters(conn, clusters, [], [])
-        touched[doc_id] = claims
+        touched[doc_id] = claims, centred
 
     def derive(conn: sqlite3.Connection, doc_id: str) -> None:
-        claims_replaced(conn, doc_id, touched.pop(doc_id, []))
+        claims_replaced(conn, doc_id, *touched.pop(doc_id, ([], [])))
 
     return before, derive
 
@@ -738,18 +814,22 @@ def rematch(conn: sqlite3.Connection,
 
 
 def before_removal(conn: sqlite3.Connection,
-                   doc_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
+                   doc_ids: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
     """What to recompute once `doc_ids` are deleted: claims of other documents
-    matched with theirs, the documents of their near-duplicate groups, and the
-    clusters their claims were in."""
+    matched with theirs, the documents of their near-duplicate groups, the clusters
+    their claims were in, and the twin classes whose star they were the centre of."""
     gone = sorted(ms.claim_ids_of(conn, doc_ids))
     touched = set(_neighbours(conn, gone)) - set(gone)
     dups = {d for doc in doc_ids for d in ms.duplicate_group(conn, doc)} - set(doc_ids)
-    return sorted(touched), sorted(dups), sorted(ms.cluster_ids(conn, gone))
+    leaving = set(doc_ids)
+    centred = [key for key, members in ms.twin_members(conn, ms.twin_keys_of(conn, doc_ids))
+               .items() if members[0].doc_id in leaving]
+    return sorted(touched), sorted(dups), sorted(ms.cluster_ids(conn, gone)), centred
 
 
 def after_removal(conn: sqlite3.Connection, touched: list[str], dup_docs: list[str],
-                  clusters: Sequence[str] = ()) -> None:
+                  clusters: Sequence[str] = (), centred: Sequence[str] = ()) -> None:
+    restar(conn, centred)
     changed: set[str] = set()
     done: set[str] = set()
     for d in dup_docs:

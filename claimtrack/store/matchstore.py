@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from claimtrack.models import CORROBORATING_ORIGINS
 from claimtrack.store import postings
@@ -188,8 +188,11 @@ def unit_matches_between(conn: sqlite3.Connection, doc_a: str,
         "WHERE (ca.doc_id = ? AND cb.doc_id = ?) OR (ca.doc_id = ? AND cb.doc_id = ?) "
         "ORDER BY m.a, m.b, m.a_start, m.a_end, m.b_start, m.b_end",
         (doc_a, doc_b, doc_b, doc_a))
-    return [UnitMatchRow(r[0], r[1], (r[2], r[3]), (r[4], r[5]), r[6], r[7], r[8],
-                         tuple(json.loads(r[9])), r[10]) for r in rows]
+    stored = [UnitMatchRow(r[0], r[1], (r[2], r[3]), (r[4], r[5]), r[6], r[7], r[8],
+                           tuple(json.loads(r[9])), r[10]) for r in rows]
+    return _with_twins(stored, [twin_unit_match(x, y)
+                                for x, y in twin_pairs_between(conn, doc_a, doc_b)],
+                       key=lambda m: (m.a, m.b, *m.a_span, *m.b_span))
 
 
 # --- matches ------------------------------------------------------------------------
@@ -218,12 +221,15 @@ def _match(row: tuple) -> MatchRow:
 
 
 def matches_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[MatchRow]:
-    """Every stored match touching any of `ids`, ordered."""
+    """Every match touching any of `ids`, ordered: those stored and those of their
+    twin classes (twin_pairs_of)."""
     found = {(r[0], r[1]): r for r in rows_in(
         conn, "SELECT a, b, relation, similarity, wider, differences FROM matches "
         "WHERE a IN ({keys}) UNION SELECT a, b, relation, similarity, wider, differences "
         "FROM matches WHERE b IN ({keys})", ids)}
-    return [_match(found[k]) for k in sorted(found)]
+    return _with_twins([_match(found[k]) for k in sorted(found)],
+                       [twin_match(x, y) for x, y in twin_pairs_of(conn, ids)],
+                       key=lambda m: (m.a, m.b))
 
 
 def edges_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -242,7 +248,119 @@ def matches_between(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> list[Ma
         "JOIN claims ca ON ca.id = m.a JOIN claims cb ON cb.id = m.b "
         "WHERE (ca.doc_id = ? AND cb.doc_id = ?) OR (ca.doc_id = ? AND cb.doc_id = ?) "
         "ORDER BY m.a, m.b", (doc_a, doc_b, doc_b, doc_a))
-    return [_match(r) for r in rows]
+    return _with_twins([_match(r) for r in rows],
+                       [twin_match(x, y) for x, y in twin_pairs_between(conn, doc_a, doc_b)],
+                       key=lambda m: (m.a, m.b))
+
+
+# --- twin classes ---------------------------------------------------------------------
+# Claims told identically (corpus/update.twin_of) are one class; of the pairs of its
+# members in different documents, only those of the least document's members are
+# stored (a star: clusters are the same components), and these functions give the
+# others, each the row its pair would have had: a pair of twins is decided as the
+# class is decided against itself.
+
+
+@dataclass(frozen=True)
+class TwinRow:
+    """A claim's twin class, and what any pair of the class's members is."""
+
+    claim_id: str
+    doc_id: str
+    key: str
+    start: int  # its whole content (unit 0), as its unit match would show it
+    end: int
+    similarity: float
+    wider: str | None
+    differences: tuple[str, ...]
+    shared: float
+
+
+_TWIN_COLS = ("claim_id, doc_id, key, start, \"end\", similarity, wider, differences, shared")
+
+
+def _twin(row: tuple) -> TwinRow:
+    return TwinRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                   tuple(json.loads(row[7])), row[8])
+
+
+def put_twins(conn: sqlite3.Connection, rows: Iterable[TwinRow]) -> None:
+    conn.executemany(
+        f"INSERT OR REPLACE INTO twins ({_TWIN_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(t.claim_id, t.doc_id, t.key, t.start, t.end, round(t.similarity, 6), t.wider,
+          json.dumps(list(t.differences)), round(t.shared, 6)) for t in rows])
+
+
+def twin_members(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, list[TwinRow]]:
+    """key -> the stored members of that twin class, by document and claim id."""
+    out: dict[str, list[TwinRow]] = {}
+    for r in sorted(rows_in(conn, f"SELECT {_TWIN_COLS} FROM twins WHERE key IN ({{keys}})",
+                            keys), key=lambda r: (r[2], r[1], r[0])):
+        out.setdefault(r[2], []).append(_twin(r))
+    return out
+
+
+def twin_keys_of(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[str]:
+    """The twin classes the claims of `doc_ids` are members of."""
+    return sorted({r[0] for r in rows_in(conn, "SELECT key FROM twins WHERE doc_id IN ({keys})",
+                                          doc_ids)})
+
+
+def twin_match(x: TwinRow, y: TwinRow) -> MatchRow:
+    """The match of two members of one twin class (what deciding them stores)."""
+    a, b = (x, y) if x.claim_id < y.claim_id else (y, x)
+    return MatchRow(a.claim_id, b.claim_id, "same", a.similarity, a.wider, a.differences)
+
+
+def twin_unit_match(x: TwinRow, y: TwinRow) -> UnitMatchRow:
+    """The unit match of two members of one twin class: their wholes (each one
+    sentence, so no part of theirs is decided: corpus/update.match_claims)."""
+    a, b = (x, y) if x.claim_id < y.claim_id else (y, x)
+    return UnitMatchRow(a.claim_id, b.claim_id, (a.start, a.end), (b.start, b.end), "same",
+                        a.similarity, a.wider, a.differences, a.shared)
+
+
+def twin_pairs_between(conn: sqlite3.Connection, doc_a: str,
+                       doc_b: str) -> list[tuple[TwinRow, TwinRow]]:
+    """The pairs of twins, one in each document (none of a document with itself:
+    matches are across documents)."""
+    if doc_a == doc_b:
+        return []
+    cols = ", ".join(f"x.{c.strip()}" for c in _TWIN_COLS.split(",")) + ", " + \
+        ", ".join(f"y.{c.strip()}" for c in _TWIN_COLS.split(","))
+    rows = conn.execute(f"SELECT {cols} FROM twins x JOIN twins y ON y.key = x.key "
+                        "AND y.doc_id = ? WHERE x.doc_id = ?", (doc_b, doc_a)).fetchall()
+    return [(_twin(r[:9]), _twin(r[9:])) for r in rows]
+
+
+def twin_pairs_of(conn: sqlite3.Connection,
+                  ids: Sequence[str]) -> list[tuple[TwinRow, TwinRow]]:
+    """Each of `ids` that is a twin, with every member of its class in another document."""
+    mine = [_twin(r) for r in rows_in(conn, f"SELECT {_TWIN_COLS} FROM twins "
+                                      "WHERE claim_id IN ({keys})", ids)]
+    members = twin_members(conn, sorted({t.key for t in mine}))
+    return [(x, y) for x in mine for y in members.get(x.key, []) if y.doc_id != x.doc_id]
+
+
+def drop_pairs_among(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
+    """Delete the matches (and unit matches) between any two of `ids`: a twin class's
+    star, before it is drawn again around another document."""
+    wanted = set(ids)
+    for table in ("matches", "match_units"):
+        doomed = {(a, b) for a, b in rows_in(
+            conn, f"SELECT a, b FROM {table} WHERE a IN ({{keys}})", ids) if b in wanted}
+        conn.executemany(f"DELETE FROM {table} WHERE a = ? AND b = ?", sorted(doomed))
+
+
+M = TypeVar("M", MatchRow, UnitMatchRow)
+
+
+def _with_twins(stored: list[M], twins: list[M], key: Callable[[M], tuple]) -> list[M]:
+    """Stored rows and the twin classes' rows not stored (the star holds some), in
+    `key` order."""
+    out = {key(m): m for m in twins}  # a pair of `ids` comes from each side
+    out.update((key(m), m) for m in stored)
+    return [out[k] for k in sorted(out)]
 
 
 # --- clusters -----------------------------------------------------------------------
@@ -451,7 +569,7 @@ def clear_index(conn: sqlite3.Connection) -> None:
     """Forget every derived row (rematch rebuilds them). Inside db.atomic, which drops
     the process's cached posting lists for any transaction that may delete."""
     for table in ("claim_units", "unit_blocks", "unit_docs", "unit_gone", "match_units",
-                  "matches", "within_matches", "clusters", "cluster_stats", "doc_bands",
+                  "matches", "twins", "within_matches", "clusters", "cluster_stats", "doc_bands",
                   "doc_duplicates", "source_parts"):
         conn.execute(f"DELETE FROM {table}")
     # the documents are numbered from 1 again (no block holds a number now)
