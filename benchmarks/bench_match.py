@@ -53,15 +53,15 @@ import bench_reads as B  # noqa: E402
 
 def matches_of(db: Path, doc_ids: list[str]) -> Counter[str]:
     """Claim matches (each pair once) that the claims of `doc_ids` take part in, by
-    relation."""
+    relation: those stored and those of twin classes (matchstore.matches_of)."""
+    from claimtrack.store import matchstore
+
     pairs: dict[tuple[str, str], str] = {}
     with sqlite3.connect(db) as conn:
         for d in doc_ids:
-            lo, hi = f"{d}:", f"{d};"
-            for a, b, relation in conn.execute(
-                    "SELECT a, b, relation FROM matches WHERE (a >= ? AND a < ?) "
-                    "OR (b >= ? AND b < ?)", (lo, hi, lo, hi)):
-                pairs[a, b] = relation
+            ids = [c for (c,) in conn.execute("SELECT id FROM claims WHERE doc_id = ?", (d,))]
+            for m in matchstore.matches_of(conn, ids):
+                pairs[m.a, m.b] = m.relation
     return Counter(pairs.values())
 
 
