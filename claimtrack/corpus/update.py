@@ -408,12 +408,11 @@ def twin_of(c: ms.ClaimRow, u: ms.UnitRow, text: str) -> ms.TwinRow | None:
 def join_twins(conn: sqlite3.Connection, doc_id: str, claims: Sequence[ms.ClaimRow],
                indexed: Indexed, text: str) -> dict[str, frozenset[str]]:
     """Store the twin classes of a document's claims and their pairs with the classes'
-    stored members, as a star around the least document's members: the new claims are
-    paired with that document's members, or, where this document is now the least, the
-    class's old star is dropped and every member paired with the new ones. Returns, for
-    each new twin, the other documents' members of its class, which match_claims does
-    not decide again. A sentence every story of an archive ends with was paired with
-    every other telling of it: N x (N - 1) / 2 rows; a star is N - 1."""
+    stored members, as a star (`star`): where the class's two hubs stay, each new claim
+    is paired with the first; where they move, the class's star is drawn again. Returns,
+    for each new twin, the other documents' members of its class, which match_claims
+    does not decide again. A sentence every story of an archive ends with was paired
+    with every other telling of it: N x (N - 1) / 2 rows; a star is N - 1."""
     mine = [t for c in claims if (c.id, 0) in indexed.heads
             for u in indexed.units.get(c.id, [])[:1] if (t := twin_of(c, u, text))]
     ms.put_twins(conn, mine)
@@ -425,16 +424,40 @@ def join_twins(conn: sqlite3.Connection, doc_id: str, claims: Sequence[ms.ClaimR
         others = [t for t in members if t.doc_id != doc_id]
         if not others:
             continue
-        centre = others[0].doc_id  # members come by document
-        if doc_id < centre:
-            ms.drop_pairs_among(conn, [t.claim_id for t in others])
-            pairs += [(x, y) for x in here for y in others]
+        before, after = _hubs(others), _hubs(members)
+        if before is not None and before == after:
+            pairs += [(after[0], x) for x in here]
         else:
-            pairs += [(x, y) for x in here for y in others if y.doc_id == centre]
-        ids = frozenset(t.claim_id for t in others)
-        out.update((x.claim_id, ids) for x in here)
+            ms.drop_pairs_among(conn, [t.claim_id for t in others])
+            pairs += star(members)
+        out.update((x.claim_id, frozenset(t.claim_id for t in others)) for x in here)
     _put_pairs(conn, pairs)
     return out
+
+
+def _hubs(members: Sequence[ms.TwinRow]) -> tuple[ms.TwinRow, ms.TwinRow] | None:
+    """A twin class's least member, and its least member in another document than the
+    first's (None: the class is told in one document, and has no pairs)."""
+    first = min(members, key=lambda t: t.claim_id)
+    elsewhere = [t for t in members if t.doc_id != first.doc_id]
+    if not elsewhere:
+        return None
+    return first, min(elsewhere, key=lambda t: t.claim_id)
+
+
+def star(members: Sequence[ms.TwinRow]) -> list[tuple[ms.TwinRow, ms.TwinRow]]:
+    """The pairs of a twin class that are stored: its least member with every member of
+    the other documents, and the other members of its document with the least member
+    of another. N - 1 pairs, each across two documents, joining every member, and the
+    same whatever order the documents came in; matchstore gives the others. Around a
+    whole document's members, two copies of a page telling one sentence 1,000 times
+    stored 1,000,000 pairs."""
+    hubs = _hubs(members)
+    if hubs is None:
+        return []
+    first, second = hubs
+    return [(first, y) for y in members if y.doc_id != first.doc_id] + \
+        [(x, second) for x in members if x.doc_id == first.doc_id and x != first]
 
 
 def _put_pairs(conn: sqlite3.Connection, pairs: Sequence[tuple[ms.TwinRow, ms.TwinRow]]) -> None:
@@ -443,13 +466,11 @@ def _put_pairs(conn: sqlite3.Connection, pairs: Sequence[tuple[ms.TwinRow, ms.Tw
 
 
 def restar(conn: sqlite3.Connection, keys: Sequence[str]) -> None:
-    """Draw the star of each of these twin classes again around its least document
-    (after that document's claims went: their pairs went with them)."""
+    """Draw the star of each of these twin classes again (after a hub's claims went:
+    their pairs went with them)."""
     for members in ms.twin_members(conn, keys).values():
         ms.drop_pairs_among(conn, [t.claim_id for t in members])
-        centre = members[0].doc_id
-        _put_pairs(conn, [(x, y) for x in members if x.doc_id == centre
-                          for y in members if y.doc_id != centre])
+        _put_pairs(conn, star(members))
 
 
 def _one_sentence(text: str | None, u: ms.UnitRow) -> bool:
@@ -758,11 +779,11 @@ def document_added(conn: sqlite3.Connection, doc_id: str) -> None:
 
 
 def claims_replaced(conn: sqlite3.Connection, doc_id: str, touched: list[str],
-                    centred: Sequence[str] = ()) -> None:
+                    hubs_gone: Sequence[str] = ()) -> None:
     """After `reextract` swapped a document's claims: index and match the new ones and
-    recluster what they touch and what the old ones touched (`touched`); the twin
-    classes the old ones were the centre of (`centred`) are drawn around another."""
-    restar(conn, centred)
+    recluster what they touch and what the old ones touched (`touched`); the stars of
+    the twin classes whose hubs the old ones were (`hubs_gone`) are drawn again."""
+    restar(conn, hubs_gone)
     claims = ms.claims_of(conn, doc_id)
     text = ms.document(conn, doc_id).text
     mine = index_claims(conn, doc_id, claims, text)
@@ -780,9 +801,9 @@ def reextract_hooks() -> tuple[Callable[[sqlite3.Connection, str], None],
     touched: dict[str, tuple[list[str], list[str]]] = {}
 
     def before(conn: sqlite3.Connection, doc_id: str) -> None:
-        claims, _, clusters, centred = before_removal(conn, [doc_id])
+        claims, _, clusters, hubs_gone = before_removal(conn, [doc_id])
         ms.replace_clusters(conn, clusters, [], [])
-        touched[doc_id] = claims, centred
+        touched[doc_id] = claims, hubs_gone
 
     def derive(conn: sqlite3.Connection, doc_id: str) -> None:
         claims_replaced(conn, doc_id, *touched.pop(doc_id, ([], [])))
@@ -817,19 +838,19 @@ def before_removal(conn: sqlite3.Connection,
                    doc_ids: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
     """What to recompute once `doc_ids` are deleted: claims of other documents
     matched with theirs, the documents of their near-duplicate groups, the clusters
-    their claims were in, and the twin classes whose star they were the centre of."""
+    their claims were in, and the twin classes whose star's hubs they hold."""
     gone = sorted(ms.claim_ids_of(conn, doc_ids))
     touched = set(_neighbours(conn, gone)) - set(gone)
     dups = {d for doc in doc_ids for d in ms.duplicate_group(conn, doc)} - set(doc_ids)
     leaving = set(doc_ids)
-    centred = [key for key, members in ms.twin_members(conn, ms.twin_keys_of(conn, doc_ids))
-               .items() if members[0].doc_id in leaving]
-    return sorted(touched), sorted(dups), sorted(ms.cluster_ids(conn, gone)), centred
+    hubs_gone = [key for key, members in ms.twin_members(conn, ms.twin_keys_of(conn, doc_ids))
+               .items() if (hubs := _hubs(members)) and {t.doc_id for t in hubs} & leaving]
+    return sorted(touched), sorted(dups), sorted(ms.cluster_ids(conn, gone)), hubs_gone
 
 
 def after_removal(conn: sqlite3.Connection, touched: list[str], dup_docs: list[str],
-                  clusters: Sequence[str] = (), centred: Sequence[str] = ()) -> None:
-    restar(conn, centred)
+                  clusters: Sequence[str] = (), hubs_gone: Sequence[str] = ()) -> None:
+    restar(conn, hubs_gone)
     changed: set[str] = set()
     done: set[str] = set()
     for d in dup_docs:

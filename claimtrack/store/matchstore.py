@@ -255,10 +255,10 @@ def matches_between(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> list[Ma
 
 # --- twin classes ---------------------------------------------------------------------
 # Claims told identically (corpus/update.twin_of) are one class; of the pairs of its
-# members in different documents, only those of the least document's members are
-# stored (a star: clusters are the same components), and these functions give the
-# others, each the row its pair would have had: a pair of twins is decided as the
-# class is decided against itself.
+# members in different documents, only a star's are stored (corpus/update.star:
+# clusters are the same components), and these functions give the others, each the
+# row its pair would have had: a pair of twins is decided as the class is decided
+# against itself.
 
 
 @dataclass(frozen=True)

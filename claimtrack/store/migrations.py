@@ -536,9 +536,9 @@ _V24 = (
     # telling: N x (N - 1) / 2 rows (400 documents with one boilerplate sentence:
     # 79,800 of 82,453 matches). Such tellings are one twin class (corpus/update.py:
     # one sentence, the same compared units and stance, each `same` as itself): the
-    # class is stored once a member, with what a pair of them is; only the pairs of
-    # the least document's members with the others are stored (a star, whatever the
-    # order documents came in), and reads join the rest by key
+    # class is stored once a member, with what a pair of them is; only a star of its
+    # pairs is stored (N - 1, whatever the order documents came in: update.star), and
+    # reads join the rest by key
     # (matchstore.twin_pairs_between). The next `add` (DECISIONS) matches again.
     "CREATE TABLE twins (claim_id TEXT PRIMARY KEY REFERENCES claims (id) ON DELETE CASCADE, "
     "doc_id TEXT NOT NULL, key TEXT NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL, "
