@@ -843,8 +843,9 @@ def before_removal(conn: sqlite3.Connection,
     touched = set(_neighbours(conn, gone)) - set(gone)
     dups = {d for doc in doc_ids for d in ms.duplicate_group(conn, doc)} - set(doc_ids)
     leaving = set(doc_ids)
-    hubs_gone = [key for key, members in ms.twin_members(conn, ms.twin_keys_of(conn, doc_ids))
-               .items() if (hubs := _hubs(members)) and {t.doc_id for t in hubs} & leaving]
+    classes = ms.twin_members(conn, ms.twin_keys_of(conn, doc_ids))
+    hubs_gone = [key for key, members in classes.items()
+                 if (hubs := _hubs(members)) and {t.doc_id for t in hubs} & leaving]
     return sorted(touched), sorted(dups), sorted(ms.cluster_ids(conn, gone)), hubs_gone
 
 

@@ -344,7 +344,7 @@ def twin_pairs_of(conn: sqlite3.Connection,
 
 def drop_pairs_among(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
     """Delete the matches (and unit matches) between any two of `ids`: a twin class's
-    star, before it is drawn again around another document."""
+    star, before it is drawn again around other hubs."""
     wanted = set(ids)
     for table in ("matches", "match_units"):
         doomed = {(a, b) for a, b in rows_in(
