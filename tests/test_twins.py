@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimtrack import api
 from claimtrack.corpus import update
 from claimtrack.store import matchstore as ms
+from claimtrack.store.migrations import migrate
 
 BOILERPLATE = ("The Herald newsroom is supported by readers like you and by grants from three "
                "local foundations in the city.")
@@ -188,3 +191,52 @@ def test_reextracting_the_hubs_gives_the_same_index(star_db, tmp_path):
             result = run_cli("reextract", "--doc", doc, "--extractor", extractor, db=db)
             assert result.exit_code == 0, result.stderr
     assert tables(db) == tables(star_db)
+
+
+def _stars_hold(conn: sqlite3.Connection) -> None:
+    keys = [k for (k,) in conn.execute("SELECT DISTINCT key FROM twins")]
+    stored = {(a, b) for a, b in conn.execute("SELECT a, b FROM matches")}
+    units = {(a, b) for a, b in conn.execute("SELECT a, b FROM match_units")}
+    told = set()
+    for members in ms.twin_members(conn, keys).values():
+        ids = {t.claim_id for t in members}
+        want = {(m.a, m.b) for m in (ms.twin_match(x, y) for x, y in update.star(members))}
+        assert {p for p in stored if p[0] in ids and p[1] in ids} == want
+        assert len(want) == max(0, len(ids) - 1) if len({t.doc_id for t in members}) > 1 \
+            else not want
+        told |= want
+    assert stored == units == told  # nothing else is stored here, nothing left over
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["d0", "d1", "d2", "d3", "d4"]),
+                          st.lists(st.sampled_from("abc"), max_size=4), st.booleans()),
+                max_size=14))
+def test_stars_kept_as_documents_come_and_go_are_the_members_stars(steps):
+    """Each document's twins (its claims' classes, "a".."c"), added, removed or replaced
+    in any order: after every step each class's stored pairs are its star, as drawn
+    from its members (update.star), and a new twin is told which members were not
+    decided again (the other documents' members of its class)."""
+    conn = sqlite3.connect(":memory:")  # foreign keys off: a removal deletes by hand
+    migrate(conn)
+    stored: set[str] = set()
+    for doc, keys, gone in steps:
+        if doc in stored:  # rm, or reextract (removed, then its new claims added)
+            hubs = update.hubs_in(conn, [doc])
+            for table, column in (("twins", "claim_id"), ("matches", "a"), ("matches", "b"),
+                                  ("match_units", "a"), ("match_units", "b")):
+                conn.execute(f"DELETE FROM {table} WHERE {column} LIKE ?", (doc + ":%",))
+            update.restar(conn, hubs)
+            stored.discard(doc)
+            _stars_hold(conn)
+            if gone:
+                continue
+        mine = [ms.TwinRow(f"{doc}:{seq}", doc, key, 10 * seq, 10 * seq + 9, 1.0, None, (), 2.0)
+                for seq, key in enumerate(keys)]
+        others = {key: {c for c, d in conn.execute(
+            "SELECT claim_id, doc_id FROM twins WHERE key = ?", (key,)) if d != doc}
+            for key in keys}
+        told = update.link_twins(conn, doc, mine)
+        assert told == {t.claim_id: frozenset(others[t.key]) for t in mine if others[t.key]}
+        stored.add(doc)
+        _stars_hold(conn)

@@ -415,6 +415,12 @@ def join_twins(conn: sqlite3.Connection, doc_id: str, claims: Sequence[ms.ClaimR
     with every other telling of it: N x (N - 1) / 2 rows; a star is N - 1."""
     mine = [t for c in claims if (c.id, 0) in indexed.heads
             for u in indexed.units.get(c.id, [])[:1] if (t := twin_of(c, u, text))]
+    return link_twins(conn, doc_id, mine)
+
+
+def link_twins(conn: sqlite3.Connection, doc_id: str,
+               mine: Sequence[ms.TwinRow]) -> dict[str, frozenset[str]]:
+    """join_twins once the document's twins (`mine`) are known."""
     ms.put_twins(conn, mine)
     stored = ms.twin_members(conn, sorted({t.key for t in mine}))
     pairs: list[tuple[ms.TwinRow, ms.TwinRow]] = []
@@ -842,11 +848,16 @@ def before_removal(conn: sqlite3.Connection,
     gone = sorted(ms.claim_ids_of(conn, doc_ids))
     touched = set(_neighbours(conn, gone)) - set(gone)
     dups = {d for doc in doc_ids for d in ms.duplicate_group(conn, doc)} - set(doc_ids)
+    return (sorted(touched), sorted(dups), sorted(ms.cluster_ids(conn, gone)),
+            hubs_in(conn, doc_ids))
+
+
+def hubs_in(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[str]:
+    """The twin classes whose star has a hub in `doc_ids` (restar them once those go)."""
     leaving = set(doc_ids)
     classes = ms.twin_members(conn, ms.twin_keys_of(conn, doc_ids))
-    hubs_gone = [key for key, members in classes.items()
-                 if (hubs := _hubs(members)) and {t.doc_id for t in hubs} & leaving]
-    return sorted(touched), sorted(dups), sorted(ms.cluster_ids(conn, gone)), hubs_gone
+    return [key for key, members in classes.items()
+            if (hubs := _hubs(members)) and {t.doc_id for t in hubs} & leaving]
 
 
 def after_removal(conn: sqlite3.Connection, touched: list[str], dup_docs: list[str],
