@@ -238,19 +238,25 @@ def _by_sentence(oriented: list[tuple], whole: Mapping[str, tuple[int, int]]) ->
     pairs (same, one-to-one, in the order given) take the whole pair's place when there
     are two or more; otherwise the whole pair stays."""
     out: list[tuple] = []
+    single: dict[str, bool] = {}  # claim id -> its content is one sentence
+    same: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # each pair's, in order
+    for v in oriented:
+        if v[0].relation == "same":
+            same[v[1].id, v[2].id].append(v)
     for t in oriented:
         u, x, y, sx, sy, _ = t
         if not (u.relation == "same" and whole.get(x.id) == sx and whole.get(y.id) == sy):
             out.append(t)
             continue
-        if one_sentence(x.content.text) and one_sentence(y.content.text):
+        for c in (x, y):
+            if c.id not in single:
+                single[c.id] = one_sentence(c.content.text)
+        if single[x.id] and single[y.id]:
             out.append(t)
             continue
         sent_x, sent_y = _sentence_spans(x), _sentence_spans(y)
         parts, used_x, used_y = [], set(), set()
-        for v in oriented:
-            if (v[1].id, v[2].id) != (x.id, y.id) or v[0].relation != "same":
-                continue
+        for v in same[x.id, y.id]:
             if v[3] in sent_x and v[4] in sent_y and v[3] not in used_x and v[4] not in used_y:
                 used_x.add(v[3])
                 used_y.add(v[4])

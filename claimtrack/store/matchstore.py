@@ -326,11 +326,17 @@ def twin_pairs_between(conn: sqlite3.Connection, doc_a: str,
     matches are across documents)."""
     if doc_a == doc_b:
         return []
-    cols = ", ".join(f"x.{c.strip()}" for c in _TWIN_COLS.split(",")) + ", " + \
-        ", ".join(f"y.{c.strip()}" for c in _TWIN_COLS.split(","))
-    rows = conn.execute(f"SELECT {cols} FROM twins x JOIN twins y ON y.key = x.key "
-                        "AND y.doc_id = ? WHERE x.doc_id = ?", (doc_b, doc_a)).fetchall()
-    return [(_twin(r[:9]), _twin(r[9:])) for r in rows]
+    # each document's twins read once, then paired by class: two copies of a page
+    # telling one sentence 1,000 times are a million pairs of 2,000 rows
+    sides = []
+    for doc, other in ((doc_a, doc_b), (doc_b, doc_a)):
+        by_key: dict[str, list[TwinRow]] = {}
+        for r in conn.execute(f"SELECT {_TWIN_COLS} FROM twins WHERE doc_id = ? AND key IN "
+                              "(SELECT key FROM twins WHERE doc_id = ?)", (doc, other)):
+            t = _twin(r)
+            by_key.setdefault(t.key, []).append(t)
+        sides.append(by_key)
+    return [(x, y) for key, xs in sides[0].items() for x in xs for y in sides[1].get(key, ())]
 
 
 def twin_pairs_of(conn: sqlite3.Connection,
