@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,22 @@ def unpack_unit_index(conn) -> int:
     conn.execute("CREATE INDEX unit_terms_claim ON unit_terms (claim_id)")
     conn.executemany("INSERT INTO unit_terms VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)
+
+
+def table_rows(db: Path, tables: Sequence[str]) -> dict[str, list[tuple]]:
+    """Each table's rows, sorted: what two builds of one index compare."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+
+
+def documents_by(db: Path, part: Callable[[Path], str] = lambda p: p.name) -> dict[str, str]:
+    """Stored document ids by `part` of the path each was added from (its file name)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return {part(Path(o)): i for i, o in conn.execute("SELECT id, origin FROM documents")}
 
 
 def run_cli(*args: str, db: Path | None = None, input: bytes | str | None = None):

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, add_texts, copy_database, run_cli
+from conftest import ROOT, add_texts, copy_database, documents_by, run_cli, table_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,13 +39,11 @@ def build(db: Path, order) -> None:
 
 
 def derived(db: Path) -> dict[str, list[tuple]]:
-    with sqlite3.connect(db) as conn:
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in DERIVED}
+    return table_rows(db, DERIVED)
 
 
 def doc_ids(db: Path) -> dict[str, str]:
-    with sqlite3.connect(db) as conn:
-        return {Path(o).name: i for i, o in conn.execute("SELECT id, origin FROM documents")}
+    return documents_by(db)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import documents_by, run_cli, table_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,13 +50,11 @@ def build(folder: Path, db: Path, names) -> Path:
 
 
 def tables(db: Path) -> dict[str, list[tuple]]:
-    with sqlite3.connect(db) as conn:
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in TABLES}
+    return table_rows(db, TABLES)
 
 
 def docs(db: Path) -> dict[str, str]:
-    with sqlite3.connect(db) as conn:
-        return {Path(o).stem: i for i, o in conn.execute("SELECT id, origin FROM documents")}
+    return documents_by(db, lambda p: p.stem)
 
 
 @pytest.fixture(scope="module")
