@@ -341,19 +341,33 @@ def db_facts(db: Path) -> tuple[int, int, int, int]:
 
 
 def twin_pairs_not_stored(conn: sqlite3.Connection) -> int:
-    """The pairs of twin classes' members in two documents that only their least
-    document's members' pairs stand for (corpus/update.join_twins): matches all the
+    """The pairs of twins (claims of two documents whose twin classes relate,
+    corpus/twins.py) that reads give and the database does not store: matches all the
     same, as reads give them."""
-    by_key: dict[str, list[int]] = {}
-    for key, _doc, n in conn.execute("SELECT key, doc_id, count(*) FROM twins "
-                                     "GROUP BY key, doc_id ORDER BY key, doc_id"):
-        by_key.setdefault(key, []).append(n)
-    out = 0
-    for sizes in by_key.values():
-        total = sum(sizes)
-        every = (total * total - sum(n * n for n in sizes)) // 2
-        out += every - sizes[0] * (total - sizes[0])  # less the star stored
-    return out
+    from bisect import bisect_right
+
+    members: dict[str, list[tuple[str, str]]] = {}
+    for key, claim, doc in conn.execute("SELECT key, claim_id, doc_id FROM twins"):
+        members.setdefault(key, []).append((claim, doc))
+
+    def oriented(xs: list[tuple[str, str]], ys: list[tuple[str, str]]) -> int:
+        """Pairs x of xs, y of ys with x's id the lesser, in two documents."""
+        ids = sorted(c for c, _ in ys)
+        by_doc: dict[str, list[str]] = {}
+        for c, d in ys:
+            by_doc.setdefault(d, []).append(c)
+        for v in by_doc.values():
+            v.sort()
+        return sum((len(ids) - bisect_right(ids, c))
+                   - (len(by_doc.get(d, [])) - bisect_right(by_doc.get(d, []), c))
+                   for c, d in xs)
+
+    every = sum(oriented(members[a], members[b]) for a, b in conn.execute(
+        "SELECT a_key, b_key FROM twin_pairs WHERE relation IS NOT NULL")
+        if a in members and b in members)
+    (stored,) = conn.execute("SELECT count(*) FROM matches m JOIN twins x ON x.claim_id = m.a "
+                             "JOIN twins y ON y.claim_id = m.b").fetchone()
+    return every - stored
 
 
 # a read or an add as a user types it (compiled bytecode, start-up included)

@@ -1,6 +1,6 @@
-"""Claims told identically in many documents (corpus/update.join_twins): one twin class,
-its pairs stored as a star around the least document's members, every pair read back
-(store/matchstore.twin_pairs_between) as deciding each pair would have stored it."""
+"""Claims told identically in many documents: twin classes (corpus/twins.py), of whose
+pairs only a star (one class) or the hubs' pairs (two classes) are stored, every pair
+read back (store/matchstore) as deciding each pair would have stored it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimtrack import api
-from claimtrack.corpus import update
+from claimtrack.corpus import twins, update
 from claimtrack.store import matchstore as ms
 from claimtrack.store.migrations import migrate
 
@@ -29,12 +29,24 @@ STORIES = {
     "e": "Health officials said flu cases had doubled in the last two weeks of January.",
     "f": "The transit agency said bus fares would rise by ten cents on the first of July.",
 }
+# two classes that contradict, one more specific than another, a quotation of two
+# sentences: pairs of two classes, stored between their hubs
+CLOSE = "County officials said the old river bridge will close on Monday for repairs."
+OPEN = "County officials said the old river bridge will not close on Monday for repairs."
+LONGER = ('"We will not back down on the bridge budget this year or next," Senator Mary '
+          'Jones said on Tuesday.')
+TWO = ('"The budget is balanced at last. We cut waste in every department of the city," '
+       'the mayor said.')
 TEXTS = {
-    name: "\n\n".join([story, *([QUOTE] if name in "abdf" else []), BOILERPLATE,
+    name: "\n\n".join([story, *([QUOTE] if name in "abdf" else []),
+                       *([LONGER] if name in "ce" else []),
+                       *([CLOSE] if name in "ace" else [OPEN] if name in "bd" else []),
+                       *([TWO] if name in "bcd" else []), BOILERPLATE,
                        *([BOILERPLATE] if name == "e" else [])])  # e tells it twice
     for name, story in STORIES.items()
 }
-TABLES = ("matches", "match_units", "twins", "clusters", "cluster_stats", "within_matches")
+TABLES = ("matches", "match_units", "twins", "twin_pairs", "clusters", "cluster_stats",
+          "within_matches")
 
 
 def build(folder: Path, db: Path, names) -> Path:
@@ -68,7 +80,7 @@ def every_pair_db(tmp_path_factory) -> Path:
     """The same documents with no twin class: every pair decided and stored."""
     tmp = tmp_path_factory.mktemp("pairs")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(update, "join_twins", lambda *args: {})
+        mp.setattr(update, "twin_of", lambda *args: None)
         return build(tmp / "texts", tmp / "pairs.db", "abcdef")
 
 
@@ -157,7 +169,7 @@ def test_whatever_order_the_documents_come_in(star_db, tmp_path, order):
 
 
 def hubs(star_db: Path) -> tuple[str, str, str]:
-    """The documents of the boilerplate's two hubs (update.star), and of a member
+    """The documents of the boilerplate's two hubs (twins.star), and of a member
     that is neither."""
     members = next(m for m in classes(star_db).values() if len(m) == 7)
     first = min(members, key=lambda m: m[1])
@@ -177,7 +189,17 @@ def test_removing_a_document_redraws_the_star(star_db, tmp_path, gone):
     assert result.exit_code == 0, result.stderr
     without = build(tmp_path / "texts", tmp_path / "without.db",
                     [n for n in "abcdef" if n != names[doc]])
-    assert tables(db) == tables(without)
+    after, fresh = tables(db), tables(without)
+    # a class pair's decision is kept while both classes have members; a fresh build
+    # decides only the pairs of classes told in two documents, all a read can use
+    kept, decided = after.pop("twin_pairs"), fresh.pop("twin_pairs")
+    assert after == fresh
+    assert set(decided) <= set(kept)
+    with sqlite3.connect(db) as conn:
+        docs_of: dict[str, set[str]] = {}
+        for key, d in conn.execute("SELECT key, doc_id FROM twins"):
+            docs_of.setdefault(key, set()).add(d)
+    assert {r for r in kept if len(docs_of[r[0]] | docs_of[r[1]]) > 1} <= set(decided)
 
 
 def test_reextracting_the_hubs_gives_the_same_index(star_db, tmp_path):
@@ -191,32 +213,57 @@ def test_reextracting_the_hubs_gives_the_same_index(star_db, tmp_path):
     assert tables(db) == tables(star_db)
 
 
-def _stars_hold(conn: sqlite3.Connection) -> None:
+CLASSES = "abc"
+# how the classes relate: each to itself (its members are `same`), a and b `related`,
+# b and c a contradiction one way round and nothing the other, a and c nothing
+RELATES = {("a", "a"): "same", ("b", "b"): "same", ("c", "c"): "same", ("a", "b"): "related",
+           ("b", "a"): "related", ("b", "c"): "contradicts", ("c", "b"): None,
+           ("a", "c"): None, ("c", "a"): None}
+
+
+def _pairs_hold(conn: sqlite3.Connection) -> None:
+    """Each two related classes' stored pairs are twins.required of their members, and
+    nothing else is stored; reading every claim's matches gives every pair of members
+    of two documents whose classes relate (in the orientation of their ids)."""
     keys = [k for (k,) in conn.execute("SELECT DISTINCT key FROM twins")]
+    members = ms.twin_members(conn, keys)
     stored = {(a, b) for a, b in conn.execute("SELECT a, b FROM matches")}
-    units = {(a, b) for a, b in conn.execute("SELECT a, b FROM match_units")}
-    told = set()
-    for members in ms.twin_members(conn, keys).values():
-        ids = {t.claim_id for t in members}
-        want = {(m.a, m.b) for m in (ms.twin_match(x, y) for x, y in update.star(members))}
-        assert {p for p in stored if p[0] in ids and p[1] in ids} == want
-        assert len(want) == max(0, len(ids) - 1) if len({t.doc_id for t in members}) > 1 \
-            else not want
-        told |= want
-    assert stored == units == told  # nothing else is stored here, nothing left over
+    want = set()
+    for (k1, k2), rel in RELATES.items():
+        if rel is None or k1 not in members or k2 not in members:
+            continue
+        for x, y in twins.required(members[k1], members[k2], k1 == k2):
+            a, b = sorted((x, y), key=lambda t: t.claim_id)
+            if RELATES[a.key, b.key] is not None:  # decided in the orientation of ids
+                want.add((a.claim_id, b.claim_id))
+    assert stored == want
+    every = set()
+    for x in (t for m in members.values() for t in m):
+        for y in (t for m in members.values() for t in m):
+            if x.claim_id < y.claim_id and x.doc_id != y.doc_id \
+                    and RELATES[x.key, y.key] is not None:
+                every.add((x.claim_id, y.claim_id, RELATES[x.key, y.key]))
+    ids = [t.claim_id for m in members.values() for t in m]
+    assert {(m.a, m.b, m.relation) for m in ms.matches_of(conn, ids)} == every
+    for m in members.values():  # one class told in several documents: N - 1 pairs
+        if len({t.doc_id for t in m}) > 1:
+            ids_k = {t.claim_id for t in m}
+            assert len({p for p in stored if p[0] in ids_k and p[1] in ids_k}) == len(m) - 1
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["d0", "d1", "d2", "d3", "d4"]),
-                          st.lists(st.sampled_from("abc"), max_size=4), st.booleans()),
+                          st.lists(st.sampled_from(CLASSES), max_size=4), st.booleans()),
                 max_size=14))
-def test_stars_kept_as_documents_come_and_go_are_the_members_stars(steps):
+def test_pairs_kept_as_documents_come_and_go_are_the_required_ones(steps):
     """Each document's twins (its claims' classes, "a".."c"), added, removed or replaced
-    in any order: after every step each class's stored pairs are its star, as drawn
-    from its members (update.star), and a new twin is told which members were not
-    decided again (the other documents' members of its class)."""
+    in any order: after every step the stored pairs are exactly those twins.required
+    names for the members, and the reads give every pair."""
     conn = sqlite3.connect(":memory:")  # foreign keys off: a removal deletes by hand
     migrate(conn)
+    decided = [ms.ClassPair(a, b, rel, 0.5, None, (), ((0, 9, 0, 9, rel, 0.5, None, (), 1.0),)
+                            if rel in ("same", "contradicts") else ())
+               for (a, b), rel in RELATES.items()]
     stored: set[str] = set()
     for doc, keys, gone in steps:
         if doc in stored:  # rm, or reextract (removed, then its new claims added)
@@ -224,17 +271,15 @@ def test_stars_kept_as_documents_come_and_go_are_the_members_stars(steps):
             for table, column in (("twins", "claim_id"), ("matches", "a"), ("matches", "b"),
                                   ("match_units", "a"), ("match_units", "b")):
                 conn.execute(f"DELETE FROM {table} WHERE {column} LIKE ?", (doc + ":%",))
-            update.restar(conn, hubs)
+            update.redraw(conn, hubs)
             stored.discard(doc)
-            _stars_hold(conn)
+            _pairs_hold(conn)
             if gone:
                 continue
         mine = [ms.TwinRow(f"{doc}:{seq}", doc, key, 10 * seq, 10 * seq + 9, 1.0, None, (), 2.0)
                 for seq, key in enumerate(keys)]
-        others = {key: {c for c, d in conn.execute(
-            "SELECT claim_id, doc_id FROM twins WHERE key = ?", (key,)) if d != doc}
-            for key in keys}
-        told = update.link_twins(conn, doc, mine)
-        assert told == {t.claim_id: frozenset(others[t.key]) for t in mine if others[t.key]}
+        ms.put_twins(conn, mine)
+        ms.put_class_pairs(conn, decided)  # as met and decided (a removal forgets a class's)
+        update.link_classes(conn, doc, mine, {}, None)  # type: ignore[arg-type]  # all known
         stored.add(doc)
-        _stars_hold(conn)
+        _pairs_hold(conn)

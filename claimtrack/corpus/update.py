@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass
 from functools import lru_cache, partial
 
-from claimtrack.corpus import neardup
+from claimtrack.corpus import neardup, twins
 from claimtrack.corpus.index import BOUND_SLACK, SCALE, Heads, heads, scaled, size_bounds
 from claimtrack.corpus.origins import Appearance, own_key, trace
 from claimtrack.corpus.relate import (
@@ -103,10 +103,12 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # (relate._other_names: "their Republican / Democratic counterparts"). Not bumped for
 # storing within-document pairs of two voices only, each claim's nearest (within_pairs):
 # a database decided before keeps pairs in one voice, which every read skips. .5: claims
-# told identically are one twin class, its pairs stored as a star (join_twins; reads
-# give every pair as before): a database decided before holds every pair, which reads
-# show the same, but the next `add` rebuilds it so its stars stay stars.
-DECISIONS = "2026-11-29.5"
+# told identically are one twin class, its pairs stored as a star; .6: the pairs of two
+# classes are decided once by class (decide_pair) and stored between hubs (twins.py),
+# reads giving every pair as before; a twin's key holds every unit. A database decided
+# before holds pairs this code would not store, or keys it would not make: the next
+# `add` rebuilds it.
+DECISIONS = "2026-11-29.6"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet
@@ -256,15 +258,21 @@ _RANK = {"contradicts": 0, "same": 1, "more_specific": 2, "related": 3}
 
 
 def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow],
-                 indexed: Indexed, text: str) -> None:
+                 indexed: Indexed, text: str) -> list[str]:
     """Match a document's claims, unit by unit, against the units of every other
     stored document. Each claim pair keeps every unit pair that aligns or contradicts
-    (match_units, what diff shows) and its best unit pair as the claim-level match."""
+    (match_units, what diff shows) and its best unit pair as the claim-level match.
+    A pair of two twins is its classes' (link_classes). Returns the claims of other
+    documents whose twin pairs were drawn again (to recluster)."""
     mine = indexed.units
-    decided_by_class = join_twins(conn, doc_id, claims, indexed, text)
+    indexed_of: dict[str, set[int]] = defaultdict(set)
+    for cid, k in indexed.heads:
+        indexed_of[cid].add(k)
+    here = [t for c in claims if (t := twin_of(c, mine.get(c.id, []), indexed_of[c.id], text))]
+    ms.put_twins(conn, here)
+    twin_here = {t.claim_id: t for t in here}
     probes = []
     for c in claims:
-        twins = decided_by_class.get(c.id, frozenset())
         for u in mine.get(c.id, []):
             h = indexed.heads.get((c.id, u.unit))
             if h is None:
@@ -275,8 +283,6 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                                        mass=h.mass, bound=h.bound, close=CLOSE,
                                        floor=SHARED_WEIGHT, scale=SCALE, slack=BOUND_SLACK,
                                        least=MIN_SHARED, jaccard=JACCARD_FLOOR)
-            if twins:
-                found = [f for f in found if f[0] not in twins]
             probes.append((c, u, found))
     # the candidates' units alone; a claim's other units are read only where a
     # contradiction needs its whole content (stated)
@@ -308,6 +314,22 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
         kept.append((c, u, near))
         wanted.update(cid for cid, _ in near)
     probes = kept
+    # a twin's candidates that are twins are their classes' pairs: met here, decided
+    # and drawn by class (link_classes), never one by one
+    met: dict[tuple[str, str], tuple[str, str]] = {}
+    if twin_here:
+        their_twins = ms.twins_by_id(conn, sorted(wanted))
+        if their_twins:
+            probes = []
+            for c, u, near in kept:
+                t = twin_here.get(c.id)
+                if t is not None:
+                    for cid, _ in near:
+                        if (o := their_twins.get(cid)) is not None:
+                            met.setdefault((t.key, o.key), (c.id, cid))
+                    near = [(cid, k) for cid, k in near if cid not in their_twins]
+                probes.append((c, u, near))
+            wanted = {cid for _, _, near in probes for cid, _ in near}
     others = {o.id: o for o in ms.claims_by_id(conn, sorted(wanted))}
     texts: dict[str, str] = {}
     seen: dict[tuple[str, int], tuple[Comparable, frozenset[str]]] = {}  # each unit read once
@@ -385,98 +407,206 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                          for r, x, y in found_rels if r.name != "related")
     ms.put_matches(conn, best)
     ms.put_unit_matches(conn, unit_rows)
+    return link_classes(conn, doc_id, here, met,
+                        _Claims(conn, claims, mine, indexed_of, doc_id, text))
 
 
-def twin_of(c: ms.ClaimRow, u: ms.UnitRow, text: str) -> ms.TwinRow | None:
-    """The twin class of a claim (its whole content, unit 0), if it has one: a claim
-    that is one sentence and `same` as itself. Two such claims with the same key
-    relate as the class relates to itself (relate_tokens reads only the Comparable
-    and the tokens the key is made of), as wholes told alike, so none of their parts
-    is decided (match_claims): their pair's rows are the class's (matchstore.twin_match)."""
-    if u.unit != 0 or not _one_sentence(text, u):
+def indexed_units(c: ms.ClaimRow, units_of_c: Sequence[ms.UnitRow], text: str) -> set[int]:
+    """Which of a claim's units index_claims indexed (those with heads): the only ones
+    matching probes with or finds."""
+    return {u.unit for u in units_of_c
+            if heads(u.terms.split(), least=min_tokens(unit_comparable_of(c, u, text).text))
+            is not None}
+
+
+def decide_pair(a: ms.ClaimRow, units_a: Sequence[ms.UnitRow], indexed_a: set[int], text_a: str,
+                b: ms.ClaimRow, units_b: Sequence[ms.UnitRow], indexed_b: set[int],
+                text_b: str) -> tuple[ms.MatchRow | None, list[ms.UnitMatchRow]]:
+    """What match_claims stores for two claims of two documents, `a` on the a side
+    (whatever their ids): every indexed unit of one against every indexed unit of the
+    other (the candidate search is exact: it finds every unit pair relate_tokens can
+    relate), the wholes first; a contradiction only of two units each stating a
+    proposition whole; none of the parts of two one-sentence wholes told the same."""
+    cu_a = {u.unit: (u, unit_comparable_of(a, u, text_a), frozenset(u.terms.split()))
+            for u in units_a if u.unit in indexed_a}
+    cu_b = {u.unit: (u, unit_comparable_of(b, u, text_b), frozenset(u.terms.split()))
+            for u in units_b if u.unit in indexed_b}
+    found: list[tuple[Relation, ms.UnitRow, ms.UnitRow]] = []
+    for (u, cu, tu) in cu_a.values():
+        for (v, cv, tv) in cu_b.values():
+            if not could_relate(tu, tv):
+                continue
+            rel = relate_tokens(cu, cv, tu, tv)
+            if rel is not None and rel.name == "contradicts" and not (
+                    stated(u, units_a, text_a) and stated(v, units_b, text_b)):
+                rel = Relation("related", rel.similarity, differences=rel.differences,
+                               shared=rel.shared)
+            if rel is None:
+                continue
+            if u.unit == 0 and v.unit == 0 and rel.name == "same" \
+                    and _one_sentence(text_a, u) and _one_sentence(text_b, v):
+                found = [(rel, u, v)]  # one claim told whole: its parts are not decided
+                break
+            found.append((rel, u, v))
+        else:
+            continue
+        break
+    if not found:
+        return None, []
+    found.sort(key=lambda t: (-t[0].similarity, _RANK[t[0].name], t[1].unit, t[2].unit))
+    rel = claim_relation(found)
+    return (ms.MatchRow(a.id, b.id, rel.name, rel.similarity, rel.wider, rel.differences),
+            [ms.UnitMatchRow(a.id, b.id, (x.start, x.end), (y.start, y.end), r.name,
+                             r.similarity, r.wider, r.differences, r.shared)
+             for r, x, y in found if r.name != "related"])
+
+
+def twin_of(c: ms.ClaimRow, units_c: Sequence[ms.UnitRow], indexed_c: set[int],
+            text: str) -> ms.TwinRow | None:
+    """The twin class of a claim, if it has one: a claim whose whole content (unit 0) is
+    indexed and `same` as itself. Its key holds everything decide_pair reads of it:
+    its whole content as written, whether it is one sentence, and each unit's offsets
+    from its start, whether it is indexed, its Comparable and its tokens; so two
+    claims of one key relate to a third alike, and to each other as the class does."""
+    if not units_c or units_c[0].unit != 0 or 0 not in indexed_c:
         return None
-    cu = unit_comparable_of(c, u, text)
-    terms = frozenset(u.terms.split())
+    u0 = units_c[0]
+    cu = unit_comparable_of(c, u0, text)
+    terms = frozenset(u0.terms.split())
     rel = relate_tokens(cu, cu, terms, terms)
     if rel is None or rel.name != "same":
         return None
-    key = hashlib.blake2b(json.dumps([*astuple(cu), u.terms]).encode(), digest_size=16)
-    return ms.TwinRow(c.id, c.doc_id, key.hexdigest(), u.start, u.end, rel.similarity,
-                      rel.wider, rel.differences, rel.shared)
+    told: list[object] = [text[u0.start:u0.end], _one_sentence(text, u0)]
+    told += [[u.unit, u.start - u0.start, u.end - u0.start, u.unit in indexed_c,
+              list(astuple(unit_comparable_of(c, u, text))), u.terms] for u in units_c]
+    key = hashlib.blake2b(json.dumps(told).encode(), digest_size=16).hexdigest()
+    return ms.TwinRow(c.id, c.doc_id, key, u0.start, u0.end, rel.similarity, rel.wider,
+                      rel.differences, rel.shared)
 
 
-def join_twins(conn: sqlite3.Connection, doc_id: str, claims: Sequence[ms.ClaimRow],
-               indexed: Indexed, text: str) -> dict[str, frozenset[str]]:
-    """Store the twin classes of a document's claims and their pairs with the classes'
-    stored members, as a star (`star`): where the class's two hubs stay, each new claim
-    is paired with the first; where they move, the class's star is drawn again. Returns,
-    for each new twin, the other documents' members of its class, which match_claims
-    does not decide again. A sentence every story of an archive ends with was paired
-    with every other telling of it: N x (N - 1) / 2 rows; a star is N - 1."""
-    mine = [t for c in claims if (c.id, 0) in indexed.heads
-            for u in indexed.units.get(c.id, [])[:1] if (t := twin_of(c, u, text))]
-    return link_twins(conn, doc_id, mine)
+def class_pair(a: ms.TwinRow, b: ms.TwinRow, decided: tuple[ms.MatchRow | None,
+                                                            list[ms.UnitMatchRow]]
+               ) -> ms.ClassPair:
+    """decide_pair's rows for `a` (a side) and `b`, as their classes' pair: offsets
+    from each claim's start."""
+    m, units_ = decided
+    if m is None:
+        return ms.ClassPair(a.key, b.key, None)
+    return ms.ClassPair(a.key, b.key, m.relation, m.similarity, m.wider, m.differences,
+                        tuple((u.a_span[0] - a.start, u.a_span[1] - a.start,
+                               u.b_span[0] - b.start, u.b_span[1] - b.start, u.relation,
+                               u.similarity, u.wider, u.differences, u.shared)
+                              for u in units_))
 
 
-def link_twins(conn: sqlite3.Connection, doc_id: str,
-               mine: Sequence[ms.TwinRow]) -> dict[str, frozenset[str]]:
-    """join_twins once the document's twins (`mine`) are known."""
-    ms.put_twins(conn, mine)
-    stored = ms.twin_members(conn, sorted({t.key for t in mine}))
-    pairs: list[tuple[ms.TwinRow, ms.TwinRow]] = []
-    out: dict[str, frozenset[str]] = {}
-    for members in stored.values():
-        here = [t for t in members if t.doc_id == doc_id]
-        others = [t for t in members if t.doc_id != doc_id]
-        if not others:
+class _Claims:
+    """Claims, their units, texts and indexed units, read once (deciding class pairs)."""
+
+    def __init__(self, conn: sqlite3.Connection, here: Sequence[ms.ClaimRow],
+                 units: dict[str, list[ms.UnitRow]], indexed_here: dict[str, set[int]],
+                 doc_id: str, text: str) -> None:
+        self.conn = conn
+        self.rows = {c.id: c for c in here}
+        self.units = dict(units)
+        self.indexed = dict(indexed_here)
+        self.texts = {doc_id: text}
+
+    def get(self, cid: str) -> tuple[ms.ClaimRow, list[ms.UnitRow], set[int], str]:
+        if cid not in self.rows:
+            for c in ms.claims_by_id(self.conn, [cid]):
+                self.rows[c.id] = c
+            self.units.update(ms.units_of(self.conn, [cid]))
+        c = self.rows[cid]
+        if c.doc_id not in self.texts:
+            self.texts[c.doc_id] = ms.document(self.conn, c.doc_id).text
+        text = self.texts[c.doc_id]
+        us = self.units.get(cid, [])
+        if cid not in self.indexed:
+            self.indexed[cid] = indexed_units(c, us, text)
+        return c, us, self.indexed[cid], text
+
+
+def link_classes(conn: sqlite3.Connection, doc_id: str, here: Sequence[ms.TwinRow],
+                 met: dict[tuple[str, str], tuple[str, str]], claims: _Claims) -> list[str]:
+    """Store the pairs of a document's twins with the stored twins their classes relate
+    to: the class pairs first met (`met`: a claim of each) decided in both orientations
+    and kept; then, for each class of the document and each class it relates to, the
+    pairs twins.required names. Where the document moves a class's hubs, that class's
+    pairs with every class it relates to are drawn again; else only the document's are
+    added. Returns the claims whose stored pairs were drawn again (to recluster)."""
+    twin = {t.claim_id: t for t in here}
+    keys = sorted({t.key for t in here})
+    known = ms.class_pairs(conn, keys)
+    new: list[ms.ClassPair] = []
+    for (k1, k2), (x, y) in sorted(met.items()):
+        if (k1, k2) in known:
             continue
-        before, after = _hubs(others), _hubs(members)
-        if before is not None and before == after:
-            pairs += [(after[0], x) for x in here]
-        else:
-            ms.drop_pairs_among(conn, [t.claim_id for t in others])
-            pairs += star(members)
-        out.update((x.claim_id, frozenset(t.claim_id for t in others)) for x in here)
-    _put_pairs(conn, pairs)
-    return out
+        tx = twin[x]
+        ty = ms.twins_by_id(conn, [y])[y]
+        cx, cy = claims.get(x), claims.get(y)
+        found = [class_pair(tx, ty, decide_pair(*cx, *cy))]
+        if k1 != k2:
+            found.append(class_pair(ty, tx, decide_pair(*cy, *cx)))
+        for p in found:
+            known[p.a_key, p.b_key] = p
+            new.append(p)
+    ms.put_class_pairs(conn, new)
+    relates = ms.relations(known)
+    members = ms.twin_members(conn, sorted(set(keys) | {k for x in keys
+                                                        for k in relates.get(x, ())}))
+    moved = set()
+    for k in keys:
+        others = [t for t in members[k] if t.doc_id != doc_id]
+        if (twins.hubs(others) if others else None) != twins.hubs(members[k]):
+            moved.add(k)
+    return _draw(conn, keys, moved, members, known, relates, doc_id)
 
 
-def _hubs(members: Sequence[ms.TwinRow]) -> tuple[ms.TwinRow, ms.TwinRow] | None:
-    """A twin class's least member, and its least member in another document than the
-    first's (None: the class is told in one document, and has no pairs)."""
-    first = min(members, key=lambda t: t.claim_id)
-    elsewhere = [t for t in members if t.doc_id != first.doc_id]
-    if not elsewhere:
-        return None
-    return first, min(elsewhere, key=lambda t: t.claim_id)
+def _draw(conn: sqlite3.Connection, keys: Sequence[str], moved: set[str],
+          members: dict[str, list[ms.TwinRow]], known: dict[tuple[str, str], ms.ClassPair],
+          relates: dict[str, set[str]], doc_id: str | None) -> list[str]:
+    """Write the required pairs of each class of `keys` with each class it relates to:
+    all of them (the old ones dropped) where either class is in `moved`, else those
+    of `doc_id`'s claims."""
+    drawn: set[str] = set()
+    rows: dict[tuple[str, str], tuple[ms.TwinRow, ms.TwinRow]] = {}
+    for k in keys:
+        for k2 in sorted(relates.get(k, ())):
+            m1, m2 = members.get(k, []), members.get(k2, [])
+            if not m1 or not m2:
+                continue
+            pairs = twins.required(m1, m2, k == k2)
+            if doc_id is None or k in moved or k2 in moved:
+                ms.drop_pairs_between(conn, [t.claim_id for t in m1],
+                                      [t.claim_id for t in m2])
+                drawn.update(t.claim_id for t in (*m1, *m2))
+            else:
+                pairs = twins.touching(pairs, doc_id)
+            for x, y in pairs:
+                rows[min(x.claim_id, y.claim_id), max(x.claim_id, y.claim_id)] = (x, y)
+    matches, units_ = [], []
+    for x, y in rows.values():
+        m, us = ms.pair_rows(x, y, known)
+        if m is not None:
+            matches.append(m)
+            units_.extend(us)
+    ms.put_matches(conn, matches)
+    ms.put_unit_matches(conn, units_)
+    return sorted(drawn)
 
 
-def star(members: Sequence[ms.TwinRow]) -> list[tuple[ms.TwinRow, ms.TwinRow]]:
-    """The pairs of a twin class that are stored: its least member with every member of
-    the other documents, and the other members of its document with the least member
-    of another. N - 1 pairs, each across two documents, joining every member, and the
-    same whatever order the documents came in; matchstore gives the others. Around a
-    whole document's members, two copies of a page telling one sentence 1,000 times
-    stored 1,000,000 pairs."""
-    hubs = _hubs(members)
-    if hubs is None:
+def redraw(conn: sqlite3.Connection, keys: Sequence[str]) -> list[str]:
+    """Draw again every stored pair of these twin classes with the classes they relate
+    to (after a hub's claims went: their pairs went with them). Returns the claims
+    whose pairs were drawn (to recluster)."""
+    if not keys:
         return []
-    first, second = hubs
-    return [(first, y) for y in members if y.doc_id != first.doc_id] + \
-        [(x, second) for x in members if x.doc_id == first.doc_id and x != first]
-
-
-def _put_pairs(conn: sqlite3.Connection, pairs: Sequence[tuple[ms.TwinRow, ms.TwinRow]]) -> None:
-    ms.put_matches(conn, [ms.twin_match(x, y) for x, y in pairs])
-    ms.put_unit_matches(conn, [ms.twin_unit_match(x, y) for x, y in pairs])
-
-
-def restar(conn: sqlite3.Connection, keys: Sequence[str]) -> None:
-    """Draw the star of each of these twin classes again (after a hub's claims went:
-    their pairs went with them)."""
-    for members in ms.twin_members(conn, keys).values():
-        ms.drop_pairs_among(conn, [t.claim_id for t in members])
-        _put_pairs(conn, star(members))
+    known = ms.class_pairs(conn, keys)
+    relates = ms.relations(known)
+    members = ms.twin_members(conn, sorted(set(keys) | {k for x in keys
+                                                        for k in relates.get(x, ())}))
+    ms.drop_class_pairs(conn, [k for k in keys if k not in members])  # no member is left
+    return _draw(conn, keys, set(keys), members, known, relates, None)
 
 
 def _one_sentence(text: str | None, u: ms.UnitRow) -> bool:
@@ -776,9 +906,9 @@ def document_added(conn: sqlite3.Connection, doc_id: str) -> None:
     claims = ms.claims_of(conn, doc_id)
     mine = index_claims(conn, doc_id, claims, doc.text)
     index_within(conn, doc_id)
-    match_claims(conn, doc_id, claims, mine, doc.text)
+    drawn = match_claims(conn, doc_id, claims, mine, doc.text)
     regrouped = link_duplicates(conn, doc_id, doc.text, base_origin(doc))
-    seeds = [c.id for c in claims]
+    seeds = [c.id for c in claims] + drawn
     seeds += _neighbours(conn, seeds)
     seeds += ms.claim_ids_of(conn, regrouped)
     recluster(conn, sorted(set(seeds)))
@@ -789,13 +919,13 @@ def claims_replaced(conn: sqlite3.Connection, doc_id: str, touched: list[str],
     """After `reextract` swapped a document's claims: index and match the new ones and
     recluster what they touch and what the old ones touched (`touched`); the stars of
     the twin classes whose hubs the old ones were (`hubs_gone`) are drawn again."""
-    restar(conn, hubs_gone)
+    drawn = redraw(conn, hubs_gone)
     claims = ms.claims_of(conn, doc_id)
     text = ms.document(conn, doc_id).text
     mine = index_claims(conn, doc_id, claims, text)
     index_within(conn, doc_id)
-    match_claims(conn, doc_id, claims, mine, text)
-    seeds = [c.id for c in claims]
+    drawn += match_claims(conn, doc_id, claims, mine, text)
+    seeds = [c.id for c in claims] + drawn
     seeds += _neighbours(conn, seeds)
     recluster(conn, sorted(set(seeds) | set(touched)))
 
@@ -853,16 +983,16 @@ def before_removal(conn: sqlite3.Connection,
 
 
 def hubs_in(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[str]:
-    """The twin classes whose star has a hub in `doc_ids` (restar them once those go)."""
+    """The twin classes with a hub in `doc_ids` (redraw them once those go)."""
     leaving = set(doc_ids)
     classes = ms.twin_members(conn, ms.twin_keys_of(conn, doc_ids))
     return [key for key, members in classes.items()
-            if (hubs := _hubs(members)) and {t.doc_id for t in hubs} & leaving]
+            if (h := twins.hubs(members)) and {t.doc_id for t in h} & leaving]
 
 
 def after_removal(conn: sqlite3.Connection, touched: list[str], dup_docs: list[str],
                   clusters: Sequence[str] = (), hubs_gone: Sequence[str] = ()) -> None:
-    restar(conn, hubs_gone)
+    drawn = redraw(conn, hubs_gone)
     changed: set[str] = set()
     done: set[str] = set()
     for d in dup_docs:
@@ -872,4 +1002,5 @@ def after_removal(conn: sqlite3.Connection, touched: list[str], dup_docs: list[s
         done.update(group)
         changed.update(regroup(conn, group))
     ms.replace_clusters(conn, clusters, [], [])  # the removed claims' clusters go
-    recluster(conn, sorted(set(touched) | set(ms.claim_ids_of(conn, sorted(changed)))))
+    recluster(conn, sorted(set(touched) | set(drawn)
+                           | set(ms.claim_ids_of(conn, sorted(changed)))))

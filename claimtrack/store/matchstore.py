@@ -190,8 +190,8 @@ def unit_matches_between(conn: sqlite3.Connection, doc_a: str,
         (doc_a, doc_b, doc_b, doc_a))
     stored = [UnitMatchRow(r[0], r[1], (r[2], r[3]), (r[4], r[5]), r[6], r[7], r[8],
                            tuple(json.loads(r[9])), r[10]) for r in rows]
-    return _with_twins(stored, [twin_unit_match(x, y)
-                                for x, y in twin_pairs_between(conn, doc_a, doc_b)],
+    return _with_twins(stored, [u for _, us in twin_rows_between(conn, doc_a, doc_b)
+                                for u in us],
                        key=lambda m: (m.a, m.b, *m.a_span, *m.b_span))
 
 
@@ -222,14 +222,13 @@ def _match(row: tuple) -> MatchRow:
 
 def matches_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[MatchRow]:
     """Every match touching any of `ids`, ordered: those stored and those of their
-    twin classes (twin_pairs_of)."""
+    twin classes (twin_rows_of)."""
     found = {(r[0], r[1]): r for r in rows_in(
         conn, "SELECT a, b, relation, similarity, wider, differences FROM matches "
         "WHERE a IN ({keys}) UNION SELECT a, b, relation, similarity, wider, differences "
         "FROM matches WHERE b IN ({keys})", ids)}
     return _with_twins([_match(found[k]) for k in sorted(found)],
-                       [twin_match(x, y) for x, y in twin_pairs_of(conn, ids)],
-                       key=lambda m: (m.a, m.b))
+                       [m for m, _ in twin_rows_of(conn, ids)], key=lambda m: (m.a, m.b))
 
 
 def edges_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -249,16 +248,15 @@ def matches_between(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> list[Ma
         "WHERE (ca.doc_id = ? AND cb.doc_id = ?) OR (ca.doc_id = ? AND cb.doc_id = ?) "
         "ORDER BY m.a, m.b", (doc_a, doc_b, doc_b, doc_a))
     return _with_twins([_match(r) for r in rows],
-                       [twin_match(x, y) for x, y in twin_pairs_between(conn, doc_a, doc_b)],
+                       [m for m, _ in twin_rows_between(conn, doc_a, doc_b)],
                        key=lambda m: (m.a, m.b))
 
 
 # --- twin classes ---------------------------------------------------------------------
-# Claims told identically (corpus/update.twin_of) are one class; of the pairs of its
-# members in different documents, only a star's are stored (corpus/update.star:
-# clusters are the same components), and these functions give the others, each the
-# row its pair would have had: a pair of twins is decided as the class is decided
-# against itself.
+# Claims told identically (corpus/update.twin_of) are one class. Two classes relate as
+# their members do (corpus/update.decide_pair, kept by class pair in `twin_pairs`); of
+# the pairs of their members only those corpus/twins.required names are stored, and
+# these functions give the others, each with the rows deciding it would store.
 
 
 @dataclass(frozen=True)
@@ -306,55 +304,142 @@ def twin_keys_of(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[str]:
                                           doc_ids)})
 
 
-def twin_match(x: TwinRow, y: TwinRow) -> MatchRow:
-    """The match of two members of one twin class (what deciding them stores)."""
+def twins_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, TwinRow]:
+    """claim id -> its twin row, for those of `ids` that are twins."""
+    return {r[0]: _twin(r) for r in rows_in(
+        conn, f"SELECT {_TWIN_COLS} FROM twins WHERE claim_id IN ({{keys}})", ids)}
+
+
+def twins_in(conn: sqlite3.Connection, doc_id: str) -> list[TwinRow]:
+    return [_twin(r) for r in conn.execute(
+        f"SELECT {_TWIN_COLS} FROM twins WHERE doc_id = ? ORDER BY claim_id", (doc_id,))]
+
+
+@dataclass(frozen=True)
+class ClassPair:
+    """What match_claims stores for a claim of class `a_key` (the lesser claim id) and
+    one of class `b_key`: nothing (relation None), or the claim match and its unit
+    matches, each unit's offsets from its claim's start (TwinRow.start)."""
+
+    a_key: str
+    b_key: str
+    relation: str | None
+    similarity: float = 0.0
+    wider: str | None = None
+    differences: tuple[str, ...] = ()
+    units: tuple[tuple, ...] = ()  # (a from, a to, b from, b to, relation, similarity,
+    #                                 wider, differences, shared), offsets relative
+
+
+def put_class_pairs(conn: sqlite3.Connection, rows: Iterable[ClassPair]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO twin_pairs (a_key, b_key, relation, similarity, wider, "
+        "differences, units) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(p.a_key, p.b_key, p.relation, round(p.similarity, 6), p.wider,
+          json.dumps(list(p.differences)),
+          json.dumps([[*u[:5], round(u[5], 6), u[6], list(u[7]), round(u[8], 6)]
+                      for u in p.units])) for p in rows])
+
+
+def class_pairs(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[tuple[str, str], ClassPair]:
+    """(a key, b key) -> the decided class pair, for every pair decided with any of
+    `keys` on either side (relation None included: decided, nothing)."""
+    out: dict[tuple[str, str], ClassPair] = {}
+    for r in rows_in(conn, "SELECT a_key, b_key, relation, similarity, wider, differences, "
+                     "units FROM twin_pairs WHERE a_key IN ({keys}) UNION SELECT a_key, b_key, "
+                     "relation, similarity, wider, differences, units FROM twin_pairs "
+                     "WHERE b_key IN ({keys})", keys):
+        out[r[0], r[1]] = ClassPair(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])),
+                                    tuple((*u[:7], tuple(u[7]), u[8])
+                                          for u in json.loads(r[6])))
+    return out
+
+
+def drop_class_pairs(conn: sqlite3.Connection, keys: Sequence[str]) -> None:
+    """Forget the class pairs of classes no claim is a member of any more."""
+    for part in chunks(sorted(set(keys))):
+        marks = ",".join("?" * len(part))
+        conn.execute(f"DELETE FROM twin_pairs WHERE a_key IN ({marks}) OR b_key IN ({marks})",
+                     [*part, *part])
+
+
+def relations(pairs: Mapping[tuple[str, str], ClassPair]) -> dict[str, set[str]]:
+    """class -> the classes it relates to (itself included where its members do), in
+    either orientation."""
+    out: dict[str, set[str]] = {}
+    for (a, b), p in pairs.items():
+        if p.relation is not None:
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    return out
+
+
+def pair_rows(x: TwinRow, y: TwinRow, pairs: Mapping[tuple[str, str], ClassPair]
+              ) -> tuple[MatchRow | None, list[UnitMatchRow]]:
+    """The rows deciding two twins (of two documents) stores: their classes' pair,
+    oriented by claim id, each side's offsets moved to where it stands."""
     a, b = (x, y) if x.claim_id < y.claim_id else (y, x)
-    return MatchRow(a.claim_id, b.claim_id, "same", a.similarity, a.wider, a.differences)
+    p = pairs.get((a.key, b.key))
+    if p is None or p.relation is None:
+        return None, []
+    return (MatchRow(a.claim_id, b.claim_id, p.relation, p.similarity, p.wider,
+                     p.differences),
+            [UnitMatchRow(a.claim_id, b.claim_id, (a.start + u[0], a.start + u[1]),
+                          (b.start + u[2], b.start + u[3]), u[4], u[5], u[6], u[7], u[8])
+             for u in p.units])
 
 
-def twin_unit_match(x: TwinRow, y: TwinRow) -> UnitMatchRow:
-    """The unit match of two members of one twin class: their wholes (each one
-    sentence, so no part of theirs is decided: corpus/update.match_claims)."""
-    a, b = (x, y) if x.claim_id < y.claim_id else (y, x)
-    return UnitMatchRow(a.claim_id, b.claim_id, (a.start, a.end), (b.start, b.end), "same",
-                        a.similarity, a.wider, a.differences, a.shared)
+def _twin_pairs(conn: sqlite3.Connection, xs: Sequence[TwinRow],
+                ys: Sequence[TwinRow]) -> list[tuple[MatchRow, list[UnitMatchRow]]]:
+    """The rows of every pair of a twin of `xs` and a twin of `ys` in another document
+    whose classes relate: two copies of a page telling one sentence 1,000 times are a
+    million pairs of 2,000 rows read."""
+    pairs = class_pairs(conn, sorted({t.key for t in xs}))
+    out = []
+    by_key: dict[str, list[TwinRow]] = {}
+    for y in ys:
+        by_key.setdefault(y.key, []).append(y)
+    relates = relations(pairs)
+    for x in xs:
+        for k in relates.get(x.key, ()):
+            for y in by_key.get(k, ()):
+                if y.doc_id != x.doc_id:
+                    m, us = pair_rows(x, y, pairs)
+                    if m is not None:
+                        out.append((m, us))
+    return out
 
 
-def twin_pairs_between(conn: sqlite3.Connection, doc_a: str,
-                       doc_b: str) -> list[tuple[TwinRow, TwinRow]]:
+def twin_rows_between(conn: sqlite3.Connection, doc_a: str,
+                      doc_b: str) -> list[tuple[MatchRow, list[UnitMatchRow]]]:
     """The pairs of twins, one in each document (none of a document with itself:
     matches are across documents)."""
     if doc_a == doc_b:
         return []
-    # each document's twins read once, then paired by class: two copies of a page
-    # telling one sentence 1,000 times are a million pairs of 2,000 rows
-    sides = []
-    for doc, other in ((doc_a, doc_b), (doc_b, doc_a)):
-        by_key: dict[str, list[TwinRow]] = {}
-        for r in conn.execute(f"SELECT {_TWIN_COLS} FROM twins WHERE doc_id = ? AND key IN "
-                              "(SELECT key FROM twins WHERE doc_id = ?)", (doc, other)):
-            t = _twin(r)
-            by_key.setdefault(t.key, []).append(t)
-        sides.append(by_key)
-    return [(x, y) for key, xs in sides[0].items() for x in xs for y in sides[1].get(key, ())]
+    return _twin_pairs(conn, twins_in(conn, doc_a), twins_in(conn, doc_b))
 
 
-def twin_pairs_of(conn: sqlite3.Connection,
-                  ids: Sequence[str]) -> list[tuple[TwinRow, TwinRow]]:
-    """Each of `ids` that is a twin, with every member of its class in another document."""
-    mine = [_twin(r) for r in rows_in(conn, f"SELECT {_TWIN_COLS} FROM twins "
-                                      "WHERE claim_id IN ({keys})", ids)]
-    members = twin_members(conn, sorted({t.key for t in mine}))
-    return [(x, y) for x in mine for y in members.get(x.key, []) if y.doc_id != x.doc_id]
+def twin_rows_of(conn: sqlite3.Connection,
+                 ids: Sequence[str]) -> list[tuple[MatchRow, list[UnitMatchRow]]]:
+    """Each of `ids` that is a twin, with every twin of another document its class
+    relates to."""
+    mine = list(twins_by_id(conn, ids).values())
+    pairs = class_pairs(conn, sorted({t.key for t in mine}))
+    relates = relations(pairs)
+    keys = sorted({k for t in mine for k in relates.get(t.key, ())})
+    return _twin_pairs(conn, mine, [t for ms_ in twin_members(conn, keys).values()
+                                    for t in ms_])
 
 
-def drop_pairs_among(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
-    """Delete the matches (and unit matches) between any two of `ids`: a twin class's
-    star, before it is drawn again around other hubs."""
-    wanted = set(ids)
+def drop_pairs_between(conn: sqlite3.Connection, xs: Sequence[str], ys: Sequence[str]) -> None:
+    """Delete the matches (and unit matches) of any of `xs` with any of `ys`: the pairs
+    of two twin classes, before they are drawn again around other hubs."""
+    wanted = set(ys) | set(xs)
+    left, right = set(xs), set(ys)
     for table in ("matches", "match_units"):
         doomed = {(a, b) for a, b in rows_in(
-            conn, f"SELECT a, b FROM {table} WHERE a IN ({{keys}})", ids) if b in wanted}
+            conn, f"SELECT a, b FROM {table} WHERE a IN ({{keys}})", sorted(wanted))
+            if b in wanted and ((a in left and b in right) or (a in right and b in left))}
         conn.executemany(f"DELETE FROM {table} WHERE a = ? AND b = ?", sorted(doomed))
 
 
@@ -575,8 +660,8 @@ def clear_index(conn: sqlite3.Connection) -> None:
     """Forget every derived row (rematch rebuilds them). Inside db.atomic, which drops
     the process's cached posting lists for any transaction that may delete."""
     for table in ("claim_units", "unit_blocks", "unit_docs", "unit_gone", "match_units",
-                  "matches", "twins", "within_matches", "clusters", "cluster_stats", "doc_bands",
-                  "doc_duplicates", "source_parts"):
+                  "matches", "twins", "twin_pairs", "within_matches", "clusters",
+                  "cluster_stats", "doc_bands", "doc_duplicates", "source_parts"):
         conn.execute(f"DELETE FROM {table}")
     # the documents are numbered from 1 again (no block holds a number now)
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'unit_docs'")

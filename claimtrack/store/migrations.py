@@ -537,15 +537,29 @@ _V24 = (
     # 79,800 of 82,453 matches). Such tellings are one twin class (corpus/update.py:
     # one sentence, the same compared units and stance, each `same` as itself): the
     # class is stored once a member, with what a pair of them is; only a star of its
-    # pairs is stored (N - 1, whatever the order documents came in: update.star), and
-    # reads join the rest by key
-    # (matchstore.twin_pairs_between). The next `add` (DECISIONS) matches again.
+    # pairs is stored (N - 1, whatever the order documents came in: corpus/twins.star),
+    # and reads join the rest by key (matchstore). The next `add` (DECISIONS) matches
+    # again.
     "CREATE TABLE twins (claim_id TEXT PRIMARY KEY REFERENCES claims (id) ON DELETE CASCADE, "
     "doc_id TEXT NOT NULL, key TEXT NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL, "
     "similarity REAL NOT NULL, wider TEXT, differences TEXT NOT NULL DEFAULT '[]', "
     "shared REAL NOT NULL DEFAULT 0) WITHOUT ROWID",
     "CREATE INDEX twins_key ON twins (key, doc_id)",
     "CREATE INDEX twins_doc ON twins (doc_id, key)",
+)
+
+
+_V25 = (
+    # Two twin classes relate as their members do: what match_claims stores for a
+    # member of each is decided once for the class pair (corpus/update.decide_pair, in
+    # each orientation) and kept here, each unit's offsets from its claim's start; of
+    # the members' pairs only those corpus/twins.across names are stored, and reads give
+    # the others. One wire story run by 150 outlets stored 22,500 rows for each pair of
+    # its claims that relate (412,135 matches). A twin's key now holds every unit.
+    "CREATE TABLE twin_pairs (a_key TEXT NOT NULL, b_key TEXT NOT NULL, relation TEXT, "
+    "similarity REAL NOT NULL DEFAULT 0, wider TEXT, differences TEXT NOT NULL DEFAULT '[]', "
+    "units TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (a_key, b_key)) WITHOUT ROWID",
+    "CREATE INDEX twin_pairs_b ON twin_pairs (b_key)",
 )
 
 
@@ -902,6 +916,7 @@ MIGRATIONS: list[Migration] = [
     Migration(22, "the unit index in blocks of documents, each document numbered", _v22),
     Migration(23, "each posting of the unit index carries its unit's signature", _v23),
     Migration(24, "claims told identically are one twin class, matched as a star", _V24),
+    Migration(25, "the pairs of two twin classes decided once, kept by class", _V25),
 ]
 
 LATEST = MIGRATIONS[-1].version
