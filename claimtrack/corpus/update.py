@@ -983,11 +983,13 @@ def before_removal(conn: sqlite3.Connection,
 
 
 def hubs_in(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[str]:
-    """The twin classes with a hub in `doc_ids` (redraw them once those go)."""
+    """The twin classes with a hub in `doc_ids`, or no member elsewhere (redraw them, or
+    forget their class pairs, once those go)."""
     leaving = set(doc_ids)
     classes = ms.twin_members(conn, ms.twin_keys_of(conn, doc_ids))
     return [key for key, members in classes.items()
-            if (h := twins.hubs(members)) and {t.doc_id for t in h} & leaving]
+            if ((h := twins.hubs(members)) and {t.doc_id for t in h} & leaving)
+            or {t.doc_id for t in members} <= leaving]
 
 
 def after_removal(conn: sqlite3.Connection, touched: list[str], dup_docs: list[str],
