@@ -261,7 +261,8 @@ def matches_between(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> list[Ma
 
 @dataclass(frozen=True)
 class TwinRow:
-    """A claim's twin class, and what any pair of the class's members is."""
+    """A claim's twin class (corpus/update.twin_of), where its whole content stands, and
+    how it relates to itself (kept for inspection; pairs are read from `twin_pairs`)."""
 
     claim_id: str
     doc_id: str
