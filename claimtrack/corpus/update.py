@@ -316,7 +316,7 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     probes = kept
     # a twin's candidates that are twins are their classes' pairs: met here, decided
     # and drawn by class (link_classes), never one by one
-    met: dict[tuple[str, str], tuple[str, str]] = {}
+    met: set[tuple[str, str]] = set()
     if twin_here:
         their_twins = ms.twins_by_id(conn, sorted(wanted))
         if their_twins:
@@ -326,7 +326,7 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                 if t is not None:
                     for cid, _ in near:
                         if (o := their_twins.get(cid)) is not None:
-                            met.setdefault((t.key, o.key), (c.id, cid))
+                            met.add((t.key, o.key))
                     near = [(cid, k) for cid, k in near if cid not in their_twins]
                 probes.append((c, u, near))
             wanted = {cid for _, _, near in probes for cid, _ in near}
@@ -527,29 +527,42 @@ class _Claims:
 
 
 def link_classes(conn: sqlite3.Connection, doc_id: str, here: Sequence[ms.TwinRow],
-                 met: dict[tuple[str, str], tuple[str, str]], claims: _Claims) -> list[str]:
+                 met: set[tuple[str, str]], claims: _Claims) -> list[str]:
     """Store the pairs of a document's twins with the stored twins their classes relate
-    to: the class pairs first met (`met`: a claim of each) decided in both orientations
-    and kept; then, for each class of the document and each class it relates to, the
-    pairs twins.required names. Where the document moves a class's hubs, that class's
-    pairs with every class it relates to are drawn again; else only the document's are
-    added. Returns the claims whose stored pairs were drawn again (to recluster)."""
-    twin = {t.claim_id: t for t in here}
+    to: the class pairs met (`met`: this document's class, the other) decided in each
+    orientation a pair of this document's needs, and kept; then, for each class of the
+    document and each class it relates to, the pairs twins.required names. Where the
+    document moves a class's hubs, that class's pairs with every class it relates to
+    are drawn again; else only the document's are added. Returns the claims whose
+    stored pairs were drawn again (to recluster)."""
     keys = sorted({t.key for t in here})
     known = ms.class_pairs(conn, keys)
+    # Each class pair is decided in the orientation a pair of members needs (the claim
+    # of the lesser id on the a side), when the first such pair comes: most class pairs
+    # are met by one telling of each. Every pair of members of two documents has its
+    # orientation decided (reads give its rows from it), so only this document's pairs
+    # can need one.
+    partners = set(met)
+    for a, b in known:
+        partners.update({(a, b)} if a in keys else set())
+        partners.update({(b, a)} if b in keys else set())
+    open_ = sorted((k, o) for k, o in partners
+                   if (k, o) not in known or ((o, k) not in known))
+    members = ms.twin_members(conn, sorted({o for _, o in open_} | set(keys)))
     new: list[ms.ClassPair] = []
-    for (k1, k2), (x, y) in sorted(met.items()):
-        if (k1, k2) in known:
+    for k, o in open_:
+        mine = [t for t in members.get(k, []) if t.doc_id == doc_id]
+        theirs = [t for t in members.get(o, []) if t.doc_id != doc_id]
+        if not mine or not theirs:
             continue
-        tx = twin[x]
-        ty = ms.twins_by_id(conn, [y])[y]
-        cx, cy = claims.get(x), claims.get(y)
-        found = [class_pair(tx, ty, decide_pair(*cx, *cy))]
-        if k1 != k2:
-            found.append(class_pair(ty, tx, decide_pair(*cy, *cx)))
-        for p in found:
-            known[p.a_key, p.b_key] = p
-            new.append(p)
+        first = (min(mine, key=_id), max(theirs, key=_id))  # k's claim the lesser
+        second = (min(theirs, key=_id), max(mine, key=_id))  # o's claim the lesser
+        for x, y in (first, second):
+            if x.claim_id < y.claim_id and (x.key, y.key) not in known:
+                p = class_pair(x, y, decide_pair(*claims.get(x.claim_id),
+                                                 *claims.get(y.claim_id)))
+                known[p.a_key, p.b_key] = p
+                new.append(p)
     ms.put_class_pairs(conn, new)
     relates = ms.relations(known)
     members = ms.twin_members(conn, sorted(set(keys) | {k for x in keys
@@ -560,6 +573,10 @@ def link_classes(conn: sqlite3.Connection, doc_id: str, here: Sequence[ms.TwinRo
         if (twins.hubs(others) if others else None) != twins.hubs(members[k]):
             moved.add(k)
     return _draw(conn, keys, moved, members, known, relates, doc_id)
+
+
+def _id(t: ms.TwinRow) -> str:
+    return t.claim_id
 
 
 def _draw(conn: sqlite3.Connection, keys: Sequence[str], moved: set[str],
