@@ -307,8 +307,8 @@ def test_pairs_kept_as_documents_come_and_go_are_the_required_ones(steps):
                 _pairs_hold(conn)
                 if gone:
                     continue
-            mine = [ms.TwinRow(f"{doc}:{seq}", doc, key, 10 * seq, 10 * seq + 9, 1.0, None, (),
-                               2.0) for seq, key in enumerate(keys)]
+            mine = [ms.TwinRow(f"{doc}:{seq}", doc, key, 10 * seq, 10 * seq + 9)
+                    for seq, key in enumerate(keys)]
             ms.put_twins(conn, mine)
             # what the search meets: a telling of each class pair that relates either way
             others = {(k, d) for k, d in conn.execute("SELECT key, doc_id FROM twins")

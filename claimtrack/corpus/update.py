@@ -241,7 +241,7 @@ def index_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
         seq = int(c.id.rpartition(":")[2])  # claim ids are "<doc id>:<seq>"
         for u in us:
             toks = u.terms.split()
-            h = heads(toks, least=min_tokens(unit_comparable_of(c, u, text).text))
+            h = unit_heads(c, u, text)
             if h is None:
                 continue  # it can relate to nothing
             probes[c.id, u.unit] = h
@@ -411,12 +411,15 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                         _Claims(conn, claims, mine, indexed_of, doc_id, text))
 
 
+def unit_heads(c: ms.ClaimRow, u: ms.UnitRow, text: str) -> Heads | None:
+    """A unit's heads in the index (None: it can relate to nothing, and is not indexed)."""
+    return heads(u.terms.split(), least=min_tokens(unit_comparable_of(c, u, text).text))
+
+
 def indexed_units(c: ms.ClaimRow, units_of_c: Sequence[ms.UnitRow], text: str) -> set[int]:
-    """Which of a claim's units index_claims indexed (those with heads): the only ones
-    matching probes with or finds."""
-    return {u.unit for u in units_of_c
-            if heads(u.terms.split(), least=min_tokens(unit_comparable_of(c, u, text).text))
-            is not None}
+    """Which of a claim's units index_claims indexed: the only ones matching probes
+    with or finds."""
+    return {u.unit for u in units_of_c if unit_heads(c, u, text) is not None}
 
 
 def decide_pair(a: ms.ClaimRow, units_a: Sequence[ms.UnitRow], indexed_a: set[int], text_a: str,
@@ -480,8 +483,7 @@ def twin_of(c: ms.ClaimRow, units_c: Sequence[ms.UnitRow], indexed_c: set[int],
     told += [[u.unit, u.start - u0.start, u.end - u0.start, u.unit in indexed_c,
               list(astuple(unit_comparable_of(c, u, text))), u.terms] for u in units_c]
     key = hashlib.blake2b(json.dumps(told).encode(), digest_size=16).hexdigest()
-    return ms.TwinRow(c.id, c.doc_id, key, u0.start, u0.end, rel.similarity, rel.wider,
-                      rel.differences, rel.shared)
+    return ms.TwinRow(c.id, c.doc_id, key, u0.start, u0.end)
 
 
 def class_pair(a: ms.TwinRow, b: ms.TwinRow, decided: tuple[ms.MatchRow | None,
@@ -543,11 +545,12 @@ def link_classes(conn: sqlite3.Connection, doc_id: str, here: Sequence[ms.TwinRo
     # orientation decided (reads give its rows from it), so only this document's pairs
     # can need one.
     partners = set(met)
-    for a, b in known:
-        partners.update({(a, b)} if a in keys else set())
-        partners.update({(b, a)} if b in keys else set())
-    open_ = sorted((k, o) for k, o in partners
-                   if (k, o) not in known or ((o, k) not in known))
+    for a, b in known:  # (a class of this document's, another), each way round
+        if a in keys:
+            partners.add((a, b))
+        if b in keys:
+            partners.add((b, a))
+    open_ = sorted((k, o) for k, o in partners if (k, o) not in known or (o, k) not in known)
     members = ms.twin_members(conn, sorted({o for _, o in open_} | set(keys)))
     new: list[ms.ClassPair] = []
     for k, o in open_:
@@ -565,14 +568,22 @@ def link_classes(conn: sqlite3.Connection, doc_id: str, here: Sequence[ms.TwinRo
                 new.append(p)
     ms.put_class_pairs(conn, new)
     relates = ms.relations(known)
-    members = ms.twin_members(conn, sorted(set(keys) | {k for x in keys
-                                                        for k in relates.get(x, ())}))
+    _with_related(conn, keys, relates, members)
     moved = set()
     for k in keys:
         others = [t for t in members[k] if t.doc_id != doc_id]
         if (twins.hubs(others) if others else None) != twins.hubs(members[k]):
             moved.add(k)
     return _draw(conn, keys, moved, members, known, relates, doc_id)
+
+
+def _with_related(conn: sqlite3.Connection, keys: Sequence[str], relates: dict[str, set[str]],
+                  members: dict[str, list[ms.TwinRow]]) -> dict[str, list[ms.TwinRow]]:
+    """`members` with those of `keys` and of the classes they relate to, each class read
+    once (a class without members stays out)."""
+    wanted = (set(keys) | {k for x in keys for k in relates.get(x, ())}) - set(members)
+    members.update(ms.twin_members(conn, sorted(wanted)))
+    return members
 
 
 def _id(t: ms.TwinRow) -> str:
@@ -620,8 +631,7 @@ def redraw(conn: sqlite3.Connection, keys: Sequence[str]) -> list[str]:
         return []
     known = ms.class_pairs(conn, keys)
     relates = ms.relations(known)
-    members = ms.twin_members(conn, sorted(set(keys) | {k for x in keys
-                                                        for k in relates.get(x, ())}))
+    members = _with_related(conn, keys, relates, {})
     ms.drop_class_pairs(conn, [k for k in keys if k not in members])  # no member is left
     return _draw(conn, keys, set(keys), members, known, relates, None)
 

@@ -261,33 +261,25 @@ def matches_between(conn: sqlite3.Connection, doc_a: str, doc_b: str) -> list[Ma
 
 @dataclass(frozen=True)
 class TwinRow:
-    """A claim's twin class (corpus/update.twin_of), where its whole content stands, and
-    how it relates to itself (kept for inspection; pairs are read from `twin_pairs`)."""
+    """A claim's twin class (corpus/update.twin_of) and where its whole content stands."""
 
     claim_id: str
     doc_id: str
     key: str
-    start: int  # its whole content (unit 0), as its unit match would show it
+    start: int  # its whole content (unit 0): its units' offsets in twin_pairs are from here
     end: int
-    similarity: float
-    wider: str | None
-    differences: tuple[str, ...]
-    shared: float
 
 
-_TWIN_COLS = ("claim_id, doc_id, key, start, \"end\", similarity, wider, differences, shared")
+_TWIN_COLS = "claim_id, doc_id, key, start, \"end\""
 
 
 def _twin(row: tuple) -> TwinRow:
-    return TwinRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
-                   tuple(json.loads(row[7])), row[8])
+    return TwinRow(*row[:5])
 
 
 def put_twins(conn: sqlite3.Connection, rows: Iterable[TwinRow]) -> None:
-    conn.executemany(
-        f"INSERT OR REPLACE INTO twins ({_TWIN_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(t.claim_id, t.doc_id, t.key, t.start, t.end, round(t.similarity, 6), t.wider,
-          json.dumps(list(t.differences)), round(t.shared, 6)) for t in rows])
+    conn.executemany(f"INSERT OR REPLACE INTO twins ({_TWIN_COLS}) VALUES (?, ?, ?, ?, ?)",
+                     [(t.claim_id, t.doc_id, t.key, t.start, t.end) for t in rows])
 
 
 def twin_members(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, list[TwinRow]]:

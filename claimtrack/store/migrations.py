@@ -563,6 +563,22 @@ _V25 = (
 )
 
 
+_V26 = (
+    # Since migration 25 a pair of twins is read from its classes' pair: what a twin
+    # decided against itself (migration 24's similarity, wider, differences, shared)
+    # was kept and never read. The rows are copied without it.
+    "CREATE TABLE twins_old AS SELECT claim_id, doc_id, key, start, \"end\" FROM twins",
+    "DROP TABLE twins",
+    "CREATE TABLE twins (claim_id TEXT PRIMARY KEY REFERENCES claims (id) ON DELETE CASCADE, "
+    "doc_id TEXT NOT NULL, key TEXT NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL"
+    ") WITHOUT ROWID",
+    "INSERT INTO twins SELECT claim_id, doc_id, key, start, \"end\" FROM twins_old",
+    "DROP TABLE twins_old",
+    "CREATE INDEX twins_key ON twins (key, doc_id)",
+    "CREATE INDEX twins_doc ON twins (doc_id, key)",
+)
+
+
 def _drop_part(doc: str) -> str:
     return f"DELETE FROM source_parts WHERE doc_id = {doc};"
 
@@ -917,6 +933,7 @@ MIGRATIONS: list[Migration] = [
     Migration(23, "each posting of the unit index carries its unit's signature", _v23),
     Migration(24, "claims told identically are one twin class, matched as a star", _V24),
     Migration(25, "the pairs of two twin classes decided once, kept by class", _V25),
+    Migration(26, "a twin row without what it decided against itself (never read)", _V26),
 ]
 
 LATEST = MIGRATIONS[-1].version
