@@ -94,6 +94,39 @@ def test_one_word_person_names_stay_apart_but_organisations_merge():
     assert (nato.documents, nato.type) == (2, "organization")
 
 
+def test_a_surname_ner_calls_an_organisation_is_the_person_its_document_names():
+    """NER tags a bare "Trump" ORG now and then. Folded into Eric Trump in one document
+    and into Donald Trump in another, it is each one's surname there: the two stay two
+    people, where a one-word organisation joins every document's ("NATO")."""
+    t1 = "Eric Trump spoke first. Trump said the hotel was open."
+    t2 = "Donald Trump won the primary. Trump said it was great."
+    t3 = "Trump rallied in Ohio."
+    ms = {"d1": mentions(t1, ("Eric Trump", "PERSON"), ("Trump", "ORG")),
+          "d2": mentions(t2, ("Donald Trump", "PERSON"), ("Trump", "ORG")),
+          "d3": mentions(t3, ("Trump", "ORG"))}
+    ents = by_name(EntityGraph([], ms, {}, [], ["d1", "d2", "d3"]))
+    assert ents["Eric Trump"].documents == 1 and ents["Eric Trump"].aliases == ["Trump"]
+    assert ents["Donald Trump"].documents == 1 and ents["Donald Trump"].aliases == ["Trump"]
+    assert ents["Trump"].documents == 1  # named by no one in full: NER's organisation
+
+
+def test_a_full_name_without_its_middle_initial_is_the_documents_same_person():
+    """Within one document "Donald Trump" is its Donald J. Trump; in another without
+    the initial, the full name joins them across documents."""
+    t1 = "Donald J. Trump spoke first. Donald Trump said the hotel was open."
+    t2 = "Donald Trump won the primary."
+    t3 = "George H. W. Bush and George W. Bush spoke. George Bush waved."
+    ms = {"d1": mentions(t1, ("Donald J. Trump", "PERSON"), ("Donald Trump", "PERSON")),
+          "d2": mentions(t2, ("Donald Trump", "PERSON")),
+          "d3": mentions(t3, ("George H. W. Bush", "PERSON"), ("George W. Bush", "PERSON"),
+                         ("George Bush", "PERSON"))}
+    ents = by_name(EntityGraph([], ms, {}, [], ["d1", "d2", "d3"]))
+    assert ents["Donald Trump"].documents == 2  # the name more referred to
+    assert ents["Donald Trump"].aliases == ["Donald J. Trump"]
+    # two Bushes a document names alike but for their initials: "George Bush" is neither
+    assert {"George H. W. Bush", "George W. Bush", "George Bush"} <= set(ents)
+
+
 def test_stable_order_most_claims_first_then_name():
     ents = graph().entities()
     keys = [(-e.claims_by, -e.mentions, e.name.casefold()) for e in ents]

@@ -117,3 +117,16 @@ def test_rematch_draws_every_documents_entity_facts_again(karimi_db):
     api.rematch(karimi_db)
     db = open_db(karimi_db)
     assert dict(db.conn.execute("SELECT doc_id, facts FROM entity_facts").fetchall()) == before
+
+
+def test_a_one_word_name_folded_into_a_person_joins_no_other_document():
+    """A node's stored entry: a one-word organisation is safe (joins its name's other
+    safe nodes across documents) unless its document folds it into a person's full
+    name (the 13th field, absent from facts drawn before 2026-11-29.7)."""
+    from claimtrack.store.entitystore import node_columns
+
+    old = [0, 0, 0, 0, ["trump"], [["Trump", 1]], [["ORG", 1]], [], [[0, 5]], [], 0, 0]
+    assert node_columns(old)[2] == 1 and node_of("d", old).safe
+    assert node_columns([*old, 0])[2] == 1 and node_of("d", [*old, 0]).safe
+    assert node_columns([*old, 1])[2] == 0 and not node_of("d", [*old, 1]).safe
+    assert node_of("d", [*old, 1]).label == "ORG"  # typed as NER tagged it

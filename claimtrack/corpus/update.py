@@ -107,8 +107,10 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # classes are decided once by class (decide_pair) and stored between hubs (twins.py),
 # reads giving every pair as before; a twin's key holds every unit. A database decided
 # before holds pairs this code would not store, or keys it would not make: the next
-# `add` rebuilds it.
-DECISIONS = "2026-11-29.6"
+# `add` rebuilds it. .7: no matching, but entity facts drawn again (as .16): a one-word
+# name its document folds into a person's full name is a person's name, never a
+# one-word organisation joining other documents' (entities/facts._folded_people).
+DECISIONS = "2026-11-29.7"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet

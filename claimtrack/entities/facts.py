@@ -22,6 +22,7 @@ import sqlite_utils
 
 from claimtrack.models import Alias, Claim
 from claimtrack.store import readback
+from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.names import NAME_LABELS, canonical_name, key_runs, name_key
 
 # sources that are only these words refer to someone the resolver did not find
@@ -58,6 +59,8 @@ class Node:
     seq: int = 0  # made as the document's seq-th node
     item: int = 0  # by its item-th mention, claim or alias
     order: tuple = ()  # where the whole-corpus build makes it (EntityGraph._assemble)
+    # a one-word name its document folds into a person's full name (_folded_people)
+    person_part: bool = False
 
     @property
     def id(self) -> NodeId:
@@ -68,6 +71,13 @@ class Node:
         if self.labels["PERSON"]:
             return "PERSON"
         return self.labels.most_common(1)[0][0] if self.labels else None
+
+    @property
+    def safe(self) -> bool:
+        """Whether the node joins every other safe node of its key across documents: a
+        full name, or a one-word organisation or place (entitystore.node_columns)."""
+        return not self.anonymous and (
+            len(self.key) >= 2 or (self.label in SAFE_SINGLE and not self.person_part))
 
     @property
     def surface(self) -> str:
@@ -158,7 +168,9 @@ class _DocBuilder:
             n.identified = True
             author.append((a.seq, n.seq))
         nodes = list(self.nodes.values())
-        return DocFacts(self.doc_id, nodes, _folds(nodes), author, list(aliases))
+        folds = _folds(nodes)
+        _folded_people(nodes, folds)
+        return DocFacts(self.doc_id, nodes, folds, author, list(aliases))
 
 
 GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
@@ -187,6 +199,15 @@ def _pairing(p: Node, keys: set[tuple[str, ...]]) -> bool:
     return False
 
 
+def _without_initials(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A name key without its middle initials ("donald j trump" -> "donald trump",
+    "george h w bush" -> "george bush"); the key itself when it has none."""
+    if len(key) < 3:
+        return key
+    middle = [w for w in key[1:-1] if not (len(w) == 1 and w.isalpha())]
+    return (key[0], *middle, key[-1])
+
+
 def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
     """Within a document: a part of a person's full name is that person."""
     named = [n for n in nodes if not n.anonymous]
@@ -196,9 +217,12 @@ def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
     # each person under every shorter run of its name, in order: a long document names
     # thousands, and testing every pair (contains) was quadratic
     holding: dict[tuple[str, ...], list[Node]] = defaultdict(list)
+    initialled: dict[tuple[str, ...], list[Node]] = defaultdict(list)  # by the key less them
     for p in people:
         for run in dict.fromkeys(p.key[i:j] for i, j in _shorter_runs(p.key)):
             holding[run].append(p)
+        if len(bare := _without_initials(p.key)) < len(p.key):
+            initialled[bare].append(p)
     edges = []
     for small in named:
         if small.label not in (None, "PERSON", "ORG"):
@@ -206,6 +230,10 @@ def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
         # "Donald Trump Jr." holds "Donald Trump" and is someone else; "Trump Jr." is him
         bigger = [p for p in holding.get(small.key, ())
                   if p.key[-1] not in GENERATIONS or small.key[-1] == p.key[-1]]
+        # "Donald Trump" is the document's Donald J. Trump; "George Bush" beside George
+        # H. W. Bush and George W. Bush is neither
+        if len(alike := initialled.get(small.key, [])) == 1:
+            bigger.append(alike[0])
         if not bigger:
             continue
 
@@ -217,6 +245,19 @@ def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
         if [rank(p) for p in bigger].count(rank(best)) == 1:
             edges.append((small.seq, best.seq))
     return edges
+
+
+def _folded_people(nodes: Sequence[Node], folds: list[tuple[int, int]]) -> None:
+    """A one-word name its document folds into a person's full name is that person's
+    name there, whatever NER called it: like a one-word person name, it joins no other
+    document's ("Clinton": which one?). NER tags a bare "Trump" ORG now and then, and a
+    one-word organisation joins every document's like-named one ("NATO"): "Trump"
+    folded into Eric Trump in one document and into Donald Trump in another made the
+    two one entity (with the Trump Taj Mahal). Its labels stay NER's (they type it)."""
+    by_seq = {n.seq: n for n in nodes}
+    for small, _ in folds:
+        if len(by_seq[small].key) == 1:
+            by_seq[small].person_part = True
 
 
 def adjacent_edges(edges: list[tuple[int, int]]) -> dict[int, list[int]]:
@@ -241,7 +282,8 @@ class DocFacts:
     def to_json(self) -> str:
         nodes = [[n.phase, n.seq, n.item, int(n.anonymous), list(n.key),
                   list(n.surfaces.items()), list(n.labels.items()), list(n.types.items()),
-                  sorted(n.spans), sorted(n.claims), int(n.alias_side), int(n.identified)]
+                  sorted(n.spans), sorted(n.claims), int(n.alias_side), int(n.identified),
+                  int(n.person_part)]
                  for n in self.nodes]
         return json.dumps({"nodes": nodes, "folds": self.folds, "author": self.author,
                            "aliases": [a.model_dump() for a in self.aliases]},
@@ -272,10 +314,10 @@ class DocFacts:
 def node_of(doc_id: str, stored: list) -> Node:
     """A node from its stored JSON entry (DocFacts.to_json, entity_nodes.node)."""
     (phase, seq, item, anon, key, surfaces, labels, types, spans, claims, alias_side,
-     identified) = stored
+     identified, *part) = stored  # facts drawn before 2026-11-29.7 end at `identified`
     return Node(doc_id, tuple(key), bool(anon), _counter(surfaces), _counter(labels),
                  _counter(types), {(a, b) for a, b in spans}, set(claims), bool(alias_side),
-                 bool(identified), phase, seq, item)
+                 bool(identified), phase, seq, item, person_part=bool(part and part[0]))
 
 
 def _counter(pairs: list) -> Counter[str]:

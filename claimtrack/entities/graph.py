@@ -26,7 +26,6 @@ from claimtrack.entities.facts import (
 )
 from claimtrack.errors import NotFoundError
 from claimtrack.models import Alias, Claim, Decision, Entity
-from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.names import canonical_name, name_key
 from claimtrack.unionfind import UnionFind
 
@@ -185,7 +184,7 @@ class EntityGraph:
         for key in sorted(groups, key=lambda k: key_first.get(k) or groups[k][0].order):
             nodes = groups[key]
             if len(key) < 2:
-                nodes = [n for n in nodes if n.label in SAFE_SINGLE]
+                nodes = [n for n in nodes if n.safe]
             for other in nodes[1:]:
                 edges.append((nodes[0].id, other.id, "same name"))
         return edges

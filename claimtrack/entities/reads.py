@@ -30,7 +30,6 @@ from claimtrack.store import documents as store
 from claimtrack.store import readback
 from claimtrack.store.db import StateCache, per_state
 from claimtrack.store.decisions import load_decisions
-from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.names import canonical_name, name_key
 
 
@@ -165,11 +164,9 @@ class _Closure:
             self.push(self.node_at(n.doc_id, i) for i in self.adj[n.doc_id].get(n.seq, ()))
             # what a key reaches does not depend on the node that asks: push it once (a
             # frequent name's nodes would each push all the others again)
-            if not n.anonymous and (len(n.key) >= 2 or n.label in SAFE_SINGLE) \
-                    and ("same", n.key) not in self.expanded:
+            if n.safe and ("same", n.key) not in self.expanded:
                 self.expanded.add(("same", n.key))
-                self.push(m for m in self.named(n.key) if not m.anonymous
-                          and (len(m.key) >= 2 or m.label in SAFE_SINGLE))
+                self.push(m for m in self.named(n.key) if m.safe)
             for k in self.links.get(n.key, ()):
                 if ("link", k) not in self.expanded:
                     self.expanded.add(("link", k))

@@ -23,13 +23,14 @@ def node_columns(stored: list) -> tuple[int, int, int, str]:
     safe: the node joins every other safe node of its key (EntityGraph._same_names);
     rank: EntityGraph._best's order of a node within its key, as text that sorts as
     the tuple does (one letter for the flags, then the surface)."""
-    (_, _, _, anon, key, surfaces, labels, _, spans, claims, alias_side, identified) = stored
+    (_, _, _, anon, key, surfaces, labels, _, spans, claims, alias_side, identified,
+     *part) = stored  # entities/facts.node_of
     counts = dict(labels)
     if counts.get("PERSON"):
         label: str | None = "PERSON"
     else:  # Counter.most_common(1): the largest count, the first stored on ties
         label = max(labels, key=lambda kv: kv[1])[0] if labels else None
-    safe = not anon and (len(key) >= 2 or label in SAFE_SINGLE)
+    safe = not anon and (len(key) >= 2 or (label in SAFE_SINGLE and not (part and part[0])))
     count = dict(surfaces)
     surface = min(count, key=lambda x: (-count[x], -len(x), x))
     flags = 8 * (not anon) + 4 * (not alias_side) + 2 * bool(identified) \
