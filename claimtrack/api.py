@@ -96,9 +96,10 @@ class AddResult:
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(
         default_factory=lambda: {"added": 0, "unchanged": 0, "failed": 0})
-    # seconds spent first rebuilding an index an earlier version decided (0: none), so a
-    # rate of adding leaves them out
+    # seconds spent first rebuilding an index an earlier version decided, or drawing
+    # again the entity facts it drew (0: none), so a rate of adding leaves them out
     rebuilt_seconds: float = 0.0
+    rebuilt: str = ""  # what was done then: "the index rebuilt", "the entity facts drawn again"
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ def add(
     finally:
         # Closing the last connection checkpoints the WAL into the database
         # file, so a finished `add` leaves one self-contained file to copy.
-        result.rebuilt_seconds = run.rebuilt_seconds
+        result.rebuilt_seconds, result.rebuilt = run.rebuilt_seconds, run.rebuilt
         run.close()
     if listings and prepares_listings(result):
         prepare_listings(db_path)
@@ -282,6 +283,7 @@ class _AddRun:
         self.db_path, self.total, self.emit, self.progress = db_path, total, emit, progress
         self.rebuild_progress = rebuild_progress
         self.rebuilt_seconds = 0.0
+        self.rebuilt = ""
         self.done = 0
         self._db: sqlite_utils.Database | None = None
 
@@ -290,12 +292,11 @@ class _AddRun:
         if self._db is None:
             self._db = dbmod.open_db(self.db_path)
             began = time.monotonic()
-            if _rematch_if_needed(self._db, lambda n: self.emit(AddEvent(
-                "note", str(self.db_path),
-                note=f"rebuilding the cross-document index of {n} stored documents first "
-                     "(their matches were decided by an earlier version); once")),
-                    self.rebuild_progress):
-                self.rebuilt_seconds = time.monotonic() - began
+            done = _rematch_if_needed(self._db, lambda n, what: self.emit(AddEvent(
+                "note", str(self.db_path), note=f"{what} of {n} stored documents first "
+                f"(an earlier version {_REBUILT[what][0]}); once")), self.rebuild_progress)
+            if done:
+                self.rebuilt_seconds, self.rebuilt = time.monotonic() - began, _REBUILT[done][1]
         return self._db
 
     def settled(self, event: AddEvent | None = None) -> None:
@@ -366,22 +367,34 @@ def _refacts(conn: sqlite3.Connection, doc_id: str) -> None:
     store.write_entity_facts(conn, doc_id, stored_facts)
 
 
+# what an add does first to a database an earlier version wrote: why, and when done
+_REBUILT = {"rebuilding the cross-document index": ("decided their matches", "the index rebuilt"),
+            "drawing again the entity facts": ("drew them", "the entity facts drawn again")}
+
+
 def _rematch_if_needed(db: sqlite_utils.Database,
-                       told: Callable[[int], None] | None = None,
-                       progress: Progress | None = None) -> bool:
+                       told: Callable[[int, str], None] | None = None,
+                       progress: Progress | None = None) -> str | None:
     """A database whose index an earlier version built (or none) gets it rebuilt once,
-    first; `told(n)` hears of it before the n documents are matched again, and
-    `progress(done, total)` as each is. Whether it was rebuilt."""
-    from claimtrack.corpus.update import DECISIONS, rematch
+    first, and one whose entity facts an earlier version drew gets them drawn again
+    (matches untouched); `told(n, what)` hears of it before the n documents are
+    done, and `progress(done, total)` as each is. What was done (a _REBUILT key)."""
+    from claimtrack.corpus.update import DECISIONS, ENTITY_FACTS, redraw_facts, rematch
     from claimtrack.store import matchstore
 
     if matchstore.needs_rematch(db.conn, DECISIONS):
         if told is not None:
-            told(readback.count_documents(db))
+            told(readback.count_documents(db), "rebuilding the cross-document index")
         with dbmod.atomic(db.conn, "could not build the cross-document index"):
             rematch(db.conn, progress, refacts=_refacts)
-        return True
-    return False
+        return "rebuilding the cross-document index"
+    if matchstore.needs_refacts(db.conn, ENTITY_FACTS):
+        if told is not None:
+            told(readback.count_documents(db), "drawing again the entity facts")
+        with dbmod.atomic(db.conn, "could not draw the entity facts again"):
+            redraw_facts(db.conn, _refacts, progress)
+        return "drawing again the entity facts"
+    return None
 
 
 def _extract_and_store(docs: Iterator[ParsedInput], run: _AddRun, extract: Extract) -> None:

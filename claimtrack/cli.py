@@ -246,7 +246,7 @@ def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str |
     try:
         # a database an earlier version matched is matched again first: a bar of its own
         with progress_bar("adding") as tick, \
-                progress_when_asked("rebuilding the cross-document index") as rebuilt:
+                progress_when_asked("bringing the stored documents up to date") as rebuilt:
             result = api.add(db_path, paths, stdin=sys.stdin.buffer, progress=tick, jobs=jobs,
                              extractor=extractor, max_bytes=max_bytes, on_event=said,
                              publisher=publisher,
@@ -257,7 +257,7 @@ def add(paths: tuple[str, ...], records: tuple[str, ...], jobs: int, dask: str |
         rows.close()
     n = result.counts
     speed = rate(n["added"], time.monotonic() - began - result.rebuilt_seconds)
-    before = (f"; the index rebuilt first in {duration(result.rebuilt_seconds)}"
+    before = (f"; {result.rebuilt} first in {duration(result.rebuilt_seconds)}"
               if result.rebuilt_seconds else "")
     _stderr(f"summary: {n['added']} added, {n['unchanged']} unchanged, {n['failed']} failed"
             + (f" ({speed})" if speed else "") + before + (":" if n["failed"] else ""))

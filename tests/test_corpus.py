@@ -160,6 +160,44 @@ def test_an_index_decided_by_other_rules_is_rebuilt_by_the_next_add(tmp_path):
     assert "rebuilding" not in run_cli("add", str(STORY / "4-confirmation.txt"), db=db).stderr
 
 
+def test_entity_facts_drawn_by_other_rules_are_drawn_again_by_the_next_add(tmp_path,
+                                                                           monkeypatch):
+    """The rules the stored entity facts were drawn by are recorded apart
+    (corpus/update.ENTITY_FACTS): facts an earlier version drew are drawn again by the
+    next add, once, and the matches (never read from the facts) are not rebuilt."""
+    from claimtrack.corpus import update
+
+    db = tmp_path / "a.db"
+    assert run_cli("add", str(STORY / "1-original.txt"), str(STORY / "2-wire-copy.txt"),
+                   db=db).exit_code == 0
+    state = "SELECT value FROM corpus_state WHERE key = 'entity facts'"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(state).fetchone() == (update.ENTITY_FACTS,)
+        facts = dict(conn.execute("SELECT doc_id, facts FROM entity_facts"))
+        nodes = conn.execute("SELECT * FROM entity_nodes ORDER BY doc_id, seq").fetchall()
+        doc = sorted(facts)[0]
+        conn.execute("UPDATE entity_facts SET facts = ? WHERE doc_id = ?",
+                     ('{"nodes":[],"folds":[],"author":[],"aliases":[]}', doc))
+        conn.execute("UPDATE corpus_state SET value = 'older rules' WHERE key = 'entity facts'")
+
+    def rematch(*args, **kwargs):
+        raise AssertionError("the matches were rebuilt")
+    monkeypatch.setattr(update, "rematch", rematch)
+    result = run_cli("add", str(STORY / "3-rewrite.txt"), db=db)
+    assert result.exit_code == 0
+    assert "drawing again the entity facts of 2 stored documents first" in result.stderr
+    assert "the entity facts drawn again first in" in result.stderr.splitlines()[-1]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(state).fetchone() == (update.ENTITY_FACTS,)
+        again = dict(conn.execute("SELECT doc_id, facts FROM entity_facts"))
+        assert {d: again[d] for d in facts} == facts
+        assert [r for r in conn.execute("SELECT * FROM entity_nodes ORDER BY doc_id, seq")
+                if r[0] in facts] == nodes
+        conn.execute("DELETE FROM corpus_state WHERE key = 'entity facts'")  # none recorded
+    assert "drawing again" in run_cli("add", str(STORY / "4-confirmation.txt"), db=db).stderr
+    assert "drawing again" not in run_cli("add", str(STORY / "5-denial.txt"), db=db).stderr
+
+
 def test_an_add_that_rebuilds_the_index_first_tells_its_progress(tmp_path):
     """The rebuild an index decided by other rules needs (hours on an archive) is told
     document by document (api.add's rebuild_progress; the CLI's second bar)."""

@@ -107,10 +107,17 @@ CLUSTERING = frozenset({"same", "more_specific"})  # relations that make one clu
 # classes are decided once by class (decide_pair) and stored between hubs (twins.py),
 # reads giving every pair as before; a twin's key holds every unit. A database decided
 # before holds pairs this code would not store, or keys it would not make: the next
-# `add` rebuilds it. .7: no matching, but entity facts drawn again (as .16): a one-word
-# name its document folds into a person's full name is a person's name, never a
-# one-word organisation joining other documents' (entities/facts._folded_people).
-DECISIONS = "2026-11-29.7"
+# `add` rebuilds it.
+DECISIONS = "2026-11-29.6"
+
+# The rules a document's entity facts are drawn by (entities/facts.py). Bump it with any
+# change there that changes what is stored: the next `add` draws every stored document's
+# facts again (redraw_facts: milliseconds a document; .16 above took a whole rematch,
+# hours on an archive, for what matching never reads). 2026-11-29.7: a one-word name its
+# document folds into a person's full name joins no other document
+# (entities/facts._folded_people), a full name is its document's same name with a middle
+# initial. A database that recorded none was drawn by earlier rules.
+ENTITY_FACTS = "2026-11-29.7"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet
@@ -932,6 +939,7 @@ def document_added(conn: sqlite3.Connection, doc_id: str) -> None:
     doc = ms.document(conn, doc_id)
     if ms.decisions_of(conn) is None and ms.only_document(conn, doc_id):
         ms.set_decisions(conn, DECISIONS)  # the first document: its index, these rules
+        ms.set_facts_rules(conn, ENTITY_FACTS)
     claims = ms.claims_of(conn, doc_id)
     mine = index_claims(conn, doc_id, claims, doc.text)
     index_within(conn, doc_id)
@@ -996,6 +1004,24 @@ def rematch(conn: sqlite3.Connection,
             progress(n, len(ids))
     rebuild_entity_components(conn)  # the entity components too (edits behind the store)
     ms.set_decisions(conn, DECISIONS)
+    if refacts is not None:
+        ms.set_facts_rules(conn, ENTITY_FACTS)
+    return len(ids)
+
+
+def redraw_facts(conn: sqlite3.Connection, refacts: Callable[[sqlite3.Connection, str], None],
+                 progress: Callable[[int, int], None] | None = None) -> int:
+    """Every stored document's entity facts drawn again (`refacts(conn, doc_id)`, as
+    rematch does) and the entity components rebuilt whole, the matches left as they
+    are: what a new ENTITY_FACTS asks. Returns the documents drawn again."""
+    clear_entity_components(conn)  # rebuilt whole below
+    ids = ms.all_document_ids(conn)
+    for n, doc_id in enumerate(ids, 1):
+        refacts(conn, doc_id)
+        if progress is not None:
+            progress(n, len(ids))
+    rebuild_entity_components(conn)
+    ms.set_facts_rules(conn, ENTITY_FACTS)
     return len(ids)
 
 

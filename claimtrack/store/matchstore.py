@@ -680,6 +680,22 @@ def set_decisions(conn: sqlite3.Connection, decisions: str) -> None:
                  (decisions,))
 
 
+def needs_refacts(conn: sqlite3.Connection, rules: str) -> bool:
+    """Whether the stored entity facts were drawn by other rules than `rules`
+    (corpus/update.ENTITY_FACTS), or by rules that recorded none. An empty database
+    needs nothing."""
+    row = conn.execute("SELECT value FROM corpus_state WHERE key = 'entity facts'").fetchone()
+    if row is not None and row[0] == rules:
+        return False
+    return conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+
+
+def set_facts_rules(conn: sqlite3.Connection, rules: str) -> None:
+    """Record the rules the stored entity facts are drawn by."""
+    conn.execute("INSERT OR REPLACE INTO corpus_state (key, value) VALUES ('entity facts', ?)",
+                 (rules,))
+
+
 def only_document(conn: sqlite3.Connection, doc_id: str) -> bool:
     """Whether `doc_id` is the one stored document."""
     return [r[0] for r in conn.execute("SELECT id FROM documents LIMIT 2")] == [doc_id]
