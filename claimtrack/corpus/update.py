@@ -293,9 +293,37 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
                                        floor=SHARED_WEIGHT, scale=SCALE, slack=BOUND_SLACK,
                                        least=MIN_SHARED, jaccard=JACCARD_FLOOR)
             probes.append((c, u, found))
+    # A twin's candidates that are twins are their classes' pairs, met here and decided
+    # and drawn by class (link_classes), never one by one; a class's members hold the
+    # same units (its key holds their tokens), so one member per class and unit stands
+    # for all in the token test. A wire story's 151st copy met every member of each of
+    # its claims' classes: 91,500 token tests where 150 copies' classes needed 600.
+    met: set[tuple[str, str]] = set()
+    their_twins = (ms.twins_by_id(conn, sorted({cid for _, _, f in probes for cid, _ in f}))
+                   if twin_here else {})
+    by_class: list[dict[tuple[str, int], tuple[str, int]]] = []  # per probe: its classes
+    if their_twins:
+        kept_probes = []
+        for c, u, found in probes:
+            classes: dict[tuple[str, int], tuple[str, int]] = {}
+            if c.id in twin_here:
+                rest = []
+                for cid, k in found:
+                    o = their_twins.get(cid)
+                    if o is None:
+                        rest.append((cid, k))
+                    elif (o.key, k) not in classes or cid < classes[o.key, k][0]:
+                        classes[o.key, k] = (cid, k)  # the least member stands for them
+                found = rest
+            kept_probes.append((c, u, found))
+            by_class.append(classes)
+        probes = kept_probes
+    else:
+        by_class = [{} for _ in probes]
     # the candidates' units alone; a claim's other units are read only where a
     # contradiction needs its whole content (stated)
-    their = ms.units_at(conn, [key for _, _, found in probes for key in found])
+    their = ms.units_at(conn, [key for _, _, found in probes for key in found]
+                        + [key for classes in by_class for key in classes.values()])
     wholes: dict[str, list[ms.UnitRow]] = {}
 
     def units_of_claim(cid: str) -> list[ms.UnitRow]:
@@ -307,38 +335,25 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     # they are dropped before their claims, texts and comparables are read. Which
     # pairs relate does not change; what is read grows with what relates.
     terms: dict[tuple[str, int], frozenset[str]] = {}
+
+    def near(tu: frozenset[str], cid: str, k: int) -> bool:
+        v = their.get((cid, k))
+        if v is None:
+            return False
+        if (cid, k) not in terms:
+            terms[cid, k] = frozenset(v.terms.split())
+        return could_relate(tu, terms[cid, k])
+
     kept = []
     wanted: set[str] = set()
-    for c, u, found in probes:
+    for (c, u, found), classes in zip(probes, by_class, strict=True):
         tu = frozenset(u.terms.split())
-        near = []
-        for cid, k in found:
-            v = their.get((cid, k))
-            if v is None:
-                continue
-            if (cid, k) not in terms:
-                terms[cid, k] = frozenset(v.terms.split())
-            if could_relate(tu, terms[cid, k]):
-                near.append((cid, k))
-        kept.append((c, u, near))
-        wanted.update(cid for cid, _ in near)
+        close = [(cid, k) for cid, k in found if near(tu, cid, k)]
+        kept.append((c, u, close))
+        wanted.update(cid for cid, _ in close)
+        met.update((twin_here[c.id].key, key) for (key, _), (cid, k) in classes.items()
+                   if near(tu, cid, k))
     probes = kept
-    # a twin's candidates that are twins are their classes' pairs: met here, decided
-    # and drawn by class (link_classes), never one by one
-    met: set[tuple[str, str]] = set()
-    if twin_here:
-        their_twins = ms.twins_by_id(conn, sorted(wanted))
-        if their_twins:
-            probes = []
-            for c, u, near in kept:
-                t = twin_here.get(c.id)
-                if t is not None:
-                    for cid, _ in near:
-                        if (o := their_twins.get(cid)) is not None:
-                            met.add((t.key, o.key))
-                    near = [(cid, k) for cid, k in near if cid not in their_twins]
-                probes.append((c, u, near))
-            wanted = {cid for _, _, near in probes for cid, _ in near}
     others = {o.id: o for o in ms.claims_by_id(conn, sorted(wanted))}
     texts: dict[str, str] = {}
     seen: dict[tuple[str, int], tuple[Comparable, frozenset[str]]] = {}  # each unit read once
@@ -839,7 +854,7 @@ _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "that
                        "his", "her", "their", "its", "this", "these", "those"})
 
 
-def _source_key(c: ms.ClaimRow, source_type: str) -> str | None:
+def _source_key(c: ms.ClaimRow | ms.Voice, source_type: str) -> str | None:
     name = c.source_entity or c.source_text
     if not name or (not c.source_entity and name.casefold().strip() in _PRONOUNS):
         return None
@@ -873,7 +888,7 @@ def recluster(conn: sqlite3.Connection, seeds: list[str]) -> None:
     components over same/more_specific matches, independent origins and circles."""
     old = ms.cluster_ids(conn, seeds)
     start = sorted(set(seeds) | set(ms.members(conn, sorted(old))))
-    alive = {c.id for c in ms.claims_by_id(conn, start)}
+    alive = ms.existing(conn, start)
     # components by breadth-first search over clustering matches
     component: dict[str, str] = {}
     edges: dict[str, set[str]] = defaultdict(set)
