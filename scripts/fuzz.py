@@ -289,7 +289,8 @@ TIMESTAMPS = {"added", "at"}  # columns that differ between equal runs
 # marks): a database that was read differs from one that was not only here, and any of
 # it may be dropped and computed again (entity_stale_keys: marks writes leave, reads clear).
 READ_KEPT = ("listing_state", "listing_rows", "source_parts", "source_share_rows",
-             "source_totals", "entity_rows", "entity_stale_keys", "component_names")
+             "source_totals", "entity_rows", "entity_stale_keys", "component_names",
+             "entity_unkept", "entity_base")
 
 
 def snapshot(db: str | Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:

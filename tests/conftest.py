@@ -92,9 +92,15 @@ def copy_database(src: Path, dst: Path) -> Path:
 def _drop_twins(conn) -> None:
     """Drop what migrations 24 and 25 made (twin classes, their pairs), for a database
     taken back before them: the pairs they stood for are not stored then (a database
-    decided before holds every pair), which the test does not read."""
+    decided before holds every pair), which the test does not read. And what came
+    after them: migration 27's noted entity components (its triggers go with it)."""
     conn.execute("DROP TABLE twin_pairs")
     conn.execute("DROP TABLE twins")
+    for name in ("entity_unkept_rows_delete", "entity_unkept_nodes_insert",
+                 "entity_unkept_nodes_update"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE entity_unkept")
+    conn.execute("DROP TABLE entity_base")
 
 
 def _drop_unit_blocks(conn) -> None:

@@ -130,3 +130,62 @@ def test_a_one_word_name_folded_into_a_person_joins_no_other_document():
     assert node_columns([*old, 0])[2] == 1 and node_of("d", [*old, 0]).safe
     assert node_columns([*old, 1])[2] == 0 and not node_of("d", [*old, 1]).safe
     assert node_of("d", [*old, 1]).label == "ORG"  # typed as NER tagged it
+
+
+_EVERY_NODE = (  # the scan components_without_records makes without the base mark
+    "SELECT comp, count(*) FROM entity_nodes WHERE comp IS NULL OR comp NOT IN "
+    "(SELECT comp FROM entity_rows WHERE version = ? AND comp NOT IN "
+    "(SELECT n.comp FROM entity_stale_keys s JOIN entity_nodes n ON n.key = s.key "
+    "WHERE n.safe = 1 AND n.comp IS NOT NULL)) GROUP BY comp ORDER BY comp")
+
+
+def _based(db, version: str) -> bool:
+    return db.conn.execute("SELECT 1 FROM entity_base WHERE version = ?",
+                           (version,)).fetchone() is not None
+
+
+def test_the_components_a_write_leaves_without_records_are_found_without_a_scan(tmp_path):
+    """After a whole listing keeps every component's records (the base mark), the
+    components a write leaves without records are the noted ones (entity_unkept,
+    migration 27) and those of marked keys: the same as scanning every node, and the
+    listing read after the write is the whole graph's, as documents come and go and
+    records are dropped behind the store's back."""
+    import shutil
+
+    from conftest import SEEDS
+
+    from claimtrack.store import readback
+
+    folder, db_path = tmp_path / "in", tmp_path / "c.db"
+    folder.mkdir()
+    files = sorted(SEEDS.glob("*.md")) + sorted(
+        (Path(__file__).parent / "fixtures" / "story").glob("*"))
+    for f in files:
+        shutil.copy(f, folder / f.name)
+
+    def check(base: bool) -> None:
+        db = open_db(db_path)
+        version = readback.listing_version()
+        assert _based(db, version) == base
+        missing = readback.components_without_records(db, version)
+        assert missing == db.conn.execute(_EVERY_NODE, (version,)).fetchall()
+        whole = sorted(e.model_dump_json() for e in reads._build(db, ()).entities())
+        assert sorted(e.model_dump_json() for e in api.entities(db_path)) == whole
+        assert _based(open_db(db_path), version)
+
+    api.add(db_path, [str(folder / files[0].name)])
+    check(base=False)  # a first listing scans, and marks
+    for f in files[1:]:
+        api.add(db_path, [str(folder / f.name)])
+        check(base=True)
+    docs = api.documents(db_path)
+    api.reextract(db_path, doc=docs[1].id)
+    check(base=True)
+    api.remove(db_path, [docs[2].id])
+    check(base=True)  # a document gone drops every record, each noted as it goes
+    api.add(db_path, [str(folder / files[2].name)])
+    check(base=True)
+    with open_db(db_path).conn as conn:  # an edit behind the store's back
+        conn.execute("DELETE FROM entity_rows WHERE comp IN (SELECT comp FROM entity_rows "
+                     "ORDER BY comp LIMIT 3)")
+    check(base=True)

@@ -579,6 +579,27 @@ _V26 = (
 )
 
 
+_V27 = (
+    # The first `entities` after a write found the components left without records by
+    # scanning every entity node against the kept records: 0.47 s at 10,000 documents
+    # (456,668 nodes), whatever the write touched. Now a component is noted as its
+    # records go (entity_rows deleted, whatever deletes them) or as it is made (a node
+    # written under it), and a mark (entity_base: a listing version; listing_state's
+    # marks go with every write) says that every component not noted has its records
+    # kept for that version: a read looks at the noted ones. Both are what reads keep.
+    "CREATE TABLE entity_unkept (comp TEXT PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TABLE entity_base (version TEXT NOT NULL)",
+    """CREATE TRIGGER entity_unkept_rows_delete AFTER DELETE ON entity_rows
+BEGIN INSERT OR IGNORE INTO entity_unkept (comp) VALUES (OLD.comp); END""",
+    """CREATE TRIGGER entity_unkept_nodes_insert AFTER INSERT ON entity_nodes
+WHEN NEW.comp IS NOT NULL BEGIN INSERT OR IGNORE INTO entity_unkept (comp) VALUES (NEW.comp);
+END""",
+    """CREATE TRIGGER entity_unkept_nodes_update AFTER UPDATE OF comp ON entity_nodes
+WHEN NEW.comp IS NOT NULL BEGIN INSERT OR IGNORE INTO entity_unkept (comp) VALUES (NEW.comp);
+END""",
+)
+
+
 def _drop_part(doc: str) -> str:
     return f"DELETE FROM source_parts WHERE doc_id = {doc};"
 
@@ -934,6 +955,8 @@ MIGRATIONS: list[Migration] = [
     Migration(24, "claims told identically are one twin class, matched as a star", _V24),
     Migration(25, "the pairs of two twin classes decided once, kept by class", _V25),
     Migration(26, "a twin row without what it decided against itself (never read)", _V26),
+    Migration(27, "the entity components a write left without records, noted as it goes",
+              _V27),
 ]
 
 LATEST = MIGRATIONS[-1].version

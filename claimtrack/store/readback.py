@@ -859,8 +859,13 @@ def components_without_records(db: sqlite_utils.Database,
                                version: str) -> list[tuple[str | None, int]] | None:
     """(component, its nodes) of the stored components with no current record kept
     (entity_rows of this `version`, not left out by a marked key), in component order;
-    None where the database has no such table."""
+    None where the database has no such table. Where entity_base holds this version,
+    only the components noted since (entity_unkept, migration 27) and those holding a
+    marked key's node can lack one: they alone are looked at."""
     try:
+        if db.conn.execute("SELECT 1 FROM entity_base WHERE version = ?",
+                           (version,)).fetchone():
+            return _unkept_components(db.conn, version)
         return list(db.conn.execute(
             "SELECT comp, count(*) FROM entity_nodes WHERE comp IS NULL OR comp NOT IN "
             f"(SELECT comp FROM entity_rows WHERE version = ? AND comp NOT IN "
@@ -869,6 +874,26 @@ def components_without_records(db: sqlite_utils.Database,
         if _no_table(e):
             return None
         raise
+
+
+def _unkept_components(conn: sqlite3.Connection, version: str) -> list[tuple[str | None, int]]:
+    """components_without_records where the base mark holds: the noted components and
+    those of the marked keys, less those whose records are kept (and no marked key's),
+    with their nodes counted through the component index."""
+    # the marked keys first, each key's nodes through its index (the planner, with no
+    # statistics, would scan every node and look each one's key up among the marked)
+    stale = {r[0] for r in conn.execute(
+        "SELECT n.comp FROM entity_stale_keys s CROSS JOIN entity_nodes n ON n.key = s.key "
+        "WHERE n.safe = 1 AND n.comp IS NOT NULL")}
+    noted = stale | {r[0] for r in conn.execute("SELECT comp FROM entity_unkept")}
+    kept = {r[0] for r in rows_in(
+        conn, "SELECT DISTINCT comp FROM entity_rows WHERE version = ? AND comp IN ({keys})",
+        noted, (version,))}
+    out: list[tuple[str | None, int]] = sorted(rows_in(
+        conn, "SELECT comp, count(*) FROM entity_nodes WHERE comp IN ({keys}) GROUP BY comp",
+        [c for c in noted if c in stale or c not in kept]))
+    unassigned = conn.execute("SELECT count(*) FROM entity_nodes WHERE comp IS NULL").fetchone()[0]
+    return [(None, unassigned), *out] if unassigned else out
 
 
 # the letters beyond ASCII that str.casefold turns into ASCII ones (every code point
@@ -921,6 +946,9 @@ def store_entity_rows(db: sqlite_utils.Database, version: str, before: int,
                          [(c, j, version, s, r, k) for c, j, s, r, k in rows])
         if complete:
             _mark(conn, RECORDS_KEPT, version)
+            conn.execute("DELETE FROM entity_base")  # and none left out since
+            conn.execute("INSERT INTO entity_base (version) VALUES (?)", (version,))
+            conn.execute("DELETE FROM entity_unkept")
     return _write_unchanged(db.conn, before, write)
 
 
