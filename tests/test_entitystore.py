@@ -194,3 +194,28 @@ def test_the_components_a_write_leaves_without_records_are_found_without_a_scan(
     for doc in api.documents(db_path)[:-1]:
         api.remove(db_path, [doc.id])
         check(base=True)
+
+
+def test_a_components_stored_name_is_the_graphs_when_a_surname_is_told_most():
+    """The name a read gives a component from its nodes' stored columns (best_name of
+    node_columns) is the one EntityGraph gives the entity: a surname told with an
+    honorific ("Ms. Clinton", five times) is no full name, so "Hillary Clinton" (once)
+    names her, in `sources` as in `entities`."""
+    from claimtrack.entities import EntityGraph
+    from claimtrack.entities.facts import document_facts
+    from claimtrack.store.entitystore import best_name, node_columns
+
+    text = "Hillary Clinton spoke. " + "Ms. Clinton said so. " * 5
+    spans = [(0, 15, "Hillary Clinton", "PERSON")]
+    spans += [(i, i + 11, "Ms. Clinton", "PERSON")
+              for i in range(len(text)) if text.startswith("Ms. Clinton", i)]
+    assert len(spans) == 6
+    facts = document_facts("d", spans, [], [])
+    rows: dict[str, list] = {}
+    for n in json.loads(facts.to_json())["nodes"]:
+        words, weight, _, rank = node_columns(n)
+        key = " ".join(n[4])
+        old = rows.get(key, [words, 0, ""])
+        rows[key] = [words, old[1] + weight, max(old[2], rank)]
+    (entity,) = EntityGraph([], {"d": spans}, {}, [], ["d"]).entities()
+    assert best_name([tuple(r) for r in rows.values()]) == entity.name == "Hillary Clinton"

@@ -116,8 +116,10 @@ DECISIONS = "2026-11-29.6"
 # hours on an archive, for what matching never reads). 2026-11-29.7: a one-word name its
 # document folds into a person's full name joins no other document
 # (entities/facts._folded_people), a full name is its document's same name with a middle
-# initial. A database that recorded none was drawn by earlier rules.
-ENTITY_FACTS = "2026-11-29.7"
+# initial. .8: a node's rank counts it a full name by its key, as the graph does
+# (entitystore.node_columns: `sources` named Hillary Clinton "Ms Clinton"). A database
+# that recorded none was drawn by earlier rules.
+ENTITY_FACTS = "2026-11-29.8"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet

@@ -33,8 +33,9 @@ def node_columns(stored: list) -> tuple[int, int, int, str]:
     safe = not anon and (len(key) >= 2 or (label in SAFE_SINGLE and not (part and part[0])))
     count = dict(surfaces)
     surface = min(count, key=lambda x: (-count[x], -len(x), x))
-    flags = 8 * (not anon) + 4 * (not alias_side) + 2 * bool(identified) \
-        + (len(surface.split()) >= 2)
+    # a full name by its key, as EntityGraph._best ranks it: "Ms Clinton" is a surname
+    # (its key leaves the honorific out), so "Hillary Clinton" names the entity
+    flags = 8 * (not anon) + 4 * (not alias_side) + 2 * bool(identified) + (len(key) >= 2)
     return len(key), len(spans) + len(claims), int(safe), chr(65 + flags) + surface
 
 
