@@ -304,24 +304,17 @@ def match_claims(conn: sqlite3.Connection, doc_id: str, claims: list[ms.ClaimRow
     their_twins = (ms.twins_by_id(conn, sorted({cid for _, _, f in probes for cid, _ in f}))
                    if twin_here else {})
     by_class: list[dict[tuple[str, int], tuple[str, int]]] = []  # per probe: its classes
-    if their_twins:
-        kept_probes = []
-        for c, u, found in probes:
-            classes: dict[tuple[str, int], tuple[str, int]] = {}
-            if c.id in twin_here:
-                rest = []
-                for cid, k in found:
-                    o = their_twins.get(cid)
-                    if o is None:
-                        rest.append((cid, k))
-                    elif (o.key, k) not in classes or cid < classes[o.key, k][0]:
-                        classes[o.key, k] = (cid, k)  # the least member stands for them
-                found = rest
-            kept_probes.append((c, u, found))
-            by_class.append(classes)
-        probes = kept_probes
-    else:
-        by_class = [{} for _ in probes]
+    for i, (c, u, found) in enumerate(probes):
+        classes: dict[tuple[str, int], tuple[str, int]] = {}
+        if c.id in twin_here and their_twins:
+            rest = []
+            for cid, k in found:
+                if (o := their_twins.get(cid)) is None:
+                    rest.append((cid, k))
+                elif (o.key, k) not in classes or cid < classes[o.key, k][0]:
+                    classes[o.key, k] = (cid, k)  # the least member stands for them
+            probes[i] = (c, u, rest)
+        by_class.append(classes)
     # the candidates' units alone; a claim's other units are read only where a
     # contradiction needs its whole content (stated)
     their = ms.units_at(conn, [key for _, _, found in probes for key in found]
@@ -708,8 +701,7 @@ def own_voice(c: ms.WithinRow) -> str | None:
     for the document's origin. Two claims of one document have equal keys (or None)
     under the stand-in exactly when they do under any origin the document gets (a
     later near-duplicate can change it), so a read would never count such a pair."""
-    row = ms.ClaimRow(c.id, "", "", c.cue_negated, c.denial, c.content_negated, c.modality,
-                      c.rule, c.source_text, c.source_entity, c.source_info, c.relayed_by)
+    row = ms.Voice(c.id, "", c.rule, c.source_text, c.source_entity, c.source_info)
     return own_key(appearance(ms.Appearing(row, _HERE, None, None)))
 
 

@@ -382,12 +382,15 @@ def pair_rows(x: TwinRow, y: TwinRow, pairs: Mapping[tuple[str, str], ClassPair]
              for u in p.units])
 
 
-def _twin_pairs(conn: sqlite3.Connection, xs: Sequence[TwinRow],
-                ys: Sequence[TwinRow]) -> list[tuple[MatchRow, list[UnitMatchRow]]]:
+def _twin_pairs(conn: sqlite3.Connection, xs: Sequence[TwinRow], ys: Sequence[TwinRow],
+                pairs: Mapping[tuple[str, str], ClassPair] | None = None
+                ) -> list[tuple[MatchRow, list[UnitMatchRow]]]:
     """The rows of every pair of a twin of `xs` and a twin of `ys` in another document
-    whose classes relate: two copies of a page telling one sentence 1,000 times are a
-    million pairs of 2,000 rows read."""
-    pairs = class_pairs(conn, sorted({t.key for t in xs}))
+    whose classes relate (`pairs`: the class pairs of `xs`' classes, where read
+    already): two copies of a page telling one sentence 1,000 times are a million
+    pairs of 2,000 rows read."""
+    if pairs is None:
+        pairs = class_pairs(conn, sorted({t.key for t in xs}))
     out = []
     by_key: dict[str, list[TwinRow]] = {}
     for y in ys:
@@ -421,18 +424,17 @@ def twin_rows_of(conn: sqlite3.Connection,
     relates = relations(pairs)
     keys = sorted({k for t in mine for k in relates.get(t.key, ())})
     return _twin_pairs(conn, mine, [t for ms_ in twin_members(conn, keys).values()
-                                    for t in ms_])
+                                    for t in ms_], pairs)
 
 
 def drop_pairs_between(conn: sqlite3.Connection, xs: Sequence[str], ys: Sequence[str]) -> None:
     """Delete the matches (and unit matches) of any of `xs` with any of `ys`: the pairs
     of two twin classes, before they are drawn again around other hubs."""
-    wanted = set(ys) | set(xs)
     left, right = set(xs), set(ys)
     for table in ("matches", "match_units"):
         doomed = {(a, b) for a, b in rows_in(
-            conn, f"SELECT a, b FROM {table} WHERE a IN ({{keys}})", sorted(wanted))
-            if b in wanted and ((a in left and b in right) or (a in right and b in left))}
+            conn, f"SELECT a, b FROM {table} WHERE a IN ({{keys}})", sorted(left | right))
+            if (a in left and b in right) or (a in right and b in left)}
         conn.executemany(f"DELETE FROM {table} WHERE a = ? AND b = ?", sorted(doomed))
 
 
