@@ -151,7 +151,11 @@ def test_a_pronoun_nobody_resolved_is_no_source_name_but_the_authors_i_is():
     assert source_name(claim("d", 0, "he")) is None
     assert source_name(claim("d", 0, "who")) is None
     assert source_name(claim("d", 0, "He", entity="Khalifa Haftar")) == "Khalifa Haftar"
-    assert source_name(claim("d", 0, "I", source_info=SourceInfo(type="self"))) == "I"
+    assert source_name(claim("d", 0, "I", source_info=SourceInfo(type="self"))) \
+        == "I (the author of d)"
+    # each document's author is their own source, never one "I" summing them all
+    assert source_name(claim("e", 0, "I", source_info=SourceInfo(type="self"))) \
+        == "I (the author of e)"
 
 
 # --- grading a name no stored claim carries (issue 9) -------------------------------------
