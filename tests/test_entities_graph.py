@@ -266,3 +266,50 @@ def test_names_run_on_into_the_words_beside_them_are_no_aliases():
                 if e.name == "Donald Trump"]
     assert trump.documents == 2
     assert trump.aliases == ["Trump"]
+
+
+def test_a_person_ner_ran_on_in_a_title_case_headline_is_cut_to_the_bodys_name():
+    """"Obama Says" in a Title Case headline is Obama: cut after the words the body
+    names people by, both as a mention and as the headline claim's resolved source,
+    so the document's "Obama" does not fold into it."""
+    from claimtrack.entities.facts import document_facts
+    from claimtrack.text.names import title_case_heading
+
+    text = ("Obama Says Museum Will Tell Of Suffering And Delight\n\n"
+            "President Obama said the museum would tell an American story. Mr. Obama "
+            "spoke with Hillary Clinton and Donald Trump Jr. on Saturday.")
+    heading = title_case_heading(text)
+    assert heading == text.index("\n")
+    ms = mentions(text, ("Obama Says", "PERSON"), ("Obama", "PERSON"),
+                  ("Hillary Clinton", "PERSON"), ("Donald Trump Jr.", "PERSON"))
+    ms[1] = (text.index("Obama", 20), text.index("Obama", 20) + 5, "Obama", "PERSON")
+    headline = claim("d", 0, text, "Obama", "Obama Says", "Museum Will Tell")
+    facts = document_facts("d", ms, [headline], [], heading)
+    keys = {n.key: n for n in facts.nodes}
+    assert ("obama", "says") not in keys
+    assert (0, 5) in keys[("obama",)].spans and "d:0" in keys[("obama",)].claims
+    # without a headline nothing is cut
+    assert ("obama", "says") in {n.key for n in document_facts("d", ms, [headline], []).nodes}
+
+
+@pytest.mark.parametrize(("headline", "body", "kept"), [
+    ("Trump Warns Clinton", ["Donald Trump", "Hillary Clinton"], "Trump"),
+    ("Hillary Clinton Slams Donald Trump", ["Hillary Clinton", "Donald Trump"],
+     "Hillary Clinton"),
+    ("Marco Rubio Responds To Question", ["Rubio"], "Marco Rubio"),
+    ("Donald Trump’s Speech Wins", ["Donald Trump"], "Donald Trump’s"),
+    # the same person named across the cut, a generation, a name the body never uses
+    ("Hillary Rodham Clinton Wins", ["Hillary Clinton"], "Hillary Rodham Clinton Wins"),
+    ("Donald Trump Jr.", ["Donald Trump"], "Donald Trump Jr."),
+    ("Stevie Wonder Sings", ["Barack Obama"], "Stevie Wonder Sings"),
+])
+def test_which_headline_names_are_cut(headline, body, kept):
+    from claimtrack.entities.facts import document_facts
+
+    text = headline + " Today\n\n" + " and ".join(body) + " spoke."
+    heading = len(headline) + 6
+    ms = [(0, len(headline), headline, "PERSON")] + [
+        (i, i + len(b), b, "PERSON") for b in body if (i := text.index(b, heading))]
+    facts = document_facts("d", ms, [], [], heading)
+    (node,) = [n for n in facts.nodes if (0, len(kept)) in n.spans]
+    assert node.key == name_key(kept)

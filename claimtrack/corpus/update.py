@@ -117,9 +117,10 @@ DECISIONS = "2026-11-29.6"
 # document folds into a person's full name joins no other document
 # (entities/facts._folded_people), a full name is its document's same name with a middle
 # initial. .8: a node's rank counts it a full name by its key, as the graph does
-# (entitystore.node_columns: `sources` named Hillary Clinton "Ms Clinton"). A database
-# that recorded none was drawn by earlier rules.
-ENTITY_FACTS = "2026-11-29.8"
+# (entitystore.node_columns: `sources` named Hillary Clinton "Ms Clinton"). .9: a person
+# NER ran on in a Title Case headline is cut to the name the body knows ("Obama Says":
+# entities/facts._DocBuilder.cut). A database that recorded none was drawn by earlier rules.
+ENTITY_FACTS = "2026-11-29.9"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet

@@ -27,7 +27,13 @@ from spacy.tokens import Doc, Token
 
 from claimtrack.extract.spans import doc_text, entities, sentences
 from claimtrack.models import Attribution
-from claimtrack.text.names import SPEAKER_LABELS, canonical_name, key_runs, resolver_key
+from claimtrack.text.names import (
+    SPEAKER_LABELS,
+    canonical_name,
+    key_runs,
+    resolver_key,
+    title_case_heading,
+)
 
 # named sources of these labels stand for themselves: never expanded into a longer name
 SELF_LABELS = frozenset({"GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
@@ -45,25 +51,6 @@ ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
 # how far back (in sentences) a previous speaker still counts for a pronoun
 SPEAKER_WINDOW = 6
 NEUTER_WINDOW = 2
-
-
-_HEADING_WORD = re.compile(r"[A-Za-z][\w'’-]{3,}")
-TITLE_CASE = 0.8  # share of a first line's longer words capitalised that makes it a heading
-
-
-def _title_case_heading(text: str) -> int:
-    """Where the body starts after a Title Case headline (0 without one). In such a
-    headline the recogniser runs names into the capitalised words after them:
-    "George Zimmerman Auctioning Off Gun ...", "Ben Carson Defends Himself ...",
-    "Hillary Clinton Slams Donald Trump" (138 such names in the 239 Title Case
-    headlines of PolNeAR dev). They are no full names to resolve a source to: a
-    source "Zimmerman" read "George Zimmerman Auctioning Off". Names there are left
-    out of the resolver's names; the body names the same people properly."""
-    line = text.split("\n", 1)[0]
-    words = _HEADING_WORD.findall(line)
-    if "\n" not in text or len(words) < 3:
-        return 0
-    return len(line) if sum(w[0].isupper() for w in words) >= TITLE_CASE * len(words) else 0
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
@@ -122,7 +109,7 @@ class _Resolver:
         self.ents = entities(doc)
         self._ent_of = {i: e for e in self.ents for i in range(e.start, e.end)}
         self._found: dict[tuple[tuple[str, ...], bool], list[_Name]] = {}
-        heading = _title_case_heading(doc_text(doc))
+        heading = title_case_heading(doc_text(doc))
         names = [
             _Name(
                 canonical_name(e.text), resolver_key(e.text), e.label_, e.start_char, e.end_char,

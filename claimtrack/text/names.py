@@ -64,6 +64,27 @@ def name_key(name: str) -> tuple[str, ...]:
     return tuple(w for w in words if w and w not in HONORIFICS)
 
 
+_NAME_PART = re.compile(r"[^\s\-\u2010-\u2014]+")  # what name_key splits a name into
+
+
+def key_word_ends(name: str) -> list[int] | None:
+    """Where each word of name_key(name) ends in `name` (its punctuation and
+    possessive left out): what a name cut after its n-th key word keeps. None where
+    the words cannot be told apart one by one (name_key's own reading is the rule)."""
+    key = name_key(name)
+    ends: list[int] = []
+    for m in _NAME_PART.finditer(name):
+        if len(ends) == len(key):
+            break
+        kept = m.group().translate(_APOSTROPHES).rstrip(_EDGE_PUNCT + ".")
+        # a possessive is name_key's own only at the name's end ("Rubio's Says")
+        for word in (kept[:-2], kept) if kept.endswith("'s") else (kept,):
+            if word.lstrip(_EDGE_PUNCT).casefold().strip(".") == key[len(ends)]:
+                ends.append(m.start() + len(word))
+                break
+    return ends if len(ends) == len(key) else None
+
+
 def key_runs(key: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where each run of a name key's words lies, (start, end), the whole key last: a
     name holding another holds its key as one of these ("belhadj" in "abdelhakim
@@ -91,3 +112,26 @@ def name_pattern(name: str) -> re.Pattern[str]:
     if not parts:
         raise NotFoundError("give a name to look for, e.g. --entity Belhadj")
     return re.compile(r"(?<!\w)" + _SEPARATOR.join(parts) + r"(?!\w)", re.I)
+
+
+_HEADING_WORD = re.compile(r"[A-Za-z][\w'’-]{3,}")
+TITLE_CASE = 0.8  # share of a first line's longer words capitalised that makes it a heading
+
+
+def title_case_heading(text: str) -> int:
+    """Where the body starts after a Title Case headline (0 without one). In such a
+    headline the recogniser runs names into the capitalised words after them:
+    "George Zimmerman Auctioning Off Gun ...", "Ben Carson Defends Himself ...",
+    "Hillary Clinton Slams Donald Trump" (138 such names in the 239 Title Case
+    headlines of PolNeAR dev). They are no full names: the resolver leaves them out
+    of the names it resolves a source to (a source "Zimmerman" read "George Zimmerman
+    Auctioning Off"), and the entity graph cuts them to the body's names
+    (entities/facts._DocBuilder.cut). Only the text's start is read: a first line
+    is a headline only where more text follows it."""
+    end = text.find("\n")
+    if end < 0:
+        return 0
+    words = _HEADING_WORD.findall(text, 0, end)
+    if len(words) < 3:
+        return 0
+    return end if sum(w[0].isupper() for w in words) >= TITLE_CASE * len(words) else 0

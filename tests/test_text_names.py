@@ -1,0 +1,47 @@
+"""text.names: the pure name helpers read paths and the resolver share."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimtrack.text.names import key_word_ends, name_key, title_case_heading
+
+pytestmark = pytest.mark.model_free
+
+
+@pytest.mark.parametrize(("text", "heading"), [
+    ("Obama Says Museum Will Tell of Suffering\n\nThe body.", 40),
+    ("Obama says the museum will tell of suffering\n\nThe body.", 0),  # a sentence
+    ("Obama Says Museum Will Tell of Suffering", 0),  # nothing follows: no headline
+    ("Big News\n\nThe body.", 0),  # too few longer words to tell
+])
+def test_title_case_heading(text, heading):
+    assert title_case_heading(text) == heading
+
+
+@pytest.mark.parametrize(("name", "cuts"), [
+    ("Obama Says", ["Obama", "Obama Says"]),
+    ("Sen. Marco Rubio’s Says", ["Sen. Marco", "Sen. Marco Rubio’s", "Sen. Marco Rubio’s Says"]),
+    ("The Donald Trump-led", ["The Donald", "The Donald Trump", "The Donald Trump-led"]),
+    ("Donald J. Trump", ["Donald", "Donald J", "Donald J. Trump"]),
+    ("Obama’s", ["Obama"]),
+])
+def test_key_word_ends(name, cuts):
+    assert [name[:e] for e in key_word_ends(name)] == cuts
+
+
+@given(st.lists(st.sampled_from(["Obama", "Says", "Mr.", "the", "J.", "Trump’s", "Al-Qaeda",
+                                 "“Hillary", "Jr.", "-", "O'Neill,"]), min_size=1, max_size=6))
+def test_a_name_cut_after_its_nth_key_word_keeps_those_words(words):
+    """Cut at key_word_ends, a name's key is its key's first n words (possessive
+    aside): what the entity graph stores of a headline's run-on name."""
+    name = " ".join(words)
+    ends = key_word_ends(name)
+    if ends is None:
+        return
+    key = name_key(name)
+    for n, e in enumerate(ends, 1):
+        assert tuple(w.removesuffix("'s") for w in name_key(name[:e])) == tuple(
+            w.removesuffix("'s") for w in key[:n])
