@@ -313,3 +313,18 @@ def test_which_headline_names_are_cut(headline, body, kept):
     facts = document_facts("d", ms, [], [], heading)
     (node,) = [n for n in facts.nodes if (0, len(kept)) in n.spans]
     assert node.key == name_key(kept)
+
+
+def test_a_person_that_is_a_person_and_an_organisation_is_no_fold_target():
+    """NER tags "Obama White House" PERSON now and then: the document's Obama and its
+    White House do not fold into it, so the two stay apart across documents."""
+    t1 = "The Obama White House said no. Obama spoke. The White House denied it."
+    t2 = "Barack Obama waved. The White House said yes."
+    ms = {"d1": mentions(t1, ("Obama White House", "PERSON"), ("Obama", "PERSON"),
+                         ("White House", "ORG")),
+          "d2": mentions(t2, ("Barack Obama", "PERSON"), ("White House", "ORG"))}
+    ms["d1"][2] = (t1.index("White House", 30), t1.index("White House", 30) + 11,
+                   "White House", "ORG")
+    ents = by_name(EntityGraph([], ms, {}, [], ["d1", "d2"]))
+    assert "Obama" not in ents["White House"].aliases
+    assert ents["White House"].documents == 2

@@ -119,8 +119,11 @@ DECISIONS = "2026-11-29.6"
 # initial. .8: a node's rank counts it a full name by its key, as the graph does
 # (entitystore.node_columns: `sources` named Hillary Clinton "Ms Clinton"). .9: a person
 # NER ran on in a Title Case headline is cut to the name the body knows ("Obama Says":
-# entities/facts._DocBuilder.cut). A database that recorded none was drawn by earlier rules.
-ENTITY_FACTS = "2026-11-29.9"
+# entities/facts._DocBuilder.cut). .10: a "person" that is one of its document's people
+# and one of its organisations ("Obama White House") is no fold target
+# (entities/facts._person_and_body). A database that recorded none was drawn by earlier
+# rules.
+ENTITY_FACTS = "2026-11-29.10"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet

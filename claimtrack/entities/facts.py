@@ -273,6 +273,22 @@ def _pairing(p: Node, keys: set[tuple[str, ...]]) -> bool:
     return False
 
 
+# labels of a name that is no person's: an organisation, a building, a place
+_BODIES = frozenset({"ORG", "FAC", "GPE"})
+
+
+def _person_and_body(key: tuple[str, ...], persons: set[tuple[str, ...]],
+                     bodies: set[tuple[str, ...]]) -> bool:
+    """Whether a "person" is one of the document's people followed or led by one of
+    its organisations of two words or more: NER tagged "Obama White House" PERSON in
+    5 of the 560 dev articles, and folded into it, Obama and the White House were one
+    entity (the White House listed "Obama" as an alias). Narrow on purpose: a
+    person's name holding an organisation's ("Marine Le Pen" beside a party "Le Pen")
+    is still a name."""
+    return any((key[:i] in persons and key[i:] in bodies)
+               or (key[:i] in bodies and key[i:] in persons) for i in range(1, len(key)))
+
+
 def _without_initials(key: tuple[str, ...]) -> tuple[str, ...]:
     """A name key without its middle initials ("donald j trump" -> "donald trump",
     "george h w bush" -> "george bush"); the key itself when it has none."""
@@ -286,8 +302,10 @@ def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
     """Within a document: a part of a person's full name is that person."""
     named = [n for n in nodes if not n.anonymous]
     keys = {n.key for n in named}
+    persons = {n.key for n in named if n.label == "PERSON"}
+    bodies = {n.key for n in named if len(n.key) >= 2 and n.label in _BODIES}
     people = [n for n in named if (n.label == "PERSON" or n.types["person"])
-              and not _pairing(n, keys)]
+              and not _pairing(n, keys) and not _person_and_body(n.key, persons, bodies)]
     # each person under every shorter run of its name, in order: a long document names
     # thousands, and testing every pair (contains) was quadratic
     holding: dict[tuple[str, ...], list[Node]] = defaultdict(list)
