@@ -45,3 +45,19 @@ def test_a_name_cut_after_its_nth_key_word_keeps_those_words(words):
     for n, e in enumerate(ends, 1):
         assert tuple(w.removesuffix("'s") for w in name_key(name[:e])) == tuple(
             w.removesuffix("'s") for w in key[:n])
+
+
+@pytest.mark.parametrize(("name", "text", "found"), [
+    ("Paul Ryan", "House Speaker Paul D. Ryan (R-Wis.) said", True),
+    ("Paul Ryan", "Paul D Ryan", True),
+    ("George Bush", "George H. W. Bush", True),
+    ("Paul Ryan", "Paul and Ryan", False),  # a word between: not an initial
+    ("Paul Ryan", "paul d ryan", False),  # an initial is a capital
+    ("George W. Bush", "George Bush", False),  # the asked initial is asked for
+    ("Al Qaeda", "Al-Qaeda", True),
+    ("Belhadj", "Belhadjes", False),
+])
+def test_name_pattern_lets_a_text_add_middle_initials(name, text, found):
+    from claimtrack.text.names import name_pattern
+
+    assert bool(name_pattern(name).search(text)) is found
