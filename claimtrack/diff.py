@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 
 import sqlite_utils
 
-from claimtrack.entities.facts import document_facts
+from claimtrack.entities.facts import document_facts, headline_cut
 from claimtrack.extractor_names import HIDDEN_RULES, QUOTATION_RULE
 from claimtrack.flags import DISTANCING, ENDORSING
 from claimtrack.models import (  # the diff records live in models.py; importable from here too
@@ -47,7 +47,7 @@ from claimtrack.similarity import cue_key, source_key
 from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
 from claimtrack.store.matchstore import MatchRow, UnitMatchRow
-from claimtrack.text.names import NAME_LABELS, name_key, normalise_name
+from claimtrack.text.names import NAME_LABELS, name_key, normalise_name, title_case_heading
 from claimtrack.text.units import one_sentence, sentence_units
 
 # Entity types worth comparing; dates and numbers would swamp the list.
@@ -177,6 +177,15 @@ def sourcing_profile(cs: Sequence[Claim], origins: Mapping[str, int] | None = No
     return p
 
 
+def _headline_cut(mentions: Sequence[Mention], text: str | None) -> Sequence[Mention]:
+    """The mentions as the entity graph takes them: a person NER ran on in a Title Case
+    headline cut to the body's name (entities.facts.headline_cut)."""
+    if not text or not title_case_heading(text):
+        return mentions
+    return [Mention(start=s, end=e, text=t, label=label) for s, e, t, label in headline_cut(
+        [(m.start, m.end, m.text, m.label) for m in mentions], text)]
+
+
 def shared_entities(ma: Sequence[Mention], mb: Sequence[Mention]) -> list[SharedEntity]:
     """NER mentions in both documents, keyed as the entity graph keys names
     (text/names.name_key: 'Al Qaeda' == 'Al-Qaeda', 'Mr. Trump' == 'Trump'), and a part
@@ -295,6 +304,8 @@ def diff_claims(
     matches align whole contents. `texts`: the stored texts of A and B (to show parts)."""
     by_a = {c.id: c for c in claims_a}
     by_b = {c.id: c for c in claims_b}
+    mentions_a, mentions_b = _headline_cut(mentions_a, texts[0]), _headline_cut(mentions_b,
+                                                                                texts[1])
     pubs = (a.publisher, b.publisher)
     aligned: list[ClaimPair] = []
     contradictions: list[ClaimPair] = []

@@ -278,13 +278,12 @@ def test_a_person_ner_ran_on_in_a_title_case_headline_is_cut_to_the_bodys_name()
     text = ("Obama Says Museum Will Tell Of Suffering And Delight\n\n"
             "President Obama said the museum would tell an American story. Mr. Obama "
             "spoke with Hillary Clinton and Donald Trump Jr. on Saturday.")
-    heading = title_case_heading(text)
-    assert heading == text.index("\n")
+    assert title_case_heading(text) == text.index("\n")
     ms = mentions(text, ("Obama Says", "PERSON"), ("Obama", "PERSON"),
                   ("Hillary Clinton", "PERSON"), ("Donald Trump Jr.", "PERSON"))
     ms[1] = (text.index("Obama", 20), text.index("Obama", 20) + 5, "Obama", "PERSON")
     headline = claim("d", 0, text, "Obama", "Obama Says", "Museum Will Tell")
-    facts = document_facts("d", ms, [headline], [], heading)
+    facts = document_facts("d", ms, [headline], [], text)
     keys = {n.key: n for n in facts.nodes}
     assert ("obama", "says") not in keys
     assert (0, 5) in keys[("obama",)].spans and "d:0" in keys[("obama",)].claims
@@ -302,16 +301,35 @@ def test_a_person_ner_ran_on_in_a_title_case_headline_is_cut_to_the_bodys_name()
     ("Hillary Rodham Clinton Wins", ["Hillary Clinton"], "Hillary Rodham Clinton Wins"),
     ("Donald Trump Jr.", ["Donald Trump"], "Donald Trump Jr."),
     ("Stevie Wonder Sings", ["Barack Obama"], "Stevie Wonder Sings"),
+    # a full name the body uses, after the headline's verb
+    ("Kill Trayvon Martin", ["Trayvon Martin"], "Trayvon Martin"),
+    ("Condemn Donald Trump’s Muslim Ban", ["Donald Trump"], "Donald Trump’s"),
+    ("Denounces Clinton", ["Clinton"], "Denounces Clinton"),  # a surname alone: no telling
 ])
 def test_which_headline_names_are_cut(headline, body, kept):
+    _headline_kept(headline, " and ".join(body) + " spoke.", body, kept)
+
+
+def test_a_headline_name_is_not_cut_between_two_words_the_body_prints_together():
+    """NER found "Angela Davis" in the body's "Michaela Angela Davis": the headline's
+    full name stays whole; "Hillary Rodham Clinton" the body prints so, though NER
+    split it."""
+    _headline_kept("Michaela Angela Davis", "Michaela Angela Davis praised her.",
+                   ["Angela Davis"], "Michaela Angela Davis")
+    _headline_kept("Hillary Rodham Clinton Wins", "Hillary Rodham Clinton won.",
+                   ["Hillary", "Clinton"], "Hillary Rodham Clinton Wins")
+
+
+def _headline_kept(headline, told, body, kept):
     from claimtrack.entities.facts import document_facts
 
-    text = headline + " Today\n\n" + " and ".join(body) + " spoke."
+    text = headline + " Today\n\n" + told
     heading = len(headline) + 6
     ms = [(0, len(headline), headline, "PERSON")] + [
         (i, i + len(b), b, "PERSON") for b in body if (i := text.index(b, heading))]
-    facts = document_facts("d", ms, [], [], heading)
-    (node,) = [n for n in facts.nodes if (0, len(kept)) in n.spans]
+    facts = document_facts("d", ms, [], [], text)
+    at = headline.index(kept)
+    (node,) = [n for n in facts.nodes if (at, at + len(kept)) in n.spans]
     assert node.key == name_key(kept)
 
 

@@ -229,11 +229,9 @@ def load_mentions(db: sqlite_utils.Database, doc_id: str | None = None) -> dict[
     return out
 
 
-def text_start(db: sqlite_utils.Database, doc_id: str, chars: int = 2000) -> str:
-    """The first `chars` characters of a stored document's text ("" for none): its
-    headline, where it has one (text.names.title_case_heading)."""
-    row = db.execute("SELECT substr(text, 1, ?) FROM documents WHERE id = ?",
-                     (chars, doc_id)).fetchone()
+def document_text(db: sqlite_utils.Database, doc_id: str) -> str:
+    """A stored document's text ("" for none)."""
+    row = db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
     return row[0] if row else ""
 
 

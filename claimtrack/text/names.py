@@ -67,22 +67,23 @@ def name_key(name: str) -> tuple[str, ...]:
 _NAME_PART = re.compile(r"[^\s\-\u2010-\u2014]+")  # what name_key splits a name into
 
 
-def key_word_ends(name: str) -> list[int] | None:
-    """Where each word of name_key(name) ends in `name` (its punctuation and
-    possessive left out): what a name cut after its n-th key word keeps. None where
-    the words cannot be told apart one by one (name_key's own reading is the rule)."""
+def key_word_spans(name: str) -> list[tuple[int, int]] | None:
+    """Where each word of name_key(name) lies in `name` (its punctuation and possessive
+    left out): what a name cut to its i-th to n-th key words keeps. None where the
+    words cannot be told apart one by one (name_key's own reading is the rule)."""
     key = name_key(name)
-    ends: list[int] = []
+    spans: list[tuple[int, int]] = []
     for m in _NAME_PART.finditer(name):
-        if len(ends) == len(key):
+        if len(spans) == len(key):
             break
         kept = m.group().translate(_APOSTROPHES).rstrip(_EDGE_PUNCT + ".")
         # a possessive is name_key's own only at the name's end ("Rubio's Says")
         for word in (kept[:-2], kept) if kept.endswith("'s") else (kept,):
-            if word.lstrip(_EDGE_PUNCT).casefold().strip(".") == key[len(ends)]:
-                ends.append(m.start() + len(word))
+            bare = word.lstrip(_EDGE_PUNCT)
+            if bare.casefold().strip(".") == key[len(spans)]:
+                spans.append((m.start() + len(word) - len(bare), m.start() + len(word)))
                 break
-    return ends if len(ends) == len(key) else None
+    return spans if len(spans) == len(key) else None
 
 
 def key_runs(key: tuple[str, ...]) -> list[tuple[int, int]]:
