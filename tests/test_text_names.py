@@ -58,6 +58,11 @@ def test_a_name_cut_to_its_key_words_keeps_those_words(words):
     ("Paul Ryan", "Paul and Ryan", False),  # a word between: not an initial
     ("Paul Ryan", "paul d ryan", False),  # an initial is a capital
     ("George W. Bush", "George Bush", False),  # the asked initial is asked for
+    ("Hillary Clinton", "Hillary Rodham Clinton", True),  # a first name, middle names
+    ("George Bush", "George Herbert Walker Bush", True),
+    ("Hillary Clinton", "Hillary and Bill Clinton", False),
+    ("Hillary Clinton", "Hillary, Bill Clinton", False),
+    ("Donald J. Trump", "Donald John J. Trump", False),  # three words: initials only
     ("Al Qaeda", "Al-Qaeda", True),
     ("Belhadj", "Belhadjes", False),
 ])
