@@ -346,3 +346,21 @@ def test_a_person_that_is_a_person_and_an_organisation_is_no_fold_target():
     ents = by_name(EntityGraph([], ms, {}, [], ["d1", "d2"]))
     assert "Obama" not in ents["White House"].aliases
     assert ents["White House"].documents == 2
+
+
+def test_a_surname_ner_calls_a_place_is_the_person_named_in_full():
+    """NER tags "Kasich" GPE now and then: where its document names John Kasich it is
+    his surname there, and joins no other document's "Kasich" place; a place that
+    ends a possessive run-on ("Trump's Indiana") stays a place."""
+    t1 = "John Kasich spoke in Ohio. Kasich won."
+    t2 = "Kasich was not named in full here. Indiana voted."
+    t3 = "Trump's Indiana rally drew crowds. Indiana voted."
+    ms = {"d1": mentions(t1, ("John Kasich", "PERSON"), ("Ohio", "GPE")),
+          "d2": mentions(t2, ("Kasich", "GPE"), ("Indiana", "GPE")),
+          "d3": mentions(t3, ("Trump's Indiana", "PERSON"))}
+    ms["d1"].append((t1.index("Kasich won"), t1.index("Kasich won") + 6, "Kasich", "GPE"))
+    ms["d3"].append((t3.index("Indiana voted"), t3.index("Indiana voted") + 7, "Indiana", "GPE"))
+    ents = by_name(EntityGraph([], ms, {}, [], ["d1", "d2", "d3"]))
+    assert ents["John Kasich"].aliases == ["Kasich"] and ents["John Kasich"].documents == 1
+    assert ents["Kasich"].documents == 1  # d2's: a place nobody named in full
+    assert ents["Indiana"].documents == 2  # d2's and d3's: still a place

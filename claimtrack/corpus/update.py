@@ -123,9 +123,10 @@ DECISIONS = "2026-11-29.6"
 # and one of its organisations ("Obama White House") is no fold target
 # (entities/facts._person_and_body). .11: the headline cut also drops what leads a full
 # name the body uses ("Kill Trayvon Martin"), and never parts two words the body prints
-# together ("Michaela Angela Davis"). A database that recorded none was drawn by earlier
-# rules.
-ENTITY_FACTS = "2026-11-29.11"
+# together ("Michaela Angela Davis"). .12: a one-word place that is the surname of a
+# person its document names in full folds into that person ("Kasich" tagged GPE:
+# entities/facts._PLACES). A database that recorded none was drawn by earlier rules.
+ENTITY_FACTS = "2026-11-29.12"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet
