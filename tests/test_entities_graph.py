@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -350,17 +352,38 @@ def test_a_person_that_is_a_person_and_an_organisation_is_no_fold_target():
 
 def test_a_surname_ner_calls_a_place_is_the_person_named_in_full():
     """NER tags "Kasich" GPE now and then: where its document names John Kasich it is
-    his surname there, and joins no other document's "Kasich" place; a place that
+    his surname there (and so joins no other document's "Kasich" place); a place the
+    document puts something in ("in Washington", beside George Washington) or that
     ends a possessive run-on ("Trump's Indiana") stays a place."""
-    t1 = "John Kasich spoke in Ohio. Kasich won."
-    t2 = "Kasich was not named in full here. Indiana voted."
-    t3 = "Trump's Indiana rally drew crowds. Indiana voted."
-    ms = {"d1": mentions(t1, ("John Kasich", "PERSON"), ("Ohio", "GPE")),
-          "d2": mentions(t2, ("Kasich", "GPE"), ("Indiana", "GPE")),
-          "d3": mentions(t3, ("Trump's Indiana", "PERSON"))}
-    ms["d1"].append((t1.index("Kasich won"), t1.index("Kasich won") + 6, "Kasich", "GPE"))
-    ms["d3"].append((t3.index("Indiana voted"), t3.index("Indiana voted") + 7, "Indiana", "GPE"))
-    ents = by_name(EntityGraph([], ms, {}, [], ["d1", "d2", "d3"]))
-    assert ents["John Kasich"].aliases == ["Kasich"] and ents["John Kasich"].documents == 1
-    assert ents["Kasich"].documents == 1  # d2's: a place nobody named in full
-    assert ents["Indiana"].documents == 2  # d2's and d3's: still a place
+    from claimtrack.entities.facts import document_facts
+
+    def folded(text: str, *names: tuple[str, str]) -> set[tuple[str, str]]:
+        ms = sorted((i, i + len(n), n, label) for n, label in names
+                    for i in [m.start() for m in re.finditer(re.escape(n) + r"\b", text)])
+        f = document_facts("d", ms, [], [], text)
+        keys = {n.seq: " ".join(n.key) for n in f.nodes}
+        return {(keys[a], keys[b]) for a, b in f.folds}
+
+    kasich = "John Kasich spoke in Ohio. Kasich won."
+    assert folded(kasich, ("John Kasich", "PERSON"), ("Kasich", "GPE")) == {
+        ("kasich", "john kasich")}
+    washington = "George Washington slept here. Congress met in Washington."
+    assert folded(washington, ("George Washington", "PERSON"), ("Washington", "GPE")) == set()
+    indiana = "Trump's Indiana rally drew crowds. Indiana voted."
+    assert folded(indiana, ("Trump's Indiana", "PERSON"), ("Indiana", "GPE")) == set()
+    # without the text (the raw graph, diff's entities in both) a place folds nowhere
+    ms = [(0, 11, "John Kasich", "PERSON"), (32, 38, "Kasich", "GPE")]
+    assert document_facts("d", ms, [], []).folds == []
+
+
+def test_a_source_phrase_that_ends_on_a_title_is_a_role_not_its_place():
+    """"the Vermont senator" is someone of its document, never the state: name_key
+    drops "senator" (the honorific of "Senator Sanders") and had made it "Vermont"."""
+    t1 = "Vermont voted. The Vermont senator said he would stay in the race."
+    t2 = "Vermont is small."
+    c = claim("d1", 0, t1, "The Vermont senator", None, "he would stay in the race")
+    ms = {"d1": mentions(t1, ("Vermont", "GPE")), "d2": mentions(t2, ("Vermont", "GPE"))}
+    ents = by_name(EntityGraph([c], ms, {}, [], ["d1", "d2"]))
+    assert ents["Vermont"].claims_by == 0 and ents["Vermont"].documents == 2
+    role = ents["Vermont senator"]
+    assert role.claims_by == 1 and role.anonymous and role.documents == 1

@@ -125,8 +125,12 @@ DECISIONS = "2026-11-29.6"
 # name the body uses ("Kill Trayvon Martin"), and never parts two words the body prints
 # together ("Michaela Angela Davis"). .12: a one-word place that is the surname of a
 # person its document names in full folds into that person ("Kasich" tagged GPE:
-# entities/facts._PLACES). A database that recorded none was drawn by earlier rules.
-ENTITY_FACTS = "2026-11-29.12"
+# entities/facts._PLACES). .13: a source phrase that ends on a title ("the Vermont
+# senator") is a role of its document, not the place its name key kept
+# (entities/facts._role). .14: a place its document puts something in ("in
+# Washington") is no surname (the .12 rule had read the whole text as its last
+# mention's). A database that recorded none was drawn by earlier rules.
+ENTITY_FACTS = "2026-11-29.14"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet

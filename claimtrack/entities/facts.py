@@ -24,6 +24,7 @@ from claimtrack.models import Alias, Claim
 from claimtrack.store import readback
 from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.names import (
+    HONORIFICS,
     NAME_LABELS,
     canonical_name,
     key_runs,
@@ -68,6 +69,10 @@ class Node:
     order: tuple = ()  # where the whole-corpus build makes it (EntityGraph._assemble)
     # a one-word name its document folds into a person's full name (_folded_people)
     person_part: bool = False
+    # a one-word place its document puts something in ("in Washington") a third of the
+    # times it names it: never a surname ("his arm around Kasich" once in eight is one;
+    # _folds; drawn from the text, not stored)
+    located: bool = False
 
     @property
     def id(self) -> NodeId:
@@ -93,6 +98,14 @@ class Node:
     @property
     def weight(self) -> int:
         return len(self.spans) + len(self.claims)
+
+
+def _role(descriptor: str) -> bool:
+    """Whether a source phrase ends on a title, its head ("the Florida senator",
+    "Iowa's governor"): a role, where a title before a name ("Senator Rubio") is an
+    honorific."""
+    words = descriptor.split()
+    return len(words) >= 2 and words[-1].casefold().strip(".") in HONORIFICS
 
 
 def _is_pronoun(text: str) -> bool:
@@ -149,8 +162,13 @@ class _DocBuilder:
         else:
             descriptor = canonical_name(c.source.text)
             key = name_key(descriptor) or (descriptor.casefold(),)
-            # a name the resolver left as it was, else a descriptor of this document
-            node = self.nodes.get((False, key)) or self._node(True, key)
+            if _role(descriptor):
+                # "the Vermont senator" is no "Vermont" (name_key drops "senator" as
+                # the honorific of "Senator Sanders"): its claims went to the state,
+                # listed as an entity "Vermont senator" of 71 dev articles
+                node = self._node(True, tuple(w.casefold() for w in descriptor.split()))
+            else:  # a name the resolver left as it was, else a descriptor of this document
+                node = self.nodes.get((False, key)) or self._node(True, key)
             node.surfaces[descriptor] += 1
         if node is None:
             return
@@ -169,10 +187,10 @@ class _DocBuilder:
         self.heading = title_case_heading(text)
         self.body = _body_people(mentions, self.heading, text)
         cut = headline_cut(mentions, text)
-        for self.item, (start, end, text, label) in enumerate(cut):
+        for self.item, (start, end, name, label) in enumerate(cut):
             # "MR." alone is a name NER tagged with nothing left once the
             # honorific is dropped: no one to count it for
-            if label in NAME_LABELS and (node := self.named(text, label)):
+            if label in NAME_LABELS and (node := self.named(name, label)):
                 node.spans.add((start, end))
         self.phase = 1
         for self.item, c in enumerate(claims):
@@ -188,7 +206,12 @@ class _DocBuilder:
             n.identified = True
             author.append((a.seq, n.seq))
         nodes = list(self.nodes.values())
-        folds = _folds(nodes)
+        if text:
+            for n in nodes:
+                n.located = len(n.key) == 1 and n.label in _PLACES and 3 * sum(
+                    bool(_LOCATIVE.search(text, max(0, a - 12), a)) for a, _ in n.spans
+                ) >= len(n.spans)
+        folds = _folds(nodes, places=bool(text))
         _folded_people(nodes, folds)
         return DocFacts(self.doc_id, nodes, folds, author, list(aliases))
 
@@ -295,8 +318,11 @@ _BODIES = frozenset({"ORG", "FAC", "GPE"})
 # "Kasich" GPE (52 mentions in 24 of the 560 dev articles, 23 of them naming John Kasich),
 # and a one-word place joins every document's like-named one: "Kasich" was an
 # "organization" of 19 documents and 8 claims. Not "Trump's Indiana" (a possessive:
-# a run-on, no person) nor "Washington" in "George Washington University" (no person).
+# a run-on, no person), nor a place its document puts something in ("in Washington"
+# beside George Washington: _LOCATIVE).
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
+_LOCATIVE = re.compile(r"\b(?:in|at|near|across|outside|around|into|throughout)\s+$",
+                       re.IGNORECASE)
 
 
 def _person_and_body(key: tuple[str, ...], persons: set[tuple[str, ...]],
@@ -320,8 +346,10 @@ def _without_initials(key: tuple[str, ...]) -> tuple[str, ...]:
     return (key[0], *middle, key[-1])
 
 
-def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
-    """Within a document: a part of a person's full name is that person."""
+def _folds(nodes: Sequence[Node], places: bool = False) -> list[tuple[int, int]]:
+    """Within a document: a part of a person's full name is that person; with
+    `places`, a one-word place too where it is the surname and the document puts it
+    nowhere (Node.located)."""
     named = [n for n in nodes if not n.anonymous]
     keys = {n.key for n in named}
     persons = {n.key for n in named if n.label == "PERSON"}
@@ -340,7 +368,8 @@ def _folds(nodes: Sequence[Node]) -> list[tuple[int, int]]:
     edges = []
     for small in named:
         place = small.label in _PLACES
-        if small.label not in (None, "PERSON", "ORG") and not (place and len(small.key) == 1):
+        if small.label not in (None, "PERSON", "ORG") and not (
+                places and place and len(small.key) == 1 and not small.located):
             continue
         # "Donald Trump Jr." holds "Donald Trump" and is someone else; "Trump Jr." is him
         bigger = [p for p in holding.get(small.key, ())
