@@ -27,7 +27,8 @@ from collections.abc import Mapping, Sequence
 
 import sqlite_utils
 
-from claimtrack.entities.facts import document_facts, headline_cut
+from claimtrack.entities.facts import document_facts
+from claimtrack.entities.headlines import headline_cut
 from claimtrack.extractor_names import HIDDEN_RULES, QUOTATION_RULE
 from claimtrack.flags import DISTANCING, ENDORSING
 from claimtrack.models import (  # the diff records live in models.py; importable from here too
@@ -179,7 +180,7 @@ def sourcing_profile(cs: Sequence[Claim], origins: Mapping[str, int] | None = No
 
 def _headline_cut(mentions: Sequence[Mention], text: str | None) -> Sequence[Mention]:
     """The mentions as the entity graph takes them: a person NER ran on in a Title Case
-    headline cut to the body's name (entities.facts.headline_cut)."""
+    headline cut to the body's name (entities.headlines.headline_cut)."""
     if not text or not title_case_heading(text):
         return mentions
     return [Mention(start=s, end=e, text=t, label=label) for s, e, t, label in headline_cut(

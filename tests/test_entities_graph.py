@@ -293,48 +293,6 @@ def test_a_person_ner_ran_on_in_a_title_case_headline_is_cut_to_the_bodys_name()
     assert ("obama", "says") in {n.key for n in document_facts("d", ms, [headline], []).nodes}
 
 
-@pytest.mark.parametrize(("headline", "body", "kept"), [
-    ("Trump Warns Clinton", ["Donald Trump", "Hillary Clinton"], "Trump"),
-    ("Hillary Clinton Slams Donald Trump", ["Hillary Clinton", "Donald Trump"],
-     "Hillary Clinton"),
-    ("Marco Rubio Responds To Question", ["Rubio"], "Marco Rubio"),
-    ("Donald Trump’s Speech Wins", ["Donald Trump"], "Donald Trump’s"),
-    # the same person named across the cut, a generation, a name the body never uses
-    ("Hillary Rodham Clinton Wins", ["Hillary Clinton"], "Hillary Rodham Clinton Wins"),
-    ("Donald Trump Jr.", ["Donald Trump"], "Donald Trump Jr."),
-    ("Stevie Wonder Sings", ["Barack Obama"], "Stevie Wonder Sings"),
-    # a full name the body uses, after the headline's verb
-    ("Kill Trayvon Martin", ["Trayvon Martin"], "Trayvon Martin"),
-    ("Condemn Donald Trump’s Muslim Ban", ["Donald Trump"], "Donald Trump’s"),
-    ("Denounces Clinton", ["Clinton"], "Denounces Clinton"),  # a surname alone: no telling
-])
-def test_which_headline_names_are_cut(headline, body, kept):
-    _headline_kept(headline, " and ".join(body) + " spoke.", body, kept)
-
-
-def test_a_headline_name_is_not_cut_between_two_words_the_body_prints_together():
-    """NER found "Angela Davis" in the body's "Michaela Angela Davis": the headline's
-    full name stays whole; "Hillary Rodham Clinton" the body prints so, though NER
-    split it."""
-    _headline_kept("Michaela Angela Davis", "Michaela Angela Davis praised her.",
-                   ["Angela Davis"], "Michaela Angela Davis")
-    _headline_kept("Hillary Rodham Clinton Wins", "Hillary Rodham Clinton won.",
-                   ["Hillary", "Clinton"], "Hillary Rodham Clinton Wins")
-
-
-def _headline_kept(headline, told, body, kept):
-    from claimtrack.entities.facts import document_facts
-
-    text = headline + " Today\n\n" + told
-    heading = len(headline) + 6
-    ms = [(0, len(headline), headline, "PERSON")] + [
-        (i, i + len(b), b, "PERSON") for b in body if (i := text.index(b, heading))]
-    facts = document_facts("d", ms, [], [], text)
-    at = headline.index(kept)
-    (node,) = [n for n in facts.nodes if (at, at + len(kept)) in n.spans]
-    assert node.key == name_key(kept)
-
-
 def test_a_person_that_is_a_person_and_an_organisation_is_no_fold_target():
     """NER tags "Obama White House" PERSON now and then: the document's Obama and its
     White House do not fold into it, so the two stay apart across documents."""

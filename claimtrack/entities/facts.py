@@ -20,6 +20,13 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from claimtrack.entities.headlines import (
+    GENERATIONS,
+    BodyPeople,
+    body_people,
+    headline_cut,
+    run_on_span,
+)
 from claimtrack.models import Alias, Claim
 from claimtrack.store import readback
 from claimtrack.store.entitystore import SAFE_SINGLE
@@ -28,7 +35,6 @@ from claimtrack.text.names import (
     NAME_LABELS,
     canonical_name,
     key_runs,
-    key_word_spans,
     name_key,
     title_case_heading,
 )
@@ -101,8 +107,8 @@ class Node:
 
 
 def _role(descriptor: str) -> bool:
-    """Whether a source phrase ends on a title, its head ("the Florida senator",
-    "Iowa's governor"): a role, where a title before a name ("Senator Rubio") is an
+    """Whether a source phrase ends on a title, its head ("the Florida senator", "the
+    Syrian president"): a role, where a title before a name ("Senator Rubio") is an
     honorific."""
     words = descriptor.split()
     return len(words) >= 2 and words[-1].casefold().strip(".") in HONORIFICS
@@ -123,7 +129,7 @@ class _DocBuilder:
         self.phase = 0
         self.item = 0
         self.heading = 0  # where the body starts after a Title Case headline (facts)
-        self.body: tuple[set[str], list[tuple[str, ...]], str] = (set(), [], "")
+        self.body = BodyPeople(set(), [], "")
 
     def named(self, text: str, label: str | None, count: bool = True) -> Node | None:
         key = name_key(text)
@@ -138,8 +144,8 @@ class _DocBuilder:
 
     def cut(self, name: str, start: int) -> str:
         """A name at `start` as the entity graph takes it: a person NER ran on in a
-        Title Case headline cut to the name the body knows (_run_on_end)."""
-        if start < self.heading and (span := _run_on_end(name, *self.body)):
+        Title Case headline cut to the name the body knows (headlines.run_on_span)."""
+        if start < self.heading and (span := run_on_span(name, self.body)):
             return name[span[0]:span[1]]
         return name
 
@@ -185,7 +191,7 @@ class _DocBuilder:
         text: str = "",
     ) -> DocFacts:
         self.heading = title_case_heading(text)
-        self.body = _body_people(mentions, self.heading, text)
+        self.body = body_people(mentions, self.heading, text)
         cut = headline_cut(mentions, text)
         for self.item, (start, end, name, label) in enumerate(cut):
             # "MR." alone is a name NER tagged with nothing left once the
@@ -214,79 +220,6 @@ class _DocBuilder:
         folds = _folds(nodes, places=bool(text))
         _folded_people(nodes, folds)
         return DocFacts(self.doc_id, nodes, folds, author, list(aliases))
-
-
-GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-def headline_cut(mentions: Sequence[tuple[int, int, str, str]], text: str
-                 ) -> list[tuple[int, int, str, str]]:
-    """(start, end, text, label) `mentions` of the document `text`, each person in its
-    Title Case headline (text.names.title_case_heading) cut to the name the body knows
-    (_run_on_end): "Obama Says" -> "Obama", "Ben Carson Defends" -> "Ben Carson",
-    "Kill Trayvon Martin" -> "Trayvon Martin" (47 names in the 232 Title Case
-    headlines of PolNeAR's 560 dev articles). Left whole, such a "full name" was the
-    fold target of every mention of that person in the document: there an entity "Obama
-    Says" held 16 of Obama's claims (the headline's source, "Obama", resolved to the
-    name NER gave: _DocBuilder.cut), and `diff` listed "George Zimmerman Auctioning
-    Off" among the entities in both. A Title Case line further down (a caption) is not
-    read: "Marco Rubio Responds To Question" stays."""
-    heading = title_case_heading(text)
-    if not heading:
-        return list(mentions)
-    body = _body_people(mentions, heading, text)
-    out = []
-    for start, end, name, label in mentions:
-        if label == "PERSON" and start < heading and (span := _run_on_end(name, *body)):
-            name, start, end = name[span[0]:span[1]], start + span[0], start + span[1]
-        out.append((start, end, name, label))
-    return out
-
-
-def _body_people(mentions: Sequence[tuple[int, int, str, str]], heading: int, text: str
-                 ) -> tuple[set[str], list[tuple[str, ...]], str]:
-    """The words of the people the body names after a Title Case headline that ends at
-    `heading` (0: none), their keys and the body's text: what _run_on_end cuts a
-    headline's names by."""
-    body = [_bare(name_key(t)) for s, _, t, label in mentions
-            if heading and s >= heading and label == "PERSON"]
-    return {w for key in body for w in key}, body, text[heading:] if heading else ""
-
-
-def _bare(key: tuple[str, ...]) -> tuple[str, ...]:
-    """A key's words without a possessive: a name_key keeps one inside a name
-    ("donald", "trump's", "speech")."""
-    return tuple(w.removesuffix("'s") for w in key)
-
-
-def _run_on_end(text: str, words: set[str], body: list[tuple[str, ...]], told: str
-                ) -> tuple[int, int] | None:
-    """Where a headline's person name lies within `text` (None: all of it): up to the
-    end of the first stretch of words the body names people by, opening within its
-    first two words ("Marco Rubio Responds" beside the body's "Rubio"), where no body
-    name holds words on both sides of the cut ("Hillary Rodham Clinton" beside the
-    body's "Hillary Clinton") and more than a generation follows ("Donald Trump
-    Jr."); from the stretch's start where the stretch is a full name the body uses
-    ("Kill Trayvon Martin"; but "Marco Rubio" beside "Rubio"). A cut never parts two
-    words the body `told` prints together: "Michaela Angela Davis" stays whole where
-    NER found only "Angela Davis" in the body's "Michaela Angela Davis"."""
-    key = _bare(name_key(text))
-    i = next((i for i, w in enumerate(key[:2]) if w in words), None)
-    spans = key_word_spans(text)
-    if i is None or not spans:
-        return None
-    e = i
-    while e < len(key) and key[e] in words:
-        e += 1
-    before, after = set(key[:e]), set(key[e:])
-    if after <= GENERATIONS or any(before & set(k) and after & set(k) for k in body) \
-            or text[spans[e - 1][0]:spans[e][1]] in told:
-        e = len(key)
-    if not (i and e - i >= 2 and key[i:e] in body) or text[spans[i - 1][0]:spans[i][1]] in told:
-        i = 0
-    if (i, e) == (0, len(key)):
-        return None
-    return spans[i][0] if i else 0, spans[e - 1][1]
 
 
 def _shorter_runs(key: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -488,7 +421,7 @@ def document_facts(
 ) -> DocFacts:
     """A document's entity nodes and own edges from its mentions (text order), claims
     (seq order), aliases (start order) and stored text (its Title Case headline's
-    names: headline_cut)."""
+    names: headlines.headline_cut)."""
     return _DocBuilder(doc_id).facts(mentions, claims, aliases, text)
 
 
