@@ -28,7 +28,6 @@ from collections.abc import Mapping, Sequence
 import sqlite_utils
 
 from claimtrack.entities.facts import document_facts
-from claimtrack.entities.headlines import headline_cut
 from claimtrack.extractor_names import HIDDEN_RULES, QUOTATION_RULE
 from claimtrack.flags import DISTANCING, ENDORSING
 from claimtrack.models import (  # the diff records live in models.py; importable from here too
@@ -48,6 +47,7 @@ from claimtrack.similarity import cue_key, source_key
 from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
 from claimtrack.store.matchstore import MatchRow, UnitMatchRow
+from claimtrack.text.headlines import headline_cut
 from claimtrack.text.names import NAME_LABELS, name_key, normalise_name, title_case_heading
 from claimtrack.text.units import one_sentence, sentence_units
 
@@ -180,7 +180,7 @@ def sourcing_profile(cs: Sequence[Claim], origins: Mapping[str, int] | None = No
 
 def _headline_cut(mentions: Sequence[Mention], text: str | None) -> Sequence[Mention]:
     """The mentions as the entity graph takes them: a person NER ran on in a Title Case
-    headline cut to the body's name (entities.headlines.headline_cut)."""
+    headline cut to the body's name (text.headlines.headline_cut)."""
     if not text or not title_case_heading(text):
         return mentions
     return [Mention(start=s, end=e, text=t, label=label) for s, e, t, label in headline_cut(

@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from claimtrack.entities.headlines import (
+from claimtrack.models import Alias, Claim
+from claimtrack.store import readback
+from claimtrack.store.entitystore import SAFE_SINGLE
+from claimtrack.text.headlines import (
     GENERATIONS,
     BodyPeople,
     body_people,
     headline_cut,
     run_on_span,
 )
-from claimtrack.models import Alias, Claim
-from claimtrack.store import readback
-from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.names import (
     HONORIFICS,
     NAME_LABELS,

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from spacy.pipeline import Lemmatizer
     from thinc.types import Ints2d
 
-_RULES_VERSION = "1.27.0"
+_RULES_VERSION = "1.28.0"
 # the lexicon's and the filter's versions are part of the names: editing
 # cues.json or retraining filter.json changes output
 RULES = f"claimtrack-rules/{_RULES_VERSION}+cues.{load_lexicon().version}"

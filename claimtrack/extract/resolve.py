@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Token
 
 from claimtrack.extract.spans import doc_text, entities, sentences
 from claimtrack.models import Attribution
+from claimtrack.text.headlines import body_people, run_on_span
 from claimtrack.text.names import (
     SPEAKER_LABELS,
     canonical_name,
@@ -109,7 +110,11 @@ class _Resolver:
         self.ents = entities(doc)
         self._ent_of = {i: e for e in self.ents for i in range(e.start, e.end)}
         self._found: dict[tuple[tuple[str, ...], bool], list[_Name]] = {}
-        heading = title_case_heading(doc_text(doc))
+        text = doc_text(doc)
+        heading = self.heading = title_case_heading(text)
+        # the body's people, by which a headline's run-on name is cut (text.headlines)
+        self.body = body_people([(e.start_char, e.end_char, e.text, e.label_)
+                                 for e in self.ents], heading, text)
         names = [
             _Name(
                 canonical_name(e.text), resolver_key(e.text), e.label_, e.start_char, e.end_char,
@@ -440,6 +445,9 @@ def resolve_sources(doc: Doc, attributions: list[Attribution]) -> None:
         if span is None or not len(span):
             continue
         entity, kind = res.resolve_token(span.root)
+        if entity and src.start < res.heading and (cut := run_on_span(entity, res.body)):
+            # the headline's "Obama" is no "Obama Says" (the name NER ran on)
+            entity = entity[cut[0]:cut[1]]
         if entity:
             att.source_entity = entity
         res.speakers.append(_Speaker(entity, kind, src.start, res.sent_index(span.root)))

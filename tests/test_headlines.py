@@ -1,11 +1,11 @@
-"""entities.headlines: a Title Case headline's run-on names cut to the body's."""
+"""text.headlines: a Title Case headline's run-on names cut to the body's."""
 
 from __future__ import annotations
 
 import pytest
 
 from claimtrack.entities.facts import document_facts
-from claimtrack.entities.headlines import headline_cut
+from claimtrack.text.headlines import headline_cut
 from claimtrack.text.names import name_key
 
 pytestmark = pytest.mark.model_free

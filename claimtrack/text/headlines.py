@@ -1,7 +1,8 @@
 """A Title Case headline's names: the recogniser runs a name into the capitalised words
 around it ("Obama Says", "Ben Carson Defends", "Kill Trayvon Martin"), and the entity
-graph (facts.py) and `diff`'s entities in both take each such person as the name the
-body knows. Pure: the document's mentions and text in, the cut mentions out."""
+graph (entities/facts.py), the resolver (extract/resolve.py) and `diff`'s entities in both
+take each such person as the name the body knows. Pure: the document's mentions and text
+in, the cut mentions out."""
 
 from __future__ import annotations
 
