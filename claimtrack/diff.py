@@ -48,7 +48,13 @@ from claimtrack.store import documents as store
 from claimtrack.store import matchstore, readback
 from claimtrack.store.matchstore import MatchRow, UnitMatchRow
 from claimtrack.text.headlines import headline_cut
-from claimtrack.text.names import NAME_LABELS, name_key, normalise_name, title_case_heading
+from claimtrack.text.names import (
+    NAME_LABELS,
+    canonical_name,
+    name_key,
+    normalise_name,
+    title_case_heading,
+)
 from claimtrack.text.units import one_sentence, sentence_units
 
 # Entity types worth comparing; dates and numbers would swamp the list.
@@ -206,7 +212,7 @@ def shared_entities(ma: Sequence[Mention], mb: Sequence[Mention]) -> list[Shared
             key = name_key(m.text)
             if not key or m.label in _SKIP_LABELS:
                 continue
-            forms[key][m.text.strip()] += 1
+            forms[key][canonical_name(m.text)] += 1
             labels[key][m.label] += 1
             counts[side][into.get(key, key)] += 1
 

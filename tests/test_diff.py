@@ -173,6 +173,9 @@ def test_a_surname_is_counted_with_the_one_full_name_ending_with_it():
     mb = [m("Clinton"), m("Hillary Clinton")]
     assert [(e.name, e.count_a, e.count_b) for e in shared_entities(ma, mb)] == [
         ("Hillary Clinton", 2, 2)]
+    # named as a name, not as printed: no article, no possessive
+    ma, mb = [m("the Smithsonian Museum", "ORG")], [m("The Smithsonian Museum's", "ORG")]
+    assert [e.name for e in shared_entities(ma, mb)] == ["Smithsonian Museum"]
 
 
 def test_sourcing_profile_categories_are_exclusive():
