@@ -119,7 +119,7 @@ DECISIONS = "2026-11-29.6"
 # initial. .8: a node's rank counts it a full name by its key, as the graph does
 # (entitystore.node_columns: `sources` named Hillary Clinton "Ms Clinton"). .9: a person
 # NER ran on in a Title Case headline is cut to the name the body knows ("Obama Says":
-# entities/facts._DocBuilder.cut). .10: a "person" that is one of its document's people
+# text/headlines.py). .10: a "person" that is one of its document's people
 # and one of its organisations ("Obama White House") is no fold target
 # (entities/facts._person_and_body). .11: the headline cut also drops what leads a full
 # name the body uses ("Kill Trayvon Martin"), and never parts two words the body prints

@@ -31,9 +31,10 @@ def headline_cut(mentions: Sequence[tuple[int, int, str, str]], text: str
     headlines of PolNeAR's 560 dev articles). Left whole, such a "full name" was the
     fold target of every mention of that person in the document: there an entity "Obama
     Says" held 16 of Obama's claims (the headline's source, "Obama", resolved to the
-    name NER gave: _DocBuilder.cut), and `diff` listed "George Zimmerman Auctioning
-    Off" among the entities in both. A Title Case line further down (a caption) is not
-    read: "Marco Rubio Responds To Question" stays."""
+    name NER gave, until rules 1.28.0 cut it too: extract/resolve.py), and `diff`
+    listed "George Zimmerman Auctioning Off" among the entities in both. A Title Case
+    line further down (a caption) is not read: "Marco Rubio Responds To Question"
+    stays."""
     heading = title_case_heading(text)
     if not heading:
         return list(mentions)

@@ -140,9 +140,8 @@ def title_case_heading(text: str) -> int:
     "Hillary Clinton Slams Donald Trump" (138 such names in the 239 Title Case
     headlines of PolNeAR dev). They are no full names: the resolver leaves them out
     of the names it resolves a source to (a source "Zimmerman" read "George Zimmerman
-    Auctioning Off"), and the entity graph cuts them to the body's names
-    (entities/facts._DocBuilder.cut). Only the text's start is read: a first line
-    is a headline only where more text follows it."""
+    Auctioning Off"), and cuts them, as the entity graph does, to the body's names
+    (text/headlines.py). A first line is a headline only where more text follows it."""
     end = text.find("\n")
     if end < 0:
         return 0
