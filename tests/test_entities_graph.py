@@ -345,3 +345,12 @@ def test_a_source_phrase_that_ends_on_a_title_is_a_role_not_its_place():
     assert ents["Vermont"].claims_by == 0 and ents["Vermont"].documents == 2
     role = ents["Vermont senator"]
     assert role.claims_by == 1 and role.anonymous and role.documents == 1
+
+
+def test_a_possessive_source_nobody_resolved_is_no_one():
+    """"his claim that ...": a source "his" the resolver left is a reference nobody
+    can follow, not an entity "his" of its document."""
+    t = "Ryan spoke. The senator repeated his claim that he had won."
+    c = claim("d1", 0, t, "his", None, "that he had won")
+    ents = by_name(EntityGraph([c], {"d1": mentions(t, ("Ryan", "PERSON"))}, {}, [], ["d1"]))
+    assert "his" not in ents

@@ -129,8 +129,9 @@ DECISIONS = "2026-11-29.6"
 # senator") is a role of its document, not the place its name key kept
 # (entities/facts._role). .14: a place its document puts something in ("in
 # Washington") is no surname (the .12 rule had read the whole text as its last
-# mention's). A database that recorded none was drawn by earlier rules.
-ENTITY_FACTS = "2026-11-29.14"
+# mention's). .15: a possessive source the resolver left ("his") is no one
+# (entities/facts.PRONOUNS). A database that recorded none was drawn by earlier rules.
+ENTITY_FACTS = "2026-11-29.15"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet
