@@ -354,3 +354,14 @@ def test_a_possessive_source_nobody_resolved_is_no_one():
     c = claim("d1", 0, t, "his", None, "that he had won")
     ents = by_name(EntityGraph([c], {"d1": mentions(t, ("Ryan", "PERSON"))}, {}, [], ["d1"]))
     assert "his" not in ents
+
+
+def test_a_platform_ner_takes_for_a_person_is_an_organisation():
+    """The recogniser tags "Twitter" PERSON: it is one organisation across documents,
+    not a person of each document's own."""
+    t1, t2 = "He wrote on Twitter that it was over.", "Twitter suspended the account."
+    c = claim("d2", 0, t2, "Twitter", None, "the account", info="person")
+    ms = {"d1": mentions(t1, ("Twitter", "PERSON")), "d2": mentions(t2, ("Twitter", "PERSON"))}
+    (twitter,) = [e for e in EntityGraph([c], ms, {}, [], ["d1", "d2"]).entities()
+                  if e.name == "Twitter"]
+    assert twitter.documents == 2 and twitter.type == "organization"

@@ -130,8 +130,10 @@ DECISIONS = "2026-11-29.6"
 # (entities/facts._role). .14: a place its document puts something in ("in
 # Washington") is no surname (the .12 rule had read the whole text as its last
 # mention's). .15: a possessive source the resolver left ("his") is no one
-# (entities/facts.PRONOUNS). A database that recorded none was drawn by earlier rules.
-ENTITY_FACTS = "2026-11-29.15"
+# (entities/facts.PRONOUNS). .16: a platform NER took for a person ("Twitter") is an
+# organisation (entities/facts._PLATFORMS). A database that recorded none was drawn by
+# earlier rules.
+ENTITY_FACTS = "2026-11-29.16"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet
