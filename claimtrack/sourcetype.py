@@ -28,6 +28,7 @@ from claimtrack.models import Attribution, Mention, SourceInfo, Span
 from claimtrack.text.sourcephrase import (
     DOCUMENT_NOUNS,
     PASSIVE,
+    PLATFORMS,
     PRONOUNS,
     WORD,
     WORK_AUTHORS,
@@ -217,6 +218,8 @@ def _named_type(words: list[str], label: str | None) -> str:
     low = [w.lower() for w in words]
     if _is_outlet(words) and label != "PERSON":
         return "outlet"
+    if len(low) == 1 and low[0] in PLATFORMS:
+        return "organization"  # "Twitter", a PERSON to the recogniser
     if label == "PERSON":
         return "person"
     if label in ("ORG", "GPE", "NORP", "FAC", "LOC"):

@@ -65,6 +65,9 @@ def info_of(text, source, cue, content, entity=None, mentions=(), lemma=None):
          "vague_reference"),
         ("As we reported, the port fell.", "we", None, [], "self"),
         ("This writer has argued that the port fell.", "This writer", None, [], "self"),
+        # a platform the recogniser takes for a person
+        ("Twitter said the port fell.", "Twitter", None, [("Twitter", "PERSON")],
+         "organization"),
     ],
 )
 def test_types(text, source, entity, ents, want) -> None:

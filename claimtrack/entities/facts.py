@@ -38,6 +38,7 @@ from claimtrack.text.names import (
     name_key,
     title_case_heading,
 )
+from claimtrack.text.sourcephrase import PLATFORMS
 
 # sources that are only these words refer to someone the resolver did not find
 PRONOUNS = frozenset(
@@ -109,11 +110,9 @@ class Node:
         return len(self.spans) + len(self.claims)
 
 
-# platforms the recogniser takes for people: "Twitter" is a PERSON 65 times in the 560
-# dev articles (an ORG twice), so each document's was an entity "Twitter" of its own (40)
-_PLATFORMS = frozenset((w,) for w in (
-    "twitter", "facebook", "instagram", "youtube", "snapchat", "reddit", "tiktok",
-    "linkedin", "whatsapp", "tumblr"))
+# platforms the recogniser takes for people (text.sourcephrase.PLATFORMS): each
+# document's "Twitter" was an entity of its own (40 of the 560 dev articles)
+_PLATFORMS = frozenset((w,) for w in PLATFORMS)
 
 
 def _role(descriptor: str) -> bool:
@@ -191,7 +190,7 @@ class _DocBuilder:
         node.claims.add(c.id)
         node.spans.add((c.source.start, c.source.end))
         if info == "person" and node.key in _PLATFORMS:
-            info = "organization"  # typed by the recogniser's PERSON (sourcetype)
+            info = "organization"  # typed by the recogniser's PERSON before rules 1.28.0
         if info and info != "unknown":
             node.types[info] += 1
 
