@@ -189,7 +189,8 @@ def test_an_honorific_alone_is_no_one():
     g = EntityGraph([claim("d1", 0, text, "MR. O'NEILL", None, "the plan is dead")],
                     {"d1": [(0, 3, "MR.", "PERSON"), (4, 11, "O'NEILL", "PERSON"),
                             (len(text) - 3, len(text), "MR.", "GPE")]}, {})
-    assert [e.name for e in g.entities()] == ["MR. O'NEILL"]
+    # one entity, named by its untitled form (text.names.surface_order)
+    assert [e.name for e in g.entities()] == ["O'NEILL"]
 
 
 _NAMES = st.sampled_from(["Clinton", "NATO", "Abdelhakim Belhadj", "Belhadj",
@@ -358,10 +359,15 @@ def test_a_possessive_source_nobody_resolved_is_no_one():
 
 def test_a_platform_ner_takes_for_a_person_is_an_organisation():
     """The recogniser tags "Twitter" PERSON: it is one organisation across documents,
-    not a person of each document's own."""
+    not a person of each document's own; so is a platform a claim's source names."""
     t1, t2 = "He wrote on Twitter that it was over.", "Twitter suspended the account."
+    t3 = "Facebook said it would act."
     c = claim("d2", 0, t2, "Twitter", None, "the account", info="person")
-    ms = {"d1": mentions(t1, ("Twitter", "PERSON")), "d2": mentions(t2, ("Twitter", "PERSON"))}
-    (twitter,) = [e for e in EntityGraph([c], ms, {}, [], ["d1", "d2"]).entities()
-                  if e.name == "Twitter"]
+    c3 = claim("d3", 0, t3, "Facebook", "Facebook", "it would act", info="person")
+    ms = {"d1": mentions(t1, ("Twitter", "PERSON")), "d2": mentions(t2, ("Twitter", "PERSON")),
+          "d4": mentions("Facebook grew.", ("Facebook", "ORG"))}
+    ents = EntityGraph([c, c3], ms, {}, [], ["d1", "d2", "d3", "d4"]).entities()
+    (twitter,) = [e for e in ents if e.name == "Twitter"]
     assert twitter.documents == 2 and twitter.type == "organization"
+    (facebook,) = [e for e in ents if e.name == "Facebook"]
+    assert facebook.documents == 2 and facebook.type == "organization"

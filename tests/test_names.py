@@ -70,3 +70,15 @@ def test_name_pattern_lets_a_text_add_middle_initials(name, text, found):
     from claimtrack.text.names import name_pattern
 
     assert bool(name_pattern(name).search(text)) is found
+
+
+def test_a_name_is_shown_untitled_first():
+    """"Barack Obama" names the node however often "President Barack Obama" is printed;
+    among untitled forms the most printed, then the longest."""
+    from claimtrack.text.names import surface_order
+
+    forms = {"President Barack Obama": 5, "Barack Obama": 2, "Obama": 9}
+    assert min(forms, key=lambda s: surface_order(s, forms[s])) == "Obama"
+    forms = {"President Barack Obama": 5, "Barack Obama": 2}
+    assert min(forms, key=lambda s: surface_order(s, forms[s])) == "Barack Obama"
+    assert min(["Sen. Warren"], key=lambda s: surface_order(s, 1)) == "Sen. Warren"

@@ -131,9 +131,11 @@ DECISIONS = "2026-11-29.6"
 # Washington") is no surname (the .12 rule had read the whole text as its last
 # mention's). .15: a possessive source the resolver left ("his") is no one
 # (entities/facts.PRONOUNS). .16: a platform NER took for a person ("Twitter") is an
-# organisation (entities/facts._PLATFORMS). A database that recorded none was drawn by
-# earlier rules.
-ENTITY_FACTS = "2026-11-29.16"
+# organisation (entities/facts._PLATFORMS). .17: a node is named by its untitled form
+# first ("Barack Obama", not "President Barack Obama": text.names.surface_order). .18: a
+# platform a claim names is an organisation too. A database that recorded none was drawn
+# by earlier rules.
+ENTITY_FACTS = "2026-11-29.18"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet

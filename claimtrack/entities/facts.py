@@ -36,6 +36,7 @@ from claimtrack.text.names import (
     canonical_name,
     key_runs,
     name_key,
+    surface_order,
     title_case_heading,
 )
 from claimtrack.text.sourcephrase import PLATFORMS
@@ -103,7 +104,7 @@ class Node:
 
     @property
     def surface(self) -> str:
-        return min(self.surfaces, key=lambda s: (-self.surfaces[s], -len(s), s))
+        return min(self.surfaces, key=lambda s: surface_order(s, self.surfaces[s]))
 
     @property
     def weight(self) -> int:
@@ -147,6 +148,8 @@ class _DocBuilder:
         node = self._node(False, key)
         if count or not node.surfaces:
             node.surfaces[canonical_name(text)] += 1
+        if key in _PLATFORMS:  # an organisation, whoever named it: NER or a claim's source
+            label = "ORG"
         if label:
             node.labels[label] += 1
         return node
@@ -205,8 +208,6 @@ class _DocBuilder:
         self.body = body_people(mentions, self.heading, text)
         cut = headline_cut(mentions, text)
         for self.item, (start, end, name, label) in enumerate(cut):
-            if label == "PERSON" and name_key(name) in _PLATFORMS:
-                label = "ORG"
             # "MR." alone is a name NER tagged with nothing left once the
             # honorific is dropped: no one to count it for
             if label in NAME_LABELS and (node := self.named(name, label)):

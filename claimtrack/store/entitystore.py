@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from claimtrack.store.inlist import rows_in
+from claimtrack.text.names import surface_order
 from claimtrack.unionfind import UnionFind
 
 # single-word names of these labels are one entity across documents (EntityGraph._same_names)
@@ -32,7 +33,7 @@ def node_columns(stored: list) -> tuple[int, int, int, str]:
         label = max(labels, key=lambda kv: kv[1])[0] if labels else None
     safe = not anon and (len(key) >= 2 or (label in SAFE_SINGLE and not (part and part[0])))
     count = dict(surfaces)
-    surface = min(count, key=lambda x: (-count[x], -len(x), x))
+    surface = min(count, key=lambda x: surface_order(x, count[x]))
     # a full name by its key, as EntityGraph._best ranks it: "Ms Clinton" is a surname
     # (its key leaves the honorific out), so "Hillary Clinton" names the entity
     flags = 8 * (not anon) + 4 * (not alias_side) + 2 * bool(identified) + (len(key) >= 2)

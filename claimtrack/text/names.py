@@ -86,6 +86,20 @@ def key_word_spans(name: str) -> list[tuple[int, int]] | None:
     return spans if len(spans) == len(key) else None
 
 
+def titled(surface: str) -> bool:
+    """Whether a name as printed opens on a title ("President Barack Obama", "Sen.
+    Warren"): what its key leaves out, and what a name shown for it had better too."""
+    words = surface.split()
+    return len(words) > 1 and words[0].casefold().rstrip(".") in HONORIFICS
+
+
+def surface_order(surface: str, count: int) -> tuple[bool, int, int, str]:
+    """The order in which a node's printed forms name it, best first: untitled before
+    titled ("Barack Obama" before "President Barack Obama", however often each is
+    printed), then the most printed, the longest, and the text itself on ties."""
+    return titled(surface), -count, -len(surface), surface
+
+
 def key_runs(key: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where each run of a name key's words lies, (start, end), the whole key last: a
     name holding another holds its key as one of these ("belhadj" in "abdelhakim
