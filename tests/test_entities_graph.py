@@ -371,3 +371,14 @@ def test_a_platform_ner_takes_for_a_person_is_an_organisation():
     assert twitter.documents == 2 and twitter.type == "organization"
     (facebook,) = [e for e in ents if e.name == "Facebook"]
     assert facebook.documents == 2 and facebook.type == "organization"
+
+
+def test_a_person_holding_a_conjunction_is_no_fold_target():
+    """NER took "Hillary & Chelsea Clinton Foundation" for a person: the document's
+    Hillary and Chelsea Clinton do not fold into it, so they stay apart."""
+    t = "The Hillary & Chelsea Clinton Foundation paid. Hillary spoke. Chelsea Clinton wrote."
+    ms = {"d1": mentions(t, ("Hillary & Chelsea Clinton Foundation", "PERSON"),
+                         ("Chelsea Clinton", "PERSON"))}
+    ms["d1"].append((t.index("Hillary spoke"), t.index("Hillary spoke") + 7, "Hillary", "PERSON"))
+    ents = by_name(EntityGraph([], ms, {}, [], ["d1"]))
+    assert "Hillary" not in ents["Chelsea Clinton"].aliases

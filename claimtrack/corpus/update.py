@@ -133,9 +133,10 @@ DECISIONS = "2026-11-29.6"
 # (entities/facts.PRONOUNS). .16: a platform NER took for a person ("Twitter") is an
 # organisation (entities/facts._PLATFORMS). .17: a node is named by its untitled form
 # first ("Barack Obama", not "President Barack Obama": text.names.surface_order). .18: a
-# platform a claim names is an organisation too. A database that recorded none was drawn
-# by earlier rules.
-ENTITY_FACTS = "2026-11-29.18"
+# platform a claim names is an organisation too. .19: a "person" holding a conjunction
+# ("Hillary & Chelsea Clinton Foundation") is no fold target. A database that recorded
+# none was drawn by earlier rules.
+ENTITY_FACTS = "2026-11-29.19"
 
 
 # Sources whose "we" is themselves (text/compare.as_said_by): an institution, an outlet

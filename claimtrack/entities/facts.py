@@ -249,7 +249,10 @@ def _pairing(p: Node, keys: set[tuple[str, ...]]) -> bool:
     the 560 dev articles of PolNeAR ("Ms Clinton", 541 documents). Two full names of
     the document inside it, apart, or a hyphen between two of its names, make it no
     one's full name ("Hillary Rodham Clinton" holds "Hillary" and "Clinton": one
-    person)."""
+    person); so does a conjunction ("Hillary & Chelsea Clinton Foundation", a PERSON
+    to NER: Chelsea Clinton's entity listed "Hillary" as an alias)."""
+    if "&" in p.key or "and" in p.key:
+        return True
     runs = [(i, j) for i, j in _shorter_runs(p.key) if p.key[i:j] in keys]
     full = [r for r in runs if r[1] - r[0] >= 2]
     if any(a[1] <= b[0] for a in full for b in full):
