@@ -27,7 +27,7 @@ def headline_cut(mentions: Sequence[tuple[int, int, str, str]], text: str
     """(start, end, text, label) `mentions` of the document `text`, each person in its
     Title Case headline (text.names.title_case_heading) cut to the name the body knows
     (run_on_span): "Obama Says" -> "Obama", "Ben Carson Defends" -> "Ben Carson",
-    "Kill Trayvon Martin" -> "Trayvon Martin" (47 names in the 232 Title Case
+    "Kill Trayvon Martin" -> "Trayvon Martin" (47 names in the 234 Title Case
     headlines of PolNeAR's 560 dev articles). Left whole, such a "full name" was the
     fold target of every mention of that person in the document: there an entity "Obama
     Says" held 16 of Obama's claims (the headline's source, "Obama", resolved to the
