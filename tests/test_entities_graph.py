@@ -382,3 +382,21 @@ def test_a_person_holding_a_conjunction_is_no_fold_target():
     ms["d1"].append((t.index("Hillary spoke"), t.index("Hillary spoke") + 7, "Hillary", "PERSON"))
     ents = by_name(EntityGraph([], ms, {}, [], ["d1"]))
     assert "Hillary" not in ents["Chelsea Clinton"].aliases
+
+
+def test_a_caption_two_documents_print_is_no_alias():
+    """A name run into three more words stays out of the aliases however many documents
+    print it ("Marco Rubio Responds To Question", a caption two pages of one outlet
+    share); a name one document runs on was already left out."""
+    caption = "Marco Rubio Responds To Question"
+    docs = {f"d{i}": f"{caption}\n\nMarco Rubio spoke. Rubio left." for i in (1, 2)}
+    docs["d3"] = "Marco Rubio left."
+    ms = {d: mentions(t, *(((caption, "PERSON"),) if d != "d3" else ()),
+                      ("Marco Rubio", "PERSON"))
+          for d, t in docs.items()}
+    for d in ("d1", "d2"):  # the body's "Marco Rubio", not the caption's
+        i = docs[d].index("Marco Rubio spoke")
+        ms[d][1] = (i, i + 11, "Marco Rubio", "PERSON")
+    ents = by_name(EntityGraph([], ms, {}, [], list(docs)))
+    assert caption not in ents["Marco Rubio"].aliases
+    assert ents["Marco Rubio"].documents == 3

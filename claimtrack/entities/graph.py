@@ -69,7 +69,9 @@ def _without_run_ons(name: str, aliases: list[str], told: Counter[str]) -> list[
     headline's "Hillary Clinton Drops" (14 of Donald Trump's 17 aliases across the
     560 dev articles). A surface one document prints that holds the entity's name, or
     an alias more documents print, and two more words or one after it, is left out of
-    the list; the node stays in the entity (and is found by its name)."""
+    the list; so is one any number of documents print holding the name and three more
+    words (a caption two pages of one outlet share: "Marco Rubio Responds To
+    Question"). The node stays in the entity (and is found by its name)."""
     key = {a: name_key(a) for a in [name, *aliases]}
     solid = [key[name], *(key[a] for a in aliases if told[a] > 1)]
 
@@ -81,7 +83,11 @@ def _without_run_ons(name: str, aliases: list[str], told: Counter[str]) -> list[
             return False
         return len(big) - len(k) >= 2 or (big[: len(k)] == k and big[-1] not in GENERATIONS)
 
-    return [a for a in aliases if told[a] > 1 or not any(run_on(key[a], k) for k in solid)]
+    def long(a: str) -> bool:
+        return contains(key[a], key[name]) and len(key[a]) - len(key[name]) >= 3
+
+    return [a for a in aliases if not long(a)
+            and (told[a] > 1 or not any(run_on(key[a], k) for k in solid))]
 
 
 class EntityGraph:
