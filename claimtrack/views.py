@@ -258,6 +258,13 @@ def _document_cell(a: Appearance) -> str:
     return f"{a.publisher or a.title or a.doc_id}\n{a.doc_id}"
 
 
+def _date_cell(a: Appearance) -> str:
+    """The date an appearance is placed at, and under it "added" where the document
+    gave none and the day it was stored stands in (JSON's `dated`): a reader of a
+    table of plain text files saw today's date as when each claim appeared."""
+    return f"{a.date}\nadded" if a.dated == "added" else str(a.date)
+
+
 TIMELINE_COLUMNS = (
     Column("date", lambda a: a.date),
     Column("document", _document_cell, max_width=24),
@@ -276,7 +283,7 @@ TIMELINE_COLUMNS = (
 # none: an 80-column terminal printed the source empty); under 120 columns stance and
 # origin are left out, to keep the source readable.
 TIMELINE_TABLE = (
-    Column("date", lambda a: a.date, width=10),  # an ISO date is never folded
+    Column("date", _date_cell, width=10),  # an ISO date is never folded
     Column("document", _document_cell, max_width=14),
     Column("source", source_cell, max_width=20),
     Column("stance", lambda a: stance_cell(a.claim), max_width=10, wider_than=119),
@@ -292,7 +299,7 @@ def _appearances_table(title: str, items: list[Appearance]) -> Table:
     for col in ("date", "document", "source", "stance", "relation", "origin", "content"):
         table.add_column(col, overflow="fold")
     for a in items:
-        table.add_row(_t(a.date), _t(_document_cell(a)), _t(source_cell(a)),
+        table.add_row(_t(_date_cell(a)), _t(_document_cell(a)), _t(source_cell(a)),
                       _t(stance_cell(a.claim)), _t(a.relation), _t(origin_cell(a)),
                       _t(f"{shorten(a.claim.content.text, 90)}\n{a.claim.id}"))
     return table

@@ -231,3 +231,27 @@ def test_appearances_read_their_claims_and_relays_not_whole_documents(seeded_db,
             checked += bool(a["via"])
     assert checked  # some appearance is relayed
     assert asked and all(i is not None for _, i in asked)  # by id, never a whole document
+
+
+def test_a_table_says_when_the_day_a_document_was_added_stands_in_for_its_date(
+        tmp_path, monkeypatch):
+    """A plain text file gives no date: the appearance is placed at the day it was
+    added, and the table says so under the date (JSON's `dated`)."""
+    text = tmp_path / "undated.txt"
+    text.write_text("Officials said the bridge would close on Monday for repairs.\n",
+                    encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert run_cli("add", str(text), db=db).exit_code == 0
+    claim_id = timeline_json_first_claim(db)
+    monkeypatch.setenv("COLUMNS", "250")
+    table = run_cli("timeline", "--claim", claim_id, db=db)
+    assert table.exit_code == 0, table.stderr
+    assert "added" in table.stdout
+    (row,) = timeline_json(db, "--claim", claim_id)
+    assert row["dated"] == "added"
+
+
+def timeline_json_first_claim(db: Path) -> str:
+    out = run_cli("claims", "--json", db=db)
+    assert out.exit_code == 0, out.stderr
+    return json.loads(out.stdout)[0]["id"]
