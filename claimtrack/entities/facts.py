@@ -22,12 +22,13 @@ import sqlite_utils
 
 from claimtrack.models import Alias, Claim
 from claimtrack.store import readback
+from claimtrack.store.documents import get_text
 from claimtrack.store.entitystore import SAFE_SINGLE
 from claimtrack.text.headlines import (
     GENERATIONS,
     BodyPeople,
     body_people,
-    headline_cut,
+    cut_mentions,
     run_on_span,
 )
 from claimtrack.text.names import (
@@ -40,15 +41,15 @@ from claimtrack.text.names import (
     title_case_heading,
 )
 from claimtrack.text.sourcephrase import PLATFORMS
+from claimtrack.text.sourcephrase import PRONOUNS as SOURCE_PRONOUNS
 
 # sources that are only these words refer to someone the resolver did not find
-PRONOUNS = frozenset(
-    {"i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "himself"}
-    | {"herself", "itself", "themselves", "ourselves", "myself", "yourself", "this", "that"}
-    | {"these", "those", "who", "whom", "which", "one"}
+PRONOUNS = SOURCE_PRONOUNS | frozenset(
+    {"me", "us", "himself", "herself", "itself", "themselves", "ourselves", "myself"}
+    | {"yourself"}
     # a possessive the resolver left ("his claim that ...", a noun cue's source): an
     # entity "his" of 16 dev articles, a source "his" of 18 claims
-    | {"his", "hers", "its", "their", "theirs", "our", "ours", "your", "my"}
+    | {"hers", "theirs", "our", "ours", "your", "my"}
 )
 
 
@@ -80,10 +81,6 @@ class Node:
     order: tuple = ()  # where the whole-corpus build makes it (EntityGraph._assemble)
     # a one-word name its document folds into a person's full name (_folded_people)
     person_part: bool = False
-    # a one-word place its document puts something in ("in Washington") a third of the
-    # times it names it: never a surname ("his arm around Kasich" once in eight is one;
-    # _folds; drawn from the text, not stored)
-    located: bool = False
 
     @property
     def id(self) -> NodeId:
@@ -206,7 +203,7 @@ class _DocBuilder:
     ) -> DocFacts:
         self.heading = title_case_heading(text)
         self.body = body_people(mentions, self.heading, text)
-        cut = headline_cut(mentions, text)
+        cut = cut_mentions(mentions, self.heading, self.body)
         for self.item, (start, end, name, label) in enumerate(cut):
             # "MR." alone is a name NER tagged with nothing left once the
             # honorific is dropped: no one to count it for
@@ -226,12 +223,7 @@ class _DocBuilder:
             n.identified = True
             author.append((a.seq, n.seq))
         nodes = list(self.nodes.values())
-        if text:
-            for n in nodes:
-                n.located = len(n.key) == 1 and n.label in _PLACES and 3 * sum(
-                    bool(_LOCATIVE.search(text, max(0, a - 12), a)) for a, _ in n.spans
-                ) >= len(n.spans)
-        folds = _folds(nodes, places=bool(text))
+        folds = _folds(nodes, _surnames(nodes, text) if text else set())
         _folded_people(nodes, folds)
         return DocFacts(self.doc_id, nodes, folds, author, list(aliases))
 
@@ -296,10 +288,19 @@ def _without_initials(key: tuple[str, ...]) -> tuple[str, ...]:
     return (key[0], *middle, key[-1])
 
 
-def _folds(nodes: Sequence[Node], places: bool = False) -> list[tuple[int, int]]:
-    """Within a document: a part of a person's full name is that person; with
-    `places`, a one-word place too where it is the surname and the document puts it
-    nowhere (Node.located)."""
+def _surnames(nodes: Sequence[Node], text: str) -> set[tuple[str, ...]]:
+    """The keys of the one-word places of the document `text` that may be a surname:
+    those it does not put something in ("in Washington") a third of the times it names
+    them ("his arm around Kasich" once in eight is a surname)."""
+    return {n.key for n in nodes if len(n.key) == 1 and n.label in _PLACES and 3 * sum(
+        bool(_LOCATIVE.search(text, max(0, a - 12), a)) for a, _ in n.spans) < len(n.spans)}
+
+
+def _folds(nodes: Sequence[Node], surnames: set[tuple[str, ...]] | None = None
+           ) -> list[tuple[int, int]]:
+    """Within a document: a part of a person's full name is that person; so is a
+    one-word place of `surnames` (_surnames: only where the text is known) that is the
+    surname of a person named in full."""
     named = [n for n in nodes if not n.anonymous]
     keys = {n.key for n in named}
     persons = {n.key for n in named if n.label == "PERSON"}
@@ -319,7 +320,7 @@ def _folds(nodes: Sequence[Node], places: bool = False) -> list[tuple[int, int]]
     for small in named:
         place = small.label in _PLACES
         if small.label not in (None, "PERSON", "ORG") and not (
-                places and place and len(small.key) == 1 and not small.located):
+                place and surnames and small.key in surnames):
             continue
         # "Donald Trump Jr." holds "Donald Trump" and is someone else; "Trump Jr." is him
         bigger = [p for p in holding.get(small.key, ())
@@ -449,4 +450,4 @@ def stored_facts(db: sqlite_utils.Database, doc_id: str) -> DocFacts:
                 for m in readback.load_mentions(db, doc_id).get(doc_id, [])]
     return document_facts(doc_id, mentions, readback.load_claims(db, doc_id),
                           readback.load_aliases(db, doc_id).get(doc_id, []),
-                          readback.document_text(db, doc_id))
+                          get_text(db, doc_id))

@@ -229,12 +229,6 @@ def load_mentions(db: sqlite_utils.Database, doc_id: str | None = None) -> dict[
     return out
 
 
-def document_text(db: sqlite_utils.Database, doc_id: str) -> str:
-    """A stored document's text ("" for none)."""
-    row = db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    return row[0] if row else ""
-
-
 # --- entity facts (claimtrack.entities): each document's part of the entity graph, stored at add
 
 

@@ -36,9 +36,12 @@ def headline_cut(mentions: Sequence[tuple[int, int, str, str]], text: str
     line further down (a caption) is not read: "Marco Rubio Responds To Question"
     stays."""
     heading = title_case_heading(text)
-    if not heading:
-        return list(mentions)
-    body = body_people(mentions, heading, text)
+    return cut_mentions(mentions, heading, body_people(mentions, heading, text))
+
+
+def cut_mentions(mentions: Sequence[tuple[int, int, str, str]], heading: int,
+                 body: BodyPeople) -> list[tuple[int, int, str, str]]:
+    """headline_cut, the headline's end and the body's people given."""
     out = []
     for start, end, name, label in mentions:
         if label == "PERSON" and start < heading and (span := run_on_span(name, body)):

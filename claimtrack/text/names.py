@@ -31,7 +31,8 @@ _POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
 _EDGE_PUNCT = " \t\"'\u201c\u201d,;:()[]"
 _WORD = re.compile(r"\w+")
 # what separates a name's words: spaces, hyphens and dashes ("Al Qaeda" is "Al-Qaeda")
-_SEPARATOR = r"[\s\-\u2010-\u2014]+"
+_SEPARATING = r"\s\-\u2010-\u2014"
+_SEPARATOR = f"[{_SEPARATING}]+"
 _SPLIT = re.compile(_SEPARATOR)
 
 
@@ -64,7 +65,7 @@ def name_key(name: str) -> tuple[str, ...]:
     return tuple(w for w in words if w and w not in HONORIFICS)
 
 
-_NAME_PART = re.compile(r"[^\s\-\u2010-\u2014]+")  # what name_key splits a name into
+_NAME_PART = re.compile(f"[^{_SEPARATING}]+")  # what name_key splits a name into
 
 
 def key_word_spans(name: str) -> list[tuple[int, int]] | None:
